@@ -1,0 +1,192 @@
+"""Align statements across the articles of one event: consensus, unique, or conflict.
+
+Sentences are aligned by embedding similarity (average-linkage clustering, never two sentences
+of one article in a group). A group carried by two or more independent sources is `consensus`,
+by one source `unique`. Without an NLI model (none ships its weights offline), a `conflict` is
+found by two explicit tests on similar sentences from different sources: different figures for
+the same unit ("40 percent" / "60 percent"), or opposite stance verbs with the same actor
+("welcomed by Kyiv" / "rejected by Kyiv").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+
+from storyline.models import Analysis, Article, ClaimGroup, Event, Span
+
+CLAIMS_VERSION = "claims-1"
+ALIGN_SIMILARITY = 0.72
+CONFLICT_SIMILARITY = 0.45
+MIN_WORDS = 6
+_POSITIVE = frozenset("welcome support praise accept approve endorse back embrace hail applaud "
+                      "agree".split())
+_NEGATIVE = frozenset("reject criticize criticise oppose condemn dismiss refuse denounce deny "
+                      "decline disapprove".split())
+_FIGURE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(%|per\s*cent|percent|[a-z]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One candidate sentence, with the independent source it counts for."""
+
+    span: Span
+    text: str
+    outlet: str
+    source_key: str  # the original's article id for a duplicate, so copies count once
+    vector: np.ndarray
+
+
+def outlet_name(article: Article) -> str:
+    return article.outlet or f"unnamed outlet ({article.source.rsplit('/', 1)[-1]})"
+
+
+def statements_of(event: Event, articles: Mapping[str, Article], analyses: Mapping[str, Analysis],
+                  vectors: Mapping[str, np.ndarray], copy_of: Mapping[str, str],
+                  skip: frozenset[tuple[str, int]] = frozenset()) -> list[Statement]:
+    """The event's candidate sentences (long enough, not repeated inside their article)."""
+    found = []
+    for article_id in event.article_ids:
+        article, analysis = articles[article_id], analyses[article_id]
+        rows = vectors[article_id]
+        for sent, vector in zip(analysis.sentences, rows, strict=False):
+            text = article.text[sent.start:sent.end].strip()
+            if len(text.split()) < MIN_WORDS or (article_id, sent.start) in skip:
+                continue
+            start = sent.start + article.text[sent.start:sent.end].index(text)
+            found.append(Statement(
+                span=Span(article_id=article_id, start=start, end=start + len(text)), text=text,
+                outlet=outlet_name(articles[copy_of.get(article_id, article_id)]),
+                source_key=copy_of.get(article_id, article_id), vector=vector,
+            ))
+    return found
+
+
+def align_claims(event: Event, statements: Sequence[Statement],
+                 analyses: Mapping[str, Analysis]) -> list[ClaimGroup]:
+    """Group the event's statements across sources and label each group."""
+    if not statements:
+        return []
+    labels = _align(statements)
+    groups: dict[int, list[int]] = {}
+    for index, label in enumerate(labels):
+        groups.setdefault(label, []).append(index)
+    conflicts = _conflicts(statements, analyses)
+    merged: dict[int, set[int]] = {}
+    notes: dict[int, str] = {}
+    for a, b, note in conflicts:
+        la, lb = labels[a], labels[b]
+        target = min(la, lb)
+        merged.setdefault(target, set()).update(groups[la] + groups[lb])
+        notes[target] = note
+        groups[max(la, lb)] = [] if la != lb else groups[la]
+    for label, members in merged.items():
+        groups[label] = sorted(members)
+    claims = []
+    for label, members in groups.items():
+        if not members:
+            continue
+        items = [statements[i] for i in members]
+        sources = {s.source_key for s in items}
+        status = "conflict" if label in notes else "consensus" if len(sources) >= 2 else "unique"
+        claims.append(_claim(event, items, status, notes.get(label)))
+    order = {"conflict": 0, "consensus": 1, "unique": 2}
+    claims.sort(key=lambda c: (order[c.status], -len(c.outlets), c.cites[0].article_id,
+                               c.cites[0].start))
+    return claims
+
+
+def _align(statements: Sequence[Statement]) -> list[int]:
+    n = len(statements)
+    if n == 1:
+        return [1]
+    matrix = np.stack([s.vector for s in statements])
+    distance = 1.0 - np.clip(matrix @ matrix.T, -1.0, 1.0)
+    article = np.array([s.span.article_id for s in statements])
+    distance[article[:, None] == article[None, :]] = 2.0
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    return [int(x) for x in fcluster(tree, t=1.0 - ALIGN_SIMILARITY, criterion="distance")]
+
+
+def _claim(event: Event, items: Sequence[Statement], status: str, note: str | None) -> ClaimGroup:
+    items = sorted(items, key=lambda s: (s.span.article_id, s.span.start))
+    key = ",".join(f"{s.span.article_id}:{s.span.start}" for s in items)
+    return ClaimGroup(
+        id="c-" + hashlib.sha1(key.encode()).hexdigest()[:10], event_id=event.id, status=status,
+        text=items[0].text, outlets=tuple(sorted({s.outlet for s in items})),
+        cites=tuple(s.span for s in items), note=note,
+    )
+
+
+def _conflicts(statements: Sequence[Statement],
+               analyses: Mapping[str, Analysis]) -> list[tuple[int, int, str]]:
+    matrix = np.stack([s.vector for s in statements])
+    similar = matrix @ matrix.T
+    stances = [_stances(s, analyses[s.span.article_id]) for s in statements]
+    figures = [_figures(s.text) for s in statements]
+    found = []
+    for i in range(len(statements)):
+        for j in range(i + 1, len(statements)):
+            a, b = statements[i], statements[j]
+            if a.source_key == b.source_key or similar[i, j] < CONFLICT_SIMILARITY:
+                continue
+            note = _figure_conflict(figures[i], figures[j], a, b) \
+                or _stance_conflict(stances[i], stances[j], a, b)
+            if note:
+                found.append((i, j, note))
+    return found
+
+
+def _figures(text: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for number, unit in _FIGURE.findall(text):
+        unit = "percent" if unit.lower().replace(" ", "") in ("%", "percent", "percent") else unit.lower()
+        found.setdefault(unit, set()).add(number.replace(",", ""))
+    return found
+
+
+def _figure_conflict(fa, fb, a: Statement, b: Statement) -> str | None:
+    for unit in ("percent",) + tuple(u for u in fa if u != "percent" and len(u) > 3):
+        if unit in fa and unit in fb and not fa[unit] & fb[unit] and float(
+                max(fa[unit] | fb[unit], key=float)) < 10000:
+            return (f"{a.outlet} reports {'/'.join(sorted(fa[unit]))} {unit}; "
+                    f"{b.outlet} reports {'/'.join(sorted(fb[unit]))} {unit}")
+    return None
+
+
+def _stances(statement: Statement, analysis: Analysis) -> dict[str, str]:
+    """actor name -> '+' or '-' for stance verbs whose subject or agent is a named entity."""
+    span = statement.span
+    tokens = [t for t in analysis.tokens if span.start <= t.start < span.end]
+    mentions = [m for m in analysis.mentions if span.start <= m.start < span.end and m.entity_id]
+    by_index = {t.i: t for t in analysis.tokens}
+    stances: dict[str, str] = {}
+    for token in tokens:
+        lemma = token.lemma.lower()
+        if lemma not in _POSITIVE and lemma not in _NEGATIVE:
+            continue
+        sign = "+" if lemma in _POSITIVE else "-"
+        for actor in tokens:
+            path_ok = (actor.dep in ("nsubj", "pobj") and (
+                actor.head == token.i or (by_index[actor.head].dep == "agent"
+                                          and by_index[actor.head].head == token.i)))
+            if not path_ok:
+                continue
+            for m in mentions:
+                if m.start <= actor.start < m.end:
+                    stances[m.entity_id] = sign
+    return stances
+
+
+def _stance_conflict(sa, sb, a: Statement, b: Statement) -> str | None:
+    for actor, sign in sa.items():
+        if sb.get(actor) and sb[actor] != sign:
+            return f"{a.outlet} and {b.outlet} report opposite reactions by the same actor"
+    return None

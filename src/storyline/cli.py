@@ -1,0 +1,242 @@
+"""The command line: one thin command per verb over the Python API."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from storyline import pipeline
+from storyline.errors import StorylineError
+from storyline.ingest.files import DEFAULT_MAX_BYTES
+from storyline.models import Briefing
+from storyline.render import RENDERERS, briefing_to_dict, render_markdown, tally
+from storyline.serialize import to_dict
+from storyline.store import Store, default_db_path
+
+EXIT_NO_ARTICLES = 1
+
+
+def _progress_for(quiet: bool) -> pipeline.Progress:
+    def progress(items: Iterable, label: str, total: int) -> Iterable:
+        if quiet or total < 2:
+            return items
+        return tqdm(items, desc=label, total=total, file=sys.stderr, leave=False,
+                    disable=None, unit="batch" if label in ("parse", "embed") else "doc")
+    return progress
+
+
+def _db_option(func):
+    return click.option("--db", type=click.Path(dir_okay=False), default=None,
+                        help="SQLite store (default: $STORYLINE_DB or ./storyline.db).")(func)
+
+
+def _common(func):
+    func = click.option("-q", "--quiet", is_flag=True, help="No progress bars or tally.")(func)
+    func = click.option("-v", "--verbose", is_flag=True, help="Log what each stage does.")(func)
+    return click.option("--debug", is_flag=True, help="Show tracebacks on errors.")(func)
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("sentence_transformers", "transformers", "httpx", "trafilatura", "htmldate"):
+        logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
+
+
+def _fail(error: Exception, debug: bool) -> None:
+    if debug:
+        raise error
+    click.echo(f"error: {error}", err=True)
+    sys.exit(EXIT_NO_ARTICLES)
+
+
+def _report_failures(failures, quiet: bool) -> None:
+    for failure in failures:
+        click.echo(f"failed ({failure.stage}): {failure.message}", err=True)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="storyline")
+def cli() -> None:
+    """storyline: turn news articles from many outlets into a cited briefing.
+
+    Example: storyline brief examples/sample --manifest examples/sample/manifest.jsonl
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--manifest", type=click.Path(dir_okay=False), help="JSONL of file, published, outlet, title, url.")
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Refuse input files larger than this.")
+@_db_option
+@_common
+def brief(paths, manifest, fmt, output, max_bytes, db, quiet, verbose, debug) -> None:
+    """Ingest PATHS (files or folders of .txt, .html, .jsonl) and print a cited briefing.
+
+    Example: storyline brief ../shared/seeds --manifest ../shared/seeds/manifest.jsonl --format html -o brief.html
+    """
+    _setup_logging(verbose)
+    try:
+        briefing = pipeline.brief(paths, db=db or default_db_path(), manifest=manifest,
+                                  max_bytes=max_bytes, progress=_progress_for(quiet))
+    except StorylineError as e:
+        _fail(e, debug)
+        return
+    _report_failures(briefing.failures, quiet)
+    if not briefing.articles:
+        click.echo(f"error: no article could be read ({len(briefing.failures)} failed)", err=True)
+        sys.exit(EXIT_NO_ARTICLES)
+    _write(RENDERERS[fmt](briefing), output)
+    if not quiet:
+        click.echo(tally(briefing), err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--manifest", type=click.Path(dir_okay=False), help="JSONL of file, published, outlet, title, url.")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True)
+@_db_option
+@_common
+def ingest(paths, manifest, max_bytes, db, quiet, verbose, debug) -> None:
+    """Add articles to the store without briefing them (a no-op for articles already there).
+
+    Example: storyline ingest more-articles/ --db story.db
+    """
+    _setup_logging(verbose)
+    try:
+        with Store(db or default_db_path()) as store:
+            result = pipeline.ingest(paths, store, manifest=manifest, max_bytes=max_bytes,
+                                     progress=_progress_for(quiet))
+            store.add_failures(uuid.uuid4().hex, result.failures)
+            total = store.count_articles()
+    except StorylineError as e:
+        _fail(e, debug)
+        return
+    _report_failures(result.failures, quiet)
+    if not quiet:
+        click.echo(f"{len(result.article_ids)} articles read, {result.added} new, "
+                   f"{total} in store, {len(result.failures)} failed", err=True)
+    if not result.article_ids:
+        sys.exit(EXIT_NO_ARTICLES)
+
+
+def _store_briefing(db: str | None, quiet: bool, debug: bool) -> Briefing:
+    try:
+        with Store(db or default_db_path()) as store:
+            ids = [a.id for a in store.articles()]
+            if not ids:
+                click.echo("error: the store has no articles; add some with `storyline ingest`",
+                           err=True)
+                sys.exit(EXIT_NO_ARTICLES)
+            return pipeline.build_briefing(store, ids, progress=_progress_for(quiet))
+    except StorylineError as e:
+        _fail(e, debug)
+        raise
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@_db_option
+@_common
+def events(fmt, db, quiet, verbose, debug) -> None:
+    """List the events of every article in the store, with dates and sources.
+
+    Example: storyline events --db story.db --format json
+    """
+    _setup_logging(verbose)
+    briefing = _store_briefing(db, quiet, debug)
+    if fmt == "json":
+        _write(json.dumps(briefing_to_dict(briefing)["events"], ensure_ascii=False, indent=2), None)
+        return
+    by_id = {a.id: a for a in briefing.articles}
+    for event in briefing.events:
+        click.echo(f"{event.id}  {event.date or 'undated':10}  {len(event.article_ids)} articles  "
+                   f"{event.title}")
+        for aid in event.article_ids:
+            article = by_id[aid]
+            click.echo(f"    {article.outlet or 'unnamed outlet'}: {article.title or article.source}")
+
+
+@cli.command()
+@click.option("--speaker", help="Only quotes whose speaker contains this text (case-insensitive).")
+@click.option("--event", "event_id", help="Only quotes from this event id.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@_db_option
+@_common
+def quotes(speaker, event_id, fmt, db, quiet, verbose, debug) -> None:
+    """Who said what across the store, grouped by speaker.
+
+    Example: storyline quotes --speaker Zelensky
+    """
+    _setup_logging(verbose)
+    briefing = _store_briefing(db, quiet, debug)
+    rows = briefing_to_dict(briefing)["quotes"]
+    if speaker:
+        rows = [q for q in rows if q["speaker"] and speaker.lower() in q["speaker"].lower()]
+    if event_id:
+        rows = [q for q in rows if q["event_id"] == event_id]
+    if fmt == "json":
+        _write(json.dumps(rows, ensure_ascii=False, indent=2), None)
+        return
+    groups: dict[str, list[dict]] = {}
+    for q in rows:
+        groups.setdefault(q["speaker"] or "(unattributed)", []).append(q)
+    for name, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        click.echo(f"{name} ({len(items)})")
+        for q in items:
+            click.echo(f"    [{q['kind']}, {q['cue'] or '-'}] {q['text']}")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@_db_option
+@_common
+def timeline(fmt, db, quiet, verbose, debug) -> None:
+    """A dated, cited list of what happened across the store.
+
+    Example: storyline timeline --db story.db
+    """
+    _setup_logging(verbose)
+    briefing = _store_briefing(db, quiet, debug)
+    rows = sorted(briefing_to_dict(briefing)["timeline"], key=lambda t: t["date"])
+    if fmt == "json":
+        _write(json.dumps(rows, ensure_ascii=False, indent=2), None)
+        return
+    for entry in rows:
+        click.echo(f"{entry['date']:10}  {entry['text']}  ({len(entry['cites'])} sources)")
+
+
+@cli.command()
+@_db_option
+def failures(db) -> None:
+    """The items that failed in the latest run that had failures.
+
+    Example: storyline failures --db story.db
+    """
+    with Store(db or default_db_path()) as store:
+        for failure in store.failures():
+            click.echo(json.dumps(to_dict(failure), ensure_ascii=False))
+
+
+def main() -> None:
+    cli(prog_name="storyline")
+
+
+__all__ = ["cli", "main", "render_markdown"]

@@ -1,0 +1,151 @@
+"""Merge entity mentions across a batch into entities, keeping every alias.
+
+"Zelenskiy", "Zelensky", "Volodymyr Zelensky" and "Mr. Zelensky" become one person; a surname
+alone joins the full name seen elsewhere; a typo ("Vladmir Putin") joins the right spelling
+when surname and first name both match closely. No library does cross-document alias merging
+for news names with transliteration variants, so the rules are written here over rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+
+from rapidfuzz.distance import JaroWinkler
+
+from storyline.models import Analysis, Entity, Mention
+
+_TITLES = re.compile(
+    r"^(?:(?:mr|mrs|ms|miss|dr|prof|sen|rep|gov|gen|col|lt|sgt|rev|st)\.?\s+"
+    r"|(?:president|prime\s+minister|premier|chancellor|king|queen|prince|princess|pope"
+    r"|foreign\s+minister|minister|secretary|senator|governor|general|ambassador|spokesperson"
+    r"|spokesman|spokeswoman|sir|dame|lord|lady)\s+)+",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_SURNAME_SIMILARITY = 0.9
+_FIRST_NAME_SIMILARITY = 0.85
+MERGE_VERSION = "entities-1"
+
+
+def normalize_name(text: str) -> str:
+    """A mention's name without titles, possessive, leading article or extra spaces."""
+    name = " ".join(text.split())
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    name = _POSSESSIVE.sub("", name)
+    stripped = _TITLES.sub("", name)
+    name = (stripped or name).strip(" ,;:")
+    # Keep the final dot of abbreviations (U.S.), drop a sentence's full stop.
+    return name if re.search(r"\.\w\.$", name) or len(name) <= 3 else name.rstrip(".")
+
+
+def entity_id(name: str, type_: str) -> str:
+    return "ent-" + hashlib.sha1(f"{type_}:{name}".encode()).hexdigest()[:10]
+
+
+def merge_entities(analyses: Sequence[Analysis]) -> tuple[list[Entity], list[Analysis]]:
+    """Cluster the mentions of all analyses into entities; return them and the linked analyses."""
+    mentions = [m for a in analyses for m in a.mentions if normalize_name(m.text)]
+    label_votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        label_votes[normalize_name(m.text).lower()][m.label] += 1
+    type_of = {name: votes.most_common(1)[0][0] for name, votes in label_votes.items()}
+    # A bare surname the recognizer sometimes tags as an organization ("Wang said") is the
+    # person whose full name ends or starts with it.
+    name_parts = Counter(part for n, t in type_of.items() if t == "PERSON" and len(n.split()) >= 2
+                         for part in {n.split()[0], n.split()[-1]})
+    for name, votes in label_votes.items():
+        if len(name.split()) == 1 and type_of[name] != "PERSON" and (
+                votes["PERSON"] or name_parts[name]):
+            type_of[name] = "PERSON"
+
+    # Union-find over normalized names, case-insensitive.
+    parent: dict[str, str] = {name: name for name in type_of}
+
+    def find(name: str) -> str:
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
+    persons = sorted(n for n, t in type_of.items() if t == "PERSON")
+    full = [n for n in persons if len(n.split()) >= 2]
+    single = [n for n in persons if len(n.split()) == 1]
+    for i, a in enumerate(full):
+        for b in full[i + 1:]:
+            if _same_person(a.split(), b.split()):
+                union(a, b)
+    for name in single:
+        matches = {find(f) for f in full if _surname_matches(name, f.split())}
+        if len(matches) == 1:
+            union(matches.pop(), name)
+    for i, a in enumerate(single):
+        for b in single[i + 1:]:
+            if find(a) != find(b) and _similar_surname(a, b):
+                union(a, b)
+
+    clusters: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        clusters[find(normalize_name(m.text).lower())].append(m)
+
+    entities: list[Entity] = []
+    id_of_root: dict[str, str] = {}
+    for root, members in clusters.items():
+        type_ = Counter(type_of[normalize_name(m.text).lower()] for m in members).most_common(1)[0][0]
+        name = _canonical_name(members)
+        ent_id = entity_id(name, type_)
+        id_of_root[root] = ent_id
+        aliases = sorted({" ".join(m.text.split()) for m in members} - {name})
+        entities.append(Entity(
+            id=ent_id, name=name, type=type_, aliases=tuple(aliases),
+            article_ids=tuple(sorted({m.article_id for m in members})),
+        ))
+    linked = [
+        replace(a, mentions=tuple(
+            replace(m, entity_id=id_of_root.get(find(normalize_name(m.text).lower())))
+            if normalize_name(m.text) else m
+            for m in a.mentions
+        ))
+        for a in analyses
+    ]
+    entities.sort(key=lambda e: (-len(e.article_ids), e.name))
+    return entities, linked
+
+
+def _similar_surname(a: str, b: str) -> bool:
+    """Transliteration variants (Zelenskiy/Zelensky) but not different short names."""
+    return (len(a) >= 5 and len(b) >= 5 and a[0] == b[0]
+            and JaroWinkler.similarity(a, b) >= _SURNAME_SIMILARITY)
+
+
+def _surname_matches(single: str, full_tokens: list[str]) -> bool:
+    # Western order puts the surname last; Chinese and Korean names put it first (Xi Jinping).
+    return single in (full_tokens[-1], full_tokens[0]) or _similar_surname(single, full_tokens[-1])
+
+
+def _same_person(a: list[str], b: list[str]) -> bool:
+    if not (a[-1] == b[-1] or _similar_surname(a[-1], b[-1])):
+        return False
+    first_a, first_b = a[0].rstrip("."), b[0].rstrip(".")
+    if len(first_a) == 1 or len(first_b) == 1:
+        return first_a[0] == first_b[0]
+    return JaroWinkler.similarity(first_a, first_b) >= _FIRST_NAME_SIMILARITY
+
+
+def _canonical_name(members: Sequence[Mention]) -> str:
+    """The spelling used by the most articles, preferring full names over surnames."""
+    by_name: dict[str, set[str]] = defaultdict(set)
+    counts: Counter[str] = Counter()
+    for m in members:
+        name = normalize_name(m.text)
+        by_name[name].add(m.article_id)
+        counts[name] += 1
+    return max(by_name, key=lambda n: (len(n.split()) >= 2, len(by_name[n]), counts[n], len(n)))

@@ -1,0 +1,45 @@
+"""storyline's exceptions.
+
+    StorylineError
+    ├── InputError          an input file, line or manifest entry cannot be read
+    ├── ExtractionError     a document holds no article text
+    ├── StoreError          the SQLite store is unusable (wrong schema, corrupt, locked)
+    ├── ConfigError         a setting has an invalid value
+    ├── MissingDependency   a model or optional package is not installed
+    └── StageError          one stage failed on one item (carries `stage` and `item_id`)
+
+Messages say what happened, the offending value, and how to fix it.
+"""
+
+from __future__ import annotations
+
+
+class StorylineError(Exception):
+    """Base class of every error storyline raises on purpose."""
+
+
+class InputError(StorylineError):
+    pass
+
+
+class ExtractionError(StorylineError):
+    pass
+
+
+class StoreError(StorylineError):
+    pass
+
+
+class ConfigError(StorylineError):
+    pass
+
+
+class MissingDependency(StorylineError):
+    pass
+
+
+class StageError(StorylineError):
+    def __init__(self, message: str, *, stage: str, item_id: str | None = None) -> None:
+        super().__init__(message)
+        self.stage = stage
+        self.item_id = item_id

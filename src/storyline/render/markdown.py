@@ -1,0 +1,96 @@
+"""The briefing as Markdown for the terminal: events, summary, timeline, quotes, claims."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from storyline.models import Article, Briefing, Span
+
+
+def article_labels(briefing: Briefing) -> dict[str, str]:
+    """Short labels A1, A2, ... for cites, in the order the articles were given."""
+    return {a.id: f"A{i}" for i, a in enumerate(briefing.articles, start=1)}
+
+
+def cite_label(span: Span, labels: dict[str, str]) -> str:
+    return f"{labels.get(span.article_id, span.article_id)}:{span.start}-{span.end}"
+
+
+def describe_article(article: Article) -> str:
+    parts = [article.outlet or "unnamed outlet",
+             article.published.isoformat() if article.published else "undated"]
+    if article.title:
+        parts.append(f"“{article.title}”")
+    parts.append(article.source)
+    return ", ".join(parts)
+
+
+def tally(briefing: Briefing) -> str:
+    """The closing line: '5 articles, 2 events, 31 quotes, 0 failed'."""
+    return (f"{len(briefing.articles)} articles, {len(briefing.events)} events, "
+            f"{len(briefing.quotes)} quotes, {len(briefing.failures)} failed")
+
+
+def _md(text: str) -> str:
+    """Neutralize Markdown and HTML syntax in article text shown in the briefing."""
+    text = " ".join(text.split())
+    for ch in "\\`*_[]<>#|":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def render_markdown(briefing: Briefing) -> str:
+    labels = article_labels(briefing)
+    copy_of = {d.article_id: d for d in briefing.duplicates}
+    by_id = {a.id: a for a in briefing.articles}
+    quotes_by_event = defaultdict(list)
+    event_of = {aid: e.id for e in briefing.events for aid in e.article_ids}
+    for q in briefing.quotes:
+        quotes_by_event[event_of.get(q.article_id)].append(q)
+    out = [f"# Briefing: {tally(briefing)}", ""]
+    for number, event in enumerate(briefing.events, start=1):
+        when = f" ({event.date})" if event.date else ""
+        out += [f"## Event {number}: {_md(event.title)}{when}", "", "Sources:"]
+        for aid in event.article_ids:
+            note = ""
+            if aid in copy_of:
+                note = f" (copy of {labels[copy_of[aid].duplicate_of]}, not counted twice)"
+            out.append(f"- {labels[aid]}: {_md(describe_article(by_id[aid]))}{note}")
+        out += ["", "### Summary", ""]
+        for line in event.summary:
+            cites = ", ".join(cite_label(c, labels) for c in line.cites)
+            out.append(f"- {_md(line.text)} [{cites}]")
+        out += ["", "### Timeline", ""]
+        for entry in (t for t in briefing.timeline if t.event_id == event.id):
+            cites = ", ".join(cite_label(c, labels) for c in entry.cites)
+            out.append(f"- **{entry.date}**: {_md(entry.text)} [{cites}]")
+        out += ["", "### Who said what", ""]
+        by_speaker = defaultdict(list)
+        for q in quotes_by_event.get(event.id, []):
+            by_speaker[q.speaker or "(unattributed)"].append(q)
+        for speaker, items in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            out.append(f"- **{_md(speaker)}**")
+            for q in items:
+                mark = "“{}”".format(_md(q.text)) if q.kind != "indirect" else _md(q.text)
+                cue = f"{q.cue}, " if q.cue else ""
+                out.append(f"  - {mark} ({cue}{q.kind}) [{cite_label(Span(article_id=q.article_id, start=q.start, end=q.end), labels)}]")
+        out += ["", "### Claims across outlets", ""]
+        for claim in (c for c in briefing.claims if c.event_id == event.id):
+            if claim.status == "unique":
+                continue
+            cites = ", ".join(cite_label(c, labels) for c in claim.cites)
+            note = f" ({_md(claim.note)})" if claim.note else ""
+            out.append(f"- **{claim.status}** [{'; '.join(_md(o) for o in claim.outlets)}]: "
+                       f"{_md(claim.text)}{note} [{cites}]")
+        unique = sum(1 for c in briefing.claims if c.event_id == event.id and c.status == "unique")
+        out += [f"- {unique} statements carried by one outlet only (see the JSON output)", ""]
+    people = [e for e in briefing.entities if e.type == "PERSON" and e.aliases]
+    if people:
+        out += ["## Name variants merged", ""]
+        out += [f"- **{_md(e.name)}**: {', '.join(_md(a) for a in e.aliases)}" for e in people]
+        out.append("")
+    if briefing.failures:
+        out += ["## Failures", ""]
+        out += [f"- {_md(f.source)} ({f.stage}): {_md(f.message)}" for f in briefing.failures]
+        out.append("")
+    return "\n".join(out)

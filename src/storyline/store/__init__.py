@@ -1,0 +1,178 @@
+"""The SQLite store: articles keyed by content hash, versioned stage outputs, failures.
+
+One file holds a corpus. Every write is its own transaction, so a run killed halfway leaves a
+consistent store that the next run completes; writing the same article twice is a no-op.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import StoreError
+from storyline.models import Article, Failure
+from storyline.serialize import from_dict, to_dict
+from storyline.store.migrations import SCHEMA_VERSION, migrate, schema_version
+
+DEFAULT_DB = "storyline.db"
+
+__all__ = ["DEFAULT_DB", "SCHEMA_VERSION", "Store", "default_db_path"]
+
+
+def default_db_path() -> Path:
+    """`$STORYLINE_DB` if set, else `storyline.db` in the working directory."""
+    return Path(os.environ.get("STORYLINE_DB") or DEFAULT_DB)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """A storyline corpus in one SQLite file (or `:memory:`)."""
+
+    def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
+        self.path = str(path)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            found = schema_version(self.conn)
+            if found > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: store has schema version {found}, newer than this storyline "
+                    f"understands ({SCHEMA_VERSION}); upgrade storyline or use another --db"
+                )
+            migrate(self.conn)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(
+                f"{self.path}: not a usable storyline store ({e}); pass another --db file"
+            ) from e
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block of writes atomically."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- articles -----------------------------------------------------------------------------
+
+    def add_article(self, article: Article) -> bool:
+        """Store an article; return False when it was already there (by content hash)."""
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO articles (id, source, title, outlet, url, published, "
+                "published_from, text, removed, added_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (article.id, article.source, article.title, article.outlet, article.url,
+                 article.published.isoformat() if article.published else None,
+                 article.published_from, article.text,
+                 json.dumps(to_dict(article.removed), ensure_ascii=False), _now()),
+            )
+            conn.execute("INSERT OR REPLACE INTO sources (source, article_id) VALUES (?, ?)",
+                         (article.source, article.id))
+        return cursor.rowcount == 1
+
+    def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        """Articles by id (in the order given), or all of them in the order they were added."""
+        if ids is None:
+            rows = self.conn.execute("SELECT * FROM articles ORDER BY rowid").fetchall()
+            return [_article_from_row(row) for row in rows]
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, Article] = {}
+        for chunk_start in range(0, len(wanted), 500):
+            chunk = wanted[chunk_start:chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk):
+                article = _article_from_row(row)
+                found[article.id] = article
+        return [found[i] for i in wanted if i in found]
+
+    def article_id_for_source(self, source: str) -> str | None:
+        row = self.conn.execute("SELECT article_id FROM sources WHERE source = ?",
+                                (source,)).fetchone()
+        return row[0] if row else None
+
+    def count_articles(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    # -- stage outputs ------------------------------------------------------------------------
+
+    def get_output(self, stage: str, key: str, version: str) -> Any | None:
+        """A stage's stored JSON output for `key`, or None if absent or from another version."""
+        row = self.conn.execute(
+            "SELECT payload FROM stage_outputs WHERE stage = ? AND key = ? AND version = ?",
+            (stage, key, version),
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_output(self, stage: str, key: str, version: str, payload: Any) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO stage_outputs (stage, key, version, payload, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (stage, key, version, json.dumps(payload, ensure_ascii=False), _now()),
+            )
+
+    def latest_output(self, stage: str) -> Any | None:
+        row = self.conn.execute(
+            "SELECT payload FROM stage_outputs WHERE stage = ? ORDER BY created_at DESC, rowid DESC "
+            "LIMIT 1", (stage,),
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    # -- failures -----------------------------------------------------------------------------
+
+    def add_failures(self, run_id: str, failures: Iterable[Failure]) -> None:
+        rows = [(run_id, f.source, f.stage, f.message, _now()) for f in failures]
+        if not rows:
+            return
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO failures (run_id, source, stage, message, at) VALUES (?,?,?,?,?)", rows
+            )
+
+    def failures(self, run_id: str | None = None) -> list[Failure]:
+        """The failures of one run, or of the latest run that had any."""
+        if run_id is None:
+            row = self.conn.execute("SELECT run_id FROM failures ORDER BY id DESC LIMIT 1").fetchone()
+            if row is None:
+                return []
+            run_id = row[0]
+        rows = self.conn.execute(
+            "SELECT source, stage, message FROM failures WHERE run_id = ? ORDER BY id", (run_id,)
+        ).fetchall()
+        return [Failure(source=s, stage=st, message=m) for s, st, m in rows]
+
+    def check(self) -> list[str]:
+        """SQLite's own integrity check; an empty list means the file is sound."""
+        rows = self.conn.execute("PRAGMA integrity_check").fetchall()
+        return [] if rows == [("ok",)] else [r[0] for r in rows]
+
+
+def _article_from_row(row: tuple) -> Article:
+    (id_, source, title, outlet, url, published, published_from, text, removed, _added) = row
+    return from_dict(Article, {
+        "id": id_, "source": source, "title": title, "outlet": outlet, "url": url,
+        "published": published, "published_from": published_from, "text": text,
+        "removed": json.loads(removed),
+    })

@@ -1,0 +1,67 @@
+"""Schema migrations of the SQLite store, applied in order inside one transaction each."""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (1, """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            title TEXT,
+            outlet TEXT,
+            url TEXT,
+            published TEXT,
+            published_from TEXT,
+            text TEXT NOT NULL,
+            removed TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE sources (
+            source TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id)
+        );
+        CREATE TABLE stage_outputs (
+            stage TEXT NOT NULL,
+            key TEXT NOT NULL,
+            version TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (stage, key)
+        );
+        CREATE TABLE failures (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            message TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX failures_run ON failures(run_id);
+    """),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The version recorded in the store (0 for a new, empty file)."""
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the store up to SCHEMA_VERSION; return the number of migrations applied."""
+    current = schema_version(conn)
+    applied = 0
+    for version, script in MIGRATIONS:
+        if version <= current:
+            continue
+        # executescript commits first, so each migration runs in an explicit transaction.
+        try:
+            conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        applied += 1
+    return applied
