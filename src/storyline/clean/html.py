@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import htmldate
+import lxml.etree
+import lxml.html
 import trafilatura
 
 from storyline.errors import ExtractionError
@@ -58,17 +60,17 @@ def _find_date(html: str, url: str | None) -> date | None:
 
 
 def _removed_blocks(html: str, main_text: str) -> tuple[Removal, ...]:
-    """The page's visible text lines that did not make it into the main text."""
+    """The page's visible text that did not make it into the main text."""
     try:
-        everything = trafilatura.html2txt(html) or ""
-    except Exception:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.LxmlError):
         return ()
-    kept = {line.strip() for line in main_text.splitlines()}
     removed: list[Removal] = []
     seen: set[str] = set()
-    for line in everything.splitlines():
-        line = line.strip()
-        if line and line not in kept and line not in seen and line not in main_text:
+    for node in tree.xpath("//body//text()[not(ancestor::script or ancestor::style "
+                           "or ancestor::noscript or ancestor::template)]"):
+        line = " ".join(str(node).split())
+        if line and line not in seen and line not in main_text:
             seen.add(line)
             removed.append(Removal(text=line, reason="outside the main text (trafilatura)"))
     return tuple(removed)

@@ -130,15 +130,15 @@ def clean_text(text: str, *, outlet: str | None = None,
         else:
             kept.append((start, line))
 
-    # Page furniture after the last line of prose ("Your Globe", section names) is not article text.
+    # Page furniture after the last line of prose ("Your Globe", section names) is not article
+    # text: short lines without sentence punctuation.
     last_prose = max((i for i, (_, line) in enumerate(kept) if is_prose(line)), default=-1)
     if last_prose >= 0:
-        for start, line in kept[last_prose + 1:]:
-            if len(line.split()) <= 8:
-                removed.append(Removal(text=line, reason="page furniture after the article",
-                                       start=start, end=start + len(line)))
-        kept = kept[:last_prose + 1] + [(s, ln) for s, ln in kept[last_prose + 1:]
-                                        if len(ln.split()) > 8]
+        tail = kept[last_prose + 1:]
+        furniture = [(s, ln) for s, ln in tail if len(ln.split()) <= 8 and not _TERMINAL.search(ln)]
+        removed.extend(Removal(text=ln, reason="page furniture after the article", start=s,
+                               end=s + len(ln)) for s, ln in furniture)
+        kept = kept[:last_prose + 1] + [item for item in tail if item not in furniture]
 
     title = None
     if take_title and len(kept) > 1 and is_headline(kept[0][1]):

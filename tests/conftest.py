@@ -1,0 +1,54 @@
+"""Shared fixtures: hand-built records, an in-memory store, the sample corpus and the seeds."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from storyline.clean import article_id
+from storyline.models import Article
+from storyline.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "examples" / "sample"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def make_article(text: str, **fields) -> Article:
+    """An Article with an id derived from its text, like the real ones."""
+    fields.setdefault("source", "test.txt")
+    return Article(id=fields.pop("id", None) or article_id(text), text=text, **fields)
+
+
+@pytest.fixture
+def store():
+    with Store(":memory:") as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def sample_briefing(tmp_path_factory):
+    from storyline import brief
+
+    db = tmp_path_factory.mktemp("sample") / "sample.db"
+    return brief([SAMPLE], manifest=SAMPLE / "manifest.jsonl", db=db)
+
+
+@pytest.fixture(scope="session")
+def seed_briefing(tmp_path_factory):
+    if not SEEDS.is_dir():
+        pytest.skip(f"seeds not present at {SEEDS}")
+    from storyline import brief
+
+    db = tmp_path_factory.mktemp("seeds") / "seeds.db"
+    return brief([SEEDS], manifest=SEEDS / "manifest.jsonl", db=db)
+
+
+def seed_id(briefing, prefix: str) -> str:
+    """The article id of the seed whose file name starts with `prefix` ("000")."""
+    return next(a.id for a in briefing.articles if Path(a.source).name.startswith(prefix))
+
+
+__all__ = ["SAMPLE", "SEEDS", "date", "make_article", "seed_id"]

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storyline.clean import clean_document
+from storyline.clean.text import clean_text, normalize_text, repeated_lines
+from storyline.errors import ExtractionError
+from storyline.models import RawDocument
+
+SCRAPED = """The Washington PostDemocracy Dies in Darkness
+
+China and Ukraine’s top diplomats speak for first time in weeks
+
+Chinese Foreign Minister Wang Yi is seen on a screen in Beijing on March 7. (Ryan Woo/Reuters)
+Placeholder while article actions load
+
+Chinese Foreign Minister Wang Yi had a rare call with his Ukrainian counterpart on Monday.
+
+“China welcomes peace talks between Russia and Ukraine,” Wang said, according to Xinhua.
+
+Your Globe
+
+Build your personal news feed
+
+Follow the authors of this article:
+–Updated at 9:41 a.m.
+"""
+
+
+def test_clean_text_drops_debris_with_reasons_and_keeps_prose():
+    cleaned = clean_text(SCRAPED, outlet="The Washington Post")
+    assert cleaned.title == "China and Ukraine’s top diplomats speak for first time in weeks"
+    assert cleaned.text == (
+        "Chinese Foreign Minister Wang Yi had a rare call with his Ukrainian counterpart on Monday."
+        "\n\n“China welcomes peace talks between Russia and Ukraine,” Wang said, according to Xinhua."
+    )
+    reasons = {r.text: r.reason for r in cleaned.removed}
+    assert reasons["The Washington PostDemocracy Dies in Darkness"] == "masthead"
+    assert reasons["Placeholder while article actions load"] == "navigation or interface text"
+    assert reasons["–Updated at 9:41 a.m."] == "update timestamp"
+    assert reasons["Your Globe"] == "page furniture after the article"
+    assert "caption" in reasons[
+        "Chinese Foreign Minister Wang Yi is seen on a screen in Beijing on March 7. (Ryan Woo/Reuters)"]
+    assert len(cleaned.removed) == 8
+
+
+def test_clean_text_removed_offsets_point_into_the_input():
+    normalized = normalize_text(SCRAPED)
+    for removal in clean_text(SCRAPED, outlet="The Washington Post").removed:
+        assert normalized[removal.start:removal.end] == removal.text
+
+
+def test_clean_text_keeps_short_prose_and_midtext_subheads():
+    text = ("First paragraph of the story is here, with enough words.\nA subhead\n"
+            "He left.\nThe vote was counted after midnight, officials said.\nHe left.")
+    cleaned = clean_text(text, take_title=False)
+    assert cleaned.text.split("\n\n") == [
+        "First paragraph of the story is here, with enough words.", "A subhead", "He left.",
+        "The vote was counted after midnight, officials said.", "He left."]
+
+
+def test_repeated_lines_only_flags_non_prose():
+    a = "Share this article\nThe council voted on the budget late on Tuesday evening."
+    b = "Share this article\nThe council voted on the budget late on Tuesday evening."
+    assert repeated_lines([a, b]) == frozenset({"Share this article"})
+
+
+def test_clean_document_batch_repeats_are_removed():
+    doc = RawDocument(source="x.txt", text="Sponsored by Acme Widgets\n" + "The story goes on. " * 5)
+    article = clean_document(doc, batch_repeats=frozenset({"Sponsored by Acme Widgets"}))
+    assert article.removed[0].reason == "line repeated across articles (page furniture)"
+
+
+def test_clean_document_id_is_content_hash():
+    text = "The council voted on the budget late on Tuesday evening, officials said."
+    a = clean_document(RawDocument(source="a.txt", text=text))
+    b = clean_document(RawDocument(source="b.txt", text="Skip to main content\n" + text))
+    assert a.id == b.id and len(a.id) == 16
+
+
+def test_clean_document_html_without_article_fails_clearly():
+    html = "<html><body><nav><a href='/'>Home</a></nav></body></html>"
+    with pytest.raises(ExtractionError, match="no article text"):
+        clean_document(RawDocument(source="index.html", html=html))
+
+
+def test_clean_document_html_extracts_main_text_and_date():
+    paragraphs = "".join(
+        f"<p>The river commission met on Tuesday to review paragraph {i} of the water report, "
+        "and members agreed to publish the findings in full.</p>" for i in range(6))
+    html = (f"<html><head><title>Commission meets</title>"
+            f"<meta property='article:published_time' content='2024-03-12T10:00:00Z'></head>"
+            f"<body><nav>Home | World | Sport</nav><article><h1>Commission meets</h1>{paragraphs}"
+            f"</article><footer>Copyright 2024 Example News</footer></body></html>")
+    article = clean_document(RawDocument(source="page.html", html=html))
+    assert "paragraph 5 of the water report" in article.text
+    assert "Copyright" not in article.text
+    assert article.published.isoformat() == "2024-03-12" and article.published_from == "html"
+    assert any("Copyright" in r.text for r in article.removed)
+
+
+@given(st.text(min_size=0, max_size=400))
+def test_clean_text_never_invents_text(text):
+    cleaned = clean_text(text)
+    normalized = normalize_text(text)
+    for paragraph in cleaned.text.split("\n\n"):
+        assert paragraph in normalized
