@@ -1,0 +1,95 @@
+"""Events and claims over hand-built vectors, so each rule is checked without the models."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from storyline.claims import Statement, align_claims
+from storyline.cluster import cluster_events
+from storyline.models import Analysis, Event, Span, TimeExpression
+from storyline.summarize import summarize_event
+from tests.conftest import date, make_article
+
+
+def _unit(*values: float) -> np.ndarray:
+    vector = np.zeros(384, dtype=np.float32)
+    vector[:len(values)] = values
+    return vector / np.linalg.norm(vector)
+
+
+def _empty(article_id: str) -> Analysis:
+    return Analysis(article_id=article_id, sentences=(), tokens=(), mentions=())
+
+
+def test_same_topic_a_year_apart_is_two_events():
+    arts = [make_article(f"text {i}", id=f"a{i}", published=p) for i, p in enumerate(
+        [date(2022, 4, 4), date(2022, 4, 5), date(2023, 4, 26), date(2023, 4, 26)])]
+    vectors = {a.id: _unit(1, 0.1 * i) for i, a in enumerate(arts)}  # all very similar
+    events = cluster_events(arts, vectors, {a.id: _empty(a.id) for a in arts}, {})
+    assert sorted(e.article_ids for e in events) == [("a0", "a1"), ("a2", "a3")]
+    assert [e.date for e in events] == ["2022-04-05", "2023-04-26"]
+
+
+def test_event_date_comes_from_the_lead_not_the_publication():
+    article = make_article("They met on Monday.", id="a", published=date(2022, 4, 5))
+    when = TimeExpression(article_id="a", start=8, end=17, text="on Monday", value="2022-04-04",
+                          precision="day", sentence_index=0)
+    (event,) = cluster_events([article], {"a": _unit(1)}, {"a": _empty("a")}, {"a": [when]})
+    assert event.date == "2022-04-04"
+    assert event.date_cites == (Span(article_id="a", start=8, end=17),)
+
+
+def test_dissimilar_articles_on_one_day_are_separate_events():
+    arts = [make_article(f"t{i}", id=f"a{i}", published=date(2024, 1, 1)) for i in range(2)]
+    vectors = {"a0": _unit(1, 0), "a1": _unit(0, 1)}
+    events = cluster_events(arts, vectors, {a.id: _empty(a.id) for a in arts}, {})
+    assert len(events) == 2
+
+
+def _statement(article_id: str, text: str, vector, outlet: str | None = None) -> Statement:
+    return Statement(span=Span(article_id=article_id, start=0, end=len(text)), text=text,
+                     outlet=outlet or f"Outlet {article_id}", source_key=article_id, vector=vector)
+
+
+def test_claims_consensus_unique_and_figure_conflict():
+    event = Event(id="e", article_ids=("a", "b", "c"), title="t")
+    statements = [
+        _statement("a", "The treaty was signed on Tuesday in Dravik.", _unit(1, 0, 0)),
+        _statement("b", "Presidents signed the treaty in Dravik on Tuesday.", _unit(1, 0.05, 0)),
+        _statement("a", "The treaty guarantees Estria 40 percent of the flow.", _unit(0, 1, 0)),
+        _statement("c", "Estria is guaranteed 60 percent of the river's flow.", _unit(0, 1, 0.3)),
+        _statement("c", "Fishermen in Valmora were not consulted.", _unit(0, 0, 1)),
+    ]
+    analyses = {k: _empty(k) for k in "abc"}
+    claims = align_claims(event, statements, analyses)
+    by_status = {}
+    for claim in claims:
+        by_status.setdefault(claim.status, []).append(claim)
+    (conflict,) = by_status["conflict"]
+    assert "40 percent" in conflict.note and "60 percent" in conflict.note
+    assert conflict.outlets == ("Outlet a", "Outlet c")
+    (consensus,) = by_status["consensus"]
+    assert {c.article_id for c in consensus.cites} == {"a", "b"}
+    assert [c.text for c in by_status["unique"]] == ["Fishermen in Valmora were not consulted."]
+
+
+def test_a_copy_does_not_make_consensus():
+    event = Event(id="e", article_ids=("a", "b"), title="t")
+    original = _statement("a", "The treaty was signed on Tuesday.", _unit(1, 0))
+    copy = Statement(span=Span(article_id="b", start=0, end=10), text=original.text,
+                     outlet="Tribune", source_key="a", vector=_unit(1, 0))
+    (claim,) = align_claims(event, [original, copy], {"a": _empty("a"), "b": _empty("b")})
+    assert claim.status == "unique"
+
+
+def test_summary_cites_every_line_and_skips_redundant_sentences():
+    statements = [
+        _statement("a", "The treaty was signed on Tuesday in Dravik.", _unit(1, 0, 0)),
+        _statement("b", "The treaty was signed in Dravik on Tuesday.", _unit(1, 0.02, 0)),
+        _statement("a", "It sets up a river commission.", _unit(0.6, 0.8, 0)),
+    ]
+    lines = summarize_event(statements, max_lines=3)
+    texts = [line.text for line in lines]
+    assert len(lines) == 2 and "It sets up a river commission." in texts
+    first = lines[texts.index(next(t for t in texts if "signed" in t))]
+    assert len(first.cites) == 2 and {c.article_id for c in first.cites} == {"a", "b"}

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from storyline.entities import merge_entities, normalize_name
+from storyline.models import Analysis, Mention
+
+
+def _analysis(article_id: str, *names: tuple[str, str]) -> Analysis:
+    mentions, offset = [], 0
+    for text, label in names:
+        mentions.append(Mention(article_id=article_id, start=offset, end=offset + len(text),
+                                text=text, label=label))
+        offset += len(text) + 1
+    return Analysis(article_id=article_id, sentences=(), tokens=(), mentions=tuple(mentions))
+
+
+def _by_name(entities):
+    return {e.name: e for e in entities}
+
+
+def test_normalize_name_strips_titles_and_possessives():
+    assert normalize_name("Mr. Zelensky") == "Zelensky"
+    assert normalize_name("President Xi Jinping’s") == "Xi Jinping"
+    assert normalize_name("the U.S.") == "U.S."
+
+
+def test_transliterations_surnames_and_titles_merge():
+    entities, _ = merge_entities([
+        _analysis("a", ("Volodymyr Zelensky", "PERSON"), ("Mr. Zelensky", "PERSON")),
+        _analysis("b", ("Volodymyr Zelenskiy", "PERSON"), ("Zelenskiy", "PERSON")),
+        _analysis("c", ("Zelensky", "PERSON"), ("Volodymyr Zelensky", "PERSON")),
+    ])
+    people = [e for e in entities if e.type == "PERSON"]
+    assert len(people) == 1
+    person = people[0]
+    assert person.name == "Volodymyr Zelensky"
+    assert set(person.aliases) == {"Mr. Zelensky", "Volodymyr Zelenskiy", "Zelenskiy", "Zelensky"}
+    assert person.article_ids == ("a", "b", "c")
+
+
+def test_first_name_typo_joins_when_surname_matches():
+    entities, _ = merge_entities([
+        _analysis("a", ("Vladimir Putin", "PERSON")), _analysis("b", ("Vladmir Putin", "PERSON")),
+    ])
+    assert _by_name(entities)["Vladimir Putin"].aliases == ("Vladmir Putin",)
+
+
+def test_different_people_with_one_surname_stay_apart():
+    entities, _ = merge_entities([
+        _analysis("a", ("Joe Biden", "PERSON"), ("Jill Biden", "PERSON"), ("Biden", "PERSON")),
+    ])
+    names = {e.name for e in entities}
+    assert {"Joe Biden", "Jill Biden"} <= names
+    assert "Biden" in names  # ambiguous surname: not guessed
+
+
+def test_chinese_name_order_surname_first():
+    entities, _ = merge_entities([_analysis("a", ("Xi Jinping", "PERSON"), ("Xi", "PERSON"))])
+    assert _by_name(entities)["Xi Jinping"].aliases == ("Xi",)
+
+
+def test_surname_mislabelled_as_org_joins_the_person():
+    entities, linked = merge_entities([
+        _analysis("a", ("Wang Yi", "PERSON"), ("Wang", "ORG"), ("Wang", "ORG")),
+    ])
+    (person,) = [e for e in entities if e.name == "Wang Yi"]
+    assert person.type == "PERSON"
+    assert {m.entity_id for m in linked[0].mentions} == {person.id}

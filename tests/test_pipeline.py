@@ -1,0 +1,168 @@
+"""The whole pipeline on the bundled sample corpus and on the real seeds (real models)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from storyline import brief, briefing_schema, briefing_to_dict
+from storyline.render import render_html, render_markdown
+from tests.conftest import SAMPLE, seed_id
+
+pytestmark = pytest.mark.models
+GOLDEN = Path(__file__).parent / "golden" / "sample_briefing.json"
+
+
+def _name(briefing, article_id: str) -> str:
+    return Path(next(a.source for a in briefing.articles if a.id == article_id)).name[:2]
+
+
+def _all_cites(briefing):
+    for event in briefing.events:
+        yield from event.date_cites
+        for line in event.summary:
+            yield from line.cites
+    for entry in briefing.timeline:
+        yield from entry.cites
+    for claim in briefing.claims:
+        yield from claim.cites
+
+
+def _check_provenance(briefing):
+    texts = {a.id: a.text for a in briefing.articles}
+    for cite in _all_cites(briefing):
+        assert 0 <= cite.start < cite.end <= len(texts[cite.article_id])
+    for event in briefing.events:
+        assert event.summary, event.title
+        for line in event.summary:
+            first = line.cites[0]
+            assert texts[first.article_id][first.start:first.end] == line.text
+    for quote in briefing.quotes:
+        assert texts[quote.article_id][quote.start:quote.end] == quote.text
+    for entry in briefing.timeline:
+        assert any(texts[c.article_id][c.start:c.end] == entry.text for c in entry.cites)
+
+
+def test_sample_events_duplicates_and_conflict(sample_briefing):
+    b = sample_briefing
+    groups = sorted(tuple(sorted(_name(b, i) for i in e.article_ids)) for e in b.events)
+    assert groups == [("01", "02", "03", "04"), ("05", "06", "07", "08")]
+    assert sorted(e.date for e in b.events) == ["2024-03-11", "2025-05-20"]
+    assert [(_name(b, d.article_id), _name(b, d.duplicate_of)) for d in b.duplicates] == [
+        ("06", "05")]
+    conflicts = [c for c in b.claims if c.status == "conflict"]
+    assert any("40 percent" in (c.note or "") and "60 percent" in (c.note or "")
+               for c in conflicts)
+
+
+def test_sample_entities_merge_variants(sample_briefing):
+    people = {e.name: set(e.aliases) for e in sample_briefing.entities if e.type == "PERSON"}
+    assert {"Andrei Kovalenk", "Kovalenko"} <= people["Andriy Kovalenko"]
+    assert "Ilsa Varga" in people["Ilse Varga"]
+    assert "Radek Veselý" in people["Radek Vesely"]
+
+
+def test_sample_quotes_resolve_added_to_the_previous_speaker(sample_briefing):
+    speaker_of = {q.text[:30]: q.speaker for q in sample_briefing.quotes}
+    assert speaker_of["An inspection is not a concess"] == "Ilse Varga"
+    assert speaker_of["Water has been shared along th"] == "Jonas Halder"
+    assert speaker_of["Karvonia gives up nothing it n"] == "Andriy Kovalenko"
+    assert speaker_of["We will not be lectured about "] == "a senior Karvonian official"
+
+
+def test_sample_cleaning_removes_debris(sample_briefing):
+    for article in sample_briefing.articles:
+        for debris in ("Skip to main content", "Placeholder while article actions load",
+                       "Sign up for our newsletter", "Updated at", "Follow the authors"):
+            assert debris not in article.text
+    reasons = {r.reason for a in sample_briefing.articles for r in a.removed}
+    assert {"masthead", "photo caption or credit", "update timestamp"} <= reasons
+
+
+def test_sample_provenance(sample_briefing):
+    _check_provenance(sample_briefing)
+
+
+def test_sample_json_follows_the_schema(sample_briefing):
+    jsonschema.validate(briefing_to_dict(sample_briefing), briefing_schema())
+
+
+def _digest(briefing) -> dict:
+    """The parts of the sample briefing a reader checks, without volatile details."""
+    return {
+        "events": [{"date": e.date, "articles": [_name(briefing, i) for i in e.article_ids],
+                    "summary": [line.text for line in e.summary]} for e in briefing.events],
+        "quotes": sorted([_name(briefing, q.article_id), q.kind, q.speaker or "", q.text]
+                         for q in briefing.quotes),
+        "claims": sorted([c.status, list(c.outlets), c.text] for c in briefing.claims
+                         if c.status != "unique"),
+        "timeline": [[t.date, t.text] for t in briefing.timeline],
+        "people": sorted([e.name, list(e.aliases)] for e in briefing.entities
+                         if e.type == "PERSON"),
+    }
+
+
+def test_sample_golden(sample_briefing):
+    digest = _digest(sample_briefing)
+    if os.environ.get("STORYLINE_UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(json.dumps(digest, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    assert digest == json.loads(GOLDEN.read_text("utf-8")), (
+        "the sample briefing changed; if intended, rerun with STORYLINE_UPDATE_GOLDEN=1 and "
+        "review the diff of tests/golden/sample_briefing.json")
+
+
+def test_seeds_two_events_with_their_dates(seed_briefing):
+    b = seed_briefing
+    groups = sorted(tuple(sorted(Path(a.source).name[:3] for a in b.articles
+                                 if a.id in e.article_ids)) for e in b.events)
+    assert groups == [("000", "001"), ("002", "003", "004")]
+    assert sorted(e.date for e in b.events) == ["2022-04-04", "2023-04-26"]
+
+
+def test_seeds_name_variants_merge(seed_briefing):
+    people = {e.name: set(e.aliases) for e in seed_briefing.entities if e.type == "PERSON"}
+    assert {"Volodymyr Zelenskiy", "Zelensky"} <= people["Volodymyr Zelensky"]
+    assert "Vladmir Putin" in people["Vladimir Putin"]
+    assert "Xi" in people["Xi Jinping"]
+
+
+def test_seeds_quotes_and_speakers(seed_briefing):
+    b = seed_briefing
+    wapo = seed_id(b, "001")
+    quotes = {(q.article_id, q.text[:30]): q for q in b.quotes}
+    added = quotes[(wapo, "We both share the conviction t")]
+    assert added.speaker == "Dmytro Kuleba" and added.cue == "added"
+    globe = seed_id(b, "003")
+    assert quotes[(globe, "No one wants peace more than t")].speaker == "Volodymyr Zelensky"
+    assert quotes[(globe, "must be just and sustainable, ")].speaker == "Volodymyr Zelensky"
+    assert quotes[(globe, "dialogue and negotiations are ")].speaker == "Xi Jinping"
+    hua = quotes[(seed_id(b, "004"), "China did not create the Ukrai")]
+    assert hua.speaker == "Hua Chunying"
+    assert len([q for q in b.quotes if q.kind != "indirect"]) >= 28
+
+
+def test_seeds_clean_text_and_provenance(seed_briefing):
+    globe = next(a for a in seed_briefing.articles if a.id == seed_id(seed_briefing, "003"))
+    assert globe.text.startswith("Chinese President Xi Jinping spoke with")
+    assert globe.text.endswith("died of a heart attack while in the post.")
+    _check_provenance(seed_briefing)
+
+
+def test_html_escapes_article_content(tmp_path):
+    hostile = ("<script>alert('x')</script> The council met on Monday and "
+               "<img src=x onerror=alert(1)> approved the budget, officials said. "
+               "<a href=\"javascript:alert(2)\">Read more about the council vote today</a>.")
+    path = tmp_path / "hostile.txt"
+    path.write_text(hostile + "\n" + "The mayor said the vote was close and fair. " * 3, "utf-8")
+    briefing = brief([path], db=tmp_path / "h.db")
+    page = render_html(briefing)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert 'href="javascript:' not in page
+    assert "&lt;script&gt;" in page
+    markdown = render_markdown(briefing)
+    assert "<script>" not in markdown
