@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from tests.conftest import date, make_article
 
 from storyline.claims import Statement, align_claims
 from storyline.cluster import cluster_events
 from storyline.models import Analysis, Event, Span, TimeExpression
 from storyline.summarize import summarize_event
-from tests.conftest import date, make_article
 
 
 def _unit(*values: float) -> np.ndarray:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import date, make_article
 
 from storyline.dedup import find_duplicates, repeated_sentences
 from storyline.models import Analysis, Sentence
-from tests.conftest import date, make_article
 
 STORY = ("Estria and Karvonia signed a thirty year treaty on the Tarn river on Tuesday, ending a "
          "long quarrel over the Brena dam. The treaty creates a joint commission that will "

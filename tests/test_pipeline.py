@@ -8,10 +8,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from tests.conftest import seed_id
 
 from storyline import brief, briefing_schema, briefing_to_dict
 from storyline.render import render_html, render_markdown
-from tests.conftest import SAMPLE, seed_id
 
 pytestmark = pytest.mark.models
 GOLDEN = Path(__file__).parent / "golden" / "sample_briefing.json"

@@ -5,11 +5,11 @@ import sqlite3
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import date, make_article
 
 from storyline.errors import StoreError
 from storyline.models import Failure, Removal
 from storyline.store import SCHEMA_VERSION, Store
-from tests.conftest import date, make_article
 
 
 def test_add_article_twice_is_a_noop(store):

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from tests.conftest import make_article
 
 from storyline.models import Sentence
 from storyline.timex import find_dates
-from tests.conftest import make_article
 
 
 def _values(text: str, published: date | None) -> list[tuple[str, str]]:

@@ -11,8 +11,8 @@ from storyline.errors import (
     InputError,
     MissingDependency,
     StageError,
-    StorylineError,
     StoreError,
+    StorylineError,
 )
 from storyline.models import (
     Article,
@@ -26,7 +26,13 @@ from storyline.models import (
     TimelineEntry,
 )
 from storyline.pipeline import brief, build_briefing, ingest
-from storyline.render import briefing_schema, briefing_to_dict, render_html, render_json, render_markdown
+from storyline.render import (
+    briefing_schema,
+    briefing_to_dict,
+    render_html,
+    render_json,
+    render_markdown,
+)
 from storyline.store import Store
 
 __all__ = [

@@ -70,6 +70,12 @@ def embedding_model():
     name = os.environ.get("STORYLINE_EMBEDDING_MODEL") or _packaged_minilm() or EMBEDDING_MODEL
     if os.path.isdir(name):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:  # the weight-loading bar would clutter stderr on every run
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except ImportError:
+        pass
     try:
         model = SentenceTransformer(name, device="cpu")
     except OSError as e:

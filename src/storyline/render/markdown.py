@@ -71,7 +71,7 @@ def render_markdown(briefing: Briefing) -> str:
         for speaker, items in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             out.append(f"- **{_md(speaker)}**")
             for q in items:
-                mark = "“{}”".format(_md(q.text)) if q.kind != "indirect" else _md(q.text)
+                mark = f"“{_md(q.text)}”" if q.kind != "indirect" else _md(q.text)
                 cue = f"{q.cue}, " if q.cue else ""
                 out.append(f"  - {mark} ({cue}{q.kind}) [{cite_label(Span(article_id=q.article_id, start=q.start, end=q.end), labels)}]")
         out += ["", "### Claims across outlets", ""]
