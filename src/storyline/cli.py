@@ -80,8 +80,10 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--manifest", type=click.Path(dir_okay=False), help="JSONL of file, published, outlet, title, url.")
-@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="md", show_default=True)
+@click.option("--manifest", type=click.Path(dir_okay=False),
+              help="JSONL of file, published, outlet, title, url.")
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="md",
+              show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
               help="Refuse input files larger than this.")
@@ -90,7 +92,7 @@ def cli() -> None:
 def brief(paths, manifest, fmt, output, max_bytes, db, quiet, verbose, debug) -> None:
     """Ingest PATHS (files or folders of .txt, .html, .jsonl) and print a cited briefing.
 
-    Example: storyline brief ../shared/seeds --manifest ../shared/seeds/manifest.jsonl --format html -o brief.html
+    Example: storyline brief seeds/ --manifest seeds/manifest.jsonl --format html -o brief.html
     """
     _setup_logging(verbose)
     try:
@@ -110,7 +112,8 @@ def brief(paths, manifest, fmt, output, max_bytes, db, quiet, verbose, debug) ->
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--manifest", type=click.Path(dir_okay=False), help="JSONL of file, published, outlet, title, url.")
+@click.option("--manifest", type=click.Path(dir_okay=False),
+              help="JSONL of file, published, outlet, title, url.")
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True)
 @_db_option
 @_common

@@ -73,7 +73,8 @@ def render_markdown(briefing: Briefing) -> str:
             for q in items:
                 mark = f"“{_md(q.text)}”" if q.kind != "indirect" else _md(q.text)
                 cue = f"{q.cue}, " if q.cue else ""
-                out.append(f"  - {mark} ({cue}{q.kind}) [{cite_label(Span(article_id=q.article_id, start=q.start, end=q.end), labels)}]")
+                where = cite_label(Span(article_id=q.article_id, start=q.start, end=q.end), labels)
+                out.append(f"  - {mark} ({cue}{q.kind}) [{where}]")
         out += ["", "### Claims across outlets", ""]
         for claim in (c for c in briefing.claims if c.event_id == event.id):
             if claim.status == "unique":
