@@ -50,6 +50,11 @@ def machine() -> dict[str, str]:
             "Python": platform.python_version(), **versions}
 
 
+def load_average() -> str:
+    """The 1-minute load average; above ~0.5 something else is using the CPU and skews figures."""
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
 def cold_brief(shared: Path) -> list[float]:
     """Wall seconds of `storyline brief` on the seeds, each in a fresh process and store."""
     exe = Path(sys.executable).parent / "storyline"
@@ -174,13 +179,15 @@ def main() -> None:
     print(f"storyline benchmark, {time.strftime('%Y-%m-%d %H:%M')}", flush=True)
     for key, value in info.items():
         print(f"  {key}: {value}")
+    print(f"  load average at start: {load_average()}")
     print(f"cold brief x{COLD_RUNS} ...", file=sys.stderr, flush=True)
     cold = cold_brief(args.shared)
     print(f"throughput on {args.topic} ...", file=sys.stderr, flush=True)
     s = throughput(args.shared, args.topic)
     print("peer ...", file=sys.stderr, flush=True)
     p = peer(s.pop("texts"))
-    print(f"cold runs: {', '.join(f'{t:.2f}' for t in cold)} s")
+    print(f"cold runs: {', '.join(f'{t:.2f}' for t in cold)} s; "
+          f"load average at end: {load_average()} (1-min; > 1 means the CPU was shared)")
     print()
     print_table(*table(cold, s, p, args.topic), args.markdown)
 

@@ -93,3 +93,38 @@ def test_summary_cites_every_line_and_skips_redundant_sentences():
     assert len(lines) == 2 and "It sets up a river commission." in texts
     first = lines[texts.index(next(t for t in texts if "signed" in t))]
     assert len(first.cites) == 2 and {c.article_id for c in first.cites} == {"a", "b"}
+
+
+def _passive(article_id: str, verb: str, lemma: str, agent: str) -> tuple[Statement, Analysis]:
+    """'The plan was <verb> by <agent>.' with its dependency parse written out."""
+    from storyline.models import Token
+
+    text = f"The plan was {verb} by {agent}."
+    words = [("The", "the", "DET", "det", 1), ("plan", "plan", "NOUN", "nsubjpass", 3),
+             ("was", "be", "AUX", "auxpass", 3), (verb, lemma, "VERB", "ROOT", 3),
+             ("by", "by", "ADP", "agent", 3), (agent, agent, "PROPN", "pobj", 4)]
+    tokens, offset = [], 0
+    for i, (word, base, pos, dep, head) in enumerate(words):
+        start = text.index(word, offset)
+        tokens.append(Token(i=i, start=start, end=start + len(word), lemma=base, pos=pos,
+                            tag="", dep=dep, head=head, sent=0))
+        offset = start + len(word)
+    analysis = Analysis(article_id=article_id, sentences=(), tokens=tuple(tokens), mentions=())
+    return _statement(article_id, text, _unit(1, 0)), analysis
+
+
+def test_opposite_stances_by_the_same_actor_conflict():
+    event = Event(id="e", article_ids=("a", "b"), title="t")
+    welcomed, analysis_a = _passive("a", "welcomed", "welcome", "Kyiv")
+    rejected, analysis_b = _passive("b", "rejected", "reject", "Kyiv")
+    (claim,) = align_claims(event, [welcomed, rejected], {"a": analysis_a, "b": analysis_b})
+    assert claim.status == "conflict"
+    assert "Kyiv, welcomed" in claim.note and "Kyiv, rejected" in claim.note
+
+
+def test_same_stance_by_different_actors_is_no_conflict():
+    event = Event(id="e", article_ids=("a", "b"), title="t")
+    welcomed, analysis_a = _passive("a", "welcomed", "welcome", "Kyiv")
+    rejected, analysis_b = _passive("b", "rejected", "reject", "Washington")
+    (claim,) = align_claims(event, [welcomed, rejected], {"a": analysis_a, "b": analysis_b})
+    assert claim.status == "consensus"

@@ -124,6 +124,11 @@ def test_seeds_two_events_with_their_dates(seed_briefing):
     assert sorted(e.date for e in b.events) == ["2022-04-04", "2023-04-26"]
 
 
+def test_seeds_disagreement_on_the_peace_plan_is_a_conflict(seed_briefing):
+    conflicts = [c for c in seed_briefing.claims if c.status == "conflict"]
+    assert any("welcomed" in (c.note or "") and "rejected" in (c.note or "") for c in conflicts)
+
+
 def test_seeds_name_variants_merge(seed_briefing):
     people = {e.name: set(e.aliases) for e in seed_briefing.entities if e.type == "PERSON"}
     assert {"Volodymyr Zelenskiy", "Zelensky"} <= people["Volodymyr Zelensky"]

@@ -19,6 +19,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
+from storyline.entities import normalize_name
 from storyline.models import Analysis, Article, ClaimGroup, Event, Span
 
 CLAIMS_VERSION = "claims-1"
@@ -161,32 +162,52 @@ def _figure_conflict(fa, fb, a: Statement, b: Statement) -> str | None:
     return None
 
 
-def _stances(statement: Statement, analysis: Analysis) -> dict[str, str]:
-    """actor name -> '+' or '-' for stance verbs whose subject or agent is a named entity."""
+def _stances(statement: Statement, analysis: Analysis) -> dict[str, tuple[str, str, str]]:
+    """actor -> (sign '+'/'-', verb as written, actor as written) for stance verbs ("welcomed", "rejected") whose subject or agent
+    names an actor; the actor is its entity id, or the proper noun itself when the recognizer
+    missed it."""
     span = statement.span
     tokens = [t for t in analysis.tokens if span.start <= t.start < span.end]
-    mentions = [m for m in analysis.mentions if span.start <= m.start < span.end and m.entity_id]
     by_index = {t.i: t for t in analysis.tokens}
-    stances: dict[str, str] = {}
-    for token in tokens:
-        lemma = token.lemma.lower()
+    mentions = [m for m in analysis.mentions if span.start <= m.start < span.end and m.entity_id]
+    stances: dict[str, tuple[str, str, str]] = {}
+    for verb in tokens:
+        lemma = verb.lemma.lower()
         if lemma not in _POSITIVE and lemma not in _NEGATIVE:
             continue
         sign = "+" if lemma in _POSITIVE else "-"
-        for actor in tokens:
-            path_ok = (actor.dep in ("nsubj", "pobj") and (
-                actor.head == token.i or (by_index[actor.head].dep == "agent"
-                                          and by_index[actor.head].head == token.i)))
-            if not path_ok:
-                continue
-            for m in mentions:
-                if m.start <= actor.start < m.end:
-                    stances[m.entity_id] = sign
+        for actor in _actors(verb, tokens, by_index):
+            written = statement.text[actor.start - span.start:actor.end - span.start]
+            value = (sign, statement.text[verb.start - span.start:verb.end - span.start], written)
+            mention = next((m for m in mentions if m.start <= actor.start < m.end), None)
+            # Keyed by entity and by name, so a mention the recognizer missed elsewhere still meets.
+            if mention is not None:
+                stances[mention.entity_id] = value
+                stances[normalize_name(mention.text).lower()] = value
+            elif actor.pos == "PROPN":
+                stances[written.lower()] = value
     return stances
 
 
+def _actors(verb, tokens, by_index):
+    """The subject of an active stance verb or the agent of a passive one, with conjuncts."""
+    heads = []
+    for token in tokens:
+        if token.dep == "nsubj" and token.head == verb.i:
+            heads.append(token)
+        elif token.dep == "pobj" and by_index[token.head].dep == "agent" \
+                and by_index[token.head].head == verb.i:
+            heads.append(token)
+    found = list(heads)
+    for token in tokens:
+        if token.dep == "conj" and any(token.head == h.i for h in found):
+            found.append(token)
+    return found
+
+
 def _stance_conflict(sa, sb, a: Statement, b: Statement) -> str | None:
-    for actor, sign in sa.items():
-        if sb.get(actor) and sb[actor] != sign:
-            return f"{a.outlet} and {b.outlet} report opposite reactions by the same actor"
+    for actor, (sign, verb, written) in sa.items():
+        if actor in sb and sb[actor][0] != sign:
+            return (f"{a.outlet}: {written}, {verb}; "
+                    f"{b.outlet}: {sb[actor][2]}, {sb[actor][1]}")
     return None
