@@ -77,7 +77,10 @@ def test_sample_quotes_resolve_added_to_the_previous_speaker(sample_briefing):
 def test_sample_cleaning_removes_debris(sample_briefing):
     for article in sample_briefing.articles:
         for debris in ("Skip to main content", "Placeholder while article actions load",
-                       "Sign up for our newsletter", "Updated at", "Follow the authors"):
+                       "Sign up for our newsletter", "Updated at", "Follow the authors",
+                       "Mila Dorne/Karvonia Post", "Tomas Brenner/Estria Daily Wire",
+                       "Your Post", "Reporting by Tomas Brenner", "Open this photo",
+                       "Build your personal news feed", "The Valmora LedgerNews"):
             assert debris not in article.text
     reasons = {r.reason for a in sample_briefing.articles for r in a.removed}
     assert {"masthead", "photo caption or credit", "update timestamp"} <= reasons

@@ -48,3 +48,16 @@ def test_may_the_verb_is_not_a_month():
 
 def test_durations_are_not_dates():
     assert _values("The 14-month long conflict drags on.", date(2023, 4, 26)) == []
+
+
+@pytest.mark.models
+def test_tense_comes_from_the_verb_the_date_belongs_to():
+    from storyline.nlp import analyze
+
+    text = ("Officials said on Monday that the inspectors will report next month. "
+            "The commission will meet on Friday.")
+    article = make_article(text, published=date(2024, 3, 13))  # a Wednesday
+    (analysis,) = analyze([article])
+    found = find_dates(article, analysis.sentences, tokens=analysis.tokens)
+    assert [(t.text, t.value) for t in found] == [
+        ("on Monday", "2024-03-11"), ("next month", "2024-04"), ("on Friday", "2024-03-15")]

@@ -163,9 +163,9 @@ def _figure_conflict(fa, fb, a: Statement, b: Statement) -> str | None:
 
 
 def _stances(statement: Statement, analysis: Analysis) -> dict[str, tuple[str, str, str]]:
-    """actor -> (sign '+'/'-', verb as written, actor as written) for stance verbs ("welcomed", "rejected") whose subject or agent
-    names an actor; the actor is its entity id, or the proper noun itself when the recognizer
-    missed it."""
+    """actor -> (sign, verb, actor as written) for stance verbs ("welcomed", "rejected") whose
+    subject or agent names an actor; the actor is its entity id, or the proper noun itself when
+    the recognizer missed it."""
     span = statement.span
     tokens = [t for t in analysis.tokens if span.start <= t.start < span.end]
     by_index = {t.i: t for t in analysis.tokens}

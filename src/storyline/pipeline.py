@@ -175,7 +175,8 @@ def _corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
     duplicates = dedup.find_duplicates(articles)
     copy_of = {d.article_id: d.duplicate_of for d in duplicates}
     repeated = [span for a in articles for span in dedup.repeated_sentences(a, analyses[a.id])]
-    dates = {a.id: timex.find_dates(a, analyses[a.id].sentences) for a in articles}
+    dates = {a.id: timex.find_dates(a, analyses[a.id].sentences, tokens=analyses[a.id].tokens)
+             for a in articles}
     article_vectors = {a.id: _article_vector(vectors[a.id]) for a in articles}
     events = cluster.cluster_events(articles, article_vectors, analyses, dates, duplicates)
     all_quotes = [q for a in articles for q in quotes.extract_quotes(a, analyses[a.id], names)]

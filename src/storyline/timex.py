@@ -16,7 +16,9 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from storyline.models import Article, Sentence, TimeExpression
+import bisect
+
+from storyline.models import Article, Sentence, TimeExpression, Token
 
 TIMEX_VERSION = "timex-1"
 
@@ -62,8 +64,12 @@ _FUTURE = re.compile(r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|sl
 
 
 def find_dates(article: Article, sentences: Sequence[Sentence],
-               reference: date | None = None) -> list[TimeExpression]:
-    """Every resolvable date in the article, resolved against `reference` (default: published)."""
+               reference: date | None = None,
+               tokens: Sequence[Token] = ()) -> list[TimeExpression]:
+    """Every resolvable date in the article, resolved against `reference` (default: published).
+
+    With the parse (`tokens`), the tense is read from the verb the date belongs to; without
+    it, from the whole sentence."""
     reference = reference or article.published
     text = article.text
     found: list[tuple[int, int, str, re.Match[str]]] = []
@@ -82,7 +88,8 @@ def find_dates(article: Article, sentences: Sequence[Sentence],
     for start, end, kind, match in found:
         sent = _sentence_at(sentences, start)
         sent_text = text[sent.start:sent.end] if sent else text[max(0, start - 200):end + 200]
-        resolved = _resolve(kind, match, reference, previous, bool(_FUTURE.search(sent_text)))
+        future = _is_future(tokens, start) if tokens else bool(_FUTURE.search(sent_text))
+        resolved = _resolve(kind, match, reference, previous, future)
         if resolved is None:
             continue
         when, precision = resolved
@@ -93,6 +100,31 @@ def find_dates(article: Article, sentences: Sequence[Sentence],
             sentence_index=sent.index if sent else -1,
         ))
     return expressions
+
+
+_FUTURE_AUX = frozenset({"will", "shall", "'ll"})
+_PLAN_LEMMAS = frozenset({"plan", "expect", "schedule", "due", "intend", "aim", "hope"})
+
+
+def _is_future(tokens: Sequence[Token], offset: int) -> bool:
+    """Whether the verb governing the token at `offset` is in the future ("will meet on
+    Friday"), or is a plan ("is due to", "plans to", "next")."""
+    starts = [t.start for t in tokens]
+    index = max(0, bisect.bisect_right(starts, offset) - 1)
+    by_index = {t.i: t for t in tokens}
+    node, steps = tokens[index], 0
+    while node.pos not in ("VERB", "AUX") and node.head != node.i and steps < 6:
+        node, steps = by_index[node.head], steps + 1
+    for _ in range(3):
+        children = [t for t in tokens if t.head == node.i and t.i != node.i]
+        if any(c.lemma.lower() in _FUTURE_AUX for c in children):
+            return True
+        if node.dep not in ("xcomp", "conj") or node.head == node.i:
+            return False
+        node = by_index[node.head]
+        if node.lemma.lower() in _PLAN_LEMMAS:
+            return True
+    return False
 
 
 def format_date(when: date, precision: str) -> str:

@@ -49,7 +49,8 @@ _CREDIT_LINE = re.compile(
 # "Jack Taylor/The Associated Press" run onto the last sentence.
 _CAPTION_CREDIT = re.compile(
     r"(?:\(\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}\s*/\s*[A-Z][\w.&'’ -]{1,60}\)"
-    r"|[.!?][\s]*[A-Z][\w'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*/\s*(?:The\s+|AFP|AP|Getty|Reuters)"
+    r"|[.!?][A-Z][\w'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*/\s*[A-Z][\w.&'’ -]{1,60}"
+    r"|[.!?]\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*/\s*(?:The\s+|AFP|AP|Getty|Reuters)"
     r"[\w.&'’ -]{0,60})\s*$"
 )
 _CAPTION_START = re.compile(r"^(?:in\ this\ (?:\d{4}\ )?(?:file\ )?(?:photo|image|picture)\b"
