@@ -10,13 +10,12 @@ not dates and are left out. Without a reference date, only dates with an explici
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-
-import bisect
 
 from storyline.models import Article, Sentence, TimeExpression, Token
 
