@@ -11,6 +11,7 @@ import base64
 import functools
 import logging
 import os
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -58,9 +59,35 @@ def _paragraph_boundaries(doc):
     return doc
 
 
-@functools.cache
+_embedding_lock = threading.Lock()
+
+
 def embedding_model():
-    """The sentence-embedding model, loaded once; prefers a locally packaged copy."""
+    """The sentence-embedding model, loaded once per process (thread-safe)."""
+    with _embedding_lock:
+        return _load_embedding_model()
+
+
+def preload_embedding_model() -> threading.Thread:
+    """Start loading the embedding model in the background (it takes seconds, mostly imports),
+    so that it overlaps with parsing."""
+    thread = threading.Thread(target=_quietly(embedding_model), name="load-embeddings",
+                              daemon=True)
+    thread.start()
+    return thread
+
+
+def _quietly(func):
+    def run() -> None:
+        try:
+            func()
+        except Exception:  # the foreground call reports the error with its message
+            log.debug("background model load failed", exc_info=True)
+    return run
+
+
+@functools.cache
+def _load_embedding_model():
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError as e:

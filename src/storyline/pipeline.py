@@ -159,6 +159,8 @@ def build_briefing(store: Store, article_ids: Sequence[str], *,
     stored = store.get_output("briefing", key, BRIEFING_VERSION)
     if stored is not None:
         return replace(from_dict(Briefing, stored), failures=tuple(failures))
+    if any(store.get_output("embedding", a.id, EMBED_VERSION) is None for a in articles):
+        nlp.preload_embedding_model()
     analyses = analyze_articles(store, articles, progress=progress)
     vectors = sentence_vectors(store, articles, analyses, progress=progress)
     briefing = _corpus_stages(articles, analyses, vectors)
