@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -50,9 +51,14 @@ def machine() -> dict[str, str]:
             "Python": platform.python_version(), **versions}
 
 
-def load_average() -> str:
-    """The 1-minute load average; above ~0.5 something else is using the CPU and skews figures."""
-    return Path("/proc/loadavg").read_text().split()[0]
+def busy_seconds() -> tuple[float, float]:
+    """(CPU seconds all processes have used, CPU seconds this process and its children used)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq = fields[:7]
+    total = (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+    own = sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
+    return total, own
 
 
 def cold_brief(shared: Path) -> list[float]:
@@ -179,15 +185,19 @@ def main() -> None:
     print(f"storyline benchmark, {time.strftime('%Y-%m-%d %H:%M')}", flush=True)
     for key, value in info.items():
         print(f"  {key}: {value}")
-    print(f"  load average at start: {load_average()}")
+    wall0, (busy0, own0) = time.perf_counter(), busy_seconds()
     print(f"cold brief x{COLD_RUNS} ...", file=sys.stderr, flush=True)
     cold = cold_brief(args.shared)
     print(f"throughput on {args.topic} ...", file=sys.stderr, flush=True)
     s = throughput(args.shared, args.topic)
     print("peer ...", file=sys.stderr, flush=True)
     p = peer(s.pop("texts"))
-    print(f"cold runs: {', '.join(f'{t:.2f}' for t in cold)} s; "
-          f"load average at end: {load_average()} (1-min; > 1 means the CPU was shared)")
+    wall, (busy, own) = time.perf_counter() - wall0, busy_seconds()
+    others = max(0.0, (busy - busy0) - (own - own0))
+    print(f"cold runs: {', '.join(f'{t:.2f}' for t in cold)} s")
+    print(f"other processes used {others:.0f} CPU-seconds during the {wall:.0f} s run "
+          f"({others / (wall * (os.cpu_count() or 1)):.0%} of the machine)"
+          + ("; figures are skewed, rerun on a quiet machine" if others > 0.05 * wall else ""))
     print()
     print_table(*table(cold, s, p, args.topic), args.markdown)
 

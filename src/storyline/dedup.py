@@ -50,7 +50,6 @@ def find_duplicates(articles: Sequence[Article], *,
             duplicates.append(Duplicate(article_id=article.id, duplicate_of=exact[key],
                                         similarity=1.0, kind="exact"))
             continue
-        exact[key] = article.id
         minhash = _minhash(words)
         candidates = [c for c in lsh.query(minhash) if c != article.id]
         if candidates:
@@ -59,7 +58,9 @@ def find_duplicates(articles: Sequence[Article], *,
             if similarity >= threshold:
                 duplicates.append(Duplicate(article_id=article.id, duplicate_of=best,
                                             similarity=round(similarity, 3), kind="near"))
+                exact[key] = best  # a later exact copy of this copy points to the original
                 continue
+        exact[key] = article.id
         if article.id not in hashes:
             hashes[article.id] = minhash
             lsh.insert(article.id, minhash)
