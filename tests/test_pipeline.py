@@ -45,6 +45,9 @@ def _check_provenance(briefing):
         assert texts[quote.article_id][quote.start:quote.end] == quote.text
     for entry in briefing.timeline:
         assert any(texts[c.article_id][c.start:c.end] == entry.text for c in entry.cites)
+        for when in entry.date_cites:  # the words that gave the date sit in a cited sentence
+            assert any(c.article_id == when.article_id and c.start <= when.start < when.end <= c.end
+                       for c in entry.cites)
 
 
 def test_sample_events_duplicates_and_conflict(sample_briefing):

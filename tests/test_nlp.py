@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from storyline import nlp
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.models
+
+
+def test_analyze_keeps_sentences_inside_paragraphs_and_trims_entities():
+    text = ("Following Xi’s summit, Wang Yi spoke to Dmytro Kuleba\n\n"
+            "The call lasted an hour. Kuleba thanked him.")
+    article = make_article(text)
+    (analysis,) = nlp.analyze([article])
+    sentences = [text[s.start:s.end] for s in analysis.sentences]
+    assert sentences[0] == "Following Xi’s summit, Wang Yi spoke to Dmytro Kuleba"
+    assert "The call lasted an hour." in sentences
+    names = {m.text for m in analysis.mentions if m.label == "PERSON"}
+    assert {"Wang Yi", "Dmytro Kuleba"} <= names
+    assert not any(name.startswith("Following") for name in names)
+    assert all(text[t.start:t.end] for t in analysis.tokens)
+
+
+def test_analysis_json_round_trip():
+    (analysis,) = nlp.analyze([make_article("Kuleba said the talks went well on Monday.")])
+    assert nlp.analysis_from_json(nlp.analysis_to_json(analysis)) == analysis
+
+
+def test_models_load_once():
+    assert nlp.spacy_pipeline() is nlp.spacy_pipeline()
+    assert nlp.embedding_model() is nlp.embedding_model()
+
+
+def test_embeddings_are_unit_length_and_round_trip():
+    vectors = nlp.embed(["The dam opened.", "A treaty was signed on the river."])
+    assert vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    back = nlp.vectors_from_json(nlp.vectors_to_json(vectors))
+    assert np.allclose(back, vectors, atol=1e-3)
+    assert float(vectors[0] @ vectors[1]) < 0.9
