@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.conftest import make_article
 
 from storyline import nlp
-from tests.conftest import make_article
 
 pytestmark = pytest.mark.models
 
