@@ -128,3 +128,29 @@ def test_same_stance_by_different_actors_is_no_conflict():
     rejected, analysis_b = _passive("b", "rejected", "reject", "Washington")
     (claim,) = align_claims(event, [welcomed, rejected], {"a": analysis_a, "b": analysis_b})
     assert claim.status == "consensus"
+
+
+def test_only_lead_and_lexically_aligned_sentences_are_embedded():
+    from storyline.claims import Candidate, needs_vector
+
+    def candidate(article_id, position, text):
+        return Candidate(span=Span(article_id=article_id, start=0, end=len(text)), text=text,
+                         outlet=article_id, source_key=article_id, position=position)
+
+    candidates = [
+        candidate("a", 0, "The treaty was signed in Dravik on Tuesday."),
+        candidate("a", 7, "The commission will publish river flow readings every day."),
+        candidate("a", 8, "Fishermen mended their nets on the quay at dawn."),
+        candidate("b", 9, "Daily river flow readings will be published by the commission."),
+    ]
+    assert needs_vector(candidates, lead=1) == [True, True, False, True]
+
+
+def test_loners_become_unique_claims():
+    from storyline.claims import Candidate
+
+    event = Event(id="e", article_ids=("a",), title="t")
+    loner = Candidate(span=Span(article_id="a", start=0, end=5), text="Nets.", outlet="A",
+                      source_key="a", position=9)
+    (claim,) = align_claims(event, [], {"a": _empty("a")}, [loner])
+    assert claim.status == "unique" and claim.text == "Nets."

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.entities import normalize_name
 from storyline.models import Analysis, Article, ClaimGroup, Event, Span
@@ -25,6 +26,8 @@ from storyline.models import Analysis, Article, ClaimGroup, Event, Span
 CLAIMS_VERSION = "claims-1"
 ALIGN_SIMILARITY = 0.72
 CONFLICT_SIMILARITY = 0.45
+LEXICAL_NEIGHBOUR = 0.2
+LEAD_SENTENCES = 5
 MIN_WORDS = 6
 _POSITIVE = frozenset("welcome support praise accept approve endorse back embrace hail applaud "
                       "agree".split())
@@ -34,46 +37,89 @@ _FIGURE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(%|per\s*cent|percent|[a-z]+)", re.IG
 
 
 @dataclass(frozen=True, slots=True)
-class Statement:
-    """One candidate sentence, with the independent source it counts for."""
+class Candidate:
+    """One sentence of an event that may be a claim, with the independent source it counts for."""
 
     span: Span
     text: str
     outlet: str
     source_key: str  # the original's article id for a duplicate, so copies count once
+    position: int  # the sentence's index in its article
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A candidate with its embedding."""
+
+    span: Span
+    text: str
+    outlet: str
+    source_key: str
     vector: np.ndarray
+    position: int = 0
 
 
 def outlet_name(article: Article) -> str:
     return article.outlet or f"unnamed outlet ({article.source.rsplit('/', 1)[-1]})"
 
 
-def statements_of(event: Event, articles: Mapping[str, Article], analyses: Mapping[str, Analysis],
-                  vectors: Mapping[str, np.ndarray], copy_of: Mapping[str, str],
-                  skip: frozenset[tuple[str, int]] = frozenset()) -> list[Statement]:
-    """The event's candidate sentences (long enough, not repeated inside their article)."""
+def candidate_sentences(event: Event, articles: Mapping[str, Article],
+                        analyses: Mapping[str, Analysis], copy_of: Mapping[str, str],
+                        skip: frozenset[tuple[str, int]] = frozenset()) -> list[Candidate]:
+    """The event's sentences that can carry a claim (long enough, not repeated in their article)."""
     found = []
     for article_id in event.article_ids:
-        article, analysis = articles[article_id], analyses[article_id]
-        rows = vectors[article_id]
-        for sent, vector in zip(analysis.sentences, rows, strict=False):
+        article = articles[article_id]
+        for sent in analyses[article_id].sentences:
             text = article.text[sent.start:sent.end].strip()
             if len(text.split()) < MIN_WORDS or (article_id, sent.start) in skip:
                 continue
             start = sent.start + article.text[sent.start:sent.end].index(text)
-            found.append(Statement(
+            found.append(Candidate(
                 span=Span(article_id=article_id, start=start, end=start + len(text)), text=text,
                 outlet=outlet_name(articles[copy_of.get(article_id, article_id)]),
-                source_key=copy_of.get(article_id, article_id), vector=vector,
+                source_key=copy_of.get(article_id, article_id), position=sent.index,
             ))
     return found
 
 
-def align_claims(event: Event, statements: Sequence[Statement],
-                 analyses: Mapping[str, Analysis]) -> list[ClaimGroup]:
-    """Group the event's statements across sources and label each group."""
-    if not statements:
+def needs_vector(candidates: Sequence[Candidate], *, lead: int = LEAD_SENTENCES) -> list[bool]:
+    """Which candidates to embed: the lead of each article (for the summary) and any sentence
+    sharing words with another source's sentence (TF-IDF cosine >= LEXICAL_NEIGHBOUR).
+
+    A sentence with no lexical neighbour cannot align with another source, so it is `unique`
+    without an embedding; on large corpora this skips most of the embedding work."""
+    if not candidates:
         return []
+    flags = [c.position < lead for c in candidates]
+    sources = {c.source_key for c in candidates}
+    if len(sources) < 2:
+        return flags
+    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
+        [c.text for c in candidates])
+    similar = (matrix @ matrix.T).tocoo()
+    for i, j, value in zip(similar.row, similar.col, similar.data, strict=True):
+        if value >= LEXICAL_NEIGHBOUR and candidates[i].source_key != candidates[j].source_key:
+            flags[i] = True
+    return flags
+
+
+def statements_of(candidates: Sequence[Candidate], vectors: Sequence[np.ndarray | None]
+                  ) -> list[Statement]:
+    """Pair each embedded candidate with its vector."""
+    return [Statement(span=c.span, text=c.text, outlet=c.outlet, source_key=c.source_key,
+                      vector=v, position=c.position)
+            for c, v in zip(candidates, vectors, strict=True) if v is not None]
+
+
+def align_claims(event: Event, statements: Sequence[Statement],
+                 analyses: Mapping[str, Analysis],
+                 loners: Sequence[Candidate] = ()) -> list[ClaimGroup]:
+    """Group the event's statements across sources and label each group; `loners` (sentences
+    with no lexical neighbour in another source) are unique claims as they are."""
+    singles = [_claim(event, [c], "unique", None) for c in loners]
+    if not statements:
+        return singles
     labels = _align(statements)
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
@@ -97,6 +143,7 @@ def align_claims(event: Event, statements: Sequence[Statement],
         sources = {s.source_key for s in items}
         status = "conflict" if label in notes else "consensus" if len(sources) >= 2 else "unique"
         claims.append(_claim(event, items, status, notes.get(label)))
+    claims.extend(singles)
     order = {"conflict": 0, "consensus": 1, "unique": 2}
     claims.sort(key=lambda c: (order[c.status], -len(c.outlets), c.cites[0].article_id,
                                c.cites[0].start))
@@ -116,7 +163,8 @@ def _align(statements: Sequence[Statement]) -> list[int]:
     return [int(x) for x in fcluster(tree, t=1.0 - ALIGN_SIMILARITY, criterion="distance")]
 
 
-def _claim(event: Event, items: Sequence[Statement], status: str, note: str | None) -> ClaimGroup:
+def _claim(event: Event, items: Sequence[Statement | Candidate], status: str,
+           note: str | None) -> ClaimGroup:
     items = sorted(items, key=lambda s: (s.span.article_id, s.span.start))
     key = ",".join(f"{s.span.article_id}:{s.span.start}" for s in items)
     return ClaimGroup(

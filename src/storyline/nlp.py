@@ -12,7 +12,7 @@ import functools
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -135,9 +135,18 @@ def embed(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
 
 def analyze(articles: Sequence[Article], *, batch_size: int = 16) -> list[Analysis]:
     """Sentences, tokens with their dependency parse, and entity mentions of each article."""
+    return list(analyze_stream(articles, batch_size=batch_size))
+
+
+def analyze_stream(articles: Sequence[Article], *, batch_size: int = 16,
+                   processes: int = 1) -> Iterator[Analysis]:
+    """`analyze` as a stream, so results can be stored as they come; `processes` > 1 parses
+    in that many worker processes (worth it from a few dozen articles on)."""
     nlp = spacy_pipeline()
-    docs = nlp.pipe((article.text for article in articles), batch_size=batch_size)
-    return [_analysis_from_doc(article.id, doc) for article, doc in zip(articles, docs, strict=True)]
+    docs = nlp.pipe((article.text for article in articles), batch_size=batch_size,
+                    n_process=processes)
+    for article, doc in zip(articles, docs, strict=True):
+        yield _analysis_from_doc(article.id, doc)
 
 
 def _analysis_from_doc(article_id: str, doc) -> Analysis:

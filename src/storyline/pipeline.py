@@ -36,8 +36,9 @@ from storyline.store import Store
 log = logging.getLogger(__name__)
 
 EMBED_VERSION = "minilm-1"
-MAX_EMBEDDED_SENTENCES = 40
-EVENT_VECTOR_SENTENCES = 10
+EVENT_VECTOR_SENTENCES = 5
+PARSE_PROCESSES = 2
+PARALLEL_PARSE_FROM = 48
 BRIEFING_VERSION = "+".join((
     nlp.ANALYSIS_VERSION, EMBED_VERSION, entities.MERGE_VERSION, cluster.CLUSTER_VERSION,
     quotes.QUOTES_VERSION, timex.TIMEX_VERSION, timeline.TIMELINE_VERSION,
@@ -103,51 +104,34 @@ def ingest(paths: Sequence[str | os.PathLike[str]], store: Store, *,
 
 def analyze_articles(store: Store, articles: Sequence[Article], *,
                      progress: Progress = _no_progress) -> dict[str, Analysis]:
-    """The parse of each article, from the store when already done."""
-    analyses: dict[str, Analysis] = {}
-    todo = []
-    for article in articles:
-        stored = store.get_output("analysis", article.id, nlp.ANALYSIS_VERSION)
-        if stored is None:
-            todo.append(article)
-        else:
-            analyses[article.id] = nlp.analysis_from_json(stored)
-    batch = 16
-    chunks = [todo[i:i + batch] for i in range(0, len(todo), batch)]
-    for chunk in progress(chunks, "parse", len(chunks)):
-        for analysis in nlp.analyze(chunk):
-            store.put_output("analysis", analysis.article_id, nlp.ANALYSIS_VERSION,
-                             nlp.analysis_to_json(analysis))
-            analyses[analysis.article_id] = analysis
+    """The parse of each article, from the store when already done; each new parse is stored
+    as soon as it is made, so a killed run keeps what it finished."""
+    stored = store.get_outputs("analysis", (a.id for a in articles), nlp.ANALYSIS_VERSION)
+    analyses = {key: nlp.analysis_from_json(value) for key, value in stored.items()}
+    todo = [a for a in articles if a.id not in analyses]
+    processes = PARSE_PROCESSES if len(todo) >= PARALLEL_PARSE_FROM else 1
+    for analysis in progress(nlp.analyze_stream(todo, processes=processes), "parse", len(todo)):
+        store.put_output("analysis", analysis.article_id, nlp.ANALYSIS_VERSION,
+                         nlp.analysis_to_json(analysis))
+        analyses[analysis.article_id] = analysis
     return analyses
 
 
-def sentence_vectors(store: Store, articles: Sequence[Article],
-                     analyses: dict[str, Analysis], *,
-                     progress: Progress = _no_progress) -> dict[str, np.ndarray]:
-    """Embeddings of each article's first sentences (one row per sentence), cached."""
-    vectors: dict[str, np.ndarray] = {}
-    todo = []
-    for article in articles:
-        stored = store.get_output("embedding", article.id, EMBED_VERSION)
-        if stored is None:
-            todo.append(article)
-        else:
-            vectors[article.id] = nlp.vectors_from_json(stored)
-    batch = 32
-    chunks = [todo[i:i + batch] for i in range(0, len(todo), batch)]
-    for chunk in progress(chunks, "embed", len(chunks)):
-        texts, owners = [], []
-        for article in chunk:
-            for sent in analyses[article.id].sentences[:MAX_EMBEDDED_SENTENCES]:
-                texts.append(article.text[sent.start:sent.end].strip())
-                owners.append(article.id)
-        matrix = nlp.embed(texts)
-        for article in chunk:
-            rows = matrix[[i for i, owner in enumerate(owners) if owner == article.id]]
-            store.put_output("embedding", article.id, EMBED_VERSION, nlp.vectors_to_json(rows))
-            vectors[article.id] = rows
-    return vectors
+def embed_texts(store: Store, texts: Sequence[str]) -> np.ndarray:
+    """Embeddings of `texts`, one row each, from the store when the same text was embedded
+    before (keyed by a hash of the text)."""
+    keys = [hashlib.sha1(text.encode("utf-8")).hexdigest()[:24] for text in texts]
+    stored = store.get_outputs("sentence_vector", keys, EMBED_VERSION)
+    missing = list(dict.fromkeys(k for k in keys if k not in stored))
+    if missing:
+        text_of = dict(zip(keys, texts, strict=True))
+        vectors = nlp.embed([text_of[k] for k in missing])
+        fresh = {k: nlp.vectors_to_json(v[None, :]) for k, v in zip(missing, vectors, strict=True)}
+        store.put_outputs("sentence_vector", EMBED_VERSION, fresh)
+        stored.update(fresh)
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.vstack([nlp.vectors_from_json(stored[k]) for k in keys])
 
 
 def build_briefing(store: Store, article_ids: Sequence[str], *,
@@ -159,17 +143,19 @@ def build_briefing(store: Store, article_ids: Sequence[str], *,
     stored = store.get_output("briefing", key, BRIEFING_VERSION)
     if stored is not None:
         return replace(from_dict(Briefing, stored), failures=tuple(failures))
-    if any(store.get_output("embedding", a.id, EMBED_VERSION) is None for a in articles):
+    new_articles = sum(store.get_output("analysis", a.id, nlp.ANALYSIS_VERSION) is None
+                       for a in articles)
+    if new_articles < PARALLEL_PARSE_FROM:  # worker processes must not fork mid-import
         nlp.preload_embedding_model()
     analyses = analyze_articles(store, articles, progress=progress)
-    vectors = sentence_vectors(store, articles, analyses, progress=progress)
-    briefing = _corpus_stages(articles, analyses, vectors)
+    briefing = corpus_stages(articles, analyses, lambda texts: embed_texts(store, texts))
     store.put_output("briefing", key, BRIEFING_VERSION, to_dict(briefing))
     return replace(briefing, failures=tuple(failures))
 
 
-def _corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
-                   vectors: dict[str, np.ndarray]) -> Briefing:
+def corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
+                  embed: Callable[[Sequence[str]], np.ndarray]) -> Briefing:
+    """The stages that need the whole batch, in order; `embed` turns sentences into vectors."""
     by_id = {a.id: a for a in articles}
     entity_list, linked = entities.merge_entities([analyses[a.id] for a in articles])
     analyses = {a.article_id: a for a in linked}
@@ -179,15 +165,21 @@ def _corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
     repeated = [span for a in articles for span in dedup.repeated_sentences(a, analyses[a.id])]
     dates = {a.id: timex.find_dates(a, analyses[a.id].sentences, tokens=analyses[a.id].tokens)
              for a in articles}
-    article_vectors = {a.id: _article_vector(vectors[a.id]) for a in articles}
-    events = cluster.cluster_events(articles, article_vectors, analyses, dates, duplicates)
+    events = cluster.cluster_events(articles, _article_vectors(articles, analyses, embed),
+                                    analyses, dates, duplicates)
     all_quotes = [q for a in articles for q in quotes.extract_quotes(a, analyses[a.id], names)]
     skip = frozenset((s.article_id, s.start) for s in repeated)
     final_events, claim_groups, entries = [], [], []
     for event in events:
-        statements = claims_stage.statements_of(event, by_id, analyses, vectors, copy_of, skip)
+        candidates = claims_stage.candidate_sentences(event, by_id, analyses, copy_of, skip)
+        wanted = claims_stage.needs_vector(candidates)
+        chosen = [c for c, w in zip(candidates, wanted, strict=True) if w]
+        rows = iter(embed([c.text for c in chosen]))
+        vectors = [next(rows) if w else None for w in wanted]
+        statements = claims_stage.statements_of(candidates, vectors)
+        loners = [c for c, w in zip(candidates, wanted, strict=True) if not w]
         event = replace(event, summary=tuple(summarize.summarize_event(statements)))
-        claim_groups.extend(claims_stage.align_claims(event, statements, analyses))
+        claim_groups.extend(claims_stage.align_claims(event, statements, analyses, loners))
         entries.extend(timeline.build_timeline(event, by_id, analyses, dates))
         final_events.append(event)
     return Briefing(
@@ -197,11 +189,21 @@ def _corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
     )
 
 
-def _article_vector(rows: np.ndarray) -> np.ndarray:
-    if len(rows) == 0:
-        return np.zeros(384, dtype=np.float32)
-    mean = rows[:EVENT_VECTOR_SENTENCES].mean(axis=0)
-    return mean / (np.linalg.norm(mean) or 1.0)
+def _article_vectors(articles: Sequence[Article], analyses: dict[str, Analysis],
+                     embed: Callable[[Sequence[str]], np.ndarray]) -> dict[str, np.ndarray]:
+    """Each article as the mean embedding of its lead sentences, in one embedding call."""
+    texts, owners = [], []
+    for article in articles:
+        for sent in analyses[article.id].sentences[:EVENT_VECTOR_SENTENCES]:
+            texts.append(article.text[sent.start:sent.end].strip())
+            owners.append(article.id)
+    rows = embed(texts)
+    vectors = {}
+    for article in articles:
+        mine = rows[[i for i, owner in enumerate(owners) if owner == article.id]]
+        mean = mine.mean(axis=0) if len(mine) else np.zeros(384, dtype=np.float32)
+        vectors[article.id] = mean / (np.linalg.norm(mean) or 1.0)
+    return vectors
 
 
 def brief(paths: Sequence[str | os.PathLike[str]], *, db: str | os.PathLike[str] = ":memory:",

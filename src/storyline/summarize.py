@@ -34,10 +34,9 @@ def summarize_event(statements: Sequence[Statement], *, max_lines: int = 4) -> l
         {candidates[j].source_key for j in np.flatnonzero(similar[i] >= SUPPORT_SIMILARITY)}
         for i in range(len(candidates))
     ]
-    rank_in_article = _rank_in_article(candidates)
     relevance = (matrix @ centroid
                  + 0.05 * np.array([len(s) - 1 for s in support])
-                 + 0.1 * np.array([r == 0 for r in rank_in_article])
+                 + 0.1 * np.array([s.position == 0 for s in candidates])
                  # A bare quotation reads badly out of context; prefer reported prose.
                  - 0.15 * np.array([s.text[:1] in "\"“‘'" for s in candidates]))
     chosen: list[int] = []
@@ -67,12 +66,3 @@ def summarize_event(statements: Sequence[Statement], *, max_lines: int = 4) -> l
                 others[other.source_key] = other.span
         lines.append(SummaryLine(text=own.text, cites=(own.span, *others.values())))
     return lines
-
-
-def _rank_in_article(statements: Sequence[Statement]) -> list[int]:
-    seen: dict[str, int] = {}
-    ranks = []
-    for s in statements:
-        ranks.append(seen.get(s.span.article_id, 0))
-        seen[s.span.article_id] = ranks[-1] + 1
-    return ranks

@@ -133,6 +133,30 @@ class Store:
                 (stage, key, version, json.dumps(payload, ensure_ascii=False), _now()),
             )
 
+    def get_outputs(self, stage: str, keys: Iterable[str], version: str) -> dict[str, Any]:
+        """Stored outputs for many keys at once (absent keys are left out)."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, Any] = {}
+        for chunk_start in range(0, len(wanted), 500):
+            chunk = wanted[chunk_start:chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT key, payload FROM stage_outputs WHERE stage = ? AND version = ? "
+                f"AND key IN ({marks})", (stage, version, *chunk))
+            found.update((key, json.loads(payload)) for key, payload in rows)
+        return found
+
+    def put_outputs(self, stage: str, version: str, payloads: dict[str, Any]) -> None:
+        """Store many outputs of one stage in one transaction."""
+        now = _now()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO stage_outputs (stage, key, version, payload, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(stage, key, version, json.dumps(p, ensure_ascii=False), now)
+                 for key, p in payloads.items()],
+            )
+
     def latest_output(self, stage: str) -> Any | None:
         row = self.conn.execute(
             "SELECT payload FROM stage_outputs WHERE stage = ? ORDER BY created_at DESC, rowid DESC "
