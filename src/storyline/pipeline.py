@@ -20,7 +20,7 @@ import numpy as np
 from storyline import claims as claims_stage
 from storyline import cluster, dedup, entities, nlp, quotes, summarize, timeline, timex
 from storyline.clean import clean_document, repeated_lines
-from storyline.errors import ExtractionError, StorylineError
+from storyline.errors import ExtractionError
 from storyline.ingest import (
     apply_manifest,
     iter_input_files,
@@ -29,7 +29,7 @@ from storyline.ingest import (
     read_manifest,
 )
 from storyline.ingest.files import DEFAULT_MAX_BYTES
-from storyline.models import Analysis, Article, Briefing, Failure, RawDocument, Span
+from storyline.models import Analysis, Article, Briefing, Failure, RawDocument
 from storyline.serialize import from_dict, to_dict
 from storyline.store import Store
 
@@ -215,14 +215,5 @@ def brief(paths: Sequence[str | os.PathLike[str]], *, db: str | os.PathLike[str]
         store.add_failures(uuid.uuid4().hex, result.failures)
         if not result.article_ids:
             return Briefing(articles=(), failures=result.failures)
-        try:
-            return build_briefing(store, result.article_ids, failures=result.failures,
-                                  progress=progress)
-        except StorylineError:
-            raise
-
-
-def resolve_cite(briefing: Briefing, span: Span) -> str:
-    """The text a cite points at (for checks and renderers)."""
-    article = next(a for a in briefing.articles if a.id == span.article_id)
-    return article.text[span.start:span.end]
+        return build_briefing(store, result.article_ids, failures=result.failures,
+                              progress=progress)
