@@ -259,7 +259,16 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
     cue_word = "according to" if cue.lemma.lower() == "according" else article.text[cue.start:cue.end]
     cue_span = Span(article_id=article.id, start=cue.start, end=cue.end)
     if attribution.speaker is None:
-        return Quote(**base, cue=cue_word, cue_span=cue_span, confidence=0.3)
+        mention = _adjacent_name(analysis, article.text, cue)
+        if mention is None:
+            return Quote(**base, cue=cue_word, cue_span=cue_span, confidence=0.3)
+        # The parse missed the subject ("Vesely" read as an adverb); a name right next to the
+        # cue ("Vesely said", "said Vesely") is the speaker.
+        return Quote(**base, cue=cue_word, cue_span=cue_span,
+                     speaker=entity_names.get(mention.entity_id, mention.text),
+                     speaker_entity_id=mention.entity_id,
+                     speaker_span=Span(article_id=article.id, start=mention.start, end=mention.end),
+                     confidence=round(attribution.confidence - 0.2, 2))
     s_start, s_end = attribution.speaker
     speaker_span = Span(article_id=article.id, start=s_start, end=s_end)
     speaker_text = article.text[s_start:s_end]
@@ -292,6 +301,17 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
     # A description ("a senior Chinese diplomat"): reported as written, not linked to a person.
     return Quote(**base, cue=cue_word, cue_span=cue_span, speaker=_tidy(speaker_text),
                  speaker_span=speaker_span, confidence=round(confidence - 0.1, 2))
+
+
+def _adjacent_name(analysis: Analysis, text: str, cue: Token) -> Mention | None:
+    for m in analysis.mentions:
+        if m.label not in ("PERSON", "ORG") or not m.entity_id:
+            continue
+        if m.end <= cue.start and not text[m.end:cue.start].strip(" ,"):
+            return m
+        if m.start >= cue.end and not text[cue.end:m.start].strip(" ,"):
+            return m
+    return None
 
 
 def _tidy(text: str) -> str:

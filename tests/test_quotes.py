@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+
+from storyline.entities import merge_entities
+from storyline.quotes import extract_quotes, find_quoted_spans
+from tests.conftest import make_article
+
+
+def test_find_quoted_spans_curly_straight_and_unclosed():
+    text = 'He said “yes, indeed.” Then "no."\n“An open quote runs on\nNext paragraph.'
+    spans = [text[s:e] for s, e in find_quoted_spans(text)]
+    assert spans == ["yes, indeed.", "no.", "An open quote runs on"]
+
+
+def _quotes(text: str):
+    from storyline.nlp import analyze
+
+    article = make_article(text)
+    entities, (analysis,) = merge_entities(analyze([article]))
+    names = {e.id: e.name for e in entities}
+    return {q.text: q for q in extract_quotes(article, analysis, names)}
+
+
+@pytest.mark.models
+def test_said_x_according_to_and_he_added():
+    quotes = _quotes(
+        "“The river is ours to share,” said Ilse Varga, the Estrian minister.\n\n"
+        "“We will check every gauge,” she added.\n\n"
+        "The deal was signed on Tuesday, according to Karvonia Post editor Mila Dorne."
+    )
+    assert quotes["The river is ours to share"].speaker == "Ilse Varga"
+    assert quotes["The river is ours to share"].kind == "direct"
+    added = quotes["We will check every gauge"]
+    assert added.speaker == "Ilse Varga" and added.cue == "added"
+
+
+@pytest.mark.models
+def test_partial_quote_is_mixed_and_anonymous_source_stays_anonymous():
+    quotes = _quotes(
+        "Radek Vesely said the talks had been “frank but constructive” and would go on.\n\n"
+        "“We will not be lectured,” a senior Karvonian official said."
+    )
+    partial = quotes["frank but constructive"]
+    assert partial.kind == "mixed" and partial.speaker == "Radek Vesely"
+    anonymous = quotes["We will not be lectured"]
+    assert anonymous.speaker == "a senior Karvonian official"
+    assert anonymous.speaker_entity_id is None
+
+
+@pytest.mark.models
+def test_indirect_speech_has_a_speaker_and_a_clause():
+    quotes = _quotes("Jonas Halder told reporters that the treaty would be ratified within a month.")
+    (quote,) = quotes.values()
+    assert quote.kind == "indirect" and quote.speaker == "Jonas Halder" and quote.cue == "told"
+    assert quote.text == "the treaty would be ratified within a month"
+
+
+@pytest.mark.models
+def test_quote_split_by_its_attribution_keeps_one_speaker():
+    quotes = _quotes(
+        "Later, Andriy Kovalenko spoke to farmers.\n\n"
+        "“No one wants this more than we do,” he wrote on his Telegram channel, adding that any "
+        "deal “must be fair to both banks of the river.”"
+    )
+    assert quotes["No one wants this more than we do"].speaker == "Andriy Kovalenko"
+    second = quotes["must be fair to both banks of the river."]
+    assert second.speaker == "Andriy Kovalenko" and second.kind == "mixed"
