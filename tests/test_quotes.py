@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from tests.conftest import make_article
 
 from storyline.entities import merge_entities
 from storyline.quotes import extract_quotes, find_quoted_spans
-from tests.conftest import make_article
 
 
 def test_find_quoted_spans_curly_straight_and_unclosed():
