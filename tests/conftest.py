@@ -51,4 +51,4 @@ def seed_id(briefing, prefix: str) -> str:
     return next(a.id for a in briefing.articles if Path(a.source).name.startswith(prefix))
 
 
-__all__ = ["SAMPLE", "SEEDS", "date", "make_article", "seed_id"]
+__all__ = ["ROOT", "SAMPLE", "SEEDS", "date", "make_article", "seed_id"]

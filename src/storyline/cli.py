@@ -226,6 +226,36 @@ def timeline(fmt, db, quiet, verbose, debug) -> None:
         click.echo(f"{entry['date']:10}  {entry['text']}  ({len(entry['cites'])} sources)")
 
 
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Score storyline on labelled data, beside a peer tool, in one run.
+
+    Example: storyline eval quotes ../shared/data/polnear --split dev
+    """
+
+
+@eval_group.command(name="quotes")
+@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--split", default="dev", show_default=True, help="PolNeAR split: train or dev.")
+@click.option("--limit", type=int, help="Only the first N documents.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@_common
+def eval_quotes(data_dir, split, limit, fmt, quiet, verbose, debug) -> None:
+    """Quote attribution on PolNeAR: content, source and cue P/R/F1, storyline beside textacy.
+
+    Example: storyline eval quotes ../shared/data/polnear --split dev
+    """
+    from storyline.evaluate.quotes import evaluate_quotes, render_table
+
+    _setup_logging(verbose)
+    try:
+        result = evaluate_quotes(data_dir, split=split, limit=limit)
+    except StorylineError as e:
+        _fail(e, debug)
+        return
+    _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
+
+
 @cli.command()
 @_db_option
 def failures(db) -> None:

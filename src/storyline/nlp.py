@@ -146,10 +146,10 @@ def analyze_stream(articles: Sequence[Article], *, batch_size: int = 16,
     docs = nlp.pipe((article.text for article in articles), batch_size=batch_size,
                     n_process=processes)
     for article, doc in zip(articles, docs, strict=True):
-        yield _analysis_from_doc(article.id, doc)
+        yield analysis_from_doc(article.id, doc)
 
 
-def _analysis_from_doc(article_id: str, doc) -> Analysis:
+def analysis_from_doc(article_id: str, doc) -> Analysis:
     sentences = []
     sent_of_token: dict[int, int] = {}
     for index, sent in enumerate(s for s in doc.sents if s.text.strip()):

@@ -1,0 +1,1 @@
+"""Evaluation harnesses that score storyline on public labelled data beside a peer tool."""
