@@ -30,8 +30,12 @@ describe call praise criticize criticise welcome accuse vow threaten post quip j
 REPORTING_LEMMAS = frozenset("""
 say tell add announce state claim deny suggest note stress warn insist argue acknowledge tweet
 write report confirm reiterate explain emphasize emphasise declare assert allege predict promise
-pledge urge admit concede testify
+pledge urge admit concede testify believe think know fear worry hope expect show find reveal
+indicate conclude estimate agree doubt recommend propose signal
 """.split())
+# Verbs of intention whose infinitive complement is the attributed content ("X wants to ...").
+INTENT_LEMMAS = frozenset("want plan hope expect agree refuse vow pledge promise threaten "
+                          "intend seek decline aim".split())
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _OPEN_CLOSE = {"“": "”", '"': '"', "«": "»"}
@@ -352,12 +356,22 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names,
     covered = [(q.start, q.end) for q in direct]
     previous = None
     for token in parse.tokens:
-        if token.lemma.lower() not in REPORTING_LEMMAS or token.pos != "VERB":
+        if token.lemma.lower() == "according" and not _inside(token.start, quoted):
+            quote = _according_report(article, analysis, parse, token, covered + quoted,
+                                      entity_names)
+            if quote is not None:
+                covered.append((quote.start, quote.end))
+                found.append(quote)
+            continue
+        lemma = token.lemma.lower()
+        if (lemma not in REPORTING_LEMMAS and lemma not in INTENT_LEMMAS) or token.pos != "VERB":
             continue
         if _inside(token.start, quoted):
             continue
+        lemma = token.lemma.lower()
         clause = next((c for c in parse.children.get(token.i, ())
-                       if parse.tokens[c].dep == "ccomp"), None)
+                       if parse.tokens[c].dep == "ccomp"
+                       or (parse.tokens[c].dep == "xcomp" and lemma in INTENT_LEMMAS)), None)
         if clause is None:
             continue
         subtree = parse.subtree(clause)
@@ -372,6 +386,8 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names,
         if len(article.text[start:end].split()) < 4:
             continue
         speaker = _subject(parse, token)
+        if speaker is not None and speaker[1].dep == "nsubjpass":
+            continue  # "the parliament is expected to vote": the subject expects nothing
         attribution = _attributed(parse, token, speaker, 0.7)
         quote = _make_quote(article, analysis, parse, start, end, "indirect", attribution,
                             entity_names, previous, 1)
@@ -381,3 +397,24 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names,
         found.append(quote)
         previous = quote
     return found
+
+
+def _according_report(article, analysis, parse, token, taken, entity_names) -> Quote | None:
+    """"..., according to X" without quotation marks: the rest of the sentence is X's report."""
+    attribution = _according(parse, token)
+    if attribution is None or attribution.speaker is None:
+        return None
+    sentence = analysis.sentences[token.sent] if 0 <= token.sent < len(analysis.sentences) \
+        else None
+    if sentence is None:
+        return None
+    phrase = parse.subtree(token.i)
+    p_start, p_end = parse.tokens[phrase[0]].start, parse.tokens[phrase[-1]].end
+    before = _trim(article.text, sentence.start, p_start)
+    after = _trim(article.text, p_end, sentence.end)
+    start, end = max((before, after), key=lambda span: span[1] - span[0])
+    end = end - 1 if end > start and article.text[end - 1] in ".;" else end
+    if len(article.text[start:end].split()) < 4 or any(s < end and start < e for s, e in taken):
+        return None
+    return _make_quote(article, analysis, parse, start, end, "indirect", attribution,
+                       entity_names, None, 1)
