@@ -196,7 +196,7 @@ def _conflicts(statements: Sequence[Statement],
 def _figures(text: str) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for number, unit in _FIGURE.findall(text):
-        unit = "percent" if unit.lower().replace(" ", "") in ("%", "percent", "percent") else unit.lower()
+        unit = "percent" if unit.lower().replace(" ", "") in ("%", "percent") else unit.lower()
         found.setdefault(unit, set()).add(number.replace(",", ""))
     return found
 

@@ -8,6 +8,7 @@ import sys
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from tqdm import tqdm
@@ -16,7 +17,7 @@ from storyline import pipeline
 from storyline.errors import StorylineError
 from storyline.ingest.files import DEFAULT_MAX_BYTES
 from storyline.models import Briefing
-from storyline.render import RENDERERS, briefing_to_dict, render_markdown, tally
+from storyline.render import RENDERERS, briefing_to_dict, tally
 from storyline.serialize import to_dict
 from storyline.store import Store, default_db_path
 
@@ -50,7 +51,7 @@ def _setup_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
 
 
-def _fail(error: Exception, debug: bool) -> None:
+def _fail(error: Exception, debug: bool) -> NoReturn:
     if debug:
         raise error
     click.echo(f"error: {error}", err=True)
@@ -100,7 +101,6 @@ def brief(paths, manifest, fmt, output, max_bytes, db, quiet, verbose, debug) ->
                                   max_bytes=max_bytes, progress=_progress_for(quiet))
     except StorylineError as e:
         _fail(e, debug)
-        return
     _report_failures(briefing.failures)
     if not briefing.articles:
         click.echo(f"error: no article could be read ({len(briefing.failures)} failed)", err=True)
@@ -131,7 +131,6 @@ def ingest(paths, manifest, max_bytes, db, quiet, verbose, debug) -> None:
             total = store.count_articles()
     except StorylineError as e:
         _fail(e, debug)
-        return
     _report_failures(result.failures)
     if not quiet:
         click.echo(f"{len(result.article_ids)} articles read, {result.added} new, "
@@ -151,7 +150,6 @@ def _store_briefing(db: str | None, quiet: bool, debug: bool) -> Briefing:
             return pipeline.build_briefing(store, ids, progress=_progress_for(quiet))
     except StorylineError as e:
         _fail(e, debug)
-        raise
 
 
 @cli.command()
@@ -252,7 +250,6 @@ def eval_quotes(data_dir, split, limit, fmt, quiet, verbose, debug) -> None:
         result = evaluate_quotes(data_dir, split=split, limit=limit)
     except StorylineError as e:
         _fail(e, debug)
-        return
     _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
 
 
@@ -272,4 +269,4 @@ def main() -> None:
     cli(prog_name="storyline")
 
 
-__all__ = ["cli", "main", "render_markdown"]
+__all__ = ["cli", "main"]

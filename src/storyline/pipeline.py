@@ -110,6 +110,8 @@ def analyze_articles(store: Store, articles: Sequence[Article], *,
     analyses = {key: nlp.analysis_from_json(value) for key, value in stored.items()}
     todo = [a for a in articles if a.id not in analyses]
     processes = PARSE_PROCESSES if len(todo) >= PARALLEL_PARSE_FROM else 1
+    if todo and processes == 1:  # new sentences to embed; workers must not fork mid-import
+        nlp.preload_embedding_model()
     for analysis in progress(nlp.analyze_stream(todo, processes=processes), "parse", len(todo)):
         store.put_output("analysis", analysis.article_id, nlp.ANALYSIS_VERSION,
                          nlp.analysis_to_json(analysis))
@@ -143,10 +145,6 @@ def build_briefing(store: Store, article_ids: Sequence[str], *,
     stored = store.get_output("briefing", key, BRIEFING_VERSION)
     if stored is not None:
         return replace(from_dict(Briefing, stored), failures=tuple(failures))
-    new_articles = sum(store.get_output("analysis", a.id, nlp.ANALYSIS_VERSION) is None
-                       for a in articles)
-    if new_articles < PARALLEL_PARSE_FROM:  # worker processes must not fork mid-import
-        nlp.preload_embedding_model()
     analyses = analyze_articles(store, articles, progress=progress)
     briefing = corpus_stages(articles, analyses, lambda texts: embed_texts(store, texts))
     store.put_output("briefing", key, BRIEFING_VERSION, to_dict(briefing))

@@ -116,7 +116,7 @@ def extract_quotes(article: Article, analysis: Analysis,
         attribution = _attribution_by_parse(parse, tokens, quoted) \
             or _attribution_in_window(parse, analysis, sentence, quoted)
         quote = _make_quote(article, analysis, parse, content_start, content_end,
-                            _direct_or_mixed(article.text, start, end, attribution),
+                            _direct_or_mixed(article.text, start),
                             attribution, entity_names, previous, sentence - previous_sentence)
         if quote.speaker is None and previous is not None and _continues_previous(
                 article.text, start, previous, sentence - previous_sentence):
@@ -237,7 +237,7 @@ def _is_agent(parse: _Parse, head: Token) -> bool:
     return head.pos == "PROPN" or head.lemma.lower() in PRONOUNS
 
 
-def _direct_or_mixed(text: str, start: int, end: int, attribution: _Attribution | None) -> str:
+def _direct_or_mixed(text: str, start: int) -> str:
     """A quote that opens its sentence or follows "said:" / "said," is direct; a quoted
     fragment inside reported words is mixed."""
     before = text[:max(0, start - 1)].rstrip(" \t")

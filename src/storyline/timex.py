@@ -82,12 +82,13 @@ def find_dates(article: Article, sentences: Sequence[Sentence],
             found.append((start, end, kind, match))
     found.sort()
 
+    is_future = _future_reader(tokens) if tokens else None
     expressions: list[TimeExpression] = []
     previous: tuple[date, str] | None = None
     for start, end, kind, match in found:
         sent = _sentence_at(sentences, start)
         sent_text = text[sent.start:sent.end] if sent else text[max(0, start - 200):end + 200]
-        future = _is_future(tokens, start) if tokens else bool(_FUTURE.search(sent_text))
+        future = is_future(start) if is_future else bool(_FUTURE.search(sent_text))
         resolved = _resolve(kind, match, reference, previous, future)
         if resolved is None:
             continue
@@ -105,25 +106,31 @@ _FUTURE_AUX = frozenset({"will", "shall", "'ll"})
 _PLAN_LEMMAS = frozenset({"plan", "expect", "schedule", "due", "intend", "aim", "hope"})
 
 
-def _is_future(tokens: Sequence[Token], offset: int) -> bool:
-    """Whether the verb governing the token at `offset` is in the future ("will meet on
-    Friday"), or is a plan ("is due to", "plans to", "next")."""
+def _future_reader(tokens: Sequence[Token]):
+    """A function telling whether the verb governing the token at an offset is in the future
+    ("will meet on Friday") or is a plan ("plans to meet on Friday"); the index over the parse
+    is built once per article. Token `i` is its position in `tokens`."""
     starts = [t.start for t in tokens]
-    index = max(0, bisect.bisect_right(starts, offset) - 1)
-    by_index = {t.i: t for t in tokens}
-    node, steps = tokens[index], 0
-    while node.pos not in ("VERB", "AUX") and node.head != node.i and steps < 6:
-        node, steps = by_index[node.head], steps + 1
-    for _ in range(3):
-        children = [t for t in tokens if t.head == node.i and t.i != node.i]
-        if any(c.lemma.lower() in _FUTURE_AUX for c in children):
-            return True
-        if node.dep not in ("xcomp", "conj") or node.head == node.i:
-            return False
-        node = by_index[node.head]
-        if node.lemma.lower() in _PLAN_LEMMAS:
-            return True
-    return False
+    children: dict[int, list[Token]] = {}
+    for t in tokens:
+        if t.head != t.i:
+            children.setdefault(t.head, []).append(t)
+
+    def is_future(offset: int) -> bool:
+        node, steps = tokens[max(0, bisect.bisect_right(starts, offset) - 1)], 0
+        while node.pos not in ("VERB", "AUX") and node.head != node.i and steps < 6:
+            node, steps = tokens[node.head], steps + 1
+        for _ in range(3):
+            if any(c.lemma.lower() in _FUTURE_AUX for c in children.get(node.i, ())):
+                return True
+            if node.dep not in ("xcomp", "conj") or node.head == node.i:
+                return False
+            node = tokens[node.head]
+            if node.lemma.lower() in _PLAN_LEMMAS:
+                return True
+        return False
+
+    return is_future
 
 
 def format_date(when: date, precision: str) -> str:

@@ -157,13 +157,6 @@ class Store:
                  for key, p in payloads.items()],
             )
 
-    def latest_output(self, stage: str) -> Any | None:
-        row = self.conn.execute(
-            "SELECT payload FROM stage_outputs WHERE stage = ? ORDER BY created_at DESC, rowid DESC "
-            "LIMIT 1", (stage,),
-        ).fetchone()
-        return json.loads(row[0]) if row else None
-
     # -- failures -----------------------------------------------------------------------------
 
     def add_failures(self, run_id: str, failures: Iterable[Failure]) -> None:
