@@ -101,6 +101,50 @@ def test_clean_document_html_extracts_main_text_and_date():
     assert any("Copyright" in r.text for r in article.removed)
 
 
+def _page(body_extra: str = "", article_extra: str = "", lead: str = "") -> str:
+    paragraphs = "".join(
+        f"<p>The river commission met on Tuesday to review paragraph {i} of the water report, "
+        "and members agreed to publish the findings in full.</p>" for i in range(6))
+    return (f"<html><head><title>Commission meets on water</title></head><body>"
+            f"<article><h1>Commission meets on water</h1>{lead}{paragraphs}{article_extra}</article>"
+            f"{body_extra}</body></html>")
+
+
+def test_html_links_to_other_stories_are_dropped_with_their_reason():
+    related = ("<p>Related: <a href='/x'>Dam inspectors find cracks in the northern spillway</a></p>"
+               "<ul><li><a href='/y'>Flood season arrives early in the river valley</a></li></ul>")
+    article = clean_document(RawDocument(source="page.html", html=_page(article_extra=related)))
+    assert "spillway" not in article.text and "Flood season" not in article.text
+    reasons = {r.text: r.reason for r in article.removed}
+    assert reasons["Related: Dam inspectors find cracks in the northern spillway"] == "link to another page"
+
+
+def test_html_prose_with_a_link_in_it_is_kept():
+    linked = ("<p>The <a href='/report'>full water report of the commission</a> "
+              "runs to 300 pages and will be published on Friday.</p>")
+    article = clean_document(RawDocument(source="page.html", html=_page(article_extra=linked)))
+    assert "runs to 300 pages" in article.text
+
+
+def test_html_furniture_sentences_are_dropped_and_lists_kept():
+    extra = ("<p>Like this story? Share it with a friend!</p>"
+             "<p>By submitting this form you agree to our use of your data.</p>"
+             "<ul><li>June 17 -- Bridgestone Arena</li><li>June 19 -- PNC Pavilion</li></ul>")
+    article = clean_document(RawDocument(source="page.html", html=_page(article_extra=extra)))
+    assert "Like this story" not in article.text and "submitting this form" not in article.text
+    # Lists after the last paragraph are article content when the page's structure says so.
+    assert "June 19 -- PNC Pavilion" in article.text
+    reasons = {r.text: r.reason for r in article.removed}
+    assert reasons["Like this story? Share it with a friend!"] == "reader prompt or legal notice"
+
+
+def test_copyright_as_a_topic_is_prose_not_a_notice():
+    text = ("Copyright law changed last year for news publishers.\n\n"
+            "Copyright 2019 Hawaii News Now. All rights reserved.")
+    cleaned = clean_text(text, take_title=False)
+    assert cleaned.text == "Copyright law changed last year for news publishers."
+
+
 @given(st.text(min_size=0, max_size=400))
 def test_clean_text_never_invents_text(text):
     cleaned = clean_text(text)

@@ -14,7 +14,7 @@ import click
 from tqdm import tqdm
 
 from storyline import pipeline
-from storyline.errors import StorylineError
+from storyline.errors import InputError, StorylineError
 from storyline.ingest.files import DEFAULT_MAX_BYTES
 from storyline.models import Briefing
 from storyline.render import RENDERERS, briefing_to_dict, tally
@@ -248,6 +248,30 @@ def eval_quotes(data_dir, split, limit, fmt, quiet, verbose, debug) -> None:
     _setup_logging(verbose)
     try:
         result = evaluate_quotes(data_dir, split=split, limit=limit)
+    except StorylineError as e:
+        _fail(e, debug)
+    _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
+
+
+@eval_group.command(name="extraction")
+@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--limit", type=int, help="Only the first N pages.")
+@click.option("--peer", "peers", multiple=True, help="Only these peers (repeatable); default: all installed.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@_common
+def eval_extraction(data_dir, limit, peers, fmt, quiet, verbose, debug) -> None:
+    """Main-text extraction on the article-extraction benchmark: storyline beside its peers.
+
+    Example: storyline eval extraction ../shared/data/extraction
+    """
+    from storyline.evaluate.extraction import PEERS, evaluate_extraction, render_table
+
+    _setup_logging(verbose)
+    unknown = sorted(set(peers) - set(PEERS))
+    if unknown:
+        _fail(InputError(f"unknown peer {', '.join(unknown)}; choose from {', '.join(PEERS)}"), debug)
+    try:
+        result = evaluate_extraction(data_dir, limit=limit, peers=list(peers) or None)
     except StorylineError as e:
         _fail(e, debug)
     _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)

@@ -1,19 +1,25 @@
-"""Main text and metadata from an HTML page, with trafilatura and htmldate."""
+"""Main text and metadata from an HTML page, with trafilatura (which finds dates with htmldate)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-import htmldate
 import lxml.etree
 import lxml.html
 import trafilatura
 
+from storyline.clean.text import is_prose
 from storyline.errors import ExtractionError
 from storyline.models import Removal
 
 MIN_ARTICLE_CHARS = 100
+# "Related:", "READ MORE:", list bullets: what precedes a link to another story on its own line.
+_LINK_LEAD = re.compile(r"^(?:[-•*]\s*|(?:related|read more|see more|more|watch|also on \S+)\s*:?\s*)+",
+                        re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,49 +34,109 @@ class ExtractedPage:
 
 def extract_html(html: str, *, source: str, url: str | None = None) -> ExtractedPage:
     """Extract the article from a page; raise ExtractionError when the page holds none."""
+    tree = _parse(html)
     try:
+        # Given the string, not our tree: trafilatura's own parsing does better on this benchmark.
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=False,
+            html, url=url, with_metadata=True,
+            include_comments=False, include_tables=True, favor_precision=True,
         )
     except Exception as e:  # lxml and trafilatura raise many types on broken markup
         raise ExtractionError(f"{source}: cannot parse HTML ({type(e).__name__}: {e})") from e
     text = (doc.text or "").strip() if doc is not None else ""
+    text, dropped = _drop_lines(text, title=doc.title if doc is not None else None,
+                                anchors=_anchor_texts(tree))
     if len(text) < MIN_ARTICLE_CHARS:
         raise ExtractionError(
             f"{source}: no article text found in the HTML page "
             f"({len(text)} characters of main text; is it an index or login page?)"
         )
-    published = _find_date(html, url)
     return ExtractedPage(
         text=text,
         title=doc.title or None,
         outlet=doc.sitename or None,
         url=doc.url or url,
-        published=published,
-        removed=_removed_blocks(html, text),
+        published=_iso_date(doc.date),
+        removed=dropped + _removed_blocks(tree, text + "\n" + "\n".join(r.text for r in dropped)),
     )
 
 
-def _find_date(html: str, url: str | None) -> date | None:
+def _parse(html: str) -> lxml.html.HtmlElement | None:
     try:
-        found = htmldate.find_date(html, url=url, original_date=True, outputformat="%Y-%m-%d")
-    except Exception:  # htmldate fails on some broken pages; a missing date is not fatal
-        return None
-    return date.fromisoformat(found) if found else None
-
-
-def _removed_blocks(html: str, main_text: str) -> tuple[Removal, ...]:
-    """The page's visible text that did not make it into the main text."""
-    try:
-        tree = lxml.html.fromstring(html)
+        return lxml.html.fromstring(html)
     except (ValueError, lxml.etree.LxmlError):
+        return None
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _anchor_texts(tree: lxml.html.HtmlElement | None) -> frozenset[str]:
+    """The texts of the page's links of four words or more: headlines of other stories."""
+    if tree is None:
+        return frozenset()
+    texts = (_words(a.text_content()) for a in tree.iter("a"))
+    return frozenset(t for t in texts if len(t.split()) >= 4)
+
+
+def _drop_lines(text: str, *, title: str | None,
+                anchors: frozenset[str]) -> tuple[str, tuple[Removal, ...]]:
+    """Drop the lines trafilatura keeps that are not article text: the headline repeated as the
+    first line, and lines that are wholly the text of a link to another page ("Related: ...",
+    lists of other headlines), which trafilatura's link-density test lets through one by one."""
+    kept: list[str] = []
+    dropped: list[Removal] = []
+    for number, line in enumerate(text.split("\n")):
+        bare = _LINK_LEAD.sub("", line.strip())
+        if number == 0 and title and _words(line) == _words(title):
+            dropped.append(Removal(text=line.strip(), reason="headline repeated in the body"))
+        elif (len(bare.split()) >= 4 and not is_prose(line.strip())
+              and _words(bare) in anchors):
+            dropped.append(Removal(text=line.strip(), reason="link to another page"))
+        else:
+            kept.append(line)
+    return "\n".join(kept).strip(), tuple(dropped)
+
+
+def _iso_date(found: str | None) -> date | None:
+    """The publication date trafilatura found with htmldate (original, not updated, date)."""
+    try:
+        return date.fromisoformat(found[:10]) if found else None
+    except ValueError:
+        return None
+
+
+def _removed_blocks(tree: lxml.html.HtmlElement | None, accounted: str) -> tuple[Removal, ...]:
+    """The page's visible text that is neither in the main text nor already recorded as dropped."""
+    if tree is None:
         return ()
+    accounted = " ".join(accounted.split())
     removed: list[Removal] = []
     seen: set[str] = set()
-    for node in tree.xpath("//body//text()[not(ancestor::script or ancestor::style "
-                           "or ancestor::noscript or ancestor::template)]"):
-        line = " ".join(str(node).split())
-        if line and line not in seen and line not in main_text:
+    body = tree.find(".//body")
+    for piece in _visible_texts(body if body is not None else tree):
+        line = " ".join(piece.split())
+        if line and line not in seen and line not in accounted:
             seen.add(line)
             removed.append(Removal(text=line, reason="outside the main text (trafilatura)"))
     return tuple(removed)
+
+
+_INVISIBLE = frozenset({"script", "style", "noscript", "template", "head"})
+
+
+def _visible_texts(root: lxml.html.HtmlElement) -> Iterator[str]:
+    """The text pieces a reader sees, in document order (an element's text, then its
+    children's, then each child's tail), skipping scripts, styles and comments."""
+    stack: list[tuple[lxml.etree._Element, bool]] = [(root, False)]
+    while stack:
+        element, tail_only = stack.pop()
+        if not tail_only and isinstance(element.tag, str) and element.tag not in _INVISIBLE:
+            if element.text:
+                yield element.text
+            stack.append((element, True))
+            stack.extend((child, False) for child in reversed(element))
+            continue
+        if element.tail and element is not root:
+            yield element.tail

@@ -32,6 +32,20 @@ _UI_LINES = re.compile(
       | image\ \d+\ of\ \d+ | (?:photo|image|video)(?:\ credit)?:.{0,120}
       | this\ (?:article|story)\ (?:was|has\ been)\ (?:updated|corrected).{0,80}
       | we\ use\ cookies.{0,200} | accept\ (?:all\ )?cookies
+      | don'?t\ miss | see\ more\b.{0,120} | also\ on\ [\w-]+\.[a-z]{2,3}\b.{0,200}
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Whole sentences of page furniture: reader prompts, reprint and consent notices, copyright.
+# They read as prose, so they are matched as what they say, not by their shape.
+_FURNITURE_SENTENCES = re.compile(
+    r"""^(?:
+        (?:like|enjoy(?:ed)?)\ this\ (?:story|article)\?.{0,80}
+      | tell\ us\ what\ you\ think\b.{0,40} | have\ a\ (?:news\ )?tip\?.{0,200}
+      | this\ copy\ is\ for\ your\ personal,?\ non-commercial\ use.{0,400}
+      | by\ submitting\ this\ form\b.{0,300}
+      | get\ (?:the\ latest|the\ day'?s).{0,80}\b(?:inbox|newsletters?)\b.{0,80}
+      | (?:copyright\ )?(?:©|\(c\)|copyright)\ ?\d{4}\b.{0,100} | all\ rights\ reserved\.?
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -94,14 +108,17 @@ def repeated_lines(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(line for line, n in counts.items() if n >= 2)
 
 
-def _debris_reason(line: str, outlet: str | None, batch_repeats: frozenset[str]) -> str | None:
+def _debris_reason(line: str, outlet: str | None, batch_repeats: frozenset[str],
+                   layout_known: bool) -> str | None:
     if _UI_LINES.match(line) and not is_prose(line):
         return "navigation or interface text"
+    if _FURNITURE_SENTENCES.match(line) and len(line.split()) <= 80:
+        return "reader prompt or legal notice"
     if _UPDATE_STAMP.match(line) and len(line.split()) <= 12:
         return "update timestamp"
     if _CREDIT_LINE.match(line) and len(line.split()) <= 30:
         return "credit line"
-    if outlet and line.lower().startswith(outlet.lower()) and not is_prose(line):
+    if not layout_known and outlet and line.lower().startswith(outlet.lower()) and not is_prose(line):
         return "masthead"
     if _CAPTION_CREDIT.search(line) or (_CAPTION_START.match(line) and len(line.split()) <= 60):
         return "photo caption or credit"
@@ -111,8 +128,15 @@ def _debris_reason(line: str, outlet: str | None, batch_repeats: frozenset[str])
 
 
 def clean_text(text: str, *, outlet: str | None = None,
-               batch_repeats: frozenset[str] = frozenset(), take_title: bool = True) -> CleanText:
-    """Remove debris lines from scraped text; offsets in `removed` point into `normalize_text(text)`."""
+               batch_repeats: frozenset[str] = frozenset(), take_title: bool = True,
+               layout_known: bool = False) -> CleanText:
+    """Remove debris lines from scraped text; offsets in `removed` point into `normalize_text(text)`.
+
+    `layout_known` says the text comes from an extractor that saw the page's structure (HTML):
+    the rules that guess structure from flattened text (a masthead line, short lines after the
+    last paragraph of prose) are then left out, as they would drop lists and tables the
+    extractor rightly kept.
+    """
     text = normalize_text(text)
     lines: list[tuple[int, str]] = []
     offset = 0
@@ -125,7 +149,7 @@ def clean_text(text: str, *, outlet: str | None = None,
     removed: list[Removal] = []
     kept: list[tuple[int, str]] = []
     for start, line in lines:
-        reason = _debris_reason(line, outlet, batch_repeats)
+        reason = _debris_reason(line, outlet, batch_repeats, layout_known)
         if reason:
             removed.append(Removal(text=line, reason=reason, start=start, end=start + len(line)))
         else:
@@ -134,7 +158,7 @@ def clean_text(text: str, *, outlet: str | None = None,
     # Page furniture after the last line of prose ("Your Globe", section names) is not article
     # text: short lines without sentence punctuation.
     last_prose = max((i for i, (_, line) in enumerate(kept) if is_prose(line)), default=-1)
-    if last_prose >= 0:
+    if last_prose >= 0 and not layout_known:
         tail = kept[last_prose + 1:]
         furniture = [(s, ln) for s, ln in tail if len(ln.split()) <= 8 and not _TERMINAL.search(ln)]
         removed.extend(Removal(text=ln, reason="page furniture after the article", start=s,
