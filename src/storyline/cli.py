@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,6 +17,8 @@ from tqdm import tqdm
 from storyline import pipeline
 from storyline.errors import InputError, StorylineError
 from storyline.ingest.files import DEFAULT_MAX_BYTES
+from storyline.ingest.warc import WarcFilter
+from storyline.ingest.web import FetchOptions
 from storyline.models import Briefing
 from storyline.render import RENDERERS, briefing_to_dict, tally
 from storyline.serialize import to_dict
@@ -42,6 +45,47 @@ def _common(func):
     func = click.option("-q", "--quiet", is_flag=True, help="No progress bars or tally.")(func)
     func = click.option("-v", "--verbose", is_flag=True, help="Log what each stage does.")(func)
     return click.option("--debug", is_flag=True, help="Show tracebacks on errors.")(func)
+
+
+def _source_options(func):
+    """The options that say where articles come from, shared by `brief` and `ingest`."""
+    options = [
+        click.option("--manifest", type=click.Path(dir_okay=False),
+                     help="JSONL of file, published, outlet, title, url."),
+        click.option("--urls", "urls_file", type=click.Path(dir_okay=False, exists=True),
+                     help="A file of URLs to fetch, one per line."),
+        click.option("--feed", "feeds", multiple=True, metavar="URL",
+                     help="An RSS or Atom feed whose new entries are fetched (repeatable)."),
+        click.option("--allow-private", is_flag=True,
+                     help="Let URLs reach private, loopback and link-local addresses."),
+        click.option("--warc-host", "warc_hosts", multiple=True, metavar="HOST",
+                     help="Only WARC records from this host or its subdomains (repeatable)."),
+        click.option("--warc-since", type=click.DateTime(["%Y-%m-%d"]),
+                     help="Only WARC records captured on or after this date."),
+        click.option("--warc-until", type=click.DateTime(["%Y-%m-%d"]),
+                     help="Only WARC records captured on or before this date."),
+        click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
+                     help="Refuse files, pages and WARC records larger than this."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _ingest_options(manifest, urls_file, feeds, allow_private, warc_hosts, warc_since, warc_until,
+                    max_bytes) -> dict:
+    return {
+        "manifest": manifest, "urls_file": urls_file, "feeds": tuple(feeds), "max_bytes": max_bytes,
+        "fetch_options": FetchOptions(max_bytes=max_bytes, allow_private=allow_private),
+        "warc_filter": WarcFilter(hosts=frozenset(h.lower() for h in warc_hosts),
+                                  since=warc_since.date() if warc_since else None,
+                                  until=warc_until.date() if warc_until else None),
+    }
+
+
+def _require_sources(paths, urls_file, feeds) -> None:
+    if not (paths or urls_file or feeds):
+        raise click.UsageError("give PATHS or URLs, or --urls FILE, or --feed URL")
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -80,25 +124,24 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--manifest", type=click.Path(dir_okay=False),
-              help="JSONL of file, published, outlet, title, url.")
+@click.argument("paths", nargs=-1)
+@_source_options
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="md",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
-              help="Refuse input files larger than this.")
 @_db_option
 @_common
-def brief(paths, manifest, fmt, output, max_bytes, db, quiet, verbose, debug) -> None:
-    """Ingest PATHS (files or folders of .txt, .html, .jsonl) and print a cited briefing.
+def brief(paths, fmt, output, db, quiet, verbose, debug, **sources) -> None:
+    """Ingest PATHS (files or folders of .txt, .html, .jsonl, .warc.gz, or http(s) URLs) and
+    print a cited briefing.
 
     Example: storyline brief seeds/ --manifest seeds/manifest.jsonl --format html -o brief.html
     """
     _setup_logging(verbose)
+    _require_sources(paths, sources["urls_file"], sources["feeds"])
     try:
-        briefing = pipeline.brief(paths, db=db or default_db_path(), manifest=manifest,
-                                  max_bytes=max_bytes, progress=_progress_for(quiet))
+        briefing = pipeline.brief(paths, db=db or default_db_path(), progress=_progress_for(quiet),
+                                  **_ingest_options(**sources))
     except StorylineError as e:
         _fail(e, debug)
     _report_failures(briefing.failures)
@@ -111,22 +154,23 @@ def brief(paths, manifest, fmt, output, max_bytes, db, quiet, verbose, debug) ->
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--manifest", type=click.Path(dir_okay=False),
-              help="JSONL of file, published, outlet, title, url.")
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True)
+@click.argument("paths", nargs=-1)
+@_source_options
 @_db_option
 @_common
-def ingest(paths, manifest, max_bytes, db, quiet, verbose, debug) -> None:
+def ingest(paths, db, quiet, verbose, debug, **sources) -> None:
     """Add articles to the store without briefing them (a no-op for articles already there).
 
-    Example: storyline ingest more-articles/ --db story.db
+    PATHS are files or folders (.txt, .html, .jsonl, .warc.gz) or http(s) URLs.
+
+    Example: storyline ingest more-articles/ https://example.com/story.html --db story.db
     """
     _setup_logging(verbose)
+    _require_sources(paths, sources["urls_file"], sources["feeds"])
     try:
         with Store(db or default_db_path()) as store:
-            result = pipeline.ingest(paths, store, manifest=manifest, max_bytes=max_bytes,
-                                     progress=_progress_for(quiet))
+            result = pipeline.ingest(paths, store, progress=_progress_for(quiet),
+                                     **_ingest_options(**sources))
             store.add_failures(uuid.uuid4().hex, result.failures)
             total = store.count_articles()
     except StorylineError as e:
@@ -137,6 +181,64 @@ def ingest(paths, manifest, max_bytes, db, quiet, verbose, debug) -> None:
                    f"{total} in store, {len(result.failures)} failed", err=True)
     if not result.article_ids:
         sys.exit(EXIT_NO_ARTICLES)
+
+
+def _interval(value: str) -> float:
+    """Seconds in '90s', '15m', '2h' or a bare number of seconds."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    number, unit = (value[:-1], value[-1]) if value[-1:].lower() in units else (value, "s")
+    try:
+        seconds = float(number) * units[unit.lower()]
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an interval such as 90s, 15m or 2h") from None
+    if seconds < 60:
+        raise click.BadParameter("poll a feed at most once a minute (--every 1m or more)")
+    return seconds
+
+
+@cli.command()
+@click.argument("feeds_file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--every", default="15m", show_default=True, help="How often to poll: 15m, 1h, ...")
+@click.option("--rounds", type=int, help="Stop after this many polls (default: run until stopped).")
+@click.option("--allow-private", is_flag=True,
+              help="Let URLs reach private, loopback and link-local addresses.")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True)
+@_db_option
+@_common
+def watch(feeds_file, every, rounds, allow_private, max_bytes, db, quiet, verbose, debug) -> None:
+    """Keep a corpus current: poll the feeds listed in FEEDS_FILE (one URL per line) and ingest
+    their new entries, until stopped with Ctrl-C.
+
+    Example: storyline watch feeds.txt --every 15m --db story.db
+    """
+    from storyline.ingest.remote import read_url_list
+
+    _setup_logging(verbose)
+    seconds = _interval(every)
+    try:
+        feeds = read_url_list(feeds_file)
+    except StorylineError as e:
+        _fail(e, debug)
+    options = FetchOptions(max_bytes=max_bytes, allow_private=allow_private)
+    done = 0
+    try:
+        while rounds is None or done < rounds:
+            if done:
+                time.sleep(seconds)
+            try:
+                with Store(db or default_db_path()) as store:
+                    result = pipeline.ingest([], store, feeds=feeds, fetch_options=options)
+                    store.add_failures(uuid.uuid4().hex, result.failures)
+            except StorylineError as e:
+                click.echo(f"error: {e}", err=True)  # a bad round is reported; the watch goes on
+            else:
+                _report_failures(result.failures)
+                if not quiet:
+                    click.echo(f"{time.strftime('%H:%M:%S')} {len(feeds)} feeds: {result.added} new "
+                               f"articles, {len(result.failures)} failed", err=True)
+            done += 1
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
 
 
 def _store_briefing(db: str | None, quiet: bool, debug: bool) -> Briefing:

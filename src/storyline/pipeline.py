@@ -11,7 +11,7 @@ import hashlib
 import logging
 import os
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,6 +29,9 @@ from storyline.ingest import (
     read_manifest,
 )
 from storyline.ingest.files import DEFAULT_MAX_BYTES
+from storyline.ingest.remote import WebBatch, fetch_web, is_url, read_url_list, remember
+from storyline.ingest.warc import WarcFilter, is_warc, iter_warc
+from storyline.ingest.web import FetchOptions
 from storyline.models import Analysis, Article, Briefing, Failure, RawDocument
 from storyline.serialize import from_dict, to_dict
 from storyline.store import Store
@@ -58,20 +61,58 @@ class IngestResult:
     failures: tuple[Failure, ...]
 
 
-def ingest(paths: Sequence[str | os.PathLike[str]], store: Store, *,
+def ingest(sources: Sequence[str | os.PathLike[str]], store: Store, *,
            manifest: str | os.PathLike[str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+           urls_file: str | os.PathLike[str] | None = None, feeds: Sequence[str] = (),
+           fetch_options: FetchOptions | None = None, warc_filter: WarcFilter | None = None,
            progress: Progress = _no_progress) -> IngestResult:
-    """Read, clean and store every article under `paths`; return their ids and the failures."""
+    """Read, clean and store every article from `sources` (files, folders, WARC archives and
+    http(s) URLs), the URLs listed in `urls_file`, and the new entries of `feeds`; return the
+    articles' ids and the failures."""
     failures: list[Failure] = []
+    urls = [str(s) for s in sources if is_url(s)]
+    paths = [s for s in sources if not is_url(s)]
+    if urls_file is not None:
+        urls += read_url_list(urls_file)
+    documents, warcs = _read_files(paths, manifest, max_bytes, failures)
+
+    web = WebBatch()
+    if urls or feeds:
+        options = fetch_options or FetchOptions(max_bytes=max_bytes)
+        web = fetch_web(urls, feeds, store, options)
+        failures.extend(web.failures)
+        documents.extend(web.documents)
+
+    repeats = repeated_lines(doc.text for doc in documents if doc.text)
+    stored = _store_documents(progress(documents, "clean", len(documents)), store, repeats, failures)
+    remember(web, store, stored.ids_by_source)
+    ids = dict.fromkeys([*stored.ids, *web.unchanged_ids])
+    added = stored.added
+    for path in warcs:  # streamed: an archive of any size is cleaned and stored record by record
+        from_warc = _store_documents(_drop_failures(iter_warc(path, keep=warc_filter or WarcFilter(),
+                                                              max_bytes=max_bytes), failures),
+                                     store, frozenset(), failures)
+        ids.update(dict.fromkeys(from_warc.ids))
+        added += from_warc.added
+    return IngestResult(article_ids=tuple(ids), added=added, failures=tuple(failures))
+
+
+def _read_files(paths: Sequence[str | os.PathLike[str]], manifest: str | os.PathLike[str] | None,
+                max_bytes: int, failures: list[Failure]) -> tuple[list[RawDocument], list[Path]]:
+    """The documents of the files under `paths` (manifest applied), and the WARC archives found."""
     manifest_entries: dict[str, dict] = {}
     if manifest is not None:
         manifest_entries, manifest_failures = read_manifest(Path(manifest))
         failures.extend(manifest_failures)
     documents: list[RawDocument] = []
+    warcs: list[Path] = []
     seen_names: set[str] = set()
     for item in iter_input_files(paths):
         if isinstance(item, Failure):
             failures.append(item)
+            continue
+        if is_warc(item):
+            warcs.append(item)
             continue
         seen_names.add(item.name)
         for doc in read_documents(item, max_bytes=max_bytes):
@@ -81,11 +122,30 @@ def ingest(paths: Sequence[str | os.PathLike[str]], store: Store, *,
                 documents.append(apply_manifest(doc, manifest_entries))
     if manifest is not None:
         failures.extend(missing_manifest_entries(manifest_entries, seen_names, Path(manifest)))
+    return documents, warcs
 
-    repeats = repeated_lines(doc.text for doc in documents if doc.text)
-    ids: list[str] = []
-    added = 0
-    for doc in progress(documents, "clean", len(documents)):
+
+def _drop_failures(items: Iterable[RawDocument | Failure],
+                   failures: list[Failure]) -> Iterator[RawDocument]:
+    for item in items:
+        if isinstance(item, Failure):
+            failures.append(item)
+        else:
+            yield item
+
+
+@dataclass(slots=True)
+class _Stored:
+    ids: dict[str, None]  # ordered and without repeats
+    ids_by_source: dict[str, str]
+    added: int = 0
+
+
+def _store_documents(documents: Iterable[RawDocument], store: Store, repeats: frozenset[str],
+                     failures: list[Failure]) -> _Stored:
+    """Clean each document and store its article; a document that fails becomes a Failure."""
+    stored = _Stored(ids={}, ids_by_source={})
+    for doc in documents:
         try:
             article = clean_document(doc, batch_repeats=repeats)
         except ExtractionError as e:
@@ -96,10 +156,10 @@ def ingest(paths: Sequence[str | os.PathLike[str]], store: Store, *,
             failures.append(Failure(source=doc.source, stage="clean",
                                     message=f"{doc.source}: {type(e).__name__}: {e}"))
             continue
-        added += store.add_article(article)
-        if article.id not in ids:
-            ids.append(article.id)
-    return IngestResult(article_ids=tuple(ids), added=added, failures=tuple(failures))
+        stored.added += store.add_article(article)
+        stored.ids_by_source[doc.source] = article.id
+        stored.ids.setdefault(article.id)
+    return stored
 
 
 def analyze_articles(store: Store, articles: Sequence[Article], *,
@@ -204,12 +264,14 @@ def _article_vectors(articles: Sequence[Article], analyses: dict[str, Analysis],
     return vectors
 
 
-def brief(paths: Sequence[str | os.PathLike[str]], *, db: str | os.PathLike[str] = ":memory:",
-          manifest: str | os.PathLike[str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-          progress: Progress = _no_progress) -> Briefing:
-    """Ingest `paths` into the store at `db` and brief exactly those articles."""
+def brief(sources: Sequence[str | os.PathLike[str]], *, db: str | os.PathLike[str] = ":memory:",
+          progress: Progress = _no_progress, **ingest_options) -> Briefing:
+    """Ingest `sources` into the store at `db` and brief exactly those articles.
+
+    `ingest_options` are the keyword arguments of `ingest` (manifest, max_bytes, urls_file,
+    feeds, fetch_options, warc_filter)."""
     with Store(db) as store:
-        result = ingest(paths, store, manifest=manifest, max_bytes=max_bytes, progress=progress)
+        result = ingest(sources, store, progress=progress, **ingest_options)
         store.add_failures(uuid.uuid4().hex, result.failures)
         if not result.article_ids:
             return Briefing(articles=(), failures=result.failures)

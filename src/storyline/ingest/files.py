@@ -15,6 +15,7 @@ from pathlib import Path
 from dateutil import parser as date_parser
 
 from storyline.errors import InputError
+from storyline.ingest.warc import is_warc
 from storyline.models import Failure, RawDocument
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -32,12 +33,12 @@ def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path |
         if path.is_dir():
             found = sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                if p.is_file() and (p.suffix.lower() in SUPPORTED_SUFFIXES or is_warc(p))
                 and not p.name.startswith(".") and p.name != "manifest.jsonl"
             )
             if not found:
                 yield Failure(source=str(path), stage="ingest",
-                              message=f"no .txt, .html or .jsonl files in folder {path}")
+                              message=f"no .txt, .html, .jsonl or .warc files in folder {path}")
             yield from found
         elif path.is_file():
             yield path
