@@ -284,3 +284,9 @@ def test_cli_watch_refuses_a_too_eager_interval(tmp_path):
     feeds.write_text("https://example.com/feed.xml\n")
     result = CliRunner().invoke(cli, ["watch", str(feeds), "--every", "5s"])
     assert result.exit_code == 2 and "at most once a minute" in result.output
+
+
+def test_malformed_urls_fail_clearly():
+    for url in ("http://[::1/x", "http://example.com:port/"):
+        with pytest.raises(FetchError, match="malformed URL"):
+            check_url(url, allow_private=False, resolver=lambda h, p: ["93.184.216.34"])

@@ -24,9 +24,12 @@ class FeedEntry:
 
 def parse_feed(data: bytes | str, feed_url: str) -> list[FeedEntry]:
     """The entries of an RSS or Atom document; InputError when it is not a feed."""
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
-    if not parsed.entries and (parsed.bozo or not parsed.version):
-        reason = getattr(parsed, "bozo_exception", None)
+    try:
+        parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    except Exception as e:  # feedparser itself trips on some malformed feeds (found by fuzzing)
+        raise InputError(f"{feed_url}: malformed feed ({type(e).__name__}: {e})") from e
+    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
+        reason = parsed.get("bozo_exception")
         raise InputError(f"{feed_url}: not an RSS or Atom feed"
                          + (f" ({type(reason).__name__}: {reason})" if reason else ""))
     entries: list[FeedEntry] = []
@@ -34,7 +37,12 @@ def parse_feed(data: bytes | str, feed_url: str) -> list[FeedEntry]:
         link = entry.get("link")
         if not link:
             continue
-        link = urljoin(feed_url, link)
+        try:
+            link = urljoin(feed_url, link)
+        except ValueError:  # a malformed link (such as an unclosed IPv6 bracket) is skipped
+            continue
+        if not link.lower().startswith(("http://", "https://")):
+            continue
         when = entry.get("published_parsed") or entry.get("updated_parsed")
         entries.append(FeedEntry(
             link=link,

@@ -118,7 +118,11 @@ def is_public_address(address: str) -> bool:
 
 def check_url(url: str, *, allow_private: bool, resolver: Resolver = resolve_host) -> None:
     """Raise FetchError unless `url` is http(s) to a host storyline may contact."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as e:  # an unclosed IPv6 bracket, a port that is not a number
+        raise FetchError(f"malformed URL ({e})") from e
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"only http and https URLs can be fetched, not {parts.scheme or 'no scheme'!r}")
     if not parts.hostname:
@@ -127,7 +131,6 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = resolve_hos
         raise FetchError("URLs with credentials are refused")
     if allow_private:
         return
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     for address in resolver(parts.hostname, port):
         if not is_public_address(address):
             raise FetchError(
@@ -213,7 +216,10 @@ class Fetcher:
                     location = response.headers.get("location")
                     if not location:
                         raise FetchError(f"HTTP {response.status_code} redirect without a location")
-                    current = urljoin(current, location)
+                    try:
+                        current = urljoin(current, location)
+                    except ValueError as e:
+                        raise FetchError(f"redirect to a malformed URL ({e})") from e
                     continue
                 return await self._read(response, url, current)
             finally:
@@ -308,9 +314,10 @@ class Fetcher:
                                     resolver=self.resolver)
             async with self._paced(robots_url), client.stream("GET", robots_url) as response:
                 if response.status_code in REDIRECT_STATUSES:
-                    if "location" not in response.headers:
+                    try:
+                        robots_url = urljoin(robots_url, response.headers["location"])
+                    except (KeyError, ValueError):
                         return None
-                    robots_url = urljoin(robots_url, response.headers["location"])
                     continue
                 body = bytearray()
                 async for chunk in response.aiter_bytes():
