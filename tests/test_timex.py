@@ -16,9 +16,9 @@ def _values(text: str, published: date | None) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("text", "published", "expected"), [
-    ("Talks were held on Monday.", date(2022, 4, 5), [("on Monday", "2022-04-04")]),
+    ("Talks were held on Monday.", date(2022, 4, 5), [("Monday", "2022-04-04")]),
     ("They spoke Wednesday.", date(2023, 4, 26), [("Wednesday", "2023-04-26")]),
-    ("The vote will take place on Friday.", date(2024, 3, 12), [("on Friday", "2024-03-15")]),
+    ("The vote will take place on Friday.", date(2024, 3, 12), [("Friday", "2024-03-15")]),
     ("It was their first call since March 1.", date(2022, 4, 4), [("March 1", "2022-03-01")]),
     ("The pact expires on May 18.", date(2023, 4, 26), [("May 18", "2023-05-18")]),
     ("They last spoke in January, 2022.", date(2023, 4, 26), [("January, 2022", "2022-01")]),
@@ -60,4 +60,4 @@ def test_tense_comes_from_the_verb_the_date_belongs_to():
     (analysis,) = analyze([article])
     found = find_dates(article, analysis.sentences, tokens=analysis.tokens)
     assert [(t.text, t.value) for t in found] == [
-        ("on Monday", "2024-03-11"), ("next month", "2024-04"), ("on Friday", "2024-03-15")]
+        ("Monday", "2024-03-11"), ("next month", "2024-04"), ("Friday", "2024-03-15")]
