@@ -28,7 +28,8 @@ CALENDAR_PRECISIONS = frozenset({"day", "week", "month", "year"})
 _FUTURE = re.compile(r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
                      r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b", re.I)
 _FUTURE_AUX = frozenset({"will", "shall", "'ll"})
-_PLAN_LEMMAS = frozenset({"plan", "expect", "schedule", "due", "intend", "aim", "hope"})
+_PLAN_LEMMAS = frozenset({"plan", "expect", "schedule", "due", "intend", "aim", "hope", "set",
+                          "slate", "prepare"})
 
 Found = tuple[int, int, str, str]  # start, end, TIMEX3 type, value
 
@@ -44,14 +45,14 @@ def find_times(article: Article, sentences: Sequence[Sentence],
     reference = reference or article.published
     text = article.text
     if tokens:
-        is_future = _future_reader(tokens)
+        tense_at = _tense_reader(tokens)
     else:
-        def is_future(offset: int) -> bool:
+        def tense_at(offset: int) -> str:
             sent = _sentence_at(sentences, offset)
             around = text[sent.start:sent.end] if sent else text[max(0, offset - 200):offset + 200]
-            return bool(_FUTURE.search(around))
+            return "future" if _FUTURE.search(around) else ""
     expressions = []
-    for start, end, kind, value in tag_text(text, reference, is_future=is_future):
+    for start, end, kind, value in tag_text(text, reference, tense_at=tense_at):
         sent = _sentence_at(sentences, start)
         expressions.append(TimeExpression(
             article_id=article.id, start=start, end=end, text=text[start:end], type=kind,
@@ -75,8 +76,9 @@ def find_dates(article: Article, sentences: Sequence[Sentence],
 
 
 def tag_text(text: str, reference: date | None, *,
-             is_future: Callable[[int], bool] = lambda offset: False) -> list[Found]:
-    """(start, end, type, value) of every temporal expression in `text`, in text order.
+             tense_at: Callable[[int], str] = lambda offset: "") -> list[Found]:
+    """(start, end, type, value) of every temporal expression in `text`, in text order;
+    `tense_at(offset)` tells the tense of the verb an expression belongs to.
 
     Overlapping candidates are settled longest first (the earlier rule on a tie); a candidate
     that does not resolve leaves room for the others."""
@@ -97,18 +99,18 @@ def tag_text(text: str, reference: date | None, *,
     found: list[Found] = []
     ctx = base
     for start, end, kind, match in sorted(chosen, key=lambda c: c[0]):
-        ctx = replace(ctx, future=is_future(start))
+        ctx = replace(ctx, tense=tense_at(start), start=start)
         resolved = normalize(kind, match, ctx)
         if resolved is None:
             continue
         found.append((start, end, *resolved))
-        ctx = _remember(ctx, *resolved)
+        ctx = _remember(ctx, kind, *resolved)
     return found
 
 
 def resolve_text(text: str, ctx: Context) -> str | None:
     """The value of the first expression in a short phrase, in the context of another."""
-    found = tag_text(text, ctx.reference, is_future=lambda offset: ctx.future)
+    found = tag_text(text, ctx.reference, tense_at=lambda offset: ctx.tense)
     return found[0][3] if found else None
 
 
@@ -123,13 +125,13 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])$")
 
 
-def _remember(ctx: Context, kind: str, value: str) -> Context:
-    """What later expressions may refer to: the last quarter named ("a year ago" in results
-    news), the last date ("the following month")."""
+def _remember(ctx: Context, rule: str, kind: str, value: str) -> Context:
+    """What later expressions may refer to: the last quarter named by its number ("a year ago"
+    in results news is that quarter a year before), the last date ("the following month")."""
     quarter = _QUARTER.match(value)
-    if quarter:
+    if quarter and rule == "quarter":
         return replace(ctx, quarter=(int(quarter[1]), int(quarter[2])))
-    if kind != "DATE":
+    if kind != "DATE" or quarter:
         return ctx
     precision = precision_of_value(value)
     if precision == "day":
@@ -184,31 +186,47 @@ def _sentence_at(sentences: Sequence[Sentence], offset: int) -> Sentence | None:
     return None
 
 
-def _future_reader(tokens: Sequence[Token]) -> Callable[[int], bool]:
-    """A function telling whether the verb governing the token at an offset is in the future
-    ("will meet on Friday") or is a plan ("plans to meet on Friday"); the index over the parse
-    is built once per article. Token `i` is its position in `tokens`."""
+_PAST_TAGS = frozenset({"VBD"})
+_PRESENT_TAGS = frozenset({"VBP", "VBZ"})
+
+
+def _tense_reader(tokens: Sequence[Token]) -> Callable[[int], str]:
+    """A function telling the tense of the verb governing the token at an offset: "future"
+    ("will meet Friday", "plans to meet Friday"), "past" ("met Friday", "had been due to
+    expire Friday"), "present" ("meets Friday", "is to resume Tuesday") or "". The index
+    over the parse is built once per article; token `i` is its position in `tokens`."""
     starts = [t.start for t in tokens]
     children: dict[int, list[Token]] = {}
     for t in tokens:
         if t.head != t.i:
             children.setdefault(t.head, []).append(t)
 
-    def is_future(offset: int) -> bool:
+    def tense_of(node: Token) -> str:
+        auxes = [c for c in children.get(node.i, ()) if c.dep in ("aux", "auxpass")]
+        if any(c.lemma.lower() in _FUTURE_AUX for c in auxes):
+            return "future"
+        if node.tag in _PAST_TAGS or any(c.tag in _PAST_TAGS for c in auxes):
+            return "past"
+        if node.tag in _PRESENT_TAGS or any(c.tag in _PRESENT_TAGS for c in auxes):
+            return "present"
+        return ""
+
+    def tense_at(offset: int) -> str:
         node, steps = tokens[max(0, bisect.bisect_right(starts, offset) - 1)], 0
         while node.pos not in ("VERB", "AUX") and node.head != node.i and steps < 6:
             node, steps = tokens[node.head], steps + 1
         for _ in range(3):
-            if any(c.lemma.lower() in _FUTURE_AUX for c in children.get(node.i, ())):
-                return True
-            if node.dep not in ("xcomp", "conj") or node.head == node.i:
-                return False
-            node = tokens[node.head]
-            if node.lemma.lower() in _PLAN_LEMMAS:
-                return True
-        return False
+            tense = tense_of(node)
+            if tense or node.dep not in ("xcomp", "conj") or node.head == node.i:
+                return tense
+            head = tokens[node.head]
+            if node.dep == "xcomp" and head.lemma.lower() in _PLAN_LEMMAS \
+                    and tense_of(head) != "past":
+                return "future"
+            node = head
+        return ""
 
-    return is_future
+    return tense_at
 
 
 __all__ = ["TIMEX_VERSION", "find_dates", "find_times", "precision_of_value",

@@ -53,13 +53,13 @@ MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|September
          r"November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.|"
          r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?=\s+\d))")
 WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])"
+DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d|:\d)"
 _SPOKEN_YEAR = (r"(?i:nineteen[\s-](?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                 r"seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|"
                 r"ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)|"
                 r"two\s+thousand(?:\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine))?)")
 # A year is four digits not inside a larger number, an amount or a percentage.
-YEAR = (rf"(?:(?<![\d$.,/-])(?P<year>1[5-9]\d\d|20\d\d)(?![\d%]|,\d|\.\d|-\d|(?i:\s+percent))|"
+YEAR = (rf"(?:(?<![\d$.,/])(?<!\d-)(?P<year>1[5-9]\d\d|20\d\d)(?![\d%]|,\d|\.\d|-\d|(?i:\s+percent))|"
         rf"(?P<spoken_year>{_SPOKEN_YEAR}))")
 YEAR_SUFFIX = r"(?P<yrel>(?i:(?:of\s+)?(?:this|last|next)\s+year))"
 # Words before a date that narrow it without changing its TIMEX3 value (TimeML puts them in
@@ -68,7 +68,7 @@ PREFIX = (r"(?:(?P<pmod>(?i:early|late|mid|middle|earlier|later|around|about|som
           r"as\s+early\s+as|as\s+late\s+as|the\s+(?:end|beginning|start|middle|close|turn|rest|"
           r"remainder|balance|first\s+part|latter\s+part|early\s+part|last\s+part)\s+of|"
           r"(?:early|late|mid)-))[\s-]*)?")
-DIRECTION = r"(?P<rel>(?i:last|next|this|past|coming|previous|current|same|latest))"
+DIRECTION = r"(?P<rel>(?i:this\s+past|this\s+coming|last|next|this|past|coming|previous|current|same|latest))"
 APPROX = (r"(?:(?P<approx>(?i:at\s+least|more\s+than|less\s+than|fewer\s+than|nearly|almost|"
           r"about|around|some|roughly|approximately|over|under|up\s+to|no\s+more\s+than|"
           r"no\s+less\s+than|only|just|fully|barely|close\s+to|well\s+over|a\s+full|the\s+full|"
@@ -92,6 +92,10 @@ _RULES: tuple[tuple[str, str], ...] = (
                  rf"(?:earlier|ago)(?:\s+(?P<period>(?i:quarter|period|month|year|level)s?))?"),
     ("decade", rf"{PREFIX}(?i:the\s+)?(?:(?P<dmod>(?i:early|mid|late))[\s-]+)?"
                r"(?:(?P<century>1[5-9]|20)(?P<decade>\d)0|['’](?P<decade2>\d)0)['’]?s\b"),
+    ("decade_word", r"(?i:the\s+)?(?:(?P<dmod>(?i:early|mid|late))[\s-]+)?(?P<word>(?i:twenties|"
+                    r"thirties|forties|fifties|sixties|seventies|eighties|nineties))\b"),
+    ("year_period", rf"(?i:the)\s+{YEAR}\s+(?P<what>(?i:period|quarter|first\s+half|"
+                    r"second\s+half|fiscal\s+year))"),
     ("century", r"(?i:the\s+)?(?P<cnum>\d{1,2})(?:st|nd|rd|th)[\s-]+(?i:century)"),
     ("weekday", rf"{PREFIX}(?:{DIRECTION}\s+)?{WEEKDAY}(?:\s+(?P<part>(?i:morning|afternoon|"
                 r"evening|night)))?"),
@@ -111,11 +115,11 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("noon", r"(?P<part>(?i:noon|midnight|mid-?afternoon|mid-?morning))\s+"
              r"(?P<word>(?i:today|yesterday|tomorrow))"),
     ("unit_rel", rf"{PREFIX}{DIRECTION}\s+(?P<unit>(?i:week|month|year|quarter|weekend|decade|"
-                 r"century|season|spring|summer|fall|autumn|winter))(?P<poss>['’]s)?"),
+                 r"century|season|spring|summer|fall|autumn|winter))\b(?P<poss>['’]s)?"),
     ("anchored", r"(?P<det>(?i:the\s+(?:following|next|previous|preceding|same|prior)|that))\s+"
-                 r"(?P<unit>(?i:day|week|month|year|weekend|morning|afternoon|evening|night))"),
-    ("the_unit", rf"(?i:the)\s+(?:{SPAN_WORD}\s+)?(?P<unit>(?i:week|month|year|weekend|day|"
-                 r"season))(?![\s-](?i:earlier|ago|before|old|long))"),
+                 r"(?P<unit>(?i:day|week|month|year|weekend|morning|afternoon|evening|night))\b"),
+    ("the_unit", rf"{PREFIX}(?i:the)\s+(?:{SPAN_WORD}\s+)?(?P<unit>(?i:week|month|year|weekend|"
+                 r"day|season))\b(?![\s-](?i:earlier|ago|before|old|long))"),
     ("season", rf"{PREFIX}(?:(?P<det>(?i:the))\s+)?(?:(?P<pmod3>(?i:early|late|mid))[\s-]+)?"
                r"(?P<season>(?i:spring|summer|fall|autumn|winter))(?:\s+(?:of\s+)?(?:"
                rf"{YEAR}|{YEAR_SUFFIX}))?"),
@@ -139,18 +143,21 @@ _RULES: tuple[tuple[str, str], ...] = (
             r"(?P<dir>(?i:ago|earlier|later|from\s+now|hence))"),
     ("duration", rf"{APPROX}(?:(?i:the|its|their|a)\s+)?(?:{SPAN_WORD}\s+)?"
                  rf"(?P<num>(?i:{NUM}|{VAGUE}))\s+(?:(?i:more|additional|full|straight|"
-                 rf"consecutive|long)\s+)?(?P<unit>(?i:{UNIT}))(?P<plural>s)?\b"
+                 rf"consecutive|long|trading|business|working)\s+)?(?P<unit>(?i:{UNIT}))(?P<plural>s)?\b"
+                 r"(?![\s-](?i:old|of\s+age))"
                  r"(?:\s+(?i:or\s+so|or\s+more|and\s+a\s+half))?"),
     ("duration_adj", rf"(?P<num>\d+|(?i:{_WORD_NUMBER}|several|half|a|one))-(?P<unit>(?i:{UNIT}))"
-                     r"(?!-old|s)(?:[\s-](?i:long))?\b"),
+                     r"(?!-old|s)(?:[\s-](?i:long))?\b(?![\s-](?i:old))"),
     ("span_range", rf"(?i:the\s+)?(?:{SPAN_WORD}\s+)?(?P<num>\d+)\s+(?i:to|or)\s+(?P<num2>\d+)\s+"
                    rf"(?P<unit>(?i:{UNIT}))s"),
     ("vague_plural", r"(?:(?P<lead>(?i:recent|the\s+past|the\s+next|the\s+coming|the\s+early|"
-                     r"the\s+last|the))\s+)?(?P<unit>(?i:days|weeks|months|years|decades|"
-                     r"centuries))(?:\s+(?i:or)\s+(?i:days|weeks|months|years|decades))?\b"),
+                     r"the\s+last|the|coming|future|past))\s+)?(?P<unit>(?i:days|weeks|months|quarters|years|"
+                     r"decades|centuries))(?:\s+(?i:or)\s+(?i:days|weeks|months|years|decades))?\b"),
     ("set", r"(?P<quant>(?i:each|every|per))\s+(?:(?P<num>(?i:other|two|three|four|five|six|"
             r"\d+))\s+)?(?P<unit>(?i:second|minute|hour|day|week|month|quarter|year|"
-            r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|morning|night|evening))s?"),
+            r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|morning|night|evening)s?|"
+            r"(?P<month>January|February|March|April|May|June|July|August|September|October|"
+            r"November|December))\b"),
     ("set_adverb", r"\b(?P<word>(?i:annually|yearly|daily|nightly|weekly|monthly|quarterly|"
                    r"hourly))\b"),
     ("year_end", r"(?P<word>(?i:year[\s-]end|year['’]s\s+end|the\s+end\s+of\s+the\s+year|"

@@ -36,9 +36,14 @@ class Context:
 
     text: str
     reference: date | None
-    future: bool = False
+    tense: str = ""  # of the verb the expression belongs to: "past" | "present" | "future" | ""
     anchor: date | None = None  # the last date resolved to the day, month or year
     quarter: tuple[int, int] | None = None  # the last fiscal quarter named (year, quarter)
+    start: int = 0  # where the expression starts in `text`
+
+    @property
+    def future(self) -> bool:
+        return self.tense == "future"
 
 
 def normalize(kind: str, match: re.Match[str], ctx: Context) -> Resolved | None:
@@ -128,28 +133,34 @@ def _last_quarter(ref: date) -> tuple[int, int]:
     return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
 
 
+FORESIGHT_DAYS = 75
+
+
 def _nearest_year(month: int, day: int, ctx: Context) -> date:
-    """The year for a month and day given without one: the nearest to the reference date,
-    preferring the future in future-tense sentences and the past otherwise."""
+    """The year for a month and day given without one: in a sentence about the future the next
+    such day; otherwise the latest one, unless the next one is only weeks away (news names
+    deadlines and meetings by day: "the offer expires Nov. 16")."""
     ref = ctx.reference
-    assert ref is not None
+    if ref is None:
+        raise ValueError("a month and day need a reference date")
     candidates = [date(ref.year + d, month, day) for d in (-1, 0, 1)]
-    if ctx.future:
-        ahead = [c for c in candidates if c >= ref - timedelta(days=3)]
-        return min(ahead)
-    return min(candidates, key=lambda c: (abs((c - ref).days) + (60 if c > ref else 0), c))
+    ahead = min(c for c in candidates if c >= ref - timedelta(days=3))
+    if ctx.future or ctx.tense == "present" or (ahead - ref).days <= FORESIGHT_DAYS:
+        return ahead
+    return max(c for c in candidates if c <= ref)
 
 
 def _month_year(month: int, rel: str, ctx: Context) -> int:
     ref = ctx.reference
-    assert ref is not None
+    if ref is None:
+        raise ValueError("a month needs a reference date")
     if rel == "this":
         return ref.year
     if rel in ("last", "past", "previous"):
         return ref.year if month < ref.month else ref.year - 1
     if rel in ("next", "coming"):
         return ref.year if month > ref.month else ref.year + 1
-    if ctx.future:
+    if ctx.future or _preceded_by(ctx.text, ctx.start, ("by", "until", "till", "through")):
         return ref.year if month >= ref.month else ref.year + 1
     return ref.year if month <= ref.month + 1 else ref.year - 1
 
@@ -219,6 +230,27 @@ def _year_alone(match, ctx):
     return "DATE", str(_year(match))
 
 
+def _year_period(match, ctx):
+    what = _word(match, "what")
+    if "half" in what:
+        return "DATE", f"{_year(match)}-H{1 if what.startswith('first') else 2}"
+    if ctx.quarter and what in ("period", "quarter"):
+        return "DATE", f"{_year(match)}-Q{ctx.quarter[1]}"
+    return "DATE", str(_year(match))
+
+
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+                 "seventies": 7, "eighties": 8, "nineties": 9}
+
+
+def _decade_word(match, ctx):
+    """"the nineties": the latest such decade that has begun by the reference date."""
+    decade = _DECADE_WORDS[_word(match, "word")]
+    ref_year = ctx.reference.year if ctx.reference else 1999
+    century = ref_year // 100 - (1 if decade * 10 > ref_year % 100 else 0)
+    return "DATE", f"{century}{decade}"
+
+
 def _year_ago(match, ctx):
     count = number(match["ycount"]) if match["ycount"] else 1
     if count is None or ctx.reference is None:
@@ -245,17 +277,20 @@ def _century(match, ctx):
 
 def _weekday_date(weekday: str, rel: str, ctx: Context) -> date:
     ref = ctx.reference
-    assert ref is not None
+    if ref is None:
+        raise ValueError("a weekday needs a reference date")
     target = WEEKDAYS[weekday.lower()]
     back = (ref.weekday() - target) % 7
     ahead = (target - ref.weekday()) % 7
-    if rel == "next" or rel == "coming":
+    if rel in ("next", "coming", "this coming"):
         return ref + timedelta(days=ahead or 7)
-    if rel in ("last", "past", "previous"):
+    if rel in ("last", "past", "this past"):
         return ref - timedelta(days=back or 7)
+    if rel == "previous":
+        return ref - timedelta(days=back or 7) - timedelta(days=7)
     if rel == "this":
         return ref - timedelta(days=ref.weekday()) + timedelta(days=target)
-    if ctx.future:
+    if ctx.tense in ("future", "present"):  # "the talks resume Monday": a schedule
         return ref + timedelta(days=ahead)
     return ref - timedelta(days=back)
 
@@ -337,11 +372,18 @@ def _unit_rel(match, ctx):
     rel, unit = _word(match, "rel"), _word(match, "unit")
     if rel in ("same", "latest"):
         return None
-    step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(rel, 0)
+    if unit in SEASONS and rel in ("this past", "this coming"):
+        start = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[SEASONS[unit]]
+        past = rel == "this past"
+        year = ref.year - (1 if past and start > ref.month else 0) \
+            + (1 if not past and start < ref.month else 0)
+        return "DATE", f"{year}-{SEASONS[unit]}"
+    step = {"last": -1, "past": -1, "previous": -1, "this past": -1, "next": 1, "coming": 1,
+            "this coming": 1}.get(rel, 0)
     if unit == "week":
         return "DATE", week_value(ref + timedelta(weeks=step))
     if unit == "weekend":
-        return "DATE", week_value(ref + timedelta(weeks=step)) + "-WE"
+        return "DATE", week_value(_weekend(ref, ctx) + timedelta(weeks=step)) + "-WE"
     if unit == "month":
         return "DATE", (ref + relativedelta(months=step)).strftime("%Y-%m")
     if unit == "year":
@@ -358,9 +400,25 @@ def _unit_rel(match, ctx):
     return None
 
 
+def _weekend(ref: date, ctx: Context) -> date:
+    """The Saturday of the weekend meant: the coming one in a sentence about the future, else
+    the latest one."""
+    if ctx.future:
+        return ref + timedelta(days=(5 - ref.weekday()) % 7)
+    return ref - timedelta(days=(ref.weekday() - 5) % 7)
+
+
 def _the_unit(match, ctx):
     ref = ctx.reference
     span, unit = _word(match, "span"), _word(match, "unit")
+    if ref is not None and (match["pmod"] or span in ("current", "same")) \
+            and unit in ("week", "month", "year"):
+        # "the end of the month", "the current year": the unit the reference date is in
+        return "DATE", {"week": week_value(ref), "month": ref.strftime("%Y-%m"),
+                        "year": str(ref.year)}[unit]
+    if ref is not None and unit == "year" and span in ("past", "last", "full"):
+        # TimeBank reads "the past year" and "the full year" as a calendar year
+        return "DATE", str(ref.year - (span != "full"))
     if span in ("past", "last", "previous", "next", "coming", "following", "preceding",
                 "first", "full", "entire", "whole", "ensuing", "remaining", "final", ""):
         if unit == "year" and span == "" and ref is not None \
@@ -372,12 +430,10 @@ def _the_unit(match, ctx):
         if unit == "week" and span == "" and ref is not None:
             return "DATE", week_value(ref)
         if unit == "weekend" and ref is not None:
-            return "DATE", week_value(ref - timedelta(days=(ref.weekday() + 2) % 7)) + "-WE"
+            return "DATE", week_value(_weekend(ref, ctx)) + "-WE"
         return "DURATION", duration_value(1, unit if unit != "weekend" else "weekend")
     if ref is None:
         return None
-    if span in ("current", "same") and unit == "year":
-        return "DATE", str(ref.year)
     if span == "recent":
         return "DATE", "PAST_REF"
     return None
@@ -504,10 +560,12 @@ def _duration(match, ctx):
             return "SET", duration_value(1, unit)
         if unit == "day" and not match["approx"] and not match["span"]:
             return None  # "a day" alone is rarely a span of time ("one day he left")
-    if match["plural"] is None and amount not in (None, 1, 0.5) and unit != "century":
-        return None  # "two year" is not a phrase; "two-year" is the adjective
     if amount is None and num in ("", "the"):
         return None
+    if amount is None and _word(match, "span") in ("past", "last", "recent", "previous"):
+        return "DATE", "PAST_REF"  # "the past several quarters"
+    if unit == "decade" and amount is not None:
+        return "DURATION", duration_value(amount * 10, "year")
     return "DURATION", duration_value(amount, unit)
 
 
@@ -538,7 +596,9 @@ def _span_range(match, ctx):
 
 def _vague_plural(match, ctx):
     lead, unit = _word(match, "lead"), _unit(match["unit"])
-    if lead == "recent" and unit == "year":
+    if lead in ("coming", "the coming", "future"):
+        return "DATE", "FUTURE_REF"
+    if lead in ("past", "the last") or (lead == "recent" and unit == "year"):
         return "DATE", "PAST_REF"
     if not lead and not _preceded_by(ctx.text, match.start(), ("for", "in", "over", "within",
                                                                "took", "take", "takes", "last",
@@ -550,6 +610,8 @@ def _vague_plural(match, ctx):
 def _set(match, ctx):
     unit = _word(match, "unit")
     num = _word(match, "num")
+    if match["month"]:
+        return "SET", f"XXXX-{_month(match):02d}"
     if unit.rstrip("s") in WEEKDAYS:
         return "SET", "XXXX-WXX-" + str(WEEKDAYS[unit.rstrip("s")] + 1)
     if unit in DAY_PARTS:
@@ -617,6 +679,7 @@ def _ref(match, ctx):
 _NORMALIZERS = {
     "iso": _iso, "numeric": _numeric, "mdy": _mdy, "dmy": _mdy, "md": _md, "dm": _md,
     "my": _my, "month": _month_alone, "year": _year_alone, "year_ago": _year_ago,
+    "year_period": _year_period, "decade_word": _decade_word,
     "decade": _decade, "century": _century, "weekday": _weekday, "part_weekday": _part_weekday,
     "today": _today, "day_part": _day_part, "clock": _clock, "noon": _noon,
     "unit_rel": _unit_rel, "the_unit": _the_unit, "season": _season, "quarter": _quarter,
