@@ -129,7 +129,7 @@ def _remember(ctx: Context, rule: str, kind: str, value: str) -> Context:
     """What later expressions may refer to: the last quarter named by its number ("a year ago"
     in results news is that quarter a year before), the last date ("the following month")."""
     quarter = _QUARTER.match(value)
-    if quarter and rule == "quarter":
+    if quarter and rule in ("quarter", "quarter_adj"):
         return replace(ctx, quarter=(int(quarter[1]), int(quarter[2])))
     if kind != "DATE" or quarter:
         return ctx
@@ -205,14 +205,17 @@ def _tense_reader(tokens: Sequence[Token]) -> Callable[[int], str]:
         auxes = [c for c in children.get(node.i, ()) if c.dep in ("aux", "auxpass")]
         if any(c.lemma.lower() in _FUTURE_AUX for c in auxes):
             return "future"
-        if node.tag in _PAST_TAGS or any(c.tag in _PAST_TAGS for c in auxes):
-            return "past"
+        if node.tag in _PAST_TAGS or any(c.tag in _PAST_TAGS for c in auxes) \
+                or (node.tag == "VBN" and any(c.lemma.lower() == "have" for c in auxes)):
+            return "past"  # "met", "had been due to", "has gained"
         if node.tag in _PRESENT_TAGS or any(c.tag in _PRESENT_TAGS for c in auxes):
             return "present"
         return ""
 
     def tense_at(offset: int) -> str:
         node, steps = tokens[max(0, bisect.bisect_right(starts, offset) - 1)], 0
+        if node.dep == "poss":
+            return ""  # "Friday's purchases": the clause's tense says nothing of the day
         while node.pos not in ("VERB", "AUX") and node.head != node.i and steps < 6:
             node, steps = tokens[node.head], steps + 1
         for _ in range(3):

@@ -68,11 +68,14 @@ PREFIX = (r"(?:(?P<pmod>(?i:early|late|mid|middle|earlier|later|around|about|som
           r"as\s+early\s+as|as\s+late\s+as|the\s+(?:end|beginning|start|middle|close|turn|rest|"
           r"remainder|balance|first\s+part|latter\s+part|early\s+part|last\s+part)\s+of|"
           r"(?:early|late|mid)-))[\s-]*)?")
-DIRECTION = r"(?P<rel>(?i:this\s+past|this\s+coming|last|next|this|past|coming|previous|current|same|latest))"
+DIRECTION = (r"(?P<rel>(?i:this\s+past|this\s+coming|last|next|this|past|coming|previous|"
+             r"current|same|latest))")
+# Words that qualify an amount of time and belong to its extent; prepositions ("over",
+# "within") and focus words ("only", "just") do not.
 APPROX = (r"(?:(?P<approx>(?i:at\s+least|more\s+than|less\s+than|fewer\s+than|nearly|almost|"
-          r"about|around|some|roughly|approximately|over|under|up\s+to|no\s+more\s+than|"
-          r"no\s+less\s+than|only|just|fully|barely|close\s+to|well\s+over|a\s+full|the\s+full|"
-          r"another|an\s+additional|within))\s+)?")
+          r"about|around|some|roughly|approximately|up\s+to|no\s+more\s+than|"
+          r"no\s+less\s+than|close\s+to|well\s+over|a\s+full|the\s+full|"
+          r"another|an\s+additional))\s+)?")
 SPAN_WORD = (r"(?P<span>(?i:past|last|next|first|previous|coming|final|following|latest|"
              r"remaining|initial|ensuing|preceding|recent|same|full|entire|whole|"
              r"year-earlier|year-ago))")
@@ -88,8 +91,10 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("month", rf"{PREFIX}(?:{DIRECTION}\s+)?{MONTH}(?:,?\s+{YEAR_SUFFIX})?"),
     ("year", rf"{PREFIX}(?:(?P<fiscal>(?i:fiscal(?:\s+year)?|FY|calendar(?:\s+year)?|"
              rf"the\s+year|model\s+year|the\s+(?:fiscal|calendar)\s+year))[\s-]+)?{YEAR}"),
-    ("year_ago", rf"{PREFIX}(?i:the\s+)?(?:(?P<ycount>\d+|{_WORD_NUMBER}|an?)[\s-]+)?year[\s-]+"
-                 rf"(?:earlier|ago)(?:\s+(?P<period>(?i:quarter|period|month|year|level)s?))?"),
+    ("year_ago", rf"{PREFIX}(?:(?P<ycount>\d+|{_WORD_NUMBER}|(?i:an?))\s+year\s+(?:(?i:or\s+so)\s+)?"
+                 r"(?i:earlier|ago)|(?:(?i:the)\s+(?:(?i:comparable|same|corresponding)\s+)?)?"
+                 r"year-(?i:earlier|ago)\s+(?P<period>(?i:quarter|period|months?|year))s?\b|"
+                 r"year-(?i:earlier|ago))"),
     ("decade", rf"{PREFIX}(?i:the\s+)?(?:(?P<dmod>(?i:early|mid|late))[\s-]+)?"
                r"(?:(?P<century>1[5-9]|20)(?P<decade>\d)0|['’](?P<decade2>\d)0)['’]?s\b"),
     ("decade_word", r"(?i:the\s+)?(?:(?P<dmod>(?i:early|mid|late))[\s-]+)?(?P<word>(?i:twenties|"
@@ -97,7 +102,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("year_period", rf"(?i:the)\s+{YEAR}\s+(?P<what>(?i:period|quarter|first\s+half|"
                     r"second\s+half|fiscal\s+year))"),
     ("century", r"(?i:the\s+)?(?P<cnum>\d{1,2})(?:st|nd|rd|th)[\s-]+(?i:century)"),
-    ("weekday", rf"{PREFIX}(?:{DIRECTION}\s+)?{WEEKDAY}(?:\s+(?P<part>(?i:morning|afternoon|"
+    ("weekday", rf"{PREFIX}(?:(?i:the\s+)?{DIRECTION}\s+)?{WEEKDAY}(?:\s+(?P<part>(?i:morning|afternoon|"
                 r"evening|night)))?"),
     ("part_weekday", rf"(?P<part>(?i:noon|midnight|morning|afternoon|evening|night)),?\s+{WEEKDAY}"),
     ("today", rf"{PREFIX}(?P<word>(?i:today|yesterday|tomorrow|tonight|the\s+day\s+before\s+"
@@ -115,7 +120,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("noon", r"(?P<part>(?i:noon|midnight|mid-?afternoon|mid-?morning))\s+"
              r"(?P<word>(?i:today|yesterday|tomorrow))"),
     ("unit_rel", rf"{PREFIX}{DIRECTION}\s+(?P<unit>(?i:week|month|year|quarter|weekend|decade|"
-                 r"century|season|spring|summer|fall|autumn|winter))\b(?P<poss>['’]s)?"),
+                 r"century|season|spring|summer|fall|autumn|winter))\b"),
     ("anchored", r"(?P<det>(?i:the\s+(?:following|next|previous|preceding|same|prior)|that))\s+"
                  r"(?P<unit>(?i:day|week|month|year|weekend|morning|afternoon|evening|night))\b"),
     ("the_unit", rf"{PREFIX}(?i:the)\s+(?:{SPAN_WORD}\s+)?(?P<unit>(?i:week|month|year|weekend|"
@@ -123,11 +128,13 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("season", rf"{PREFIX}(?:(?P<det>(?i:the))\s+)?(?:(?P<pmod3>(?i:early|late|mid))[\s-]+)?"
                r"(?P<season>(?i:spring|summer|fall|autumn|winter))(?:\s+(?:of\s+)?(?:"
                rf"{YEAR}|{YEAR_SUFFIX}))?"),
-    ("quarter", r"(?:(?P<det>(?i:the|its|their|this\s+year['’]s|last\s+year['’]s|"
+    ("quarter_adj", r"(?:(?i:fiscal)[\s-]+)?(?P<qord>(?i:first|second|third|fourth))-"
+                    r"(?:(?i:fiscal)-)?(?i:quarter)\b"),
+    ("quarter", r"(?:(?P<det>(?i:the|this\s+year['’]s|last\s+year['’]s|"
                 r"next\s+year['’]s))\s+)?(?:(?P<qyear>(?:19|20)\d\d)\s+)?"
                 r"(?:(?P<qrel>(?i:latest|current|this|next|previous|year-earlier|year-ago|same|"
                 r"comparable|corresponding))\s+)?(?:(?i:fiscal)[\s-]+)?(?P<qord>(?i:first|second|"
-                r"third|fourth|1st|2nd|3rd|4th))[\s-]+(?:(?i:fiscal)[\s-]+)?(?i:quarter)"
+                r"third|fourth|1st|2nd|3rd|4th))\s+(?:(?i:fiscal)\s+)?(?i:quarter)"
                 r"(?:\s+(?:(?i:of)\s+)?(?:(?i:fiscal)\s+)?(?:(?P<year>(?:19|20)\d\d)|"
                 r"(?P<yrel>(?i:this|last|next)\s+year)))?"),
     ("quarter_ref", r"(?P<det>(?i:the|this\s+year['’]s|last\s+year['’]s))?\s*"
@@ -141,7 +148,7 @@ _RULES: tuple[tuple[str, str], ...] = (
                rf"(?:\s+(?i:of)\s+{YEAR})?"),
     ("ago", rf"{APPROX}(?P<num>{NUM}|{VAGUE})\s+(?P<unit>(?i:{UNIT}))s?\s+(?i:or\s+so\s+)?"
             r"(?P<dir>(?i:ago|earlier|later|from\s+now|hence))"),
-    ("duration", rf"{APPROX}(?:(?i:the|its|their|a)\s+)?(?:{SPAN_WORD}\s+)?"
+    ("duration", rf"{APPROX}(?:(?i:the)\s+)?(?:{SPAN_WORD}\s+)?"
                  rf"(?P<num>(?i:{NUM}|{VAGUE}))\s+(?:(?i:more|additional|full|straight|"
                  rf"consecutive|long|trading|business|working)\s+)?(?P<unit>(?i:{UNIT}))(?P<plural>s)?\b"
                  r"(?![\s-](?i:old|of\s+age))"
@@ -162,7 +169,7 @@ _RULES: tuple[tuple[str, str], ...] = (
                    r"hourly))\b"),
     ("year_end", r"(?P<word>(?i:year[\s-]end|year['’]s\s+end|the\s+end\s+of\s+the\s+year|"
                  r"the\s+turn\s+of\s+the\s+(?:year|century)))"),
-    ("ref", r"(?P<word>(?i:now|currently|current|recently|recent|the\s+past|the\s+future|soon|"
+    ("ref", r"(?P<word>(?i:right\s+now|now|currently|current|recently|recent|the\s+past|the\s+future|soon|"
             r"nowadays|these\s+days|lately|at\s+present|presently|as\s+soon\s+as\s+possible|"
             r"the\s+time\s+being|in\s+the\s+near\s+term|the\s+near\s+future|"
             r"the\s+foreseeable\s+future|the\s+years?\s+ahead|the\s+long\s+term|"

@@ -145,7 +145,8 @@ def _nearest_year(month: int, day: int, ctx: Context) -> date:
         raise ValueError("a month and day need a reference date")
     candidates = [date(ref.year + d, month, day) for d in (-1, 0, 1)]
     ahead = min(c for c in candidates if c >= ref - timedelta(days=3))
-    if ctx.future or ctx.tense == "present" or (ahead - ref).days <= FORESIGHT_DAYS:
+    if ctx.future or _preceded_by(ctx.text, ctx.start, ("effective", "until", "till")) \
+            or (ahead - ref).days <= FORESIGHT_DAYS:
         return ahead
     return max(c for c in candidates if c <= ref)
 
@@ -160,7 +161,7 @@ def _month_year(month: int, rel: str, ctx: Context) -> int:
         return ref.year if month < ref.month else ref.year - 1
     if rel in ("next", "coming"):
         return ref.year if month > ref.month else ref.year + 1
-    if ctx.future or _preceded_by(ctx.text, ctx.start, ("by", "until", "till", "through")):
+    if ctx.future or _preceded_by(ctx.text, ctx.start, ("by", "until", "till", "effective")):
         return ref.year if month >= ref.month else ref.year + 1
     return ref.year if month <= ref.month + 1 else ref.year - 1
 
@@ -256,9 +257,9 @@ def _year_ago(match, ctx):
     if count is None or ctx.reference is None:
         return None
     period = _word(match, "period")
-    if ctx.quarter and period in ("", "quarter", "period", "quarters", "periods"):
+    if period in ("quarter", "period") or (ctx.quarter and not period):
         # In results news "a year ago" is the same quarter of the previous year.
-        year, quarter = ctx.quarter
+        year, quarter = ctx.quarter or _last_quarter(ctx.reference)
         return "DATE", f"{year - int(count)}-Q{quarter}"
     return "DATE", str(ctx.reference.year - int(count))
 
@@ -290,8 +291,8 @@ def _weekday_date(weekday: str, rel: str, ctx: Context) -> date:
         return ref - timedelta(days=back or 7) - timedelta(days=7)
     if rel == "this":
         return ref - timedelta(days=ref.weekday()) + timedelta(days=target)
-    if ctx.tense in ("future", "present"):  # "the talks resume Monday": a schedule
-        return ref + timedelta(days=ahead)
+    if ctx.tense in ("future", "present") and not _preceded_by(ctx.text, ctx.start, ("since",)):
+        return ref + timedelta(days=ahead)  # "the talks resume Monday": a schedule
     return ref - timedelta(days=back)
 
 
@@ -460,18 +461,18 @@ def _season(match, ctx):
 
 
 def _quarter(match, ctx):
+    groups = match.groupdict()
     quarter = ORDINALS[_word(match, "qord")]
-    det, rel = _word(match, "det"), _word(match, "qrel")
-    if match["year"]:
-        return "DATE", f"{match['year']}-Q{quarter}"
-    if match["qyear"]:
-        return "DATE", f"{match['qyear']}-Q{quarter}"
+    det, rel = (groups.get("det") or "").lower(), (groups.get("qrel") or "").lower()
+    if groups.get("year") or groups.get("qyear"):
+        return "DATE", f"{groups.get('year') or groups.get('qyear')}-Q{quarter}"
     if ctx.reference is None:
         return None
-    year = ctx.reference.year + _year_shift(det + " " + (match["yrel"] or ""))
+    yrel = groups.get("yrel") or ""
+    year = ctx.reference.year + _year_shift(det + " " + yrel)
     if rel in ("year-earlier", "year-ago"):
         year -= 1
-    elif not (match["yrel"] or "year" in det) and \
+    elif not (yrel or "year" in det) and \
             date(year, 3 * quarter - 2, 1) > ctx.reference and not ctx.future:
         year -= 1  # a quarter that has not begun yet is last year's, in past-tense news
     return "DATE", f"{year}-Q{quarter}"
@@ -503,7 +504,15 @@ def _quarter_ref(match, ctx):
         return None
     if rel == "last" and what == "quarter":
         year, quarter = _last_quarter(ctx.reference)
+    ended = _ENDED.match(ctx.text, match.end())
+    if ended and not rel:  # "the quarter ended Sept. 30"
+        month = MONTHS[ended["month"].lower().rstrip(".")]
+        end = _nearest_year(month, min(int(ended["day"]), 28), ctx)
+        year, quarter = _quarter_of(end - timedelta(days=20))
     return "DATE", f"{year}-Q{quarter}"
+
+
+_ENDED = re.compile(r"\s+end(?:ed|ing)\s+(?P<month>[A-Z][a-z]+)\.?\s+(?P<day>\d{1,2})\b")
 
 
 def _half(match, ctx):
@@ -663,7 +672,8 @@ def _year_end(match, ctx):
     return "DATE", str(ctx.reference.year)
 
 
-_REFS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "current": "PRESENT_REF",
+_REFS = {"now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF",
+         "current": "PRESENT_REF",
          "nowadays": "PRESENT_REF", "these days": "PRESENT_REF", "at present": "PRESENT_REF",
          "presently": "PRESENT_REF", "the time being": "PRESENT_REF",
          "then-current": "PAST_REF", "then current": "PAST_REF",
@@ -683,6 +693,7 @@ _NORMALIZERS = {
     "decade": _decade, "century": _century, "weekday": _weekday, "part_weekday": _part_weekday,
     "today": _today, "day_part": _day_part, "clock": _clock, "noon": _noon,
     "unit_rel": _unit_rel, "the_unit": _the_unit, "season": _season, "quarter": _quarter,
+    "quarter_adj": _quarter,
     "quarter_ref": _quarter_ref, "half": _half, "halves": _halves, "ago": _ago,
     "duration": _duration, "duration_adj": _duration_adj, "span_range": _span_range,
     "vague_plural": _vague_plural, "set": _set, "set_adverb": _set_adverb,
