@@ -104,7 +104,8 @@ def tag_text(text: str, reference: date | None, *,
         if resolved is None:
             continue
         found.append((start, end, *resolved))
-        ctx = _remember(ctx, kind, *resolved)
+        ctx = replace(_remember(ctx, kind, *resolved), previous_end=end,
+                      previous_value=resolved[1])
     return found
 
 

@@ -40,6 +40,8 @@ class Context:
     anchor: date | None = None  # the last date resolved to the day, month or year
     quarter: tuple[int, int] | None = None  # the last fiscal quarter named (year, quarter)
     start: int = 0  # where the expression starts in `text`
+    previous_end: int = -1  # where the expression before it ended
+    previous_value: str = ""  # and its value
 
     @property
     def future(self) -> bool:
@@ -212,6 +214,9 @@ def _month_alone(match, ctx):
     month = _month(match)
     if match["yrel"]:
         year = ctx.reference.year + _year_shift(match["yrel"])
+    elif _ends_range(ctx):  # "from June to September": after its start
+        start_year, start_month = int(ctx.previous_value[:4]), int(ctx.previous_value[5:7])
+        year = start_year + (1 if month < start_month else 0)
     else:
         year = _month_year(month, rel, ctx)
     return "DATE", f"{year}-{month:02d}"
@@ -220,6 +225,15 @@ def _month_alone(match, ctx):
 _PREPOSITIONS = frozenset({"in", "since", "during", "by", "until", "till", "of", "from",
                            "through", "before", "after", "early", "late", "mid", "and", "or",
                            "to", "between", "last", "next", "this", "for", "on"})
+
+
+def _ends_range(ctx: Context) -> bool:
+    """Whether the expression closes a range opened by the one just before ("June to
+    September", "March 3-10")."""
+    if not re.fullmatch(r"\d{4}-\d\d", ctx.previous_value):  # a month, like the end
+        return False
+    between = ctx.text[ctx.previous_end:ctx.start].strip().lower() if ctx.previous_end >= 0 else ""
+    return between in ("to", "through", "until", "till", "-", "–")
 
 
 def _after_preposition(text: str, start: int) -> bool:
