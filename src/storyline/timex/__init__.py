@@ -224,8 +224,11 @@ def _tense_reader(tokens: Sequence[Token]) -> Callable[[int], str]:
             if tense or node.dep not in ("xcomp", "conj") or node.head == node.i:
                 return tense
             head = tokens[node.head]
+            # "is due to expire" plans; "had been due to expire" no longer does
+            head_tense = tense_of(head) or (tense_of(tokens[head.head])
+                                            if head.dep in ("acomp", "attr") else "")
             if node.dep == "xcomp" and head.lemma.lower() in _PLAN_LEMMAS \
-                    and tense_of(head) != "past":
+                    and head_tense != "past":
                 return "future"
             node = head
         return ""
