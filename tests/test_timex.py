@@ -3,10 +3,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.conftest import make_article
 
 from storyline.models import Sentence
-from storyline.timex import find_dates, find_times
+from storyline.timex import find_dates, find_times, tag_text
 
 
 def _values(text: str, published: date | None) -> list[tuple[str, str]]:
@@ -129,3 +131,22 @@ def test_weekday_follows_the_tense_of_its_verb(text, published, expected):
     (analysis,) = analyze([article])
     (found,) = find_times(article, analysis.sentences, tokens=analysis.tokens)
     assert found.value == expected
+
+
+_WORDS = ("the", "a", "last", "next", "this", "past", "early", "mid-", "each", "every", "two",
+          "14", "several", "few", "year", "years", "month", "quarter", "third", "second",
+          "fiscal", "1989", "'80s", "May", "March", "Friday", "Tuesday", "night", "morning",
+          "ago", "earlier", "later", "since", "to", "-", "season", "weekend", "now", "a.m.",
+          "5", "p.m.", "Nov.", "9,", "summer", "fall", "old", "long", "of", "ended", "Sept.",
+          "30", "following", "that", "day", "century", "21st", "nineties", "$5", "%")
+
+
+@given(st.lists(st.sampled_from(_WORDS), max_size=14),
+       st.sampled_from(["", "past", "present", "future"]),
+       st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1), max_value=date(2090, 12, 31))))
+def test_tag_text_never_fails_and_spans_are_disjoint_and_inside(words, tense, reference):
+    text = " ".join(words)
+    found = tag_text(text, reference, tense_at=lambda offset: tense)
+    assert all(0 <= start < end <= len(text) for start, end, _, _ in found)
+    assert all(a[1] <= b[0] for a, b in zip(found, found[1:], strict=False))
+    assert all(kind in ("DATE", "TIME", "DURATION", "SET") and value for _, _, kind, value in found)

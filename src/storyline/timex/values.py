@@ -440,7 +440,7 @@ def _the_unit(match, ctx):
                 and _preceded_by(ctx.text, match.start(), ("in", "during", "earlier in",
                                                            "later in", "of")):
             return "DATE", str(ref.year)
-        if unit in ("day", "season") and span == "":
+        if unit == "season" or (unit == "day" and span == ""):
             return None
         if unit == "week" and span == "" and ref is not None:
             return "DATE", week_value(ref)
@@ -579,6 +579,8 @@ def _duration(match, ctx):
     num = _word(match, "num")
     amount = number(num)
     if num in ("a", "an", "one") and not match["plural"]:
+        if unit == "second" and not re.match(r"\s*(?:[.,;:)]|or\b)", ctx.text[match.end():]):
+            return None  # "a second term": the ordinal
         if _is_rate(ctx.text, match.start()):
             return "SET", duration_value(1, unit)
         if unit == "day" and not match["approx"] and not match["span"]:
@@ -635,8 +637,9 @@ def _set(match, ctx):
     num = _word(match, "num")
     if match["month"]:
         return "SET", f"XXXX-{_month(match):02d}"
-    if unit.rstrip("s") in WEEKDAYS:
-        return "SET", "XXXX-WXX-" + str(WEEKDAYS[unit.rstrip("s")] + 1)
+    unit = unit.removesuffix("s")
+    if unit in WEEKDAYS:
+        return "SET", "XXXX-WXX-" + str(WEEKDAYS[unit] + 1)
     if unit in DAY_PARTS:
         return "SET", "TXX" + DAY_PARTS[unit]
     amount = 2 if num == "other" else number(num) if num else 1
