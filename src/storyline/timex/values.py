@@ -459,12 +459,18 @@ def _preceded_by(text: str, start: int, phrases: tuple[str, ...]) -> bool:
     return any(before.endswith(p) for p in phrases)
 
 
+_SEASON_PREPOSITIONS = ("in", "during", "this", "by", "until", "since", "through", "over",
+                        "that", "next", "last", "into", "throughout", "before", "after",
+                        "for", "from", "till")
+
+
 def _season(match, ctx):
-    if not (match["det"] or match["pmod"] or match["pmod3"] or match["year"]
-            or match["spoken_year"] or match["yrel"]
-            or _preceded_by(ctx.text, match.start(), ("in", "during", "this", "by", "until",
-                                                      "since", "through", "over"))):
+    qualified = match["pmod"] or match["pmod3"] or match["year"] or match["spoken_year"] \
+        or match["yrel"]
+    if not qualified and not _preceded_by(ctx.text, match.start(), _SEASON_PREPOSITIONS):
         return None  # "fall" and "spring" are verbs and nouns more often than seasons
+    if not qualified and re.match(r"\s+(?:of|in)\b", ctx.text[match.end():]):
+        return None  # "the fall of the Berlin Wall", "a fall in prices"
     code = SEASONS[_word(match, "season")]
     if match["year"] or match["spoken_year"]:
         return "DATE", f"{_year(match)}-{code}"
