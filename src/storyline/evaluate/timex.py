@@ -53,6 +53,7 @@ class Scores:
     relaxed: int = 0
     value_right: int = 0
     type_right: int = 0
+    # (document, text, gold value, system value) of each wrong value, for error analysis
     errors: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def table(self) -> dict[str, float]:

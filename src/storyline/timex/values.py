@@ -97,10 +97,12 @@ def number(text: str) -> float | None:
 
 
 def day_value(when: date) -> str:
+    """'1998-02-13'."""
     return when.isoformat()
 
 
 def week_value(when: date) -> str:
+    """The ISO week the day is in: '1998-W07'."""
     year, week, _ = when.isocalendar()
     return f"{year}-W{week:02d}"
 
