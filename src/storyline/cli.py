@@ -379,6 +379,27 @@ def eval_extraction(data_dir, limit, peers, fmt, quiet, verbose, debug) -> None:
     _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
 
 
+@eval_group.command(name="timex")
+@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--limit", type=int, help="Only the first N documents.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@_common
+def eval_timex(data_dir, limit, fmt, quiet, verbose, debug) -> None:
+    """Temporal expressions on TimeBank: TempEval-3 span and value scores, storyline beside
+    dateparser.
+
+    Example: storyline eval timex ../shared/data/timebank
+    """
+    from storyline.evaluate.timex import evaluate_timex, render_table
+
+    _setup_logging(verbose)
+    try:
+        result = evaluate_timex(data_dir, limit=limit)
+    except StorylineError as e:
+        _fail(e, debug)
+    _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
+
+
 @cli.command()
 @_db_option
 def failures(db) -> None:

@@ -144,15 +144,17 @@ class Quote:
 
 @_record
 class TimeExpression:
-    """A date found in text and resolved against the article's reference date."""
+    """A temporal expression found in text, normalized against the article's reference date
+    as a TimeML TIMEX3 type and value."""
 
     article_id: str
     start: int
     end: int
     text: str
-    value: str  # ISO 8601 as precise as known: "2022-04-04", "2022-04", "2022"
-    precision: str  # "day" | "month" | "year"
+    value: str  # TIMEX3: "2022-04-04", "2022-W14", "2022-04", "2022-Q1", "P14M", "PRESENT_REF"
+    precision: str  # "time" | "day" | "week" | "month" | "quarter" | "year" | ... | "" (none)
     sentence_index: int
+    type: str = "DATE"  # TIMEX3 type: "DATE" | "TIME" | "DURATION" | "SET"
 
 
 @_record

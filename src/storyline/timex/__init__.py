@@ -1,0 +1,240 @@
+"""Find temporal expressions in article text and normalize them as TimeML TIMEX3 values.
+
+Dates, times, durations and sets ("Friday", "the third quarter", "14-month", "each year",
+"now") are found by the patterns of `rules.py` and given a TIMEX3 type and value by
+`values.py`, against the article's reference date (its publication date). News dates are
+mostly relative and their meaning depends on the tense of the sentence ("Friday" in past-tense
+news is the latest Friday, in a sentence about plans the next one), which general parsers
+(dateparser's `search_dates`) do not weigh, and they return neither TIMEX3 types nor durations,
+so the grammar and the resolution are written here. Without a reference date only expressions
+that carry their own year resolve.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
+
+from storyline.models import Article, Sentence, TimeExpression, Token
+from storyline.timex.rules import RULES
+from storyline.timex.values import Context, normalize
+
+TIMEX_VERSION = "timex-2"
+CALENDAR_PRECISIONS = frozenset({"day", "week", "month", "year"})
+
+_FUTURE = re.compile(r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
+                     r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b", re.I)
+_FUTURE_AUX = frozenset({"will", "shall", "'ll"})
+_PLAN_LEMMAS = frozenset({"plan", "expect", "schedule", "due", "intend", "aim", "hope", "set",
+                          "slate", "prepare"})
+
+Found = tuple[int, int, str, str]  # start, end, TIMEX3 type, value
+
+
+def find_times(article: Article, sentences: Sequence[Sentence],
+               reference: date | None = None,
+               tokens: Sequence[Token] = ()) -> list[TimeExpression]:
+    """Every temporal expression of the article with its TIMEX3 type and value, resolved
+    against `reference` (default: the publication date).
+
+    With the parse (`tokens`) the tense is read from the verb the expression belongs to;
+    without it, from the whole sentence."""
+    reference = reference or article.published
+    text = article.text
+    if tokens:
+        tense_at = _tense_reader(tokens)
+    else:
+        def tense_at(offset: int) -> str:
+            sent = _sentence_at(sentences, offset)
+            around = text[sent.start:sent.end] if sent else text[max(0, offset - 200):offset + 200]
+            return "future" if _FUTURE.search(around) else ""
+    expressions = []
+    for start, end, kind, value in tag_text(text, reference, tense_at=tense_at):
+        sent = _sentence_at(sentences, start)
+        expressions.append(TimeExpression(
+            article_id=article.id, start=start, end=end, text=text[start:end], type=kind,
+            value=value, precision=precision_of_value(value),
+            sentence_index=sent.index if sent else -1))
+    return expressions
+
+
+def find_dates(article: Article, sentences: Sequence[Sentence],
+               reference: date | None = None,
+               tokens: Sequence[Token] = ()) -> list[TimeExpression]:
+    """The expressions of `find_times` that name a calendar day, week, month or year (what a
+    timeline can place); a time of day counts as its day."""
+    dates = []
+    for expression in find_times(article, sentences, reference, tokens):
+        if expression.type == "TIME" and precision_of_value(expression.value[:10]) == "day":
+            expression = replace(expression, value=expression.value[:10], precision="day")
+        if expression.type in ("DATE", "TIME") and expression.precision in CALENDAR_PRECISIONS:
+            dates.append(expression)
+    return dates
+
+
+def tag_text(text: str, reference: date | None, *,
+             tense_at: Callable[[int], str] = lambda offset: "") -> list[Found]:
+    """(start, end, type, value) of every temporal expression in `text`, in text order;
+    `tense_at(offset)` tells the tense of the verb an expression belongs to.
+
+    Overlapping candidates are settled longest first (the earlier rule on a tie); a candidate
+    that does not resolve leaves room for the others."""
+    base = Context(text=text, reference=reference)
+    candidates = []
+    for order, (kind, pattern) in enumerate(RULES):
+        for match in pattern.finditer(text):
+            start, end = _trimmed(text, match.start(), match.end())
+            if end > start and normalize(kind, match, base) is not None:
+                candidates.append((start, end, order, kind, match))
+    chosen: list[tuple[int, int, str, re.Match[str]]] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, _order, kind, match in sorted(candidates, key=lambda c: (c[0] - c[1], c[2])):
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        taken.append((start, end))
+        chosen.append((start, end, kind, match))
+    found: list[Found] = []
+    ctx = base
+    for start, end, kind, match in sorted(chosen, key=lambda c: c[0]):
+        ctx = replace(ctx, tense=tense_at(start), start=start)
+        resolved = normalize(kind, match, ctx)
+        if resolved is None:
+            continue
+        found.append((start, end, *resolved))
+        ctx = replace(_remember(ctx, kind, *resolved), previous_end=end,
+                      previous_value=resolved[1])
+    return found
+
+
+def resolve_text(text: str, ctx: Context) -> str | None:
+    """The value of the first expression in a short phrase, in the context of another."""
+    found = tag_text(text, ctx.reference, tense_at=lambda offset: ctx.tense)
+    return found[0][3] if found else None
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1] in " \t\n,-":
+        end -= 1
+    return start, end
+
+
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])$")
+
+
+def _remember(ctx: Context, rule: str, kind: str, value: str) -> Context:
+    """What later expressions may refer to: the last quarter named by its number ("a year ago"
+    in results news is that quarter a year before), the last date ("the following month")."""
+    quarter = _QUARTER.match(value)
+    if quarter and rule in ("quarter", "quarter_adj"):
+        return replace(ctx, quarter=(int(quarter[1]), int(quarter[2])))
+    if kind != "DATE" or quarter:
+        return ctx
+    precision = precision_of_value(value)
+    if precision == "day":
+        return replace(ctx, anchor=date.fromisoformat(value))
+    if precision == "month":
+        return replace(ctx, anchor=date(int(value[:4]), int(value[5:7]), 1))
+    if precision == "year" and ctx.reference and value != str(ctx.reference.year):
+        return replace(ctx, anchor=date(int(value), 1, 1))
+    return ctx
+
+
+_PRECISIONS = (
+    (re.compile(r"\d{4}-\d\d-\d\dT"), "time"), (re.compile(r"\d{4}-\d\d-\d\d$"), "day"),
+    (re.compile(r"\d{4}-W\d\d$"), "week"), (re.compile(r"\d{4}-\d\d$"), "month"),
+    (re.compile(r"\d{4}-Q\d$"), "quarter"), (re.compile(r"\d{4}-H\d$"), "half"),
+    (re.compile(r"\d{4}-(?:SP|SU|FA|WI)$"), "season"), (re.compile(r"\d{4}$"), "year"),
+    (re.compile(r"\d{3}$"), "decade"), (re.compile(r"\d{2}$"), "century"),
+)
+
+
+def precision_of_value(value: str) -> str:
+    """How precise a TIMEX3 value is: "day", "week", "month", "year", "quarter", ...; "" for
+    durations, sets and PRESENT_REF-style values."""
+    for pattern, precision in _PRECISIONS:
+        if pattern.match(value):
+            return precision
+    return ""
+
+
+_WORDS_PRECISION = (
+    (re.compile(r"\d:\d\d|\b[ap]\.?m\b\.?|\bnoon\b|\bmidnight\b|\bo'clock\b", re.I), "time"),
+    (re.compile(r"\b(?:today|yesterday|tomorrow|tonight|monday|tuesday|wednesday|thursday|"
+                r"friday|saturday|sunday|days?)\b|\b\d{1,2}(?:st|nd|rd|th)?\b", re.I), "day"),
+    (re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|\bmonths?\b",
+                re.I), "month"),
+)
+
+
+def precision_of_words(text: str) -> str:
+    """The precision a date phrase states: "time", "day", "month" or else "year"."""
+    for pattern, precision in _WORDS_PRECISION:
+        if pattern.search(text):
+            return precision
+    return "year"
+
+
+def _sentence_at(sentences: Sequence[Sentence], offset: int) -> Sentence | None:
+    starts = [s.start for s in sentences]
+    index = bisect.bisect_right(starts, offset) - 1
+    if index >= 0 and sentences[index].start <= offset < sentences[index].end:
+        return sentences[index]
+    return None
+
+
+_PAST_TAGS = frozenset({"VBD"})
+_PRESENT_TAGS = frozenset({"VBP", "VBZ"})
+
+
+def _tense_reader(tokens: Sequence[Token]) -> Callable[[int], str]:
+    """A function telling the tense of the verb governing the token at an offset: "future"
+    ("will meet Friday", "plans to meet Friday"), "past" ("met Friday", "had been due to
+    expire Friday"), "present" ("meets Friday", "is to resume Tuesday") or "". The index
+    over the parse is built once per article; token `i` is its position in `tokens`."""
+    starts = [t.start for t in tokens]
+    children: dict[int, list[Token]] = {}
+    for t in tokens:
+        if t.head != t.i:
+            children.setdefault(t.head, []).append(t)
+
+    def tense_of(node: Token) -> str:
+        auxes = [c for c in children.get(node.i, ()) if c.dep in ("aux", "auxpass")]
+        if any(c.lemma.lower() in _FUTURE_AUX for c in auxes):
+            return "future"
+        if node.tag in _PAST_TAGS or any(c.tag in _PAST_TAGS for c in auxes) \
+                or (node.tag == "VBN" and any(c.lemma.lower() == "have" for c in auxes)):
+            return "past"  # "met", "had been due to", "has gained"
+        if node.tag in _PRESENT_TAGS or any(c.tag in _PRESENT_TAGS for c in auxes):
+            return "present"
+        return ""
+
+    def tense_at(offset: int) -> str:
+        node, steps = tokens[max(0, bisect.bisect_right(starts, offset) - 1)], 0
+        if node.dep == "poss":
+            return ""  # "Friday's purchases": the clause's tense says nothing of the day
+        while node.pos not in ("VERB", "AUX") and node.head != node.i and steps < 6:
+            node, steps = tokens[node.head], steps + 1
+        for _ in range(3):
+            tense = tense_of(node)
+            if tense or node.dep not in ("xcomp", "conj") or node.head == node.i:
+                return tense
+            head = tokens[node.head]
+            # "is due to expire" plans; "had been due to expire" no longer does
+            head_tense = tense_of(head) or (tense_of(tokens[head.head])
+                                            if head.dep in ("acomp", "attr") else "")
+            if node.dep == "xcomp" and head.lemma.lower() in _PLAN_LEMMAS \
+                    and head_tense != "past":
+                return "future"
+            node = head
+        return ""
+
+    return tense_at
+
+
+__all__ = ["TIMEX_VERSION", "find_dates", "find_times", "precision_of_value",
+           "precision_of_words", "tag_text"]

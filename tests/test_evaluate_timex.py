@@ -1,0 +1,139 @@
+"""The TimeML reader and TempEval-3 scorer on hand-built cases, and the quality gate on TimeBank."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from tests.conftest import ROOT
+
+from storyline.errors import InputError
+from storyline.evaluate.timex import Document, Timex, parse_timeml, read_timebank, score
+
+TIMEBANK = ROOT.parent / "shared" / "data" / "timebank"
+
+MARKUP = """<?xml version="1.0" ?>
+<TimeML>
+<DOCID>d1</DOCID>
+<DCT><TIMEX3 tid="t0" type="TIME" value="1998-02-13T14:26:00">02/13/1998</TIMEX3></DCT>
+<TEXT>
+The panel <EVENT eid="e1">voted</EVENT> <TIMEX3 tid="t1" type="DATE" value="1998-02-13">Friday</TIMEX3>
+after <TIMEX3 tid="t2" type="DURATION" value="P210Y">210 years</TIMEX3> &amp; more.
+</TEXT>
+<MAKEINSTANCE eventID="e1" eiid="ei1" tense="PAST" />
+</TimeML>
+"""
+TEXT = "The panel voted Friday after two weeks and now."
+GOLD = (Timex(start=16, end=22, type="DATE", value="1998-02-13"),
+        Timex(start=29, end=38, type="DURATION", value="P2W"),
+        Timex(start=43, end=46, type="DATE", value="PRESENT_REF"))
+
+
+def _doc() -> Document:
+    return Document(name="d", text=TEXT, dct=date(1998, 2, 13), gold=GOLD)
+
+
+def test_parse_timeml_gives_plain_text_offsets_and_the_dct():
+    doc = parse_timeml(MARKUP, name="d1")
+    assert doc.dct == date(1998, 2, 13)
+    assert [doc.text[t.start:t.end] for t in doc.gold] == ["Friday", "210 years"]
+    assert [t.value for t in doc.gold] == ["1998-02-13", "P210Y"]
+    assert "<" not in doc.text and "& more" in doc.text
+
+
+def test_parse_timeml_reports_a_document_without_dct():
+    with pytest.raises(InputError, match="DCT"):
+        parse_timeml("<TimeML><TEXT>x</TEXT></TimeML>")
+
+
+def test_read_timebank_reports_a_folder_without_tml(tmp_path):
+    with pytest.raises(InputError, match=r"\.tml"):
+        read_timebank(tmp_path)
+
+
+def test_perfect_prediction_scores_one():
+    table = score([_doc()], lambda d: GOLD).table()
+    assert table["strict_f1"] == table["relaxed_f1"] == table["value_f1"] == 1.0
+    assert table["value_accuracy"] == table["type_accuracy"] == 1.0
+
+
+def test_overlapping_span_is_relaxed_not_strict():
+    predicted = [Timex(start=10, end=22, type="DATE", value="1998-02-13")]  # "voted Friday"
+    table = score([_doc()], lambda d: predicted).table()
+    assert table["strict_precision"] == 0.0
+    assert table["relaxed_precision"] == 1.0 and table["relaxed_recall"] == pytest.approx(1 / 3, abs=1e-4)
+    assert table["value_accuracy"] == 1.0
+
+
+def test_a_wrong_value_counts_for_spans_not_for_value_f1():
+    predicted = [Timex(start=16, end=22, type="DATE", value="1998-02-06"),
+                 Timex(start=29, end=38, type="DATE", value="P2W")]
+    table = score([_doc()], lambda d: predicted).table()
+    assert table["strict_precision"] == 1.0 and table["strict_recall"] == pytest.approx(2 / 3, abs=1e-4)
+    assert table["value_accuracy"] == 0.5 and table["value_precision"] == 0.5
+    assert table["value_recall"] == pytest.approx(1 / 3, abs=1e-4)
+    assert table["type_accuracy"] == 0.5
+
+
+def test_one_gold_timex_split_in_two_is_matched_once():
+    predicted = [Timex(start=29, end=32, type="DURATION", value="P2W"),
+                 Timex(start=33, end=38, type="DURATION", value="P2W")]
+    table = score([_doc()], lambda d: predicted).table()
+    assert table["relaxed_precision"] == 0.5 and table["relaxed_recall"] == pytest.approx(1 / 3, abs=1e-4)
+
+
+def test_no_prediction_scores_zero_without_dividing_by_zero():
+    table = score([_doc()], lambda d: []).table()
+    assert table["relaxed_f1"] == table["value_accuracy"] == 0.0
+
+
+# Pinned TimeBank figures of storyline. Floors only rise: raise them when the tagger improves,
+# never lower them to let a change through.
+FLOORS = {
+    "strict_f1": 0.905,
+    "relaxed_f1": 0.94,
+    "value_f1": 0.83,
+    "value_accuracy": 0.88,
+    "type_accuracy": 0.97,
+}
+
+
+@pytest.mark.models
+@pytest.mark.skipif(not TIMEBANK.is_dir(), reason=f"TimeBank not present at {TIMEBANK}")
+def test_quality_gate_on_timebank():
+    from storyline.evaluate.timex import evaluate_timex
+
+    result = evaluate_timex(TIMEBANK)
+    ours, peer = result["storyline"], result["dateparser"]
+    below = {k: (ours[k], floor) for k, floor in FLOORS.items() if ours[k] < floor}
+    assert not below, f"below the pinned floors (figure: (now, floor)): {below}"
+    assert ours["relaxed_f1"] > peer["relaxed_f1"] and ours["value_f1"] > peer["value_f1"]
+
+
+def test_timex_evaluation_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "storyline eval timex" in readme
+
+
+@pytest.mark.models
+def test_eval_timex_command_prints_storyline_beside_dateparser(tmp_path):
+    from click.testing import CliRunner
+
+    from storyline.cli import cli
+
+    (tmp_path / "d1.tml").write_text(MARKUP, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "timex", str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "| figure | storyline | dateparser |" in result.stdout
+    assert "| relaxed_f1 | 1.000 |" in result.stdout  # "Friday" and "210 years", both found
+    data = CliRunner().invoke(cli, ["eval", "timex", str(tmp_path), "--format", "json"]).stdout
+    assert '"gold_timexes": 2' in data
+
+
+def test_eval_timex_command_reports_a_folder_without_tml(tmp_path):
+    from click.testing import CliRunner
+
+    from storyline.cli import cli
+
+    result = CliRunner().invoke(cli, ["eval", "timex", str(tmp_path)])
+    assert result.exit_code == 1 and ".tml" in result.stderr
