@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,9 +33,9 @@ class ExtractedPage:
 
 def extract_html(html: str, *, source: str, url: str | None = None) -> ExtractedPage:
     """Extract the article from a page; raise ExtractionError when the page holds none."""
-    tree = _parse(html)
     try:
-        # Given the string, not our tree: trafilatura's own parsing does better on this benchmark.
+        # trafilatura gets the string: handed a tree it deep-copies it, which costs more than
+        # lxml's parse of our own tree below (used for link texts and the removed blocks).
         doc = trafilatura.bare_extraction(
             html, url=url, with_metadata=True,
             include_comments=False, include_tables=True, favor_precision=True,
@@ -44,6 +43,7 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> Extracted
     except Exception as e:  # lxml and trafilatura raise many types on broken markup
         raise ExtractionError(f"{source}: cannot parse HTML ({type(e).__name__}: {e})") from e
     text = (doc.text or "").strip() if doc is not None else ""
+    tree = _parse(html)
     text, dropped = _drop_lines(text, title=doc.title if doc is not None else None,
                                 anchors=_anchor_texts(tree))
     if len(text) < MIN_ARTICLE_CHARS:
@@ -107,6 +107,14 @@ def _iso_date(found: str | None) -> date | None:
         return None
 
 
+# The page's visible text nodes with something in them, found by lxml in C (a Python walk over
+# every node costs more than the extraction's own metadata step).
+_VISIBLE_TEXT = lxml.etree.XPath(
+    "//body//text()[normalize-space()][not(ancestor::script or ancestor::style "
+    "or ancestor::noscript or ancestor::template)]"
+)
+
+
 def _removed_blocks(tree: lxml.html.HtmlElement | None, accounted: str) -> tuple[Removal, ...]:
     """The page's visible text that is neither in the main text nor already recorded as dropped."""
     if tree is None:
@@ -114,29 +122,9 @@ def _removed_blocks(tree: lxml.html.HtmlElement | None, accounted: str) -> tuple
     accounted = " ".join(accounted.split())
     removed: list[Removal] = []
     seen: set[str] = set()
-    body = tree.find(".//body")
-    for piece in _visible_texts(body if body is not None else tree):
-        line = " ".join(piece.split())
-        if line and line not in seen and line not in accounted:
+    for node in _VISIBLE_TEXT(tree):
+        line = " ".join(node.split())
+        if line not in seen and line not in accounted:
             seen.add(line)
             removed.append(Removal(text=line, reason="outside the main text (trafilatura)"))
     return tuple(removed)
-
-
-_INVISIBLE = frozenset({"script", "style", "noscript", "template", "head"})
-
-
-def _visible_texts(root: lxml.html.HtmlElement) -> Iterator[str]:
-    """The text pieces a reader sees, in document order (an element's text, then its
-    children's, then each child's tail), skipping scripts, styles and comments."""
-    stack: list[tuple[lxml.etree._Element, bool]] = [(root, False)]
-    while stack:
-        element, tail_only = stack.pop()
-        if not tail_only and isinstance(element.tag, str) and element.tag not in _INVISIBLE:
-            if element.text:
-                yield element.text
-            stack.append((element, True))
-            stack.extend((child, False) for child in reversed(element))
-            continue
-        if element.tail and element is not root:
-            yield element.tail
