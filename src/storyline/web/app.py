@@ -349,7 +349,7 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
         if not files:
             return None, notes[0] if notes else "no files chosen: pick .txt, .html or .jsonl files"
         directory = state.data_dir / "uploads" / uuid.uuid4().hex[:12]
-        saved: list[Path] = []
+        accepted: list[tuple[Path, bytes]] = []
         total = 0
         for index, upload in enumerate(files):
             target = safe_upload_path(directory, upload.filename, index)
@@ -359,8 +359,12 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
                 continue
             content = await upload.read(state.max_upload_bytes + 1 - total)
             total += len(content)
-            if total > state.max_upload_bytes:
-                raise HTTPException(413, f"upload larger than {state.max_upload_bytes} bytes")
+            if total > state.max_upload_bytes:  # nothing is written unless all of it fits
+                raise HTTPException(413, f"upload larger than {state.max_upload_bytes} bytes; "
+                                         "send fewer or smaller files")
+            accepted.append((target, content))
+        saved = []
+        for target, content in accepted:
             directory.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
             saved.append(target)

@@ -167,7 +167,8 @@ def _stances_in_note(note: str | None) -> dict[str, str]:
 
 
 def coverage_matrix(corpus: Corpus, event: Event, claims: Sequence[ClaimGroup]) -> dict:
-    """Claims x outlets: who carried each claim, who alone, who disagrees."""
+    """Claims x outlets: who carried each claim, who alone, who disagrees, who only ran a
+    syndicated copy (not counted as another source)."""
     outlets = _event_outlets(corpus, event)
     rows = []
     for claim in claims:
@@ -177,6 +178,8 @@ def coverage_matrix(corpus: Corpus, event: Event, claims: Sequence[ClaimGroup]) 
             cites = [corpus.cite(c) for c in claim.cites if corpus.outlet(c.article_id) == outlet]
             if not cites and outlet not in claim.outlets:
                 state = "absent"
+            elif outlet not in claim.outlets:  # only through a syndicated copy: not counted
+                state = "copy"
             elif claim.status == "conflict":
                 state = "disagrees"
             elif claim.status == "unique":
