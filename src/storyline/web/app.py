@@ -45,6 +45,7 @@ URL_INGEST_UNAVAILABLE = ("URL ingest not available yet: save the pages as .html
 Speaker = Annotated[str | None, Query(max_length=200,
                                       description="Only this speaker's quotes")]
 Offset = Annotated[int | None, Query(ge=0, le=10**9, description="Highlight from here")]
+Query_ = Annotated[str, Query(max_length=500, description="Words to find (all of them)")]
 Files = Annotated[list[UploadFile], File(description="Article files: .txt, .html, .jsonl")]
 Urls = Annotated[str, Form(max_length=100_000, description="URLs, one a line")]
 _STATIC = Path(__file__).parent / "static"
@@ -327,6 +328,25 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
              summary="Entity: aliases, quotes, events")
     def entity_html(request: Request, entity_id: str):
         return _page("entity.html", request, page=entity_data(entity_id))
+
+    # -- search -------------------------------------------------------------------------------
+
+    def search_data(q: str) -> dict:
+        corpus = corpus_or_none()
+        with Store(state.db) as store:
+            if corpus is not None:
+                store.index_passages(corpus.key, views.passages(corpus))
+            hits = store.search(q) if q.strip() else []
+        return views.search_page(corpus, q, hits)
+
+    @app.get("/search", response_class=HTMLResponse, responses=_HTML,
+             summary="Search articles, quotes and claims")
+    def search_html(request: Request, q: Query_ = ""):
+        return _page("search.html", request, page=search_data(q), query=q)
+
+    @app.get("/search.json", responses=_JSON, summary="Search (JSON)")
+    def search_json(q: Query_ = ""):
+        return _json(search_data(q))
 
     # -- add articles -------------------------------------------------------------------------
 

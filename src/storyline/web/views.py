@@ -368,6 +368,56 @@ def _insert_at_paragraphs(text: str, marks: Sequence[Mark], inserts: dict[int, l
     return Markup("").join(pieces)
 
 
+def passages(corpus: Corpus) -> list[tuple[str, str, str, int, int, str]]:
+    """The quotes and claims of the briefing as rows for the search index."""
+    rows = [("quote", q.id, q.article_id, q.start, q.end, q.text) for q in corpus.briefing.quotes]
+    rows += [("claim", c.id, c.cites[0].article_id, c.cites[0].start, c.cites[0].end,
+              c.text + (f" ({c.note})" if c.note else ""))
+             for c in corpus.briefing.claims if c.cites]
+    return rows
+
+
+def _snippet(marked: str) -> Markup:
+    """An FTS5 snippet with \x02...\x03 around matches, escaped, the matches in <mark>."""
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(piece[1:]) if piece.startswith("\x02") else
+        Markup("{}").format(piece) for piece in re.split(r"(\x02[^\x03]*)\x03", marked) if piece)
+
+
+def search_page(corpus: Corpus | None, query: str, hits: Sequence[dict]) -> dict:
+    """Search results by kind: claims (with status), quotes (with speaker), articles."""
+    results: dict[str, list[dict]] = {"claim": [], "quote": [], "article": []}
+    quotes = {q.id: q for q in corpus.briefing.quotes} if corpus else {}
+    claims = {c.id: c for g in (corpus.claims.values() if corpus else ()) for c in g}
+    for hit in hits:
+        if corpus is None or hit["article_id"] not in corpus.articles:
+            continue
+        item = {"kind": hit["kind"], "article_id": hit["article_id"],
+                "outlet": corpus.outlet(hit["article_id"]),
+                "snippet": hit["snippet"].replace("\x02", "").replace("\x03", ""),
+                "_snippet": _snippet(hit["snippet"])}
+        if hit["kind"] == "article":
+            article = corpus.articles[hit["article_id"]]
+            item.update(title=article.title or article.source, href=f"/articles/{article.id}")
+        elif hit["kind"] == "quote" and hit["ref"] in quotes:
+            quote = quotes[hit["ref"]]
+            item.update(id=quote.id, speaker=quote.speaker or UNATTRIBUTED,
+                        event_id=corpus.event_of.get(quote.article_id),
+                        href=cite_href(Span(article_id=quote.article_id, start=quote.start,
+                                            end=quote.end)))
+        elif hit["kind"] == "claim" and hit["ref"] in claims:
+            claim = claims[hit["ref"]]
+            item.update(id=claim.id, status=claim.status, outlets=list(claim.outlets),
+                        event_id=claim.event_id,
+                        href=f"/events/{claim.event_id}#claim-{claim.id}",
+                        cites=[corpus.cite(c) for c in claim.cites])
+        else:
+            continue
+        results[hit["kind"]].append(item)
+    return {"query": query, "total": sum(len(v) for v in results.values()),
+            "claims": results["claim"], "quotes": results["quote"], "articles": results["article"]}
+
+
 def entity_page(corpus: Corpus, entity_id: str) -> dict | None:
     """An entity's aliases, its quotes and the events it appears in."""
     entity = corpus.entities.get(entity_id)
