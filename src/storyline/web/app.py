@@ -47,7 +47,7 @@ Speaker = Annotated[str | None, Query(max_length=200,
 Offset = Annotated[int | None, Query(ge=0, le=10**9, description="Highlight from here")]
 Query_ = Annotated[str, Query(max_length=500, description="Words to find (all of them)")]
 Files = Annotated[list[UploadFile], File(description="Article files: .txt, .html, .jsonl")]
-Urls = Annotated[str, Form(max_length=100_000, description="URLs, one a line")]
+Urls = Annotated[str, Form(max_length=20_000, description="URLs, one a line")]
 _STATIC = Path(__file__).parent / "static"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
@@ -55,11 +55,13 @@ _env = Environment(loader=PackageLoader("storyline", "web/templates"), autoescap
                    trim_blocks=True, lstrip_blocks=True)
 _env.filters["pct"] = lambda part, whole: f"{100 * part / whole:.0f}" if whole else "0"
 
+_ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
 _JSON = {200: {"content": {"application/json": {"schema": {"type": "object"}}},
                "description": "The page's data"},
-         404: {"description": "No such item",
-               "content": {"application/json": {"schema": {"type": "object"}}}}}
+         400: {"description": "Bad parameter", "content": {"application/json": {"schema": _ERROR}}},
+         404: {"description": "No such item", "content": {"application/json": {"schema": _ERROR}}}}
 _HTML = {200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "Page"},
+         400: {"description": "Bad parameter", "content": {"text/html": {"schema": {"type": "string"}}}},
          404: {"description": "No such item", "content": {"text/html": {"schema": {"type": "string"}}}}}
 
 
@@ -218,11 +220,17 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        if request.url.path.endswith(".json") or "json" in request.headers.get("accept", "") \
-                and "html" not in request.headers.get("accept", ""):
-            return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
-        return _page("error.html", request, status=exc.status_code, status_code=exc.status_code,
-                     message=exc.detail)
+        if request.url.path.endswith(".json"):
+            response = JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+        else:
+            response = _page("error.html", request, status=exc.status_code,
+                             status_code=exc.status_code, message=exc.detail)
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only the first route's
+            allowed = {m for route in app.routes if getattr(route, "methods", None)
+                       and route.path_regex.match(request.url.path) for m in route.methods}
+            response.headers["Allow"] = ", ".join(sorted(allowed))
+        return response
 
     def corpus_or_none() -> views.Corpus | None:
         return state.current()
@@ -293,7 +301,7 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
         highlight = None
         if start is not None and end is not None:
             if not 0 <= start < end <= len(article.text):
-                raise HTTPException(422, f"span {start}-{end} is outside the article "
+                raise HTTPException(400, f"span {start}-{end} is outside the article "
                                          f"(0-{len(article.text)})")
             highlight = Span(article_id=article.id, start=start, end=end)
         with Store(state.db) as store:
@@ -394,24 +402,31 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
 
     @app.post("/add", response_class=HTMLResponse, summary="Upload articles (form)",
               responses={303: {"description": "To the job's progress page"},
-                         400: {"description": "Nothing to ingest"}, 401: {"description": "Token"},
-                         413: {"description": "Too large"}, 501: {"description": "URL ingest"}})
+                         400: {"description": "Nothing to ingest, or only URLs (not available yet)"},
+                         401: {"description": "Token missing or wrong"},
+                         403: {"description": "Cross-site request"},
+                         413: {"description": "Upload too large"}})
     async def add_post(request: Request, files: Files = (), urls: Urls = ""):
         job, problem = await start_job(list(files), urls)
         if job is None:
-            status = 501 if problem == URL_INGEST_UNAVAILABLE else 400
-            return _page("add.html", request, status=status, page=add_data(), problem=problem)
+            return _page("add.html", request, status=400, page=add_data(), problem=problem)
         return RedirectResponse(job["href"], status_code=303)
 
     @app.post("/add.json", status_code=202, summary="Upload articles (JSON)",
               responses={202: {"description": "The job", "content": {"application/json": {
                   "schema": {"type": "object"}}}},
-                  400: {"description": "Nothing to ingest"}, 401: {"description": "Token"},
-                  413: {"description": "Too large"}, 501: {"description": "URL ingest"}})
+                  400: {"description": "Nothing to ingest, or only URLs (not available yet)",
+                        "content": {"application/json": {"schema": _ERROR}}},
+                  401: {"description": "Token missing or wrong",
+                        "content": {"application/json": {"schema": _ERROR}}},
+                  403: {"description": "Cross-site request",
+                        "content": {"application/json": {"schema": _ERROR}}},
+                  413: {"description": "Upload too large",
+                        "content": {"application/json": {"schema": _ERROR}}}})
     async def add_post_json(files: Files = (), urls: Urls = ""):
         job, problem = await start_job(list(files), urls)
         if job is None:
-            return _json({"error": problem}, 501 if problem == URL_INGEST_UNAVAILABLE else 400)
+            return _json({"error": problem}, 400)
         return _json(job, 202)
 
     def job_data(job_id: str) -> dict:
