@@ -66,3 +66,13 @@ def test_search_page_finds_claims_quotes_articles(sample_db):
         assert "<mark>promise</mark>" in html and "Jonas Halder" in html
         hostile = c.get("/search", params={"q": "<script>alert(1)</script>"}).text
         assert "<script>alert" not in hostile
+
+
+def test_an_empty_store_serves_a_welcome_and_404s(tmp_path):
+    with TestClient(create_app(tmp_path / "empty.db")) as c:
+        page = c.get("/")
+        assert page.status_code == 200 and "The store has no articles yet" in page.text
+        assert c.get("/index.json").json()["events"] == []
+        missing = c.get("/events/evt-x.json")
+        assert missing.status_code == 404 and "no articles yet" in missing.json()["error"]
+        assert c.get("/search.json", params={"q": "dam"}).json()["total"] == 0

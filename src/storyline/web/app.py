@@ -37,6 +37,8 @@ from storyline.web.jobs import JobRunner, briefing_signature
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 2**20
+UNIQUE_ROWS_SHOWN = 150  # claims carried by one outlet shown on the event page (all in JSON)
+QUOTES_SHOWN_PER_SPEAKER = 8  # on the event page, unless filtered to one speaker
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 TOKEN_ENV = "STORYLINE_TOKEN"
 TOKEN_COOKIE = "storyline_token"
@@ -268,7 +270,15 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
 
     @app.get("/events/{event_id}.json", responses=_JSON, summary="Event (JSON)")
     def event_json(event_id: str, speaker: Speaker = None):
-        return _json(event_data(event_id, speaker))
+        page = event_data(event_id, speaker)
+        corpus = state.corpus
+        key = ("json", event_id, None)
+        if speaker or corpus is None or key not in corpus.page_cache:
+            response = _json(page)
+            if corpus is not None and not speaker:
+                corpus.page_cache[key] = response.body
+            return response
+        return Response(corpus.page_cache[key], media_type="application/json")
 
     @app.get("/events/{event_id}/briefing.{fmt}", summary="Event export: md, json or html",
              responses={200: {"content": {"text/markdown": {}, "application/json": {},
@@ -289,7 +299,17 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
     @app.get("/events/{event_id}", response_class=HTMLResponse, responses=_HTML,
              summary="Event: summary, timeline, quotes, claims, coverage")
     def event_html(request: Request, event_id: str, speaker: Speaker = None):
-        return _page("event.html", request, page=event_data(event_id, speaker), speaker=speaker)
+        page = event_data(event_id, speaker)
+        corpus = state.corpus
+        key = ("html", event_id, None)
+        plain = not request.query_params and corpus is not None  # the same bytes every time
+        if plain and key in corpus.page_cache:
+            return HTMLResponse(corpus.page_cache[key])
+        response = _page("event.html", request, page=page, speaker=speaker,
+                         unique_limit=UNIQUE_ROWS_SHOWN, quote_limit=QUOTES_SHOWN_PER_SPEAKER)
+        if plain:
+            corpus.page_cache[key] = response.body
+        return response
 
     # -- article ------------------------------------------------------------------------------
 

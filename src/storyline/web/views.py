@@ -11,10 +11,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import urlencode
 
 from markupsafe import Markup
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from storyline.claims import outlet_name
 from storyline.entities import normalize_name
@@ -22,7 +23,7 @@ from storyline.models import Analysis, Article, Briefing, ClaimGroup, Entity, Ev
 from storyline.render.markdown import article_labels
 from storyline.web.markup import Mark, mark_up
 
-VARIANT_SIMILARITY = 85  # rapidfuzz token_set_ratio at which two quotes are one quote's variants
+VARIANT_SIMILARITY = 85  # rapidfuzz ratio at which two quotes are one quote's variants
 STATUS_ORDER = {"conflict": 0, "consensus": 1, "unique": 2}
 UNATTRIBUTED = "(unattributed)"
 
@@ -49,7 +50,7 @@ class Corpus:
     claims: dict[str, list[ClaimGroup]] = field(default_factory=dict)
     timeline: dict[str, list] = field(default_factory=dict)
     entity_by_name: dict[str, str] = field(default_factory=dict)
-    page_cache: dict[tuple, dict] = field(default_factory=dict)
+    page_cache: dict[tuple, Any] = field(default_factory=dict)  # unfiltered pages only
 
     @classmethod
     def of(cls, briefing: Briefing, key: str) -> Corpus:
@@ -133,13 +134,16 @@ def quote_groups(corpus: Corpus, quotes: Sequence[Quote], speaker: str | None = 
         if speaker and speaker.lower() not in name.lower() and speaker != key:
             continue
         variants: list[list[Quote]] = []
+        firsts: list[str] = []
         for quote in items:
-            home = next((v for v in variants if fuzz.token_set_ratio(v[0].text, quote.text)
-                         >= VARIANT_SIMILARITY), None)
-            if home is None:
+            # one C-level scan per quote; the length bound prunes most pairs for `ratio`
+            found = process.extractOne(quote.text, firsts, scorer=fuzz.ratio,
+                                       score_cutoff=VARIANT_SIMILARITY)
+            if found is None:
                 variants.append([quote])
+                firsts.append(quote.text)
             else:
-                home.append(quote)
+                variants[found[2]].append(quote)
         groups.append({
             "speaker": name, "key": key, "entity_id": entity.id if entity else None,
             "count": len(items),
@@ -166,6 +170,11 @@ def _stances_in_note(note: str | None) -> dict[str, str]:
     return {m["outlet"].strip(): m["value"].strip() for m in _REPORTS.finditer(note or "")}
 
 
+def _short(cite: dict) -> dict:
+    """A cite without its text (the claim's own text says it)."""
+    return {k: v for k, v in cite.items() if k != "text"}
+
+
 def coverage_matrix(corpus: Corpus, event: Event, claims: Sequence[ClaimGroup]) -> dict:
     """Claims x outlets: who carried each claim, who alone, who disagrees, who only ran a
     syndicated copy (not counted as another source)."""
@@ -187,7 +196,7 @@ def coverage_matrix(corpus: Corpus, event: Event, claims: Sequence[ClaimGroup]) 
             else:
                 state = "carried"
             cells.append({"outlet": outlet, "state": state, "reports": stances.get(outlet),
-                          "cites": [{k: c[k] for k in ("article_id", "start", "end", "href", "text")}
+                          "cites": [{k: c[k] for k in ("article_id", "start", "end", "href")}
                                     for c in cites]})
         rows.append({"claim_id": claim.id, "status": claim.status, "text": claim.text,
                      "note": claim.note, "cells": cells})
@@ -223,14 +232,17 @@ def event_page(corpus: Corpus, event_id: str, speaker: str | None = None) -> dic
         "quotes": speakers if not speaker else quote_groups(
             corpus, corpus.quotes.get(event.id, []), speaker),
         "claims": [{"id": c.id, "status": c.status, "text": c.text, "note": c.note,
-                    "outlets": list(c.outlets), "cites": [corpus.cite(s) for s in c.cites]}
+                    "outlets": list(c.outlets),
+                    "cites": [_short(corpus.cite(s)) if c.status == "unique" else corpus.cite(s)
+                              for s in c.cites]}
                    for c in claims],
         "claim_counts": counts,
         "coverage": coverage_matrix(corpus, event, [c for c in claims if c.status != "unique"]
                                     + [c for c in claims if c.status == "unique"]),
         "exports": {fmt: f"/events/{event.id}/briefing.{fmt}" for fmt in ("md", "json", "html")},
     }
-    corpus.page_cache[("event", event_id, speaker)] = page
+    if speaker is None:  # filtered pages are cheap and their keys unbounded: not kept
+        corpus.page_cache[("event", event_id, None)] = page
     return page
 
 
