@@ -46,6 +46,22 @@ def seed_briefing(tmp_path_factory):
     return brief([SEEDS], manifest=SEEDS / "manifest.jsonl", db=db)
 
 
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """A store file with the sample corpus ingested and briefed (for the web app)."""
+    from tests.web_support import build_sample_db
+
+    return build_sample_db(tmp_path_factory.mktemp("web-sample"))
+
+
+@pytest.fixture(scope="session")
+def hostile_db(tmp_path_factory) -> Path:
+    """The sample corpus plus an article full of markup and script (for the escaping tests)."""
+    from tests.web_support import build_hostile_db
+
+    return build_hostile_db(tmp_path_factory.mktemp("web-hostile"))
+
+
 def seed_id(briefing, prefix: str) -> str:
     """The article id of the seed whose file name starts with `prefix` ("000")."""
     return next(a.id for a in briefing.articles if Path(a.source).name.startswith(prefix))

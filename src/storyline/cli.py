@@ -412,6 +412,46 @@ def failures(db) -> None:
             click.echo(json.dumps(to_dict(failure), ensure_ascii=False))
 
 
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback needs a token.")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--token", envvar="STORYLINE_TOKEN", default=None,
+              help="Required for changes (uploads) [env: STORYLINE_TOKEN]; needed off loopback.")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="Where uploads are written (default: storyline-data beside the store).")
+@click.option("--max-upload-bytes", type=int, default=10 * 2**20, show_default=True)
+@_db_option
+@_common
+def serve(host, port, token, data_dir, max_upload_bytes, db, quiet, verbose, debug) -> None:
+    """Browse the store in a web browser: events, articles, entities, quotes; add articles.
+
+    Example: storyline serve --db story.db --port 8000
+    """
+    import uvicorn
+
+    from storyline.web import create_app
+
+    _setup_logging(verbose)
+    if host not in _LOOPBACK and not token:
+        raise click.UsageError(f"--host {host} is reachable from other machines: set --token "
+                               "or STORYLINE_TOKEN so that only you can add articles")
+    try:
+        app = create_app(db or default_db_path(), data_dir=data_dir, token=token,
+                         max_upload_bytes=max_upload_bytes)
+        if not quiet:
+            click.echo("preparing the briefing of the store...", err=True)
+        app.state.storyline.current()
+    except StorylineError as e:
+        _fail(e, debug)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"storyline: serving {db or default_db_path()} at http://{shown}:{port}/", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info" if verbose else "warning")
+
+
 def main() -> None:
     cli(prog_name="storyline")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -157,6 +158,42 @@ class Store:
                  for key, p in payloads.items()],
             )
 
+    # -- search -------------------------------------------------------------------------------
+
+    def index_passages(self, key: str, rows: Iterable[tuple[str, str, str, int, int, str]]) -> bool:
+        """Make (kind, ref, article_id, start, end, text) rows the searchable passages, unless
+        the passages of `key` (a briefing) are already there; return whether it indexed."""
+        found = self.conn.execute("SELECT briefing FROM passage_search_source").fetchone()
+        if found and found[0] == key:
+            return False
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM passage_search")
+            conn.executemany("INSERT INTO passage_search (kind, ref, article_id, start_at, end_at, "
+                             "text) VALUES (?, ?, ?, ?, ?, ?)", rows)
+            conn.execute("INSERT OR REPLACE INTO passage_search_source (id, briefing) VALUES (1, ?)",
+                         (key,))
+        return True
+
+    def search(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Articles and passages matching every word of `query` (the last one as a prefix),
+        best first; `snippet` marks the matches with \x02 and \x03."""
+        match = fts_query(query)
+        if not match:
+            return []
+        articles = self.conn.execute(
+            "SELECT a.id, a.title, snippet(article_search, 1, char(2), char(3), '…', 16) "
+            "FROM article_search JOIN articles a ON a.rowid = article_search.rowid "
+            "WHERE article_search MATCH ? ORDER BY rank LIMIT ?", (match, limit)).fetchall()
+        passages = self.conn.execute(
+            "SELECT kind, ref, article_id, start_at, end_at, text, "
+            "highlight(passage_search, 0, char(2), char(3)) FROM passage_search "
+            "WHERE passage_search MATCH ? ORDER BY rank LIMIT ?", (match, limit)).fetchall()
+        return ([{"kind": "article", "ref": id_, "article_id": id_, "title": title,
+                  "snippet": snippet} for id_, title, snippet in articles]
+                + [{"kind": kind, "ref": ref, "article_id": aid, "start": start, "end": end,
+                    "text": text, "snippet": marked}
+                   for kind, ref, aid, start, end, text, marked in passages])
+
     # -- failures -----------------------------------------------------------------------------
 
     def add_failures(self, run_id: str, failures: Iterable[Failure]) -> None:
@@ -184,6 +221,16 @@ class Store:
         """SQLite's own integrity check; an empty list means the file is sound."""
         rows = self.conn.execute("PRAGMA integrity_check").fetchall()
         return [] if rows == [("ok",)] else [r[0] for r in rows]
+
+
+def fts_query(text: str) -> str:
+    """A safe FTS5 query from what a person typed: every word quoted, the last as a prefix."""
+    words = re.findall(r"\w+", text)[:20]
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
 
 
 def _article_from_row(row: tuple) -> Article:

@@ -40,6 +40,35 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
         CREATE INDEX failures_run ON failures(run_id);
     """),
+    # Full-text search: article titles and text (kept in step by triggers), and passages of
+    # the latest briefing the web app served (quotes and claims, with their spans).
+    (2, """
+        CREATE VIRTUAL TABLE article_search USING fts5(
+            title, text, content='articles', content_rowid='rowid',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        INSERT INTO article_search(article_search) VALUES ('rebuild');
+        CREATE TRIGGER article_search_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO article_search(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER article_search_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO article_search(article_search, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+        END;
+        CREATE TRIGGER article_search_update AFTER UPDATE ON articles BEGIN
+            INSERT INTO article_search(article_search, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+            INSERT INTO article_search(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE VIRTUAL TABLE passage_search USING fts5(
+            text, kind UNINDEXED, ref UNINDEXED, article_id UNINDEXED, start_at UNINDEXED,
+            end_at UNINDEXED, tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE passage_search_source (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            briefing TEXT NOT NULL
+        );
+    """),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -1,0 +1,474 @@
+"""The web app: server-rendered pages over the same Python API as the CLI, each with a JSON
+twin at the same path plus `.json`, and an OpenAPI description at /openapi.json.
+
+    app = create_app("story.db")          # then: uvicorn.run(app)
+
+Reads are open; every request that changes anything (POST) needs the token when one is set,
+and is refused when it comes from another site (Origin header). Uploads are size-limited and
+written only under the data directory.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+import threading
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from storyline import nlp, pipeline, timex
+from storyline.models import Span
+from storyline.render import render_html, render_json, render_markdown
+from storyline.store import Store
+from storyline.web import views
+from storyline.web.jobs import JobRunner, briefing_signature
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_UPLOAD_BYTES = 10 * 2**20
+UNIQUE_ROWS_SHOWN = 150  # claims carried by one outlet shown on the event page (all in JSON)
+QUOTES_SHOWN_PER_SPEAKER = 8  # on the event page, unless filtered to one speaker
+UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+TOKEN_ENV = "STORYLINE_TOKEN"
+TOKEN_COOKIE = "storyline_token"
+URL_INGEST_UNAVAILABLE = ("URL ingest not available yet: save the pages as .html files and "
+                          "upload them instead")
+Speaker = Annotated[str | None, Query(max_length=200,
+                                      description="Only this speaker's quotes")]
+Offset = Annotated[int | None, Query(ge=0, le=10**9, description="Highlight from here")]
+Query_ = Annotated[str, Query(max_length=500, description="Words to find (all of them)")]
+Files = Annotated[list[UploadFile], File(description="Article files: .txt, .html, .jsonl")]
+Urls = Annotated[str, Form(max_length=20_000, description="URLs, one a line")]
+_STATIC = Path(__file__).parent / "static"
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+
+_env = Environment(loader=PackageLoader("storyline", "web/templates"), autoescape=True,
+                   trim_blocks=True, lstrip_blocks=True)
+_env.filters["pct"] = lambda part, whole: f"{100 * part / whole:.0f}" if whole else "0"
+
+_ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
+_JSON = {200: {"content": {"application/json": {"schema": {"type": "object"}}},
+               "description": "The page's data"},
+         400: {"description": "Bad parameter", "content": {"application/json": {"schema": _ERROR}}},
+         404: {"description": "No such item", "content": {"application/json": {"schema": _ERROR}}}}
+_HTML = {200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "Page"},
+         400: {"description": "Bad parameter", "content": {"text/html": {"schema": {"type": "string"}}}},
+         404: {"description": "No such item", "content": {"text/html": {"schema": {"type": "string"}}}}}
+
+
+class AppState:
+    """The store path, the briefing in memory, the ingestion jobs."""
+
+    def __init__(self, db: str, data_dir: Path, token: str | None, max_upload_bytes: int) -> None:
+        self.db, self.data_dir, self.token = db, data_dir, token
+        self.max_upload_bytes = max_upload_bytes
+        self.corpus: views.Corpus | None = None
+        self.lock = threading.Lock()
+        self.jobs = JobRunner(db, self._use_briefing)
+
+    def _use_briefing(self, briefing, signature: str) -> None:
+        self.corpus = views.Corpus.of(briefing, signature)
+
+    def current(self) -> views.Corpus | None:
+        """The briefing of every article in the store, rebuilt only when articles were added
+        (and not while a job is adding some: pages show the last one until it is done)."""
+        with Store(self.db) as store:
+            signature = briefing_signature(store)
+            corpus = self.corpus
+            if corpus is not None and (corpus.key == signature or self.jobs.busy):
+                return corpus
+            with self.lock:
+                if self.corpus is not None and self.corpus.key == signature:
+                    return self.corpus
+                ids = [a.id for a in store.articles()]
+                if not ids:
+                    return None
+                self.corpus = views.Corpus.of(pipeline.build_briefing(store, ids), signature)
+                return self.corpus
+
+
+def _twin(request: Request) -> str:
+    """The JSON twin of a page: the same path plus .json, with the same query."""
+    path = request.url.path.rstrip("/") or "/index"
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
+    return f"{path}.json" + (f"?{urlencode(query)}" if query else "")
+
+
+def _page(template: str, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("twin", _twin(request) if request.method == "GET" and status == 200 else None)
+    html = _env.get_template(template).render(request=request, **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    body = json.dumps(_public(data), ensure_ascii=False, separators=(",", ":"))
+    return Response(body, status_code=status, media_type="application/json")
+
+
+def _public(data: Any) -> Any:
+    """Drop keys starting with '_' (rendered HTML meant for the template only)."""
+    if isinstance(data, dict):
+        return {k: _public(v) for k, v in data.items() if not k.startswith("_")}
+    if isinstance(data, list):
+        return [_public(v) for v in data]
+    return data
+
+
+def _not_found(what: str, key: str) -> HTTPException:
+    return HTTPException(404, f"no {what} with id {key!r}; start from the corpus page at /")
+
+
+def safe_upload_path(directory: Path, filename: str | None, index: int) -> Path | None:
+    """Where an uploaded file goes: its base name (sanitized, prefixed with its index) inside
+    `directory`, or None when the name or type is not accepted."""
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = _SAFE_NAME.sub("_", base).strip(" .")
+    if not base or not base.lower().endswith(UPLOAD_SUFFIXES):
+        return None
+    path = (directory / f"{index:03d}-{base}").resolve()
+    return path if path.is_relative_to(directory.resolve()) else None
+
+
+class _Guard:
+    """ASGI middleware: token and same-origin check on writes, body size limit on uploads."""
+
+    def __init__(self, app: ASGIApp, state: AppState) -> None:
+        self.app, self.state = app, state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        refusal = self._refusal(headers)
+        if refusal is not None:
+            status, message = refusal
+            await JSONResponse({"error": message}, status_code=status)(scope, receive, send)
+            return
+        limit = self.state.max_upload_bytes + 64 * 1024  # multipart framing on top of the files
+        if int(headers.get("content-length") or 0) > limit:
+            await JSONResponse({"error": f"upload larger than {self.state.max_upload_bytes} "
+                                         "bytes; send fewer or smaller files"},
+                               status_code=413)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await JSONResponse({"error": "upload too large"}, status_code=413)(scope, receive, send)
+
+    def _refusal(self, headers: dict[str, str]) -> tuple[int, str] | None:
+        origin = headers.get("origin")
+        if origin and origin != "null" and urlsplit(origin).netloc != headers.get("host"):
+            return 403, f"cross-site request from {origin} refused"
+        token = self.state.token
+        if token is None:
+            return None
+        given = headers.get("x-storyline-token") or ""
+        if headers.get("authorization", "").startswith("Bearer "):
+            given = headers["authorization"][7:]
+        cookies = dict(part.strip().split("=", 1) for part in headers.get("cookie", "").split(";")
+                       if "=" in part)
+        given = given or cookies.get(TOKEN_COOKIE, "")
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return 401, ("this server needs its token for changes: send it as 'Authorization: "
+                         "Bearer TOKEN', or open any page once with ?token=TOKEN")
+        return None
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str | None = None,
+               max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
+    """The web app over the store at `db`; uploads go under `data_dir` (default: beside db)."""
+    db_path = Path(db).resolve()
+    data = Path(data_dir) if data_dir else db_path.parent / "storyline-data"
+    state = AppState(str(db_path), data.resolve(), token or None, max_upload_bytes)
+    app = FastAPI(title="storyline", version="1.0", docs_url=None, redoc_url=None,
+                  description="Every page of the storyline web app and its JSON twin.")
+    app.state.storyline = state
+    app.add_middleware(_Guard, state=state)
+    app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+
+    @app.middleware("http")
+    async def remember_token(request: Request, call_next):
+        response = await call_next(request)
+        given = request.query_params.get("token")
+        if state.token and given and hmac.compare_digest(given.encode(), state.token.encode()):
+            response.set_cookie(TOKEN_COOKIE, given, httponly=True, samesite="strict")
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if request.url.path.endswith(".json"):
+            response = JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+        else:
+            response = _page("error.html", request, status=exc.status_code,
+                             status_code=exc.status_code, message=exc.detail)
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only the first route's
+            allowed = {m for route in app.routes if getattr(route, "methods", None)
+                       and route.path_regex.match(request.url.path) for m in route.methods}
+            response.headers["Allow"] = ", ".join(sorted(allowed))
+        return response
+
+    def corpus_or_none() -> views.Corpus | None:
+        return state.current()
+
+    def corpus_required() -> views.Corpus:
+        corpus = state.current()
+        if corpus is None:
+            raise HTTPException(404, "the store has no articles yet; add some at /add")
+        return corpus
+
+    # -- corpus ---------------------------------------------------------------------------------
+
+    def corpus_data() -> dict:
+        corpus = corpus_or_none()
+        page = views.corpus_page(corpus) if corpus else {"articles": 0, "events": [],
+                                                          "entities": 0, "quotes": 0}
+        return {**page, "jobs": [j.to_dict() for j in state.jobs.jobs.values()
+                                 if j.state in ("queued", "running")]}
+
+    @app.get("/", response_class=HTMLResponse, responses=_HTML, summary="Corpus: events")
+    def corpus_html(request: Request):
+        return _page("corpus.html", request, page=corpus_data())
+
+    @app.get("/index.json", responses=_JSON, summary="Corpus: events (JSON)")
+    def corpus_json():
+        return _json(corpus_data())
+
+    # -- event --------------------------------------------------------------------------------
+
+    def event_data(event_id: str, speaker: str | None) -> dict:
+        page = views.event_page(corpus_required(), event_id, speaker or None)
+        if page is None:
+            raise _not_found("event", event_id)
+        return page
+
+    @app.get("/events/{event_id}.json", responses=_JSON, summary="Event (JSON)")
+    def event_json(event_id: str, speaker: Speaker = None):
+        page = event_data(event_id, speaker)
+        corpus = state.corpus
+        key = ("json", event_id, None)
+        if speaker or corpus is None or key not in corpus.page_cache:
+            response = _json(page)
+            if corpus is not None and not speaker:
+                corpus.page_cache[key] = response.body
+            return response
+        return Response(corpus.page_cache[key], media_type="application/json")
+
+    @app.get("/events/{event_id}/briefing.{fmt}", summary="Event export: md, json or html",
+             responses={200: {"content": {"text/markdown": {}, "application/json": {},
+                                          "text/html": {}}, "description": "The export"},
+                        404: {"description": "No such event or format"}})
+    def event_export(event_id: str, fmt: str):
+        if fmt not in ("md", "json", "html"):
+            raise HTTPException(404, f"no export format {fmt!r}; use md, json or html")
+        briefing = views.event_briefing(corpus_required(), event_id)
+        if briefing is None:
+            raise _not_found("event", event_id)
+        body, media = {"md": (render_markdown, "text/markdown; charset=utf-8"),
+                       "json": (render_json, "application/json"),
+                       "html": (render_html, "text/html; charset=utf-8")}[fmt]
+        return Response(body(briefing), media_type=media, headers={
+            "Content-Disposition": f'attachment; filename="{event_id}.{fmt}"'})
+
+    @app.get("/events/{event_id}", response_class=HTMLResponse, responses=_HTML,
+             summary="Event: summary, timeline, quotes, claims, coverage")
+    def event_html(request: Request, event_id: str, speaker: Speaker = None):
+        page = event_data(event_id, speaker)
+        corpus = state.corpus
+        key = ("html", event_id, None)
+        plain = not request.query_params and corpus is not None  # the same bytes every time
+        if plain and key in corpus.page_cache:
+            return HTMLResponse(corpus.page_cache[key])
+        response = _page("event.html", request, page=page, speaker=speaker,
+                         unique_limit=UNIQUE_ROWS_SHOWN, quote_limit=QUOTES_SHOWN_PER_SPEAKER)
+        if plain:
+            corpus.page_cache[key] = response.body
+        return response
+
+    # -- article ------------------------------------------------------------------------------
+
+    def article_data(article_id: str, start: int | None, end: int | None) -> dict:
+        corpus = corpus_required()
+        article = corpus.articles.get(article_id)
+        if article is None:
+            raise _not_found("article", article_id)
+        highlight = None
+        if start is not None and end is not None:
+            if not 0 <= start < end <= len(article.text):
+                raise HTTPException(400, f"span {start}-{end} is outside the article "
+                                         f"(0-{len(article.text)})")
+            highlight = Span(article_id=article.id, start=start, end=end)
+        with Store(state.db) as store:
+            stored = store.get_output("analysis", article.id, nlp.ANALYSIS_VERSION)
+        analysis = nlp.analysis_from_json(stored) if stored else None
+        dates = timex.find_dates(article, analysis.sentences if analysis else (),
+                                 tokens=analysis.tokens if analysis else ())
+        return views.article_page(corpus, article, analysis, dates, highlight)
+
+    @app.get("/articles/{article_id}.json", responses=_JSON, summary="Article (JSON)")
+    def article_json(article_id: str, start: Offset = None, end: Offset = None):
+        return _json(article_data(article_id, start, end))
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, responses=_HTML,
+             summary="Article: cleaned text with marks, removed debris, copies")
+    def article_html(request: Request, article_id: str, start: Offset = None, end: Offset = None):
+        return _page("article.html", request, page=article_data(article_id, start, end))
+
+    # -- entity -------------------------------------------------------------------------------
+
+    def entity_data(entity_id: str) -> dict:
+        page = views.entity_page(corpus_required(), entity_id)
+        if page is None:
+            raise _not_found("entity", entity_id)
+        return page
+
+    @app.get("/entities/{entity_id}.json", responses=_JSON, summary="Entity (JSON)")
+    def entity_json(entity_id: str):
+        return _json(entity_data(entity_id))
+
+    @app.get("/entities/{entity_id}", response_class=HTMLResponse, responses=_HTML,
+             summary="Entity: aliases, quotes, events")
+    def entity_html(request: Request, entity_id: str):
+        return _page("entity.html", request, page=entity_data(entity_id))
+
+    # -- search -------------------------------------------------------------------------------
+
+    def search_data(q: str) -> dict:
+        corpus = corpus_or_none()
+        with Store(state.db) as store:
+            if corpus is not None:
+                store.index_passages(corpus.key, views.passages(corpus))
+            hits = store.search(q) if q.strip() else []
+        return views.search_page(corpus, q, hits)
+
+    @app.get("/search", response_class=HTMLResponse, responses=_HTML,
+             summary="Search articles, quotes and claims")
+    def search_html(request: Request, q: Query_ = ""):
+        return _page("search.html", request, page=search_data(q), query=q)
+
+    @app.get("/search.json", responses=_JSON, summary="Search (JSON)")
+    def search_json(q: Query_ = ""):
+        return _json(search_data(q))
+
+    # -- add articles -------------------------------------------------------------------------
+
+    def add_data() -> dict:
+        return {"max_upload_bytes": state.max_upload_bytes, "accepted": list(UPLOAD_SUFFIXES),
+                "url_ingest": False, "token_required": state.token is not None,
+                "jobs": [j.to_dict() for j in reversed(state.jobs.jobs.values())]}
+
+    @app.get("/add", response_class=HTMLResponse, responses=_HTML, summary="Add articles")
+    def add_html(request: Request):
+        return _page("add.html", request, page=add_data())
+
+    @app.get("/add.json", responses=_JSON, summary="Add articles: limits and jobs (JSON)")
+    def add_json():
+        return _json(add_data())
+
+    async def start_job(files: list[UploadFile], urls: str) -> tuple[dict | None, str | None]:
+        notes = [URL_INGEST_UNAVAILABLE] if urls.strip() else []
+        files = [f for f in files if f.filename]
+        if not files:
+            return None, notes[0] if notes else "no files chosen: pick .txt, .html or .jsonl files"
+        directory = state.data_dir / "uploads" / uuid.uuid4().hex[:12]
+        accepted: list[tuple[Path, bytes]] = []
+        total = 0
+        for index, upload in enumerate(files):
+            target = safe_upload_path(directory, upload.filename, index)
+            if target is None:
+                notes.append(f"skipped {upload.filename!r}: only {', '.join(UPLOAD_SUFFIXES)} "
+                             "files with plain names are accepted")
+                continue
+            content = await upload.read(state.max_upload_bytes + 1 - total)
+            total += len(content)
+            if total > state.max_upload_bytes:  # nothing is written unless all of it fits
+                raise HTTPException(413, f"upload larger than {state.max_upload_bytes} bytes; "
+                                         "send fewer or smaller files")
+            accepted.append((target, content))
+        saved = []
+        for target, content in accepted:
+            directory.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+            saved.append(target)
+        if not saved:
+            return None, "; ".join(notes)
+        return state.jobs.submit([str(p) for p in saved], notes).to_dict(), None
+
+    @app.post("/add", response_class=HTMLResponse, summary="Upload articles (form)",
+              responses={303: {"description": "To the job's progress page"},
+                         400: {"description": "Nothing to ingest, or only URLs (not available yet)"},
+                         401: {"description": "Token missing or wrong"},
+                         403: {"description": "Cross-site request"},
+                         413: {"description": "Upload too large"}})
+    async def add_post(request: Request, files: Files = (), urls: Urls = ""):
+        job, problem = await start_job(list(files), urls)
+        if job is None:
+            return _page("add.html", request, status=400, page=add_data(), problem=problem)
+        return RedirectResponse(job["href"], status_code=303)
+
+    @app.post("/add.json", status_code=202, summary="Upload articles (JSON)",
+              responses={202: {"description": "The job", "content": {"application/json": {
+                  "schema": {"type": "object"}}}},
+                  400: {"description": "Nothing to ingest, or only URLs (not available yet)",
+                        "content": {"application/json": {"schema": _ERROR}}},
+                  401: {"description": "Token missing or wrong",
+                        "content": {"application/json": {"schema": _ERROR}}},
+                  403: {"description": "Cross-site request",
+                        "content": {"application/json": {"schema": _ERROR}}},
+                  413: {"description": "Upload too large",
+                        "content": {"application/json": {"schema": _ERROR}}}})
+    async def add_post_json(files: Files = (), urls: Urls = ""):
+        job, problem = await start_job(list(files), urls)
+        if job is None:
+            return _json({"error": problem}, 400)
+        return _json(job, 202)
+
+    def job_data(job_id: str) -> dict:
+        job = state.jobs.jobs.get(job_id)
+        if job is None:
+            raise _not_found("job", job_id)
+        data = job.to_dict()
+        corpus = state.corpus
+        data["articles"] = [corpus.article_brief(a) for a in job.article_ids
+                            if corpus and a in corpus.articles] if job.state == "done" else []
+        return data
+
+    @app.get("/jobs/{job_id}.json", responses=_JSON, summary="Ingestion progress (JSON)")
+    def job_json(job_id: str):
+        return _json(job_data(job_id))
+
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse, responses=_HTML,
+             summary="Ingestion progress")
+    def job_html(request: Request, job_id: str):
+        return _page("job.html", request, page=job_data(job_id))
+
+    return app
+
+
+__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "TOKEN_ENV", "create_app", "safe_upload_path"]
