@@ -3,6 +3,7 @@ hostile articles, the token rule, upload limits and path safety, background inge
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ import jsonschema
 import pytest
 from starlette.testclient import TestClient
 from tests.conftest import SAMPLE
+from tests.http_server import LoopbackServer
 from tests.web_support import active_content, copy_store, marked_text
 
 from storyline.render import briefing_schema
@@ -232,11 +234,10 @@ def test_token_is_checked_on_every_change(sample_db, tmp_path):
         assert _upload(c, "a.txt", b"x", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert c.post("/add", data={"urls": "https://example.com"}).status_code == 401
         assert not (tmp_path / "data").exists()
-        ok = c.post("/add.json", data={"urls": "https://example.com/a"},
-                    headers={"Authorization": "Bearer s3cret"})
-        assert ok.status_code == 400 and "URL ingest" in ok.json()["error"]  # past the token
+        ok = c.post("/add.json", data={"urls": "not-a-url"}, headers={"Authorization": "Bearer s3cret"})
+        assert ok.status_code == 400 and "not an http(s) URL" in ok.json()["error"]  # past the token
         c.get("/", params={"token": "s3cret"})  # sets the cookie a browser then sends
-        assert c.post("/add.json", data={"urls": "https://example.com/a"}).status_code == 400
+        assert c.post("/add.json", data={"urls": "not-a-url"}).status_code == 400
 
 
 def test_cross_site_posts_are_refused(sample_db, tmp_path):
@@ -278,11 +279,29 @@ def test_unsupported_file_types_are_skipped(sample_db, tmp_path):
         assert answer.status_code == 400 and "run.sh" in answer.json()["error"]
 
 
-def test_url_paste_says_it_is_not_available(client):
-    answer = client.post("/add.json", data={"urls": "https://example.com/news/1"})
-    assert answer.status_code == 400 and "URL ingest not available yet" in answer.json()["error"]
-    page = client.post("/add", data={"urls": "https://example.com/news/1"})
-    assert page.status_code == 400 and "URL ingest not available yet" in page.text
+def test_pasted_urls_inside_the_network_are_refused(sample_db, tmp_path):
+    with LoopbackServer() as server, TestClient(create_app(
+            copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d")) as c:
+        answer = c.post("/add.json", data={"urls": server.base + "/article.html"})
+        assert answer.status_code == 202
+        job = _wait(c, answer.json()["id"])
+        assert job["added"] == 0 and "--allow-private" in job["failures"][0]["message"]
+        assert job["failures"][0]["source"] == server.base + "/article.html"
+        assert "/article.html" not in server.paths()
+
+
+def test_pasted_urls_are_fetched_and_appear(sample_db, tmp_path):
+    with LoopbackServer() as server, TestClient(create_app(
+            copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d",
+            allow_private=True)) as c:
+        page = c.post("/add", data={"urls": f"{server.base}/article.html\nftp://x/y"},
+                      follow_redirects=False)
+        assert page.status_code == 303
+        job = _wait(c, page.headers["location"].rsplit("/", 1)[1])
+        assert job["state"] == "done" and job["added"] == 1, job
+        assert any("ftp://x/y" in note for note in job["notes"])
+        [article] = job["articles"]
+        assert "Council approves the river plan" in json.dumps(article)
 
 
 def _wait(client, job_id: str, timeout: float = 180.0) -> dict:

@@ -424,9 +424,12 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None,
               help="Where uploads are written (default: storyline-data beside the store).")
 @click.option("--max-upload-bytes", type=int, default=10 * 2**20, show_default=True)
+@click.option("--allow-private", is_flag=True,
+              help="Let pasted URLs reach private, loopback and link-local addresses.")
 @_db_option
 @_common
-def serve(host, port, token, data_dir, max_upload_bytes, db, quiet, verbose, debug) -> None:
+def serve(host, port, token, data_dir, max_upload_bytes, allow_private, db, quiet, verbose,
+          debug) -> None:
     """Browse the store in a web browser: events, articles, entities, quotes; add articles.
 
     Example: storyline serve --db story.db --port 8000
@@ -441,7 +444,7 @@ def serve(host, port, token, data_dir, max_upload_bytes, db, quiet, verbose, deb
                                "or STORYLINE_TOKEN so that only you can add articles")
     try:
         app = create_app(db or default_db_path(), data_dir=data_dir, token=token,
-                         max_upload_bytes=max_upload_bytes)
+                         max_upload_bytes=max_upload_bytes, allow_private=allow_private)
         if not quiet:
             click.echo("preparing the briefing of the store...", err=True)
         app.state.storyline.current()

@@ -28,6 +28,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storyline import nlp, pipeline, timex
+from storyline.ingest.remote import is_url
+from storyline.ingest.web import FetchOptions
 from storyline.models import Span
 from storyline.render import render_html, render_json, render_markdown
 from storyline.store import Store
@@ -42,8 +44,7 @@ QUOTES_SHOWN_PER_SPEAKER = 8  # on the event page, unless filtered to one speake
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 TOKEN_ENV = "STORYLINE_TOKEN"
 TOKEN_COOKIE = "storyline_token"
-URL_INGEST_UNAVAILABLE = ("URL ingest not available yet: save the pages as .html files and "
-                          "upload them instead")
+MAX_PASTED_URLS = 200
 Speaker = Annotated[str | None, Query(max_length=200,
                                       description="Only this speaker's quotes")]
 Offset = Annotated[int | None, Query(ge=0, le=10**9, description="Highlight from here")]
@@ -70,12 +71,13 @@ _HTML = {200: {"content": {"text/html": {"schema": {"type": "string"}}}, "descri
 class AppState:
     """The store path, the briefing in memory, the ingestion jobs."""
 
-    def __init__(self, db: str, data_dir: Path, token: str | None, max_upload_bytes: int) -> None:
+    def __init__(self, db: str, data_dir: Path, token: str | None, max_upload_bytes: int,
+                 fetch_options: FetchOptions) -> None:
         self.db, self.data_dir, self.token = db, data_dir, token
         self.max_upload_bytes = max_upload_bytes
         self.corpus: views.Corpus | None = None
         self.lock = threading.Lock()
-        self.jobs = JobRunner(db, self._use_briefing)
+        self.jobs = JobRunner(db, self._use_briefing, fetch_options)
 
     def _use_briefing(self, briefing, signature: str) -> None:
         self.corpus = views.Corpus.of(briefing, signature)
@@ -201,11 +203,17 @@ class _TooLarge(Exception):
 
 
 def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str | None = None,
-               max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
-    """The web app over the store at `db`; uploads go under `data_dir` (default: beside db)."""
+               max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+               allow_private: bool = False) -> FastAPI:
+    """The web app over the store at `db`; uploads go under `data_dir` (default: beside db).
+
+    Pasted URLs are fetched with the same guard as the CLI: private, loopback and link-local
+    addresses are refused unless `allow_private`, so the server cannot be used to reach into
+    the network it runs in."""
     db_path = Path(db).resolve()
     data = Path(data_dir) if data_dir else db_path.parent / "storyline-data"
-    state = AppState(str(db_path), data.resolve(), token or None, max_upload_bytes)
+    state = AppState(str(db_path), data.resolve(), token or None, max_upload_bytes,
+                     FetchOptions(max_bytes=max_upload_bytes, allow_private=allow_private))
     app = FastAPI(title="storyline", version="1.0", docs_url=None, redoc_url=None,
                   description="Every page of the storyline web app and its JSON twin.")
     app.state.storyline = state
@@ -380,7 +388,7 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
 
     def add_data() -> dict:
         return {"max_upload_bytes": state.max_upload_bytes, "accepted": list(UPLOAD_SUFFIXES),
-                "url_ingest": False, "token_required": state.token is not None,
+                "url_ingest": True, "token_required": state.token is not None,
                 "jobs": [j.to_dict() for j in reversed(state.jobs.jobs.values())]}
 
     @app.get("/add", response_class=HTMLResponse, responses=_HTML, summary="Add articles")
@@ -392,10 +400,16 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
         return _json(add_data())
 
     async def start_job(files: list[UploadFile], urls: str) -> tuple[dict | None, str | None]:
-        notes = [URL_INGEST_UNAVAILABLE] if urls.strip() else []
+        notes: list[str] = []
+        pasted = [u for u in urls.split() if u]
+        wanted_urls = [u for u in pasted if is_url(u)]
+        notes += [f"skipped {u!r}: not an http(s) URL" for u in pasted if not is_url(u)][:5]
+        if len(wanted_urls) > MAX_PASTED_URLS:
+            return None, f"{len(wanted_urls)} URLs pasted; at most {MAX_PASTED_URLS} at a time"
         files = [f for f in files if f.filename]
-        if not files:
-            return None, notes[0] if notes else "no files chosen: pick .txt, .html or .jsonl files"
+        if not files and not wanted_urls:
+            return None, notes[0] if notes else ("nothing to add: pick .txt, .html or .jsonl files "
+                                                 "or paste URLs")
         directory = state.data_dir / "uploads" / uuid.uuid4().hex[:12]
         accepted: list[tuple[Path, bytes]] = []
         total = 0
@@ -416,13 +430,13 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
             directory.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
             saved.append(target)
-        if not saved:
+        if not saved and not wanted_urls:
             return None, "; ".join(notes)
-        return state.jobs.submit([str(p) for p in saved], notes).to_dict(), None
+        return state.jobs.submit([str(p) for p in saved], notes, urls=wanted_urls).to_dict(), None
 
     @app.post("/add", response_class=HTMLResponse, summary="Upload articles (form)",
               responses={303: {"description": "To the job's progress page"},
-                         400: {"description": "Nothing to ingest, or only URLs (not available yet)"},
+                         400: {"description": "Nothing to ingest"},
                          401: {"description": "Token missing or wrong"},
                          403: {"description": "Cross-site request"},
                          413: {"description": "Upload too large"}})
@@ -435,7 +449,7 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
     @app.post("/add.json", status_code=202, summary="Upload articles (JSON)",
               responses={202: {"description": "The job", "content": {"application/json": {
                   "schema": {"type": "object"}}}},
-                  400: {"description": "Nothing to ingest, or only URLs (not available yet)",
+                  400: {"description": "Nothing to ingest",
                         "content": {"application/json": {"schema": _ERROR}}},
                   401: {"description": "Token missing or wrong",
                         "content": {"application/json": {"schema": _ERROR}}},

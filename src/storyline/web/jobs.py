@@ -13,12 +13,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from storyline import pipeline
+from storyline.ingest.remote import is_url
+from storyline.ingest.web import FetchOptions
 from storyline.models import Briefing
 from storyline.store import Store
 
 log = logging.getLogger(__name__)
 
-STAGE_NAMES = {"queued": "waiting for the previous job", "clean": "reading and cleaning",
+STAGE_NAMES = {"queued": "waiting for the previous job", "fetch": "fetching the URLs",
+               "clean": "reading and cleaning",
                "parse": "parsing", "briefing": "grouping events, quotes and claims",
                "done": "done", "failed": "failed"}
 
@@ -29,6 +32,7 @@ class Job:
 
     id: str
     files: list[str]
+    urls: list[str] = field(default_factory=list)
     state: str = "queued"  # queued | running | done | failed
     stage: str = "queued"
     done: int = 0
@@ -52,8 +56,10 @@ class Job:
 class JobRunner:
     """Runs ingestion jobs one after another on a worker thread."""
 
-    def __init__(self, db: str, on_briefing: Callable[[Briefing, str], None]) -> None:
+    def __init__(self, db: str, on_briefing: Callable[[Briefing, str], None],
+                 fetch_options: FetchOptions) -> None:
         self.db = db
+        self.fetch_options = fetch_options
         self.on_briefing = on_briefing
         self.jobs: dict[str, Job] = {}
         self._queue: queue.Queue[Job] = queue.Queue()
@@ -64,8 +70,8 @@ class JobRunner:
     def busy(self) -> bool:
         return any(job.state in ("queued", "running") for job in self.jobs.values())
 
-    def submit(self, files: list[str], notes: Iterable[str] = ()) -> Job:
-        job = Job(id=uuid.uuid4().hex[:12], files=files, notes=list(notes))
+    def submit(self, files: list[str], notes: Iterable[str] = (), urls: Iterable[str] = ()) -> Job:
+        job = Job(id=uuid.uuid4().hex[:12], files=files, urls=list(urls), notes=list(notes))
         self.jobs[job.id] = job
         self._queue.put(job)
         with self._lock:
@@ -100,12 +106,13 @@ class JobRunner:
     def _run(self, job: Job) -> None:
         job.state = "running"
         with Store(self.db) as store:
-            result = pipeline.ingest(job.files, store, progress=self._progress(job))
+            if job.urls:
+                job.stage = "fetch"
+            result = pipeline.ingest([*job.files, *job.urls], store, fetch_options=self.fetch_options,
+                                     progress=self._progress(job))
             store.add_failures(uuid.uuid4().hex, result.failures)
             job.article_ids, job.added = list(result.article_ids), result.added
-            job.failures = [{"source": Path(f.source).name, "stage": f.stage,
-                             "message": f.message.replace(str(Path(f.source).parent) + "/", "")}
-                            for f in result.failures]
+            job.failures = [_shown_failure(f) for f in result.failures]
             ids = [a.id for a in store.articles()]
             if ids:
                 job.stage, job.done, job.total = "briefing", 0, 0
@@ -113,6 +120,16 @@ class JobRunner:
                 job.stage = "briefing"
                 self.on_briefing(briefing, briefing_signature(store))
         job.state = job.stage = "done"
+
+
+def _shown_failure(failure) -> dict:
+    """A failure as a page shows it: an uploaded file by its name alone (not the server's path),
+    a URL whole."""
+    if is_url(failure.source):
+        return {"source": failure.source, "stage": failure.stage, "message": failure.message}
+    folder = str(Path(failure.source).parent) + "/"
+    return {"source": Path(failure.source).name, "stage": failure.stage,
+            "message": failure.message.replace(folder, "")}
 
 
 def briefing_signature(store: Store) -> str:
