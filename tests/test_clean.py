@@ -145,6 +145,23 @@ def test_copyright_as_a_topic_is_prose_not_a_notice():
     assert cleaned.text == "Copyright law changed last year for news publishers."
 
 
+def test_html_metadata_authors_update_and_language_are_kept_apart():
+    head = ("<meta name='author' content='By Jane Doe; 4 min read'>"
+            "<meta property='article:published_time' content='2024-03-12T10:00:00Z'>"
+            "<meta property='article:modified_time' content='2024-03-14T08:00:00Z'>")
+    html = _page().replace("<html><head>", f"<html lang='en-GB'><head>{head}")
+    article = clean_document(RawDocument(source="page.html", html=html))
+    assert article.authors == ("Jane Doe",)
+    assert article.published.isoformat() == "2024-03-12"
+    assert article.updated.isoformat() == "2024-03-14"
+    assert article.language == "en"
+
+
+def test_html_without_metadata_has_none():
+    article = clean_document(RawDocument(source="page.html", html=_page()))
+    assert article.authors == () and article.updated is None and article.language is None
+
+
 @given(st.text(min_size=0, max_size=400))
 def test_clean_text_never_invents_text(text):
     cleaned = clean_text(text)

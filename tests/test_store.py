@@ -80,3 +80,21 @@ def test_store_round_trips_any_text(text, outlet):
         article = make_article(text, outlet=outlet)
         s.add_article(article)
         assert s.articles([article.id]) == [article]
+
+
+def test_page_metadata_round_trips(store):
+    article = make_article("Text of a page with a byline.", authors=("Jane Doe", "Reuters"),
+                           updated=date(2024, 3, 14), language="en")
+    store.add_article(article)
+    assert store.articles([article.id]) == [article]
+
+
+def test_articles_stored_before_the_metadata_column_read_back_without_it(tmp_path):
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        store.add_article(make_article("An article from before the metadata migration."))
+        store.conn.execute("UPDATE articles SET meta = NULL")
+        store.conn.commit()
+    with Store(path) as store:
+        [article] = store.articles()
+    assert article.authors == () and article.updated is None and article.language is None

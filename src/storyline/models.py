@@ -58,6 +58,9 @@ class Article:
     published: date | None = None
     published_from: str | None = None
     removed: tuple[Removal, ...] = ()
+    authors: tuple[str, ...] = ()
+    updated: date | None = None    # last update, kept apart from first publication
+    language: str | None = None    # the page's declared language, such as "en"
 
 
 @_record

@@ -23,6 +23,7 @@ def clean_document(doc: RawDocument, *, batch_repeats: frozenset[str] = frozense
     """Clean one document into an Article; raise ExtractionError when no article text remains."""
     removed: tuple = ()
     title, outlet, url, published = doc.title, doc.outlet, doc.url, doc.published
+    authors, updated, language = (), None, None
     published_from = doc.published_from
     if doc.html is not None:
         page = extract_html(doc.html, source=doc.source, url=doc.url)
@@ -30,6 +31,7 @@ def clean_document(doc: RawDocument, *, batch_repeats: frozenset[str] = frozense
         title, outlet, url = title or page.title, outlet or page.outlet, url or page.url
         if published is None and page.published is not None:
             published, published_from = page.published, "html"
+        authors, updated, language = page.authors, page.updated, page.language
     else:
         raw_text = doc.text or ""
     cleaned = clean_text(raw_text, outlet=outlet, batch_repeats=batch_repeats,
@@ -49,4 +51,7 @@ def clean_document(doc: RawDocument, *, batch_repeats: frozenset[str] = frozense
         published=published,
         published_from=published_from,
         removed=tuple(removed) + cleaned.removed,
+        authors=authors,
+        updated=updated if updated != published else None,
+        language=language,
     )

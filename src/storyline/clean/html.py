@@ -10,6 +10,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from storyline.clean.authors import clean_authors
 from storyline.clean.text import is_prose
 from storyline.errors import ExtractionError
 from storyline.models import Removal
@@ -29,6 +30,9 @@ class ExtractedPage:
     url: str | None
     published: date | None
     removed: tuple[Removal, ...]
+    authors: tuple[str, ...] = ()
+    updated: date | None = None
+    language: str | None = None
 
 
 def extract_html(html: str, *, source: str, url: str | None = None) -> ExtractedPage:
@@ -57,6 +61,9 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> Extracted
         outlet=doc.sitename or None,
         url=doc.url or url,
         published=_iso_date(doc.date),
+        authors=clean_authors(doc.author),
+        updated=_updated(tree, html),
+        language=_language(tree),
         removed=dropped + _removed_blocks(tree, text + "\n" + "\n".join(r.text for r in dropped)),
     )
 
@@ -97,6 +104,36 @@ def _drop_lines(text: str, *, title: str | None,
         else:
             kept.append(line)
     return "\n".join(kept).strip(), tuple(dropped)
+
+
+_MODIFIED = lxml.etree.XPath(
+    "//meta[@property='article:modified_time' or @property='og:updated_time' "
+    "or @name='last-modified' or @itemprop='dateModified' or @name='dateModified']/@content"
+    " | //*[@itemprop='dateModified']/@datetime"
+)
+_LD_MODIFIED = re.compile(r'"dateModified"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+def _updated(tree: lxml.html.HtmlElement | None, html: str) -> date | None:
+    """The page's own statement of when it was last modified (meta tags, microdata, JSON-LD)."""
+    found = [str(v) for v in _MODIFIED(tree)] if tree is not None else []
+    found += _LD_MODIFIED.findall(html[:2_000_000])
+    dates = [d for d in (_iso_date(v) for v in found) if d is not None]
+    return max(dates) if dates else None
+
+
+def _language(tree: lxml.html.HtmlElement | None) -> str | None:
+    """The primary language subtag the page declares: <html lang>, else its meta tags."""
+    if tree is None:
+        return None
+    declared = [tree.get("lang"), tree.get("xml:lang"),
+                *tree.xpath("//meta[@http-equiv='content-language' or @property='og:locale']/@content")]
+    for value in declared:
+        primary = str(value or "").strip().replace("_", "-").split("-")[0].lower()
+        if _LANGUAGE.match(primary):
+            return primary
+    return None
 
 
 def _iso_date(found: str | None) -> date | None:

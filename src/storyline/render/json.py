@@ -28,7 +28,9 @@ def briefing_to_dict(briefing: Briefing) -> dict:
         "articles": [
             {"id": a.id, "source": a.source, "title": a.title, "outlet": a.outlet,
              "url": a.url, "published": a.published.isoformat() if a.published else None,
-             "published_from": a.published_from, "text": a.text,
+             "published_from": a.published_from,
+             "updated": a.updated.isoformat() if a.updated else None,
+             "authors": list(a.authors), "language": a.language, "text": a.text,
              "removed": [{"text": r.text, "reason": r.reason, "start": r.start, "end": r.end}
                          for r in a.removed],
              "duplicate_of": copy_of.get(a.id), "event_id": event_of.get(a.id),

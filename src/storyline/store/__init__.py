@@ -83,11 +83,12 @@ class Store:
         with self.transaction() as conn:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO articles (id, source, title, outlet, url, published, "
-                "published_from, text, removed, added_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "published_from, text, removed, added_at, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (article.id, article.source, article.title, article.outlet, article.url,
                  article.published.isoformat() if article.published else None,
                  article.published_from, article.text,
-                 json.dumps(to_dict(article.removed), ensure_ascii=False), _now()),
+                 json.dumps(to_dict(article.removed), ensure_ascii=False), _now(),
+                 json.dumps(_meta(article), ensure_ascii=False)),
             )
             conn.execute("INSERT OR REPLACE INTO sources (source, article_id) VALUES (?, ?)",
                          (article.source, article.id))
@@ -233,10 +234,16 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
+def _meta(article: Article) -> dict:
+    return {"authors": list(article.authors),
+            "updated": article.updated.isoformat() if article.updated else None,
+            "language": article.language}
+
+
 def _article_from_row(row: tuple) -> Article:
-    (id_, source, title, outlet, url, published, published_from, text, removed, _added) = row
+    (id_, source, title, outlet, url, published, published_from, text, removed, _added, meta) = row
     return from_dict(Article, {
         "id": id_, "source": source, "title": title, "outlet": outlet, "url": url,
         "published": published, "published_from": published_from, "text": text,
-        "removed": json.loads(removed),
+        "removed": json.loads(removed), **json.loads(meta or "{}"),
     })

@@ -69,6 +69,11 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             briefing TEXT NOT NULL
         );
     """),
+    # Page metadata (authors, update date, language) as one JSON object, so that later fields
+    # need no migration; NULL for articles stored before it.
+    (3, """
+        ALTER TABLE articles ADD COLUMN meta TEXT;
+    """),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
