@@ -426,6 +426,29 @@ def eval_tls(data_dir, topics, rouge, no_span, fmt, quiet, verbose, debug) -> No
     _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
 
 
+@eval_group.command(name="dating")
+@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--topics", "topics", multiple=True, metavar="NAME",
+              help="Only this topic folder (repeatable); default: all.")
+@click.option("--seeds", "seeds_dir", type=click.Path(file_okay=False, exists=True),
+              help="Also date these articles with nothing known (a folder with manifest.jsonl).")
+@_common
+def eval_dating(data_dir, topics, seeds_dir, quiet, verbose, debug) -> None:
+    """Dates of undated articles on Timeline17, each article's date hidden in turn: how often
+    the inferred interval holds the true date, and how wide it is (JSON).
+
+    Example: storyline eval dating ../shared/data/timeline17 --seeds ../shared/seeds
+    """
+    from storyline.evaluate.dating import evaluate_dating
+
+    _setup_logging(verbose)
+    try:
+        result = evaluate_dating(data_dir, topics=topics, seeds_dir=seeds_dir)
+    except StorylineError as e:
+        _fail(e, debug)
+    _write(json.dumps(result, indent=2, default=str), None)
+
+
 @cli.command()
 @_db_option
 def failures(db) -> None:
