@@ -400,6 +400,55 @@ def eval_timex(data_dir, limit, fmt, quiet, verbose, debug) -> None:
     _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
 
 
+@eval_group.command(name="tls")
+@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--topics", "topics", multiple=True, metavar="NAME",
+              help="Only this topic folder (repeatable); default: all.")
+@click.option("--rouge", type=click.Choice(["perl", "python"]), default="perl", show_default=True,
+              help="ROUGE-1.5.5 as the papers run it, or tilse's faster Python approximation.")
+@click.option("--no-span", is_flag=True,
+              help="Do not bound days and articles by the reference's first and last date.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@_common
+def eval_tls(data_dir, topics, rouge, no_span, fmt, quiet, verbose, debug) -> None:
+    """Timeline summarization on Timeline17: date F1 and alignment-based ROUGE-1/2 F as
+    news-tls scores them, storyline beside a first-mentions baseline and DATEWISE.
+
+    Example: storyline eval tls ../shared/data/timeline17 --topics bpoil_bbc
+    """
+    from storyline.evaluate.tls import evaluate_tls, render_table
+
+    _setup_logging(verbose)
+    try:
+        result = evaluate_tls(data_dir, topics=topics, rouge=rouge, bounded=not no_span)
+    except StorylineError as e:
+        _fail(e, debug)
+    _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
+
+
+@eval_group.command(name="dating")
+@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--topics", "topics", multiple=True, metavar="NAME",
+              help="Only this topic folder (repeatable); default: all.")
+@click.option("--seeds", "seeds_dir", type=click.Path(file_okay=False, exists=True),
+              help="Also date these articles with nothing known (a folder with manifest.jsonl).")
+@_common
+def eval_dating(data_dir, topics, seeds_dir, quiet, verbose, debug) -> None:
+    """Dates of undated articles on Timeline17, each article's date hidden in turn: how often
+    the inferred interval holds the true date, and how wide it is (JSON).
+
+    Example: storyline eval dating ../shared/data/timeline17 --seeds ../shared/seeds
+    """
+    from storyline.evaluate.dating import evaluate_dating
+
+    _setup_logging(verbose)
+    try:
+        result = evaluate_dating(data_dir, topics=topics, seeds_dir=seeds_dir)
+    except StorylineError as e:
+        _fail(e, debug)
+    _write(json.dumps(result, indent=2, default=str), None)
+
+
 @cli.command()
 @_db_option
 def failures(db) -> None:

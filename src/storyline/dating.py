@@ -1,0 +1,263 @@
+"""When an undated article was published, inferred from its words and its batch, as an interval.
+
+An article without a publication date (none in the input, none in its HTML) still says when it
+was written, loosely. The evidence, strongest last:
+
+1. Its own dates that carry a year ("on April 3, 2023", "in January 2022", "in 2021"): the
+   latest one not in a future-tense sentence is a lower bound (news reports what has happened).
+   Only a day or a month bounds it from above as well, since news of a stated day or month is
+   written soon after (`HORIZON_DAYS`); a bare year says nothing of how long ago it was ("the
+   2022 file photo"), so the interval stays open. "On Wednesday" cannot be placed without a
+   reference date and is not used.
+2. Durations anchored to a date known in the batch: "the invasion more than a month ago", where
+   another article says "the invasion in early 2022", places the article a month or two after
+   that date (the noun before "ago" is looked up beside an explicit date in the batch).
+3. Articles of the same story (TF-IDF cosine of their text at least `SAME_STORY`): their
+   publication days, or their own inferred intervals, bound this one within `STORY_DAYS`.
+
+The result is an interval, never a day made up: `describe` writes "April 2023 (inferred)" when
+the interval lies within April 2023, "2022-03 to 2022-06 (inferred)" when it spans months,
+"after January 2022 (inferred)" when it is open. Publication dates stay in
+`Article.published`; an inferred interval is a separate record and `published` stays None.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from storyline.models import Article, Span
+from storyline.timex import tag_text
+
+DATING_VERSION = "dating-1"
+HORIZON_DAYS = {"day": 31, "month": 62}
+LEAD_CHARS = 300
+SAME_STORY = 0.35
+STORY_DAYS = 7
+_FUTURE = re.compile(r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
+                     r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b", re.I)
+_ABSOLUTE = re.compile(r"^(\d{4})(?:-(\d\d))?(?:-(\d\d))?$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InferredDate:
+    """When an undated article was published: between `earliest` and `latest` (None: open),
+    how sure (`confidence`, 0-1), on what evidence (spans of this or other articles), by
+    which rule (`basis`: "text", "anchored" or "same story")."""
+
+    article_id: str
+    earliest: date
+    latest: date | None
+    confidence: float
+    evidence: tuple[Span, ...]
+    basis: str
+
+    def contains(self, day: date) -> bool:
+        return self.earliest <= day and (self.latest is None or day <= self.latest)
+
+    def width_days(self) -> float:
+        return float("inf") if self.latest is None else (self.latest - self.earliest).days + 1
+
+
+def _period(value: str) -> tuple[date, date, str] | None:
+    """First and last day of an absolute TIMEX3 value ("2023-04" -> April 2023), and its
+    precision; None for anything relative or vaguer than a year."""
+    match = _ABSOLUTE.match(value)
+    if not match:
+        return None
+    year = int(match[1])
+    if match[3]:
+        day = date(year, int(match[2]), int(match[3]))
+        return day, day, "day"
+    if match[2]:
+        month = int(match[2])
+        return (date(year, month, 1),
+                date(year, month, calendar.monthrange(year, month)[1]), "month")
+    return date(year, 1, 1), date(year, 12, 31), "year"
+
+
+def text_interval(article: Article) -> InferredDate | None:
+    """The interval the article's own year-bearing dates allow (rule 1), or None."""
+    text = article.text
+    latest: tuple[date, date, str, int, int] | None = None
+    for start, end, value in _year_bearing_dates(text):
+        period = _period(value)
+        if period is None or _future_sentence(text, start):
+            continue
+        if latest is None or period[0] > latest[0]:
+            latest = (*period, start, end)
+    if latest is None:
+        return None
+    first, last, precision, start, end = latest
+    # Only the news day bounds the article from above: a day or month in its first lines
+    # (dateline, lead). Older dates are background and may be years old.
+    horizon = HORIZON_DAYS.get(precision) if start < LEAD_CHARS else None
+    return InferredDate(
+        article_id=article.id, earliest=first,
+        latest=last + timedelta(days=horizon) if horizon else None,
+        confidence=0.8 if horizon else 0.5,
+        evidence=(Span(article_id=article.id, start=start, end=end),), basis="text")
+
+
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b|\d/\d{1,2}/\d")
+
+
+def _year_bearing_dates(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, value) of the dates that resolve without a reference date. Only
+    stretches holding a year are tagged: the tagger is slow on whole articles and nothing
+    else resolves without a reference."""
+    found, done = [], 0
+    for match in _YEAR.finditer(text):
+        if match.start() < done:
+            continue
+        begin, stop = max(done, match.start() - 60), min(len(text), match.end() + 20)
+        for start, end, kind, value in tag_text(text[begin:stop], None):
+            if kind in ("DATE", "TIME") and begin + end <= stop:
+                found.append((begin + start, begin + end, value[:10]))
+        done = stop
+    return found
+
+
+def _future_sentence(text: str, offset: int) -> bool:
+    begin = max(text.rfind(". ", 0, offset), text.rfind("\n", 0, offset)) + 1
+    stop = [i for i in (text.find(". ", offset), text.find("\n", offset)) if i >= 0]
+    return bool(_FUTURE.search(text, begin, min(stop) if stop else len(text)))
+
+
+# "the invasion more than a month ago": the noun, the amount, the unit.
+_AGO = re.compile(r"\b(?P<noun>[a-z]{4,})\s+(?P<more>more\s+than\s+|over\s+|almost\s+|nearly\s+)?"
+                  r"(?P<num>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>day|week|month|year)s?"
+                  r"\s+ago\b", re.I)
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+
+def anchored_interval(article: Article, batch: Sequence[Article]) -> InferredDate | None:
+    """The interval a duration anchored to a dated mention elsewhere in the batch allows
+    (rule 2), or None."""
+    for match in _AGO.finditer(article.text):
+        noun = match["noun"].lower()
+        anchor = _dated_mention(noun, [a for a in batch if a.id != article.id])
+        if anchor is None:
+            continue
+        (first, last), evidence = anchor
+        amount = int(match["num"]) if match["num"].isdigit() else _NUMBERS[match["num"].lower()]
+        unit = _UNIT_DAYS[match["unit"].lower()]
+        # "a month ago" is one to two months; "more than a month ago" too, not three
+        low, high = amount * unit, (amount + 1) * unit
+        return InferredDate(
+            article_id=article.id, earliest=first + timedelta(days=low),
+            latest=last + timedelta(days=high), confidence=0.6,
+            evidence=(Span(article_id=article.id, start=match.start(), end=match.end()),
+                      evidence), basis="anchored")
+    return None
+
+
+def _dated_mention(noun: str, batch: Sequence[Article]) -> tuple[tuple[date, date], Span] | None:
+    """The period of an explicit date written within a few words after `noun` in the batch
+    ("the invasion in early 2022")."""
+    pattern = re.compile(rf"\b{re.escape(noun)}\b(?P<gap>(?:\W+\w+){{0,4}}?\W+)", re.I)
+    for other in batch:
+        for match in pattern.finditer(other.text):
+            window = other.text[match.end():match.end() + 40]
+            for start, end, kind, value in tag_text(window, None):
+                period = _period(value)
+                if kind == "DATE" and period and start <= 12:
+                    return (period[0], period[1]), Span(
+                        article_id=other.id, start=match.end() + start, end=match.end() + end)
+    return None
+
+
+def same_story_neighbours(articles: Sequence[Article]) -> dict[str, list[str]]:
+    """For each article, the other articles of the batch telling the same story."""
+    if len(articles) < 2:
+        return {a.id: [] for a in articles}
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
+        [a.text for a in articles])
+    similar = (matrix @ matrix.T).toarray()
+    return {a.id: [articles[j].id for j in range(len(articles))
+                   if j != i and similar[i, j] >= SAME_STORY]
+            for i, a in enumerate(articles)}
+
+
+def infer_dates(articles: Sequence[Article],
+                known: Mapping[str, date] | None = None) -> dict[str, InferredDate]:
+    """An interval for every article without a publication date (rules 1 to 3); `known` may
+    give publication dates to use as evidence instead of the articles' own (for evaluation)."""
+    known = dict(known) if known is not None else {a.id: a.published for a in articles
+                                                   if a.published}
+    undated = [a for a in articles if a.id not in known]
+    if not undated:
+        return {}
+    neighbours = same_story_neighbours(articles)
+    own = {a.id: i for a in undated
+           for i in [_own_interval(a, articles)] if i is not None}
+    inferred = {}
+    for article in undated:
+        guess = infer_one(article, known, neighbours[article.id], own)
+        if guess is not None:
+            inferred[article.id] = guess
+    return inferred
+
+
+def _own_interval(article: Article, batch: Sequence[Article]) -> InferredDate | None:
+    found = [i for i in (text_interval(article), anchored_interval(article, batch)) if i]
+    return _intersect(found) if found else None
+
+
+def infer_one(article: Article, known: Mapping[str, date], neighbours: Sequence[str],
+              own: Mapping[str, InferredDate]) -> InferredDate | None:
+    """One article's interval from its own (`own[article.id]`, rules 1 and 2) and its
+    same-story `neighbours`' evidence (rule 3): their `known` dates or their `own` intervals."""
+    guess = own.get(article.id)
+    story = [known[n] for n in neighbours if n in known]
+    if story:
+        from_story = InferredDate(
+            article_id=article.id, earliest=min(story) - timedelta(days=STORY_DAYS),
+            latest=max(story) + timedelta(days=STORY_DAYS), confidence=0.7, evidence=(),
+            basis="same story")
+        return _intersect([guess, from_story]) if guess else from_story
+    lent = [own[n] for n in neighbours if n in own]  # undated neighbours lend their words
+    if lent:
+        widest = min(lent, key=lambda i: i.earliest)
+        borrowed = replace(widest, article_id=article.id, basis="same story",
+                           confidence=widest.confidence * 0.8)
+        return _intersect([guess, borrowed]) if guess else borrowed
+    return guess
+
+
+def _intersect(intervals: Sequence[InferredDate]) -> InferredDate:
+    """The narrowest interval all agree on; if they disagree, the most confident one."""
+    earliest = max(i.earliest for i in intervals)
+    ends = [i.latest for i in intervals if i.latest is not None]
+    latest = min(ends) if ends else None
+    if latest is not None and latest < earliest:
+        return max(intervals, key=lambda i: i.confidence)
+    return InferredDate(
+        article_id=intervals[0].article_id, earliest=earliest, latest=latest,
+        confidence=min(0.95, max(i.confidence for i in intervals) + 0.05 * (len(intervals) - 1)),
+        evidence=tuple(s for i in intervals for s in i.evidence),
+        basis="+".join(dict.fromkeys(i.basis for i in intervals)))
+
+
+def describe(inferred: InferredDate) -> str:
+    """The interval in words, as precise as it is and no more: "April 2023 (inferred)"."""
+    first, last = inferred.earliest, inferred.latest
+    if last is None:
+        return f"after {first:%B %Y} (inferred)"
+    if first == last:
+        return f"{first.isoformat()} (inferred)"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first:%B %Y} (inferred)"
+    if first.year == last.year and first.month == 1 and last.month == 12:
+        return f"{first.year} (inferred)"
+    return f"{first:%Y-%m} to {last:%Y-%m} (inferred)"
+
+
+__all__ = ["DATING_VERSION", "InferredDate", "anchored_interval", "describe", "infer_dates", "infer_one",
+           "same_story_neighbours", "text_interval"]

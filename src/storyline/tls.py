@@ -1,0 +1,370 @@
+"""Timeline summarization over a whole corpus: which days mattered and what happened on each.
+
+The method follows DATEWISE (Gholipour Ghalandari & Ifrim, ACL 2020) without its trained date
+ranker:
+
+1. Every sentence is dated by its first day-precise temporal expression, resolved against its
+   article's publication date ("on Tuesday" in a story of 2011-01-27 is 2011-01-25). A lead
+   sentence (among the first `LEAD_SENTENCES`) with no temporal expression at all reports its
+   article's news, so it is a candidate for the publication day and the day before.
+2. Days are ranked by how many articles look back at them: the number of distinct articles
+   published on or after the day that name it. A day only previewed ("talks are set for
+   Friday") has not happened yet when it is named. Ties go to the day named by more sentences,
+   then to the day with more publications.
+3. Each chosen day is told by the sentences nearest the TF-IDF centroid of its candidates, the
+   mention-dated and the lead sentences weighted equally (news-tls' PM-Mean collector), chosen
+   greedily so the summary as a whole stays near the centroid (its CentroidOpt summarizer). A
+   sentence that repeats one already chosen, on this day or another, is skipped: the same fact
+   retold a day later is not a second event.
+
+Tagging every sentence of thousands of articles costs seconds (the tagger runs some forty
+patterns over the text), so only sentences holding a word that can start a day-precise
+expression (a month or weekday name, "yesterday", "days", a numeric date...) are tagged, one
+article at a time so that "the next day" still follows the date before it.
+
+Every entry cites its sentence; an entry dated by an expression also cites the expression
+(`date_cites`); one dated by its article's publication day has no words to cite for its date.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from storyline.models import Article, Sentence, Span, TimeExpression, TimelineEntry
+from storyline.timex import precision_of_value, tag_text
+
+TLS_VERSION = "tls-1"
+LEAD_SENTENCES = 5
+PUB_DAYS = 2  # a lead sentence reports the publication day or the day before
+MIN_WORDS = 6
+MAX_WORDS = 60
+REPEAT_SIMILARITY = 0.5
+
+_record = dataclass(frozen=True, slots=True, kw_only=True)
+
+
+@_record
+class DatedSentence:
+    """A candidate sentence for one day: `how` is "mention" (dated by `date_span`) or "lead"."""
+
+    span: Span
+    day: date
+    how: str
+    date_span: Span | None = None
+
+
+# ---------------------------------------------------------------------------- sentences
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st gen sen rep gov col lt sgt capt cmdr adm prof jr sr rev gen maj mt ft no vs "
+    "jan feb mar apr jun jul aug sep sept oct nov dec inc corp co ltd bros dept univ est fig".split())
+_SENTENCE_END = re.compile(r"[.!?]+['\"’”)\]]*(?=\s+['\"‘“(\[]?[A-Z0-9])|\n\s*\n")
+
+
+def split_sentences(article: Article) -> tuple[Sentence, ...]:
+    """Sentences of plain English text by punctuation, without a parser: an end mark followed
+    by a capitalized word ends a sentence unless it closes an abbreviation or an initial
+    ("Mr.", "U.S.", "Jan."); a blank line always does. Fast enough for thousands of
+    articles, where spaCy's parse takes minutes."""
+    text = article.text
+    sentences: list[Sentence] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.group().startswith((".", "!", "?")) and match.group()[0] == "." \
+                and _is_abbreviation(text, match.start()):
+            continue
+        _add_sentence(sentences, article.id, text, start, match.end())
+        start = match.end()
+    _add_sentence(sentences, article.id, text, start, len(text))
+    return tuple(sentences)
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[max(0, dot - 12):dot])
+    if not word:
+        return False
+    token = word.group(1)
+    # "U.S.", "J." and "Jan." close no sentence; "U.S. officials" is the common case in news
+    return "." in token or len(token) == 1 or token.lower() in _ABBREVIATIONS
+
+
+def _add_sentence(sentences: list[Sentence], article_id: str, text: str, start: int,
+                  end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return
+    begin = start + piece.index(stripped)
+    sentences.append(Sentence(article_id=article_id, index=len(sentences), start=begin,
+                              end=begin + len(stripped)))
+
+
+# ------------------------------------------------------------------------------- dating
+
+# Words that can open a day-precise expression; a sentence without one holds no such date.
+_DAY_TRIGGER = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+    r"|\d+/\d+|\d{4}-\d\d|(?i:\b(?:today|yesterday|tomorrow|tonight|days?|noon|midnight|"
+    r"morning|afternoon|evening|night|weekend)\b)")
+_FUTURE = re.compile(r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
+                     r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b", re.I)
+
+
+def find_day_dates(article: Article, sentences: Sequence[Sentence]) -> list[TimeExpression]:
+    """The day-precise dates of the article, resolved against its publication date, from the
+    sentences that can hold one (see the module docstring); the same values as
+    `timex.find_dates` gives for those sentences."""
+    reference = article.published
+    text = article.text
+    kept = [s for s in sentences if _DAY_TRIGGER.search(text, s.start, s.end)]
+    if not kept:
+        return []
+    # The kept sentences joined into one text, so anchors flow from one to the next.
+    pieces, offsets, position = [], [], 0
+    for sent in kept:
+        pieces.append(text[sent.start:sent.end])
+        offsets.append(position)
+        position += sent.end - sent.start + 1
+    joined = "\n".join(pieces)
+
+    def piece_of(offset: int) -> int:
+        return bisect.bisect_right(offsets, offset) - 1
+
+    def tense_at(offset: int) -> str:
+        sent = kept[piece_of(offset)]
+        return "future" if _FUTURE.search(text, sent.start, sent.end) else ""
+
+    found = []
+    for start, end, kind, value in tag_text(joined, reference, tense_at=tense_at):
+        if kind == "TIME":
+            value = value[:10]
+        if kind not in ("DATE", "TIME") or precision_of_value(value) != "day":
+            continue
+        piece = piece_of(start)
+        sent = kept[piece]
+        shift = sent.start - offsets[piece]
+        found.append(TimeExpression(
+            article_id=article.id, start=start + shift, end=end + shift,
+            text=text[start + shift:end + shift], value=value, precision="day",
+            sentence_index=sent.index, type="DATE"))
+    return found
+
+
+def date_sentences(article: Article, sentences: Sequence[Sentence],
+                   dates: Sequence[TimeExpression]) -> list[DatedSentence]:
+    """The candidate days of the article's sentences: its first day-precise date for a
+    sentence that has one, the publication day and the day before for an undated lead
+    sentence."""
+    first: dict[int, TimeExpression] = {}
+    for expression in sorted(dates, key=lambda d: d.start):
+        first.setdefault(expression.sentence_index, expression)
+    dated = []
+    for sent in sentences:
+        span = Span(article_id=article.id, start=sent.start, end=sent.end)
+        expression = first.get(sent.index)
+        if expression is not None:
+            dated.append(DatedSentence(
+                span=span, day=date.fromisoformat(expression.value), how="mention",
+                date_span=Span(article_id=article.id, start=expression.start,
+                               end=expression.end)))
+        elif sent.index < LEAD_SENTENCES and article.published \
+                and not _has_any_date(article.text[sent.start:sent.end]):
+            for back in range(PUB_DAYS):
+                dated.append(DatedSentence(span=span, how="lead",
+                                           day=article.published - timedelta(days=back)))
+    return dated
+
+
+_ANY_DATE_WORD = re.compile(
+    r"\b(?:January|February|March|April|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\d{4})\b"
+    r"|(?i:\b(?:yesterday|tomorrow|last\s+(?:week|month|year)|ago)\b)")
+
+
+def _has_any_date(text: str) -> bool:
+    """A sentence naming another time ("in 2008", "last week") is not about the day's news."""
+    return bool(_ANY_DATE_WORD.search(text))
+
+
+# ------------------------------------------------------------------------------ ranking
+
+def rank_days(articles: Sequence[Article],
+              dates: Mapping[str, Sequence[TimeExpression]]) -> list[date]:
+    """Days by how many articles published on or after them name them (see the module
+    docstring), best first."""
+    looking_back: Counter[date] = Counter()
+    sentences: Counter[date] = Counter()
+    published = Counter(a.published for a in articles if a.published)
+    for article in articles:
+        named = set()
+        for expression in dates.get(article.id, ()):
+            day = date.fromisoformat(expression.value)
+            if article.published and day > article.published:
+                continue
+            sentences[day] += 1
+            named.add(day)
+        looking_back.update(named)
+    return sorted(looking_back, key=lambda d: (-looking_back[d], -sentences[d], -published[d], d))
+
+
+# -------------------------------------------------------------------------- summarizing
+
+def summarize_days(days: Sequence[date], candidates: Sequence[DatedSentence],
+                   texts: Mapping[str, str], *, max_days: int, per_day: int,
+                   event_id: str = "corpus") -> list[TimelineEntry]:
+    """Up to `per_day` entries for each of the first `max_days` of `days` that has usable
+    candidates, in date order; a day with none is passed over for the next one."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    def text_of(span: Span) -> str:
+        return texts[span.article_id][span.start:span.end]
+
+    usable = [c for c in candidates if MIN_WORDS <= len(text_of(c.span).split()) <= MAX_WORDS]
+    by_day: dict[date, list[DatedSentence]] = defaultdict(list)
+    for candidate in usable:
+        by_day[candidate.day].append(candidate)
+    spans = list(dict.fromkeys(c.span for c in usable))
+    if not spans:
+        return []
+    row_of = {span: i for i, span in enumerate(spans)}
+    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
+        [text_of(s) for s in spans])
+    entries: list[TimelineEntry] = []
+    chosen_rows: list[int] = []
+    told = 0
+    for day in days:
+        if told >= max_days:
+            break
+        group = list({c.span: c for c in by_day.get(day, ())}.values())
+        picked = _pick(group, matrix, row_of, chosen_rows, per_day)
+        if not picked:
+            continue
+        told += 1
+        for candidate in picked:
+            chosen_rows.append(row_of[candidate.span])
+            entries.append(TimelineEntry(
+                event_id=event_id, date=day.isoformat(), precision="day",
+                text=" ".join(text_of(candidate.span).split()), cites=(candidate.span,),
+                date_cites=(candidate.date_span,) if candidate.date_span else ()))
+    entries.sort(key=lambda e: e.date)
+    return entries
+
+
+def _pick(group: Sequence[DatedSentence], matrix, row_of: Mapping[Span, int],
+          chosen_rows: Sequence[int], per_day: int) -> list[DatedSentence]:
+    """Greedy summary-centroid selection: each step adds the sentence that brings the summary
+    nearest the day's centroid, skipping repeats of sentences already in the timeline."""
+    if not group:
+        return []
+    rows = [row_of[c.span] for c in group]
+    vectors = matrix[rows].toarray()
+    centroid = np.zeros(vectors.shape[1])
+    for how in ("mention", "lead"):
+        mine = [i for i, c in enumerate(group) if c.how == how]
+        if mine:  # each kind weighs the same however many sentences it has
+            centroid += vectors[mine].mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    earlier = matrix[list(chosen_rows)].toarray() if chosen_rows else np.zeros((0, vectors.shape[1]))
+    repeats = (vectors @ earlier.T).max(axis=1) if len(earlier) else np.zeros(len(group))
+    picked: list[int] = []
+    summary = np.zeros(vectors.shape[1])
+    while len(picked) < per_day:
+        best, best_score = None, 0.0
+        for i in range(len(group)):
+            if i in picked or repeats[i] >= REPEAT_SIMILARITY:
+                continue
+            if any(float(vectors[i] @ vectors[j]) >= REPEAT_SIMILARITY for j in picked):
+                continue
+            candidate = summary + vectors[i]
+            score = float(candidate @ centroid) / (np.linalg.norm(candidate) or 1.0)
+            if score > best_score:
+                best, best_score = i, score
+        if best is None:
+            break
+        picked.append(best)
+        summary += vectors[best]
+    return [group[i] for i in picked]
+
+
+# ------------------------------------------------------------------------------ the API
+
+def summarize_timeline(articles: Sequence[Article], *, max_days: int, per_day: int = 1,
+                       start: date | None = None, end: date | None = None,
+                       sentences: Mapping[str, Sequence[Sentence]] | None = None,
+                       event_id: str = "corpus") -> list[TimelineEntry]:
+    """A timeline of `max_days` days with up to `per_day` cited sentences each, from the
+    articles' own dates and text (no parse needed). `start` and `end` bound the days (and the
+    articles read, by publication date); `sentences` may give the articles' sentences when
+    they are already split."""
+    kept = [a for a in articles if _within(a.published, start, end)]
+    split = {a.id: tuple(sentences[a.id]) if sentences and a.id in sentences
+             else split_sentences(a) for a in kept}
+    dates = {a.id: find_day_dates(a, split[a.id]) for a in kept}
+    days = [d for d in rank_days(kept, dates) if _within(d, start, end)]
+    candidates = [c for a in kept for c in date_sentences(a, split[a.id], dates[a.id])
+                  if _within(c.day, start, end)]
+    return summarize_days(days, candidates, {a.id: a.text for a in kept},
+                          max_days=max_days, per_day=per_day, event_id=event_id)
+
+
+def first_mentions_timeline(articles: Sequence[Article], *, max_days: int, per_day: int = 1,
+                            start: date | None = None, end: date | None = None,
+                            event_id: str = "baseline") -> list[TimelineEntry]:
+    """A trivial baseline: the days named by the most sentences, each told by the first
+    sentences that name it (articles in publication order)."""
+    kept = sorted((a for a in articles if _within(a.published, start, end)),
+                  key=lambda a: (a.published or date.min, a.id))
+    mentions: dict[date, list[TimeExpression]] = defaultdict(list)
+    split = {a.id: split_sentences(a) for a in kept}
+    for article in kept:
+        for expression in find_day_dates(article, split[article.id]):
+            day = date.fromisoformat(expression.value)
+            if _within(day, start, end):
+                mentions[day].append(expression)
+    by_id = {a.id: a for a in kept}
+    days = sorted(mentions, key=lambda d: (-len(mentions[d]), d))[:max_days]
+    entries = []
+    for day in days:
+        seen: set[tuple[str, int]] = set()
+        for expression in mentions[day]:
+            if (expression.article_id, expression.sentence_index) in seen:
+                continue
+            seen.add((expression.article_id, expression.sentence_index))
+            article = by_id[expression.article_id]
+            sent = split[article.id][expression.sentence_index]
+            span = Span(article_id=article.id, start=sent.start, end=sent.end)
+            entries.append(TimelineEntry(
+                event_id=event_id, date=day.isoformat(), precision="day",
+                text=" ".join(article.text[sent.start:sent.end].split()), cites=(span,),
+                date_cites=(Span(article_id=article.id, start=expression.start,
+                                 end=expression.end),)))
+            if len(seen) >= per_day:
+                break
+    entries.sort(key=lambda e: e.date)
+    return entries
+
+
+def _within(day: date | None, start: date | None, end: date | None) -> bool:
+    if day is None:
+        return start is None and end is None
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
+def group_by_day(entries: Iterable[TimelineEntry]) -> dict[str, list[TimelineEntry]]:
+    """Entries grouped by their date, in date order."""
+    grouped: dict[str, list[TimelineEntry]] = defaultdict(list)
+    for entry in sorted(entries, key=lambda e: e.date):
+        grouped[entry.date].append(entry)
+    return dict(grouped)
+
+
+__all__ = ["DatedSentence", "TLS_VERSION", "date_sentences", "find_day_dates",
+           "first_mentions_timeline", "group_by_day", "rank_days", "split_sentences",
+           "summarize_days", "summarize_timeline"]

@@ -1,0 +1,98 @@
+"""Dating undated articles: intervals from their words and their batch, never a made-up day;
+the quality gate on Timeline17 (dates hidden) and on the seeds without their manifest."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from tests.conftest import ROOT, SEEDS, make_article
+
+from storyline import dating
+
+TIMELINE17 = ROOT.parent / "shared" / "data" / "timeline17"
+
+
+def test_a_day_in_the_lead_bounds_the_article_on_both_sides():
+    article = make_article("LONDON, April 3, 2023 - The ministry said prices rose sharply.")
+    inferred = dating.text_interval(article)
+    assert (inferred.earliest, inferred.latest) == (date(2023, 4, 3), date(2023, 5, 4))
+    span = inferred.evidence[0]
+    assert article.text[span.start:span.end] == "April 3, 2023"
+    assert dating.describe(inferred) == "2023-04 to 2023-05 (inferred)"
+
+
+def test_an_old_year_is_only_a_lower_bound():
+    article = make_article("The two leaders spoke for an hour. " * 12
+                           + "Ukraine has been independent since 1991.")
+    inferred = dating.text_interval(article)
+    assert inferred.earliest == date(1991, 1, 1) and inferred.latest is None
+    assert dating.describe(inferred) == "after January 1991 (inferred)"
+    assert inferred.contains(date(2023, 4, 26))
+
+
+def test_a_future_date_is_no_lower_bound():
+    article = make_article("The bank cut rates in March 2023. The next review will be held "
+                           "in June 2024.")
+    assert dating.text_interval(article).earliest == date(2023, 3, 1)
+
+
+def test_a_weekday_without_a_year_gives_nothing():
+    assert dating.text_interval(make_article("Talks were held on Wednesday in Beijing.")) is None
+
+
+def test_a_duration_is_anchored_to_a_date_elsewhere_in_the_batch():
+    source = make_article("Putin launched the invasion in early 2022, officials recalled.")
+    article = make_article("Talks resumed, the first since the invasion more than a month ago.")
+    inferred = dating.anchored_interval(article, [source, article])
+    assert inferred.earliest == date(2022, 1, 31) and inferred.latest == date(2023, 3, 1)
+    assert {s.article_id for s in inferred.evidence} == {article.id, source.id}
+
+
+def test_same_story_articles_lend_their_dates():
+    story = "Chinese President Xi Jinping spoke with Ukrainian President Volodymyr Zelensky by phone"
+    dated = make_article(story + " on Wednesday.", published=date(2023, 4, 26))
+    undated = make_article(story + ", officials said.")
+    other = make_article("Heavy rain flooded the valley and closed roads for the weekend.")
+    inferred = dating.infer_dates([dated, undated, other])
+    assert set(inferred) == {undated.id}  # the flood story has no dated evidence at all
+    assert inferred[undated.id].contains(date(2023, 4, 26))
+    assert inferred[undated.id].width_days() == 15 and inferred[undated.id].basis == "same story"
+
+
+def test_describe_says_no_more_than_the_interval():
+    make = lambda a, b: dating.InferredDate(article_id="a", earliest=a, latest=b,  # noqa: E731
+                                            confidence=0.5, evidence=(), basis="text")
+    assert dating.describe(make(date(2023, 4, 2), date(2023, 4, 28))) == "April 2023 (inferred)"
+    assert dating.describe(make(date(2023, 4, 2), date(2023, 4, 2))) == "2023-04-02 (inferred)"
+    assert dating.describe(make(date(2023, 1, 1), date(2023, 12, 31))) == "2023 (inferred)"
+
+
+def test_dated_articles_are_not_inferred():
+    assert dating.infer_dates([make_article("In 2020 it rained.", published=date(2021, 1, 1))]) == {}
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seeds not present at {SEEDS}")
+def test_every_seed_without_its_manifest_gets_an_interval_holding_its_true_date():
+    from storyline.evaluate.dating import evaluate_seeds
+
+    result = evaluate_seeds(SEEDS)
+    assert all(row["contains"] for row in result["articles"]), result["articles"]
+    assert all("(inferred)" in row["inferred"] for row in result["articles"])
+
+
+# Pinned Timeline17 figures (every article's date hidden in turn). Floors only rise.
+FLOORS = {"text": {"coverage": 0.47}, "batch": {"coverage": 0.59}}
+MAX_MEDIAN_WIDTH_DAYS = 32
+
+
+@pytest.mark.skipif(not TIMELINE17.is_dir(), reason=f"Timeline17 not present at {TIMELINE17}")
+def test_quality_gate_on_timeline17_hidden_dates():
+    from storyline.evaluate.dating import evaluate_dating
+
+    result = evaluate_dating(TIMELINE17)["all"]
+    below = {(kind, k): (round(result[kind][k], 4), floor)
+             for kind, floors in FLOORS.items() for k, floor in floors.items()
+             if result[kind][k] < floor}
+    assert not below, f"below the pinned floors: {below}"
+    assert result["batch"]["median_width_days"] <= MAX_MEDIAN_WIDTH_DAYS
