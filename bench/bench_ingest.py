@@ -74,23 +74,40 @@ def write_warc(path: Path, pages, copies: int) -> int:
 
 
 def warc_reading(path: Path, records: int) -> dict[str, float]:
+    """Records/s of each reader, best of PASSES runs taken in turns. storyline checks each
+    record's block digest and decodes the HTML; the warcio peer is timed doing the same (digest
+    check, payload decoded) and bare."""
     from warcio.archiveiterator import ArchiveIterator
 
     from storyline.ingest.warc import iter_warc
 
-    started = time.perf_counter()
-    n = sum(1 for _ in iter_warc(path, max_bytes=50 * 2**20))
-    ours = time.perf_counter() - started
-    assert n == records, (n, records)
-    started = time.perf_counter()
-    with open(path, "rb") as f:
-        m = 0
-        for record in ArchiveIterator(f):
-            if record.rec_type == "response":
-                record.content_stream().read()
-                m += 1
-    peer = time.perf_counter() - started
-    return {"storyline iter_warc (FastWARC)": records / ours, "warcio ArchiveIterator": m / peer}
+    def ours() -> int:
+        return sum(1 for _ in iter_warc(path, max_bytes=50 * 2**20))
+
+    def warcio_reader(check: bool) -> int:
+        count = 0
+        with open(path, "rb") as f:
+            for record in ArchiveIterator(f, check_digests=check):
+                if record.rec_type == "response":
+                    body = record.content_stream().read()
+                    if check:
+                        body.decode("utf-8", errors="replace")
+                    count += 1
+        return count
+
+    readers = {
+        "storyline iter_warc (FastWARC, digests checked, decoded)": ours,
+        "warcio (digests checked, decoded)": lambda: warcio_reader(True),
+        "warcio (bare read)": lambda: warcio_reader(False),
+    }
+    best = dict.fromkeys(readers, float("inf"))
+    for _ in range(PASSES):
+        for name, read in readers.items():
+            started = time.perf_counter()
+            n = read()
+            best[name] = min(best[name], time.perf_counter() - started)
+            assert n == records, (name, n, records)
+    return {name: records / seconds for name, seconds in best.items()}
 
 
 INGEST_CHILD = """
@@ -140,7 +157,7 @@ def main() -> None:
         n_big = write_warc(big, pages, args.copies)
         print(f"\n# WARC reading, {n_big} records ({big.stat().st_size / 2**20:.1f} MB gzipped)")
         for name, value in warc_reading(big, n_big).items():
-            print(f"{name:45} {value:7.0f} records/s")
+            print(f"{name:58} {value:7.0f} records/s")
         print("\n# WARC ingest (read, extract, clean, store), fresh process each")
         for label, path, n in (("1x", small, n_small), (f"{args.copies}x", big, n_big)):
             r = warc_ingest(path, folder)
