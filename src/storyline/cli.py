@@ -7,7 +7,7 @@ import logging
 import sys
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NoReturn
 
@@ -334,6 +334,16 @@ def eval_group() -> None:
     """
 
 
+def _report_evaluation(evaluate: Callable[[], dict], render: Callable[[dict], str], fmt: str,
+                       debug: bool) -> None:
+    """Run one evaluation and print its table (md) or its figures (json)."""
+    try:
+        result = evaluate()
+    except StorylineError as e:
+        _fail(e, debug)
+    _write(json.dumps(result, indent=2) if fmt == "json" else render(result), None)
+
+
 @eval_group.command(name="quotes")
 @click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
 @click.option("--split", default="dev", show_default=True, help="PolNeAR split: train or dev.")
@@ -348,11 +358,8 @@ def eval_quotes(data_dir, split, limit, fmt, quiet, verbose, debug) -> None:
     from storyline.evaluate.quotes import evaluate_quotes, render_table
 
     _setup_logging(verbose)
-    try:
-        result = evaluate_quotes(data_dir, split=split, limit=limit)
-    except StorylineError as e:
-        _fail(e, debug)
-    _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
+    _report_evaluation(lambda: evaluate_quotes(data_dir, split=split, limit=limit),
+                       render_table, fmt, debug)
 
 
 @eval_group.command(name="extraction")
@@ -372,11 +379,8 @@ def eval_extraction(data_dir, limit, peers, fmt, quiet, verbose, debug) -> None:
     unknown = sorted(set(peers) - set(PEERS))
     if unknown:
         _fail(InputError(f"unknown peer {', '.join(unknown)}; choose from {', '.join(PEERS)}"), debug)
-    try:
-        result = evaluate_extraction(data_dir, limit=limit, peers=list(peers) or None)
-    except StorylineError as e:
-        _fail(e, debug)
-    _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
+    _report_evaluation(lambda: evaluate_extraction(data_dir, limit=limit, peers=list(peers) or None),
+                       render_table, fmt, debug)
 
 
 @eval_group.command(name="timex")
@@ -393,11 +397,7 @@ def eval_timex(data_dir, limit, fmt, quiet, verbose, debug) -> None:
     from storyline.evaluate.timex import evaluate_timex, render_table
 
     _setup_logging(verbose)
-    try:
-        result = evaluate_timex(data_dir, limit=limit)
-    except StorylineError as e:
-        _fail(e, debug)
-    _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
+    _report_evaluation(lambda: evaluate_timex(data_dir, limit=limit), render_table, fmt, debug)
 
 
 @eval_group.command(name="tls")
@@ -419,11 +419,8 @@ def eval_tls(data_dir, topics, rouge, no_span, fmt, quiet, verbose, debug) -> No
     from storyline.evaluate.tls import evaluate_tls, render_table
 
     _setup_logging(verbose)
-    try:
-        result = evaluate_tls(data_dir, topics=topics, rouge=rouge, bounded=not no_span)
-    except StorylineError as e:
-        _fail(e, debug)
-    _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
+    _report_evaluation(lambda: evaluate_tls(data_dir, topics=topics, rouge=rouge, bounded=not no_span),
+                       render_table, fmt, debug)
 
 
 @eval_group.command(name="dating")
