@@ -58,8 +58,13 @@ def test_sample_events_duplicates_and_conflict(sample_briefing):
     assert [(_name(b, d.article_id), _name(b, d.duplicate_of)) for d in b.duplicates] == [
         ("06", "05")]
     conflicts = [c for c in b.claims if c.status == "conflict"]
-    assert any("40 percent" in (c.note or "") and "60 percent" in (c.note or "")
-               for c in conflicts)
+    [flow] = [c for c in conflicts if "40 percent" in (c.note or "") and "60 percent" in (c.note or "")]
+    # The claim shows the statements that disagree, first: its text and first two cites.
+    texts = {a.id: a.text for a in b.articles}
+    first_two = [texts[s.article_id][s.start:s.end] for s in flow.cites[:2]]
+    assert flow.text == first_two[0]
+    assert sorted("40 percent" in t for t in first_two) == [False, True]
+    assert any("60 percent" in t for t in first_two)
 
 
 def test_sample_entities_merge_variants(sample_briefing):

@@ -23,7 +23,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from storyline.entities import normalize_name
 from storyline.models import Analysis, Article, ClaimGroup, Event, Span
 
-CLAIMS_VERSION = "claims-1"
+CLAIMS_VERSION = "claims-2"
 ALIGN_SIMILARITY = 0.72
 CONFLICT_SIMILARITY = 0.45
 LEXICAL_NEIGHBOUR = 0.2
@@ -127,11 +127,13 @@ def align_claims(event: Event, statements: Sequence[Statement],
     conflicts = _conflicts(statements, analyses)
     merged: dict[int, set[int]] = {}
     notes: dict[int, str] = {}
+    disputed: dict[int, list[int]] = {}  # the statements that disagree, first in their claim
     for a, b, note in conflicts:
         la, lb = labels[a], labels[b]
         target = min(la, lb)
         merged.setdefault(target, set()).update(groups[la] + groups[lb])
         notes[target] = note
+        disputed.setdefault(target, []).extend(i for i in (a, b) if i not in disputed[target])
         groups[max(la, lb)] = [] if la != lb else groups[la]
     for label, members in merged.items():
         groups[label] = sorted(members)
@@ -142,7 +144,8 @@ def align_claims(event: Event, statements: Sequence[Statement],
         items = [statements[i] for i in members]
         sources = {s.source_key for s in items}
         status = "conflict" if label in notes else "consensus" if len(sources) >= 2 else "unique"
-        claims.append(_claim(event, items, status, notes.get(label)))
+        lead = [statements[i] for i in disputed.get(label, [])]
+        claims.append(_claim(event, items, status, notes.get(label), lead=lead))
     claims.extend(singles)
     order = {"conflict": 0, "consensus": 1, "unique": 2}
     claims.sort(key=lambda c: (order[c.status], -len(c.outlets), c.cites[0].article_id,
@@ -164,13 +167,17 @@ def _align(statements: Sequence[Statement]) -> list[int]:
 
 
 def _claim(event: Event, items: Sequence[Statement | Candidate], status: str,
-           note: str | None) -> ClaimGroup:
+           note: str | None, lead: Sequence[Statement] = ()) -> ClaimGroup:
+    """A claim over `items`; the statements in `lead` (those that disagree, for a conflict) come
+    first, so that the claim's text and first cites are the ones that disagree."""
     items = sorted(items, key=lambda s: (s.span.article_id, s.span.start))
     key = ",".join(f"{s.span.article_id}:{s.span.start}" for s in items)
+    lead_spans = {s.span for s in lead}
+    ordered = [*lead, *(s for s in items if s.span not in lead_spans)]
     return ClaimGroup(
         id="c-" + hashlib.sha1(key.encode()).hexdigest()[:10], event_id=event.id, status=status,
-        text=items[0].text, outlets=tuple(sorted({s.outlet for s in items})),
-        cites=tuple(s.span for s in items), note=note,
+        text=ordered[0].text, outlets=tuple(sorted({s.outlet for s in items})),
+        cites=tuple(s.span for s in ordered), note=note,
     )
 
 
