@@ -335,3 +335,9 @@ def test_upload_is_ingested_in_the_background(sample_db, tmp_path):
         assert c.get(new["href"]).status_code == 200
         assert "Tarn treaty signed as farmers cheer" in c.get(f"/events/{new['event_id']}").text
         assert (Path(tmp_path / "d") / "uploads").is_dir()
+
+
+def test_article_page_names_its_file_not_the_server_folder(client, treaty):
+    for article in treaty["articles"]:
+        page = client.get(f"/articles/{article['id']}.json").json()
+        assert page["article"]["source"] in {p.name for p in SAMPLE.glob("*.txt")}

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +20,7 @@ from rapidfuzz import fuzz, process
 
 from storyline.claims import outlet_name
 from storyline.entities import normalize_name
+from storyline.ingest.remote import is_url
 from storyline.models import Analysis, Article, Briefing, ClaimGroup, Entity, Event, Quote, Span
 from storyline.render.markdown import article_labels
 from storyline.web.markup import Mark, mark_up
@@ -345,7 +347,7 @@ def article_page(corpus: Corpus, article: Article, analysis: Analysis | None, da
                            else None))
     event_id = corpus.event_of.get(article.id)
     return {
-        "article": {**corpus.article_brief(article.id), "source": article.source,
+        "article": {**corpus.article_brief(article.id), "source": shown_source(article.source),
                     "published_from": article.published_from, "text": article.text},
         "event": ({"id": event_id, "title": corpus.events[event_id].title,
                    "href": f"/events/{event_id}"} if event_id else None),
@@ -449,3 +451,12 @@ def entity_page(corpus: Corpus, entity_id: str) -> dict | None:
 
 __all__ = ["Corpus", "article_page", "cite_href", "corpus_page", "entity_page",
            "event_briefing", "event_page"]
+
+
+def shown_source(source: str) -> str:
+    """Where an article came from, as a page may show it: a URL whole, a file by its name only,
+    so that a server does not publish its own folders."""
+    if is_url(source):
+        return source
+    path, _, record = source.partition("#")  # a WARC record: archive#url
+    return Path(path).name + (f"#{record}" if record else "")
