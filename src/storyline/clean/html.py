@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import lxml.etree
-import lxml.html
 import trafilatura
 
 from storyline.clean.authors import clean_authors
@@ -49,7 +49,7 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> Extracted
     text = (doc.text or "").strip() if doc is not None else ""
     tree = _parse(html)
     text, dropped = _drop_lines(text, title=doc.title if doc is not None else None,
-                                anchors=_anchor_texts(tree))
+                                anchors=lambda: _anchor_texts(tree))
     if len(text) < MIN_ARTICLE_CHARS:
         raise ExtractionError(
             f"{source}: no article text found in the HTML page "
@@ -68,9 +68,14 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> Extracted
     )
 
 
-def _parse(html: str) -> lxml.html.HtmlElement | None:
+# utf-8 forced: the page is already decoded, so a <meta charset> in it must not re-decode it.
+_PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
+
+
+def _parse(html: str) -> lxml.etree._Element | None:
+    """The page as a plain lxml tree (lxml.html's element classes cost a lookup per node)."""
     try:
-        return lxml.html.fromstring(html)
+        return lxml.etree.fromstring(html.encode("utf-8", errors="replace"), _PARSER)
     except (ValueError, lxml.etree.LxmlError):
         return None
 
@@ -79,27 +84,28 @@ def _words(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def _anchor_texts(tree: lxml.html.HtmlElement | None) -> frozenset[str]:
+def _anchor_texts(tree: lxml.etree._Element | None) -> frozenset[str]:
     """The texts of the page's links of four words or more: headlines of other stories."""
     if tree is None:
         return frozenset()
-    texts = (_words(a.text_content()) for a in tree.iter("a"))
+    texts = (_words("".join(a.itertext())) for a in tree.iter("a"))
     return frozenset(t for t in texts if len(t.split()) >= 4)
 
 
 def _drop_lines(text: str, *, title: str | None,
-                anchors: frozenset[str]) -> tuple[str, tuple[Removal, ...]]:
+                anchors: Callable[[], frozenset[str]]) -> tuple[str, tuple[Removal, ...]]:
     """Drop the lines trafilatura keeps that are not article text: the headline repeated as the
     first line, and lines that are wholly the text of a link to another page ("Related: ...",
     lists of other headlines), which trafilatura's link-density test lets through one by one."""
     kept: list[str] = []
     dropped: list[Removal] = []
+    link_texts: frozenset[str] | None = None  # the page's link texts, found only if needed
     for number, line in enumerate(text.split("\n")):
         bare = _LINK_LEAD.sub("", line.strip())
         if number == 0 and title and _words(line) == _words(title):
             dropped.append(Removal(text=line.strip(), reason="headline repeated in the body"))
         elif (len(bare.split()) >= 4 and not is_prose(line.strip())
-              and _words(bare) in anchors):
+              and _words(bare) in (link_texts := link_texts or anchors())):
             dropped.append(Removal(text=line.strip(), reason="link to another page"))
         else:
             kept.append(line)
@@ -115,7 +121,7 @@ _LD_MODIFIED = re.compile(r'"dateModified"\s*:\s*"(\d{4}-\d{2}-\d{2})')
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
-def _updated(tree: lxml.html.HtmlElement | None, html: str) -> date | None:
+def _updated(tree: lxml.etree._Element | None, html: str) -> date | None:
     """The page's own statement of when it was last modified (meta tags, microdata, JSON-LD)."""
     found = [str(v) for v in _MODIFIED(tree)] if tree is not None else []
     found += _LD_MODIFIED.findall(html[:2_000_000])
@@ -123,7 +129,7 @@ def _updated(tree: lxml.html.HtmlElement | None, html: str) -> date | None:
     return max(dates) if dates else None
 
 
-def _language(tree: lxml.html.HtmlElement | None) -> str | None:
+def _language(tree: lxml.etree._Element | None) -> str | None:
     """The primary language subtag the page declares: <html lang>, else its meta tags."""
     if tree is None:
         return None
@@ -152,7 +158,7 @@ _VISIBLE_TEXT = lxml.etree.XPath(
 )
 
 
-def _removed_blocks(tree: lxml.html.HtmlElement | None, accounted: str) -> tuple[Removal, ...]:
+def _removed_blocks(tree: lxml.etree._Element | None, accounted: str) -> tuple[Removal, ...]:
     """The page's visible text that is neither in the main text nor already recorded as dropped."""
     if tree is None:
         return ()
