@@ -15,12 +15,15 @@ import click
 from tqdm import tqdm
 
 from storyline import pipeline
+from storyline import timeline as timeline_stage
 from storyline.errors import InputError, StorylineError
 from storyline.ingest.files import DEFAULT_MAX_BYTES
 from storyline.ingest.warc import WarcFilter
 from storyline.ingest.web import FetchOptions
 from storyline.models import Briefing
 from storyline.render import RENDERERS, briefing_to_dict, tally
+from storyline.render.json import timeline_entry_to_dict
+from storyline.render.markdown import article_labels, cite_label, date_note
 from storyline.serialize import to_dict
 from storyline.store import Store, default_db_path
 
@@ -308,22 +311,37 @@ def quotes(speaker, event_id, fmt, db, quiet, verbose, debug) -> None:
 
 
 @cli.command()
+@click.option("--event", "event_id", help="Only entries of this event id (see `storyline events`).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Only entries on or after this day (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Only entries on or before this day (YYYY-MM-DD).")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @_db_option
 @_common
-def timeline(fmt, db, quiet, verbose, debug) -> None:
-    """A dated, cited list of what happened across the store.
+def timeline(event_id, since, until, fmt, db, quiet, verbose, debug) -> None:
+    """A dated, cited list of what happened across the store: each fact at the date it
+    happened, with the sentences that state it and the words that date it.
 
-    Example: storyline timeline --db story.db
+    Example: storyline timeline --db story.db --since 2023-04-01 --format json
     """
     _setup_logging(verbose)
     briefing = _store_briefing(db, quiet, debug)
-    rows = sorted(briefing_to_dict(briefing)["timeline"], key=lambda t: t["date"])
+    if event_id and event_id not in {e.id for e in briefing.events}:
+        _fail(InputError(f"no event {event_id!r} in the store; list them with `storyline events`"),
+              debug)
+    entries = timeline_stage.select_entries(
+        briefing.timeline, event_id=event_id, since=since.date() if since else None,
+        until=until.date() if until else None)
     if fmt == "json":
+        rows = [timeline_entry_to_dict(entry) for entry in entries]
         _write(json.dumps(rows, ensure_ascii=False, indent=2), None)
         return
-    for entry in rows:
-        click.echo(f"{entry['date']:10}  {entry['text']}  ({len(entry['cites'])} sources)")
+    labels = article_labels(briefing)
+    for entry in entries:
+        cites = ", ".join(cite_label(c, labels) for c in entry.cites)
+        click.echo(f"{entry.date:10}  {entry.text}  [{cites}; {date_note(entry, labels)}]  "
+                   f"({entry.event_id})")
 
 
 @cli.group(name="eval")
