@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 import time
 import uuid
@@ -108,6 +109,21 @@ def _fail(error: Exception, debug: bool) -> NoReturn:
 def _report_failures(failures) -> None:
     for failure in failures:
         click.echo(f"failed ({failure.stage}): {failure.message}", err=True)
+
+
+def _finite(value):
+    """`value` with infinite figures (an open-ended width) as None, so the JSON is strict."""
+    if isinstance(value, float) and math.isinf(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _figures_json(result: dict) -> str:
+    return json.dumps(_finite(result), indent=2, allow_nan=False)
 
 
 def _write(text: str, output: str | None) -> None:
@@ -370,7 +386,7 @@ def eval_quotes(data_dir, split, limit, fmt, quiet, verbose, debug) -> None:
         result = evaluate_quotes(data_dir, split=split, limit=limit)
     except StorylineError as e:
         _fail(e, debug)
-    _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
+    _write(_figures_json(result) if fmt == "json" else render_table(result), None)
 
 
 @eval_group.command(name="extraction")
@@ -394,7 +410,7 @@ def eval_extraction(data_dir, limit, peers, fmt, quiet, verbose, debug) -> None:
         result = evaluate_extraction(data_dir, limit=limit, peers=list(peers) or None)
     except StorylineError as e:
         _fail(e, debug)
-    _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
+    _write(_figures_json(result) if fmt == "json" else render_table(result), None)
 
 
 @eval_group.command(name="timex")
@@ -415,7 +431,7 @@ def eval_timex(data_dir, limit, fmt, quiet, verbose, debug) -> None:
         result = evaluate_timex(data_dir, limit=limit)
     except StorylineError as e:
         _fail(e, debug)
-    _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
+    _write(_figures_json(result) if fmt == "json" else render_table(result), None)
 
 
 @eval_group.command(name="tls")
@@ -441,7 +457,7 @@ def eval_tls(data_dir, topics, rouge, no_span, fmt, quiet, verbose, debug) -> No
         result = evaluate_tls(data_dir, topics=topics, rouge=rouge, bounded=not no_span)
     except StorylineError as e:
         _fail(e, debug)
-    _write(json.dumps(result, indent=2) if fmt == "json" else render_table(result), None)
+    _write(_figures_json(result) if fmt == "json" else render_table(result), None)
 
 
 @eval_group.command(name="dating")
@@ -464,7 +480,7 @@ def eval_dating(data_dir, topics, seeds_dir, quiet, verbose, debug) -> None:
         result = evaluate_dating(data_dir, topics=topics, seeds_dir=seeds_dir)
     except StorylineError as e:
         _fail(e, debug)
-    _write(json.dumps(result, indent=2, default=str), None)
+    _write(json.dumps(_finite(result), indent=2, default=str, allow_nan=False), None)
 
 
 @cli.command()
