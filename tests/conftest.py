@@ -47,6 +47,16 @@ def seed_briefing(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def undated_seed_briefing(tmp_path_factory):
+    """The seeds briefed without their manifest: no article has a publication date."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"seeds not present at {SEEDS}")
+    from storyline import brief
+
+    return brief([SEEDS], db=tmp_path_factory.mktemp("undated") / "seeds.db")
+
+
+@pytest.fixture(scope="session")
 def sample_db(tmp_path_factory) -> Path:
     """A store file with the sample corpus ingested and briefed (for the web app)."""
     from tests.web_support import build_sample_db

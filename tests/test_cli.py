@@ -119,3 +119,22 @@ def test_a_killed_run_leaves_a_store_the_next_run_completes(tmp_path):
     result = _run("brief", str(folder), "--db", str(db), "--format", "json", "-q")
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)["articles"]) == 40
+
+
+def test_timeline_command_filters_and_cites(sample_db):
+    db = str(sample_db)
+    rows = json.loads(_run("timeline", "--db", db, "-q", "--format", "json").stdout)
+    assert rows and all(r["cites"] and r["dated_by"] for r in rows)
+    assert all(r["date_cites"] or r["dated_by"] in ("publication", "inferred", "event")
+               for r in rows)
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    event = rows[0]["event_id"]
+    one = json.loads(_run("timeline", "--db", db, "-q", "--format", "json", "--event", event).stdout)
+    assert one and {r["event_id"] for r in one} == {event}
+    late = json.loads(_run("timeline", "--db", db, "-q", "--format", "json",
+                           "--since", "2025-01-01", "--until", "2025-12-31").stdout)
+    assert late and all("2025" <= r["date"][:4] <= "2025" for r in late)
+    text = _run("timeline", "--db", db, "-q", "--since", "2025-01-01").stdout
+    assert "date: A" in text
+    missing = CliRunner().invoke(cli, ["timeline", "--db", db, "-q", "--event", "evt-nope"])
+    assert missing.exit_code != 0 and "no event" in missing.output

@@ -45,8 +45,48 @@ def test_a_duration_is_anchored_to_a_date_elsewhere_in_the_batch():
     source = make_article("Putin launched the invasion in early 2022, officials recalled.")
     article = make_article("Talks resumed, the first since the invasion more than a month ago.")
     inferred = dating.anchored_interval(article, [source, article])
-    assert inferred.earliest == date(2022, 1, 31) and inferred.latest == date(2023, 3, 1)
+    # "early 2022" is January to April; a month or two after it
+    assert inferred.earliest == date(2022, 1, 31) and inferred.latest == date(2022, 6, 29)
     assert {s.article_id for s in inferred.evidence} == {article.id, source.id}
+
+
+def test_a_duration_into_something_that_began_on_a_stated_date():
+    article = make_article("Xi has sided with Russia more than one year into Moscow's war, "
+                           "meeting Putin shortly before he launched the invasion in early 2022.")
+    inferred = dating.anchored_interval(article, [article])
+    assert inferred.earliest == date(2023, 1, 1) and inferred.latest == date(2024, 4, 29)
+    assert [article.text[s.start:s.end] for s in inferred.evidence] == [
+        "more than one year into Moscow's war", "early 2022"]
+
+
+def test_early_mid_late_narrow_a_year_or_a_month():
+    early = dating.text_interval(make_article("Filler words here. " * 20 + "It began in early 2022."))
+    assert (early.earliest, early.latest) == (date(2022, 1, 1), None)
+    late = dating.text_interval(make_article("It began in late April 2022, officials said."))
+    assert (late.earliest, late.latest) == (date(2022, 4, 21), date(2022, 7, 1))
+
+
+def test_relative_dates_resolve_only_where_the_whole_interval_agrees():
+    from storyline.tls import split_sentences
+
+    article = make_article("Xi visited Moscow last month. Talks were held on Wednesday. "
+                           "The last call was in January 2022.")
+    sentences = split_sentences(article)
+    april = dating.InferredDate(article_id=article.id, earliest=date(2023, 4, 2),
+                                latest=date(2023, 4, 28), confidence=0.8, evidence=(), basis="text")
+    values = {d.text: d.value for d in dating.resolve_dates(article, sentences, april)}
+    assert values == {"last month": "2023-03", "January 2022": "2022-01"}  # no Wednesday
+    values = {d.text: d.value for d in dating.resolve_dates(article, sentences, None)}
+    assert values == {"January 2022": "2022-01"}
+
+
+def test_calendar_value_is_the_smallest_period_holding_the_interval():
+    make = lambda a, b: dating.InferredDate(article_id="a", earliest=a, latest=b,  # noqa: E731
+                                            confidence=0.5, evidence=(), basis="text")
+    assert dating.calendar_value(make(date(2023, 4, 2), date(2023, 4, 28))) == ("2023-04", "month")
+    assert dating.calendar_value(make(date(2023, 1, 2), date(2023, 6, 28))) == ("2023", "year")
+    assert dating.calendar_value(make(date(2022, 12, 2), date(2023, 1, 8))) is None
+    assert dating.calendar_value(make(date(2022, 12, 2), None)) is None
 
 
 def test_same_story_articles_lend_their_dates():

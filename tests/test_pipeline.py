@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import jsonschema
 import pytest
-from tests.conftest import seed_id
+from tests.conftest import SEEDS, seed_id
 
 from storyline import brief, briefing_schema, briefing_to_dict
 from storyline.render import render_html, render_markdown
@@ -46,8 +47,12 @@ def _check_provenance(briefing):
     for entry in briefing.timeline:
         assert any(texts[c.article_id][c.start:c.end] == entry.text for c in entry.cites)
         for when in entry.date_cites:  # the words that gave the date sit in a cited sentence
+            if entry.dated_by == "news":  # or, for the article's news day, in its lead
+                assert any(c.article_id == when.article_id for c in entry.cites)
+                continue
             assert any(c.article_id == when.article_id and c.start <= when.start < when.end <= c.end
                        for c in entry.cites)
+        assert entry.date_cites or entry.dated_by in ("publication", "inferred", "event")
 
 
 def test_sample_events_duplicates_and_conflict(sample_briefing):
@@ -133,6 +138,38 @@ def test_seeds_two_events_with_their_dates(seed_briefing):
                                  if a.id in e.article_ids)) for e in b.events)
     assert groups == [("000", "001"), ("002", "003", "004")]
     assert sorted(e.date for e in b.events) == ["2022-04-04", "2023-04-26"]
+
+
+def _true_dates() -> dict[str, date]:
+    lines = (SEEDS / "manifest.jsonl").read_text("utf-8").splitlines()
+    return {row["file"][:3]: date.fromisoformat(row["published"])
+            for row in map(json.loads, filter(None, lines))}
+
+
+def test_seeds_without_manifest_get_honest_inferred_dates(undated_seed_briefing):
+    b, truth = undated_seed_briefing, _true_dates()
+    inferred = {i.article_id: i for i in b.inferred_dates}
+    for article in b.articles:
+        name = Path(article.source).name[:3]
+        assert article.published is None and article.published_from is None
+        assert inferred[article.id].contains(truth[name]), (name, inferred[article.id])
+    groups = sorted(tuple(sorted(_name3(b, i) for i in e.article_ids)) for e in b.events)
+    assert groups == [("000", "001"), ("002", "003", "004")]
+    for event in b.events:  # dated by the articles' intervals, flagged as inferred
+        assert event.inferred is not None
+        assert all(event.inferred.contains(truth[_name3(b, i)]) for i in event.article_ids)
+    data = briefing_to_dict(b)
+    jsonschema.validate(data, briefing_schema())
+    assert all(a["published"] is None and "(inferred)" in a["published_inferred"]["text"]
+               for a in data["articles"])
+    assert all(e["date_inferred"] for e in data["events"])
+    assert "(inferred) from A" in render_markdown(b)
+    assert "(inferred)" in render_html(b)
+    _check_provenance(b)
+
+
+def _name3(briefing, article_id: str) -> str:
+    return Path(next(a.source for a in briefing.articles if a.id == article_id)).name[:3]
 
 
 def test_seeds_disagreement_on_the_peace_plan_is_a_conflict(seed_briefing):

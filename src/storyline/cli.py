@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 import time
 import uuid
@@ -15,12 +16,15 @@ import click
 from tqdm import tqdm
 
 from storyline import pipeline
+from storyline import timeline as timeline_stage
 from storyline.errors import InputError, StorylineError
 from storyline.ingest.files import DEFAULT_MAX_BYTES
 from storyline.ingest.warc import WarcFilter
 from storyline.ingest.web import FetchOptions
 from storyline.models import Briefing
 from storyline.render import RENDERERS, briefing_to_dict, tally
+from storyline.render.json import timeline_entry_to_dict
+from storyline.render.markdown import article_labels, cite_label, date_note
 from storyline.serialize import to_dict
 from storyline.store import Store, default_db_path
 
@@ -105,6 +109,21 @@ def _fail(error: Exception, debug: bool) -> NoReturn:
 def _report_failures(failures) -> None:
     for failure in failures:
         click.echo(f"failed ({failure.stage}): {failure.message}", err=True)
+
+
+def _finite(value):
+    """`value` with infinite figures (an open-ended width) as None, so the JSON is strict."""
+    if isinstance(value, float) and math.isinf(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _figures_json(result: dict) -> str:
+    return json.dumps(_finite(result), indent=2, allow_nan=False)
 
 
 def _write(text: str, output: str | None) -> None:
@@ -308,22 +327,37 @@ def quotes(speaker, event_id, fmt, db, quiet, verbose, debug) -> None:
 
 
 @cli.command()
+@click.option("--event", "event_id", help="Only entries of this event id (see `storyline events`).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Only entries on or after this day (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Only entries on or before this day (YYYY-MM-DD).")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @_db_option
 @_common
-def timeline(fmt, db, quiet, verbose, debug) -> None:
-    """A dated, cited list of what happened across the store.
+def timeline(event_id, since, until, fmt, db, quiet, verbose, debug) -> None:
+    """A dated, cited list of what happened across the store: each fact at the date it
+    happened, with the sentences that state it and the words that date it.
 
-    Example: storyline timeline --db story.db
+    Example: storyline timeline --db story.db --since 2023-04-01 --format json
     """
     _setup_logging(verbose)
     briefing = _store_briefing(db, quiet, debug)
-    rows = sorted(briefing_to_dict(briefing)["timeline"], key=lambda t: t["date"])
+    if event_id and event_id not in {e.id for e in briefing.events}:
+        _fail(InputError(f"no event {event_id!r} in the store; list them with `storyline events`"),
+              debug)
+    entries = timeline_stage.select_entries(
+        briefing.timeline, event_id=event_id, since=since.date() if since else None,
+        until=until.date() if until else None)
     if fmt == "json":
+        rows = [timeline_entry_to_dict(entry) for entry in entries]
         _write(json.dumps(rows, ensure_ascii=False, indent=2), None)
         return
-    for entry in rows:
-        click.echo(f"{entry['date']:10}  {entry['text']}  ({len(entry['cites'])} sources)")
+    labels = article_labels(briefing)
+    for entry in entries:
+        cites = ", ".join(cite_label(c, labels) for c in entry.cites)
+        click.echo(f"{entry.date:10}  {entry.text}  [{cites}; {date_note(entry, labels)}]  "
+                   f"({entry.event_id})")
 
 
 @cli.group(name="eval")
@@ -341,7 +375,7 @@ def _report_evaluation(evaluate: Callable[[], dict], render: Callable[[dict], st
         result = evaluate()
     except StorylineError as e:
         _fail(e, debug)
-    _write(json.dumps(result, indent=2) if fmt == "json" else render(result), None)
+    _write(_figures_json(result) if fmt == "json" else render(result), None)
 
 
 @eval_group.command(name="quotes")
@@ -443,7 +477,7 @@ def eval_dating(data_dir, topics, seeds_dir, quiet, verbose, debug) -> None:
         result = evaluate_dating(data_dir, topics=topics, seeds_dir=seeds_dir)
     except StorylineError as e:
         _fail(e, debug)
-    _write(json.dumps(result, indent=2, default=str), None)
+    _write(json.dumps(_finite(result), indent=2, default=str, allow_nan=False), None)
 
 
 @cli.command()

@@ -1,12 +1,16 @@
 """Group articles into events from text similarity, shared entities and dates.
 
 The same actors meeting twice a year apart are two events: articles whose event dates lie more
-than `max_gap_days` apart never join, however similar their words.
+than `max_gap_days` apart never join, however similar their words. An undated article takes
+part with its inferred publication interval: it stays apart only from articles certainly more
+than `max_gap_days` away. An event none of whose articles is dated gets the interval its
+articles' inferred dates agree on, flagged as inferred.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -15,19 +19,30 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from storyline.models import Analysis, Article, Duplicate, Event, Span, TimeExpression
+from storyline import dating
+from storyline.models import Analysis, Article, Duplicate, Event, InferredDate, Span, TimeExpression
 
-CLUSTER_VERSION = "events-1"
+CLUSTER_VERSION = "events-2"
 LEAD_SENTENCES = 3
 _ENTITY_TYPES = frozenset({"PERSON", "ORG", "EVENT", "FAC", "LAW"})
+_SINCE = re.compile(r"\b(?:since|until|till|from)\s+(?:early\s+|late\s+|mid-?\s*)?$", re.I)
 
 
-def article_event_date(article: Article,
-                       dates: Sequence[TimeExpression]) -> tuple[str, str, tuple[Span, ...]] | None:
+def starts_a_stretch(text: str, expression: TimeExpression) -> bool:
+    """Whether the date opens or closes a stretch of time ("since March 1"): the start of a
+    state, not the day of the news."""
+    return bool(_SINCE.search(text, max(0, expression.start - 16), expression.start))
+
+
+def article_event_date(article: Article, dates: Sequence[TimeExpression],
+                       latest: date | None = None) -> tuple[str, str, tuple[Span, ...]] | None:
     """When the article's news happened: the commonest day-precise date in its lead sentences,
-    not after publication; else the publication date. Returns (value, precision, cites)."""
+    not after publication (or after `latest`, the end of an undated article's inferred
+    interval); else the publication date. Returns (value, precision, cites)."""
+    latest = article.published or latest
     lead = [d for d in dates if 0 <= d.sentence_index < LEAD_SENTENCES and d.precision == "day"
-            and (article.published is None or d.value <= article.published.isoformat())]
+            and (latest is None or d.value <= latest.isoformat())
+            and not starts_a_stretch(article.text, d)]
     if lead:
         value = Counter(d.value for d in lead).most_common(1)[0][0]
         cites = tuple(Span(article_id=article.id, start=d.start, end=d.end)
@@ -52,14 +67,20 @@ def cluster_events(
     threshold: float = 0.5,
     max_gap_days: int = 4,
     entity_weight: float = 0.35,
+    inferred: Mapping[str, InferredDate] | None = None,
 ) -> list[Event]:
-    """Cluster articles into events; duplicates join the event of the article they copy."""
+    """Cluster articles into events; duplicates join the event of the article they copy;
+    `inferred` gives undated articles' inferred publication intervals."""
+    inferred = inferred or {}
     copy_of = {d.article_id: d.duplicate_of for d in duplicates}
     originals = [a for a in articles if a.id not in copy_of]
     if not originals:
         return []
-    event_dates = {a.id: article_event_date(a, dates.get(a.id, ())) for a in articles}
-    labels = _cluster_labels(originals, vectors, analyses, event_dates,
+    event_dates = {a.id: article_event_date(a, dates.get(a.id, ()),
+                                            _latest(inferred.get(a.id)))
+                   for a in articles}
+    spans = {a.id: _date_span(event_dates[a.id], inferred.get(a.id)) for a in articles}
+    labels = _cluster_labels(originals, vectors, analyses, spans,
                              threshold=threshold, max_gap_days=max_gap_days,
                              entity_weight=entity_weight)
     groups: dict[int, list[str]] = {}
@@ -70,13 +91,35 @@ def cluster_events(
             if original_id in members:
                 members.append(copy_id)
     by_id = {a.id: a for a in articles}
-    events = [_make_event([by_id[i] for i in members], vectors, event_dates, copy_of)
+    events = [_make_event([by_id[i] for i in members], vectors, event_dates, copy_of, inferred)
               for members in groups.values()]
     events.sort(key=lambda e: (e.date or "9999", e.id))
     return events
 
 
-def _cluster_labels(articles, vectors, analyses, event_dates, *, threshold, max_gap_days,
+def _latest(inferred: InferredDate | None) -> date | None:
+    return inferred.latest if inferred else None
+
+
+def _date_span(event_date: tuple[str, str, tuple[Span, ...]] | None,
+               inferred: InferredDate | None) -> tuple[date, date] | None:
+    """The days an article's news may fall on: its event day, else its inferred interval."""
+    if event_date:
+        day = date.fromisoformat(event_date[0])
+        return day, day
+    if inferred:
+        return inferred.earliest, inferred.latest or date.max
+    return None
+
+
+def _days_apart(a: tuple[date, date] | None, b: tuple[date, date] | None) -> int:
+    """The fewest days between two spans of days (0 when they overlap or one is unknown)."""
+    if a is None or b is None:
+        return 0
+    return max((b[0] - a[1]).days, (a[0] - b[1]).days, 0)
+
+
+def _cluster_labels(articles, vectors, analyses, spans, *, threshold, max_gap_days,
                     entity_weight) -> list[int]:
     n = len(articles)
     if n == 1:
@@ -84,15 +127,14 @@ def _cluster_labels(articles, vectors, analyses, event_dates, *, threshold, max_
     matrix = np.stack([vectors[a.id] for a in articles])
     cosine = np.clip(matrix @ matrix.T, -1.0, 1.0)
     entity_sets = [_entity_set(analyses.get(a.id)) for a in articles]
-    day = [date.fromisoformat(event_dates[a.id][0]) if event_dates[a.id] else None
-           for a in articles]
+    day = [spans[a.id] for a in articles]
     distance = np.zeros((n, n))
     for i in range(n):
         for j in range(i + 1, n):
             union = entity_sets[i] | entity_sets[j]
             overlap = len(entity_sets[i] & entity_sets[j]) / len(union) if union else 0.0
             similarity = (1 - entity_weight) * cosine[i, j] + entity_weight * overlap
-            apart = day[i] and day[j] and abs((day[i] - day[j]).days) > max_gap_days
+            apart = _days_apart(day[i], day[j]) > max_gap_days
             distance[i, j] = distance[j, i] = 2.0 if apart else 1.0 - similarity
     tree = linkage(squareform(distance, checks=False), method="average")
     return [int(label) for label in fcluster(tree, t=1.0 - threshold, criterion="distance")]
@@ -104,7 +146,7 @@ def _entity_set(analysis: Analysis | None) -> set[str]:
     return {m.entity_id for m in analysis.mentions if m.entity_id and m.label in _ENTITY_TYPES}
 
 
-def _make_event(members: list[Article], vectors, event_dates, copy_of) -> Event:
+def _make_event(members: list[Article], vectors, event_dates, copy_of, inferred) -> Event:
     originals = [a for a in members if a.id not in copy_of] or members
     centroid = np.mean([vectors[a.id] for a in originals], axis=0)
     central = max(originals, key=lambda a: float(vectors[a.id] @ centroid))
@@ -115,12 +157,16 @@ def _make_event(members: list[Article], vectors, event_dates, copy_of) -> Event:
         precision = "day"
         cites = tuple(c for a in originals if event_dates[a.id] and event_dates[a.id][0] == when
                       for c in event_dates[a.id][2])
+    intervals = [inferred[a.id] for a in originals if a.id in inferred]
+    guess = dating.combine(intervals) if intervals and not votes else None
+    if guess is not None:  # only the calendar period certainly holding it, never a made-up day
+        when, precision = dating.calendar_value(guess) or (None, None)
     members.sort(key=lambda a: (a.published is None, a.published or date.min, a.source))
     return Event(
         id=_event_id([a.id for a in members]),
         article_ids=tuple(a.id for a in members),
         title=central.title or _headline_from(central.text),
-        date=when, precision=precision, date_cites=cites,
+        date=when, precision=precision, date_cites=cites, inferred=guess,
     )
 
 

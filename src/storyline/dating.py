@@ -26,13 +26,13 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 
-from storyline.models import Article, Span
-from storyline.timex import tag_text
+from storyline.models import Article, InferredDate, Sentence, Span, TimeExpression, Token
+from storyline.timex import find_dates, tag_text
 
-DATING_VERSION = "dating-1"
+DATING_VERSION = "dating-2"
 HORIZON_DAYS = {"day": 31, "month": 62}
 LEAD_CHARS = 300
 SAME_STORY = 0.35
@@ -40,26 +40,6 @@ STORY_DAYS = 7
 _FUTURE = re.compile(r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
                      r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b", re.I)
 _ABSOLUTE = re.compile(r"^(\d{4})(?:-(\d\d))?(?:-(\d\d))?$")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class InferredDate:
-    """When an undated article was published: between `earliest` and `latest` (None: open),
-    how sure (`confidence`, 0-1), on what evidence (spans of this or other articles), by
-    which rule (`basis`: "text", "anchored" or "same story")."""
-
-    article_id: str
-    earliest: date
-    latest: date | None
-    confidence: float
-    evidence: tuple[Span, ...]
-    basis: str
-
-    def contains(self, day: date) -> bool:
-        return self.earliest <= day and (self.latest is None or day <= self.latest)
-
-    def width_days(self) -> float:
-        return float("inf") if self.latest is None else (self.latest - self.earliest).days + 1
 
 
 def _period(value: str) -> tuple[date, date, str] | None:
@@ -79,12 +59,37 @@ def _period(value: str) -> tuple[date, date, str] | None:
     return date(year, 1, 1), date(year, 12, 31), "year"
 
 
+_PART = re.compile(r"(early|mid|late)\W*$", re.I)
+_PART_MONTHS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+_PART_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+
+
+def _period_at(text: str, start: int, end: int, value: str) -> tuple[date, date, str] | None:
+    """`_period` of the date written at `text[start:end]`, narrowed by an "early", "mid" or
+    "late" written in or just before it ("early 2022" is January to April 2022)."""
+    period = _period(value)
+    if period is None or period[2] == "day":
+        return period
+    head = text[max(0, start - 8):end]
+    part = re.match(r".*?\b(early|mid|late)\b", head, re.I | re.S)
+    if not part:
+        return period
+    first, last, precision = period
+    word = part[1].lower()
+    if precision == "year":
+        low, high = _PART_MONTHS[word]
+        return (date(first.year, low, 1),
+                date(first.year, high, calendar.monthrange(first.year, high)[1]), precision)
+    low, high = _PART_DAYS[word]
+    return first.replace(day=low), first.replace(day=min(high, last.day)), precision
+
+
 def text_interval(article: Article) -> InferredDate | None:
     """The interval the article's own year-bearing dates allow (rule 1), or None."""
     text = article.text
     latest: tuple[date, date, str, int, int] | None = None
     for start, end, value in _year_bearing_dates(text):
-        period = _period(value)
+        period = _period_at(text, start, end, value)
         if period is None or _future_sentence(text, start):
             continue
         if latest is None or period[0] > latest[0]:
@@ -135,12 +140,26 @@ _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
 
+# "more than one year into Moscow's war": the amount, the unit, the noun it counts from.
+_INTO = re.compile(r"\b(?P<more>more\s+than\s+|over\s+|almost\s+|nearly\s+)?"
+                   r"(?P<num>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>day|week|month|year)s?"
+                   r"\s+into\s+(?:(?:the|a|an|this|its|their|[A-Z][\w-]*['’]s)\s+)*"
+                   r"(?P<noun>[a-z]{3,})\b")
+# Words saying that a date in the same sentence is when something began.
+_STARTED = re.compile(r"\b(?:launched|began|begun|started|broke\s+out|erupted|invaded)\b", re.I)
+
+
 def anchored_interval(article: Article, batch: Sequence[Article]) -> InferredDate | None:
-    """The interval a duration anchored to a dated mention elsewhere in the batch allows
-    (rule 2), or None."""
-    for match in _AGO.finditer(article.text):
-        noun = match["noun"].lower()
-        anchor = _dated_mention(noun, [a for a in batch if a.id != article.id])
+    """The interval a duration anchored to a dated mention allows (rule 2), or None:
+    "the invasion more than a month ago" where the batch says "the invasion in early 2022";
+    "one year into the war" where the batch dates "the war", or where its own sentence says
+    when it began ("... he launched the invasion in early 2022")."""
+    others = [a for a in batch if a.id != article.id]
+    found = [(m, _dated_mention(m["noun"].lower(), others)) for m in _AGO.finditer(article.text)]
+    for match in _INTO.finditer(article.text):
+        anchor = _dated_mention(match["noun"].lower(), batch) or _began_in_sentence(article, match)
+        found.append((match, anchor))
+    for match, anchor in found:
         if anchor is None:
             continue
         (first, last), evidence = anchor
@@ -156,6 +175,25 @@ def anchored_interval(article: Article, batch: Sequence[Article]) -> InferredDat
     return None
 
 
+def _began_in_sentence(article: Article,
+                       match: re.Match) -> tuple[tuple[date, date], Span] | None:
+    """The period of a date that a start word ("launched", "began") introduces in the
+    sentence of `match`."""
+    text = article.text
+    begin = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+    stops = [i for i in (text.find(". ", match.end()), text.find("\n", match.end())) if i >= 0]
+    stop = min(stops) if stops else len(text)
+    for started in _STARTED.finditer(text, begin, stop):
+        window = text[started.end():min(stop, started.end() + 60)]
+        for start, end, kind, value in tag_text(window, None):
+            period = _period_at(window, start, end, value)
+            if kind == "DATE" and period:
+                offset = started.end()
+                return (period[0], period[1]), Span(article_id=article.id, start=offset + start,
+                                                    end=offset + end)
+    return None
+
+
 def _dated_mention(noun: str, batch: Sequence[Article]) -> tuple[tuple[date, date], Span] | None:
     """The period of an explicit date written within a few words after `noun` in the batch
     ("the invasion in early 2022")."""
@@ -164,7 +202,7 @@ def _dated_mention(noun: str, batch: Sequence[Article]) -> tuple[tuple[date, dat
         for match in pattern.finditer(other.text):
             window = other.text[match.end():match.end() + 40]
             for start, end, kind, value in tag_text(window, None):
-                period = _period(value)
+                period = _period_at(window, start, end, value)
                 if kind == "DATE" and period and start <= 12:
                     return (period[0], period[1]), Span(
                         article_id=other.id, start=match.end() + start, end=match.end() + end)
@@ -220,7 +258,7 @@ def infer_one(article: Article, known: Mapping[str, date], neighbours: Sequence[
         from_story = InferredDate(
             article_id=article.id, earliest=min(story) - timedelta(days=STORY_DAYS),
             latest=max(story) + timedelta(days=STORY_DAYS), confidence=0.7, evidence=(),
-            basis="same story")
+            basis="same story", from_articles=tuple(n for n in neighbours if n in known))
         return _intersect([guess, from_story]) if guess else from_story
     lent = [own[n] for n in neighbours if n in own]  # undated neighbours lend their words
     if lent:
@@ -241,8 +279,52 @@ def _intersect(intervals: Sequence[InferredDate]) -> InferredDate:
     return InferredDate(
         article_id=intervals[0].article_id, earliest=earliest, latest=latest,
         confidence=min(0.95, max(i.confidence for i in intervals) + 0.05 * (len(intervals) - 1)),
-        evidence=tuple(s for i in intervals for s in i.evidence),
-        basis="+".join(dict.fromkeys(i.basis for i in intervals)))
+        evidence=tuple(dict.fromkeys(s for i in intervals for s in i.evidence)),
+        basis="+".join(dict.fromkeys(i.basis for i in intervals)),
+        from_articles=tuple(dict.fromkeys(a for i in intervals for a in i.from_articles)))
+
+
+def combine(intervals: Sequence[InferredDate]) -> InferredDate:
+    """The interval several articles' inferred dates agree on (the narrowest all allow; the
+    most confident one if they disagree), as for an event told only by undated articles."""
+    return _intersect(intervals)
+
+
+def calendar_value(inferred: InferredDate) -> tuple[str, str] | None:
+    """The TIMEX3 value and precision of the smallest calendar day, month or year holding the
+    whole interval ("2023-04", "month"), or None when it spans more than a calendar year."""
+    first, last = inferred.earliest, inferred.latest
+    if last is None or first.year != last.year:
+        return None
+    if first == last:
+        return first.isoformat(), "day"
+    if first.month == last.month:
+        return f"{first:%Y-%m}", "month"
+    return f"{first.year:04d}", "year"
+
+
+def resolve_dates(article: Article, sentences: Sequence[Sentence], inferred: InferredDate | None,
+                  tokens: Sequence[Token] = ()) -> list[TimeExpression]:
+    """The calendar dates of an undated article: those that carry their own year, and the
+    relative ones ("on Wednesday", "last month") that resolve to the same value against both
+    ends of its inferred interval and lie before it. Resolution only moves forward with the
+    reference day, so a value both ends agree on holds for every day between; and a date
+    before the interval is in the past whatever the publication day (the tagger gives "March
+    1" the reference's year, wrong for an article of February). Any other relative date stays
+    unresolved rather than wrong. This is stricter than a width limit: a week-wide interval
+    still leaves "on Wednesday" unresolved when a Wednesday falls inside it, while "last
+    month" resolves within an interval inside one month."""
+    absolute = find_dates(article, sentences, None, tokens)
+    if inferred is None or inferred.latest is None:
+        return absolute
+    late = {(d.start, d.end, d.value) for d in find_dates(article, sentences, inferred.latest,
+                                                          tokens)}
+    before = inferred.earliest.isoformat()
+    known = {(d.start, d.end) for d in absolute}
+    relative = [d for d in find_dates(article, sentences, inferred.earliest, tokens)
+                if (d.start, d.end) not in known and (d.start, d.end, d.value) in late
+                and d.value[:10] < before]
+    return sorted([*absolute, *relative], key=lambda d: d.start)
 
 
 def describe(inferred: InferredDate) -> str:
@@ -259,5 +341,6 @@ def describe(inferred: InferredDate) -> str:
     return f"{first:%Y-%m} to {last:%Y-%m} (inferred)"
 
 
-__all__ = ["DATING_VERSION", "InferredDate", "anchored_interval", "describe", "infer_dates", "infer_one",
+__all__ = ["DATING_VERSION", "InferredDate", "anchored_interval", "calendar_value",
+           "combine", "describe", "infer_dates", "infer_one", "resolve_dates",
            "same_story_neighbours", "text_interval"]

@@ -161,6 +161,28 @@ class TimeExpression:
 
 
 @_record
+class InferredDate:
+    """When an undated article was published, inferred: between `earliest` and `latest`
+    (None: open), how sure (`confidence`, 0-1), on what evidence (`evidence`: spans of this or
+    other articles; `from_articles`: articles whose publication dates were used), by which
+    rule (`basis`: "text", "anchored", "same story", joined by "+" when several agree)."""
+
+    article_id: str
+    earliest: date
+    latest: date | None
+    confidence: float
+    evidence: tuple[Span, ...]
+    basis: str
+    from_articles: tuple[str, ...] = ()
+
+    def contains(self, day: date) -> bool:
+        return self.earliest <= day and (self.latest is None or day <= self.latest)
+
+    def width_days(self) -> float:
+        return float("inf") if self.latest is None else (self.latest - self.earliest).days + 1
+
+
+@_record
 class SummaryLine:
     text: str
     cites: tuple[Span, ...]
@@ -175,12 +197,18 @@ class Event:
     precision: str | None = None
     date_cites: tuple[Span, ...] = ()
     summary: tuple[SummaryLine, ...] = ()
+    # Set when no article of the event has a date: the interval its articles' inferred
+    # publication dates agree on (`date` then holds only the calendar period containing it).
+    inferred: InferredDate | None = None
 
 
 @_record
 class TimelineEntry:
     """A dated fact: `cites` are the sentences that state it, `date_cites` the words that
-    gave its date ("on Wednesday")."""
+    gave its date ("on Wednesday"). `dated_by` says how it was dated: "mention" (a date in
+    its sentence), "news" (its article's news day, named in the article's lead),
+    "publication" (its article's publication date), "inferred" (its undated article's
+    inferred interval) or "event" (its event's date)."""
 
     event_id: str
     date: str
@@ -188,6 +216,7 @@ class TimelineEntry:
     text: str
     cites: tuple[Span, ...]
     date_cites: tuple[Span, ...] = ()
+    dated_by: str = "mention"
 
 
 @_record
@@ -223,3 +252,4 @@ class Briefing:
     claims: tuple[ClaimGroup, ...] = ()
     failures: tuple[Failure, ...] = ()
     repeated: tuple[Span, ...] = field(default=())
+    inferred_dates: tuple[InferredDate, ...] = ()  # undated articles' publication intervals

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline import claims as claims_stage
-from storyline import cluster, dedup, entities, nlp, quotes, summarize, timeline, timex
+from storyline import cluster, dating, dedup, entities, nlp, quotes, summarize, timeline, timex
 from storyline.clean import clean_document, repeated_lines
 from storyline.errors import ExtractionError
 from storyline.ingest import (
@@ -44,7 +44,7 @@ PARSE_PROCESSES = 2
 PARALLEL_PARSE_FROM = 48
 BRIEFING_VERSION = "+".join((
     nlp.ANALYSIS_VERSION, EMBED_VERSION, entities.MERGE_VERSION, cluster.CLUSTER_VERSION,
-    quotes.QUOTES_VERSION, timex.TIMEX_VERSION, timeline.TIMELINE_VERSION,
+    quotes.QUOTES_VERSION, timex.TIMEX_VERSION, dating.DATING_VERSION, timeline.TIMELINE_VERSION,
     claims_stage.CLAIMS_VERSION, summarize.SUMMARY_VERSION,
 ))
 Progress = Callable[[Iterable, str, int], Iterable]
@@ -221,10 +221,16 @@ def corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
     duplicates = dedup.find_duplicates(articles)
     copy_of = {d.article_id: d.duplicate_of for d in duplicates}
     repeated = [span for a in articles for span in dedup.repeated_sentences(a, analyses[a.id])]
+    # Undated articles get an inferred interval; their relative dates resolve only where
+    # every day of it gives the same value.
+    inferred = dating.infer_dates(articles)
     dates = {a.id: timex.find_dates(a, analyses[a.id].sentences, tokens=analyses[a.id].tokens)
+             if a.published else
+             dating.resolve_dates(a, analyses[a.id].sentences, inferred.get(a.id),
+                                  analyses[a.id].tokens)
              for a in articles}
     events = cluster.cluster_events(articles, _article_vectors(articles, analyses, embed),
-                                    analyses, dates, duplicates)
+                                    analyses, dates, duplicates, inferred=inferred)
     all_quotes = [q for a in articles for q in quotes.extract_quotes(a, analyses[a.id], names)]
     skip = frozenset((s.article_id, s.start) for s in repeated)
     final_events, claim_groups, entries = [], [], []
@@ -238,12 +244,13 @@ def corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
         loners = [c for c, w in zip(candidates, wanted, strict=True) if not w]
         event = replace(event, summary=tuple(summarize.summarize_event(statements)))
         claim_groups.extend(claims_stage.align_claims(event, statements, analyses, loners))
-        entries.extend(timeline.build_timeline(event, by_id, analyses, dates))
+        entries.extend(timeline.build_timeline(event, by_id, analyses, dates, inferred))
         final_events.append(event)
     return Briefing(
         articles=tuple(articles), entities=tuple(entity_list), duplicates=tuple(duplicates),
         events=tuple(final_events), quotes=tuple(all_quotes), timeline=tuple(entries),
         claims=tuple(claim_groups), repeated=tuple(repeated),
+        inferred_dates=tuple(inferred[a.id] for a in articles if a.id in inferred),
     )
 
 

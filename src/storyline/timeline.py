@@ -1,60 +1,260 @@
-"""Each event's timeline: its own date first, then background facts placed at their own dates.
+"""Each event's timeline: what happened, each fact at the date it happened, every entry cited.
 
-Entries with the same date and overlapping words are merged, so the same fact told by several
-outlets is one entry with several cites.
+A sentence is placed at the first calendar date it names (a day, week, month or year: "a
+previous call in January 2022" goes to January 2022, "two months earlier" to its month), not
+at the day it was reported. A date after its article's publication is a plan, not a fact, and
+"since March 1" starts a stretch rather than dating the sentence's news; the sentence's next
+date is used instead. A lead sentence (among the first `LEAD_SENTENCES`) naming no date tells
+its article's news: it goes to the article's news day (the day its lead names, cited,
+`dated_by` "news"), else to its publication date ("publication"), else, for an undated
+article, to the calendar period holding its inferred interval if one does ("inferred"). Other
+sentences without a date are left out.
+
+The same fact told by several outlets, or retold a day later, is one entry: sentences dated
+the same day or neighbouring days (the same value for coarser dates) whose content words
+overlap by at least `SAME_FACT_OVERLAP` merge, keeping every cite; the entry takes the date
+most of its sentences give. At most `PER_DATE` entries are kept per date, those told by most
+articles first, so a large event's timeline stays readable.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from storyline.models import Analysis, Article, Event, Span, TimeExpression, TimelineEntry
+from storyline import dating
+from storyline.cluster import article_event_date, starts_a_stretch
+from storyline.models import (
+    Analysis,
+    Article,
+    Event,
+    InferredDate,
+    Span,
+    TimeExpression,
+    TimelineEntry,
+)
 
-TIMELINE_VERSION = "timeline-1"
+TIMELINE_VERSION = "timeline-2"
 SAME_FACT_OVERLAP = 0.25
+LEAD_SENTENCES = 3
+PER_DATE = 6
+MIN_LEAD_WORDS = 6  # shorter lead "sentences" are datelines and headlines, not news
 _WORD = re.compile(r"[a-z]{3,}")
+_STOPWORDS = frozenset(
+    "the and for with that this from was were has have had are its his her their they them "
+    "said says say who which what when after before about also but not than then there been "
+    "into over will would could should may might one two first more most other such".split())
+_ANY_DATE_WORD = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\d{4})\b"
+    r"|(?i:\b(?:yesterday|tomorrow|today|(?:last|next|this)\s+(?:week|month|year)|ago|earlier|"
+    r"later)\b)")
+_RANK = {"mention": 0, "news": 1, "publication": 2, "inferred": 3, "event": 4}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Candidate:
+    value: str
+    precision: str
+    text: str
+    sentence: Span
+    date_spans: tuple[Span, ...]
+    dated_by: str
+    words: frozenset[str]
+
+
+@dataclass(slots=True)
+class _Entry:  # built up while merging, then frozen into a TimelineEntry
+    members: list[_Candidate] = field(default_factory=list)
 
 
 def build_timeline(event: Event, articles: Mapping[str, Article],
                    analyses: Mapping[str, Analysis],
-                   dates: Mapping[str, Sequence[TimeExpression]]) -> list[TimelineEntry]:
-    """Dated, cited entries for one event, in date order."""
-    pending: list[tuple[str, str, str, Span, Span]] = []  # value, precision, text, sentence, date
-    for article_id in event.article_ids:
-        article, analysis = articles[article_id], analyses[article_id]
-        for expression in dates.get(article_id, ()):
-            if not 0 <= expression.sentence_index < len(analysis.sentences):
-                continue
-            sent = analysis.sentences[expression.sentence_index]
-            text = article.text[sent.start:sent.end].strip()
-            start = sent.start + article.text[sent.start:sent.end].index(text)
-            pending.append((expression.value, expression.precision, text,
-                            Span(article_id=article_id, start=start, end=start + len(text)),
-                            Span(article_id=article_id, start=expression.start,
-                                 end=expression.end)))
-    entries: list[tuple[str, str, str, list[Span], set[str], list[Span]]] = []
-    for value, precision, text, sentence, when in pending:
-        words = set(_WORD.findall(text.lower()))
-        for entry in entries:
-            if entry[0] == value and _overlap(entry[4], words) >= SAME_FACT_OVERLAP:
-                if sentence not in entry[3]:
-                    entry[3].append(sentence)
-                    entry[5].append(when)
-                break
-        else:
-            entries.append((value, precision, text, [sentence], words, [when]))
-    if event.date and not any(e[0] == event.date for e in entries) and event.summary:
+                   dates: Mapping[str, Sequence[TimeExpression]],
+                   inferred: Mapping[str, InferredDate] | None = None) -> list[TimelineEntry]:
+    """Dated, cited entries for one event, in date order (see the module docstring);
+    `inferred` gives undated articles' inferred publication intervals."""
+    inferred = inferred or {}
+    candidates = [c for article_id in event.article_ids
+                  for c in _candidates(articles[article_id], analyses[article_id],
+                                       dates.get(article_id, ()), inferred.get(article_id))]
+    entries = _merge(candidates)
+    timeline = [_freeze(event.id, entry) for entry in _keep_per_date(entries)]
+    if event.date and event.summary and not any(t.date == event.date for t in timeline):
         first = event.summary[0]
-        entries.append((event.date, event.precision or "day", first.text, list(first.cites),
-                        set(), list(event.date_cites)))
-    timeline = [TimelineEntry(event_id=event.id, date=value, precision=precision, text=text,
-                              cites=tuple(cites), date_cites=tuple(whens))
-                for value, precision, text, cites, _, whens in entries]
-    # The event's own date leads; its most-cited entry comes first on that date.
-    timeline.sort(key=lambda e: (e.date, -len(e.cites)))
+        inside = tuple(d for d in event.date_cites if _within_any(d, first.cites))
+        timeline.append(TimelineEntry(
+            event_id=event.id, date=event.date, precision=event.precision or "day",
+            text=first.text, cites=tuple(first.cites), date_cites=inside, dated_by="event"))
+    # The most-cited entry comes first on its date.
+    timeline.sort(key=lambda t: (t.date, -len(t.cites)))
     return timeline
 
 
-def _overlap(a: set[str], b: set[str]) -> float:
+def _candidates(article: Article, analysis: Analysis, dates: Sequence[TimeExpression],
+                inferred: InferredDate | None) -> list[_Candidate]:
+    """One dated candidate per sentence that has a date (see the module docstring)."""
+    text = article.text
+    limit = article.published or (inferred.latest if inferred else None)
+    by_sentence: dict[int, TimeExpression] = {}
+    timed = {d.sentence_index for d in dates}  # a plan's date still says "not today's news"
+    for expression in sorted(dates, key=lambda d: d.start):
+        if limit is not None and _first_day(expression.value) > limit.isoformat():
+            continue  # after publication: a plan, not a fact
+        if starts_a_stretch(text, expression) or _attributive_year(text, expression):
+            continue
+        by_sentence.setdefault(expression.sentence_index, expression)
+    news = article_event_date(article, dates, limit)
+    lead_date: tuple[str, str, tuple[Span, ...], str] | None = None
+    if news is not None:
+        lead_date = (*news, "news" if news[2] else "publication")
+    elif inferred is not None and (period := dating.calendar_value(inferred)):
+        lead_date = (*period, (), "inferred")
+    found = []
+    for sent in analysis.sentences:
+        raw = text[sent.start:sent.end]
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = sent.start + raw.index(stripped)
+        span = Span(article_id=article.id, start=start, end=start + len(stripped))
+        expression = by_sentence.get(sent.index)
+        if expression is not None:
+            value, precision, date_spans, how = (
+                expression.value, expression.precision,
+                (Span(article_id=article.id, start=expression.start, end=expression.end),),
+                "mention")
+        elif (sent.index < LEAD_SENTENCES and lead_date and sent.index not in timed
+              and len(stripped.split()) >= MIN_LEAD_WORDS and not _ANY_DATE_WORD.search(stripped)):
+            value, precision, date_spans, how = lead_date
+        else:
+            continue
+        found.append(_Candidate(value=value, precision=precision, text=stripped, sentence=span,
+                                date_spans=tuple(date_spans), dated_by=how,
+                                words=frozenset(_content_words(stripped))))
+    return found
+
+
+def _first_day(value: str) -> str:
+    """The first day a TIMEX3 calendar value covers, as ISO text ("2024-W10" -> "2024-03-04";
+    "2024-03" stays, which sorts before every day of March)."""
+    week = re.match(r"(\d{4})-W(\d\d)", value)
+    if week:
+        return date.fromisocalendar(int(week[1]), int(week[2]), 1).isoformat()
+    return value[:10]
+
+
+_NOUN_AFTER = re.compile(r"[ -](?!and\b|when\b|to\b|that\b|was\b|were\b|is\b|as\b|in\b|on\b|"
+                         r"at\b|after\b|before\b|but\b|which\b|with\b|for\b)[a-z]")
+
+
+def _attributive_year(text: str, expression: TimeExpression) -> bool:
+    """A bare year that modifies a noun ("its 1991 borders", "this 2022 file photo") names
+    what a thing is, not when the sentence's news happened."""
+    return (expression.precision == "year" and expression.text.isdigit()
+            and bool(_NOUN_AFTER.match(text, expression.end)))
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
+
+
+def _neighbour_values(candidate: _Candidate) -> list[str]:
+    """The dates a retelling of the same fact may carry: the same value, or for a day the day
+    before and after."""
+    if candidate.precision != "day":
+        return [candidate.value]
+    day = date.fromisoformat(candidate.value)
+    return [candidate.value, *((day + timedelta(days=k)).isoformat() for k in (-1, 1))]
+
+
+def _merge(candidates: Sequence[_Candidate]) -> list[_Entry]:
+    """Candidates grouped into facts: same or neighbouring date, overlapping words."""
+    entries: list[_Entry] = []
+    by_value: dict[str, list[_Entry]] = {}
+    ordered = sorted(candidates, key=lambda c: (_RANK[c.dated_by], c.value))
+    for candidate in ordered:
+        match = None
+        for value in _neighbour_values(candidate):
+            for entry in by_value.get(value, ()):
+                if any(m.sentence == candidate.sentence for m in entry.members):
+                    match = entry  # the same sentence twice (a copy): nothing to add
+                    break
+                if max(_overlap(m.words, candidate.words) for m in entry.members[:8]) \
+                        >= SAME_FACT_OVERLAP:
+                    match = entry
+                    break
+            if match is not None:
+                break
+        if match is None:
+            match = _Entry()
+            entries.append(match)
+        elif any(m.sentence == candidate.sentence for m in match.members):
+            continue
+        match.members.append(candidate)
+        by_value.setdefault(candidate.value, [])
+        if match not in by_value[candidate.value]:
+            by_value[candidate.value].append(match)
+    return entries
+
+
+def _keep_per_date(entries: Sequence[_Entry]) -> list[_Entry]:
+    """At most `PER_DATE` entries per date: told by most articles, best dated, first."""
+    kept: dict[str, list[_Entry]] = {}
+    ranked = sorted(entries, key=lambda e: (-len({m.sentence.article_id for m in e.members}),
+                                            min(_RANK[m.dated_by] for m in e.members)))
+    for entry in ranked:
+        group = kept.setdefault(_date_of(entry)[0], [])
+        if len(group) < PER_DATE:
+            group.append(entry)
+    return [e for group in kept.values() for e in group]
+
+
+def _date_of(entry: _Entry) -> tuple[str, str]:
+    """The date most of the entry's sentences give, the best-dated first on a tie."""
+    votes = Counter((m.value, m.precision) for m in entry.members)
+    return min(votes, key=lambda v: (-votes[v], min(_RANK[m.dated_by] for m in entry.members
+                                                    if (m.value, m.precision) == v)))
+
+
+def _freeze(event_id: str, entry: _Entry) -> TimelineEntry:
+    value, precision = _date_of(entry)
+    on_date = sorted((m for m in entry.members if (m.value, m.precision) == (value, precision)),
+                     key=lambda m: _RANK[m.dated_by])
+    lead = on_date[0]
+    others = [m for m in entry.members if m is not lead]
+    return TimelineEntry(
+        event_id=event_id, date=value, precision=precision, text=lead.text,
+        cites=(lead.sentence, *(m.sentence for m in others)),
+        date_cites=tuple(dict.fromkeys(s for m in on_date if m.dated_by == lead.dated_by
+                                       for s in m.date_spans)),
+        dated_by=lead.dated_by)
+
+
+def _within_any(span: Span, cites: Sequence[Span]) -> bool:
+    return any(c.article_id == span.article_id and c.start <= span.start and span.end <= c.end
+               for c in cites)
+
+
+def _overlap(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def select_entries(entries: Sequence[TimelineEntry], *, event_id: str | None = None,
+                   since: date | None = None, until: date | None = None) -> list[TimelineEntry]:
+    """The entries of one event (or all), whose date may fall between `since` and `until`
+    (a month or year entry is kept when it overlaps them), in date order."""
+    kept = []
+    for entry in entries:
+        if event_id is not None and entry.event_id != event_id:
+            continue
+        width = len(entry.date)  # "2023", "2023-04" or "2023-04-26": compare at its precision
+        if since is not None and entry.date < since.isoformat()[:width]:
+            continue
+        if until is not None and entry.date > until.isoformat()[:width]:
+            continue
+        kept.append(entry)
+    return sorted(kept, key=lambda e: (e.date, -len(e.cites)))

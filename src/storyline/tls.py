@@ -40,10 +40,11 @@ import numpy as np
 from storyline.models import Article, Sentence, Span, TimeExpression, TimelineEntry
 from storyline.timex import precision_of_value, tag_text
 
-TLS_VERSION = "tls-1"
+TLS_VERSION = "tls-2"
 LEAD_SENTENCES = 5
 PUB_DAYS = 2  # a lead sentence reports the publication day or the day before
-MIN_WORDS = 6
+MIN_WORDS = 10  # shorter sentences are headlines, datelines and fragments...
+SHORT_WORDS = 6  # ...used only for a day that has nothing longer
 MAX_WORDS = 60
 REPEAT_SIMILARITY = 0.5
 
@@ -226,7 +227,7 @@ def summarize_days(days: Sequence[date], candidates: Sequence[DatedSentence],
     def text_of(span: Span) -> str:
         return texts[span.article_id][span.start:span.end]
 
-    usable = [c for c in candidates if MIN_WORDS <= len(text_of(c.span).split()) <= MAX_WORDS]
+    usable = [c for c in candidates if SHORT_WORDS <= len(text_of(c.span).split()) <= MAX_WORDS]
     by_day: dict[date, list[DatedSentence]] = defaultdict(list)
     for candidate in usable:
         by_day[candidate.day].append(candidate)
@@ -243,6 +244,7 @@ def summarize_days(days: Sequence[date], candidates: Sequence[DatedSentence],
         if told >= max_days:
             break
         group = list({c.span: c for c in by_day.get(day, ())}.values())
+        group = [c for c in group if len(text_of(c.span).split()) >= MIN_WORDS] or group
         picked = _pick(group, matrix, row_of, chosen_rows, per_day)
         if not picked:
             continue

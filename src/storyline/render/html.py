@@ -7,7 +7,13 @@ from collections import defaultdict
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from storyline.models import Briefing
-from storyline.render.markdown import article_labels, describe_article, tally
+from storyline.render.markdown import (
+    article_labels,
+    date_note,
+    describe_article,
+    inferred_label,
+    tally,
+)
 
 _env = Environment(
     loader=PackageLoader("storyline", "render/templates"),
@@ -25,5 +31,7 @@ def render_html(briefing: Briefing) -> str:
     return _env.get_template("briefing.html").render(
         briefing=briefing, labels=labels, tally=tally(briefing), quotes=quotes,
         describe=describe_article, by_id={a.id: a for a in briefing.articles},
+        inferred={i.article_id: i for i in briefing.inferred_dates},
+        inferred_label=inferred_label, date_note=date_note,
         copy_of={d.article_id: d.duplicate_of for d in briefing.duplicates},
     )

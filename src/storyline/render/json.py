@@ -5,7 +5,8 @@ from __future__ import annotations
 import json as _json
 from importlib import resources
 
-from storyline.models import Briefing, Span
+from storyline.dating import describe
+from storyline.models import Briefing, InferredDate, Span, TimelineEntry
 from storyline.serialize import to_dict
 
 SCHEMA_VERSION = "1.0"
@@ -15,11 +16,29 @@ def _cites(spans: tuple[Span, ...]) -> list[dict]:
     return [to_dict(span) for span in spans]
 
 
+def _inferred(inferred: InferredDate | None) -> dict | None:
+    if inferred is None:
+        return None
+    return {"earliest": inferred.earliest.isoformat(),
+            "latest": inferred.latest.isoformat() if inferred.latest else None,
+            "text": describe(inferred), "confidence": round(inferred.confidence, 3),
+            "basis": inferred.basis, "evidence": _cites(inferred.evidence),
+            "from_articles": list(inferred.from_articles)}
+
+
+def timeline_entry_to_dict(entry: TimelineEntry) -> dict:
+    """One timeline entry as in the contract's `timeline` list."""
+    return {"event_id": entry.event_id, "date": entry.date, "precision": entry.precision,
+            "text": entry.text, "cites": _cites(entry.cites),
+            "date_cites": _cites(entry.date_cites), "dated_by": entry.dated_by}
+
+
 def briefing_to_dict(briefing: Briefing) -> dict:
     """The JSON contract: schema_version, articles, entities, events, quotes, timeline, claims,
     failures (plus duplicates)."""
     copy_of = {d.article_id: d.duplicate_of for d in briefing.duplicates}
     event_of = {aid: e.id for e in briefing.events for aid in e.article_ids}
+    inferred = {i.article_id: i for i in briefing.inferred_dates}
     repeated: dict[str, list[Span]] = {}
     for span in briefing.repeated:
         repeated.setdefault(span.article_id, []).append(span)
@@ -29,6 +48,7 @@ def briefing_to_dict(briefing: Briefing) -> dict:
             {"id": a.id, "source": a.source, "title": a.title, "outlet": a.outlet,
              "url": a.url, "published": a.published.isoformat() if a.published else None,
              "published_from": a.published_from,
+             "published_inferred": _inferred(inferred.get(a.id)),
              "updated": a.updated.isoformat() if a.updated else None,
              "authors": list(a.authors), "language": a.language, "text": a.text,
              "removed": [{"text": r.text, "reason": r.reason, "start": r.start, "end": r.end}
@@ -40,7 +60,8 @@ def briefing_to_dict(briefing: Briefing) -> dict:
         "entities": [to_dict(e) for e in briefing.entities],
         "events": [
             {"id": e.id, "title": e.title, "date": e.date, "precision": e.precision,
-             "date_cites": _cites(e.date_cites), "article_ids": list(e.article_ids),
+             "date_cites": _cites(e.date_cites), "date_inferred": _inferred(e.inferred),
+             "article_ids": list(e.article_ids),
              "summary": [{"text": line.text, "cites": _cites(line.cites)} for line in e.summary]}
             for e in briefing.events
         ],
@@ -52,11 +73,7 @@ def briefing_to_dict(briefing: Briefing) -> dict:
              "cue": q.cue, "kind": q.kind, "confidence": q.confidence}
             for q in briefing.quotes
         ],
-        "timeline": [
-            {"event_id": t.event_id, "date": t.date, "precision": t.precision, "text": t.text,
-             "cites": _cites(t.cites), "date_cites": _cites(t.date_cites)}
-            for t in briefing.timeline
-        ],
+        "timeline": [timeline_entry_to_dict(t) for t in briefing.timeline],
         "claims": [
             {"id": c.id, "event_id": c.event_id, "status": c.status, "text": c.text,
              "outlets": list(c.outlets), "cites": _cites(c.cites), "note": c.note}

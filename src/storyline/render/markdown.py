@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from storyline.models import Article, Briefing, Span
+from storyline.dating import describe
+from storyline.models import Article, Briefing, InferredDate, Span, TimelineEntry
 
 
 def article_labels(briefing: Briefing) -> dict[str, str]:
@@ -16,9 +17,22 @@ def cite_label(span: Span, labels: dict[str, str]) -> str:
     return f"{labels.get(span.article_id, span.article_id)}:{span.start}-{span.end}"
 
 
-def describe_article(article: Article) -> str:
-    parts = [article.outlet or "unnamed outlet",
-             article.published.isoformat() if article.published else "undated"]
+def inferred_label(inferred: InferredDate, labels: dict[str, str]) -> str:
+    """An inferred interval with its evidence: "April 2023 (inferred) from A3:10-23"."""
+    evidence = [cite_label(span, labels) for span in inferred.evidence]
+    evidence += [f"{labels.get(a, a)}'s publication date" for a in inferred.from_articles]
+    return describe(inferred) + (f" from {', '.join(evidence)}" if evidence else "")
+
+
+def describe_article(article: Article, inferred: InferredDate | None = None,
+                     labels: dict[str, str] | None = None) -> str:
+    if article.published:
+        when = article.published.isoformat()
+    elif inferred is not None:
+        when = "undated, " + inferred_label(inferred, labels or {})
+    else:
+        when = "undated"
+    parts = [article.outlet or "unnamed outlet", when]
     if article.title:
         parts.append(f"“{article.title}”")
     parts.append(article.source)
@@ -29,6 +43,15 @@ def tally(briefing: Briefing) -> str:
     """The closing line: '5 articles, 2 events, 31 quotes, 0 failed'."""
     return (f"{len(briefing.articles)} articles, {len(briefing.events)} events, "
             f"{len(briefing.quotes)} quotes, {len(briefing.failures)} failed")
+
+
+def date_note(entry: TimelineEntry, labels: dict[str, str]) -> str:
+    """Where a timeline entry's date came from: the words that gave it, or how it was dated."""
+    if entry.date_cites:
+        return "date: " + ", ".join(cite_label(c, labels) for c in entry.date_cites)
+    return {"publication": "dated by its article's publication date",
+            "inferred": "dated by its article's inferred date",
+            "event": "dated by its event's date"}.get(entry.dated_by, "")
 
 
 def _md(text: str) -> str:
@@ -48,14 +71,18 @@ def render_markdown(briefing: Briefing) -> str:
     for q in briefing.quotes:
         quotes_by_event[event_of.get(q.article_id)].append(q)
     out = [f"# Briefing: {tally(briefing)}", ""]
+    inferred = {i.article_id: i for i in briefing.inferred_dates}
     for number, event in enumerate(briefing.events, start=1):
         when = f" ({event.date})" if event.date else ""
+        if event.inferred is not None:
+            when = f" ({inferred_label(event.inferred, labels)})"
         out += [f"## Event {number}: {_md(event.title)}{when}", "", "Sources:"]
         for aid in event.article_ids:
             note = ""
             if aid in copy_of:
                 note = f" (copy of {labels[copy_of[aid].duplicate_of]}, not counted twice)"
-            out.append(f"- {labels[aid]}: {_md(describe_article(by_id[aid]))}{note}")
+            about = describe_article(by_id[aid], inferred.get(aid), labels)
+            out.append(f"- {labels[aid]}: {_md(about)}{note}")
         out += ["", "### Summary", ""]
         for line in event.summary:
             cites = ", ".join(cite_label(c, labels) for c in line.cites)
@@ -63,7 +90,8 @@ def render_markdown(briefing: Briefing) -> str:
         out += ["", "### Timeline", ""]
         for entry in (t for t in briefing.timeline if t.event_id == event.id):
             cites = ", ".join(cite_label(c, labels) for c in entry.cites)
-            out.append(f"- **{entry.date}**: {_md(entry.text)} [{cites}]")
+            out.append(f"- **{entry.date}**: {_md(entry.text)} [{cites}; "
+                       f"{date_note(entry, labels)}]")
         out += ["", "### Who said what", ""]
         by_speaker = defaultdict(list)
         for q in quotes_by_event.get(event.id, []):
