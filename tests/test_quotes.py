@@ -66,3 +66,22 @@ def test_quote_split_by_its_attribution_keeps_one_speaker():
     assert quotes["No one wants this more than we do"].speaker == "Andriy Kovalenko"
     second = quotes["must be fair to both banks of the river."]
     assert second.speaker == "Andriy Kovalenko" and second.kind == "mixed"
+
+
+@pytest.mark.models
+def test_speaker_types_and_a_role_resolved_to_the_person_named_nearby():
+    quotes = _quotes(
+        "Mila Dorne, the Estrian foreign ministry spokesperson, spoke in Vantor on Monday.\n\n"
+        "“We will not sign,” the spokesperson said.\n\n"
+        "“The gauges are broken,” a senior Karvonian official said on condition of anonymity.\n\n"
+        "The Karvonian ministry said the river had risen by a metre.\n\n"
+        "A report by the commission found that the dam had been neglected for years."
+    )
+    role = quotes["We will not sign"]
+    assert role.speaker == "Mila Dorne" and role.speaker_type == "spokesperson"
+    span = role.speaker_span
+    assert span is not None and span.end - span.start == len("the spokesperson")
+    anonymous = quotes["The gauges are broken"]
+    assert anonymous.speaker_type == "anonymous" and anonymous.speaker_entity_id is None
+    by_type = {q.speaker_type for q in quotes.values()}
+    assert {"organization", "document"} <= by_type

@@ -360,6 +360,34 @@ def timeline(event_id, since, until, fmt, db, quiet, verbose, debug) -> None:
                    f"({entry.event_id})")
 
 
+@cli.group(name="train")
+def train_group() -> None:
+    """Train the models storyline ships, from labelled data.
+
+    Example: storyline train quotes ../shared/data/polnear
+    """
+
+
+@train_group.command(name="quotes")
+@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Write the model here instead of into the package.")
+@_common
+def train_quotes_command(data_dir, out_dir, quiet, verbose, debug) -> None:
+    """Train the quote attribution tagger on PolNeAR's train split (deterministic; a few minutes).
+
+    Example: storyline train quotes ../shared/data/polnear
+    """
+    from storyline.train_quotes import train_quotes
+
+    _setup_logging(verbose)
+    try:
+        record = train_quotes(data_dir, out_dir)
+    except StorylineError as e:
+        _fail(e, debug)
+    _write(json.dumps({k: v for k, v in record.items() if k != "cue_rate"}, indent=2), None)
+
+
 @cli.group(name="eval")
 def eval_group() -> None:
     """Score storyline on labelled data, beside a peer tool, in one run.

@@ -142,6 +142,8 @@ class Quote:
     speaker: str | None = None
     speaker_span: Span | None = None
     speaker_entity_id: str | None = None
+    # person | spokesperson | anonymous | organization | document (storyline.speakers)
+    speaker_type: str | None = None
     confidence: float = 0.5
 
 

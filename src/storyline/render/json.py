@@ -70,7 +70,9 @@ def briefing_to_dict(briefing: Briefing) -> dict:
              "text": q.text, "start": q.start, "end": q.end, "speaker": q.speaker,
              "speaker_entity_id": q.speaker_entity_id,
              "speaker_span": to_dict(q.speaker_span) if q.speaker_span else None,
-             "cue": q.cue, "kind": q.kind, "confidence": q.confidence}
+             "speaker_type": q.speaker_type,
+             "cue": q.cue, "cue_span": to_dict(q.cue_span) if q.cue_span else None,
+             "kind": q.kind, "confidence": q.confidence}
             for q in briefing.quotes
         ],
         "timeline": [timeline_entry_to_dict(t) for t in briefing.timeline],

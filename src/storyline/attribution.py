@@ -1,0 +1,353 @@
+"""The trained attribution tagger: a linear-chain CRF over the dependency parse that marks the
+cue, source and content of reported speech and beliefs, sentence by sentence.
+
+Each token is described by its word, lemma, part of speech, dependency and head, whether it sits
+inside quotation marks, how often its lemma was a cue in the training data (the cue lexicon), and
+where it hangs below the nearest likely cue ("in the clausal complement of *say*", "in the
+subject of *tell*"). The tagger labels tokens with BIO tags for CUE, SOURCE and CONTENT;
+`group_spans` then links each cue to its source and content, including content that runs on in a
+neighbouring sentence. The model is trained by `storyline train quotes` (see
+`storyline.train_quotes`) and shipped in `storyline/data/`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from storyline.errors import MissingDependency
+from storyline.models import Analysis, Token
+
+MODEL_NAME = "quotes-crf"
+LABELS = ("CUE", "SOURCE", "CONTENT")
+_QUOTE_CHARS = frozenset("\"“”«»")
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """How often each lemma was (part of) a cue in the training data."""
+
+    cue_rate: dict[str, float]
+
+    def bucket(self, lemma: str) -> str:
+        rate = self.cue_rate.get(lemma.lower(), 0.0)
+        if rate >= 0.5:
+            return "high"
+        if rate >= 0.2:
+            return "mid"
+        if rate >= 0.05:
+            return "low"
+        return "no"
+
+    def is_cue(self, lemma: str) -> bool:
+        return self.cue_rate.get(lemma.lower(), 0.0) >= 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedSpan:
+    """A run of tokens with one label: `label` is CUE, SOURCE or CONTENT; offsets are characters."""
+
+    label: str
+    start: int
+    end: int
+    sent: int
+    first: int  # token indexes, end exclusive
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """One attribution found by the tagger: content spans, and the cue and source if found."""
+
+    content: tuple[tuple[int, int], ...]
+    cue: tuple[int, int] | None
+    source: tuple[int, int] | None
+    cue_token: int | None  # index of the cue's first token
+    source_token: int | None
+
+
+def quote_state(text: str, tokens: Sequence[Token], quoted: Sequence[tuple[int, int]]) -> list[bool]:
+    """For each token, whether it lies inside quotation marks."""
+    state, j = [], 0
+    spans = sorted(quoted)
+    for token in tokens:
+        while j < len(spans) and spans[j][1] <= token.start:
+            j += 1
+        state.append(j < len(spans) and spans[j][0] <= token.start < spans[j][1])
+    return state
+
+
+def _shape(word: str) -> str:
+    if word.isdigit():
+        return "d"
+    if word[:1].isupper():
+        return "X" if word.isupper() and len(word) > 1 else "Xx"
+    return "x" if word.isalpha() else "p"
+
+
+def units(text: str, analysis: Analysis) -> list[list[int]]:
+    """Token indexes of each sentence (the tagger's sequence), whitespace tokens left out.
+    Sentences tag better than paragraphs on held-out train: the source stays with its cue."""
+    return [ids for ids in _sentence_ids(text, analysis) if ids]
+
+
+def children_of(tokens: Sequence[Token]) -> dict[int, list[int]]:
+    """Each token's dependents."""
+    children: dict[int, list[int]] = {}
+    for t in tokens:
+        if t.head != t.i:
+            children.setdefault(t.head, []).append(t.i)
+    return children
+
+
+def unit_features(text: str, analysis: Analysis, lexicon: Lexicon, in_quote: Sequence[bool],
+                  children: dict[int, list[int]], ids: Sequence[int]) -> list[list[str]]:
+    """Feature strings of every token of one sentence."""
+    tokens = analysis.tokens
+    has_cue: dict[int, bool] = {}
+    has_quote: dict[int, bool] = {}
+    for i in ids:
+        sent = tokens[i].sent
+        has_quote[sent] = has_quote.get(sent, False) or in_quote[i] \
+            or text[tokens[i].start] in _QUOTE_CHARS
+        has_cue[sent] = has_cue.get(sent, False) or lexicon.bucket(tokens[i].lemma) in ("mid", "high")
+    rows = []
+    for k, i in enumerate(ids):
+        t = tokens[i]
+        row = _token_features(text, tokens, t, lexicon, in_quote[i], children)
+        row.append(f"sq={has_quote[t.sent]}")
+        row.append(f"sc={has_cue[t.sent]}")
+        if k == 0 or tokens[ids[k - 1]].sent != t.sent:
+            row.append("BOS")
+        if k == len(ids) - 1 or tokens[ids[k + 1]].sent != t.sent:
+            row.append("EOS")
+        for off in (-2, -1, 1, 2):
+            if 0 <= k + off < len(ids):
+                n = tokens[ids[k + off]]
+                row.append(f"{off}w={text[n.start:n.end].lower()}")
+                row.append(f"{off}p={n.pos}")
+                row.append(f"{off}x={lexicon.bucket(n.lemma)}")
+                row.append(f"{off}q={in_quote[n.i]}")
+        if k > 0:
+            prev = tokens[ids[k - 1]]
+            row.append(f"bw={text[prev.start:prev.end].lower()}|{text[t.start:t.end].lower()}")
+        rows.append(row)
+    return rows
+
+
+def _token_features(text: str, tokens: Sequence[Token], t: Token, lexicon: Lexicon,
+                    in_quote: bool, children: dict[int, list[int]]) -> list[str]:
+    word = text[t.start:t.end]
+    head = tokens[t.head]
+    deps = sorted({tokens[c].dep for c in children.get(t.i, ())})
+    row = [
+        "bias", f"w={word.lower()}", f"l={t.lemma.lower()}", f"p={t.pos}", f"t={t.tag}",
+        f"d={t.dep}", f"s={_shape(word)}", f"suf={word[-3:].lower()}",
+        f"hl={head.lemma.lower()}", f"hp={head.pos}", f"dhd={t.dep}|{head.dep}",
+        f"q={in_quote}", f"qm={word in _QUOTE_CHARS}", f"x={lexicon.bucket(t.lemma)}",
+        f"hx={lexicon.bucket(head.lemma)}", f"xp={lexicon.bucket(t.lemma)}|{t.pos}",
+    ]
+    if lexicon.is_cue(t.lemma):
+        row.extend(f"ch={dep}" for dep in deps)
+    # Where the token hangs below the nearest likely cue: the dependency of the branch it is in.
+    node, steps = t, 0
+    while node.head != node.i and steps < 12:
+        parent = tokens[node.head]
+        if lexicon.bucket(parent.lemma) in ("mid", "high"):
+            row.append(f"cp={node.dep}")
+            row.append(f"cpl={node.dep}|{parent.lemma.lower()}")
+            row.append(f"cpd={min(steps, 4)}")
+            break
+        node, steps = parent, steps + 1
+    else:
+        row.append("cp=none")
+    return row
+
+
+def tags_to_spans(tokens: Sequence[Token], ids: Sequence[int],
+                  tags: Sequence[str]) -> list[TaggedSpan]:
+    """Runs of one label (a B- tag starts a new run) as character spans."""
+    spans: list[TaggedSpan] = []
+    current: list[int] = []
+    label = None
+    for i, tag in zip(ids, tags, strict=True):
+        kind = tag[2:] if tag != "O" else None
+        if kind is None or tag.startswith("B-") or kind != label:
+            if label and current:
+                spans.append(_span(tokens, label, current))
+            current, label = ([i], kind) if kind else ([], None)
+        else:
+            current.append(i)
+    if label and current:
+        spans.append(_span(tokens, label, current))
+    return spans
+
+
+def _span(tokens: Sequence[Token], label: str, ids: list[int]) -> TaggedSpan:
+    return TaggedSpan(label=label, start=tokens[ids[0]].start, end=tokens[ids[-1]].end,
+                      sent=tokens[ids[0]].sent,
+                      first=ids[0], last=ids[-1] + 1)
+
+
+def group_spans(text: str, spans: Sequence[TaggedSpan]) -> list[Proposal]:
+    """Link each cue to the nearest source and content of its sentence; content without a cue
+    joins the attribution of the neighbouring sentence of its paragraph, else stands alone."""
+    by_sent: dict[int, list[TaggedSpan]] = {}
+    for span in spans:
+        by_sent.setdefault(span.sent, []).append(span)
+    groups: dict[int, list[dict]] = {}
+    orphans: list[TaggedSpan] = []
+    for sent, items in sorted(by_sent.items()):
+        cues = [s for s in items if s.label == "CUE"]
+        if not cues:
+            orphans.extend(s for s in items if s.label == "CONTENT")
+            continue
+        found = [{"cue": c, "source": None, "content": []} for c in cues]
+        for s in items:
+            if s.label == "CUE":
+                continue
+            nearest = min(found, key=lambda g, s=s: _distance(g["cue"], s))
+            if s.label == "SOURCE":
+                if nearest["source"] is None or _distance(nearest["cue"], s) < \
+                        _distance(nearest["cue"], nearest["source"]):
+                    nearest["source"] = s
+            else:
+                nearest["content"].append(s)
+        groups[sent] = found
+    standalone: list[dict] = []
+    attached: set[int] = set()
+    # Backwards first, so "A. B. C," he said links all three sentences to the cue.
+    for span in sorted(orphans, key=lambda s: -s.start):
+        target = _next_group(text, groups, span)
+        if target is not None:
+            target["content"].append(span)
+            groups.setdefault(span.sent, [target])
+            attached.add(id(span))
+    for span in orphans:
+        if id(span) in attached:
+            continue
+        target = _previous_group(text, groups, span)
+        if target is None:
+            standalone.append({"cue": None, "source": None, "content": [span]})
+        else:
+            target["content"].append(span)
+            groups.setdefault(span.sent, [target])
+    proposals = []
+    unique = list({id(g): g for found in groups.values() for g in found}.values())
+    for group in unique + standalone:
+        if not group["content"]:
+            continue
+        pieces = sorted((s.start, s.end) for s in group["content"])
+        cue, source = group["cue"], group["source"]
+        proposals.append(Proposal(
+            content=tuple(pieces), cue=(cue.start, cue.end) if cue else None,
+            source=(source.start, source.end) if source else None,
+            cue_token=cue.first if cue else None, source_token=source.first if source else None))
+    proposals.sort(key=lambda p: p.content[0])
+    return proposals
+
+
+def _distance(a: TaggedSpan, b: TaggedSpan) -> int:
+    return max(0, b.first - a.last, a.first - b.last)
+
+
+def _next_group(text: str, groups: dict[int, list[dict]], span: TaggedSpan) -> dict | None:
+    """The next sentence's attribution, if it opens with content before its cue in the same
+    paragraph: cue-less content continues it."""
+    found = groups.get(span.sent + 1)
+    if not found:
+        return None
+    group = found[0]
+    first = min((s.start for s in group["content"]), default=None)
+    if first is None or group["cue"] is None or first > group["cue"].start \
+            or "\n" in text[span.end:first]:
+        return None
+    return group
+
+
+def _previous_group(text: str, groups: dict[int, list[dict]], span: TaggedSpan) -> dict | None:
+    """The previous sentence's attribution, if its content runs up to this one in the same
+    paragraph."""
+    found = groups.get(span.sent - 1)
+    if not found:
+        return None
+    group = found[-1]
+    last = max((s.end for s in group["content"]), default=None)
+    if last is None or "\n" in text[last:span.start]:
+        return None
+    return group
+
+
+def gold_tags(tokens: Sequence[Token], ids: Sequence[int],
+              roles: Iterable[tuple[str, tuple[tuple[int, int], ...], int]]) -> list[str]:
+    """BIO tags of one sentence from gold spans `(label, spans, attribution number)`; a cue or
+    source inside another attribution's content takes precedence over that content."""
+    priority = {"CUE": 0, "SOURCE": 1, "CONTENT": 2}
+    best: dict[int, tuple[int, str, int]] = {}
+    for label, pieces, number in roles:
+        for start, end in pieces:
+            for i in ids:
+                t = tokens[i]
+                if t.start < end and start < t.end:
+                    candidate = (priority[label], label, number)
+                    if i not in best or candidate < best[i]:
+                        best[i] = candidate
+    tags, previous = [], None
+    for i in ids:
+        if i not in best:
+            tags.append("O")
+            previous = None
+            continue
+        _, label, number = best[i]
+        tags.append(("I-" if previous == (label, number) else "B-") + label)
+        previous = (label, number)
+    return tags
+
+
+def model_dir() -> Path:
+    return Path(str(resources.files("storyline") / "data"))
+
+
+@functools.cache
+def load_tagger(directory: str | None = None):
+    """The shipped CRF tagger and its cue lexicon, loaded once per process."""
+    try:
+        import pycrfsuite
+    except ImportError as e:
+        raise MissingDependency("the quote tagger needs python-crfsuite: "
+                                "`pip install python-crfsuite`") from e
+    root = Path(directory) if directory else model_dir()
+    model, lexicon_file = root / f"{MODEL_NAME}.bin", root / f"{MODEL_NAME}.json"
+    if not model.is_file() or not lexicon_file.is_file():
+        raise MissingDependency(f"no quote tagger at {root}: train one with "
+                                "`storyline train quotes PATH/TO/polnear`")
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model))
+    meta = json.loads(lexicon_file.read_text("utf-8"))
+    return tagger, Lexicon(cue_rate=meta["cue_rate"])
+
+
+def tag_analysis(text: str, analysis: Analysis, quoted: Sequence[tuple[int, int]],
+                 tagger=None, lexicon: Lexicon | None = None) -> list[TaggedSpan]:
+    """Every CUE, SOURCE and CONTENT run the tagger finds in the article."""
+    if tagger is None or lexicon is None:
+        tagger, lexicon = load_tagger()
+    in_quote = quote_state(text, analysis.tokens, quoted)
+    children = children_of(analysis.tokens)
+    spans: list[TaggedSpan] = []
+    for ids in units(text, analysis):
+        tags = tagger.tag(unit_features(text, analysis, lexicon, in_quote, children, ids))
+        spans.extend(tags_to_spans(analysis.tokens, ids, tags))
+    return spans
+
+
+def _sentence_ids(text: str, analysis: Analysis) -> list[list[int]]:
+    ids: list[list[int]] = [[] for _ in analysis.sentences]
+    for t in analysis.tokens:
+        if 0 <= t.sent < len(ids) and not text[t.start:t.end].isspace():
+            ids[t.sent].append(t.i)
+    return ids

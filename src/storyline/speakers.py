@@ -1,0 +1,148 @@
+"""What kind of speaker a quote has, and roles resolved to the people the text names nearby.
+
+Types: `person` (a named person, or a role that stands for one: "the candidate"),
+`spokesperson` (speaks for an organization: "Russia's foreign ministry spokesperson"),
+`anonymous` (an unnamed source: "a senior official", "sources familiar with the talks"),
+`organization` ("the ministry", "Reuters"), `document` ("a report", "the readout", "the poll").
+A definite role ("the Chinese diplomat") becomes the person named with that role nearby before it;
+an indefinite or anonymous one is never linked to anybody.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from storyline.models import Analysis, Mention, Quote, Token
+
+SPEAKER_TYPES = ("person", "spokesperson", "anonymous", "organization", "document")
+
+_SPOKES = re.compile(r"\b(spokes(?:man|woman|person|people|men|women)|press secretary|"
+                     r"press officer|representative|envoy)\b", re.IGNORECASE)
+_ANONYMOUS = re.compile(r"\b(anonymous|anonymity|unnamed|unidentified|familiar with|"
+                        r"not authorized|declined to be (?:named|identified))\b", re.IGNORECASE)
+_DOCUMENT_NOUNS = frozenset("""
+report statement poll survey study data readout document letter memo filing analysis transcript
+tweet post article paper book release website figure record email message communique note
+indictment complaint lawsuit ruling order decree law bill resolution plan proposal agreement
+investigation review audit estimate forecast census website video footage recording interview
+""".split())
+_ORG_NOUNS = frozenset("""
+ministry government campaign committee department agency office company firm party administration
+police military army court council embassy commission parliament congress senate house union
+group organization organisation association bank network newspaper paper outlet station team
+authority authorities kremlin cabinet bureau institute center centre foundation board
+""".split())
+_ANONYMOUS_NOUNS = frozenset("""
+official source aide diplomat insider person people officer adviser advisor lawmaker analyst
+expert observer witness resident staffer employee member insider operative strategist activist
+""".split())
+_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_PLURAL_PRONOUNS = frozenset({"they", "them", "we", "i", "you", "it"})
+_QUANTIFIERS = frozenset("a an one two three some several many both neither either all each every "
+                         "no other another few most".split())
+_ROLE_WINDOW = 2000  # characters before the quote in which a named role-holder is looked for
+
+
+def type_speakers(text: str, analysis: Analysis, quotes: Sequence[Quote],
+                  entity_names: Mapping[str, str]) -> list[Quote]:
+    """The quotes with `speaker_type` set, and definite roles linked to the person named with
+    that role nearby."""
+    label_of = {m.entity_id: m.label for m in analysis.mentions if m.entity_id}
+    return [_typed(text, analysis, quote, label_of, entity_names) for quote in quotes]
+
+
+def _typed(text: str, analysis: Analysis, quote: Quote, label_of: Mapping[str, str],
+           entity_names: Mapping[str, str]) -> Quote:
+    if quote.speaker is None and quote.speaker_span is None:
+        return quote
+    phrase = text[quote.speaker_span.start:quote.speaker_span.end] if quote.speaker_span \
+        else quote.speaker or ""
+    words = [w.lower() for w in re.findall(r"[\w']+", phrase)]
+    head = _head_lemma(analysis, quote)
+    spokes = bool(_SPOKES.search(phrase))
+    if quote.speaker_entity_id:
+        label = label_of.get(quote.speaker_entity_id, "PERSON")
+        if spokes:
+            kind = "spokesperson"
+        elif label == "PERSON":
+            kind = "person"
+        else:
+            kind = "document" if head in _DOCUMENT_NOUNS else "organization"
+        return replace(quote, speaker_type=kind)
+    if spokes:
+        kind = "spokesperson"
+    elif head in _DOCUMENT_NOUNS:
+        kind = "document"
+    elif _ANONYMOUS.search(phrase) or _ANONYMOUS.search(_sentence_of(text, analysis, quote)):
+        kind = "anonymous"
+    elif head in _ORG_NOUNS:
+        kind = "organization"
+    elif head in _PRONOUNS or head in _PLURAL_PRONOUNS:
+        kind = "person" if head in _PRONOUNS else "anonymous"
+    elif words and words[0] in ("a", "an", "one", "two", "three", "several", "some", "many",
+                                "other", "another") or head in _ANONYMOUS_NOUNS and \
+            head + "s" in words or (head in _ANONYMOUS_NOUNS and words[0] not in ("the",)):
+        kind = "anonymous"
+    else:
+        kind = "person"
+    if kind in ("person", "spokesperson") and words and words[0] not in _QUANTIFIERS \
+            and head not in _PRONOUNS | _PLURAL_PRONOUNS and not _plural(analysis, quote):
+        named = _named_role_holder(text, analysis, quote, head)
+        if named is not None:
+            return replace(quote, speaker_type=kind, speaker_entity_id=named.entity_id,
+                           speaker=entity_names.get(named.entity_id or "", named.text))
+    return replace(quote, speaker_type=kind)
+
+
+def _head(analysis: Analysis, quote: Quote) -> Token | None:
+    """The speaker phrase's syntactic head (the token whose head lies outside the phrase)."""
+    if quote.speaker_span is None:
+        return None
+    span = quote.speaker_span
+    inside = [t for t in analysis.tokens if span.start <= t.start and t.end <= span.end]
+    ids = {t.i for t in inside}
+    heads = [t for t in inside if t.head not in ids or t.head == t.i]
+    return heads[-1] if heads else (inside[-1] if inside else None)
+
+
+def _head_lemma(analysis: Analysis, quote: Quote) -> str:
+    token = _head(analysis, quote)
+    return token.lemma.lower() if token is not None else ""
+
+
+def _plural(analysis: Analysis, quote: Quote) -> bool:
+    token = _head(analysis, quote)
+    return token is not None and token.tag in ("NNS", "NNPS")
+
+
+def _sentence_of(text: str, analysis: Analysis, quote: Quote) -> str:
+    anchor = quote.speaker_span.start if quote.speaker_span else quote.start
+    for sent in analysis.sentences:
+        if sent.start <= anchor < sent.end:
+            return text[sent.start:sent.end]
+    return ""
+
+
+def _named_role_holder(text: str, analysis: Analysis, quote: Quote, head: str) -> Mention | None:
+    """The one person named before the role phrase with the role's head noun beside the name
+    ("Wang Yi, the Chinese diplomat" / "Foreign Ministry spokesperson Hua Chunying")."""
+    if not head or quote.speaker_span is None:
+        return None
+    before = quote.speaker_span.start
+    role = re.compile(rf"\b{re.escape(head)}", re.IGNORECASE)
+    holders: list[Mention] = []
+    for mention in sorted(analysis.mentions, key=lambda m: -m.start):
+        if mention.end > before or before - mention.start > _ROLE_WINDOW:
+            continue
+        if mention.label != "PERSON" or not mention.entity_id:
+            continue
+        left = text[max(0, mention.start - 60):mention.start]
+        right = text[mention.end:mention.end + 60]
+        left = left[max(left.rfind("."), left.rfind("\n")) + 1:]
+        right = re.split(r"[.\n]", right, maxsplit=1)[0]
+        if role.search(left) or role.search(right.split(" said")[0]):
+            holders.append(mention)
+    # Two ministers named nearby: "the minister" could be either, so it stays a description.
+    return holders[0] if len({m.entity_id for m in holders}) == 1 else None
