@@ -219,3 +219,10 @@ def test_html_escapes_article_content(tmp_path):
     assert "&lt;script&gt;" in page
     markdown = render_markdown(briefing)
     assert "<script>" not in markdown
+
+
+def test_markdown_names_each_speakers_type(sample_briefing):
+    from storyline.render.markdown import render_markdown
+
+    text = render_markdown(sample_briefing)
+    assert "- **Jonas Halder** (person)" in text

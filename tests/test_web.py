@@ -125,6 +125,7 @@ def test_quotes_are_grouped_by_speaker_and_filtered(client, treaty):
     assert [g["speaker"] for g in only["quotes"]] == ["Jonas Halder"]
     html = client.get(f"/events/{treaty['event']['id']}", params={"speaker": halder["key"]}).text
     assert f'value="{halder["key"]}" selected' in html
+    assert halder["speaker_type"] == "person" and '<span class="speaker-type">person</span>' in html
 
 
 def test_article_page_marks_entities_quotes_dates_and_debris(client):

@@ -218,6 +218,7 @@ def corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
     entity_list, linked = entities.merge_entities([analyses[a.id] for a in articles])
     analyses = {a.article_id: a for a in linked}
     names = {e.id: e.name for e in entity_list}
+    kinds = {e.id: e.type for e in entity_list}
     duplicates = dedup.find_duplicates(articles)
     copy_of = {d.article_id: d.duplicate_of for d in duplicates}
     repeated = [span for a in articles for span in dedup.repeated_sentences(a, analyses[a.id])]
@@ -231,7 +232,8 @@ def corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
              for a in articles}
     events = cluster.cluster_events(articles, _article_vectors(articles, analyses, embed),
                                     analyses, dates, duplicates, inferred=inferred)
-    all_quotes = [q for a in articles for q in quotes.extract_quotes(a, analyses[a.id], names)]
+    all_quotes = [q for a in articles for q in quotes.extract_quotes(a, analyses[a.id], names,
+                                                                        entity_types=kinds)]
     skip = frozenset((s.article_id, s.start) for s in repeated)
     final_events, claim_groups, entries = [], [], []
     for event in events:

@@ -25,7 +25,7 @@ from storyline.attribution import TaggedSpan, group_spans, tag_analysis
 from storyline.models import Analysis, Article, Mention, Quote, Span, Token
 from storyline.speakers import type_speakers
 
-QUOTES_VERSION = "quotes-2"
+QUOTES_VERSION = "quotes-3"
 
 SPEECH_LEMMAS = frozenset("""
 say tell add announce state claim deny suggest note stress warn insist argue acknowledge tweet
@@ -106,8 +106,10 @@ class _Parse:
 
 
 def extract_quotes(article: Article, analysis: Analysis,
-                   entity_names: Mapping[str, str] | None = None) -> list[Quote]:
-    """Every quoted passage and reported statement in the article, with its speaker."""
+                   entity_names: Mapping[str, str] | None = None, *,
+                   entity_types: Mapping[str, str] | None = None) -> list[Quote]:
+    """Every quoted passage and reported statement in the article, with its speaker;
+    `entity_types` (PERSON, ORG, ... of the merged entities) decide the speaker types."""
     entity_names = entity_names or {}
     parse = _Parse(analysis)
     quoted = find_quoted_spans(article.text)
@@ -139,7 +141,7 @@ def extract_quotes(article: Article, analysis: Analysis,
     # Reporting verbs with a clausal complement the tagger left out (held-out train: +0.01 F1).
     quotes.extend(_indirect_quotes(article, analysis, parse, quoted, entity_names, quotes))
     quotes.sort(key=lambda q: q.start)
-    return type_speakers(article.text, analysis, quotes, entity_names)
+    return type_speakers(article.text, analysis, quotes, entity_names, entity_types or {})
 
 
 def _tagged_quotes(article, analysis, parse, quoted, entity_names,

@@ -11,6 +11,7 @@ an indefinite or anonymous one is never linked to anybody.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -46,10 +47,17 @@ _ROLE_WINDOW = 2000  # characters before the quote in which a named role-holder 
 
 
 def type_speakers(text: str, analysis: Analysis, quotes: Sequence[Quote],
-                  entity_names: Mapping[str, str]) -> list[Quote]:
+                  entity_names: Mapping[str, str],
+                  entity_types: Mapping[str, str] | None = None) -> list[Quote]:
     """The quotes with `speaker_type` set, and definite roles linked to the person named with
-    that role nearby."""
-    label_of = {m.entity_id: m.label for m in analysis.mentions if m.entity_id}
+    that role nearby. An entity's kind is its merged type when given (the batch's vote, which
+    corrects a surname the model once tagged ORG), else the vote of its mentions here."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in analysis.mentions:
+        if m.entity_id:
+            votes[m.entity_id][m.label] += 1
+    label_of = {entity: count.most_common(1)[0][0] for entity, count in votes.items()}
+    label_of.update(entity_types or {})
     return [_typed(text, analysis, quote, label_of, entity_names) for quote in quotes]
 
 

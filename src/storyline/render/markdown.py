@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 from storyline.dating import describe
-from storyline.models import Article, Briefing, InferredDate, Span, TimelineEntry
+from storyline.models import Article, Briefing, InferredDate, Quote, Span, TimelineEntry
 
 
 def article_labels(briefing: Briefing) -> dict[str, str]:
@@ -37,6 +38,13 @@ def describe_article(article: Article, inferred: InferredDate | None = None,
         parts.append(f"“{article.title}”")
     parts.append(article.source)
     return ", ".join(parts)
+
+
+def speaker_type_of(quotes: Sequence[Quote]) -> str | None:
+    """What a speaker is (person, spokesperson, anonymous, organization, document), as most of
+    their quotes say; None when none says."""
+    kinds = Counter(q.speaker_type for q in quotes if q.speaker_type)
+    return kinds.most_common(1)[0][0] if kinds else None
 
 
 def tally(briefing: Briefing) -> str:
@@ -97,7 +105,8 @@ def render_markdown(briefing: Briefing) -> str:
         for q in quotes_by_event.get(event.id, []):
             by_speaker[q.speaker or "(unattributed)"].append(q)
         for speaker, items in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            out.append(f"- **{_md(speaker)}**")
+            kind = speaker_type_of(items)
+            out.append(f"- **{_md(speaker)}**" + (f" ({kind})" if kind else ""))
             for q in items:
                 mark = f"“{_md(q.text)}”" if q.kind != "indirect" else _md(q.text)
                 cue = f"{q.cue}, " if q.cue else ""

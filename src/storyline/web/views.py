@@ -22,7 +22,7 @@ from storyline.claims import outlet_name
 from storyline.entities import normalize_name
 from storyline.ingest.remote import is_url
 from storyline.models import Analysis, Article, Briefing, ClaimGroup, Entity, Event, Quote, Span
-from storyline.render.markdown import article_labels
+from storyline.render.markdown import article_labels, speaker_type_of
 from storyline.web.markup import Mark, mark_up
 
 VARIANT_SIMILARITY = 85  # rapidfuzz ratio at which two quotes are one quote's variants
@@ -148,7 +148,7 @@ def quote_groups(corpus: Corpus, quotes: Sequence[Quote], speaker: str | None = 
                 variants[found[2]].append(quote)
         groups.append({
             "speaker": name, "key": key, "entity_id": entity.id if entity else None,
-            "count": len(items),
+            "speaker_type": speaker_type_of(items), "count": len(items),
             "quotes": [{
                 "text": group[0].text, "kind": group[0].kind,
                 "outlets": sorted({corpus.outlet(q.article_id) for q in group}),
