@@ -199,6 +199,23 @@ def test_seeds_quotes_and_speakers(seed_briefing):
     assert len([q for q in b.quotes if q.kind != "indirect"]) >= 28
 
 
+def test_seeds_one_kuleba_utterance_reported_twice(seed_briefing):
+    b = seed_briefing
+    ap, wapo = seed_id(b, "000"), seed_id(b, "001")
+    reports = [q for q in b.quotes if q.text.startswith("We both share the conviction")]
+    assert {q.article_id for q in reports} == {ap, wapo}
+    assert len({q.group_id for q in reports}) == 1 and reports[0].group_id is not None
+    # the partial "grateful to my Chinese counterpart" joins the whole tweet quoted elsewhere
+    grateful = [q for q in b.quotes if q.text.startswith("grateful to my Chinese counterpart")]
+    assert len({q.article_id for q in grateful}) == 2 and len({q.group_id for q in grateful}) == 1
+    # and no group holds two different things said in one article
+    by_group: dict[str, list] = {}
+    for q in b.quotes:
+        if q.group_id:
+            by_group.setdefault(q.group_id, []).append(q.article_id)
+    assert all(len(ids) == len(set(ids)) for ids in by_group.values())
+
+
 def test_seeds_clean_text_and_provenance(seed_briefing):
     globe = next(a for a in seed_briefing.articles if a.id == seed_id(seed_briefing, "003"))
     assert globe.text.startswith("Chinese President Xi Jinping spoke with")

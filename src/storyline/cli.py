@@ -322,8 +322,15 @@ def quotes(speaker, event_id, fmt, db, quiet, verbose, debug) -> None:
         groups.setdefault(q["speaker"] or "(unattributed)", []).append(q)
     for name, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         click.echo(f"{name} ({len(items)})")
+        said: dict[str, list[dict]] = {}
         for q in items:
+            said.setdefault(q["group_id"] or q["id"], []).append(q)
+        for utterance in said.values():
+            q = utterance[0]
             click.echo(f"    [{q['kind']}, {q['cue'] or '-'}] {q['text']}")
+            for other in utterance[1:]:  # one utterance as other articles report it
+                wording = "same words" if other["text"] == q["text"] else f"“{other['text']}”"
+                click.echo(f"        also in {other['article_id']}: {wording}")
 
 
 @cli.command()

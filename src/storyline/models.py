@@ -145,6 +145,7 @@ class Quote:
     # person | spokesperson | anonymous | organization | document (storyline.speakers)
     speaker_type: str | None = None
     confidence: float = 0.5
+    group_id: str | None = None  # the same utterance as reported by other articles
 
 
 @_record

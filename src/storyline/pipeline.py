@@ -18,7 +18,18 @@ from pathlib import Path
 import numpy as np
 
 from storyline import claims as claims_stage
-from storyline import cluster, dating, dedup, entities, nlp, quotes, summarize, timeline, timex
+from storyline import (
+    cluster,
+    dating,
+    dedup,
+    entities,
+    nlp,
+    quote_groups,
+    quotes,
+    summarize,
+    timeline,
+    timex,
+)
 from storyline.clean import clean_document, repeated_lines
 from storyline.errors import ExtractionError
 from storyline.ingest import (
@@ -44,7 +55,8 @@ PARSE_PROCESSES = 2
 PARALLEL_PARSE_FROM = 48
 BRIEFING_VERSION = "+".join((
     nlp.ANALYSIS_VERSION, EMBED_VERSION, entities.MERGE_VERSION, cluster.CLUSTER_VERSION,
-    quotes.QUOTES_VERSION, timex.TIMEX_VERSION, dating.DATING_VERSION, timeline.TIMELINE_VERSION,
+    quotes.QUOTES_VERSION, quote_groups.GROUPS_VERSION, timex.TIMEX_VERSION, dating.DATING_VERSION,
+    timeline.TIMELINE_VERSION,
     claims_stage.CLAIMS_VERSION, summarize.SUMMARY_VERSION,
 ))
 Progress = Callable[[Iterable, str, int], Iterable]
@@ -234,6 +246,7 @@ def corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
                                     analyses, dates, duplicates, inferred=inferred)
     all_quotes = [q for a in articles for q in quotes.extract_quotes(a, analyses[a.id], names,
                                                                         entity_types=kinds)]
+    all_quotes = quote_groups.group_quotes(all_quotes)
     skip = frozenset((s.article_id, s.start) for s in repeated)
     final_events, claim_groups, entries = [], [], []
     for event in events:

@@ -47,6 +47,14 @@ def speaker_type_of(quotes: Sequence[Quote]) -> str | None:
     return kinds.most_common(1)[0][0] if kinds else None
 
 
+def utterances(quotes: Sequence[Quote]) -> list[list[Quote]]:
+    """Quotes gathered by utterance (`group_id`), in the order each utterance first appears."""
+    gathered: dict[str, list[Quote]] = {}
+    for q in quotes:
+        gathered.setdefault(q.group_id or q.id, []).append(q)
+    return list(gathered.values())
+
+
 def tally(briefing: Briefing) -> str:
     """The closing line: '5 articles, 2 events, 31 quotes, 0 failed'."""
     return (f"{len(briefing.articles)} articles, {len(briefing.events)} events, "
@@ -107,11 +115,16 @@ def render_markdown(briefing: Briefing) -> str:
         for speaker, items in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             kind = speaker_type_of(items)
             out.append(f"- **{_md(speaker)}**" + (f" ({kind})" if kind else ""))
-            for q in items:
+            for utterance in utterances(items):
+                q = utterance[0]
                 mark = f"“{_md(q.text)}”" if q.kind != "indirect" else _md(q.text)
                 cue = f"{q.cue}, " if q.cue else ""
-                where = cite_label(Span(article_id=q.article_id, start=q.start, end=q.end), labels)
+                where = ", ".join(cite_label(Span(article_id=r.article_id, start=r.start,
+                                                  end=r.end), labels) for r in utterance)
                 out.append(f"  - {mark} ({cue}{q.kind}) [{where}]")
+                # the same utterance as other outlets worded it, side by side
+                out += [f"    - {labels.get(r.article_id, r.article_id)} words it: “{_md(r.text)}”"
+                        for r in utterance[1:] if r.text != q.text]
         out += ["", "### Claims across outlets", ""]
         for claim in (c for c in briefing.claims if c.event_id == event.id):
             if claim.status == "unique":

@@ -1,0 +1,99 @@
+"""One utterance reported by several outlets: quotes linked across articles into groups.
+
+Outlets quote the same words differently: in part ("grateful to my Chinese counterpart" inside
+the whole tweet), with other punctuation or spelling, or in another translation ("add fuel to
+the fire" / "add oil to the fire"). Two quoted passages from different articles are the same
+utterance when their speakers agree and their words match closely (rapidfuzz `ratio`), or the
+shorter one, long enough to be distinctive, sits inside the longer (`partial_ratio`).
+
+Two different things one person said must never merge. Pairs are joined strongest first, and a
+join that would put two passages of one article into one group is refused: an article does not
+report the same utterance twice, so such a join can only chain two utterances through a short
+common phrase.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from rapidfuzz import fuzz
+
+from storyline.entities import normalize_name
+from storyline.models import Quote
+
+GROUPS_VERSION = "quote-groups-1"
+WHOLE_SIMILARITY = 85.0     # fuzz.ratio of the normalized texts: the same passage, reworded
+PART_SIMILARITY = 95.0      # fuzz.partial_ratio: the shorter passage inside the longer one
+PART_MIN_WORDS = 5          # a part shorter than this is too common a phrase to link on
+_GROUPED_KINDS = frozenset({"direct", "mixed"})
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def _normalized(text: str) -> str:
+    return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
+
+
+def _speaker_key(quote: Quote) -> str | None:
+    if quote.speaker_entity_id:
+        return quote.speaker_entity_id
+    return normalize_name(quote.speaker).lower() if quote.speaker else None
+
+
+def _similarity(a: str, b: str) -> float:
+    """How surely two normalized passages are the same words: 0 when they are not."""
+    whole = fuzz.ratio(a, b)
+    if whole >= WHOLE_SIMILARITY:
+        return whole
+    shorter = a if len(a) <= len(b) else b
+    if len(shorter.split()) >= PART_MIN_WORDS:
+        part = fuzz.partial_ratio(a, b)
+        if part >= PART_SIMILARITY:
+            return part - 1.0  # a whole match outranks a part of the same strength
+    return 0.0
+
+
+def group_quotes(quotes: Sequence[Quote]) -> list[Quote]:
+    """The quotes, in the same order, with `group_id` set on those that one or more other
+    articles also report; quotes reported once keep `group_id` None."""
+    texts = [_normalized(q.text) for q in quotes]
+    speakers = [_speaker_key(q) for q in quotes]
+    by_speaker: dict[str | None, list[int]] = {}
+    for index, quote in enumerate(quotes):
+        if quote.kind in _GROUPED_KINDS and speakers[index] is not None:
+            by_speaker.setdefault(speakers[index], []).append(index)
+    pairs: list[tuple[float, int, int]] = []
+    for members in by_speaker.values():
+        for position, i in enumerate(members):
+            for j in members[position + 1:]:
+                if quotes[i].article_id != quotes[j].article_id:
+                    score = _similarity(texts[i], texts[j])
+                    if score:
+                        pairs.append((score, i, j))
+    parent = list(range(len(quotes)))
+    articles = [{q.article_id} for q in quotes]
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for _, i, j in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        ri, rj = root(i), root(j)
+        if ri == rj or articles[ri] & articles[rj]:
+            continue
+        parent[rj] = ri
+        articles[ri] |= articles[rj]
+    members: dict[int, list[int]] = {}
+    for index in range(len(quotes)):
+        members.setdefault(root(index), []).append(index)
+    group_of: dict[int, str] = {}
+    for indexes in members.values():
+        if len(indexes) > 1:
+            key = ",".join(sorted(quotes[i].id for i in indexes))
+            group_id = "qg-" + hashlib.sha1(key.encode()).hexdigest()[:10]
+            group_of.update(dict.fromkeys(indexes, group_id))
+    return [replace(q, group_id=group_of[i]) if i in group_of else q for i, q in enumerate(quotes)]
