@@ -16,16 +16,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from markupsafe import Markup
-from rapidfuzz import fuzz, process
 
 from storyline.claims import outlet_name
 from storyline.entities import normalize_name
 from storyline.ingest.remote import is_url
 from storyline.models import Analysis, Article, Briefing, ClaimGroup, Entity, Event, Quote, Span
-from storyline.render.markdown import article_labels, speaker_type_of
+from storyline.render.markdown import article_labels, speaker_type_of, utterances
 from storyline.web.markup import Mark, mark_up
 
-VARIANT_SIMILARITY = 85  # rapidfuzz ratio at which two quotes are one quote's variants
 STATUS_ORDER = {"conflict": 0, "consensus": 1, "unique": 2}
 UNATTRIBUTED = "(unattributed)"
 
@@ -135,17 +133,8 @@ def quote_groups(corpus: Corpus, quotes: Sequence[Quote], speaker: str | None = 
         name = entity.name if entity else (items[0].speaker or UNATTRIBUTED)
         if speaker and speaker.lower() not in name.lower() and speaker != key:
             continue
-        variants: list[list[Quote]] = []
-        firsts: list[str] = []
-        for quote in items:
-            # one C-level scan per quote; the length bound prunes most pairs for `ratio`
-            found = process.extractOne(quote.text, firsts, scorer=fuzz.ratio,
-                                       score_cutoff=VARIANT_SIMILARITY)
-            if found is None:
-                variants.append([quote])
-                firsts.append(quote.text)
-            else:
-                variants[found[2]].append(quote)
+        # one utterance as each article reports it (storyline.quote_groups decides which)
+        variants = list(utterances(items))
         groups.append({
             "speaker": name, "key": key, "entity_id": entity.id if entity else None,
             "speaker_type": speaker_type_of(items), "count": len(items),
