@@ -120,3 +120,15 @@ def test_first_mentions_baseline_is_cited_and_bounded():
 def test_summarize_timeline_of_nothing_is_empty():
     assert tls.summarize_timeline([], max_days=3) == []
     assert tls.summarize_timeline([make_article("No dates here at all.")], max_days=3) == []
+
+
+def test_date_sentences_reads_only_the_lead():
+    lead = " ".join(f"Crowds gathered in the square for the {n} time." for n in
+                    ("first", "second", "third", "fourth", "fifth"))
+    article = make_article(lead + " On Tuesday police fired tear gas at the crowds.",
+                           published=date(2011, 1, 27))
+    sentences = tls.split_sentences(article)
+    dated = tls.date_sentences(article, sentences, tls.find_day_dates(article, sentences))
+    assert len(sentences) == tls.LEAD_SENTENCES + 1
+    assert {c.how for c in dated} == {"lead"}
+    assert max(c.span.end for c in dated) <= sentences[tls.LEAD_SENTENCES - 1].end

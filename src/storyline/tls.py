@@ -4,8 +4,10 @@ The method follows DATEWISE (Gholipour Ghalandari & Ifrim, ACL 2020) without its
 ranker:
 
 1. Every sentence is dated by its first day-precise temporal expression, resolved against its
-   article's publication date ("on Tuesday" in a story of 2011-01-27 is 2011-01-25). A lead
-   sentence (among the first `LEAD_SENTENCES`) with no temporal expression at all reports its
+   article's publication date ("on Tuesday" in a story of 2011-01-27 is 2011-01-25). Only the
+   lead sentences (the first `LEAD_SENTENCES` of an article, news-tls' `clip_sents`) are
+   candidates to tell a day: further down, a dated sentence is mostly background, a reaction
+   or a recap of an older day. A lead sentence with no temporal expression at all reports its
    article's news, so it is a candidate for the publication day and the day before.
 2. Days are ranked by how many articles look back at them: the number of distinct articles
    published on or after the day that name it. A day only previewed ("talks are set for
@@ -40,7 +42,7 @@ import numpy as np
 from storyline.models import Article, Sentence, Span, TimeExpression, TimelineEntry
 from storyline.timex import precision_of_value, tag_text
 
-TLS_VERSION = "tls-2"
+TLS_VERSION = "tls-3"
 LEAD_SENTENCES = 5
 PUB_DAYS = 2  # a lead sentence reports the publication day or the day before
 MIN_WORDS = 10  # shorter sentences are headlines, datelines and fragments...
@@ -160,14 +162,15 @@ def find_day_dates(article: Article, sentences: Sequence[Sentence]) -> list[Time
 
 def date_sentences(article: Article, sentences: Sequence[Sentence],
                    dates: Sequence[TimeExpression]) -> list[DatedSentence]:
-    """The candidate days of the article's sentences: its first day-precise date for a
-    sentence that has one, the publication day and the day before for an undated lead
-    sentence."""
+    """The candidate days of the article's lead sentences: its first day-precise date for a
+    sentence that has one, the publication day and the day before for one naming no date."""
     first: dict[int, TimeExpression] = {}
     for expression in sorted(dates, key=lambda d: d.start):
         first.setdefault(expression.sentence_index, expression)
     dated = []
     for sent in sentences:
+        if sent.index >= LEAD_SENTENCES:
+            continue
         span = Span(article_id=article.id, start=sent.start, end=sent.end)
         expression = first.get(sent.index)
         if expression is not None:
@@ -175,8 +178,7 @@ def date_sentences(article: Article, sentences: Sequence[Sentence],
                 span=span, day=date.fromisoformat(expression.value), how="mention",
                 date_span=Span(article_id=article.id, start=expression.start,
                                end=expression.end)))
-        elif sent.index < LEAD_SENTENCES and article.published \
-                and not _has_any_date(article.text[sent.start:sent.end]):
+        elif article.published and not _has_any_date(article.text[sent.start:sent.end]):
             for back in range(PUB_DAYS):
                 dated.append(DatedSentence(span=span, how="lead",
                                            day=article.published - timedelta(days=back)))
