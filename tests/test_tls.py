@@ -132,3 +132,15 @@ def test_date_sentences_reads_only_the_lead():
     assert len(sentences) == tls.LEAD_SENTENCES + 1
     assert {c.how for c in dated} == {"lead"}
     assert max(c.span.end for c in dated) <= sentences[tls.LEAD_SENTENCES - 1].end
+
+
+def test_topic_terms_are_used_by_half_the_articles_and_keep_off_topic_days_out():
+    articles = _corpus() + [make_article(
+        "Skip to a day of the week: on Saturday the radio show plays jazz records and "
+        "blues for the whole evening.", published=date(2011, 1, 30))]
+    terms = tls.topic_terms(articles)
+    assert {"tahrir", "square", "mubarak"} <= terms and "jazz" not in terms
+    schedule = articles[-1]
+    assert tls.on_topic_sentences(schedule, tls.split_sentences(schedule), terms) == frozenset()
+    entries = tls.summarize_timeline(articles, max_days=5, per_day=1)
+    assert "2011-01-29" not in {e.date for e in entries}
