@@ -122,7 +122,7 @@ def test_every_seed_without_its_manifest_gets_an_interval_holding_its_true_date(
 
 
 # Pinned Timeline17 figures (every article's date hidden in turn). Floors only rise.
-FLOORS = {"text": {"coverage": 0.47}, "batch": {"coverage": 0.59}}
+FLOORS = {"text": {"coverage": 0.49}, "batch": {"coverage": 0.60}}
 MAX_MEDIAN_WIDTH_DAYS = 32
 
 
@@ -136,3 +136,15 @@ def test_quality_gate_on_timeline17_hidden_dates():
              if result[kind][k] < floor}
     assert not below, f"below the pinned floors: {below}"
     assert result["batch"]["median_width_days"] <= MAX_MEDIAN_WIDTH_DAYS
+
+
+def test_a_duration_anchors_only_to_a_definite_event_the_batch_dates_one_way():
+    source = make_article("He left Egypt in 1980. The outbreak of 2003 was milder than the "
+                          "outbreak in 1918.")
+    left = make_article("George left Egypt nearly three years ago, he said.")
+    assert dating.anchored_interval(left, [source, left]) is None  # not a definite event
+    outbreak = make_article("Shops closed during the outbreak six years ago.")
+    assert dating.anchored_interval(outbreak, [source, outbreak]) is None  # 2003 or 1918?
+    rate = make_article("Oil leaked at 60,000 barrels a day into the sea off the coast.")
+    sea = make_article("Oil poured into the sea in April 2010.")
+    assert dating.anchored_interval(rate, [sea, rate]) is None  # a rate, not "a day into X"

@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from storyline.models import Article, InferredDate, Sentence, Span, TimeExpression, Token
 from storyline.timex import find_dates, tag_text
 
-DATING_VERSION = "dating-2"
+DATING_VERSION = "dating-3"
 HORIZON_DAYS = {"day": 31, "month": 62}
 LEAD_CHARS = 300
 SAME_STORY = 0.35
@@ -132,8 +132,11 @@ def _future_sentence(text: str, offset: int) -> bool:
     return bool(_FUTURE.search(text, begin, min(stop) if stop else len(text)))
 
 
-# "the invasion more than a month ago": the noun, the amount, the unit.
-_AGO = re.compile(r"\b(?P<noun>[a-z]{4,})\s+(?P<more>more\s+than\s+|over\s+|almost\s+|nearly\s+)?"
+# "the invasion more than a month ago": the noun, the amount, the unit. The noun is definite
+# ("the invasion", "Russia's invasion"), a known event; "left Egypt two years ago" or "an
+# explosion three weeks ago" name no event the batch can date.
+_DEFINITE = r"(?:\b[Tt]he|\b[A-Z][\w-]*['’]s)\s+"
+_AGO = re.compile(_DEFINITE + r"(?P<noun>[a-z]{4,})\s+(?P<more>more\s+than\s+|over\s+|almost\s+|nearly\s+)?"
                   r"(?P<num>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>day|week|month|year)s?"
                   r"\s+ago\b", re.I)
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
@@ -143,8 +146,9 @@ _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 # "more than one year into Moscow's war": the amount, the unit, the noun it counts from.
 _INTO = re.compile(r"\b(?P<more>more\s+than\s+|over\s+|almost\s+|nearly\s+)?"
                    r"(?P<num>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>day|week|month|year)s?"
-                   r"\s+into\s+(?:(?:the|a|an|this|its|their|[A-Z][\w-]*['’]s)\s+)*"
-                   r"(?P<noun>[a-z]{3,})\b")
+                   r"\s+into\s+(?:the|this|its|their|[A-Z][\w-]*['’]s)\s+"
+                   r"(?:[A-Z][\w-]*\s+)*(?P<noun>[a-z]{3,})\b")
+_RATE = re.compile(r"(?:\d|\w\ws)\s+\Z")  # "barrels a day", "5,000 a day": a rate
 # Words saying that a date in the same sentence is when something began.
 _STARTED = re.compile(r"\b(?:launched|began|begun|started|broke\s+out|erupted|invaded)\b", re.I)
 
@@ -157,6 +161,9 @@ def anchored_interval(article: Article, batch: Sequence[Article]) -> InferredDat
     others = [a for a in batch if a.id != article.id]
     found = [(m, _dated_mention(m["noun"].lower(), others)) for m in _AGO.finditer(article.text)]
     for match in _INTO.finditer(article.text):
+        if match["num"].lower() in ("a", "an") \
+                and _RATE.search(article.text[max(0, match.start() - 20):match.start()]):
+            continue  # "60,000 barrels a day into the sea" is a rate
         anchor = _dated_mention(match["noun"].lower(), batch) or _began_in_sentence(article, match)
         found.append((match, anchor))
     for match, anchor in found:
@@ -195,18 +202,24 @@ def _began_in_sentence(article: Article,
 
 
 def _dated_mention(noun: str, batch: Sequence[Article]) -> tuple[tuple[date, date], Span] | None:
-    """The period of an explicit date written within a few words after `noun` in the batch
-    ("the invasion in early 2022")."""
-    pattern = re.compile(rf"\b{re.escape(noun)}\b(?P<gap>(?:\W+\w+){{0,4}}?\W+)", re.I)
+    """The period of an explicit date written within a few words after the definite `noun`
+    in the same sentence in the batch ("the invasion in early 2022"); None when the batch
+    dates it more than one way ("the outbreak of 2003", "the outbreak in 1918": which
+    outbreak is not known)."""
+    pattern = re.compile(rf"{_DEFINITE}{re.escape(noun)}\b(?P<gap>(?:[^\w.!?]+\w+){{0,4}}?[^\w.!?]+)")
+    found: list[tuple[tuple[date, date], Span]] = []
     for other in batch:
         for match in pattern.finditer(other.text):
             window = other.text[match.end():match.end() + 40]
             for start, end, kind, value in tag_text(window, None):
                 period = _period_at(window, start, end, value)
                 if kind == "DATE" and period and start <= 12:
-                    return (period[0], period[1]), Span(
-                        article_id=other.id, start=match.end() + start, end=match.end() + end)
-    return None
+                    found.append(((period[0], period[1]), Span(
+                        article_id=other.id, start=match.end() + start, end=match.end() + end)))
+                    break
+    if not found or max(f[0][0] for f in found) > min(f[0][1] for f in found):
+        return None
+    return found[0]
 
 
 def same_story_neighbours(articles: Sequence[Article]) -> dict[str, list[str]]:
