@@ -5,6 +5,8 @@ was written, loosely. The evidence, strongest last:
 
 1. Its own dates that carry a year ("on April 3, 2023", "in January 2022", "in 2021"): the
    latest one not in a future-tense sentence is a lower bound (news reports what has happened).
+   A deadline ("by 2014", "until May 2011") is no such date, nor is a time-stamped date past
+   the lead, a reader's comment or a feed item in the page margins.
    Only a day or a month bounds it from above as well, since news of a stated day or month is
    written soon after (`HORIZON_DAYS`); a bare year says nothing of how long ago it was ("the
    2022 file photo"), so the interval stays open. "On Wednesday" cannot be placed without a
@@ -90,7 +92,7 @@ def text_interval(article: Article) -> InferredDate | None:
     latest: tuple[date, date, str, int, int] | None = None
     for start, end, value in _year_bearing_dates(text):
         period = _period_at(text, start, end, value)
-        if period is None or _future_sentence(text, start):
+        if period is None or _future_sentence(text, start) or _not_past(text, start, end):
             continue
         if latest is None or period[0] > latest[0]:
             latest = (*period, start, end)
@@ -124,6 +126,23 @@ def _year_bearing_dates(text: str) -> list[tuple[int, int, str]]:
                 found.append((begin + start, begin + end, value[:10]))
         done = stop
     return found
+
+
+# "by 2014", "until 31 May 2011", "before the end of 2010": a deadline, not a past event.
+_DEADLINE = re.compile(r"\b(?:by|until|till|before|through|ahead\s+of)\s+"
+                       r"(?:the\s+(?:end|start|middle)\s+of\s+)?\Z", re.I)
+_CLOCK = re.compile(r"\d\d?[:.]\d\d\b|\b\d\d?\s*[ap]\.?m\b", re.I)
+
+
+def _not_past(text: str, start: int, end: int) -> bool:
+    """Whether the date at `text[start:end]` says nothing of what has happened: a deadline
+    ("by 2014"), or, past the lead, a time stamp ("January 31, 2011 at 12:35 pm | Reply",
+    "6:28 pm ET February 11, 2013 RETWEET"): a reader's comment or a feed in the page's
+    margins, written after the article or when the page was fetched, years later."""
+    if _DEADLINE.search(text[max(0, start - 25):start]):
+        return True
+    return start >= LEAD_CHARS and bool(_CLOCK.search(text[max(0, start - 12):start])
+                                        or _CLOCK.search(text[end:end + 12]))
 
 
 def _future_sentence(text: str, offset: int) -> bool:
