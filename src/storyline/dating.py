@@ -14,7 +14,8 @@ was written, loosely. The evidence, strongest last:
 2. Durations anchored to a date known in the batch: "the invasion more than a month ago", where
    another article says "the invasion in early 2022", places the article a month or two after
    that date (the noun before "ago" is looked up beside an explicit date in the batch).
-3. Articles of the same story (TF-IDF cosine of their text at least `SAME_STORY`): their
+3. Articles of the same story (TF-IDF cosine of their text at least `SAME_STORY`; for an
+   article with none, the nearest article when its cosine reaches `NEAR_STORY`): their
    publication days, or their own inferred intervals, bound this one within `STORY_DAYS`.
 
 The result is an interval, never a day made up: `describe` writes "April 2023 (inferred)" when
@@ -31,13 +32,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
+import numpy as np
+
 from storyline.models import Article, InferredDate, Sentence, Span, TimeExpression, Token
 from storyline.timex import find_dates, tag_text
 
-DATING_VERSION = "dating-3"
+DATING_VERSION = "dating-4"
 HORIZON_DAYS = {"day": 31, "month": 62}
 LEAD_CHARS = 300
 SAME_STORY = 0.35
+NEAR_STORY = 0.25
 STORY_DAYS = 7
 _FUTURE = re.compile(r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
                      r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b", re.I)
@@ -242,7 +246,10 @@ def _dated_mention(noun: str, batch: Sequence[Article]) -> tuple[tuple[date, dat
 
 
 def same_story_neighbours(articles: Sequence[Article]) -> dict[str, list[str]]:
-    """For each article, the other articles of the batch telling the same story."""
+    """For each article, the other articles of the batch telling the same story (cosine at
+    least `SAME_STORY`); for one with none, the nearest article if it is close enough
+    (`NEAR_STORY`): an article with no twin in the batch is still most likely written within
+    days of the story nearest to it."""
     if len(articles) < 2:
         return {a.id: [] for a in articles}
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -250,9 +257,15 @@ def same_story_neighbours(articles: Sequence[Article]) -> dict[str, list[str]]:
     matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
         [a.text for a in articles])
     similar = (matrix @ matrix.T).toarray()
-    return {a.id: [articles[j].id for j in range(len(articles))
-                   if j != i and similar[i, j] >= SAME_STORY]
-            for i, a in enumerate(articles)}
+    np.fill_diagonal(similar, -1.0)
+    out = {}
+    for i, article in enumerate(articles):
+        found = [articles[j].id for j in np.flatnonzero(similar[i] >= SAME_STORY)]
+        nearest = int(similar[i].argmax())
+        if not found and similar[i, nearest] >= NEAR_STORY:
+            found = [articles[nearest].id]
+        out[article.id] = found
+    return out
 
 
 def infer_dates(articles: Sequence[Article],
