@@ -123,7 +123,7 @@ def test_every_seed_without_its_manifest_gets_an_interval_holding_its_true_date(
 
 # Pinned Timeline17 figures (every article's date hidden in turn). Floors only rise.
 FLOORS = {"text": {"coverage": 0.53}, "batch": {"coverage": 0.69}}
-MAX_MEDIAN_WIDTH_DAYS = 32
+MAX_MEDIAN_WIDTH_DAYS = 16
 
 
 @pytest.mark.skipif(not TIMELINE17.is_dir(), reason=f"Timeline17 not present at {TIMELINE17}")
