@@ -122,8 +122,8 @@ def test_every_seed_without_its_manifest_gets_an_interval_holding_its_true_date(
 
 
 # Pinned Timeline17 figures (every article's date hidden in turn). Floors only rise.
-FLOORS = {"text": {"coverage": 0.47}, "batch": {"coverage": 0.59}}
-MAX_MEDIAN_WIDTH_DAYS = 32
+FLOORS = {"text": {"coverage": 0.53}, "batch": {"coverage": 0.69}}
+MAX_MEDIAN_WIDTH_DAYS = 16
 
 
 @pytest.mark.skipif(not TIMELINE17.is_dir(), reason=f"Timeline17 not present at {TIMELINE17}")
@@ -136,3 +136,42 @@ def test_quality_gate_on_timeline17_hidden_dates():
              if result[kind][k] < floor}
     assert not below, f"below the pinned floors: {below}"
     assert result["batch"]["median_width_days"] <= MAX_MEDIAN_WIDTH_DAYS
+
+
+def test_a_duration_anchors_only_to_a_definite_event_the_batch_dates_one_way():
+    source = make_article("He left Egypt in 1980. The outbreak of 2003 was milder than the "
+                          "outbreak in 1918.")
+    left = make_article("George left Egypt nearly three years ago, he said.")
+    assert dating.anchored_interval(left, [source, left]) is None  # not a definite event
+    outbreak = make_article("Shops closed during the outbreak six years ago.")
+    assert dating.anchored_interval(outbreak, [source, outbreak]) is None  # 2003 or 1918?
+    rate = make_article("Oil leaked at 60,000 barrels a day into the sea off the coast.")
+    sea = make_article("Oil poured into the sea in April 2010.")
+    assert dating.anchored_interval(rate, [sea, rate]) is None  # a rate, not "a day into X"
+
+
+def test_a_deadline_or_a_time_stamped_comment_is_no_lower_bound():
+    deadline = dating.text_interval(make_article(
+        "The law took effect in March 2010. Most Americans must buy health insurance by 2014."))
+    assert deadline.earliest == date(2010, 3, 1)
+    filler = "Protesters filled the square again and the police stood by. " * 6
+    comment = dating.text_interval(make_article(
+        "Crowds marched on January 25, 2011 in Cairo. " + filler
+        + "Great story. January 31, 2011 at 12:35 pm | Reply"))
+    assert comment.earliest == date(2011, 1, 25) and comment.latest == date(2011, 2, 25)
+
+
+def test_an_article_with_no_same_story_twin_takes_its_nearest_if_close_enough():
+    texts = ["Protesters in Cairo defied the curfew as police fired tear gas near Tahrir Square.",
+             "Police fired tear gas at protesters in Alexandria, who demanded that Mubarak "
+             "resign after thirty years.",
+             "Oil leaked into the Gulf of Mexico from the BP well for a month.",
+             "The BP well in the Gulf was capped after months of leaking oil, engineers said.",
+             "Tickets for the jazz festival in Montreux go on sale this spring."]
+    batch = [make_article(t) for t in texts]  # cosines 0.34 and 0.32: near, not the same story
+    found = dating.same_story_neighbours(batch)
+    assert found[batch[0].id] == [batch[1].id] and found[batch[2].id] == [batch[3].id]
+    assert found[batch[4].id] == []
+    known = {batch[3].id: date(2010, 7, 16)}
+    guess = dating.infer_one(batch[2], known, found[batch[2].id], {})
+    assert (guess.earliest, guess.latest) == (date(2010, 7, 9), date(2010, 7, 23))

@@ -113,7 +113,7 @@ def test_evaluate_tls_reports_an_unknown_topic(tmp_path):
 # Pinned Timeline17 figures of storyline (all five shared topics, tilse's Python ROUGE, the
 # reference span as news-tls bounds it). Floors only rise: raise them when the method
 # improves, never lower them to let a change through.
-FLOORS = {"date_f1": 0.70, "ar1_f": 0.121, "ar2_f": 0.027}
+FLOORS = {"date_f1": 0.72, "ar1_f": 0.141, "ar2_f": 0.039}
 MAX_SECONDS_PER_TOPIC = 16.0
 
 

@@ -120,3 +120,27 @@ def test_first_mentions_baseline_is_cited_and_bounded():
 def test_summarize_timeline_of_nothing_is_empty():
     assert tls.summarize_timeline([], max_days=3) == []
     assert tls.summarize_timeline([make_article("No dates here at all.")], max_days=3) == []
+
+
+def test_date_sentences_reads_only_the_lead():
+    lead = " ".join(f"Crowds gathered in the square for the {n} time." for n in
+                    ("first", "second", "third", "fourth", "fifth"))
+    article = make_article(lead + " On Tuesday police fired tear gas at the crowds.",
+                           published=date(2011, 1, 27))
+    sentences = tls.split_sentences(article)
+    dated = tls.date_sentences(article, sentences, tls.find_day_dates(article, sentences))
+    assert len(sentences) == tls.LEAD_SENTENCES + 1
+    assert {c.how for c in dated} == {"lead"}
+    assert max(c.span.end for c in dated) <= sentences[tls.LEAD_SENTENCES - 1].end
+
+
+def test_topic_terms_are_used_by_half_the_articles_and_keep_off_topic_days_out():
+    articles = _corpus() + [make_article(
+        "Skip to a day of the week: on Saturday the radio show plays jazz records and "
+        "blues for the whole evening.", published=date(2011, 1, 30))]
+    terms = tls.topic_terms(articles)
+    assert {"tahrir", "square", "mubarak"} <= terms and "jazz" not in terms
+    schedule = articles[-1]
+    assert tls.on_topic_sentences(schedule, tls.split_sentences(schedule), terms) == frozenset()
+    entries = tls.summarize_timeline(articles, max_days=5, per_day=1)
+    assert "2011-01-29" not in {e.date for e in entries}

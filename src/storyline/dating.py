@@ -5,6 +5,8 @@ was written, loosely. The evidence, strongest last:
 
 1. Its own dates that carry a year ("on April 3, 2023", "in January 2022", "in 2021"): the
    latest one not in a future-tense sentence is a lower bound (news reports what has happened).
+   A deadline ("by 2014", "until May 2011") is no such date, nor is a time-stamped date past
+   the lead, a reader's comment or a feed item in the page margins.
    Only a day or a month bounds it from above as well, since news of a stated day or month is
    written soon after (`HORIZON_DAYS`); a bare year says nothing of how long ago it was ("the
    2022 file photo"), so the interval stays open. "On Wednesday" cannot be placed without a
@@ -12,7 +14,8 @@ was written, loosely. The evidence, strongest last:
 2. Durations anchored to a date known in the batch: "the invasion more than a month ago", where
    another article says "the invasion in early 2022", places the article a month or two after
    that date (the noun before "ago" is looked up beside an explicit date in the batch).
-3. Articles of the same story (TF-IDF cosine of their text at least `SAME_STORY`): their
+3. Articles of the same story (TF-IDF cosine of their text at least `SAME_STORY`; for an
+   article with none, the nearest article when its cosine reaches `NEAR_STORY`): their
    publication days, or their own inferred intervals, bound this one within `STORY_DAYS`.
 
 The result is an interval, never a day made up: `describe` writes "April 2023 (inferred)" when
@@ -29,13 +32,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
+import numpy as np
+
 from storyline.models import Article, InferredDate, Sentence, Span, TimeExpression, Token
 from storyline.timex import find_dates, tag_text
 
-DATING_VERSION = "dating-2"
+DATING_VERSION = "dating-4"
 HORIZON_DAYS = {"day": 31, "month": 62}
 LEAD_CHARS = 300
 SAME_STORY = 0.35
+NEAR_STORY = 0.25
 STORY_DAYS = 7
 _FUTURE = re.compile(r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
                      r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b", re.I)
@@ -90,7 +96,7 @@ def text_interval(article: Article) -> InferredDate | None:
     latest: tuple[date, date, str, int, int] | None = None
     for start, end, value in _year_bearing_dates(text):
         period = _period_at(text, start, end, value)
-        if period is None or _future_sentence(text, start):
+        if period is None or _future_sentence(text, start) or _not_past(text, start, end):
             continue
         if latest is None or period[0] > latest[0]:
             latest = (*period, start, end)
@@ -126,14 +132,34 @@ def _year_bearing_dates(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# "by 2014", "until 31 May 2011", "before the end of 2010": a deadline, not a past event.
+_DEADLINE = re.compile(r"\b(?:by|until|till|before|through|ahead\s+of)\s+"
+                       r"(?:the\s+(?:end|start|middle)\s+of\s+)?\Z", re.I)
+_CLOCK = re.compile(r"\d\d?[:.]\d\d\b|\b\d\d?\s*[ap]\.?m\b", re.I)
+
+
+def _not_past(text: str, start: int, end: int) -> bool:
+    """Whether the date at `text[start:end]` says nothing of what has happened: a deadline
+    ("by 2014"), or, past the lead, a time stamp ("January 31, 2011 at 12:35 pm | Reply",
+    "6:28 pm ET February 11, 2013 RETWEET"): a reader's comment or a feed in the page's
+    margins, written after the article or when the page was fetched, years later."""
+    if _DEADLINE.search(text[max(0, start - 25):start]):
+        return True
+    return start >= LEAD_CHARS and bool(_CLOCK.search(text[max(0, start - 12):start])
+                                        or _CLOCK.search(text[end:end + 12]))
+
+
 def _future_sentence(text: str, offset: int) -> bool:
     begin = max(text.rfind(". ", 0, offset), text.rfind("\n", 0, offset)) + 1
     stop = [i for i in (text.find(". ", offset), text.find("\n", offset)) if i >= 0]
     return bool(_FUTURE.search(text, begin, min(stop) if stop else len(text)))
 
 
-# "the invasion more than a month ago": the noun, the amount, the unit.
-_AGO = re.compile(r"\b(?P<noun>[a-z]{4,})\s+(?P<more>more\s+than\s+|over\s+|almost\s+|nearly\s+)?"
+# "the invasion more than a month ago": the noun, the amount, the unit. The noun is definite
+# ("the invasion", "Russia's invasion"), a known event; "left Egypt two years ago" or "an
+# explosion three weeks ago" name no event the batch can date.
+_DEFINITE = r"(?:\b[Tt]he|\b[A-Z][\w-]*['’]s)\s+"
+_AGO = re.compile(_DEFINITE + r"(?P<noun>[a-z]{4,})\s+(?P<more>more\s+than\s+|over\s+|almost\s+|nearly\s+)?"
                   r"(?P<num>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>day|week|month|year)s?"
                   r"\s+ago\b", re.I)
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
@@ -143,8 +169,9 @@ _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 # "more than one year into Moscow's war": the amount, the unit, the noun it counts from.
 _INTO = re.compile(r"\b(?P<more>more\s+than\s+|over\s+|almost\s+|nearly\s+)?"
                    r"(?P<num>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>day|week|month|year)s?"
-                   r"\s+into\s+(?:(?:the|a|an|this|its|their|[A-Z][\w-]*['’]s)\s+)*"
-                   r"(?P<noun>[a-z]{3,})\b")
+                   r"\s+into\s+(?:the|this|its|their|[A-Z][\w-]*['’]s)\s+"
+                   r"(?:[A-Z][\w-]*\s+)*(?P<noun>[a-z]{3,})\b")
+_RATE = re.compile(r"(?:\d|\w\ws)\s+\Z")  # "barrels a day", "5,000 a day": a rate
 # Words saying that a date in the same sentence is when something began.
 _STARTED = re.compile(r"\b(?:launched|began|begun|started|broke\s+out|erupted|invaded)\b", re.I)
 
@@ -157,6 +184,9 @@ def anchored_interval(article: Article, batch: Sequence[Article]) -> InferredDat
     others = [a for a in batch if a.id != article.id]
     found = [(m, _dated_mention(m["noun"].lower(), others)) for m in _AGO.finditer(article.text)]
     for match in _INTO.finditer(article.text):
+        if match["num"].lower() in ("a", "an") \
+                and _RATE.search(article.text[max(0, match.start() - 20):match.start()]):
+            continue  # "60,000 barrels a day into the sea" is a rate
         anchor = _dated_mention(match["noun"].lower(), batch) or _began_in_sentence(article, match)
         found.append((match, anchor))
     for match, anchor in found:
@@ -195,22 +225,31 @@ def _began_in_sentence(article: Article,
 
 
 def _dated_mention(noun: str, batch: Sequence[Article]) -> tuple[tuple[date, date], Span] | None:
-    """The period of an explicit date written within a few words after `noun` in the batch
-    ("the invasion in early 2022")."""
-    pattern = re.compile(rf"\b{re.escape(noun)}\b(?P<gap>(?:\W+\w+){{0,4}}?\W+)", re.I)
+    """The period of an explicit date written within a few words after the definite `noun`
+    in the same sentence in the batch ("the invasion in early 2022"); None when the batch
+    dates it more than one way ("the outbreak of 2003", "the outbreak in 1918": which
+    outbreak is not known)."""
+    pattern = re.compile(rf"{_DEFINITE}{re.escape(noun)}\b(?P<gap>(?:[^\w.!?]+\w+){{0,4}}?[^\w.!?]+)")
+    found: list[tuple[tuple[date, date], Span]] = []
     for other in batch:
         for match in pattern.finditer(other.text):
             window = other.text[match.end():match.end() + 40]
             for start, end, kind, value in tag_text(window, None):
                 period = _period_at(window, start, end, value)
                 if kind == "DATE" and period and start <= 12:
-                    return (period[0], period[1]), Span(
-                        article_id=other.id, start=match.end() + start, end=match.end() + end)
-    return None
+                    found.append(((period[0], period[1]), Span(
+                        article_id=other.id, start=match.end() + start, end=match.end() + end)))
+                    break
+    if not found or max(f[0][0] for f in found) > min(f[0][1] for f in found):
+        return None
+    return found[0]
 
 
 def same_story_neighbours(articles: Sequence[Article]) -> dict[str, list[str]]:
-    """For each article, the other articles of the batch telling the same story."""
+    """For each article, the other articles of the batch telling the same story (cosine at
+    least `SAME_STORY`); for one with none, the nearest article if it is close enough
+    (`NEAR_STORY`): an article with no twin in the batch is still most likely written within
+    days of the story nearest to it."""
     if len(articles) < 2:
         return {a.id: [] for a in articles}
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -218,9 +257,15 @@ def same_story_neighbours(articles: Sequence[Article]) -> dict[str, list[str]]:
     matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
         [a.text for a in articles])
     similar = (matrix @ matrix.T).toarray()
-    return {a.id: [articles[j].id for j in range(len(articles))
-                   if j != i and similar[i, j] >= SAME_STORY]
-            for i, a in enumerate(articles)}
+    np.fill_diagonal(similar, -1.0)
+    out = {}
+    for i, article in enumerate(articles):
+        found = [articles[j].id for j in np.flatnonzero(similar[i] >= SAME_STORY)]
+        nearest = int(similar[i].argmax())
+        if not found and similar[i, nearest] >= NEAR_STORY:
+            found = [articles[nearest].id]
+        out[article.id] = found
+    return out
 
 
 def infer_dates(articles: Sequence[Article],

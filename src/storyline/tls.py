@@ -4,13 +4,19 @@ The method follows DATEWISE (Gholipour Ghalandari & Ifrim, ACL 2020) without its
 ranker:
 
 1. Every sentence is dated by its first day-precise temporal expression, resolved against its
-   article's publication date ("on Tuesday" in a story of 2011-01-27 is 2011-01-25). A lead
-   sentence (among the first `LEAD_SENTENCES`) with no temporal expression at all reports its
+   article's publication date ("on Tuesday" in a story of 2011-01-27 is 2011-01-25). Only the
+   lead sentences (the first `LEAD_SENTENCES` of an article, news-tls' `clip_sents`) are
+   candidates to tell a day: further down, a dated sentence is mostly background, a reaction
+   or a recap of an older day. A lead sentence with no temporal expression at all reports its
    article's news, so it is a candidate for the publication day and the day before.
+   A sentence must also be on the corpus topic: it holds a topic term, a word (not a stop
+   word) used by at least half of the articles (`TOPIC_SHARE`). This stands in for the topic
+   keywords DATEWISE's filter requires, and keeps out the pages a crawl brings along (programme
+   schedules, site furniture, unrelated stories) whose dates and sentences are not the topic's.
 2. Days are ranked by how many articles look back at them: the number of distinct articles
-   published on or after the day that name it. A day only previewed ("talks are set for
-   Friday") has not happened yet when it is named. Ties go to the day named by more sentences,
-   then to the day with more publications.
+   published on or after the day that name it in an on-topic sentence. A day only previewed
+   ("talks are set for Friday") has not happened yet when it is named. Ties go to the day
+   named by more sentences, then to the day with more publications.
 3. Each chosen day is told by the sentences nearest the TF-IDF centroid of its candidates, the
    mention-dated and the lead sentences weighted equally (news-tls' PM-Mean collector), chosen
    greedily so the summary as a whole stays near the centroid (its CentroidOpt summarizer). A
@@ -31,7 +37,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -40,13 +46,14 @@ import numpy as np
 from storyline.models import Article, Sentence, Span, TimeExpression, TimelineEntry
 from storyline.timex import precision_of_value, tag_text
 
-TLS_VERSION = "tls-2"
+TLS_VERSION = "tls-4"
 LEAD_SENTENCES = 5
 PUB_DAYS = 2  # a lead sentence reports the publication day or the day before
 MIN_WORDS = 10  # shorter sentences are headlines, datelines and fragments...
 SHORT_WORDS = 6  # ...used only for a day that has nothing longer
 MAX_WORDS = 60
 REPEAT_SIMILARITY = 0.5
+TOPIC_SHARE = 0.5  # a topic term is used by at least this share of the articles
 
 _record = dataclass(frozen=True, slots=True, kw_only=True)
 
@@ -160,14 +167,15 @@ def find_day_dates(article: Article, sentences: Sequence[Sentence]) -> list[Time
 
 def date_sentences(article: Article, sentences: Sequence[Sentence],
                    dates: Sequence[TimeExpression]) -> list[DatedSentence]:
-    """The candidate days of the article's sentences: its first day-precise date for a
-    sentence that has one, the publication day and the day before for an undated lead
-    sentence."""
+    """The candidate days of the article's lead sentences: its first day-precise date for a
+    sentence that has one, the publication day and the day before for one naming no date."""
     first: dict[int, TimeExpression] = {}
     for expression in sorted(dates, key=lambda d: d.start):
         first.setdefault(expression.sentence_index, expression)
     dated = []
     for sent in sentences:
+        if sent.index >= LEAD_SENTENCES:
+            continue
         span = Span(article_id=article.id, start=sent.start, end=sent.end)
         expression = first.get(sent.index)
         if expression is not None:
@@ -175,8 +183,7 @@ def date_sentences(article: Article, sentences: Sequence[Sentence],
                 span=span, day=date.fromisoformat(expression.value), how="mention",
                 date_span=Span(article_id=article.id, start=expression.start,
                                end=expression.end)))
-        elif sent.index < LEAD_SENTENCES and article.published \
-                and not _has_any_date(article.text[sent.start:sent.end]):
+        elif article.published and not _has_any_date(article.text[sent.start:sent.end]):
             for back in range(PUB_DAYS):
                 dated.append(DatedSentence(span=span, how="lead",
                                            day=article.published - timedelta(days=back)))
@@ -192,6 +199,32 @@ _ANY_DATE_WORD = re.compile(
 def _has_any_date(text: str) -> bool:
     """A sentence naming another time ("in 2008", "last week") is not about the day's news."""
     return bool(_ANY_DATE_WORD.search(text))
+
+
+# -------------------------------------------------------------------------------- topic
+
+def _analyzer() -> Callable[[str], list[str]]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(stop_words="english").build_analyzer()
+
+
+def topic_terms(articles: Sequence[Article], *, share: float = TOPIC_SHARE) -> frozenset[str]:
+    """The words (lowercased, stop words left out) used by at least `share` of the articles."""
+    analyze = _analyzer()
+    used: Counter[str] = Counter()
+    for article in articles:
+        used.update(set(analyze(article.text)))
+    least = share * len(articles)
+    return frozenset(term for term, count in used.items() if count >= least)
+
+
+def on_topic_sentences(article: Article, sentences: Sequence[Sentence],
+                       terms: frozenset[str]) -> frozenset[int]:
+    """The indexes of the sentences holding one of the topic `terms`."""
+    analyze = _analyzer()
+    return frozenset(s.index for s in sentences
+                     if not terms.isdisjoint(analyze(article.text[s.start:s.end])))
 
 
 # ------------------------------------------------------------------------------ ranking
@@ -308,10 +341,16 @@ def summarize_timeline(articles: Sequence[Article], *, max_days: int, per_day: i
     kept = [a for a in articles if _within(a.published, start, end)]
     split = {a.id: tuple(sentences[a.id]) if sentences and a.id in sentences
              else split_sentences(a) for a in kept}
+    terms = topic_terms(kept)
+    on_topic = {a.id: on_topic_sentences(a, split[a.id], terms) for a in kept}
     dates = {a.id: find_day_dates(a, split[a.id]) for a in kept}
-    days = [d for d in rank_days(kept, dates) if _within(d, start, end)]
+    topical_dates = {a.id: [d for d in dates[a.id] if d.sentence_index in on_topic[a.id]]
+                     for a in kept}
+    days = [d for d in rank_days(kept, topical_dates) if _within(d, start, end)]
+    index_of = {(a.id, s.start): s.index for a in kept for s in split[a.id]}
     candidates = [c for a in kept for c in date_sentences(a, split[a.id], dates[a.id])
-                  if _within(c.day, start, end)]
+                  if _within(c.day, start, end)
+                  and index_of[(a.id, c.span.start)] in on_topic[a.id]]
     return summarize_days(days, candidates, {a.id: a.text for a in kept},
                           max_days=max_days, per_day=per_day, event_id=event_id)
 
@@ -368,5 +407,5 @@ def group_by_day(entries: Iterable[TimelineEntry]) -> dict[str, list[TimelineEnt
 
 
 __all__ = ["DatedSentence", "TLS_VERSION", "date_sentences", "find_day_dates",
-           "first_mentions_timeline", "group_by_day", "rank_days", "split_sentences",
-           "summarize_days", "summarize_timeline"]
+           "first_mentions_timeline", "group_by_day", "on_topic_sentences", "rank_days",
+           "split_sentences", "summarize_days", "summarize_timeline", "topic_terms"]
