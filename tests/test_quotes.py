@@ -85,3 +85,19 @@ def test_speaker_types_and_a_role_resolved_to_the_person_named_nearby():
     assert anonymous.speaker_type == "anonymous" and anonymous.speaker_entity_id is None
     by_type = {q.speaker_type for q in quotes.values()}
     assert {"organization", "document"} <= by_type
+
+
+@pytest.mark.models
+def test_quote_interrupted_by_its_attribution_is_one_quote_in_parts():
+    from storyline.render.markdown import quote_words
+
+    text = ("“The river is ours to share,” Ilse Varga said on Monday, “and we will check every "
+            "gauge.”")
+    quotes = list(_quotes(text).values())
+    assert len(quotes) == 1
+    (quote,) = quotes
+    assert quote.speaker == "Ilse Varga" and quote.kind == "direct"
+    pieces = [text[p.start:p.end] for p in quote.parts]
+    assert pieces == ["The river is ours to share", "and we will check every gauge."]
+    assert quote.text == text[quote.start:quote.end]
+    assert quote_words(quote) == "The river is ours to share … and we will check every gauge."

@@ -145,6 +145,9 @@ class Quote:
     # person | spokesperson | anonymous | organization | document (storyline.speakers)
     speaker_type: str | None = None
     confidence: float = 0.5
+    # The content's pieces when the attribution interrupts it ("X," he said, "Y"): `start:end`
+    # then runs from the first piece to the last, attribution included; empty for one piece.
+    parts: tuple[Span, ...] = ()
 
 
 @_record

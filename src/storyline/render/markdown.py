@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from storyline.dating import describe
-from storyline.models import Article, Briefing, InferredDate, Span, TimelineEntry
+from storyline.models import Article, Briefing, InferredDate, Quote, Span, TimelineEntry
 
 
 def article_labels(briefing: Briefing) -> dict[str, str]:
@@ -15,6 +15,13 @@ def article_labels(briefing: Briefing) -> dict[str, str]:
 
 def cite_label(span: Span, labels: dict[str, str]) -> str:
     return f"{labels.get(span.article_id, span.article_id)}:{span.start}-{span.end}"
+
+
+def quote_words(quote: Quote) -> str:
+    """The quoted words, pieces joined by an ellipsis where the attribution interrupts them."""
+    if not quote.parts:
+        return quote.text
+    return " … ".join(quote.text[p.start - quote.start:p.end - quote.start] for p in quote.parts)
 
 
 def inferred_label(inferred: InferredDate, labels: dict[str, str]) -> str:
@@ -99,7 +106,8 @@ def render_markdown(briefing: Briefing) -> str:
         for speaker, items in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             out.append(f"- **{_md(speaker)}**")
             for q in items:
-                mark = f"“{_md(q.text)}”" if q.kind != "indirect" else _md(q.text)
+                words = _md(quote_words(q))
+                mark = f"“{words}”" if q.kind != "indirect" else words
                 cue = f"{q.cue}, " if q.cue else ""
                 where = cite_label(Span(article_id=q.article_id, start=q.start, end=q.end), labels)
                 out.append(f"  - {mark} ({cue}{q.kind}) [{where}]")
