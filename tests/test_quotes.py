@@ -13,6 +13,12 @@ def test_find_quoted_spans_curly_straight_and_unclosed():
     assert spans == ["yes, indeed.", "no.", "An open quote runs on"]
 
 
+def test_find_quoted_spans_mixed_straight_and_curly_marks():
+    text = '"It is over,” said Ilse Varga. “We go on,“ she added. "Fine."'
+    spans = [text[s:e] for s, e in find_quoted_spans(text)]
+    assert spans == ["It is over,", "We go on,", "Fine."]
+
+
 def _quotes(text: str):
     from storyline.nlp import analyze
 

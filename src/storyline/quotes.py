@@ -45,7 +45,9 @@ INTENT_LEMMAS = frozenset("want plan hope expect agree refuse vow pledge promise
                           "intend seek decline aim".split())
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
-_OPEN_CLOSE = {"“": "”", '"': '"', "«": "»"}
+# Straight and curly marks are mixed up in the wild ("X,” said Y; “X,“ said Y): either closes.
+_ANY_DOUBLE = ("”", '"', "“")
+_OPEN_CLOSE = {"“": _ANY_DOUBLE, '"': _ANY_DOUBLE, "«": ("»",)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +71,8 @@ def find_quoted_spans(text: str) -> list[tuple[int, int]]:
             if closer is None:
                 i += 1
                 continue
-            end = paragraph.find(closer, i + 1)
-            if end == -1:
-                end = n
+            found = [k for k in (paragraph.find(c, i + 1) for c in closer) if k != -1]
+            end = min(found) if found else n
             if paragraph[i + 1:end].strip():
                 spans.append((offset + i + 1, offset + end))
             i = end + 1
