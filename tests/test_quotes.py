@@ -107,3 +107,14 @@ def test_quote_interrupted_by_its_attribution_is_one_quote_in_parts():
     assert pieces == ["The river is ours to share", "and we will check every gauge."]
     assert quote.text == text[quote.start:quote.end]
     assert quote_words(quote) == "The river is ours to share … and we will check every gauge."
+
+
+@pytest.mark.models
+def test_quote_after_a_colon_paragraph_and_a_statement_saying():
+    quotes = _quotes(
+        "Later that day, Ilse Varga issued the following statement:\n\n"
+        "“We will check every gauge on the river before the vote.”\n\n"
+        "Jonas Halder issued a statement saying the deal “is a betrayal of the valley.”"
+    )
+    assert quotes["We will check every gauge on the river before the vote."].speaker == "Ilse Varga"
+    assert quotes["is a betrayal of the valley."].speaker == "Jonas Halder"

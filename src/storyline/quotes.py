@@ -122,7 +122,8 @@ def extract_quotes(article: Article, analysis: Analysis,
         tokens = parse.token_range(content_start, content_end)
         sentence = parse.tokens[tokens.start].sent
         attribution = _attribution_by_parse(parse, tokens, quoted) \
-            or _attribution_in_window(parse, analysis, sentence, quoted)
+            or _attribution_in_window(parse, analysis, sentence, quoted) \
+            or _attribution_before_colon(article.text, parse, start, quoted)
         quote = _make_quote(article, analysis, parse, content_start, content_end,
                             _direct_or_mixed(article.text, start),
                             attribution, entity_names, previous, sentence - previous_sentence)
@@ -275,6 +276,26 @@ def _attribution_in_window(parse: _Parse, analysis: Analysis, sentence: int,
     return None
 
 
+def _attribution_before_colon(text: str, parse: _Parse, start: int,
+                              quoted: Sequence[tuple[int, int]]) -> _Attribution | None:
+    """A quote introduced by a colon, often in a paragraph of its own ("Cruz continued:",
+    "Trump issued the following statement:"): the last verb before the colon with a subject."""
+    before = text[:max(0, start - 1)].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon = parse.token_at(len(before) - 1)
+    sent = parse.tokens[colon].sent
+    i = colon - 1
+    while i >= 0 and parse.tokens[i].sent == sent:
+        token = parse.tokens[i]
+        if token.pos in ("VERB", "AUX") and not _inside(token.start, quoted):
+            speaker = _subject(parse, token)
+            if speaker is not None:
+                return _attributed(parse, token, speaker, 0.7)
+        i -= 1
+    return None
+
+
 def _attributed(parse: _Parse, cue: Token, speaker: tuple[tuple[int, int], Token] | None,
                 confidence: float) -> _Attribution:
     if speaker is None:
@@ -306,10 +327,30 @@ def _subject(parse: _Parse, verb: Token) -> tuple[tuple[int, int], Token] | None
                     return found
                 first = first or found
                 break
+        if node.dep == "acl" and node.head != node.i:
+            # "issued a statement saying ...": the subject of the verb the noun hangs on.
+            noun = parse.tokens[node.head]
+            verb_of = _governing_verb(parse, noun)
+            if verb_of is None:
+                return first
+            node, steps = verb_of, steps + 1
+            continue
         if node.dep not in ("advcl", "conj", "xcomp", "ccomp", "relcl") or node.head == node.i:
             return first
         node, steps = parse.tokens[node.head], steps + 1
     return first
+
+
+def _governing_verb(parse: _Parse, noun: Token) -> Token | None:
+    """The verb a noun is the object of, directly or through a preposition."""
+    node = noun
+    for _ in range(2):
+        if node.dep not in ("dobj", "pobj", "prep") or node.head == node.i:
+            return None
+        node = parse.tokens[node.head]
+        if node.pos in ("VERB", "AUX"):
+            return node
+    return None
 
 
 def _phrase(parse: _Parse, head: int) -> tuple[int, int]:
