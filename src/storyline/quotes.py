@@ -122,7 +122,8 @@ def extract_quotes(article: Article, analysis: Analysis,
         tokens = parse.token_range(content_start, content_end)
         sentence = parse.tokens[tokens.start].sent
         attribution = _attribution_by_parse(parse, tokens, quoted) \
-            or _attribution_in_window(parse, analysis, sentence, quoted) \
+            or _attribution_in_window(parse, analysis, sentence,
+                                      parse.tokens[tokens[-1]].sent, quoted) \
             or _attribution_before_colon(article.text, parse, start, quoted)
         quote = _make_quote(article, analysis, parse, content_start, content_end,
                             _direct_or_mixed(article.text, start),
@@ -255,14 +256,15 @@ def _attribution_by_parse(parse: _Parse, tokens: range,
     return fallback
 
 
-def _attribution_in_window(parse: _Parse, analysis: Analysis, sentence: int,
+def _attribution_in_window(parse: _Parse, analysis: Analysis, sentence: int, last: int,
                            quoted: Sequence[tuple[int, int]]) -> _Attribution | None:
-    """A speech verb outside quotes in the quote's sentence or a short following one."""
-    for index in (sentence, sentence + 1):
+    """A speech verb outside quotes in the sentence where the quote opens or closes ("A. B,"
+    he said), or in a short one after it."""
+    for index in dict.fromkeys((sentence, last, last + 1)):
         if not 0 <= index < len(analysis.sentences):
             continue
         sent = analysis.sentences[index]
-        if index != sentence and len(parse.token_range(sent.start, sent.end)) > 12:
+        if index > last and len(parse.token_range(sent.start, sent.end)) > 12:
             break
         for i in parse.token_range(sent.start, sent.end):
             token = parse.tokens[i]
