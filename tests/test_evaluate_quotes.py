@@ -13,8 +13,8 @@ POLNEAR = ROOT.parent / "shared" / "data" / "polnear"
 # Pinned dev figures of storyline over all attributions. Floors only rise: raise them when the
 # extractor improves, never lower them to let a change through.
 FLOORS = {
-    "content_overlap_f1": 0.835,
-    "content_exact_f1": 0.395,
+    "content_overlap_f1": 0.84,
+    "content_exact_f1": 0.45,
     "source_overlap_f1": 0.71,
     "source_exact_f1": 0.64,
     "cue_overlap_f1": 0.70,

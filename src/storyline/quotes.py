@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from storyline.attribution import TaggedSpan, group_spans, tag_analysis
+from storyline.attribution import Proposal, group_spans, tag_analysis
 from storyline.models import Analysis, Article, Mention, Quote, Span, Token
 from storyline.speakers import type_speakers
 
@@ -67,6 +67,14 @@ def find_quoted_spans(text: str) -> list[tuple[int, int]]:
     for paragraph in text.split("\n"):
         i, n = 0, len(paragraph)
         while i < n:
+            if paragraph.startswith("''", i):
+                # Two apostrophes for a double mark (The New York Times' archive style).
+                end = paragraph.find("''", i + 2)
+                end = n if end == -1 else end
+                if paragraph[i + 2:end].strip():
+                    spans.append((offset + i + 2, offset + end))
+                i = end + 2
+                continue
             closer = _OPEN_CLOSE.get(paragraph[i])
             if closer is None:
                 i += 1
@@ -78,6 +86,11 @@ def find_quoted_spans(text: str) -> list[tuple[int, int]]:
             i = end + 1
         offset += len(paragraph) + 1
     return spans
+
+
+def _mark_start(text: str, start: int) -> int:
+    """Where the quotation mark opening the quote at `start` begins."""
+    return max(0, start - 2 if text[max(0, start - 2):start] == "''" else start - 1)
 
 
 class _Parse:
@@ -139,7 +152,10 @@ def extract_quotes(article: Article, analysis: Analysis,
     # kept when the tagger also reads it as reported content.
     quotes = [q for q in quotes if any(s < q.end and q.start < e for s, e in contents)]
     quotes = _join_interrupted(article, quotes)
-    quotes.extend(_tagged_quotes(article, analysis, parse, quoted, entity_names, quotes, spans))
+    proposals = group_spans(article.text, spans)
+    quotes = _widen_fragments(article, quotes, proposals)
+    quotes.extend(_tagged_quotes(article, analysis, parse, quoted, entity_names, quotes,
+                                 proposals))
     # Reporting verbs with a clausal complement the tagger left out (held-out train: +0.01 F1).
     quotes.extend(_indirect_quotes(article, analysis, parse, quoted, entity_names, quotes))
     quotes.sort(key=lambda q: q.start)
@@ -169,17 +185,48 @@ def _pieces(quote: Quote) -> list[tuple[int, int]]:
     return [(p.start, p.end) for p in quote.parts] or [(quote.start, quote.end)]
 
 
+def _proposal_extent(text: str, proposal: Proposal) -> tuple[int, int]:
+    start, end = _trim(text, proposal.content[0][0], proposal.content[-1][1])
+    end = end - 1 if end > start and text[end - 1] in ".;" else end
+    return start, end
+
+
+def _widen_fragments(article: Article, quotes: Sequence[Quote],
+                     proposals: Sequence[Proposal]) -> list[Quote]:
+    """A quoted fragment inside reported words ("he had not done his 'homework' when ...") is
+    the whole reported clause the tagger marks around it, as PolNeAR marks it; further
+    fragments of that clause are part of it."""
+    extents = [_proposal_extent(article.text, p) for p in proposals]
+    widened: list[Quote] = []
+    for quote in quotes:
+        if any(w.kind == "mixed" and w.start <= quote.start and quote.end <= w.end
+               for w in widened[-1:]) and quote.kind == "mixed":
+            continue
+        if quote.kind == "mixed" and not quote.parts:
+            around = [(s, e) for s, e in extents if s <= quote.start and quote.end <= e
+                      and _has_words(article.text[s:_mark_start(article.text, quote.start)]
+                                     + article.text[quote.end + 1:e])]
+            if around:
+                start, end = min(around, key=lambda x: x[1] - x[0])
+                others = [q for q in quotes if q is not quote and q.start < end and start < q.end]
+                if all(q.kind == "mixed" for q in others):
+                    quote = replace(quote, start=start, end=end, text=article.text[start:end])
+        widened.append(quote)
+    return widened
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
 def _tagged_quotes(article, analysis, parse, quoted, entity_names,
-                   direct: Sequence[Quote], spans: Sequence[TaggedSpan]) -> list[Quote]:
+                   direct: Sequence[Quote], proposals: Sequence[Proposal]) -> list[Quote]:
     """Attributions the trained tagger finds outside the quotation marks the rules handled:
     reported speech, beliefs and findings ("polls show ...", "X believes ...")."""
-    proposals = group_spans(article.text, spans)
     taken = [piece for q in direct for piece in _pieces(q)]
     found: list[Quote] = []
     for proposal in proposals:
-        start, end = proposal.content[0][0], proposal.content[-1][1]
-        start, end = _trim(article.text, start, end)
-        end = end - 1 if end > start and article.text[end - 1] in ".;" else end
+        start, end = _proposal_extent(article.text, proposal)
         if end <= start or any(s < end and start < e for s, e in taken):
             continue
         if len(article.text[start:end].split()) < 2:
@@ -282,7 +329,7 @@ def _attribution_before_colon(text: str, parse: _Parse, start: int,
                               quoted: Sequence[tuple[int, int]]) -> _Attribution | None:
     """A quote introduced by a colon, often in a paragraph of its own ("Cruz continued:",
     "Trump issued the following statement:"): the last verb before the colon with a subject."""
-    before = text[:max(0, start - 1)].rstrip()
+    before = text[:_mark_start(text, start)].rstrip()
     if not before.endswith(":"):
         return None
     colon = parse.token_at(len(before) - 1)
@@ -373,7 +420,7 @@ def _is_agent(parse: _Parse, head: Token) -> bool:
 def _direct_or_mixed(text: str, start: int) -> str:
     """A quote that opens its sentence or follows "said:" / "said," is direct; a quoted
     fragment inside reported words is mixed."""
-    before = text[:max(0, start - 1)].rstrip(" \t")
+    before = text[:_mark_start(text, start)].rstrip(" \t")
     if not before or before[-1] in "\n.!?:,”\"—–":
         return "direct"
     return "mixed"
@@ -470,7 +517,7 @@ def _continues_previous(text: str, start: int, previous: Quote, sentence_gap: in
     paragraph_start = text.rfind("\n", 0, start) + 1
     if previous.end >= paragraph_start and sentence_gap <= 1:
         return True  # a second quote in the same paragraph, right after the attributed one
-    if text[paragraph_start:start - 1].strip():
+    if text[paragraph_start:_mark_start(text, start)].strip():
         return False
     gap = text[previous.end:paragraph_start]
     return sentence_gap <= 3 and gap.count("\n\n") <= 1
