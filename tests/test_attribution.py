@@ -58,6 +58,16 @@ def test_group_spans_links_the_nearest_cue_and_carries_on_content_in_the_paragra
     assert second.cue is None and second.content == ((59, 69),)
 
 
+def test_group_spans_gives_an_empty_cue_the_attribution_after_it_as_content():
+    text = "Cardin said that Republicans rejected his attempts."
+    spans = [_span("SOURCE", 0, 6, 0, 0, 1), _span("CUE", 7, 11, 0, 1, 2),
+             _span("SOURCE", 17, 28, 0, 3, 4), _span("CUE", 29, 37, 0, 4, 5),
+             _span("CONTENT", 38, 50, 0, 5, 7)]
+    outer, inner = group_spans(text, spans)
+    assert outer.source == (0, 6) and outer.cue == (7, 11) and outer.content == ((17, 50),)
+    assert inner.source == (17, 28) and inner.cue == (29, 37) and inner.content == ((38, 50),)
+
+
 def test_lexicon_buckets_cue_rates():
     lexicon = Lexicon(cue_rate={"say": 0.9, "show": 0.3, "call": 0.06})
     assert [lexicon.bucket(w) for w in ("Say", "show", "call", "table")] == \

@@ -13,6 +13,18 @@ def test_find_quoted_spans_curly_straight_and_unclosed():
     assert spans == ["yes, indeed.", "no.", "An open quote runs on"]
 
 
+def test_find_quoted_spans_mixed_straight_and_curly_marks():
+    text = '"It is over,” said Ilse Varga. “We go on,“ she added. "Fine."'
+    spans = [text[s:e] for s, e in find_quoted_spans(text)]
+    assert spans == ["It is over,", "We go on,", "Fine."]
+
+
+def test_find_quoted_spans_two_apostrophes_as_a_double_mark():
+    text = "''It is over,'' Mr. Varga said of the party's ''last stand.''"
+    spans = [text[s:e] for s, e in find_quoted_spans(text)]
+    assert spans == ["It is over,", "last stand."]
+
+
 def _quotes(text: str):
     from storyline.nlp import analyze
 
@@ -41,8 +53,10 @@ def test_partial_quote_is_mixed_and_anonymous_source_stays_anonymous():
         "Radek Vesely said the talks had been “frank but constructive” and would go on.\n\n"
         "“We will not be lectured,” a senior Karvonian official said."
     )
-    partial = quotes["frank but constructive"]
+    (partial,) = [q for q in quotes.values() if "frank but constructive" in q.text]
     assert partial.kind == "mixed" and partial.speaker == "Radek Vesely"
+    # The fragment is reported as the whole clause that holds it.
+    assert partial.text == "the talks had been “frank but constructive” and would go on"
     anonymous = quotes["We will not be lectured"]
     assert anonymous.speaker == "a senior Karvonian official"
     assert anonymous.speaker_entity_id is None
@@ -64,7 +78,7 @@ def test_quote_split_by_its_attribution_keeps_one_speaker():
         "deal “must be fair to both banks of the river.”"
     )
     assert quotes["No one wants this more than we do"].speaker == "Andriy Kovalenko"
-    second = quotes["must be fair to both banks of the river."]
+    (second,) = [q for q in quotes.values() if "must be fair to both banks" in q.text]
     assert second.speaker == "Andriy Kovalenko" and second.kind == "mixed"
 
 
@@ -85,3 +99,31 @@ def test_speaker_types_and_a_role_resolved_to_the_person_named_nearby():
     assert anonymous.speaker_type == "anonymous" and anonymous.speaker_entity_id is None
     by_type = {q.speaker_type for q in quotes.values()}
     assert {"organization", "document"} <= by_type
+
+
+@pytest.mark.models
+def test_quote_interrupted_by_its_attribution_is_one_quote_in_parts():
+    from storyline.render.markdown import quote_words
+
+    text = ("“The river is ours to share,” Ilse Varga said on Monday, “and we will check every "
+            "gauge.”")
+    quotes = list(_quotes(text).values())
+    assert len(quotes) == 1
+    (quote,) = quotes
+    assert quote.speaker == "Ilse Varga" and quote.kind == "direct"
+    pieces = [text[p.start:p.end] for p in quote.parts]
+    assert pieces == ["The river is ours to share", "and we will check every gauge."]
+    assert quote.text == text[quote.start:quote.end]
+    assert quote_words(quote) == "The river is ours to share … and we will check every gauge."
+
+
+@pytest.mark.models
+def test_quote_after_a_colon_paragraph_and_a_statement_saying():
+    quotes = _quotes(
+        "Later that day, Ilse Varga issued the following statement:\n\n"
+        "“We will check every gauge on the river before the vote.”\n\n"
+        "Jonas Halder issued a statement saying the deal “is a betrayal of the valley.”"
+    )
+    assert quotes["We will check every gauge on the river before the vote."].speaker == "Ilse Varga"
+    (statement,) = [q for q in quotes.values() if "is a betrayal of the valley" in q.text]
+    assert statement.speaker == "Jonas Halder"

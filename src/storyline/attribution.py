@@ -195,7 +195,8 @@ def _span(tokens: Sequence[Token], label: str, ids: list[int]) -> TaggedSpan:
 
 def group_spans(text: str, spans: Sequence[TaggedSpan]) -> list[Proposal]:
     """Link each cue to the nearest source and content of its sentence; content without a cue
-    joins the attribution of the neighbouring sentence of its paragraph, else stands alone."""
+    joins the attribution of the neighbouring sentence of its paragraph, else stands alone; a
+    cue left without content reports the attribution after it ("X said [Y rejected Z]")."""
     by_sent: dict[int, list[TaggedSpan]] = {}
     for span in spans:
         by_sent.setdefault(span.sent, []).append(span)
@@ -240,7 +241,11 @@ def group_spans(text: str, spans: Sequence[TaggedSpan]) -> list[Proposal]:
     unique = list({id(g): g for found in groups.values() for g in found}.values())
     for group in unique + standalone:
         if not group["content"]:
-            continue
+            # "X said Y rejected Z": the inner attribution is the content of the outer one.
+            inner = _inner_attribution(groups.get(group["cue"].sent, ()), group)
+            if inner is None:
+                continue
+            group = {**group, "content": [inner]}
         pieces = sorted((s.start, s.end) for s in group["content"])
         cue, source = group["cue"], group["source"]
         proposals.append(Proposal(
@@ -249,6 +254,24 @@ def group_spans(text: str, spans: Sequence[TaggedSpan]) -> list[Proposal]:
             cue_token=cue.first if cue else None, source_token=source.first if source else None))
     proposals.sort(key=lambda p: p.content[0])
     return proposals
+
+
+def _inner_attribution(found: Sequence[dict], outer: dict) -> TaggedSpan | None:
+    """The attribution after an empty cue in its sentence, as one span from its first to its
+    last tagged token."""
+    cue = outer["cue"]
+    after = [g for g in found if g is not outer and g["content"] and g["cue"].first >= cue.last
+             and (outer["source"] is None or g["source"] is not outer["source"])]
+    if not after:
+        return None
+    inner = min(after, key=lambda g: g["cue"].first)
+    parts = [inner["cue"], *inner["content"]] + ([inner["source"]] if inner["source"] else [])
+    first = min(parts, key=lambda s: s.first)
+    last = max(parts, key=lambda s: s.last)
+    if first.first < cue.last or first.sent != last.sent:
+        return None
+    return TaggedSpan(label="CONTENT", start=first.start, end=last.end, sent=first.sent,
+                      first=first.first, last=last.last)
 
 
 def _distance(a: TaggedSpan, b: TaggedSpan) -> int:

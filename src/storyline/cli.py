@@ -296,6 +296,14 @@ def events(fmt, db, quiet, verbose, debug) -> None:
             click.echo(f"    {article.outlet or 'unnamed outlet'}: {article.title or article.source}")
 
 
+def _words(quote: dict) -> str:
+    """A JSON quote's words, its pieces joined by an ellipsis (without the attribution)."""
+    if not quote["parts"]:
+        return quote["text"]
+    return " … ".join(quote["text"][p["start"] - quote["start"]:p["end"] - quote["start"]]
+                      for p in quote["parts"])
+
+
 @cli.command()
 @click.option("--speaker", help="Only quotes whose speaker contains this text (case-insensitive).")
 @click.option("--event", "event_id", help="Only quotes from this event id.")
@@ -327,9 +335,9 @@ def quotes(speaker, event_id, fmt, db, quiet, verbose, debug) -> None:
             said.setdefault(q["group_id"] or q["id"], []).append(q)
         for utterance in said.values():
             q = utterance[0]
-            click.echo(f"    [{q['kind']}, {q['cue'] or '-'}] {q['text']}")
+            click.echo(f"    [{q['kind']}, {q['cue'] or '-'}] {_words(q)}")
             for other in utterance[1:]:  # one utterance as other articles report it
-                wording = "same words" if other["text"] == q["text"] else f"“{other['text']}”"
+                wording = "same words" if _words(other) == _words(q) else f"“{_words(other)}”"
                 click.echo(f"        also in {other['article_id']}: {wording}")
 
 

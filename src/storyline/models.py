@@ -146,6 +146,16 @@ class Quote:
     speaker_type: str | None = None
     confidence: float = 0.5
     group_id: str | None = None  # the same utterance as reported by other articles
+    # The content's pieces when the attribution interrupts it ("X," he said, "Y"): `start:end`
+    # then runs from the first piece to the last, attribution included; empty for one piece.
+    parts: tuple[Span, ...] = ()
+
+
+def quote_words(quote: Quote) -> str:
+    """The quoted words, pieces joined by an ellipsis where the attribution interrupts them."""
+    if not quote.parts:
+        return quote.text
+    return " … ".join(quote.text[p.start - quote.start:p.end - quote.start] for p in quote.parts)
 
 
 @_record

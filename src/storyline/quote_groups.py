@@ -23,7 +23,7 @@ from dataclasses import replace
 from rapidfuzz import fuzz
 
 from storyline.entities import normalize_name
-from storyline.models import Quote
+from storyline.models import Quote, quote_words
 
 GROUPS_VERSION = "quote-groups-1"
 WHOLE_SIMILARITY = 85.0     # fuzz.ratio of the normalized texts: the same passage, reworded
@@ -87,7 +87,7 @@ def _candidates(members: Sequence[int], texts: Sequence[str],
 def group_quotes(quotes: Sequence[Quote]) -> list[Quote]:
     """The quotes, in the same order, with `group_id` set on those that one or more other
     articles also report; quotes reported once keep `group_id` None."""
-    texts = [_normalized(q.text) for q in quotes]
+    texts = [_normalized(quote_words(q)) for q in quotes]  # the words, not the attribution
     speakers = [_speaker_key(q) for q in quotes]
     by_speaker: dict[str | None, list[int]] = {}
     for index, quote in enumerate(quotes):

@@ -211,7 +211,7 @@ def predict_all(documents: Sequence[Document]):
         entities, (analysis,) = merge_entities([nlp.analysis_from_doc(article.id, doc)])
         names = {e.id: e.name for e in entities}
         ours[document.name] = [
-            Attribution(content=_span(q.start, q.end),
+            Attribution(content=tuple((p.start, p.end) for p in q.parts) or _span(q.start, q.end),
                         source=_span(q.speaker_span.start, q.speaker_span.end)
                         if q.speaker_span else (),
                         cue=_span(q.cue_span.start, q.cue_span.end) if q.cue_span else ())

@@ -12,6 +12,7 @@ from storyline.render.markdown import (
     date_note,
     describe_article,
     inferred_label,
+    quote_words,
     tally,
 )
 
@@ -32,6 +33,6 @@ def render_html(briefing: Briefing) -> str:
         briefing=briefing, labels=labels, tally=tally(briefing), quotes=quotes,
         describe=describe_article, by_id={a.id: a for a in briefing.articles},
         inferred={i.article_id: i for i in briefing.inferred_dates},
-        inferred_label=inferred_label, date_note=date_note,
+        inferred_label=inferred_label, date_note=date_note, quote_words=quote_words,
         copy_of={d.article_id: d.duplicate_of for d in briefing.duplicates},
     )

@@ -72,7 +72,8 @@ def briefing_to_dict(briefing: Briefing) -> dict:
              "speaker_span": to_dict(q.speaker_span) if q.speaker_span else None,
              "speaker_type": q.speaker_type,
              "cue": q.cue, "cue_span": to_dict(q.cue_span) if q.cue_span else None,
-             "kind": q.kind, "confidence": q.confidence, "group_id": q.group_id}
+             "kind": q.kind, "confidence": q.confidence, "group_id": q.group_id,
+             "parts": [to_dict(p) for p in q.parts]}
             for q in briefing.quotes
         ],
         "timeline": [timeline_entry_to_dict(t) for t in briefing.timeline],

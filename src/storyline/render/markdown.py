@@ -6,7 +6,15 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from storyline.dating import describe
-from storyline.models import Article, Briefing, InferredDate, Quote, Span, TimelineEntry
+from storyline.models import (
+    Article,
+    Briefing,
+    InferredDate,
+    Quote,
+    Span,
+    TimelineEntry,
+    quote_words,
+)
 
 
 def article_labels(briefing: Briefing) -> dict[str, str]:
@@ -117,14 +125,16 @@ def render_markdown(briefing: Briefing) -> str:
             out.append(f"- **{_md(speaker)}**" + (f" ({kind})" if kind else ""))
             for utterance in utterances(items):
                 q = utterance[0]
-                mark = f"“{_md(q.text)}”" if q.kind != "indirect" else _md(q.text)
+                words = _md(quote_words(q))
+                mark = f"“{words}”" if q.kind != "indirect" else words
                 cue = f"{q.cue}, " if q.cue else ""
                 where = ", ".join(cite_label(Span(article_id=r.article_id, start=r.start,
                                                   end=r.end), labels) for r in utterance)
                 out.append(f"  - {mark} ({cue}{q.kind}) [{where}]")
                 # the same utterance as other outlets worded it, side by side
-                out += [f"    - {labels.get(r.article_id, r.article_id)} words it: “{_md(r.text)}”"
-                        for r in utterance[1:] if r.text != q.text]
+                out += [f"    - {labels.get(r.article_id, r.article_id)} words it: "
+                        f"“{_md(quote_words(r))}”"
+                        for r in utterance[1:] if quote_words(r) != quote_words(q)]
         out += ["", "### Claims across outlets", ""]
         for claim in (c for c in briefing.claims if c.event_id == event.id):
             if claim.status == "unique":
