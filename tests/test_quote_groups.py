@@ -67,3 +67,11 @@ def test_group_ids_do_not_depend_on_order():
     quotes = [_quote("a", "A1", "The Tarn does not belong to one country."),
               _quote("b", "A2", "The Tarn does not belong to one country.")]
     assert _groups(quotes) == _groups(list(reversed(quotes)))
+
+
+def test_a_mixed_quote_is_matched_on_its_quoted_words():
+    groups = _groups([
+        _quote("a", "A1", "that he was “grateful to my Chinese counterpart” for the call", kind="mixed"),
+        _quote("b", "A2", "that he had spoken to Wang and was “grateful to my Chinese counterpart "
+                          "for solidarity with civilian victims.”", kind="mixed")])
+    assert groups["a"] == groups["b"] is not None

@@ -38,6 +38,20 @@ def _normalized(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
 
 
+_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
+
+
+def _spoken_words(quote: Quote) -> str:
+    """The words the speaker said: a mixed quote's quoted fragments (the clause around them is
+    the outlet's), else the quote's words without the attribution that interrupts them."""
+    words = quote_words(quote)
+    if quote.kind == "mixed":
+        fragments = _QUOTED.findall(words)
+        if fragments:
+            return " ".join(fragments)
+    return words
+
+
 def _speaker_key(quote: Quote) -> str | None:
     if quote.speaker_entity_id:
         return quote.speaker_entity_id
@@ -87,7 +101,7 @@ def _candidates(members: Sequence[int], texts: Sequence[str],
 def group_quotes(quotes: Sequence[Quote]) -> list[Quote]:
     """The quotes, in the same order, with `group_id` set on those that one or more other
     articles also report; quotes reported once keep `group_id` None."""
-    texts = [_normalized(quote_words(q)) for q in quotes]  # the words, not the attribution
+    texts = [_normalized(_spoken_words(q)) for q in quotes]
     speakers = [_speaker_key(q) for q in quotes]
     by_speaker: dict[str | None, list[int]] = {}
     for index, quote in enumerate(quotes):
