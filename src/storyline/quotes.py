@@ -25,7 +25,7 @@ from storyline.attribution import Proposal, group_spans, tag_analysis
 from storyline.models import Analysis, Article, Mention, Quote, Span, Token
 from storyline.speakers import type_speakers
 
-QUOTES_VERSION = "quotes-3"
+QUOTES_VERSION = "quotes-4"
 
 SPEECH_LEMMAS = frozenset("""
 say tell add announce state claim deny suggest note stress warn insist argue acknowledge tweet
@@ -434,6 +434,16 @@ def _mention_in(analysis: Analysis, start: int, end: int) -> Mention | None:
     return found[0] if found else None
 
 
+def _cue_end(parse: _Parse, cue: Token) -> int:
+    """Where the cue ends: an auxiliary the tagger took for the cue ("Russia has denied",
+    "officials have been calling") runs on to the verb it serves, so that a reader sees the
+    verb and its stance, not "has"."""
+    if cue.pos != "AUX" or cue.head <= cue.i or cue.head - cue.i > 3:
+        return cue.end
+    verb = parse.tokens[cue.head]
+    return verb.end if verb.pos == "VERB" and verb.sent == cue.sent else cue.end
+
+
 def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_names,
                 previous, sentence_gap) -> Quote:
     text = article.text[start:end]
@@ -442,8 +452,9 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
     if attribution is None:
         return Quote(**base, confidence=0.3)
     cue = attribution.cue
-    cue_word = "according to" if cue.lemma.lower() == "according" else article.text[cue.start:cue.end]
-    cue_span = Span(article_id=article.id, start=cue.start, end=cue.end)
+    cue_end = _cue_end(parse, cue)
+    cue_word = "according to" if cue.lemma.lower() == "according" else article.text[cue.start:cue_end]
+    cue_span = Span(article_id=article.id, start=cue.start, end=cue_end)
     if attribution.speaker is None:
         mention = _adjacent_name(analysis, article.text, cue)
         if mention is None:
