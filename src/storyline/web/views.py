@@ -20,7 +20,17 @@ from markupsafe import Markup
 from storyline.claims import outlet_name
 from storyline.entities import normalize_name
 from storyline.ingest.remote import is_url
-from storyline.models import Analysis, Article, Briefing, ClaimGroup, Entity, Event, Quote, Span
+from storyline.models import (
+    Analysis,
+    Article,
+    Briefing,
+    ClaimGroup,
+    Entity,
+    Event,
+    Quote,
+    Span,
+    quote_words,
+)
 from storyline.render.markdown import article_labels, speaker_type_of, utterances
 from storyline.web.markup import Mark, mark_up
 
@@ -139,11 +149,12 @@ def quote_groups(corpus: Corpus, quotes: Sequence[Quote], speaker: str | None = 
             "speaker": name, "key": key, "entity_id": entity.id if entity else None,
             "speaker_type": speaker_type_of(items), "count": len(items),
             "quotes": [{
-                "text": group[0].text, "kind": group[0].kind,
+                "text": quote_words(group[0]), "kind": group[0].kind,
                 "outlets": sorted({corpus.outlet(q.article_id) for q in group}),
                 "variants": [{
-                    "id": q.id, "text": q.text, "kind": q.kind, "cue": q.cue,
-                    "confidence": q.confidence, "differs": q.text != group[0].text,
+                    "id": q.id, "text": quote_words(q), "kind": q.kind, "cue": q.cue,
+                    "confidence": q.confidence,
+                    "differs": quote_words(q) != quote_words(group[0]),
                     **{k: v for k, v in corpus.cite(Span(article_id=q.article_id, start=q.start,
                                                          end=q.end)).items() if k != "text"},
                 } for q in group],
