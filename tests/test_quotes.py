@@ -127,3 +127,8 @@ def test_quote_after_a_colon_paragraph_and_a_statement_saying():
     assert quotes["We will check every gauge on the river before the vote."].speaker == "Ilse Varga"
     (statement,) = [q for q in quotes.values() if "is a betrayal of the valley" in q.text]
     assert statement.speaker == "Jonas Halder"
+
+
+def test_according_to_is_the_cue_whatever_its_lemma(seed_briefing):
+    cues = {q.cue for q in seed_briefing.quotes if q.cue and q.cue.lower().startswith("accord")}
+    assert cues == {"according to"}

@@ -25,7 +25,7 @@ from storyline.attribution import Proposal, group_spans, tag_analysis
 from storyline.models import Analysis, Article, Mention, Quote, Span, Token
 from storyline.speakers import type_speakers
 
-QUOTES_VERSION = "quotes-4"
+QUOTES_VERSION = "quotes-5"
 
 SPEECH_LEMMAS = frozenset("""
 say tell add announce state claim deny suggest note stress warn insist argue acknowledge tweet
@@ -453,7 +453,9 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
         return Quote(**base, confidence=0.3)
     cue = attribution.cue
     cue_end = _cue_end(parse, cue)
-    cue_word = "according to" if cue.lemma.lower() == "according" else article.text[cue.start:cue_end]
+    surface = article.text[cue.start:cue_end]
+    # spaCy lemmatizes "according" to "accord" or leaves it: the words decide
+    cue_word = "according to" if surface.lower() == "according" else surface
     cue_span = Span(article_id=article.id, start=cue.start, end=cue_end)
     if attribution.speaker is None:
         mention = _adjacent_name(analysis, article.text, cue)
