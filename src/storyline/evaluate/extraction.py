@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storyline.errors import InputError, StorylineError
+from storyline.evaluate import pr_f1
 
 _TOKEN = re.compile(r"\w+")
 SHINGLE_SIZE = 4
@@ -100,9 +101,8 @@ def aggregate(scores: Sequence[PageScore]) -> dict[str, float]:
     """The benchmark's figures: mean precision, mean recall, and F1 of the two means."""
     precisions = [_precision(s) for s in scores if s.true_positive + s.false_positive > 0]
     recalls = [_recall(s) for s in scores if s.true_positive + s.false_negative > 0]
-    p = statistics.mean(precisions) if precisions else 0.0
-    r = statistics.mean(recalls) if recalls else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+    return pr_f1(statistics.mean(precisions) if precisions else 0.0,
+                 statistics.mean(recalls) if recalls else 0.0)
 
 
 def storyline_extractor(html: str, url: str | None) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyline.errors import InputError
+from storyline.evaluate import pr_f1, ratio
 
 Spans = tuple[tuple[int, int], ...]
 _TRIM = " \t\n\"'“”‘’.,;:!?"
@@ -50,9 +51,7 @@ class _Counts:
     right_gold: int = 0
 
     def scores(self) -> dict[str, float]:
-        p = self.right_predicted / self.predicted if self.predicted else 0.0
-        r = self.right_gold / self.gold if self.gold else 0.0
-        return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+        return pr_f1(ratio(self.right_predicted, self.predicted), ratio(self.right_gold, self.gold))
 
 
 @dataclass(slots=True)

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from storyline.errors import InputError
+from storyline.evaluate import f1, ratio
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +69,8 @@ class Scores:
 
 
 def _prf(right: int, system: int, gold: int) -> tuple[float, float, float]:
-    p = right / system if system else 0.0
-    r = right / gold if gold else 0.0
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+    p, r = ratio(right, system), ratio(right, gold)
+    return p, r, f1(p, r)
 
 
 def read_timebank(data_dir: str | Path) -> list[Document]:

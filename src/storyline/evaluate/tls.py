@@ -46,6 +46,7 @@ from pathlib import Path
 
 from storyline import tls
 from storyline.errors import InputError, MissingDependency
+from storyline.evaluate import f1, pr_f1, ratio
 from storyline.models import Article, TimelineEntry
 
 # DATEWISE on the whole of Timeline17, Table 3 of Gholipour Ghalandari & Ifrim (2020), and the
@@ -174,9 +175,7 @@ def read_timeline17(data_dir: str | Path, topics: Sequence[str] = ()) -> list[To
 def date_scores(predicted: Sequence[date], reference: Sequence[date]) -> dict[str, float]:
     """Precision, recall and F1 of the predicted dates against the reference dates."""
     shared = len(set(predicted) & set(reference))
-    p = shared / len(set(predicted)) if predicted else 0.0
-    r = shared / len(set(reference)) if reference else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+    return pr_f1(ratio(shared, len(set(predicted))), ratio(shared, len(set(reference))))
 
 
 def alignment_rouge(predicted: dict[date, Sequence[str]], reference: dict[date, Sequence[str]],
@@ -278,8 +277,6 @@ def _topic_dirs(data_dir: str | Path, topics: Sequence[str]) -> list[Path]:
     return folders
 
 
-def _f(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def _average(rows: Sequence[dict]) -> dict[str, float]:
@@ -290,7 +287,7 @@ def _average(rows: Sequence[dict]) -> dict[str, float]:
         p = sum(r[p_key] for r in rows) / len(rows)
         r = sum(r[r_key] for r in rows) / len(rows)
         f_key = "date_f1" if prefix == "date_" else f"{prefix}f"
-        out |= {p_key: p, r_key: r, f_key: _f(p, r)}
+        out |= {p_key: p, r_key: r, f_key: f1(p, r)}
     out["seconds"] = sum(r["seconds"] for r in rows) / len(rows)
     out["uncited"] = sum(r["uncited"] for r in rows)
     return out
