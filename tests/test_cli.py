@@ -138,3 +138,11 @@ def test_timeline_command_filters_and_cites(sample_db):
     assert "date: A" in text
     missing = CliRunner().invoke(cli, ["timeline", "--db", db, "-q", "--event", "evt-nope"])
     assert missing.exit_code != 0 and "no event" in missing.output
+
+
+def test_models_says_what_runs():
+    result = _run("models")
+    assert result.exit_code == 0
+    lines = dict(line.split(": ", 1) for line in result.output.splitlines())
+    assert "parser" in lines["parse"] and "ner" in lines["parse"]
+    assert lines["embeddings runtime"] == "onnxruntime"

