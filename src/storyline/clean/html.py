@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import lxml.etree
+import lxml.html
 import trafilatura
 
 from storyline.clean.authors import clean_authors
@@ -38,16 +39,16 @@ class ExtractedPage:
 def extract_html(html: str, *, source: str, url: str | None = None) -> ExtractedPage:
     """Extract the article from a page; raise ExtractionError when the page holds none."""
     try:
-        # trafilatura gets the string: handed a tree it deep-copies it, which costs more than
-        # lxml's parse of our own tree below (used for link texts and the removed blocks).
+        # One parse, trafilatura's own, serves its extraction (which reads the tree without
+        # changing it) and the link texts, dates and removed blocks found here.
+        tree = trafilatura.load_html(html)
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True,
+            tree if tree is not None else html, url=url, with_metadata=True,
             include_comments=False, include_tables=True, favor_precision=True,
         )
     except Exception as e:  # lxml and trafilatura raise many types on broken markup
         raise ExtractionError(f"{source}: cannot parse HTML ({type(e).__name__}: {e})") from e
     text = (doc.text or "").strip() if doc is not None else ""
-    tree = _parse(html)
     text, dropped = _drop_lines(text, title=doc.title if doc is not None else None,
                                 anchors=lambda: _anchor_texts(tree))
     if len(text) < MIN_ARTICLE_CHARS:
@@ -55,6 +56,8 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> Extracted
             f"{source}: no article text found in the HTML page "
             f"({len(text)} characters of main text; is it an index or login page?)"
         )
+    updated, language = _updated(tree, html), _language(tree)
+    removed = _removed_blocks(tree, text + "\n" + "\n".join(r.text for r in dropped))  # strips tree
     return ExtractedPage(
         text=text,
         title=doc.title or None,
@@ -62,33 +65,21 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> Extracted
         url=doc.url or url,
         published=_iso_date(doc.date),
         authors=clean_authors(doc.author),
-        updated=_updated(tree, html),
-        language=_language(tree),
-        removed=dropped + _removed_blocks(tree, text + "\n" + "\n".join(r.text for r in dropped)),
+        updated=updated,
+        language=language,
+        removed=dropped + removed,
     )
-
-
-# utf-8 forced: the page is already decoded, so a <meta charset> in it must not re-decode it.
-_PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
-
-
-def _parse(html: str) -> lxml.etree._Element | None:
-    """The page as a plain lxml tree (lxml.html's element classes cost a lookup per node)."""
-    try:
-        return lxml.etree.fromstring(html.encode("utf-8", errors="replace"), _PARSER)
-    except (ValueError, lxml.etree.LxmlError):
-        return None
 
 
 def _words(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def _anchor_texts(tree: lxml.etree._Element | None) -> frozenset[str]:
+def _anchor_texts(tree: lxml.html.HtmlElement | None) -> frozenset[str]:
     """The texts of the page's links of four words or more: headlines of other stories."""
     if tree is None:
         return frozenset()
-    texts = (_words("".join(a.itertext())) for a in tree.iter("a"))
+    texts = (_words(a.text_content()) for a in tree.iter("a"))
     return frozenset(t for t in texts if len(t.split()) >= 4)
 
 
@@ -115,7 +106,7 @@ def _drop_lines(text: str, *, title: str | None,
 _MODIFIED = lxml.etree.XPath(
     "//meta[@property='article:modified_time' or @property='og:updated_time' "
     "or @name='last-modified' or @itemprop='dateModified' or @name='dateModified']/@content"
-    " | //*[@itemprop='dateModified']/@datetime"
+    " | //time[@itemprop='dateModified']/@datetime"  # `datetime` belongs to <time>; `//*` cost 0.2 ms
 )
 _LD_MODIFIED = re.compile(r'"dateModified"\s*:\s*"(\d{4}-\d{2}-\d{2})')
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -150,22 +141,21 @@ def _iso_date(found: str | None) -> date | None:
         return None
 
 
-# The page's visible text nodes with something in them, found by lxml in C (a Python walk over
-# every node costs more than the extraction's own metadata step).
-_VISIBLE_TEXT = lxml.etree.XPath(
-    "//body//text()[normalize-space()][not(ancestor::script or ancestor::style "
-    "or ancestor::noscript or ancestor::template)]"
-)
+_HIDDEN = ("script", "style", "noscript", "template")
+_TEXT_NODES = lxml.etree.XPath("//body//text()[normalize-space()]")
 
 
 def _removed_blocks(tree: lxml.etree._Element | None, accounted: str) -> tuple[Removal, ...]:
-    """The page's visible text that is neither in the main text nor already recorded as dropped."""
+    """The page's visible text that is neither in the main text nor already recorded as dropped.
+    Strips the invisible elements from `tree`, so it is the last use of the tree (stripping in C
+    and one plain XPath cost half of an `ancestor::` test on every text node)."""
     if tree is None:
         return ()
+    lxml.etree.strip_elements(tree, *_HIDDEN, with_tail=False)
     accounted = " ".join(accounted.split())
     removed: list[Removal] = []
     seen: set[str] = set()
-    for node in _VISIBLE_TEXT(tree):
+    for node in _TEXT_NODES(tree):
         line = " ".join(node.split())
         if line not in seen and line not in accounted:
             seen.add(line)
