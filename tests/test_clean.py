@@ -61,6 +61,28 @@ def test_clean_text_keeps_short_prose_and_midtext_subheads():
         "The vote was counted after midnight, officials said.", "He left."]
 
 
+def test_an_unknown_masthead_above_the_headline_is_not_taken_for_the_title():
+    body = ("Chinese Foreign Minister Wang Yi had a rare call with his Ukrainian counterpart, "
+            "Dmytro Kuleba, on Monday, the first conversation between the diplomats in weeks.")
+    cleaned = clean_text("The Daily CourierNews You Can Trust\n\n"
+                         "China and Ukraine's top diplomats speak for first time in weeks\n\n" + body)
+    assert cleaned.title == "China and Ukraine's top diplomats speak for first time in weeks"
+    assert [(r.text, r.reason) for r in cleaned.removed][0] == (
+        "The Daily CourierNews You Can Trust", "masthead")
+    assert cleaned.text == body
+
+
+def test_a_headline_followed_by_a_subheadline_keeps_both():
+    body = ("Chinese Foreign Minister Wang Yi had a rare call with his Ukrainian counterpart, "
+            "Dmytro Kuleba, on Monday, the first conversation between the diplomats in weeks.")
+    dek = "Wang Yi and Dmytro Kuleba spoke on Monday about a cease-fire"
+    cleaned = clean_text("China and Ukraine's top diplomats speak for first time in weeks\n\n"
+                         f"{dek}\n\n{body}")
+    assert cleaned.title == "China and Ukraine's top diplomats speak for first time in weeks"
+    assert cleaned.text.startswith(dek)
+    assert not [r for r in cleaned.removed if r.reason == "masthead"]
+
+
 def test_repeated_lines_only_flags_non_prose():
     a = "Share this article\nThe council voted on the budget late on Tuesday evening."
     b = "Share this article\nThe council voted on the budget late on Tuesday evening."

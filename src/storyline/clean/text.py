@@ -127,6 +127,28 @@ def _debris_reason(line: str, outlet: str | None, batch_repeats: frozenset[str],
     return None
 
 
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _content_words(line: str) -> set[str]:
+    return {w.lower() for w in _CONTENT_WORD.findall(line)}
+
+
+def _masthead_before_headline(kept: list[tuple[int, str]]) -> bool:
+    """Whether the text opens with two headline-shaped lines of which the first is the site's
+    masthead ("The Washington PostDemocracy Dies in Darkness") when the outlet is not known:
+    a headline shares its words with the story below it, a masthead does not (a subheadline
+    does too, so a headline followed by one is left alone)."""
+    if len(kept) < 3 or not (is_headline(kept[0][1]) and is_headline(kept[1][1])):
+        return False
+    body = set().union(*(_content_words(line) for _, line in kept[2:]))
+    first, second = _content_words(kept[0][1]), _content_words(kept[1][1])
+    if not first or not second:
+        return False
+    share = len(first & body) / len(first)
+    return share <= 1 / 3 and share < len(second & body) / len(second) / 2
+
+
 def clean_text(text: str, *, outlet: str | None = None,
                batch_repeats: frozenset[str] = frozenset(), take_title: bool = True,
                layout_known: bool = False) -> CleanText:
@@ -164,6 +186,10 @@ def clean_text(text: str, *, outlet: str | None = None,
         removed.extend(Removal(text=ln, reason="page furniture after the article", start=s,
                                end=s + len(ln)) for s, ln in furniture)
         kept = kept[:last_prose + 1] + [item for item in tail if item not in furniture]
+
+    if take_title and not layout_known and _masthead_before_headline(kept):
+        start, line = kept.pop(0)
+        removed.append(Removal(text=line, reason="masthead", start=start, end=start + len(line)))
 
     title = None
     if take_title and len(kept) > 1 and is_headline(kept[0][1]):
