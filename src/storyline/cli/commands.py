@@ -1,22 +1,26 @@
-"""The command line: one thin command per verb over the Python API."""
+"""The corpus commands: brief, ingest, watch, events, quotes, timeline, failures, serve, models."""
 
 from __future__ import annotations
 
 import json
-import logging
-import math
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import NoReturn
 
 import click
-from tqdm import tqdm
 
 from storyline import nlp, pipeline
 from storyline import timeline as timeline_stage
+from storyline.cli.options import (
+    EXIT_NO_ARTICLES,
+    common_options,
+    db_option,
+    fail,
+    progress_for,
+    report_failures,
+    setup_logging,
+    write,
+)
 from storyline.errors import InputError, StorylineError
 from storyline.ingest.files import DEFAULT_MAX_BYTES
 from storyline.ingest.warc import WarcFilter
@@ -27,28 +31,6 @@ from storyline.render.json import timeline_entry_to_dict
 from storyline.render.markdown import article_labels, cite_label, date_note
 from storyline.serialize import to_dict
 from storyline.store import Store, default_db_path
-
-EXIT_NO_ARTICLES = 1
-
-
-def _progress_for(quiet: bool) -> pipeline.Progress:
-    def progress(items: Iterable, label: str, total: int) -> Iterable:
-        if quiet or total < 2:
-            return items
-        return tqdm(items, desc=label, total=total, file=sys.stderr, leave=False,
-                    disable=None, unit="batch" if label in ("parse", "embed") else "doc")
-    return progress
-
-
-def _db_option(func):
-    return click.option("--db", type=click.Path(dir_okay=False), default=None,
-                        help="SQLite store (default: $STORYLINE_DB or ./storyline.db).")(func)
-
-
-def _common(func):
-    func = click.option("-q", "--quiet", is_flag=True, help="No progress bars or tally.")(func)
-    func = click.option("-v", "--verbose", is_flag=True, help="Log what each stage does.")(func)
-    return click.option("--debug", is_flag=True, help="Show tracebacks on errors.")(func)
 
 
 def _source_options(func):
@@ -92,47 +74,6 @@ def _require_sources(paths, urls_file, feeds) -> None:
         raise click.UsageError("give PATHS or URLs, or --urls FILE, or --feed URL")
 
 
-def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("sentence_transformers", "transformers", "httpx", "trafilatura", "htmldate"):
-        logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
-
-
-def _fail(error: Exception, debug: bool) -> NoReturn:
-    if debug:
-        raise error
-    click.echo(f"error: {error}", err=True)
-    sys.exit(EXIT_NO_ARTICLES)
-
-
-def _report_failures(failures) -> None:
-    for failure in failures:
-        click.echo(f"failed ({failure.stage}): {failure.message}", err=True)
-
-
-def _finite(value):
-    """`value` with infinite figures (an open-ended width) as None, so the JSON is strict."""
-    if isinstance(value, float) and math.isinf(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
-
-
-def _figures_json(result: dict) -> str:
-    return json.dumps(_finite(result), indent=2, allow_nan=False)
-
-
-def _write(text: str, output: str | None) -> None:
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="storyline")
 def cli() -> None:
@@ -148,26 +89,26 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="md",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
-@_db_option
-@_common
+@db_option
+@common_options
 def brief(paths, fmt, output, db, quiet, verbose, debug, **sources) -> None:
     """Ingest PATHS (files or folders of .txt, .html, .jsonl, .warc.gz, or http(s) URLs) and
     print a cited briefing.
 
     Example: storyline brief seeds/ --manifest seeds/manifest.jsonl --format html -o brief.html
     """
-    _setup_logging(verbose)
+    setup_logging(verbose)
     _require_sources(paths, sources["urls_file"], sources["feeds"])
     try:
-        briefing = pipeline.brief(paths, db=db or default_db_path(), progress=_progress_for(quiet),
+        briefing = pipeline.brief(paths, db=db or default_db_path(), progress=progress_for(quiet),
                                   **_ingest_options(**sources))
     except StorylineError as e:
-        _fail(e, debug)
-    _report_failures(briefing.failures)
+        fail(e, debug)
+    report_failures(briefing.failures)
     if not briefing.articles:
         click.echo(f"error: no article could be read ({len(briefing.failures)} failed)", err=True)
         sys.exit(EXIT_NO_ARTICLES)
-    _write(RENDERERS[fmt](briefing), output)
+    write(RENDERERS[fmt](briefing), output)
     if not quiet:
         click.echo(tally(briefing), err=True)
 
@@ -175,8 +116,8 @@ def brief(paths, fmt, output, db, quiet, verbose, debug, **sources) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1)
 @_source_options
-@_db_option
-@_common
+@db_option
+@common_options
 def ingest(paths, db, quiet, verbose, debug, **sources) -> None:
     """Add articles to the store without briefing them (a no-op for articles already there).
 
@@ -184,17 +125,17 @@ def ingest(paths, db, quiet, verbose, debug, **sources) -> None:
 
     Example: storyline ingest more-articles/ https://example.com/story.html --db story.db
     """
-    _setup_logging(verbose)
+    setup_logging(verbose)
     _require_sources(paths, sources["urls_file"], sources["feeds"])
     try:
         with Store(db or default_db_path()) as store:
-            result = pipeline.ingest(paths, store, progress=_progress_for(quiet),
+            result = pipeline.ingest(paths, store, progress=progress_for(quiet),
                                      **_ingest_options(**sources))
             store.add_failures(uuid.uuid4().hex, result.failures)
             total = store.count_articles()
     except StorylineError as e:
-        _fail(e, debug)
-    _report_failures(result.failures)
+        fail(e, debug)
+    report_failures(result.failures)
     if not quiet:
         click.echo(f"{len(result.article_ids)} articles read, {result.added} new, "
                    f"{total} in store, {len(result.failures)} failed", err=True)
@@ -222,8 +163,8 @@ def _interval(value: str) -> float:
 @click.option("--allow-private", is_flag=True,
               help="Let URLs reach private, loopback and link-local addresses.")
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True)
-@_db_option
-@_common
+@db_option
+@common_options
 def watch(feeds_file, every, rounds, allow_private, max_bytes, db, quiet, verbose, debug) -> None:
     """Keep a corpus current: poll the feeds listed in FEEDS_FILE (one URL per line) and ingest
     their new entries, until stopped with Ctrl-C.
@@ -232,12 +173,12 @@ def watch(feeds_file, every, rounds, allow_private, max_bytes, db, quiet, verbos
     """
     from storyline.ingest.remote import read_url_list
 
-    _setup_logging(verbose)
+    setup_logging(verbose)
     seconds = _interval(every)
     try:
         feeds = read_url_list(feeds_file)
     except StorylineError as e:
-        _fail(e, debug)
+        fail(e, debug)
     options = FetchOptions(max_bytes=max_bytes, allow_private=allow_private)
     done = 0
     try:
@@ -251,7 +192,7 @@ def watch(feeds_file, every, rounds, allow_private, max_bytes, db, quiet, verbos
             except StorylineError as e:
                 click.echo(f"error: {e}", err=True)  # a bad round is reported; the watch goes on
             else:
-                _report_failures(result.failures)
+                report_failures(result.failures)
                 if not quiet:
                     click.echo(f"{time.strftime('%H:%M:%S')} {len(feeds)} feeds: {result.added} new "
                                f"articles, {len(result.failures)} failed", err=True)
@@ -268,24 +209,24 @@ def _store_briefing(db: str | None, quiet: bool, debug: bool) -> Briefing:
                 click.echo("error: the store has no articles; add some with `storyline ingest`",
                            err=True)
                 sys.exit(EXIT_NO_ARTICLES)
-            return pipeline.build_briefing(store, ids, progress=_progress_for(quiet))
+            return pipeline.build_briefing(store, ids, progress=progress_for(quiet))
     except StorylineError as e:
-        _fail(e, debug)
+        fail(e, debug)
 
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-@_db_option
-@_common
+@db_option
+@common_options
 def events(fmt, db, quiet, verbose, debug) -> None:
     """List the events of every article in the store, with dates and sources.
 
     Example: storyline events --db story.db --format json
     """
-    _setup_logging(verbose)
+    setup_logging(verbose)
     briefing = _store_briefing(db, quiet, debug)
     if fmt == "json":
-        _write(json.dumps(briefing_to_dict(briefing)["events"], ensure_ascii=False, indent=2), None)
+        write(json.dumps(briefing_to_dict(briefing)["events"], ensure_ascii=False, indent=2), None)
         return
     by_id = {a.id: a for a in briefing.articles}
     for event in briefing.events:
@@ -308,14 +249,14 @@ def _words(quote: dict) -> str:
 @click.option("--speaker", help="Only quotes whose speaker contains this text (case-insensitive).")
 @click.option("--event", "event_id", help="Only quotes from this event id.")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-@_db_option
-@_common
+@db_option
+@common_options
 def quotes(speaker, event_id, fmt, db, quiet, verbose, debug) -> None:
     """Who said what across the store, grouped by speaker.
 
     Example: storyline quotes --speaker Zelensky
     """
-    _setup_logging(verbose)
+    setup_logging(verbose)
     briefing = _store_briefing(db, quiet, debug)
     rows = briefing_to_dict(briefing)["quotes"]
     if speaker:
@@ -323,7 +264,7 @@ def quotes(speaker, event_id, fmt, db, quiet, verbose, debug) -> None:
     if event_id:
         rows = [q for q in rows if q["event_id"] == event_id]
     if fmt == "json":
-        _write(json.dumps(rows, ensure_ascii=False, indent=2), None)
+        write(json.dumps(rows, ensure_ascii=False, indent=2), None)
         return
     groups: dict[str, list[dict]] = {}
     for q in rows:
@@ -348,25 +289,25 @@ def quotes(speaker, event_id, fmt, db, quiet, verbose, debug) -> None:
 @click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Only entries on or before this day (YYYY-MM-DD).")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-@_db_option
-@_common
+@db_option
+@common_options
 def timeline(event_id, since, until, fmt, db, quiet, verbose, debug) -> None:
     """A dated, cited list of what happened across the store: each fact at the date it
     happened, with the sentences that state it and the words that date it.
 
     Example: storyline timeline --db story.db --since 2023-04-01 --format json
     """
-    _setup_logging(verbose)
+    setup_logging(verbose)
     briefing = _store_briefing(db, quiet, debug)
     if event_id and event_id not in {e.id for e in briefing.events}:
-        _fail(InputError(f"no event {event_id!r} in the store; list them with `storyline events`"),
+        fail(InputError(f"no event {event_id!r} in the store; list them with `storyline events`"),
               debug)
     entries = timeline_stage.select_entries(
         briefing.timeline, event_id=event_id, since=since.date() if since else None,
         until=until.date() if until else None)
     if fmt == "json":
         rows = [timeline_entry_to_dict(entry) for entry in entries]
-        _write(json.dumps(rows, ensure_ascii=False, indent=2), None)
+        write(json.dumps(rows, ensure_ascii=False, indent=2), None)
         return
     labels = article_labels(briefing)
     for entry in entries:
@@ -375,156 +316,8 @@ def timeline(event_id, since, until, fmt, db, quiet, verbose, debug) -> None:
                    f"({entry.event_id})")
 
 
-@cli.group(name="train")
-def train_group() -> None:
-    """Train the models storyline ships, from labelled data.
-
-    Example: storyline train quotes ../shared/data/polnear
-    """
-
-
-@train_group.command(name="quotes")
-@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Write the model here instead of into the package.")
-@_common
-def train_quotes_command(data_dir, out_dir, quiet, verbose, debug) -> None:
-    """Train the quote attribution tagger on PolNeAR's train split (deterministic; a few minutes).
-
-    Example: storyline train quotes ../shared/data/polnear
-    """
-    from storyline.train_quotes import train_quotes
-
-    _setup_logging(verbose)
-    try:
-        record = train_quotes(data_dir, out_dir)
-    except StorylineError as e:
-        _fail(e, debug)
-    _write(json.dumps({k: v for k, v in record.items() if k != "cue_rate"}, indent=2), None)
-
-
-@cli.group(name="eval")
-def eval_group() -> None:
-    """Score storyline on labelled data, beside a peer tool, in one run.
-
-    Example: storyline eval quotes ../shared/data/polnear --split dev
-    """
-
-
-def _report_evaluation(evaluate: Callable[[], dict], render: Callable[[dict], str], fmt: str,
-                       debug: bool) -> None:
-    """Run one evaluation and print its table (md) or its figures (json)."""
-    try:
-        result = evaluate()
-    except StorylineError as e:
-        _fail(e, debug)
-    _write(_figures_json(result) if fmt == "json" else render(result), None)
-
-
-@eval_group.command(name="quotes")
-@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--split", default="dev", show_default=True, help="PolNeAR split: train or dev.")
-@click.option("--limit", type=int, help="Only the first N documents.")
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-@_common
-def eval_quotes(data_dir, split, limit, fmt, quiet, verbose, debug) -> None:
-    """Quote attribution on PolNeAR: content, source and cue P/R/F1, storyline beside textacy.
-
-    Example: storyline eval quotes ../shared/data/polnear --split dev
-    """
-    from storyline.evaluate.quotes import evaluate_quotes, render_table
-
-    _setup_logging(verbose)
-    _report_evaluation(lambda: evaluate_quotes(data_dir, split=split, limit=limit),
-                       render_table, fmt, debug)
-
-
-@eval_group.command(name="extraction")
-@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--limit", type=int, help="Only the first N pages.")
-@click.option("--peer", "peers", multiple=True, help="Only these peers (repeatable); default: all installed.")
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-@_common
-def eval_extraction(data_dir, limit, peers, fmt, quiet, verbose, debug) -> None:
-    """Main-text extraction on the article-extraction benchmark: storyline beside its peers.
-
-    Example: storyline eval extraction ../shared/data/extraction
-    """
-    from storyline.evaluate.extraction import PEERS, evaluate_extraction, render_table
-
-    _setup_logging(verbose)
-    unknown = sorted(set(peers) - set(PEERS))
-    if unknown:
-        _fail(InputError(f"unknown peer {', '.join(unknown)}; choose from {', '.join(PEERS)}"), debug)
-    _report_evaluation(lambda: evaluate_extraction(data_dir, limit=limit, peers=list(peers) or None),
-                       render_table, fmt, debug)
-
-
-@eval_group.command(name="timex")
-@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--limit", type=int, help="Only the first N documents.")
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-@_common
-def eval_timex(data_dir, limit, fmt, quiet, verbose, debug) -> None:
-    """Temporal expressions on TimeBank: TempEval-3 span and value scores, storyline beside
-    dateparser.
-
-    Example: storyline eval timex ../shared/data/timebank
-    """
-    from storyline.evaluate.timex import evaluate_timex, render_table
-
-    _setup_logging(verbose)
-    _report_evaluation(lambda: evaluate_timex(data_dir, limit=limit), render_table, fmt, debug)
-
-
-@eval_group.command(name="tls")
-@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--topics", "topics", multiple=True, metavar="NAME",
-              help="Only this topic folder (repeatable); default: all.")
-@click.option("--rouge", type=click.Choice(["perl", "python"]), default="perl", show_default=True,
-              help="ROUGE-1.5.5 as the papers run it, or tilse's faster Python approximation.")
-@click.option("--no-span", is_flag=True,
-              help="Do not bound days and articles by the reference's first and last date.")
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-@_common
-def eval_tls(data_dir, topics, rouge, no_span, fmt, quiet, verbose, debug) -> None:
-    """Timeline summarization on Timeline17: date F1 and alignment-based ROUGE-1/2 F as
-    news-tls scores them, storyline beside a first-mentions baseline and DATEWISE.
-
-    Example: storyline eval tls ../shared/data/timeline17 --topics bpoil_bbc
-    """
-    from storyline.evaluate.tls import evaluate_tls, render_table
-
-    _setup_logging(verbose)
-    _report_evaluation(lambda: evaluate_tls(data_dir, topics=topics, rouge=rouge, bounded=not no_span),
-                       render_table, fmt, debug)
-
-
-@eval_group.command(name="dating")
-@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--topics", "topics", multiple=True, metavar="NAME",
-              help="Only this topic folder (repeatable); default: all.")
-@click.option("--seeds", "seeds_dir", type=click.Path(file_okay=False, exists=True),
-              help="Also date these articles with nothing known (a folder with manifest.jsonl).")
-@_common
-def eval_dating(data_dir, topics, seeds_dir, quiet, verbose, debug) -> None:
-    """Dates of undated articles on Timeline17, each article's date hidden in turn: how often
-    the inferred interval holds the true date, and how wide it is (JSON).
-
-    Example: storyline eval dating ../shared/data/timeline17 --seeds ../shared/seeds
-    """
-    from storyline.evaluate.dating import evaluate_dating
-
-    _setup_logging(verbose)
-    try:
-        result = evaluate_dating(data_dir, topics=topics, seeds_dir=seeds_dir)
-    except StorylineError as e:
-        _fail(e, debug)
-    _write(json.dumps(_finite(result), indent=2, default=str, allow_nan=False), None)
-
-
 @cli.command()
-@_db_option
+@db_option
 def failures(db) -> None:
     """The items that failed in the latest run that had failures.
 
@@ -549,8 +342,8 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @click.option("--max-upload-bytes", type=int, default=10 * 2**20, show_default=True)
 @click.option("--allow-private", is_flag=True,
               help="Let pasted URLs reach private, loopback and link-local addresses.")
-@_db_option
-@_common
+@db_option
+@common_options
 def serve(host, port, token, data_dir, max_upload_bytes, allow_private, db, quiet, verbose,
           debug) -> None:
     """Browse the store in a web browser: events, articles, entities, quotes; add articles.
@@ -561,7 +354,7 @@ def serve(host, port, token, data_dir, max_upload_bytes, allow_private, db, quie
 
     from storyline.web import create_app
 
-    _setup_logging(verbose)
+    setup_logging(verbose)
     if host not in _LOOPBACK and not token:
         raise click.UsageError(f"--host {host} is reachable from other machines: set --token "
                                "or STORYLINE_TOKEN so that only you can add articles")
@@ -572,31 +365,24 @@ def serve(host, port, token, data_dir, max_upload_bytes, allow_private, db, quie
             click.echo("preparing the briefing of the store...", err=True)
         app.state.storyline.current()
     except StorylineError as e:
-        _fail(e, debug)
+        fail(e, debug)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"storyline: serving {db or default_db_path()} at http://{shown}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info" if verbose else "warning")
 
 
 @cli.command()
-@_common
+@common_options
 def models(quiet, verbose, debug) -> None:
     """Show the NLP models storyline runs, loading them (the first call exports the embedding
     model to ONNX in the cache, a few seconds once).
 
     Example: storyline models
     """
-    _setup_logging(verbose)
+    setup_logging(verbose)
     try:
         described = nlp.describe_models()
     except StorylineError as e:
-        _fail(e, debug)
+        fail(e, debug)
     for key, value in described.items():
         click.echo(f"{key}: {value}")
-
-
-def main() -> None:
-    cli(prog_name="storyline")
-
-
-__all__ = ["cli", "main"]

@@ -1,0 +1,160 @@
+"""`storyline train` and `storyline eval`: the shipped models and the scores on labelled data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import click
+
+from storyline.cli.commands import cli
+from storyline.cli.options import common_options, fail, figures_json, finite, setup_logging, write
+from storyline.errors import InputError, StorylineError
+
+
+@cli.group(name="train")
+def train_group() -> None:
+    """Train the models storyline ships, from labelled data.
+
+    Example: storyline train quotes ../shared/data/polnear
+    """
+
+
+@train_group.command(name="quotes")
+@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Write the model here instead of into the package.")
+@common_options
+def train_quotes_command(data_dir, out_dir, quiet, verbose, debug) -> None:
+    """Train the quote attribution tagger on PolNeAR's train split (deterministic; a few minutes).
+
+    Example: storyline train quotes ../shared/data/polnear
+    """
+    from storyline.train_quotes import train_quotes
+
+    setup_logging(verbose)
+    try:
+        record = train_quotes(data_dir, out_dir)
+    except StorylineError as e:
+        fail(e, debug)
+    write(json.dumps({k: v for k, v in record.items() if k != "cue_rate"}, indent=2), None)
+
+
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Score storyline on labelled data, beside a peer tool, in one run.
+
+    Example: storyline eval quotes ../shared/data/polnear --split dev
+    """
+
+
+def _report_evaluation(evaluate: Callable[[], dict], render: Callable[[dict], str], fmt: str,
+                       debug: bool) -> None:
+    """Run one evaluation and print its table (md) or its figures (json)."""
+    try:
+        result = evaluate()
+    except StorylineError as e:
+        fail(e, debug)
+    write(figures_json(result) if fmt == "json" else render(result), None)
+
+
+@eval_group.command(name="quotes")
+@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--split", default="dev", show_default=True, help="PolNeAR split: train or dev.")
+@click.option("--limit", type=int, help="Only the first N documents.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@common_options
+def eval_quotes(data_dir, split, limit, fmt, quiet, verbose, debug) -> None:
+    """Quote attribution on PolNeAR: content, source and cue P/R/F1, storyline beside textacy.
+
+    Example: storyline eval quotes ../shared/data/polnear --split dev
+    """
+    from storyline.evaluate.quotes import evaluate_quotes, render_table
+
+    setup_logging(verbose)
+    _report_evaluation(lambda: evaluate_quotes(data_dir, split=split, limit=limit),
+                       render_table, fmt, debug)
+
+
+@eval_group.command(name="extraction")
+@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--limit", type=int, help="Only the first N pages.")
+@click.option("--peer", "peers", multiple=True, help="Only these peers (repeatable); default: all installed.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@common_options
+def eval_extraction(data_dir, limit, peers, fmt, quiet, verbose, debug) -> None:
+    """Main-text extraction on the article-extraction benchmark: storyline beside its peers.
+
+    Example: storyline eval extraction ../shared/data/extraction
+    """
+    from storyline.evaluate.extraction import PEERS, evaluate_extraction, render_table
+
+    setup_logging(verbose)
+    unknown = sorted(set(peers) - set(PEERS))
+    if unknown:
+        fail(InputError(f"unknown peer {', '.join(unknown)}; choose from {', '.join(PEERS)}"), debug)
+    _report_evaluation(lambda: evaluate_extraction(data_dir, limit=limit, peers=list(peers) or None),
+                       render_table, fmt, debug)
+
+
+@eval_group.command(name="timex")
+@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--limit", type=int, help="Only the first N documents.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@common_options
+def eval_timex(data_dir, limit, fmt, quiet, verbose, debug) -> None:
+    """Temporal expressions on TimeBank: TempEval-3 span and value scores, storyline beside
+    dateparser.
+
+    Example: storyline eval timex ../shared/data/timebank
+    """
+    from storyline.evaluate.timex import evaluate_timex, render_table
+
+    setup_logging(verbose)
+    _report_evaluation(lambda: evaluate_timex(data_dir, limit=limit), render_table, fmt, debug)
+
+
+@eval_group.command(name="tls")
+@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--topics", "topics", multiple=True, metavar="NAME",
+              help="Only this topic folder (repeatable); default: all.")
+@click.option("--rouge", type=click.Choice(["perl", "python"]), default="perl", show_default=True,
+              help="ROUGE-1.5.5 as the papers run it, or tilse's faster Python approximation.")
+@click.option("--no-span", is_flag=True,
+              help="Do not bound days and articles by the reference's first and last date.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@common_options
+def eval_tls(data_dir, topics, rouge, no_span, fmt, quiet, verbose, debug) -> None:
+    """Timeline summarization on Timeline17: date F1 and alignment-based ROUGE-1/2 F as
+    news-tls scores them, storyline beside a first-mentions baseline and DATEWISE.
+
+    Example: storyline eval tls ../shared/data/timeline17 --topics bpoil_bbc
+    """
+    from storyline.evaluate.tls import evaluate_tls, render_table
+
+    setup_logging(verbose)
+    _report_evaluation(lambda: evaluate_tls(data_dir, topics=topics, rouge=rouge, bounded=not no_span),
+                       render_table, fmt, debug)
+
+
+@eval_group.command(name="dating")
+@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--topics", "topics", multiple=True, metavar="NAME",
+              help="Only this topic folder (repeatable); default: all.")
+@click.option("--seeds", "seeds_dir", type=click.Path(file_okay=False, exists=True),
+              help="Also date these articles with nothing known (a folder with manifest.jsonl).")
+@common_options
+def eval_dating(data_dir, topics, seeds_dir, quiet, verbose, debug) -> None:
+    """Dates of undated articles on Timeline17, each article's date hidden in turn: how often
+    the inferred interval holds the true date, and how wide it is (JSON).
+
+    Example: storyline eval dating ../shared/data/timeline17 --seeds ../shared/seeds
+    """
+    from storyline.evaluate.dating import evaluate_dating
+
+    setup_logging(verbose)
+    try:
+        result = evaluate_dating(data_dir, topics=topics, seeds_dir=seeds_dir)
+    except StorylineError as e:
+        fail(e, debug)
+    write(json.dumps(finite(result), indent=2, default=str, allow_nan=False), None)
