@@ -249,6 +249,21 @@ def test_cross_site_posts_are_refused(sample_db, tmp_path):
         assert same.status_code == 400
 
 
+def test_a_rebound_host_name_cannot_read_the_store(sample_db):
+    from storyline.cli.commands import _answered_hosts
+
+    hosts = _answered_hosts("127.0.0.1", ())
+    with TestClient(create_app(sample_db, allowed_hosts=hosts), base_url="http://127.0.0.1:8000") as c:
+        assert "evt-" in c.get("/index.json").text
+        assert c.get("/", headers={"Host": "localhost:8000"}).status_code == 200
+        assert c.get("/", headers={"Host": "[::1]:8000"}).status_code == 200
+        rebound = c.get("/index.json", headers={"Host": "attacker.example:8000"})
+        assert rebound.status_code == 400
+        assert "evt-" not in rebound.text
+    assert _answered_hosts("0.0.0.0", ()) is None  # off loopback (with a token): any name
+    assert _answered_hosts("0.0.0.0", ("news.example",)) == ["news.example"]
+
+
 def test_upload_size_limit(sample_db, tmp_path):
     data = tmp_path / "data"
     with TestClient(create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=data,

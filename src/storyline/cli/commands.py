@@ -329,6 +329,15 @@ def failures(db) -> None:
 
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
+_LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")  # as they appear in a Host header
+
+
+def _answered_hosts(host: str, allowed: tuple[str, ...]) -> list[str] | None:
+    """The Host header names `serve` answers to: on loopback only the loopback names (and
+    those allowed), so a page that rebinds its domain to 127.0.0.1 cannot read the store."""
+    if allowed:
+        return [*allowed, *(_LOOPBACK_NAMES if host in _LOOPBACK else ())]
+    return list(_LOOPBACK_NAMES) if host in _LOOPBACK else None
 
 
 @cli.command()
@@ -342,10 +351,13 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @click.option("--max-upload-bytes", type=int, default=10 * 2**20, show_default=True)
 @click.option("--allow-private", is_flag=True,
               help="Let pasted URLs reach private, loopback and link-local addresses.")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="A host name the server answers to (repeatable); default: the loopback names "
+                   "when serving on loopback, any name otherwise.")
 @db_option
 @common_options
-def serve(host, port, token, data_dir, max_upload_bytes, allow_private, db, quiet, verbose,
-          debug) -> None:
+def serve(host, port, token, data_dir, max_upload_bytes, allow_private, allowed_hosts, db, quiet,
+          verbose, debug) -> None:
     """Browse the store in a web browser: events, articles, entities, quotes; add articles.
 
     Example: storyline serve --db story.db --port 8000
@@ -360,7 +372,8 @@ def serve(host, port, token, data_dir, max_upload_bytes, allow_private, db, quie
                                "or STORYLINE_TOKEN so that only you can add articles")
     try:
         app = create_app(db or default_db_path(), data_dir=data_dir, token=token,
-                         max_upload_bytes=max_upload_bytes, allow_private=allow_private)
+                         max_upload_bytes=max_upload_bytes, allow_private=allow_private,
+                         allowed_hosts=_answered_hosts(host, allowed_hosts))
         if not quiet:
             click.echo("preparing the briefing of the store...", err=True)
         app.state.storyline.current()

@@ -16,6 +16,7 @@ import logging
 import re
 import threading
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
@@ -25,6 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storyline import nlp, pipeline, timex
@@ -204,12 +206,14 @@ class _TooLarge(Exception):
 
 def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str | None = None,
                max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
-               allow_private: bool = False) -> FastAPI:
+               allow_private: bool = False, allowed_hosts: Sequence[str] | None = None) -> FastAPI:
     """The web app over the store at `db`; uploads go under `data_dir` (default: beside db).
 
     Pasted URLs are fetched with the same guard as the CLI: private, loopback and link-local
     addresses are refused unless `allow_private`, so the server cannot be used to reach into
-    the network it runs in."""
+    the network it runs in. With `allowed_hosts`, a request whose Host header names another
+    host is refused (400): a web page that rebinds its own domain to 127.0.0.1 cannot read
+    the store through the visitor's browser."""
     db_path = Path(db).resolve()
     data = Path(data_dir) if data_dir else db_path.parent / "storyline-data"
     state = AppState(str(db_path), data.resolve(), token or None, max_upload_bytes,
@@ -218,6 +222,8 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
                   description="Every page of the storyline web app and its JSON twin.")
     app.state.storyline = state
     app.add_middleware(_Guard, state=state)
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
 
     @app.middleware("http")
