@@ -402,7 +402,8 @@ def _clause_speaker_verb(parse: _Parse, node: Token) -> Token:
     head = parse.tokens[node.head]
     if node.dep in ("advcl", "conj") and head.dep == "ccomp" and head.head != head.i:
         reporter = parse.tokens[head.head]
-        if reporter.lemma.lower() in REPORTING_LEMMAS and reporter.pos == "VERB":
+        if reporter.lemma.lower() in REPORTING_LEMMAS and reporter.pos == "VERB" and any(
+                parse.tokens[c].dep in _SUBJECT_DEPS for c in parse.children.get(reporter.i, ())):
             return reporter
     return head
 
