@@ -15,10 +15,10 @@ POLNEAR = ROOT.parent / "shared" / "data" / "polnear"
 FLOORS = {
     "content_overlap_f1": 0.84,
     "content_exact_f1": 0.45,
-    "source_overlap_f1": 0.71,
-    "source_exact_f1": 0.635,
+    "source_overlap_f1": 0.715,
+    "source_exact_f1": 0.64,
     "cue_overlap_f1": 0.70,
-    "speaker_accuracy": 0.85,
+    "speaker_accuracy": 0.855,
 }
 
 TEXT = "Kuleba said “we are grateful” on Monday. Officials say the talks will go on."

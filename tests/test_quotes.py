@@ -132,3 +132,18 @@ def test_quote_after_a_colon_paragraph_and_a_statement_saying():
 def test_according_to_is_the_cue_whatever_its_lemma(seed_briefing):
     cues = {q.cue for q in seed_briefing.quotes if q.cue and q.cue.lower().startswith("accord")}
     assert cues == {"according to"}
+
+
+@pytest.mark.models
+def test_speaker_after_the_verb_that_follows_the_quote():
+    quotes = _quotes("The crowd waited for an hour in the rain.\n\n"
+                     "“How big is that wall?” asked the boy, who wore a red hat.")
+    assert quotes["How big is that wall?"].speaker == "the boy"
+
+
+@pytest.mark.models
+def test_adding_hung_inside_the_reported_words_is_the_reporter_s():
+    quotes = _quotes("Jonas Halder told reporters that Radek Vesely “had a crazy plan for the valley,” "
+                     "adding, “He lost every farmer in the valley.”")
+    assert quotes["He lost every farmer in the valley."].speaker == "Jonas Halder"
+

@@ -25,7 +25,7 @@ from storyline.attribution import Proposal, group_spans, tag_analysis
 from storyline.models import Analysis, Article, Mention, Quote, Span, Token
 from storyline.speakers import type_speakers
 
-QUOTES_VERSION = "quotes-5"
+QUOTES_VERSION = "quotes-6"
 
 SPEECH_LEMMAS = frozenset("""
 say tell add announce state claim deny suggest note stress warn insist argue acknowledge tweet
@@ -369,6 +369,9 @@ def _according(parse: _Parse, token: Token) -> _Attribution | None:
 def _subject(parse: _Parse, verb: Token) -> tuple[tuple[int, int], Token] | None:
     """The subject of a verb, or of the verb it hangs on ("..., adding that" -> its head's);
     a non-agent subject ("casualties were ..., saying") sends the search one verb further up."""
+    inverted = _inverted_subject(parse, verb)
+    if inverted is not None:
+        return inverted
     node, steps, first = verb, 0, None
     while steps < 4:
         for child in parse.children.get(node.i, ()):
@@ -388,8 +391,38 @@ def _subject(parse: _Parse, verb: Token) -> tuple[tuple[int, int], Token] | None
             continue
         if node.dep not in ("advcl", "conj", "xcomp", "ccomp", "relcl") or node.head == node.i:
             return first
-        node, steps = parse.tokens[node.head], steps + 1
+        node, steps = _clause_speaker_verb(parse, node), steps + 1
     return first
+
+
+def _clause_speaker_verb(parse: _Parse, node: Token) -> Token:
+    """The verb whose subject speaks for a clause hanging on `node`: its head, except that a
+    clause the parse hung inside reported words belongs to the reporter ("X said Y was ...,
+    adding" / "and urged" -> X)."""
+    head = parse.tokens[node.head]
+    if node.dep in ("advcl", "conj") and head.dep == "ccomp" and head.head != head.i:
+        reporter = parse.tokens[head.head]
+        if reporter.lemma.lower() in REPORTING_LEMMAS and reporter.pos == "VERB" and any(
+                parse.tokens[c].dep in _SUBJECT_DEPS for c in parse.children.get(reporter.i, ())):
+            return reporter
+    return head
+
+
+def _inverted_subject(parse: _Parse, verb: Token) -> tuple[tuple[int, int], Token] | None:
+    """The speaker after a speech verb that follows its quote and has no subject before it
+    ("“How big is that wall?” asked the boy", which the parse reads as the verb's object)."""
+    if verb.lemma.lower() not in SPEECH_LEMMAS:
+        return None
+    children = parse.children.get(verb.i, ())
+    if any(parse.tokens[c].dep in _SUBJECT_DEPS and c < verb.i for c in children) or not any(
+            parse.tokens[c].dep == "ccomp" and c < verb.i for c in children):
+        return None
+    for child in children:
+        token = parse.tokens[child]
+        if child > verb.i and token.dep in ("dobj", "attr", "nsubj") \
+                and parse.subtree(child)[0] == verb.i + 1:
+            return _phrase(parse, child), token
+    return None
 
 
 def _governing_verb(parse: _Parse, noun: Token) -> Token | None:
