@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.attribution import Lexicon, TaggedSpan, gold_tags, group_spans, tags_to_spans
-from storyline.models import Token
+from storyline.attribution import (
+    Lexicon,
+    TaggedSpan,
+    gold_tags,
+    group_spans,
+    tags_to_spans,
+    token_values,
+    unit_features,
+)
+from storyline.models import Analysis, Token
 
 TEXT = "Kuleba said the talks would go on."
 
@@ -33,6 +41,25 @@ def test_a_cue_inside_another_content_wins_over_that_content():
     roles = [("CONTENT", ((0, 33),), 0), ("CUE", ((7, 11),), 1)]
     tags = gold_tags(tokens, range(len(tokens)), roles)
     assert tags[:3] == ["B-CONTENT", "B-CUE", "B-CONTENT"]
+
+
+def test_feature_rows_are_the_strings_the_shipped_model_was_trained_on():
+    # Rows as the tagger was trained on them, before the per-article precomputation and the
+    # shared feature strings: any change here needs the model retrained.
+    tokens = tuple(_tokens())
+    analysis = Analysis(article_id="a", sentences=(), tokens=tokens, mentions=())
+    values = token_values(TEXT, analysis, Lexicon(cue_rate={"said": 0.9}), [(16, 30)])
+    first, second, *_ = unit_features(values, range(len(tokens)))
+    assert first == [
+        "bias", "w=kuleba", "l=kuleba", "p=X", "t=X", "d=dep", "s=Xx", "suf=eba", "hl=said", "hp=X",
+        "dhd=dep|dep", "q=False", "qm=False", "x=no", "hx=high", "xp=no|X", "cp=dep", "cpl=dep|said",
+        "cpd=0", "sq=True", "sc=True", "BOS", "1w=said", "1p=X", "1x=high", "1q=False", "2w=the",
+        "2p=X", "2x=no", "2q=False"]
+    assert second == [
+        "bias", "w=said", "l=said", "p=X", "t=X", "d=dep", "s=x", "suf=aid", "hl=said", "hp=X",
+        "dhd=dep|dep", "q=False", "qm=False", "x=high", "hx=high", "xp=high|X", "ch=dep", "cp=none",
+        "sq=True", "sc=True", "-1w=kuleba", "-1p=X", "-1x=no", "-1q=False", "1w=the", "1p=X",
+        "1x=no", "1q=False", "2w=talks", "2p=X", "2x=no", "2q=True", "bw=kuleba|said"]
 
 
 def test_tags_to_spans_splits_runs_on_b_tags():

@@ -75,3 +75,25 @@ def test_a_mixed_quote_is_matched_on_its_quoted_words():
         _quote("b", "A2", "that he had spoken to Wang and was “grateful to my Chinese counterpart "
                           "for solidarity with civilian victims.”", kind="mixed")])
     assert groups["a"] == groups["b"] is not None
+
+
+def test_similarity_with_score_cutoffs_gives_the_uncut_scores():
+    from rapidfuzz import fuzz
+
+    from storyline.quote_groups import PART_SIMILARITY, WHOLE_SIMILARITY, _similarity
+
+    def uncut(a: str, b: str) -> float:
+        if (whole := fuzz.ratio(a, b)) >= WHOLE_SIMILARITY:
+            return whole
+        part = fuzz.partial_ratio(a, b)
+        return part - 1.0 if part >= PART_SIMILARITY and min(len(a.split()), len(b.split())) >= 5 \
+            else 0.0
+
+    whole = "we will not let this spill define the gulf coast for a generation"
+    pairs = [(whole, whole.replace("define", "defines")),
+             ("this spill define the gulf coast", whole),
+             (whole, "this spill define the golf coast for a generation"),
+             (whole * 20, "the company said it would pay every legitimate claim " * 30)]
+    for a, b in pairs:
+        assert _similarity(a, b) == uncut(a, b)
+    assert [_similarity(a, b) > 0 for a, b in pairs] == [True, True, True, False]

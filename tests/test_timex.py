@@ -150,3 +150,35 @@ def test_tag_text_never_fails_and_spans_are_disjoint_and_inside(words, tense, re
     assert all(0 <= start < end <= len(text) for start, end, _, _ in found)
     assert all(a[1] <= b[0] for a, b in zip(found, found[1:], strict=False))
     assert all(kind in ("DATE", "TIME", "DURATION", "SET") and value for _, _, kind, value in found)
+
+
+KEYWORD_EXAMPLES = (
+    "On 2010-05-20 and 5/20/2010, May 20, 2010 and 20 May 2010; May 20 and the 20th of May; "
+    "May 2010 and last May; fiscal 2010. A year ago the year-earlier quarter; the 1990s and the "
+    "'90s and the early nineties; the 2010 fiscal year; the 21st century. Last Tuesday morning, "
+    "noon Tuesday, the day before yesterday, late afternoon, 3:30 p.m. EST on Tuesday, midnight "
+    "tomorrow, early summer of 2010, third-quarter, the third quarter of last year, the "
+    "year-earlier period, the second half of 2010, the first two quarters of 2010, three years "
+    "ago, two weeks from now, a two-week truce, the past 3 to 5 years. TODAY, THREE YEARS AGO, "
+    "The Second Half Of 2009, THE EARLY NINETIES, Noon Tomorrow, 11 AM Friday."
+)
+
+
+def test_every_match_of_a_rule_contains_its_keyword():
+    from storyline.timex.rules import KEYWORDS, RULES
+
+    for kind, pattern in RULES:
+        if kind not in KEYWORDS:
+            continue
+        matches = [m.group() for m in pattern.finditer(KEYWORD_EXAMPLES)]
+        assert matches, kind
+        assert all(KEYWORDS[kind].search(m) for m in matches), kind
+
+
+def test_keywords_only_skip_rules_that_cannot_match(monkeypatch):
+    from storyline import timex
+
+    texts = [KEYWORD_EXAMPLES, "Nothing here happened at any time.", "Sales rose 5% in May."]
+    with_keywords = [tag_text(t, date(2010, 6, 1)) for t in texts]
+    monkeypatch.setattr(timex, "KEYWORDS", {})
+    assert [tag_text(t, date(2010, 6, 1)) for t in texts] == with_keywords

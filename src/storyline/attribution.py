@@ -104,68 +104,121 @@ def children_of(tokens: Sequence[Token]) -> dict[int, list[int]]:
     return children
 
 
-def unit_features(text: str, analysis: Analysis, lexicon: Lexicon, in_quote: Sequence[bool],
-                  children: dict[int, list[int]], ids: Sequence[int]) -> list[list[str]]:
-    """Feature strings of every token of one sentence."""
+class _Feature(dict):
+    """The strings `name=value` of one feature that takes few values (a part of speech, a bucket,
+    a flag), each made once per process: shared strings cost much less than a new one for every
+    token. A tuple value is joined with "|"."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
+    def __missing__(self, value) -> str:
+        shown = "|".join(value) if isinstance(value, tuple) else value
+        made = self[value] = f"{self.name}={shown}"
+        return made
+
+
+_POS, _TAG, _DEP, _SHAPE = _Feature("p"), _Feature("t"), _Feature("d"), _Feature("s")
+_HEAD_POS, _DEP_HEAD_DEP, _QUOTED, _QUOTE_MARK = (_Feature("hp"), _Feature("dhd"), _Feature("q"),
+                                                  _Feature("qm"))
+_BUCKET, _HEAD_BUCKET, _BUCKET_POS = _Feature("x"), _Feature("hx"), _Feature("xp")
+_CHILD_DEP, _CUE_BRANCH, _CUE_DISTANCE = _Feature("ch"), _Feature("cp"), _Feature("cpd")
+_SENT_QUOTED, _SENT_CUED = _Feature("sq"), _Feature("sc")
+_NEIGHBOURS = (-2, -1, 1, 2)
+# Per offset, what a row reads of its neighbour there: part of speech, bucket, in quotes.
+_SEEN = {off: (_Feature(f"{off}p"), _Feature(f"{off}x"), _Feature(f"{off}q")) for off in _NEIGHBOURS}
+
+
+@dataclass(frozen=True, slots=True)
+class TokenValues:
+    """The feature strings of each token of one article, made once per article: a token's own
+    features, and those the rows of its neighbours read of it at each offset of `_NEIGHBOURS`."""
+
+    text: str
+    tokens: Sequence[Token]
+    in_quote: Sequence[bool]
+    strong: list[bool]  # the lemma's cue-lexicon bucket is mid or high
+    words: list[str]  # lowercased token text
+    own: list[tuple[str, ...]]  # the features of the token alone
+    seen: tuple[list[tuple[str, ...]], ...]  # per offset, what a neighbour's row reads of it
+
+
+def token_values(text: str, analysis: Analysis, lexicon: Lexicon,
+                 quoted: Sequence[tuple[int, int]]) -> TokenValues:
+    """The per-token features of one article, which `unit_features` assembles into rows."""
     tokens = analysis.tokens
+    in_quote = quote_state(text, tokens, quoted)
+    children = children_of(tokens)
+    lemmas = [t.lemma.lower() for t in tokens]
+    buckets = [lexicon.bucket(lemma) for lemma in lemmas]
+    strong = [b in ("mid", "high") for b in buckets]
+    words = [text[t.start:t.end].lower() for t in tokens]
+    own = [_token_features(text, tokens, t, lemmas, buckets, strong, in_quote[t.i], children)
+           for t in tokens]
+    seen = tuple([(f"{off}w={w}", pos[t.pos], bucket[b], inside[q])
+                  for t, w, b, q in zip(tokens, words, buckets, in_quote, strict=True)]
+                 for off, (pos, bucket, inside) in _SEEN.items())
+    return TokenValues(text=text, tokens=tokens, in_quote=in_quote, strong=strong, words=words,
+                       own=own, seen=seen)
+
+
+def unit_features(values: TokenValues, ids: Sequence[int]) -> list[list[str]]:
+    """Feature strings of every token of one sentence."""
+    text, tokens, in_quote, words = values.text, values.tokens, values.in_quote, values.words
     has_cue: dict[int, bool] = {}
     has_quote: dict[int, bool] = {}
     for i in ids:
         sent = tokens[i].sent
         has_quote[sent] = has_quote.get(sent, False) or in_quote[i] \
             or text[tokens[i].start] in _QUOTE_CHARS
-        has_cue[sent] = has_cue.get(sent, False) or lexicon.bucket(tokens[i].lemma) in ("mid", "high")
+        has_cue[sent] = has_cue.get(sent, False) or values.strong[i]
+    sents = [tokens[i].sent for i in ids]
     rows = []
     for k, i in enumerate(ids):
-        t = tokens[i]
-        row = _token_features(text, tokens, t, lexicon, in_quote[i], children)
-        row.append(f"sq={has_quote[t.sent]}")
-        row.append(f"sc={has_cue[t.sent]}")
-        if k == 0 or tokens[ids[k - 1]].sent != t.sent:
+        sent = sents[k]
+        row = [*values.own[i], _SENT_QUOTED[has_quote[sent]], _SENT_CUED[has_cue[sent]]]
+        if k == 0 or sents[k - 1] != sent:
             row.append("BOS")
-        if k == len(ids) - 1 or tokens[ids[k + 1]].sent != t.sent:
+        if k == len(ids) - 1 or sents[k + 1] != sent:
             row.append("EOS")
-        for off in (-2, -1, 1, 2):
+        for off, seen in zip(_NEIGHBOURS, values.seen, strict=True):
             if 0 <= k + off < len(ids):
-                n = tokens[ids[k + off]]
-                row.append(f"{off}w={text[n.start:n.end].lower()}")
-                row.append(f"{off}p={n.pos}")
-                row.append(f"{off}x={lexicon.bucket(n.lemma)}")
-                row.append(f"{off}q={in_quote[n.i]}")
+                row.extend(seen[ids[k + off]])
         if k > 0:
-            prev = tokens[ids[k - 1]]
-            row.append(f"bw={text[prev.start:prev.end].lower()}|{text[t.start:t.end].lower()}")
+            row.append(f"bw={words[ids[k - 1]]}|{words[i]}")
         rows.append(row)
     return rows
 
 
-def _token_features(text: str, tokens: Sequence[Token], t: Token, lexicon: Lexicon,
-                    in_quote: bool, children: dict[int, list[int]]) -> list[str]:
+def _token_features(text: str, tokens: Sequence[Token], t: Token, lemmas: Sequence[str],
+                    buckets: Sequence[str], strong: Sequence[bool], in_quote: bool,
+                    children: dict[int, list[int]]) -> tuple[str, ...]:
+    """`lemmas` are lowercased; `strong` says whether a lemma's bucket is mid or high."""
     word = text[t.start:t.end]
     head = tokens[t.head]
-    deps = sorted({tokens[c].dep for c in children.get(t.i, ())})
+    bucket = buckets[t.i]
     row = [
-        "bias", f"w={word.lower()}", f"l={t.lemma.lower()}", f"p={t.pos}", f"t={t.tag}",
-        f"d={t.dep}", f"s={_shape(word)}", f"suf={word[-3:].lower()}",
-        f"hl={head.lemma.lower()}", f"hp={head.pos}", f"dhd={t.dep}|{head.dep}",
-        f"q={in_quote}", f"qm={word in _QUOTE_CHARS}", f"x={lexicon.bucket(t.lemma)}",
-        f"hx={lexicon.bucket(head.lemma)}", f"xp={lexicon.bucket(t.lemma)}|{t.pos}",
+        "bias", f"w={word.lower()}", f"l={lemmas[t.i]}", _POS[t.pos], _TAG[t.tag],
+        _DEP[t.dep], _SHAPE[_shape(word)], f"suf={word[-3:].lower()}",
+        f"hl={lemmas[head.i]}", _HEAD_POS[head.pos], _DEP_HEAD_DEP[t.dep, head.dep],
+        _QUOTED[in_quote], _QUOTE_MARK[word in _QUOTE_CHARS], _BUCKET[bucket],
+        _HEAD_BUCKET[buckets[head.i]], _BUCKET_POS[bucket, t.pos],
     ]
-    if lexicon.is_cue(t.lemma):
-        row.extend(f"ch={dep}" for dep in deps)
+    if bucket != "no":  # Lexicon.is_cue
+        row.extend(_CHILD_DEP[dep] for dep in sorted({tokens[c].dep for c in children.get(t.i, ())}))
     # Where the token hangs below the nearest likely cue: the dependency of the branch it is in.
     node, steps = t, 0
     while node.head != node.i and steps < 12:
-        parent = tokens[node.head]
-        if lexicon.bucket(parent.lemma) in ("mid", "high"):
-            row.append(f"cp={node.dep}")
-            row.append(f"cpl={node.dep}|{parent.lemma.lower()}")
-            row.append(f"cpd={min(steps, 4)}")
+        if strong[node.head]:
+            row.append(_CUE_BRANCH[node.dep])
+            row.append(f"cpl={node.dep}|{lemmas[node.head]}")
+            row.append(_CUE_DISTANCE[min(steps, 4)])
             break
-        node, steps = parent, steps + 1
+        node, steps = tokens[node.head], steps + 1
     else:
         row.append("cp=none")
-    return row
+    return tuple(row)
 
 
 def tags_to_spans(tokens: Sequence[Token], ids: Sequence[int],
@@ -359,11 +412,10 @@ def tag_analysis(text: str, analysis: Analysis, quoted: Sequence[tuple[int, int]
     """Every CUE, SOURCE and CONTENT run the tagger finds in the article."""
     if tagger is None or lexicon is None:
         tagger, lexicon = load_tagger()
-    in_quote = quote_state(text, analysis.tokens, quoted)
-    children = children_of(analysis.tokens)
+    values = token_values(text, analysis, lexicon, quoted)
     spans: list[TaggedSpan] = []
     for ids in units(text, analysis):
-        tags = tagger.tag(unit_features(text, analysis, lexicon, in_quote, children, ids))
+        tags = tagger.tag(unit_features(values, ids))
         spans.extend(tags_to_spans(analysis.tokens, ids, tags))
     return spans
 

@@ -10,6 +10,7 @@ the same unit ("40 percent" / "60 percent"), or opposite stance verbs with the s
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
@@ -21,7 +22,7 @@ from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.entities import normalize_name
-from storyline.models import Analysis, Article, ClaimGroup, Event, Span
+from storyline.models import Analysis, Article, ClaimGroup, Event, Span, Token
 
 CLAIMS_VERSION = "claims-2"
 ALIGN_SIMILARITY = 0.72
@@ -185,7 +186,12 @@ def _conflicts(statements: Sequence[Statement],
                analyses: Mapping[str, Analysis]) -> list[tuple[int, int, str]]:
     matrix = np.stack([s.vector for s in statements])
     similar = matrix @ matrix.T
-    stances = [_stances(s, analyses[s.span.article_id]) for s in statements]
+    # Each article's token starts (in text order) and tokens by index, made once rather than
+    # once per statement: a statement's tokens are then a bisection away.
+    lookups = {aid: ([t.start for t in analyses[aid].tokens], {t.i: t for t in analyses[aid].tokens})
+               for aid in {s.span.article_id for s in statements}}
+    stances = [_stances(s, analyses[s.span.article_id], *lookups[s.span.article_id])
+               for s in statements]
     figures = [_figures(s.text) for s in statements]
     found = []
     for i in range(len(statements)):
@@ -217,13 +223,15 @@ def _figure_conflict(fa, fb, a: Statement, b: Statement) -> str | None:
     return None
 
 
-def _stances(statement: Statement, analysis: Analysis) -> dict[str, tuple[str, str, str]]:
+def _stances(statement: Statement, analysis: Analysis, starts: Sequence[int],
+             by_index: Mapping[int, Token]) -> dict[str, tuple[str, str, str]]:
     """actor -> (sign, verb, actor as written) for stance verbs ("welcomed", "rejected") whose
     subject or agent names an actor; the actor is its entity id, or the proper noun itself when
-    the recognizer missed it."""
+    the recognizer missed it. `starts` are the tokens' start offsets, `by_index` the tokens by
+    index."""
     span = statement.span
-    tokens = [t for t in analysis.tokens if span.start <= t.start < span.end]
-    by_index = {t.i: t for t in analysis.tokens}
+    first = bisect.bisect_left(starts, span.start)
+    tokens = list(analysis.tokens[first:bisect.bisect_left(starts, span.end, lo=first)])
     mentions = [m for m in analysis.mentions if span.start <= m.start < span.end and m.entity_id]
     stances: dict[str, tuple[str, str, str]] = {}
     for verb in tokens:

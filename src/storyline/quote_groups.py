@@ -60,12 +60,14 @@ def _speaker_key(quote: Quote) -> str | None:
 
 def _similarity(a: str, b: str) -> float:
     """How surely two normalized passages are the same words: 0 when they are not."""
-    whole = fuzz.ratio(a, b)
+    # With score_cutoff rapidfuzz returns the same score, or 0 below the cutoff, and stops
+    # early: partial_ratio of two long passages far apart is ten times faster.
+    whole = fuzz.ratio(a, b, score_cutoff=WHOLE_SIMILARITY)
     if whole >= WHOLE_SIMILARITY:
         return whole
     shorter = a if len(a) <= len(b) else b
     if len(shorter.split()) >= PART_MIN_WORDS:
-        part = fuzz.partial_ratio(a, b)
+        part = fuzz.partial_ratio(a, b, score_cutoff=PART_SIMILARITY)
         if part >= PART_SIMILARITY:
             return part - 1.0  # a whole match outranks a part of the same strength
     return 0.0

@@ -10,6 +10,7 @@ an indefinite or anonymous one is never linked to anybody.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -58,17 +59,20 @@ def type_speakers(text: str, analysis: Analysis, quotes: Sequence[Quote],
             votes[m.entity_id][m.label] += 1
     label_of = {entity: count.most_common(1)[0][0] for entity, count in votes.items()}
     label_of.update(entity_types or {})
-    return [_typed(text, analysis, quote, label_of, entity_names) for quote in quotes]
+    starts = [t.start for t in analysis.tokens]  # in text order: a speaker's tokens by bisection
+    return [_typed(text, analysis, quote, label_of, entity_names, starts) for quote in quotes]
 
 
 def _typed(text: str, analysis: Analysis, quote: Quote, label_of: Mapping[str, str],
-           entity_names: Mapping[str, str]) -> Quote:
+           entity_names: Mapping[str, str], starts: Sequence[int]) -> Quote:
     if quote.speaker is None and quote.speaker_span is None:
         return quote
     phrase = text[quote.speaker_span.start:quote.speaker_span.end] if quote.speaker_span \
         else quote.speaker or ""
     words = [w.lower() for w in re.findall(r"[\w']+", phrase)]
-    head = _head_lemma(analysis, quote)
+    head_token = _head(analysis, starts, quote)
+    head = head_token.lemma.lower() if head_token is not None else ""
+    plural = head_token is not None and head_token.tag in ("NNS", "NNPS")
     spokes = bool(_SPOKES.search(phrase))
     if quote.speaker_entity_id:
         label = label_of.get(quote.speaker_entity_id, "PERSON")
@@ -96,7 +100,7 @@ def _typed(text: str, analysis: Analysis, quote: Quote, label_of: Mapping[str, s
     else:
         kind = "person"
     if kind in ("person", "spokesperson") and words and words[0] not in _QUANTIFIERS \
-            and head not in _PRONOUNS | _PLURAL_PRONOUNS and not _plural(analysis, quote):
+            and head not in _PRONOUNS | _PLURAL_PRONOUNS and not plural:
         named = _named_role_holder(text, analysis, quote, head)
         if named is not None:
             return replace(quote, speaker_type=kind, speaker_entity_id=named.entity_id,
@@ -104,25 +108,20 @@ def _typed(text: str, analysis: Analysis, quote: Quote, label_of: Mapping[str, s
     return replace(quote, speaker_type=kind)
 
 
-def _head(analysis: Analysis, quote: Quote) -> Token | None:
-    """The speaker phrase's syntactic head (the token whose head lies outside the phrase)."""
+def _head(analysis: Analysis, starts: Sequence[int], quote: Quote) -> Token | None:
+    """The speaker phrase's syntactic head (the token whose head lies outside the phrase);
+    `starts` are the tokens' start offsets, in text order."""
     if quote.speaker_span is None:
         return None
     span = quote.speaker_span
-    inside = [t for t in analysis.tokens if span.start <= t.start and t.end <= span.end]
+    # The tokens inside the span, found from the first starting in it: a token starting after
+    # the span's end also ends after it.
+    first = bisect.bisect_left(starts, span.start)
+    last = bisect.bisect_right(starts, span.end, lo=first)
+    inside = [t for t in analysis.tokens[first:last] if t.end <= span.end]
     ids = {t.i for t in inside}
     heads = [t for t in inside if t.head not in ids or t.head == t.i]
     return heads[-1] if heads else (inside[-1] if inside else None)
-
-
-def _head_lemma(analysis: Analysis, quote: Quote) -> str:
-    token = _head(analysis, quote)
-    return token.lemma.lower() if token is not None else ""
-
-
-def _plural(analysis: Analysis, quote: Quote) -> bool:
-    token = _head(analysis, quote)
-    return token is not None and token.tag in ("NNS", "NNPS")
 
 
 def _sentence_of(text: str, analysis: Analysis, quote: Quote) -> str:

@@ -19,10 +19,9 @@ from pathlib import Path
 from storyline.attribution import (
     MODEL_NAME,
     Lexicon,
-    children_of,
     gold_tags,
     model_dir,
-    quote_state,
+    token_values,
     unit_features,
     units,
 )
@@ -63,14 +62,13 @@ def learn_lexicon(examples: Iterable[Example], *, min_count: int = MIN_CUE_COUNT
 def sequences(example: Example, lexicon: Lexicon) -> list[tuple[list[list[str]], list[str]]]:
     """(features, BIO tags) of each sentence of one training document."""
     quoted = find_quoted_spans(example.text)
-    in_quote = quote_state(example.text, example.analysis.tokens, quoted)
     roles = [(label, pieces, n) for n, g in enumerate(example.gold)
              for label, pieces in (("CUE", g.cue), ("SOURCE", g.source), ("CONTENT", g.content))
              if pieces]
     out = []
-    children = children_of(example.analysis.tokens)
+    values = token_values(example.text, example.analysis, lexicon, quoted)
     for ids in units(example.text, example.analysis):
-        rows = unit_features(example.text, example.analysis, lexicon, in_quote, children, ids)
+        rows = unit_features(values, ids)
         out.append((rows, gold_tags(example.analysis.tokens, ids, roles)))
     return out
 

@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import date
 
 from storyline.models import Article, Sentence, TimeExpression, Token
-from storyline.timex.rules import RULES
+from storyline.timex.rules import KEYWORDS, RULES
 from storyline.timex.values import Context, normalize
 
 TIMEX_VERSION = "timex-2"
@@ -85,6 +85,9 @@ def tag_text(text: str, reference: date | None, *,
     base = Context(text=text, reference=reference)
     candidates = []
     for order, (kind, pattern) in enumerate(RULES):
+        keyword = KEYWORDS.get(kind)
+        if keyword is not None and keyword.search(text) is None:
+            continue  # no match is possible without the keyword
         for match in pattern.finditer(text):
             start, end = _trimmed(text, match.start(), match.end())
             if end > start and normalize(kind, match, base) is not None:

@@ -179,3 +179,34 @@ _RULES: tuple[tuple[str, str], ...] = (
 RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(r"(?<![\w'’])" + pattern)) for kind, pattern in _RULES
 )
+
+# What every match of a rule contains, read off its pattern: a text without it cannot match, so
+# tag_text skips the rule there (most rules need a rare word; running every pattern over every
+# text was most of the time). Rules not listed run everywhere.
+_WEEKDAY_NAME = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_MONTH_NAME = r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"  # MONTH is case-sensitive
+_KEYWORDS: dict[str, str] = {
+    "iso": r"\d-[01]\d-[0-3]\d",
+    "numeric": r"\d/\d{1,2}/\d",
+    "mdy": _MONTH_NAME, "dmy": _MONTH_NAME, "md": _MONTH_NAME, "dm": _MONTH_NAME,
+    "my": _MONTH_NAME, "month": _MONTH_NAME,
+    "year": r"1[5-9]\d\d|20\d\d|(?i:nineteen|two\s+thousand)",
+    "year_ago": r"(?i:year[\s-]+(?:or\s+so\s+)?(?:earlier|ago))",
+    "decade": r"\d0['’]?s",
+    "decade_word": r"(?i:ties)",  # twenties ... nineties
+    "year_period": r"(?i:period|quarter|half|fiscal)",
+    "century": r"(?i:century)",
+    "weekday": _WEEKDAY_NAME, "part_weekday": _WEEKDAY_NAME,
+    "today": r"(?i:today|yesterday|tomorrow|tonight)",  # and "the day before yesterday"
+    "day_part": r"(?i:morning|afternoon|evening|night)",
+    "clock": r"(?i:[ap]\.m\.|[ap]m\b)",
+    "noon": r"(?i:today|yesterday|tomorrow)",
+    "season": r"(?i:spring|summer|fall|autumn|winter)",
+    "quarter_adj": r"(?i:quarter)", "quarter": r"(?i:quarter)",
+    "quarter_ref": r"(?i:quarter|period|fiscal)",
+    "half": r"(?i:half)", "halves": r"(?i:quarters)",
+    "ago": r"(?i:ago|earlier|later|now|hence)",
+    "duration_adj": rf"-(?i:{UNIT})",
+    "span_range": r"\d\s+(?i:to|or)\s+\d",
+}
+KEYWORDS: dict[str, re.Pattern[str]] = {kind: re.compile(p) for kind, p in _KEYWORDS.items()}

@@ -1,0 +1,40 @@
+"""The speaker phrase's head, found by bisection over the tokens."""
+
+from __future__ import annotations
+
+from storyline.models import Analysis, Quote, Span, Token
+from storyline.speakers import _head
+
+TEXT = "Officials at the oil company said the well was capped."
+
+
+def _analysis() -> Analysis:
+    heads = [5, 0, 4, 4, 1, 5, 7, 9, 9, 5, 5]  # a hand-made parse; "said" is the root
+    words, tokens, offset = TEXT[:-1].split() + ["."], [], 0
+    for i, word in enumerate(words):
+        start = TEXT.index(word, offset)
+        offset = start + len(word)
+        tokens.append(Token(i=i, start=start, end=offset, lemma=word.lower(), pos="X", tag="NN",
+                            dep="dep", head=heads[i], sent=0))
+    return Analysis(article_id="a", sentences=(), tokens=tuple(tokens), mentions=())
+
+
+def _linear_head(analysis: Analysis, span: Span) -> Token | None:
+    inside = [t for t in analysis.tokens if span.start <= t.start and t.end <= span.end]
+    ids = {t.i for t in inside}
+    heads = [t for t in inside if t.head not in ids or t.head == t.i]
+    return heads[-1] if heads else (inside[-1] if inside else None)
+
+
+def test_head_by_bisection_is_the_head_a_scan_finds():
+    analysis = _analysis()
+    starts = [t.start for t in analysis.tokens]
+    for start in range(len(TEXT) + 1):
+        for end in range(start, len(TEXT) + 1):
+            span = Span(article_id="a", start=start, end=end)
+            quote = Quote(id="q", article_id="a", start=0, end=1, text="x", kind="direct",
+                          speaker_span=span)
+            assert _head(analysis, starts, quote) == _linear_head(analysis, span), (start, end)
+    quote = Quote(id="q", article_id="a", start=0, end=1, text="x", kind="direct",
+                  speaker_span=Span(article_id="a", start=0, end=28))
+    assert _head(analysis, starts, quote).lemma == "officials"
