@@ -52,14 +52,15 @@ def machine() -> dict[str, str]:
             "Python": platform.python_version(), **versions}
 
 
-def busy_seconds() -> tuple[float, float]:
-    """(CPU seconds all processes have used, CPU seconds this process and its children used)."""
+def busy_seconds() -> tuple[float, float, float]:
+    """(CPU seconds all processes have used, CPU seconds this process and its children used,
+    CPU seconds the hypervisor took from this VM: steal, invisible as other processes)."""
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    user, nice, system, _idle, _iowait, irq, softirq = fields[:7]
-    total = (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    tick = os.sysconf("SC_CLK_TCK")
     own = sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),
                                                   resource.getrusage(resource.RUSAGE_CHILDREN)))
-    return total, own
+    return (user + nice + system + irq + softirq) / tick, own, steal / tick
 
 
 def cold_brief(shared: Path) -> list[float]:
@@ -204,19 +205,20 @@ def main() -> None:
     print(f"storyline benchmark, {time.strftime('%Y-%m-%d %H:%M')}", flush=True)
     for key, value in info.items():
         print(f"  {key}: {value}")
-    wall0, (busy0, own0) = time.perf_counter(), busy_seconds()
+    wall0, (busy0, own0, steal0) = time.perf_counter(), busy_seconds()
     print(f"cold brief x{COLD_RUNS} ...", file=sys.stderr, flush=True)
     cold = cold_brief(args.shared)
     print(f"throughput on {args.topic} ...", file=sys.stderr, flush=True)
     s = throughput(args.shared, args.topic)
     print("peer ...", file=sys.stderr, flush=True)
     p = peer(s.pop("texts"))
-    wall, (busy, own) = time.perf_counter() - wall0, busy_seconds()
+    wall, (busy, own, steal) = time.perf_counter() - wall0, busy_seconds()
     others = max(0.0, (busy - busy0) - (own - own0))
     print(f"cold runs: {', '.join(f'{t:.2f}' for t in cold)} s")
     print(f"other processes used {others:.0f} CPU-seconds during the {wall:.0f} s run "
           f"({others / (wall * (os.cpu_count() or 1)):.0%} of the machine)"
           + ("; figures are skewed, rerun on a quiet machine" if others > 0.05 * wall else ""))
+    print(f"the hypervisor took {steal - steal0:.0f} CPU-seconds from this VM (steal)")
     print()
     print_table(*table(cold, s, p, args.topic), args.markdown)
 
