@@ -75,3 +75,11 @@ def test_a_new_copy_of_the_weights_gets_its_own_export(tmp_path):
     assert onnx_encoder.bundle_dir(str(folder)) != first
     assert onnx_encoder.bundle_dir("sentence-transformers/all-MiniLM-L6-v2").name.startswith(
         "sentence-transformers-all-MiniLM-L6-v2-")
+
+
+def test_a_second_export_keeps_the_first_one_in_place(sentence_transformer, exported):
+    before = (exported / "model.onnx").stat().st_ino
+    onnx_encoder.export(sentence_transformer, exported)  # as a process racing another would
+    assert (exported / "model.onnx").stat().st_ino == before
+    assert onnx_encoder.load(exported) is not None
+    assert not list(exported.parent.glob(".export-*"))

@@ -11,6 +11,7 @@ import base64
 import functools
 import logging
 import os
+import shutil
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -136,6 +137,7 @@ def _onnx_encoder(name: str):
             return encoder
     except Exception as e:  # a damaged export is made again
         log.warning("the ONNX export in %s cannot be loaded (%s); exporting again", directory, e)
+        shutil.rmtree(directory, ignore_errors=True)
     try:
         model = _sentence_transformer(name)
         if not onnx_encoder.exportable(model):

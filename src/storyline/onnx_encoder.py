@@ -137,7 +137,20 @@ def export(model, directory: Path) -> None:
                 "dimension": int(model[1].get_config_dict()["embedding_dimension"]),
                 "torch": torch.__version__}
         (staging / "encoder.json").write_text(json.dumps(meta, indent=1) + "\n", "utf-8")
-        shutil.rmtree(directory, ignore_errors=True)
-        staging.rename(directory)
+        _publish(staging, directory)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish(staging: Path, directory: Path) -> None:
+    """Move a finished export into place. Another process that exported the same model at the
+    same time may have got there first: its complete export is kept (it may be loading it),
+    an incomplete one is replaced."""
+    try:
+        staging.rename(directory)
+        return
+    except OSError:
+        if all((directory / name).is_file() for name in _FILES):
+            return
+    shutil.rmtree(directory, ignore_errors=True)
+    staging.rename(directory)
