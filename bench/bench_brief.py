@@ -144,7 +144,7 @@ def peer(texts: list[str]) -> dict:
     sents = [s.text.strip() for doc in docs for s in doc.sents if s.text.strip()]
     from sentence_transformers import SentenceTransformer  # the peer runs PyTorch, as users do
 
-    model = SentenceTransformer(nlp._packaged_minilm() or nlp.EMBEDDING_MODEL, device="cpu")
+    model = SentenceTransformer(nlp.embedding_model_name(), device="cpu")
     start = time.perf_counter()
     model.encode(sents, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
     embed = time.perf_counter() - start

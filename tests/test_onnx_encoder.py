@@ -20,7 +20,7 @@ SENTENCES = [
 
 @pytest.fixture(scope="module")
 def sentence_transformer():
-    return nlp._sentence_transformer(nlp._packaged_minilm() or nlp.EMBEDDING_MODEL)
+    return nlp._sentence_transformer(nlp.embedding_model_name())
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_an_incomplete_export_is_not_loaded(exported, tmp_path):
 
 def test_a_damaged_export_is_made_again(monkeypatch, tmp_path, caplog):
     monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path))
-    name = nlp._packaged_minilm() or nlp.EMBEDDING_MODEL
+    name = nlp.embedding_model_name()
     directory = onnx_encoder.bundle_dir(name)
     assert directory.is_relative_to(tmp_path)
     directory.mkdir(parents=True)

@@ -43,9 +43,6 @@ class Lexicon:
             return "low"
         return "no"
 
-    def is_cue(self, lemma: str) -> bool:
-        return self.cue_rate.get(lemma.lower(), 0.0) >= 0.05
-
 
 @dataclass(frozen=True, slots=True)
 class TaggedSpan:
@@ -205,7 +202,7 @@ def _token_features(text: str, tokens: Sequence[Token], t: Token, lemmas: Sequen
         _QUOTED[in_quote], _QUOTE_MARK[word in _QUOTE_CHARS], _BUCKET[bucket],
         _HEAD_BUCKET[buckets[head.i]], _BUCKET_POS[bucket, t.pos],
     ]
-    if bucket != "no":  # Lexicon.is_cue
+    if bucket != "no":  # a lemma that was a cue at least 5% of the time
         row.extend(_CHILD_DEP[dep] for dep in sorted({tokens[c].dep for c in children.get(t.i, ())}))
     # Where the token hangs below the nearest likely cue: the dependency of the branch it is in.
     node, steps = t, 0

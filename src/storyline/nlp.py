@@ -114,7 +114,7 @@ def _quietly(func):
 def _load_embedding_model():
     """The ONNX export of the model when it can be run that way (see `storyline.onnx_encoder`),
     else the model in sentence-transformers. `STORYLINE_ONNX=0` forces the latter."""
-    name = os.environ.get("STORYLINE_EMBEDDING_MODEL") or _packaged_minilm() or EMBEDDING_MODEL
+    name = embedding_model_name()
     if os.path.isdir(name):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if os.environ.get("STORYLINE_ONNX", "1") != "0":
@@ -196,7 +196,7 @@ def describe_models() -> dict[str, str]:
     """Load both models (exporting the embedding model to ONNX if need be) and say what runs."""
     spacy_nlp = spacy_pipeline()
     encoder = embedding_model()
-    name = os.environ.get("STORYLINE_EMBEDDING_MODEL") or _packaged_minilm() or EMBEDDING_MODEL
+    name = embedding_model_name()
     return {
         "parse": f"{spacy_nlp.meta['lang']}_{spacy_nlp.meta['name']} {spacy_nlp.meta['version']} "
                  f"(spaCy: {', '.join(spacy_nlp.pipe_names)})",
@@ -204,6 +204,11 @@ def describe_models() -> dict[str, str]:
         "embeddings runtime": "sentence-transformers (PyTorch)" if isinstance(encoder, TorchEncoder)
                               else "onnxruntime",
     }
+
+
+def embedding_model_name() -> str:
+    """`$STORYLINE_EMBEDDING_MODEL`, else the packaged MiniLM's folder, else its hub name."""
+    return os.environ.get("STORYLINE_EMBEDDING_MODEL") or _packaged_minilm() or EMBEDDING_MODEL
 
 
 def _packaged_minilm() -> str | None:

@@ -77,7 +77,7 @@ class OnnxEncoder:
 
 def load(directory: Path) -> OnnxEncoder | None:
     """The encoder exported into `directory`, or None when there is no complete export."""
-    if not all((directory / name).is_file() for name in _FILES):
+    if not _complete(directory):
         return None
     import onnxruntime
     from tokenizers import Tokenizer
@@ -150,7 +150,11 @@ def _publish(staging: Path, directory: Path) -> None:
         staging.rename(directory)
         return
     except OSError:
-        if all((directory / name).is_file() for name in _FILES):
+        if _complete(directory):
             return
     shutil.rmtree(directory, ignore_errors=True)
     staging.rename(directory)
+
+
+def _complete(directory: Path) -> bool:
+    return all((directory / name).is_file() for name in _FILES)
