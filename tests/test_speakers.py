@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from storyline.models import Analysis, Quote, Span, Token
-from storyline.speakers import _head
+from storyline.models import Analysis, Mention, Quote, Span, Token
+from storyline.speakers import _head, type_speakers
 
 TEXT = "Officials at the oil company said the well was capped."
 
@@ -38,3 +38,38 @@ def test_head_by_bisection_is_the_head_a_scan_finds():
     quote = Quote(id="q", article_id="a", start=0, end=1, text="x", kind="direct",
                   speaker_span=Span(article_id="a", start=0, end=28))
     assert _head(analysis, starts, quote).lemma == "officials"
+
+
+NAMES = ("Ilse Varga and Radek Vesely met. Vesely said the dam was safe.")
+
+
+def _names_analysis(with_vesely: bool = True) -> Analysis:
+    words, tokens, offset = NAMES.replace(".", " .").split(), [], 0
+    for i, word in enumerate(words):
+        start = NAMES.index(word, offset)
+        offset = start + len(word)
+        pos = "ADV" if i == 6 else "PROPN" if word[0].isupper() else "X"  # "Vesely" misread
+        tokens.append(Token(i=i, start=start, end=offset, lemma=word.lower(), pos=pos, tag="NN",
+                            dep="dep", head=i, sent=0))
+    mentions = [Mention(article_id="a", start=0, end=10, text="Ilse Varga", label="PERSON",
+                        entity_id="e-varga")]
+    if with_vesely:
+        mentions.append(Mention(article_id="a", start=15, end=27, text="Radek Vesely",
+                                label="PERSON", entity_id="e-vesely"))
+    return Analysis(article_id="a", sentences=(), tokens=tuple(tokens), mentions=tuple(mentions))
+
+
+def _quote_by_vesely() -> Quote:
+    start = NAMES.index("Vesely said")
+    return Quote(id="q", article_id="a", start=start + 12, end=len(NAMES) - 1, text="the dam",
+                 kind="indirect", speaker="Vesely",
+                 speaker_span=Span(article_id="a", start=start, end=start + 6))
+
+
+def test_a_surname_the_recognizer_missed_is_its_person_not_a_role_near_another_name():
+    names = {"e-varga": "Ilse Varga", "e-vesely": "Radek Vesely"}
+    (typed,) = type_speakers(NAMES, _names_analysis(), [_quote_by_vesely()], names)
+    assert typed.speaker == "Radek Vesely" and typed.speaker_entity_id == "e-vesely"
+    # With no person of that surname, the name stays as written: never the other minister.
+    (typed,) = type_speakers(NAMES, _names_analysis(with_vesely=False), [_quote_by_vesely()], names)
+    assert typed.speaker == "Vesely" and typed.speaker_entity_id is None

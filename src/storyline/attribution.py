@@ -1,13 +1,15 @@
-"""The trained attribution tagger: a linear-chain CRF over the dependency parse that marks the
-cue, source and content of reported speech and beliefs, sentence by sentence.
+"""The trained attribution tagger: a linear-chain CRF over the dependency parse and a
+transformer's reading of each sentence, which marks the cue, source and content of reported
+speech and beliefs, sentence by sentence.
 
 Each token is described by its word, lemma, part of speech, dependency and head, whether it sits
-inside quotation marks, how often its lemma was a cue in the training data (the cue lexicon), and
+inside quotation marks, how often its lemma was a cue in the training data (the cue lexicon),
 where it hangs below the nearest likely cue ("in the clausal complement of *say*", "in the
-subject of *tell*"). The tagger labels tokens with BIO tags for CUE, SOURCE and CONTENT;
-`group_spans` then links each cue to its source and content, including content that runs on in a
-neighbouring sentence. The model is trained by `storyline train quotes` (see
-`storyline.train_quotes`) and shipped in `storyline/data/`.
+subject of *tell*"), and the label probabilities that the fine-tuned MiniLM of
+`storyline.attribution_transformer` gives it. The CRF labels tokens with BIO tags for CUE, SOURCE
+and CONTENT; `group_spans` then links each cue to its source and content, including content
+that runs on in a neighbouring sentence. Both models are trained by `storyline train quotes`
+(see `storyline.train_quotes`) and shipped in `storyline/data/`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from storyline import attribution_transformer
 from storyline.errors import MissingDependency
 from storyline.models import Analysis, Token
 
@@ -205,17 +208,36 @@ def _token_features(text: str, tokens: Sequence[Token], t: Token, lemmas: Sequen
     if bucket != "no":  # a lemma that was a cue at least 5% of the time
         row.extend(_CHILD_DEP[dep] for dep in sorted({tokens[c].dep for c in children.get(t.i, ())}))
     # Where the token hangs below the nearest likely cue: the dependency of the branch it is in.
+    below = branch_below_cue(tokens, strong, t)
+    if below is None:
+        row.append("cp=none")
+    else:
+        node, steps = below
+        row.append(_CUE_BRANCH[node.dep])
+        row.append(f"cpl={node.dep}|{lemmas[node.head]}")
+        row.append(_CUE_DISTANCE[min(steps, 4)])
+    return tuple(row)
+
+
+def branch_below_cue(tokens: Sequence[Token], strong: Sequence[bool],
+                     t: Token) -> tuple[Token, int] | None:
+    """The token's ancestor (or itself) whose head is the nearest likely cue above it (`strong`),
+    and how many steps up that is; None when no likely cue is within 12 steps."""
     node, steps = t, 0
     while node.head != node.i and steps < 12:
         if strong[node.head]:
-            row.append(_CUE_BRANCH[node.dep])
-            row.append(f"cpl={node.dep}|{lemmas[node.head]}")
-            row.append(_CUE_DISTANCE[min(steps, 4)])
-            break
+            return node, steps
         node, steps = tokens[node.head], steps + 1
-    else:
-        row.append("cp=none")
-    return tuple(row)
+    return None
+
+
+def cue_branches(tokens: Sequence[Token], strong: Sequence[bool]) -> list[str]:
+    """Each token's branch below the nearest likely cue: the dependency it hangs by, or none."""
+    out = []
+    for t in tokens:
+        below = branch_below_cue(tokens, strong, t)
+        out.append(below[0].dep if below else "none")
+    return out
 
 
 def tags_to_spans(tokens: Sequence[Token], ids: Sequence[int],
@@ -385,9 +407,18 @@ def model_dir() -> Path:
     return Path(str(resources.files("storyline") / "data"))
 
 
+@dataclass(frozen=True, slots=True)
+class Tagger:
+    """The shipped tagger: the transformer's label probabilities feed the CRF as features."""
+
+    crf: object  # pycrfsuite.Tagger
+    lexicon: Lexicon
+    transformer: object  # attribution_transformer.Transformer
+
+
 @functools.cache
-def load_tagger(directory: str | None = None):
-    """The shipped CRF tagger and its cue lexicon, loaded once per process."""
+def load_tagger(directory: str | None = None) -> Tagger:
+    """The shipped CRF, its cue lexicon and the transformer, loaded once per process."""
     try:
         import pycrfsuite
     except ImportError as e:
@@ -398,23 +429,81 @@ def load_tagger(directory: str | None = None):
     if not model.is_file() or not lexicon_file.is_file():
         raise MissingDependency(f"no quote tagger at {root}: train one with "
                                 "`storyline train quotes PATH/TO/polnear`")
-    tagger = pycrfsuite.Tagger()
-    tagger.open(str(model))
+    crf = pycrfsuite.Tagger()
+    crf.open(str(model))
     meta = json.loads(lexicon_file.read_text("utf-8"))
-    return tagger, Lexicon(cue_rate=meta["cue_rate"])
+    return Tagger(crf=crf, lexicon=Lexicon(cue_rate=meta["cue_rate"]),
+                  transformer=attribution_transformer.load(str(root)))
+
+
+def describe_tagger() -> str:
+    """Load the tagger (exporting its transformer if need be) and say what it is."""
+    load_tagger()
+    return (f"CRF over the parse and a transformer ({attribution_transformer.BASE_MODEL}, layers "
+            f"above {attribution_transformer.CUT} fine-tuned on PolNeAR; onnxruntime)")
+
+
+def probability_features(probabilities) -> list[list[str]]:
+    """The CRF's features from the transformer's (tokens, labels) probabilities of a sentence:
+    its best label here and beside, and each label it gives at least 0.1, in three bands."""
+    labels = attribution_transformer.LABELS
+    best = [labels[k] for k in probabilities.argmax(axis=1)]
+    rows = []
+    for k, row in enumerate(probabilities.tolist()):
+        features = [_TF_BEST[best[k]]]
+        features.extend(_TF_BAND[labels[j], "hi" if p >= 0.6 else "mid" if p >= 0.3 else "lo"]
+                        for j, p in enumerate(row) if j and p >= 0.1)
+        if k > 0:
+            features.append(_TF_BEFORE[best[k - 1]])
+        if k + 1 < len(best):
+            features.append(_TF_AFTER[best[k + 1]])
+        rows.append(features)
+    return rows
+
+
+_TF_BEST, _TF_BAND, _TF_BEFORE, _TF_AFTER = (_Feature("tf"), _Feature("tfp"), _Feature("-1tf"),
+                                             _Feature("+1tf"))
+
+
+def transformer_inputs(text: str, analysis: Analysis, lexicon: Lexicon,
+                       vocabulary: attribution_transformer.Vocabulary, tokenizer,
+                       quoted: Sequence[tuple[int, int]]):
+    """The sentences of one article and the transformer's input for each."""
+    tokens = analysis.tokens
+    sentences = units(text, analysis)
+    buckets = [lexicon.bucket(t.lemma) for t in tokens]
+    branches = cue_branches(tokens, [b in ("mid", "high") for b in buckets])
+    return sentences, attribution_transformer.unit_inputs(text, tokens, sentences, tokenizer, vocabulary,
+                                  quote_state(text, tokens, quoted), buckets, branches)
 
 
 def tag_analysis(text: str, analysis: Analysis, quoted: Sequence[tuple[int, int]],
-                 tagger=None, lexicon: Lexicon | None = None) -> list[TaggedSpan]:
+                 tagger: Tagger | None = None) -> list[TaggedSpan]:
     """Every CUE, SOURCE and CONTENT run the tagger finds in the article."""
-    if tagger is None or lexicon is None:
-        tagger, lexicon = load_tagger()
-    values = token_values(text, analysis, lexicon, quoted)
-    spans: list[TaggedSpan] = []
-    for ids in units(text, analysis):
-        tags = tagger.tag(unit_features(values, ids))
-        spans.extend(tags_to_spans(analysis.tokens, ids, tags))
-    return spans
+    return tag_articles([(text, analysis, quoted)], tagger)[0]
+
+
+def tag_articles(articles: Sequence[tuple[str, Analysis, Sequence[tuple[int, int]]]],
+                 tagger: Tagger | None = None) -> list[list[TaggedSpan]]:
+    """`tag_analysis` of each (text, analysis, quoted spans), the sentences of all of them
+    read by the transformer in one pass: sorted by length across articles, its batches carry
+    little padding (a third less work than article by article, on PolNeAR dev)."""
+    tagger = tagger or load_tagger()
+    transformer = tagger.transformer
+    found = [transformer_inputs(text, analysis, tagger.lexicon, transformer.vocabulary,
+                                transformer.tokenizer, quoted)
+             for text, analysis, quoted in articles]
+    probabilities = iter(transformer.probabilities([unit for _, inputs in found for unit in inputs]))
+    out = []
+    for (text, analysis, quoted), (sentences, _) in zip(articles, found, strict=True):
+        values = token_values(text, analysis, tagger.lexicon, quoted)
+        spans: list[TaggedSpan] = []
+        for ids in sentences:
+            rows = [a + b for a, b in zip(unit_features(values, ids),
+                                          probability_features(next(probabilities)), strict=True)]
+            spans.extend(tags_to_spans(analysis.tokens, ids, tagger.crf.tag(rows)))
+        out.append(spans)
+    return out
 
 
 def _sentence_ids(text: str, analysis: Analysis) -> list[list[int]]:

@@ -193,7 +193,10 @@ def _sentence_transformer(name: str):
 
 
 def describe_models() -> dict[str, str]:
-    """Load both models (exporting the embedding model to ONNX if need be) and say what runs."""
+    """Load every model (exporting the embedding model and the quote tagger's transformer to
+    ONNX if need be) and say what runs."""
+    from storyline import attribution
+
     spacy_nlp = spacy_pipeline()
     encoder = embedding_model()
     name = embedding_model_name()
@@ -203,6 +206,7 @@ def describe_models() -> dict[str, str]:
         "embeddings": name,
         "embeddings runtime": "sentence-transformers (PyTorch)" if isinstance(encoder, TorchEncoder)
                               else "onnxruntime",
+        "quote tagger": attribution.describe_tagger(),
     }
 
 

@@ -244,8 +244,7 @@ def corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
              for a in articles}
     events = cluster.cluster_events(articles, _article_vectors(articles, analyses, embed),
                                     analyses, dates, duplicates, inferred=inferred)
-    all_quotes = [q for a in articles for q in quotes.extract_quotes(a, analyses[a.id], names,
-                                                                        entity_types=kinds)]
+    all_quotes = quotes.extract_all_quotes(articles, analyses, names, entity_types=kinds)
     all_quotes = quote_groups.group_quotes(all_quotes)
     skip = frozenset((s.article_id, s.start) for s in repeated)
     final_events, claim_groups, entries = [], [], []

@@ -21,11 +21,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from storyline.attribution import Proposal, group_spans, tag_analysis
+from storyline.attribution import Proposal, TaggedSpan, group_spans, tag_analysis, tag_articles
 from storyline.models import Analysis, Article, Mention, Quote, Span, Token
 from storyline.speakers import type_speakers
 
-QUOTES_VERSION = "quotes-6"
+QUOTES_VERSION = "quotes-7"
+_TAGGED_TOGETHER = 256  # articles whose sentences the tagger reads in one pass
 
 SPEECH_LEMMAS = frozenset("""
 say tell add announce state claim deny suggest note stress warn insist argue acknowledge tweet
@@ -43,6 +44,8 @@ indicate conclude estimate agree doubt recommend propose signal
 # Verbs of intention whose infinitive complement is the attributed content ("X wants to ...").
 INTENT_LEMMAS = frozenset("want plan hope expect agree refuse vow pledge promise threaten "
                           "intend seek decline aim".split())
+# Verbs of doing that the tagger takes for cues when their object is a thing ("signed the treaty").
+ACT_LEMMAS = frozenset({"sign", "agree"})
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Straight and curly marks are mixed up in the wild ("X,” said Y; “X,“ said Y): either closes.
@@ -119,11 +122,28 @@ class _Parse:
         return sorted(seen)
 
 
+def extract_all_quotes(articles: Sequence[Article], analyses: Mapping[str, Analysis],
+                       entity_names: Mapping[str, str] | None = None, *,
+                       entity_types: Mapping[str, str] | None = None) -> list[Quote]:
+    """`extract_quotes` over many articles, the tagger reading them a few hundred at a time
+    (see `attribution.tag_articles`)."""
+    out: list[Quote] = []
+    for begin in range(0, len(articles), _TAGGED_TOGETHER):
+        chunk = articles[begin:begin + _TAGGED_TOGETHER]
+        tagged = tag_articles([(a.text, analyses[a.id], find_quoted_spans(a.text)) for a in chunk])
+        for article, spans in zip(chunk, tagged, strict=True):
+            out.extend(extract_quotes(article, analyses[article.id], entity_names,
+                                      entity_types=entity_types, tagged=spans))
+    return out
+
+
 def extract_quotes(article: Article, analysis: Analysis,
                    entity_names: Mapping[str, str] | None = None, *,
-                   entity_types: Mapping[str, str] | None = None) -> list[Quote]:
+                   entity_types: Mapping[str, str] | None = None,
+                   tagged: Sequence[TaggedSpan] | None = None) -> list[Quote]:
     """Every quoted passage and reported statement in the article, with its speaker;
-    `entity_types` (PERSON, ORG, ... of the merged entities) decide the speaker types."""
+    `entity_types` (PERSON, ORG, ... of the merged entities) decide the speaker types;
+    `tagged` are the attribution tagger's spans when already found."""
     entity_names = entity_names or {}
     parse = _Parse(analysis)
     quoted = find_quoted_spans(article.text)
@@ -148,7 +168,7 @@ def extract_quotes(article: Article, analysis: Analysis,
             quote = _carry_over(quote, previous)
         quotes.append(quote)
         previous, previous_sentence = quote, parse.tokens[tokens[-1]].sent
-    spans = tag_analysis(article.text, analysis, quoted)
+    spans = tag_analysis(article.text, analysis, quoted) if tagged is None else tagged
     contents = [(s.start, s.end) for s in spans if s.label == "CONTENT"]
     # Quotation marks around a title or a scare-quoted word report nobody's words: a quote is
     # kept when the tagger also reads it as reported content.
@@ -234,6 +254,8 @@ def _tagged_quotes(article, analysis, parse, quoted, entity_names,
         if len(article.text[start:end].split()) < 2:
             continue  # "endorsed Sanders": an attribution, but no quote for a briefing
         attribution = _proposal_attribution(parse, proposal)
+        if _an_act_not_words(parse, start, end, attribution):
+            continue
         first_token = parse.tokens[parse.token_at(start)]
         previous = next((q for q in reversed(sorted(found + list(direct), key=lambda q: q.start))
                          if q.start < start and q.speaker), None)
@@ -249,6 +271,24 @@ def _tagged_quotes(article, analysis, parse, quoted, entity_names,
         found.append(quote)
         taken.append((start, end))
     return found
+
+
+def _an_act_not_words(parse: _Parse, start: int, end: int,
+                      attribution: _Attribution | None) -> bool:
+    """Whether a tagged attribution, its content without a verb, reports no words: a cue of
+    doing ("signed the 30-year treaty", "agreed to a joint inspection") or a negated cue ("did
+    not comment on the agreement"). PolNeAR marks some of these, but a briefing that lists them
+    under who said what misleads its reader. Only these: dropping verbless content after any
+    cue but a speech verb cost 0.04 content F1 on held-out train ("X opposes the bill"); these
+    cost 0.001."""
+    if attribution is None:
+        return False
+    cue = attribution.cue
+    verb = parse.tokens[cue.head] if cue.dep in ("aux", "neg") else cue  # "did not comment"
+    negated = any(parse.tokens[c].dep == "neg" for c in parse.children.get(verb.i, ()))
+    if not negated and cue.lemma.lower() not in ACT_LEMMAS:
+        return False
+    return not any(parse.tokens[i].pos in ("VERB", "AUX") for i in parse.token_range(start, end))
 
 
 def _proposal_attribution(parse: _Parse, proposal) -> _Attribution | None:

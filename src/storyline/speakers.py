@@ -99,6 +99,15 @@ def _typed(text: str, analysis: Analysis, quote: Quote, label_of: Mapping[str, s
         kind = "anonymous"
     else:
         kind = "person"
+    if head_token is not None and (head_token.pos == "PROPN" or len(words) == 1 and phrase.istitle()
+                                   and head_token.pos not in ("NOUN", "PRON", "DET")):
+        # A name the entity recognizer missed ("Vesely said", Vesely even tagged an adverb), not
+        # a role: the person of that surname, when the article names exactly one.
+        named = _named_by_surname(analysis, quote, words[-1] if words else "")
+        if named is not None:
+            return replace(quote, speaker_type="person", speaker_entity_id=named.entity_id,
+                           speaker=entity_names.get(named.entity_id or "", named.text))
+        return replace(quote, speaker_type=kind)
     if kind in ("person", "spokesperson") and words and words[0] not in _QUANTIFIERS \
             and head not in _PRONOUNS | _PLURAL_PRONOUNS and not plural:
         named = _named_role_holder(text, analysis, quote, head)
@@ -130,6 +139,16 @@ def _sentence_of(text: str, analysis: Analysis, quote: Quote) -> str:
         if sent.start <= anchor < sent.end:
             return text[sent.start:sent.end]
     return ""
+
+
+def _named_by_surname(analysis: Analysis, quote: Quote, surname: str) -> Mention | None:
+    """The one person entity of the article whose name ends with `surname`."""
+    if not surname:
+        return None
+    found = {m.entity_id: m for m in analysis.mentions
+             if m.label == "PERSON" and m.entity_id and m.text.split()[-1].lower() == surname
+             and len(m.text.split()) > 1}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _named_role_holder(text: str, analysis: Analysis, quote: Quote, head: str) -> Mention | None:

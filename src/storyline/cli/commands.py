@@ -388,7 +388,7 @@ def serve(host, port, token, data_dir, max_upload_bytes, allow_private, allowed_
 @common_options
 def models(quiet, verbose, debug) -> None:
     """Show the NLP models storyline runs, loading them (the first call exports the embedding
-    model to ONNX in the cache, a few seconds once).
+    model and the quote tagger's transformer to ONNX in the cache, some seconds once).
 
     Example: storyline models
     """
