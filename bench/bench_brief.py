@@ -90,7 +90,7 @@ def write_topic(shared: Path, topic: str, path: Path) -> int:
 
 
 def throughput(shared: Path, topic: str) -> dict:
-    from storyline import nlp, pipeline
+    from storyline import nlp, pipeline, quotes
     from storyline.store import Store
 
     r: dict = {}
@@ -117,10 +117,25 @@ def throughput(shared: Path, topic: str) -> dict:
                 embedding["texts"] += len(texts)
                 return rows
 
-            briefing = pipeline.corpus_stages(articles, analyses, timed_embed)
+            quoting = {"seconds": 0.0}
+            extract_all_quotes = quotes.extract_all_quotes
+
+            def timed_quotes(*args, **kwargs):
+                begin = time.perf_counter()
+                try:
+                    return extract_all_quotes(*args, **kwargs)
+                finally:
+                    quoting["seconds"] += time.perf_counter() - begin
+
+            quotes.extract_all_quotes = timed_quotes
+            try:
+                briefing = pipeline.corpus_stages(articles, analyses, timed_embed)
+            finally:
+                quotes.extract_all_quotes = extract_all_quotes
             t4 = time.perf_counter()
             t3 = t2 + embedding["seconds"]
     r.update(ingest=t1 - t0, parse=t2 - t1, embed=t3 - t2, corpus=t4 - t3, total=t4 - t0,
+             quoting=quoting["seconds"],
              articles=len(articles), failures=len(result.failures),
              events=len(briefing.events), quotes=len(briefing.quotes),
              embedded=embedding["texts"],
@@ -174,6 +189,8 @@ def table(cold: list[float], s: dict, p: dict, topic: str) -> tuple[list[str], l
          f"{p['embed']:.2f} s = {p['sentences'] / p['embed']:.0f} sentences/s "
          f"({p['sentences']} sentences, all)", ""],
         ["corpus stages (entities .. claims)", f"{s['corpus']:.2f} s", "", ""],
+        ["of which quote extraction (attribution transformer, CRF, rules, speakers)",
+         f"{s['quoting']:.2f} s = {s['articles'] / s['quoting']:.1f} articles/s", "", ""],
         ["total after load", f"{s['total']:.2f} s = {rate:.1f} articles/s",
          f"{p['parse'] + p['embed']:.2f} s (parse + embed all)",
          f">= {THROUGHPUT_TARGET:.0f} articles/s: {ok(rate >= THROUGHPUT_TARGET)}"],
