@@ -147,3 +147,94 @@ def test_adding_hung_inside_the_reported_words_is_the_reporter_s():
                      "adding, “He lost every farmer in the valley.”")
     assert quotes["He lost every farmer in the valley."].speaker == "Jonas Halder"
 
+
+
+@pytest.mark.models
+def test_according_to_after_a_quoted_fragment_names_the_speaker():
+    # spaCy lemmatizes this "according" to "accord"; the speaker must still be found
+    quotes = _quotes(
+        "Environmental groups welcomed the inspection. The reservoir has been filling for a "
+        "year, and \"every month of delay is another month of salt water creeping up the "
+        "delta,\" according to Lena Kraus, director of the Tarn Basin Alliance.")
+    (fragment,) = [q for q in quotes.values() if "every month of delay" in q.text]
+    assert fragment.speaker == "Lena Kraus" and fragment.cue == "according to"
+
+
+@pytest.mark.models
+def test_a_relative_pronoun_speaks_for_the_noun_it_describes():
+    quotes = _quotes(
+        "Radek Vesely met the farmers. The treaty has drawn criticism from farmers' groups in "
+        "the Brena valley, who fear they will lose irrigation water in dry summers.")
+    (fear,) = [q for q in quotes.values() if "irrigation water" in q.text]
+    assert fear.speaker == "farmers' groups" and fear.speaker_entity_id is None
+
+
+@pytest.mark.models
+def test_a_surname_the_recognizer_missed_beside_the_cue_is_that_person():
+    quotes = _quotes(
+        "Karvonian Water Minister Radek Vesely met his Estrian counterpart on Monday.\n\n"
+        "\"We have released every cubic metre we promised,\" Vesely said.")
+    released = quotes["We have released every cubic metre we promised"]
+    assert released.speaker == "Radek Vesely" and released.speaker_type == "person"
+
+
+@pytest.mark.models
+def test_content_interrupted_by_its_attribution_leaves_the_attribution_out():
+    text = ("The Brena plant supplies about a fifth of Karvonia's electricity, officials in "
+            "Dravik say, and they blame the winter's low rainfall for the low water.")
+    quotes = _quotes(text)
+    (said,) = [q for q in quotes.values() if q.cue == "say"]
+    pieces = [text[p.start:p.end] for p in said.parts]
+    assert len(pieces) == 2 and not any("officials in Dravik" in p for p in pieces)
+    assert pieces[0].startswith("The Brena plant supplies")
+
+
+@pytest.mark.models
+def test_two_fragments_in_one_sentence_keep_their_own_speakers():
+    quotes = _quotes(
+        "Mr. Xi has spoken to Mr. Putin many times. The two men referred to each other as "
+        "“dear friends” during the visit, and Mr. Xi praised the Russian President’s "
+        "“strong leadership.”")
+    friends = next(q for q in quotes.values() if "dear friends" in q.text)
+    leadership = next(q for q in quotes.values() if "strong leadership" in q.text)
+    assert friends is not leadership
+    assert friends.speaker == "The two men" and leadership.speaker == "Xi"
+
+
+@pytest.mark.models
+def test_an_organization_speaks_not_its_owner_and_when_is_not_what_was_agreed():
+    quotes = _quotes(
+        "VALMORA, Estria - Estria and Karvonia agreed on Monday to inspect the Brena dam "
+        "together.\n\nKovalenko's government argues that the dam is essential to the country.")
+    argued = next(q for q in quotes.values() if q.cue == "argues")
+    assert argued.speaker == "Kovalenko's government" and argued.speaker_entity_id is None
+    agreed = next(q for q in quotes.values() if q.cue == "agreed")
+    assert agreed.text == "to inspect the Brena dam together"
+
+
+def test_a_wire_dateline_is_not_content():
+    from storyline.quotes import _dateline_length
+
+    for text, rest in (("VALMORA, Estria - Estria will send", "Estria will send"),
+                       ("KYIV (Reuters) — The war went on", "The war went on"),
+                       ("The US - China talks went on", "The US - China talks went on")):
+        assert text[_dateline_length(text):] == rest
+
+
+def test_quote_marks_wrap_direct_words_and_bare_fragments_only():
+    from storyline.models import Quote, shown_in_quote_marks
+
+    def quote(text, kind):
+        return Quote(id="q", article_id="a", start=0, end=len(text), text=text, kind=kind)
+
+    assert shown_in_quote_marks(quote("We will vote against it", "direct"))
+    assert shown_in_quote_marks(quote("dear friends", "mixed"))
+    assert not shown_in_quote_marks(quote("the treaty was “a promise kept”", "mixed"))
+    assert not shown_in_quote_marks(quote("the talks went well", "indirect"))
+
+
+@pytest.mark.models
+def test_asking_not_to_be_named_is_no_quote():
+    quotes = _quotes('"The last comma went in on Sunday night," said an Estrian diplomat, who '
+                     "asked not to be named because the talks were confidential.")
+    assert [q.speaker for q in quotes.values()] == ["an Estrian diplomat"]

@@ -158,6 +158,13 @@ def quote_words(quote: Quote) -> str:
     return " … ".join(quote.text[p.start - quote.start:p.end - quote.start] for p in quote.parts)
 
 
+def shown_in_quote_marks(quote: Quote) -> bool:
+    """Whether a reader sees the words inside quotation marks: a direct quote, or a quoted
+    fragment alone; indirect speech, and reported words that carry their own marks, as written."""
+    return quote.kind == "direct" or (
+        quote.kind == "mixed" and not any(mark in quote.text for mark in '"“”'))
+
+
 @_record
 class TimeExpression:
     """A temporal expression found in text, normalized against the article's reference date

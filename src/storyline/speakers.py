@@ -103,7 +103,7 @@ def _typed(text: str, analysis: Analysis, quote: Quote, label_of: Mapping[str, s
                                    and head_token.pos not in ("NOUN", "PRON", "DET")):
         # A name the entity recognizer missed ("Vesely said", Vesely even tagged an adverb), not
         # a role: the person of that surname, when the article names exactly one.
-        named = _named_by_surname(analysis, quote, words[-1] if words else "")
+        named = named_by_surname(analysis, words[-1] if words else "")
         if named is not None:
             return replace(quote, speaker_type="person", speaker_entity_id=named.entity_id,
                            speaker=entity_names.get(named.entity_id or "", named.text))
@@ -141,7 +141,7 @@ def _sentence_of(text: str, analysis: Analysis, quote: Quote) -> str:
     return ""
 
 
-def _named_by_surname(analysis: Analysis, quote: Quote, surname: str) -> Mention | None:
+def named_by_surname(analysis: Analysis, surname: str) -> Mention | None:
     """The one person entity of the article whose name ends with `surname`."""
     if not surname:
         return None

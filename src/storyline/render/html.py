@@ -13,6 +13,7 @@ from storyline.render.markdown import (
     describe_article,
     inferred_label,
     quote_words,
+    shown_in_quote_marks,
     tally,
 )
 
@@ -34,5 +35,6 @@ def render_html(briefing: Briefing) -> str:
         describe=describe_article, by_id={a.id: a for a in briefing.articles},
         inferred={i.article_id: i for i in briefing.inferred_dates},
         inferred_label=inferred_label, date_note=date_note, quote_words=quote_words,
+        shown_in_quote_marks=shown_in_quote_marks,
         copy_of={d.article_id: d.duplicate_of for d in briefing.duplicates},
     )

@@ -14,6 +14,7 @@ from storyline.models import (
     Span,
     TimelineEntry,
     quote_words,
+    shown_in_quote_marks,
 )
 
 
@@ -126,14 +127,15 @@ def render_markdown(briefing: Briefing) -> str:
             for utterance in utterances(items):
                 q = utterance[0]
                 words = _md(quote_words(q))
-                mark = f"“{words}”" if q.kind != "indirect" else words
+                mark = f"“{words}”" if shown_in_quote_marks(q) else words
                 cue = f"{q.cue}, " if q.cue else ""
                 where = ", ".join(cite_label(Span(article_id=r.article_id, start=r.start,
                                                   end=r.end), labels) for r in utterance)
                 out.append(f"  - {mark} ({cue}{q.kind}) [{where}]")
                 # the same utterance as other outlets worded it, side by side
                 out += [f"    - {labels.get(r.article_id, r.article_id)} words it: "
-                        f"“{_md(quote_words(r))}”"
+                        + (f"“{_md(quote_words(r))}”" if shown_in_quote_marks(r)
+                           else _md(quote_words(r)))
                         for r in utterance[1:] if quote_words(r) != quote_words(q)]
         out += ["", "### Claims across outlets", ""]
         for claim in (c for c in briefing.claims if c.event_id == event.id):

@@ -30,6 +30,7 @@ from storyline.models import (
     Quote,
     Span,
     quote_words,
+    shown_in_quote_marks,
 )
 from storyline.render.markdown import article_labels, speaker_type_of, utterances
 from storyline.web.markup import Mark, mark_up
@@ -150,9 +151,11 @@ def quote_groups(corpus: Corpus, quotes: Sequence[Quote], speaker: str | None = 
             "speaker_type": speaker_type_of(items), "count": len(items),
             "quotes": [{
                 "text": quote_words(group[0]), "kind": group[0].kind,
+                "marked": shown_in_quote_marks(group[0]),
                 "outlets": sorted({corpus.outlet(q.article_id) for q in group}),
                 "variants": [{
                     "id": q.id, "text": quote_words(q), "kind": q.kind, "cue": q.cue,
+                    "marked": shown_in_quote_marks(q),
                     "confidence": q.confidence,
                     "differs": quote_words(q) != quote_words(group[0]),
                     **{k: v for k, v in corpus.cite(Span(article_id=q.article_id, start=q.start,
