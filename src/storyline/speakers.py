@@ -41,6 +41,7 @@ official source aide diplomat insider person people officer adviser advisor lawm
 expert observer witness resident staffer employee member insider operative strategist activist
 """.split())
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
+RELATIVES = frozenset({"who", "which", "that", "whom"})
 _PLURAL_PRONOUNS = frozenset({"they", "them", "we", "i", "you", "it"})
 _QUANTIFIERS = frozenset("a an one two three some several many both neither either all each every "
                          "no other another few most".split())
@@ -69,8 +70,13 @@ def _typed(text: str, analysis: Analysis, quote: Quote, label_of: Mapping[str, s
         return quote
     phrase = text[quote.speaker_span.start:quote.speaker_span.end] if quote.speaker_span \
         else quote.speaker or ""
-    words = [w.lower() for w in re.findall(r"[\w']+", phrase)]
     head_token = _head(analysis, starts, quote)
+    if head_token is not None and head_token.lemma.lower() in RELATIVES and quote.speaker \
+            and analysis.tokens[head_token.head].dep == "relcl":
+        # "farmers' groups, who fear ...": the source is "who", the speaker its noun
+        head_token = analysis.tokens[analysis.tokens[head_token.head].head]
+        phrase = quote.speaker
+    words = [w.lower() for w in re.findall(r"[\w']+", phrase)]
     head = head_token.lemma.lower() if head_token is not None else ""
     plural = head_token is not None and head_token.tag in ("NNS", "NNPS")
     spokes = bool(_SPOKES.search(phrase))
