@@ -90,3 +90,21 @@ def test_quality_gate_on_polnear_dev():
 def test_floors_are_documented_in_the_readme():
     readme = (Path(ROOT) / "README.md").read_text("utf-8")
     assert "storyline eval quotes" in readme
+
+
+def test_annotator_agreement_scores_the_second_annotator_against_the_first(tmp_path):
+    from storyline.evaluate.quotes import annotator_agreement
+
+    (tmp_path / "train" / "text").mkdir(parents=True)
+    (tmp_path / "train" / "attributions").mkdir()
+    (tmp_path / "train" / "text" / "doc.txt").write_text(TEXT, "utf-8")
+    first = ("T1\tSource 0 6\tKuleba\nT2\tCue 7 11\tsaid\nT3\tContent 12 28\twe are grateful\n"
+             "T4\tAttribution 7 11\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n")
+    # the second annotator found the same content but took "Monday" for the source
+    second = first.replace("T1\tSource 0 6\tKuleba", "T1\tSource 32 38\tMonday")
+    (tmp_path / "train" / "attributions" / "doc_aaaa.ann").write_text(first, "utf-8")
+    (tmp_path / "train" / "attributions" / "doc_bbbb.ann").write_text(second, "utf-8")
+    (tmp_path / "train" / "attributions" / "alone_cccc.ann").write_text(first, "utf-8")
+    agreement = annotator_agreement(tmp_path, ("train",))
+    assert agreement["documents"] == 1 and agreement["gold_attributions"] == 1
+    assert agreement["content_exact_f1"] == 1.0 and agreement["speaker_accuracy"] == 0.0

@@ -93,6 +93,28 @@ def read_polnear(data_dir: str | Path, split: str = "dev") -> list[Document]:
     return documents
 
 
+def annotator_agreement(data_dir: str | Path, splits: Sequence[str] = ("train", "dev")) -> dict:
+    """One trained annotator scored against another, with this module's scorer, on the
+    documents PolNeAR had annotated twice: the ceiling a figure can be read against."""
+    documents: list[Document] = []
+    second: dict[str, tuple[Attribution, ...]] = {}
+    for split in splits:
+        root = Path(data_dir) / split
+        files: dict[str, list[Path]] = {}
+        for ann in sorted((root / "attributions").glob("*.ann")):
+            files.setdefault(ann.stem.rsplit("_", 1)[0], []).append(ann)
+        for stem, (first, other, *_) in ((s, f) for s, f in files.items() if len(f) > 1):
+            text_file = root / "text" / f"{stem}.txt"
+            if not text_file.is_file():
+                continue
+            documents.append(Document(name=f"{split}/{stem}", text=text_file.read_text("utf-8"),
+                                      gold=tuple(_parse_ann(first.read_text("utf-8")))))
+            second[documents[-1].name] = tuple(_parse_ann(other.read_text("utf-8")))
+    table = score(documents, lambda d: second[d.name]).table() if documents else {}
+    return {"documents": len(documents), "gold_attributions": sum(len(d.gold) for d in documents),
+            **table}
+
+
 def _parse_ann(text: str) -> Iterable[Attribution]:
     spans: dict[str, Spans] = {}
     for line in text.splitlines():
@@ -252,6 +274,7 @@ def evaluate_quotes(data_dir: str | Path, *, split: str = "dev",
         for subset, direct in (("all", False), ("direct", True)):
             scores = score(documents, lambda d, p=predictions: p[d.name], direct_only=direct)
             result[f"{name}_{subset}"] = scores.table()
+    result["annotators"] = annotator_agreement(data_dir)
     return result
 
 
@@ -267,4 +290,11 @@ def render_table(result: dict) -> str:
     for figure in ("content_overlap_precision", "content_overlap_recall", *FIGURES):
         values = [result[f"{n}_{s}"].get(figure, 0.0) for n, s in columns]
         lines.append(f"| {figure} | " + " | ".join(f"{v:.3f}" for v in values) + " |")
+    agreement = result.get("annotators") or {}
+    if agreement.get("documents"):
+        lines += ["", f"Two PolNeAR annotators, one scored against the other on the "
+                  f"{agreement['documents']} documents both annotated "
+                  f"({agreement['gold_attributions']} attributions), the ceiling to read the "
+                  "figures against: " + ", ".join(f"{figure} {agreement.get(figure, 0.0):.3f}"
+                                                  for figure in FIGURES)]
     return "\n".join(lines) + "\n"
