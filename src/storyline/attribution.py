@@ -439,8 +439,10 @@ def load_tagger(directory: str | None = None) -> Tagger:
 def describe_tagger() -> str:
     """Load the tagger (exporting its transformer if need be) and say what it is."""
     load_tagger()
+    _, record = attribution_transformer.shipped_files(model_dir())
+    cut = json.loads(record.read_text("utf-8")).get("cut", attribution_transformer.CUT)
     return (f"CRF over the parse and a transformer ({attribution_transformer.BASE_MODEL}, layers "
-            f"above {attribution_transformer.CUT} fine-tuned on PolNeAR; onnxruntime)")
+            f"above {cut} fine-tuned on PolNeAR; onnxruntime)")
 
 
 def probability_features(probabilities) -> list[list[str]]:

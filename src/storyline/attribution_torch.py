@@ -2,7 +2,7 @@
 the one-off ONNX export that runs it (`storyline.attribution_transformer`). Imported only there:
 a normal run never loads PyTorch.
 
-The lower `CUT` layers of MiniLM stay as the embedding model's package ships them; the layers
+The lower `cut` layers of MiniLM stay as the embedding model's package ships them; the layers
 above them are copied from MiniLM, fine-tuned, and read, besides the words, five facts of each
 token the parse gives: whether it sits inside quotation marks, its cue-lexicon bucket, its
 dependency, its part of speech and the branch it hangs in below the nearest likely cue.
@@ -15,16 +15,16 @@ import copy
 import torch
 from torch import nn
 
-from storyline.attribution_transformer import CUT, FEATURE_SIZES, LABELS
+from storyline.attribution_transformer import FEATURE_SIZES, LABELS
 
 
 class AttributionHead(nn.Module):
     """The fine-tuned upper layers, the token facts and the label classifier."""
 
-    def __init__(self, base) -> None:
+    def __init__(self, base, cut: int) -> None:
         super().__init__()
         hidden = base.config.hidden_size
-        self.layers = nn.ModuleList(copy.deepcopy(base.encoder.layer[CUT:]))
+        self.layers = nn.ModuleList(copy.deepcopy(base.encoder.layer[cut:]))
         self.facts = nn.ModuleList(nn.Embedding(size, hidden) for size in FEATURE_SIZES)
         for table in self.facts:  # start as the plain model: the facts are learned on top
             nn.init.zeros_(table.weight)
@@ -44,12 +44,12 @@ class AttributionHead(nn.Module):
 
 
 class LowerLayers(nn.Module):
-    """MiniLM up to layer `CUT`, frozen."""
+    """MiniLM up to layer `cut`, frozen."""
 
-    def __init__(self, base) -> None:
+    def __init__(self, base, cut: int) -> None:
         super().__init__()
         self.embeddings = base.embeddings
-        self.layers = base.encoder.layer[:CUT]
+        self.layers = base.encoder.layer[:cut]
 
     def forward(self, input_ids, attention_mask):
         hidden = self.embeddings(input_ids=input_ids, token_type_ids=torch.zeros_like(input_ids))

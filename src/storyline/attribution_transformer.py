@@ -2,7 +2,7 @@
 of each BIO label (CUE, SOURCE, CONTENT), which the CRF in `storyline.attribution` takes as
 features.
 
-It is MiniLM (all-MiniLM-L6-v2, the embedding model's weights) with its lower `CUT` layers as
+It is MiniLM (all-MiniLM-L6-v2, the embedding model's weights) with its lower `cut` layers as
 shipped and its upper layers fine-tuned on PolNeAR train by `storyline train quotes`; besides
 the words it reads five facts of each token from the parse (see `storyline.attribution_torch`).
 Only the fine-tuned part ships with storyline (`data/quotes-transformer.safetensors`, float16).
@@ -35,7 +35,9 @@ log = logging.getLogger(__name__)
 MODEL_NAME = "quotes-transformer"
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 LABELS = ("O", "B-CUE", "I-CUE", "B-SOURCE", "I-SOURCE", "B-CONTENT", "I-CONTENT")
-CUT = 4  # MiniLM's layers below this stay as shipped; the ones above are fine-tuned
+# MiniLM's layers below this stay as shipped, the ones above are fine-tuned: what training
+# uses; a shipped model records its own (`cut` in its record; this when the record has none).
+CUT = 4
 MAX_WORDPIECES = 256  # MiniLM's training length; a longer sentence is cut (its tail reads O)
 BUCKETS = ("no", "low", "mid", "high")  # `attribution.Lexicon.bucket`
 FACTS = ("in_quote", "bucket", "dep", "pos", "branch")
@@ -229,9 +231,10 @@ def export(directory: Path, target: Path) -> None:
     meta = json.loads(meta_file.read_text("utf-8"))
     base_name = base_model_name()
     base = load_base(base_name)
-    head = AttributionHead(base)
+    cut = meta.get("cut", CUT)
+    head = AttributionHead(base, cut)
     head.load_state_dict({k: v.float() for k, v in load_file(str(weights)).items()})
-    tagger = AttributionTagger(LowerLayers(base), head).eval()
+    tagger = AttributionTagger(LowerLayers(base, cut), head).eval()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:

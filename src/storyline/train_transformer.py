@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from storyline import attribution_transformer
 from storyline.attribution import Lexicon, cue_branches, gold_tags, transformer_inputs
 from storyline.attribution_transformer import (
     FEATURE_SIZES,
@@ -130,7 +131,7 @@ def train_head(base, prepared: Prepared, chosen: Sequence[int], *, epochs: int |
 
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    head = AttributionHead(base).train()
+    head = AttributionHead(base, attribution_transformer.CUT).train()
     layers = list(head.layers.parameters())
     rest = [p for name, p in head.named_parameters() if not name.startswith("layers.")]
     optimizer = torch.optim.AdamW([{"params": layers, "lr": LAYER_RATE},
@@ -191,6 +192,7 @@ def save_head(head, lower, vocabulary: Vocabulary, probe: UnitInput, directory: 
         probabilities = torch.softmax(head(lower(ids, mask), mask, facts), dim=-1)[0].numpy()
     meta = {
         **record, "model": MODEL_NAME, "labels": list(LABELS), "model_bytes": weights.stat().st_size,
+        "cut": attribution_transformer.CUT,
         "vocabulary": {"dep": vocabulary.dep, "pos": vocabulary.pos, "branch": vocabulary.branch},
         "probe": {"wordpieces": probe.wordpieces.tolist(), "first": probe.first.tolist(),
                   "facts": probe.facts.tolist(),
@@ -212,4 +214,4 @@ def load_training_base():
         else Tokenizer.from_pretrained(name)
     tokenizer.no_truncation()
     tokenizer.no_padding()
-    return base, LowerLayers(base).eval(), tokenizer
+    return base, LowerLayers(base, attribution_transformer.CUT).eval(), tokenizer
