@@ -238,3 +238,18 @@ def test_asking_not_to_be_named_is_no_quote():
     quotes = _quotes('"The last comma went in on Sunday night," said an Estrian diplomat, who '
                      "asked not to be named because the talks were confidential.")
     assert [q.speaker for q in quotes.values()] == ["an Estrian diplomat"]
+
+
+@pytest.mark.models
+def test_a_cue_the_parse_left_without_subject_takes_the_tagged_source():
+    quotes = _quotes(
+        "Sanders, meanwhile, who sits at zero such endorsements, said that fact speaks volumes "
+        "about which of the two candidates is \"prepared to lead.\"\n\n"
+        "A White House official who spoke anonymously to discuss internal strategy said "
+        "Wednesday, \"Certainly there are discussions with the Sanders campaign.\"")
+    (volumes,) = [q for q in quotes.values() if "speaks volumes" in q.text]
+    assert volumes.speaker == "Sanders"
+    (discussions,) = [q for q in quotes.values() if "discussions" in q.text]
+    assert discussions.speaker == "A White House official"
+    assert discussions.speaker_type == "anonymous"
+    assert not any("internal strategy" in q.text for q in quotes.values())

@@ -147,6 +147,7 @@ def extract_quotes(article: Article, analysis: Analysis,
     entity_names = entity_names or {}
     parse = _Parse(analysis)
     quoted = find_quoted_spans(article.text)
+    spans = tag_analysis(article.text, analysis, quoted) if tagged is None else tagged
     quotes: list[Quote] = []
     previous: Quote | None = None
     previous_sentence = -10
@@ -160,6 +161,7 @@ def extract_quotes(article: Article, analysis: Analysis,
             or _attribution_in_window(parse, analysis, sentence,
                                       parse.tokens[tokens[-1]].sent, quoted) \
             or _attribution_before_colon(article.text, parse, start, quoted)
+        attribution = _tagged_source(parse, attribution, spans, quoted)
         quote = _make_quote(article, analysis, parse, content_start, content_end,
                             _direct_or_mixed(article.text, start),
                             attribution, entity_names, previous, sentence - previous_sentence)
@@ -168,7 +170,6 @@ def extract_quotes(article: Article, analysis: Analysis,
             quote = _carry_over(quote, previous)
         quotes.append(quote)
         previous, previous_sentence = quote, parse.tokens[tokens[-1]].sent
-    spans = tag_analysis(article.text, analysis, quoted) if tagged is None else tagged
     contents = [(s.start, s.end) for s in spans if s.label == "CONTENT"]
     # Quotation marks around a title or a scare-quoted word report nobody's words: a quote is
     # kept when the tagger also reads it as reported content.
@@ -272,7 +273,8 @@ def _tagged_quotes(article, analysis, parse, quoted, entity_names,
         if start == 0 or article.text[start - 1] == "\n":
             start += _dateline_length(article.text[start:end])
         if end <= start or _an_act_not_words(parse, start, end, attribution) \
-                or _ANONYMITY.match(article.text, start, end):
+                or _ANONYMITY.match(article.text, start, end) or attribution is not None \
+                and _ANONYMOUSLY.search(article.text, attribution.cue.start, start):
             continue
         first_token = parse.tokens[parse.token_at(start)]
         previous = next((q for q in reversed(sorted(found + list(direct), key=lambda q: q.start))
@@ -389,16 +391,8 @@ def _proposal_attribution(parse: _Parse, proposal) -> _Attribution | None:
     while cue.pos == "ADV" and cue.i + 1 in cue_ids:
         cue = parse.tokens[cue.i + 1]  # "nonetheless described": the verb is the cue
     if proposal.source is not None:
-        s_start, s_end = proposal.source
-        ids = parse.token_range(s_start, s_end)
-        if len(ids) > 1 and parse.tokens[ids[0]].lemma.lower() in RELATIVES:
-            # "a deal that diplomats described as ...": "that" opens the clause, not the source
-            ids = ids[1:]
-            s_start = parse.tokens[ids[0]].start
-        head = next((parse.tokens[i] for i in ids if parse.tokens[i].head not in ids),
-                    parse.tokens[ids[-1]])
-        return _Attribution(cue=cue, speaker=(s_start, s_end), head=head, confidence=0.75,
-                            scope=(s_start, s_end))
+        speaker, head = _source_phrase(parse, *proposal.source)
+        return _Attribution(cue=cue, speaker=speaker, head=head, confidence=0.75, scope=speaker)
     if _is_according(cue):
         return _according(parse, cue)
     return _attributed(parse, cue, _subject(parse, cue), 0.6)
@@ -414,6 +408,40 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s - 1 <= offset < e + 1 for s, e in spans)
+
+
+def _tagged_source(parse: _Parse, attribution: _Attribution | None,
+                   spans: Sequence[TaggedSpan], quoted: Sequence[tuple[int, int]]
+                   ) -> _Attribution | None:
+    """A speech verb the parse gave no subject ("Sanders, meanwhile, who sits ..., said"; "Of
+    Carson, Levine said") takes the source the tagger marks nearest to it in its sentence."""
+    if attribution is None or attribution.speaker is not None:
+        return attribution
+    cue = attribution.cue
+    sources = [s for s in spans if s.label == "SOURCE" and s.sent == cue.sent
+               and not _inside(s.start, quoted)]
+    if not sources:
+        return attribution
+    source = min(sources, key=lambda s: min(abs(s.first - cue.i), abs(s.last - cue.i)))
+    speaker, head = _source_phrase(parse, source.start, source.end)
+    return _Attribution(cue=cue, speaker=speaker, head=head,
+                        confidence=attribution.confidence - 0.1, scope=speaker)
+
+
+def _source_phrase(parse: _Parse, start: int, end: int) -> tuple[tuple[int, int], Token]:
+    """A tagged source and its head token: without the relative pronoun that opens the clause
+    ("a deal that diplomats described"); only the relative pronoun when it ends the source and
+    is the clause's subject ("a White House official who ... said": PolNeAR's source is "who",
+    and the speaker its noun, see `_antecedent`)."""
+    ids = list(parse.token_range(start, end))
+    while len(ids) > 1 and parse.tokens[ids[0]].lemma.lower() in RELATIVES:
+        ids.pop(0)
+    last = parse.tokens[ids[-1]]
+    if len(ids) > 1 and last.lemma.lower() in RELATIVES and last.dep in _SUBJECT_DEPS:
+        ids = ids[-1:]
+    head = next((parse.tokens[i] for i in ids if parse.tokens[i].head not in ids),
+                parse.tokens[ids[-1]])
+    return (max(start, parse.tokens[ids[0]].start), min(end, parse.tokens[ids[-1]].end)), head
 
 
 def _attribution_by_parse(parse: _Parse, tokens: range,
@@ -785,6 +813,7 @@ morning afternoon evening night day week weekend month year
 # "..., who asked not to be named because ...": the terms of speaking, not what was said.
 _ANONYMITY = re.compile(r"(?:not to be (?:named|identified|quoted)|anonymity|to remain anonymous)\b",
                         re.IGNORECASE)
+_ANONYMOUSLY = re.compile(r"\b(?:anonymously|condition of anonymity)\b", re.IGNORECASE)
 _THAT = re.compile(r"^(?:that|,)\s+", re.IGNORECASE)
 
 
