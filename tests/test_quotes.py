@@ -253,3 +253,21 @@ def test_a_cue_the_parse_left_without_subject_takes_the_tagged_source():
     assert discussions.speaker == "A White House official"
     assert discussions.speaker_type == "anonymous"
     assert not any("internal strategy" in q.text for q in quotes.values())
+
+
+@pytest.mark.models
+def test_a_pronoun_after_its_sentences_subject_is_that_person_not_the_last_speaker():
+    quotes = _quotes(
+        "“We will talk,” said Chinese leader Xi Jinping.\n\n"
+        "Volodymyr Zelensky has made it plain for months that he was hoping to hear from "
+        "Mr. Xi, who has been in regular contact with Russian President Vladimir Putin.")
+    (hoping,) = [q for q in quotes.values() if "to hear from" in q.text]
+    assert hoping.speaker == "Volodymyr Zelensky"
+
+
+@pytest.mark.models
+def test_content_does_not_end_on_the_word_opening_the_next_clause():
+    quotes = _quotes(
+        "The call came after Xi Jinping in February announced intentions to play mediator, "
+        "introducing a 12-point plan for peace that was widely rejected by Kyiv.")
+    assert not any(q.text.endswith(" that") for q in quotes.values())

@@ -48,6 +48,7 @@ INTENT_LEMMAS = frozenset("want plan hope expect agree refuse vow pledge promise
 ACT_LEMMAS = frozenset({"sign", "agree", "negotiate"})
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
 # Straight and curly marks are mixed up in the wild ("X,” said Y; “X,“ said Y): either closes.
 _ANY_DOUBLE = ("”", '"', "“")
 _OPEN_CLOSE = {"“": _ANY_DOUBLE, '"': _ANY_DOUBLE, "«": ("»",)}
@@ -272,6 +273,7 @@ def _tagged_quotes(article, analysis, parse, quoted, entity_names,
         start = _past_cue_modifiers(article.text, parse, start, end, attribution)
         if start == 0 or article.text[start - 1] == "\n":
             start += _dateline_length(article.text[start:end])
+        end = _without_dangling_word(article.text, parse, start, end)
         if end <= start or _an_act_not_words(parse, start, end, attribution) \
                 or _ANONYMITY.match(article.text, start, end) or attribution is not None \
                 and _ANONYMOUSLY.search(article.text, attribution.cue.start, start):
@@ -336,6 +338,16 @@ def _within_relative_clause(text: str, parse: _Parse, start: int, end: int,
         return start, end
     clause_end = parse.tokens[parse.subtree(attribution.cue.i)[-1]].end
     return _trim(text, start, min(end, clause_end))
+
+
+def _without_dangling_word(text: str, parse: _Parse, start: int, end: int) -> int:
+    """Content that stops on the word opening the next clause ("a 12-point plan that") ends
+    before it."""
+    ids = parse.token_range(start, end)
+    last = parse.tokens[ids[-1]]
+    if len(ids) > 1 and (last.lemma.lower() in RELATIVES or last.pos in ("CCONJ", "SCONJ")):
+        return _trim(text, start, parse.tokens[ids[-2]].end)[1]
+    return end
 
 
 def _past_cue_modifiers(text: str, parse: _Parse, start: int, end: int,
@@ -688,6 +700,13 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
     confidence = attribution.confidence
     if attribution.head is not None and attribution.head.lemma.lower() in PRONOUNS \
             and s_end - s_start <= 4:
+        subject = _subject_person_before(analysis, parse, attribution.head)
+        if subject is not None:
+            # "Zelensky has made it plain that he was hoping ...": the sentence's own subject
+            return Quote(**base, cue=cue_word, cue_span=cue_span,
+                         speaker=entity_names.get(subject.entity_id, subject.text),
+                         speaker_entity_id=subject.entity_id, speaker_span=speaker_span,
+                         confidence=round(confidence - 0.15, 2))
         if previous is not None and previous.speaker and sentence_gap <= 3:
             return Quote(**base, cue=cue_word, cue_span=cue_span, speaker=previous.speaker,
                          speaker_entity_id=previous.speaker_entity_id, speaker_span=speaker_span,
@@ -771,6 +790,21 @@ def _adjacent_surname(text: str, parse: _Parse, analysis: Analysis,
 
 def _tidy(text: str) -> str:
     return " ".join(text.split()).strip(" ,")
+
+
+def _subject_person_before(analysis: Analysis, parse: _Parse, pronoun: Token) -> Mention | None:
+    """The person who is the subject of a clause earlier in the pronoun's own sentence, when
+    the sentence has exactly one such person."""
+    found = {}
+    for m in analysis.mentions:
+        if m.label != "PERSON" or not m.entity_id or m.end > pronoun.start:
+            continue
+        ids = parse.token_range(m.start, m.end)
+        if parse.tokens[ids[0]].sent != pronoun.sent:
+            continue
+        if any(parse.tokens[i].dep in _SUBJECT_DEPS for i in ids):
+            found[m.entity_id] = m
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _previous_person(analysis: Analysis, before: int) -> Mention | None:
