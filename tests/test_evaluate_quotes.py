@@ -108,3 +108,17 @@ def test_annotator_agreement_scores_the_second_annotator_against_the_first(tmp_p
     agreement = annotator_agreement(tmp_path, ("train",))
     assert agreement["documents"] == 1 and agreement["gold_attributions"] == 1
     assert agreement["content_exact_f1"] == 1.0 and agreement["speaker_accuracy"] == 0.0
+
+
+def test_the_table_shows_the_annotators_beside_the_tools():
+    from storyline.evaluate.quotes import render_table
+
+    tools = {f"{n}_{s}": {"source_overlap_f1": 0.5} for n in ("storyline", "textacy")
+             for s in ("all", "direct")}
+    result = {"split": "dev", "documents": 1, "gold_attributions": 2, "textacy_bailed_out": 0,
+              **tools, "annotators": {"documents": 3, "gold_attributions": 9,
+                                      "source_overlap_f1": 0.8}}
+    table = render_table(result)
+    header, _, *rows = table.splitlines()[2:]
+    assert header.endswith("| annotator vs annotator (all) |")
+    assert "| source_overlap_f1 | 0.500 | 0.500 | 0.500 | 0.500 | 0.800 |" in rows
