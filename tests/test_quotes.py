@@ -271,3 +271,11 @@ def test_content_does_not_end_on_the_word_opening_the_next_clause():
         "The call came after Xi Jinping in February announced intentions to play mediator, "
         "introducing a 12-point plan for peace that was widely rejected by Kyiv.")
     assert not any(q.text.endswith(" that") for q in quotes.values())
+
+
+@pytest.mark.models
+def test_a_linking_verb_cue_shows_the_stance_it_links():
+    quotes = _quotes("Drew Thompson said the relationship mattered. But he was skeptical about "
+                     "Beijing truly playing a role in any eventual peace process.")
+    (doubt,) = [q for q in quotes.values() if "playing a role" in q.text]
+    assert doubt.cue == "was skeptical" and doubt.speaker == "Drew Thompson"

@@ -651,7 +651,12 @@ def _mention_in(analysis: Analysis, start: int, end: int) -> Mention | None:
 def _cue_end(parse: _Parse, cue: Token) -> int:
     """Where the cue ends: an auxiliary the tagger took for the cue ("Russia has denied",
     "officials have been calling") runs on to the verb it serves, so that a reader sees the
-    verb and its stance, not "has"."""
+    verb and its stance, not "has"; "was" runs on to the adjective it links ("he was skeptical
+    about ...")."""
+    if cue.pos == "AUX" and cue.head == cue.i:
+        stance = next((parse.tokens[c] for c in parse.children.get(cue.i, ())
+                       if parse.tokens[c].dep == "acomp" and 0 < c - cue.i <= 3), None)
+        return stance.end if stance is not None else cue.end
     if cue.pos != "AUX" or cue.head <= cue.i or cue.head - cue.i > 3:
         return cue.end
     verb = parse.tokens[cue.head]
