@@ -114,3 +114,15 @@ def test_shipped_tagger_finds_reported_speech():
     found = {s.label: article.text[s.start:s.end] for s in spans}
     assert found["CUE"] == "said" and found["SOURCE"] == "The senator"
     assert "the bill would pass" in found["CONTENT"]
+
+
+def test_tagger_digest_changes_with_the_tagger_files(tmp_path):
+    from storyline.attribution import tagger_digest
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "quotes-crf.bin").write_bytes(b"one model")
+    (tmp_path / "b" / "quotes-crf.bin").write_bytes(b"another model")
+    first, second = tagger_digest(str(tmp_path / "a")), tagger_digest(str(tmp_path / "b"))
+    assert first != second and len(first) == 12
+    assert tagger_digest(str(tmp_path / "a")) == first

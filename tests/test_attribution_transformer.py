@@ -137,3 +137,25 @@ def _probe(shipped):
     probe = at.read_meta(shipped)["probe"]
     return at.UnitInput(tokens=(), wordpieces=np.array(probe["wordpieces"]),
                         first=np.array(probe["first"]), facts=np.array(probe["facts"]))
+
+
+@pytest.mark.models
+def test_a_sentence_reads_the_same_alone_and_among_others():
+    # the int8 model's activation range would follow the batch: each sentence must run alone
+    from tests.conftest import make_article
+
+    from storyline.attribution import load_tagger, transformer_inputs
+    from storyline.nlp import analyze
+
+    tagger = load_tagger()
+    transformer = tagger.transformer
+    article = make_article("Vesely said the dam was safe. Officials in Dravik, the capital of "
+                           "Karvonia, said on Monday that the inspection of the Brena dam would "
+                           "begin next month and last for several weeks, weather permitting.")
+    (analysis,) = analyze([article])
+    _, units = transformer_inputs(article.text, analysis, tagger.lexicon, transformer.vocabulary,
+                                  transformer.tokenizer, [])
+    together = transformer.probabilities(units)
+    alone = [transformer.probabilities([unit])[0] for unit in units]
+    assert len(units) == 2
+    assert all(np.array_equal(a, b) for a, b in zip(together, alone, strict=True))

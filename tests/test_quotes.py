@@ -279,3 +279,14 @@ def test_a_linking_verb_cue_shows_the_stance_it_links():
                      "Beijing truly playing a role in any eventual peace process.")
     (doubt,) = [q for q in quotes.values() if "playing a role" in q.text]
     assert doubt.cue == "was skeptical" and doubt.speaker == "Drew Thompson"
+
+
+@pytest.mark.models
+def test_a_pronoun_takes_the_subject_named_since_the_last_quote():
+    quotes = _quotes(
+        "Mr. Radek Vesely said Karvonia had respected its obligations. “We have released "
+        "every cubic metre,” he told the Post.\n\n"
+        "Ms. Ilse Varga, who has come under pressure at home, struck a conciliatory note. "
+        "She said the river “belongs to the people who live along it.”")
+    (river,) = [q for q in quotes.values() if "belongs to the people" in q.text]
+    assert river.speaker == "Ilse Varga"

@@ -30,6 +30,7 @@ from storyline import (
     timeline,
     timex,
 )
+from storyline.attribution import tagger_digest
 from storyline.clean import clean_document, repeated_lines
 from storyline.errors import ExtractionError
 from storyline.ingest import (
@@ -214,12 +215,13 @@ def build_briefing(store: Store, article_ids: Sequence[str], *,
     """Run every stage over the given articles and return the briefing (cached by article set)."""
     articles = store.articles(article_ids)
     key = hashlib.sha1(",".join(sorted(a.id for a in articles)).encode()).hexdigest()
-    stored = store.get_output("briefing", key, BRIEFING_VERSION)
+    version = f"{BRIEFING_VERSION}+tagger-{tagger_digest()}"  # a retrained tagger: new quotes
+    stored = store.get_output("briefing", key, version)
     if stored is not None:
         return replace(from_dict(Briefing, stored), failures=tuple(failures))
     analyses = analyze_articles(store, articles, progress=progress)
     briefing = corpus_stages(articles, analyses, lambda texts: embed_texts(store, texts))
-    store.put_output("briefing", key, BRIEFING_VERSION, to_dict(briefing))
+    store.put_output("briefing", key, version, to_dict(briefing))
     return replace(briefing, failures=tuple(failures))
 
 

@@ -48,6 +48,9 @@ INTENT_LEMMAS = frozenset("want plan hope expect agree refuse vow pledge promise
 ACT_LEMMAS = frozenset({"sign", "agree", "negotiate"})
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# Titles that rule a person out as the antecedent of a pronoun ("Mr. Xi ... She said").
+_OTHER_GENDER_TITLES = {"she": ("Mr.", "Mr "), "her": ("Mr.", "Mr "),
+                        "he": ("Ms.", "Mrs.", "Ms ", "Mrs "), "him": ("Ms.", "Mrs.", "Ms ", "Mrs ")}
 
 # Straight and curly marks are mixed up in the wild ("X,” said Y; “X,“ said Y): either closes.
 _ANY_DOUBLE = ("”", '"', "“")
@@ -705,9 +708,11 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
     confidence = attribution.confidence
     if attribution.head is not None and attribution.head.lemma.lower() in PRONOUNS \
             and s_end - s_start <= 4:
-        subject = _subject_person_before(analysis, parse, attribution.head)
+        subject = _subject_person_before(analysis, parse, attribution.head,
+                                         previous.end if previous is not None else 0)
         if subject is not None:
-            # "Zelensky has made it plain that he was hoping ...": the sentence's own subject
+            # "Zelensky has made it plain that he was hoping ..."; "Ms. Varga struck a
+            # conciliatory note. She said ...": a subject since the last quote
             return Quote(**base, cue=cue_word, cue_span=cue_span,
                          speaker=entity_names.get(subject.entity_id, subject.text),
                          speaker_entity_id=subject.entity_id, speaker_span=speaker_span,
@@ -797,19 +802,22 @@ def _tidy(text: str) -> str:
     return " ".join(text.split()).strip(" ,")
 
 
-def _subject_person_before(analysis: Analysis, parse: _Parse, pronoun: Token) -> Mention | None:
-    """The person who is the subject of a clause earlier in the pronoun's own sentence, when
-    the sentence has exactly one such person."""
-    found = {}
+def _subject_person_before(analysis: Analysis, parse: _Parse, pronoun: Token,
+                           after: int) -> Mention | None:
+    """The last person who is the subject of a clause in the pronoun's sentence (before it) or
+    the sentence before, and named after `after` (the end of the last quote): the nearer
+    antecedent than that quote's speaker."""
+    found = None
+    wrong_title = _OTHER_GENDER_TITLES.get(pronoun.lemma.lower(), ())
     for m in analysis.mentions:
-        if m.label != "PERSON" or not m.entity_id or m.end > pronoun.start:
+        if m.label != "PERSON" or not m.entity_id or m.end > pronoun.start or m.start < after \
+                or m.text.startswith(wrong_title):
             continue
         ids = parse.token_range(m.start, m.end)
-        if parse.tokens[ids[0]].sent != pronoun.sent:
-            continue
-        if any(parse.tokens[i].dep in _SUBJECT_DEPS for i in ids):
-            found[m.entity_id] = m
-    return next(iter(found.values())) if len(found) == 1 else None
+        if pronoun.sent - parse.tokens[ids[0]].sent in (0, 1) \
+                and any(parse.tokens[i].dep in _SUBJECT_DEPS for i in ids):
+            found = m
+    return found
 
 
 def _previous_person(analysis: Analysis, before: int) -> Mention | None:
