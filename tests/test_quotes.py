@@ -290,3 +290,13 @@ def test_a_pronoun_takes_the_subject_named_since_the_last_quote():
         "She said the river “belongs to the people who live along it.”")
     (river,) = [q for q in quotes.values() if "belongs to the people" in q.text]
     assert river.speaker == "Ilse Varga"
+
+
+@pytest.mark.models
+def test_an_act_is_not_given_the_report_inside_it():
+    quotes = _quotes(
+        "Estria and Karvonia, whose quarrel over the Tarn river has soured relations between the "
+        "two neighbours for a year, agreed on Monday to inspect Karvonia's Brena dam together - "
+        "a modest deal that diplomats in both capitals nonetheless described as a breakthrough.")
+    assert not any(q.cue == "agreed" and "described" in q.text for q in quotes.values())
+    assert any(q.cue == "described" for q in quotes.values())

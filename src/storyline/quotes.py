@@ -272,6 +272,8 @@ def _tagged_quotes(article, analysis, parse, quoted, entity_names,
         if len(article.text[start:end].split()) < 2:
             continue  # "endorsed Sanders": an attribution, but no quote for a briefing
         attribution = _proposal_attribution(parse, proposal)
+        if _act_over_a_report(attribution, proposal, proposals, start, end):
+            continue
         start, end = _within_relative_clause(article.text, parse, start, end, attribution)
         start = _past_cue_modifiers(article.text, parse, start, end, attribution)
         if start == 0 or article.text[start - 1] == "\n":
@@ -341,6 +343,15 @@ def _within_relative_clause(text: str, parse: _Parse, start: int, end: int,
         return start, end
     clause_end = parse.tokens[parse.subtree(attribution.cue.i)[-1]].end
     return _trim(text, start, min(end, clause_end))
+
+
+def _act_over_a_report(attribution: _Attribution | None, proposal: Proposal,
+                       proposals: Sequence[Proposal], start: int, end: int) -> bool:
+    """A cue of doing whose content is another attribution ("agreed ... - a deal that diplomats
+    described as a breakthrough"): the tagger missed what was agreed; the report inside stays."""
+    return attribution is not None and attribution.cue.lemma.lower() in ACT_LEMMAS and any(
+        other is not proposal and other.cue is not None and start <= other.cue[0] < end
+        for other in proposals)
 
 
 def _without_dangling_word(text: str, parse: _Parse, start: int, end: int) -> int:

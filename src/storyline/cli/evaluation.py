@@ -26,7 +26,7 @@ def train_group() -> None:
               help="Write the model here instead of into the package.")
 @common_options
 def train_quotes_command(data_dir, out_dir, quiet, verbose, debug) -> None:
-    """Train the quote attribution tagger on PolNeAR's train split (seeded; about 35 minutes on 2 cores).
+    """Train the quote attribution tagger on PolNeAR's train split (seeded; about an hour on 2 cores).
 
     Example: storyline train quotes ../shared/data/polnear
     """
