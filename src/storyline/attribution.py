@@ -452,8 +452,7 @@ def tagger_digest(directory: str | None = None) -> str:
 def describe_tagger() -> str:
     """Load the tagger (exporting its transformer if need be) and say what it is."""
     load_tagger()
-    _, record = attribution_transformer.shipped_files(model_dir())
-    cut = json.loads(record.read_text("utf-8")).get("cut", attribution_transformer.CUT)
+    cut = attribution_transformer.read_meta(model_dir()).get("cut", attribution_transformer.CUT)
     return (f"CRF over the parse and a transformer ({attribution_transformer.BASE_MODEL}, layers "
             f"above {cut} fine-tuned on PolNeAR; onnxruntime)")
 
@@ -495,29 +494,17 @@ def transformer_inputs(text: str, analysis: Analysis, lexicon: Lexicon,
 def tag_analysis(text: str, analysis: Analysis, quoted: Sequence[tuple[int, int]],
                  tagger: Tagger | None = None) -> list[TaggedSpan]:
     """Every CUE, SOURCE and CONTENT run the tagger finds in the article."""
-    return tag_articles([(text, analysis, quoted)], tagger)[0]
-
-
-def tag_articles(articles: Sequence[tuple[str, Analysis, Sequence[tuple[int, int]]]],
-                 tagger: Tagger | None = None) -> list[list[TaggedSpan]]:
-    """`tag_analysis` of each (text, analysis, quoted spans); each sentence's tags depend on
-    that sentence's article only, never on the others in the call."""
     tagger = tagger or load_tagger()
     transformer = tagger.transformer
-    found = [transformer_inputs(text, analysis, tagger.lexicon, transformer.vocabulary,
-                                transformer.tokenizer, quoted)
-             for text, analysis, quoted in articles]
-    probabilities = iter(transformer.probabilities([unit for _, inputs in found for unit in inputs]))
-    out = []
-    for (text, analysis, quoted), (sentences, _) in zip(articles, found, strict=True):
-        values = token_values(text, analysis, tagger.lexicon, quoted)
-        spans: list[TaggedSpan] = []
-        for ids in sentences:
-            rows = [a + b for a, b in zip(unit_features(values, ids),
-                                          probability_features(next(probabilities)), strict=True)]
-            spans.extend(tags_to_spans(analysis.tokens, ids, tagger.crf.tag(rows)))
-        out.append(spans)
-    return out
+    sentences, inputs = transformer_inputs(text, analysis, tagger.lexicon, transformer.vocabulary,
+                                           transformer.tokenizer, quoted)
+    values = token_values(text, analysis, tagger.lexicon, quoted)
+    spans: list[TaggedSpan] = []
+    for ids, found in zip(sentences, transformer.probabilities(inputs), strict=True):
+        rows = [a + b for a, b in zip(unit_features(values, ids), probability_features(found),
+                                      strict=True)]
+        spans.extend(tags_to_spans(analysis.tokens, ids, tagger.crf.tag(rows)))
+    return spans
 
 
 def _sentence_ids(text: str, analysis: Analysis) -> list[list[int]]:

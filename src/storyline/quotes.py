@@ -21,12 +21,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from storyline.attribution import Proposal, TaggedSpan, group_spans, tag_analysis, tag_articles
+from storyline.attribution import Proposal, TaggedSpan, group_spans, tag_analysis
 from storyline.models import Analysis, Article, Mention, Quote, Span, Token
 from storyline.speakers import RELATIVES, named_by_surname, type_speakers
 
 QUOTES_VERSION = "quotes-8"
-_TAGGED_TOGETHER = 256  # articles whose sentences the tagger reads in one pass
 
 SPEECH_LEMMAS = frozenset("""
 say tell add announce state claim deny suggest note stress warn insist argue acknowledge tweet
@@ -49,8 +48,7 @@ ACT_LEMMAS = frozenset({"sign", "agree", "negotiate"})
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Titles that rule a person out as the antecedent of a pronoun ("Mr. Xi ... She said").
-_OTHER_GENDER_TITLES = {"she": ("Mr.", "Mr "), "her": ("Mr.", "Mr "),
-                        "he": ("Ms.", "Mrs.", "Ms ", "Mrs "), "him": ("Ms.", "Mrs.", "Ms ", "Mrs ")}
+_OTHER_GENDER_TITLES = {"she": {"mr"}, "her": {"mr"}, "he": {"ms", "mrs"}, "him": {"ms", "mrs"}}
 
 # Straight and curly marks are mixed up in the wild ("X,” said Y; “X,“ said Y): either closes.
 _ANY_DOUBLE = ("”", '"', "“")
@@ -129,29 +127,22 @@ class _Parse:
 def extract_all_quotes(articles: Sequence[Article], analyses: Mapping[str, Analysis],
                        entity_names: Mapping[str, str] | None = None, *,
                        entity_types: Mapping[str, str] | None = None) -> list[Quote]:
-    """`extract_quotes` over many articles, the tagger reading them a few hundred at a time
-    (see `attribution.tag_articles`)."""
-    out: list[Quote] = []
-    for begin in range(0, len(articles), _TAGGED_TOGETHER):
-        chunk = articles[begin:begin + _TAGGED_TOGETHER]
-        tagged = tag_articles([(a.text, analyses[a.id], find_quoted_spans(a.text)) for a in chunk])
-        for article, spans in zip(chunk, tagged, strict=True):
-            out.extend(extract_quotes(article, analyses[article.id], entity_names,
-                                      entity_types=entity_types, tagged=spans))
-    return out
+    """`extract_quotes` of each article (the tagger reads every sentence alone, so an article's
+    quotes never depend on the others)."""
+    return [quote for article in articles
+            for quote in extract_quotes(article, analyses[article.id], entity_names,
+                                        entity_types=entity_types)]
 
 
 def extract_quotes(article: Article, analysis: Analysis,
                    entity_names: Mapping[str, str] | None = None, *,
-                   entity_types: Mapping[str, str] | None = None,
-                   tagged: Sequence[TaggedSpan] | None = None) -> list[Quote]:
+                   entity_types: Mapping[str, str] | None = None) -> list[Quote]:
     """Every quoted passage and reported statement in the article, with its speaker;
-    `entity_types` (PERSON, ORG, ... of the merged entities) decide the speaker types;
-    `tagged` are the attribution tagger's spans when already found."""
+    `entity_types` (PERSON, ORG, ... of the merged entities) decide the speaker types."""
     entity_names = entity_names or {}
     parse = _Parse(analysis)
     quoted = find_quoted_spans(article.text)
-    spans = tag_analysis(article.text, analysis, quoted) if tagged is None else tagged
+    spans = tag_analysis(article.text, analysis, quoted)
     quotes: list[Quote] = []
     previous: Quote | None = None
     previous_sentence = -10
@@ -223,10 +214,15 @@ def _extents_beside_cue(text: str, proposal: Proposal) -> list[tuple[int, int]]:
     between them: a run is what one reported clause can widen to."""
     if proposal.cue is None:
         return [_proposal_extent(text, proposal)]
-    runs = [replace(proposal, content=side) for side in (
-        tuple(p for p in proposal.content if p[1] <= proposal.cue[0]),
-        tuple(p for p in proposal.content if p[0] >= proposal.cue[1])) if side]
+    runs = [replace(proposal, content=side) for side in _beside(proposal.content, *proposal.cue)]
     return [_proposal_extent(text, run) for run in runs] or [_proposal_extent(text, proposal)]
+
+
+def _beside(content: Sequence[tuple[int, int]], start: int,
+            end: int) -> list[tuple[tuple[int, int], ...]]:
+    """The content pieces before (start, end) and those after it, leaving out an empty side."""
+    sides = (tuple(p for p in content if p[1] <= start), tuple(p for p in content if p[0] >= end))
+    return [side for side in sides if side]
 
 
 def _widen_fragments(article: Article, quotes: Sequence[Quote],
@@ -280,8 +276,7 @@ def _tagged_quotes(article, analysis, parse, quoted, entity_names,
             start += _dateline_length(article.text[start:end])
         end = _without_dangling_word(article.text, parse, start, end)
         if end <= start or _an_act_not_words(parse, start, end, attribution) \
-                or _ANONYMITY.match(article.text, start, end) or attribution is not None \
-                and _ANONYMOUSLY.search(article.text, attribution.cue.start, start):
+                or _terms_of_speaking(article.text, start, end, attribution):
             continue
         first_token = parse.tokens[parse.token_at(start)]
         previous = next((q for q in reversed(sorted(found + list(direct), key=lambda q: q.start))
@@ -317,12 +312,8 @@ def _around_attribution(text: str, parse: _Parse, proposal: Proposal,
     if attribution is None or not start < attribution.cue.start < end:
         return [(start, end)]
     cue = attribution.cue
-    sides = [[p for p in proposal.content if p[1] <= cue.start],
-             [p for p in proposal.content if p[0] >= cue.end]]
     pieces = []
-    for side in sides:
-        if not side:
-            continue
+    for side in _beside(proposal.content, cue.start, cue.end):
         s, e = _trim(text, max(start, side[0][0]), min(end, side[-1][1]))
         if e <= s:
             continue
@@ -343,6 +334,13 @@ def _within_relative_clause(text: str, parse: _Parse, start: int, end: int,
         return start, end
     clause_end = parse.tokens[parse.subtree(attribution.cue.i)[-1]].end
     return _trim(text, start, min(end, clause_end))
+
+
+def _terms_of_speaking(text: str, start: int, end: int, attribution: _Attribution | None) -> bool:
+    """Whether the content only says how the source spoke ("asked not to be named", "spoke
+    anonymously to discuss ...")."""
+    return bool(_ANONYMITY.match(text, start, end)) or attribution is not None and bool(
+        _ANONYMOUSLY.search(text, attribution.cue.start, start))
 
 
 def _act_over_a_report(attribution: _Attribution | None, proposal: Proposal,
@@ -819,10 +817,10 @@ def _subject_person_before(analysis: Analysis, parse: _Parse, pronoun: Token,
     the sentence before, and named after `after` (the end of the last quote): the nearer
     antecedent than that quote's speaker."""
     found = None
-    wrong_title = _OTHER_GENDER_TITLES.get(pronoun.lemma.lower(), ())
+    wrong_titles = _OTHER_GENDER_TITLES.get(pronoun.lemma.lower(), set())
     for m in analysis.mentions:
         if m.label != "PERSON" or not m.entity_id or m.end > pronoun.start or m.start < after \
-                or m.text.startswith(wrong_title):
+                or m.text.split(maxsplit=1)[0].rstrip(".").lower() in wrong_titles:
             continue
         ids = parse.token_range(m.start, m.end)
         if pronoun.sent - parse.tokens[ids[0]].sent in (0, 1) \

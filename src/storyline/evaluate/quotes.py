@@ -80,17 +80,21 @@ def read_polnear(data_dir: str | Path, split: str = "dev") -> list[Document]:
     if not ann_dir.is_dir() or not text_dir.is_dir():
         raise InputError(f"{root}: expected PolNeAR folders 'attributions/' and 'text/'; "
                          "pass the folder that holds train/ and dev/")
-    texts = {p.stem: p for p in text_dir.glob("*.txt")}
-    documents = []
-    seen: set[str] = set()
-    for ann in sorted(ann_dir.glob("*.ann")):
+    # a second annotator's file for the same text: score the first only
+    return [Document(name=text.stem, text=text.read_text("utf-8"),
+                     gold=tuple(_parse_ann(first.read_text("utf-8"))))
+            for text, (first, *_) in _annotations(root).items()]
+
+
+def _annotations(root: Path) -> dict[Path, list[Path]]:
+    """Each text of one split and its annotation files (one per annotator), in name order."""
+    texts = {p.stem: p for p in (root / "text").glob("*.txt")}
+    found: dict[Path, list[Path]] = {}
+    for ann in sorted((root / "attributions").glob("*.ann")):
         stem = ann.stem if ann.stem in texts else ann.stem.rsplit("_", 1)[0]
-        if stem not in texts or stem in seen:
-            continue  # a second annotator's file for the same text: score the first only
-        seen.add(stem)
-        documents.append(Document(name=stem, text=texts[stem].read_text("utf-8"),
-                                  gold=tuple(_parse_ann(ann.read_text("utf-8")))))
-    return documents
+        if stem in texts:
+            found.setdefault(texts[stem], []).append(ann)
+    return found
 
 
 def annotator_agreement(data_dir: str | Path, splits: Sequence[str] = ("train", "dev")) -> dict:
@@ -99,15 +103,9 @@ def annotator_agreement(data_dir: str | Path, splits: Sequence[str] = ("train", 
     documents: list[Document] = []
     second: dict[str, tuple[Attribution, ...]] = {}
     for split in splits:
-        root = Path(data_dir) / split
-        files: dict[str, list[Path]] = {}
-        for ann in sorted((root / "attributions").glob("*.ann")):
-            files.setdefault(ann.stem.rsplit("_", 1)[0], []).append(ann)
-        for stem, (first, other, *_) in ((s, f) for s, f in files.items() if len(f) > 1):
-            text_file = root / "text" / f"{stem}.txt"
-            if not text_file.is_file():
-                continue
-            documents.append(Document(name=f"{split}/{stem}", text=text_file.read_text("utf-8"),
+        for text, (first, other, *_) in ((t, f) for t, f in
+                                         _annotations(Path(data_dir) / split).items() if len(f) > 1):
+            documents.append(Document(name=f"{split}/{text.stem}", text=text.read_text("utf-8"),
                                       gold=tuple(_parse_ann(first.read_text("utf-8")))))
             second[documents[-1].name] = tuple(_parse_ann(other.read_text("utf-8")))
     table = score(documents, lambda d: second[d.name]).table() if documents else {}
