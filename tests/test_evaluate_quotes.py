@@ -122,3 +122,15 @@ def test_the_table_shows_the_annotators_beside_the_tools():
     header, _, *rows = table.splitlines()[2:]
     assert header.endswith("| annotator vs annotator (all) |")
     assert "| source_overlap_f1 | 0.500 | 0.500 | 0.500 | 0.500 | 0.800 |" in rows
+
+
+def test_a_malformed_annotation_file_is_named_in_a_clear_error(tmp_path):
+    from storyline.errors import InputError
+
+    (tmp_path / "dev" / "text").mkdir(parents=True)
+    (tmp_path / "dev" / "attributions").mkdir()
+    (tmp_path / "dev" / "text" / "doc.txt").write_text(TEXT, "utf-8")
+    (tmp_path / "dev" / "attributions" / "doc_aaaa.ann").write_text("T1\tSource x y\tKuleba\n",
+                                                                     "utf-8")
+    with pytest.raises(InputError, match="doc_aaaa.ann"):
+        read_polnear(tmp_path, "dev")

@@ -65,7 +65,8 @@ def _report_evaluation(evaluate: Callable[[], dict], render: Callable[[dict], st
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @common_options
 def eval_quotes(data_dir, split, limit, fmt, quiet, verbose, debug) -> None:
-    """Quote attribution on PolNeAR: content, source and cue P/R/F1, storyline beside textacy.
+    """Quote attribution on PolNeAR: content, source and cue P/R/F1, storyline beside textacy
+    and beside two PolNeAR annotators scored against each other.
 
     Example: storyline eval quotes ../shared/data/polnear --split dev
     """

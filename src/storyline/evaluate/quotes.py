@@ -82,7 +82,7 @@ def read_polnear(data_dir: str | Path, split: str = "dev") -> list[Document]:
                          "pass the folder that holds train/ and dev/")
     # a second annotator's file for the same text: score the first only
     return [Document(name=text.stem, text=text.read_text("utf-8"),
-                     gold=tuple(_parse_ann(first.read_text("utf-8"))))
+                     gold=_read_ann(first))
             for text, (first, *_) in _annotations(root).items()]
 
 
@@ -106,11 +106,18 @@ def annotator_agreement(data_dir: str | Path, splits: Sequence[str] = ("train", 
         for text, (first, other, *_) in ((t, f) for t, f in
                                          _annotations(Path(data_dir) / split).items() if len(f) > 1):
             documents.append(Document(name=f"{split}/{text.stem}", text=text.read_text("utf-8"),
-                                      gold=tuple(_parse_ann(first.read_text("utf-8")))))
-            second[documents[-1].name] = tuple(_parse_ann(other.read_text("utf-8")))
+                                      gold=_read_ann(first)))
+            second[documents[-1].name] = _read_ann(other)
     table = score(documents, lambda d: second[d.name]).table() if documents else {}
     return {"documents": len(documents), "gold_attributions": sum(len(d.gold) for d in documents),
             **table}
+
+
+def _read_ann(path: Path) -> tuple[Attribution, ...]:
+    try:
+        return tuple(_parse_ann(path.read_text("utf-8")))
+    except ValueError as e:  # bad offsets, a malformed event line, not UTF-8
+        raise InputError(f"{path}: not a brat stand-off file as PolNeAR writes them ({e})") from e
 
 
 def _parse_ann(text: str) -> Iterable[Attribution]:
