@@ -300,3 +300,15 @@ def test_an_act_is_not_given_the_report_inside_it():
         "a modest deal that diplomats in both capitals nonetheless described as a breakthrough.")
     assert not any(q.cue == "agreed" and "described" in q.text for q in quotes.values())
     assert any(q.cue == "described" for q in quotes.values())
+
+
+@pytest.mark.models
+def test_the_subject_nearest_the_cue_speaks_not_a_dateline_or_a_preposition():
+    quotes = _quotes(
+        "Valmora (AFP) – Minister Ilse Varga has taken a swipe at her rival's stance on the dam, "
+        "saying that “bombastic comments” do more harm than good.\n\n"
+        "Of Kovalenko, Brandt, who has given money to the party, said, “He is flat-out scary.”")
+    (harm,) = [q for q in quotes.values() if "more harm" in q.text]
+    assert harm.speaker == "Ilse Varga"
+    (scary,) = [q for q in quotes.values() if "scary" in q.text]
+    assert scary.speaker.startswith("Brandt")

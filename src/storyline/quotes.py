@@ -460,6 +460,9 @@ def _source_phrase(parse: _Parse, start: int, end: int) -> tuple[tuple[int, int]
     ids = list(parse.token_range(start, end))
     while len(ids) > 1 and parse.tokens[ids[0]].lemma.lower() in RELATIVES:
         ids.pop(0)
+    comma = next((k for k, i in enumerate(ids) if parse.tokens[i].lemma == ","), None)
+    if parse.tokens[ids[0]].pos == "ADP" and comma is not None and comma + 1 < len(ids):
+        ids = ids[comma + 1:]  # "Of Kovalenko, Brandt said": the speaker is "Brandt"
     last = parse.tokens[ids[-1]]
     if len(ids) > 1 and last.lemma.lower() in RELATIVES and last.dep in _SUBJECT_DEPS:
         ids = ids[-1:]
@@ -567,13 +570,12 @@ def _subject(parse: _Parse, verb: Token) -> tuple[tuple[int, int], Token] | None
         return inverted
     node, steps, first = verb, 0, None
     while steps < 4:
-        for child in parse.children.get(node.i, ()):
-            if parse.tokens[child].dep in _SUBJECT_DEPS:
-                found = (_phrase(parse, child), parse.tokens[child])
-                if node is verb or _is_agent(parse, parse.tokens[child]):
-                    return found
-                first = first or found
-                break
+        child = _nearest_subject(parse, node)
+        if child is not None:
+            found = (_phrase(parse, child.i), child)
+            if node is verb or _is_agent(parse, child):
+                return found
+            first = first or found
         if node.dep == "acl" and node.head != node.i:
             # "issued a statement saying ...": the subject of the verb the noun hangs on.
             noun = parse.tokens[node.head]
@@ -586,6 +588,18 @@ def _subject(parse: _Parse, verb: Token) -> tuple[tuple[int, int], Token] | None
             return first
         node, steps = _clause_speaker_verb(parse, node), steps + 1
     return first
+
+
+def _nearest_subject(parse: _Parse, verb: Token) -> Token | None:
+    """The verb's subject nearest to it: a dateline the parse also made a subject
+    ("Washington (AFP) – Democrat Hillary Clinton has taken ...") loses to the real one; a
+    preposition the parse made a subject ("Of Carson, Levine said") is none."""
+    subjects = [parse.tokens[c] for c in parse.children.get(verb.i, ())
+                if parse.tokens[c].dep in _SUBJECT_DEPS and parse.tokens[c].pos not in _NOT_NOMINAL]
+    return min(subjects, key=lambda t: abs(t.i - verb.i), default=None)
+
+
+_NOT_NOMINAL = frozenset({"ADP", "SCONJ", "CCONJ", "PUNCT", "PART"})
 
 
 def _clause_speaker_verb(parse: _Parse, node: Token) -> Token:

@@ -135,7 +135,7 @@ def _head(analysis: Analysis, starts: Sequence[int], quote: Quote) -> Token | No
     last = bisect.bisect_right(starts, span.end, lo=first)
     inside = [t for t in analysis.tokens[first:last] if t.end <= span.end]
     ids = {t.i for t in inside}
-    heads = [t for t in inside if t.head not in ids or t.head == t.i]
+    heads = [t for t in inside if (t.head not in ids or t.head == t.i) and t.pos != "PUNCT"]
     return heads[-1] if heads else (inside[-1] if inside else None)
 
 
@@ -160,7 +160,7 @@ def named_by_surname(analysis: Analysis, surname: str) -> Mention | None:
 def _named_role_holder(text: str, analysis: Analysis, quote: Quote, head: str) -> Mention | None:
     """The one person named before the role phrase with the role's head noun beside the name
     ("Wang Yi, the Chinese diplomat" / "Foreign Ministry spokesperson Hua Chunying")."""
-    if not head or quote.speaker_span is None:
+    if not head.isalpha() or quote.speaker_span is None:
         return None
     before = quote.speaker_span.start
     role = re.compile(rf"\b{re.escape(head)}", re.IGNORECASE)
