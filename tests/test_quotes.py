@@ -4,6 +4,7 @@ import pytest
 from tests.conftest import make_article
 
 from storyline.entities import merge_entities
+from storyline.models import quote_words
 from storyline.quotes import extract_quotes, find_quoted_spans
 
 
@@ -312,3 +313,19 @@ def test_the_subject_nearest_the_cue_speaks_not_a_dateline_or_a_preposition():
     assert harm.speaker == "Ilse Varga"
     (scary,) = [q for q in quotes.values() if "scary" in q.text]
     assert scary.speaker.startswith("Brandt")
+
+
+@pytest.mark.models
+def test_a_long_attribution_after_the_quote_and_a_verb_the_rules_do_not_know():
+    quotes = _quotes(
+        "The phones rang all day.\n\n"
+        "\"I am calling from the Varga campaign. How are you today?\" Mirek, a retired worker "
+        "from a nuclear plant, said pleasantly into the phone. \"We are talking to voters.\"\n\n"
+        "\"Minister, let me help you out - the answer is no,\" the party's vice-presidential "
+        "nominee riffed on the minister's non-answer to whether the dam was safe.")
+    calling = next(q for q in quotes.values() if q.text.startswith("I am calling"))
+    assert calling.speaker == "Mirek" and calling.cue == "said"
+    assert "We are talking" in quote_words(calling) or any(
+        q.speaker == "Mirek" for q in quotes.values() if "We are talking" in q.text)
+    (riff,) = [q for q in quotes.values() if "help you out" in q.text]
+    assert riff.speaker == "the party's vice-presidential nominee" and riff.cue == "riffed"

@@ -143,6 +143,7 @@ def extract_quotes(article: Article, analysis: Analysis,
     parse = _Parse(analysis)
     quoted = find_quoted_spans(article.text)
     spans = tag_analysis(article.text, analysis, quoted)
+    proposals = group_spans(article.text, spans)
     quotes: list[Quote] = []
     previous: Quote | None = None
     previous_sentence = -10
@@ -154,23 +155,30 @@ def extract_quotes(article: Article, analysis: Analysis,
         sentence = parse.tokens[tokens.start].sent
         attribution = _attribution_by_parse(parse, tokens, quoted) \
             or _attribution_in_window(parse, analysis, sentence,
-                                      parse.tokens[tokens[-1]].sent, quoted) \
-            or _attribution_before_colon(article.text, parse, start, quoted)
+                                      parse.tokens[tokens[-1]].sent, quoted,
+                                      _attribution_follows(article.text, end)) \
+            or _attribution_before_colon(article.text, parse, start, quoted) \
+            or _tagged_attribution(parse, proposals, tokens)
         attribution = _tagged_source(parse, attribution, spans, quoted)
+        gap = sentence - previous_sentence
         quote = _make_quote(article, analysis, parse, content_start, content_end,
-                            _direct_or_mixed(article.text, start),
-                            attribution, entity_names, previous, sentence - previous_sentence)
+                            _direct_or_mixed(article.text, start), attribution, entity_names,
+                            previous, gap)
         if quote.speaker is None and previous is not None and _continues_previous(
-                article.text, start, previous, sentence - previous_sentence):
+                article.text, start, previous, gap):
             quote = _carry_over(quote, previous)
         quotes.append(quote)
+        # The sentence gap to the next quote counts from the attribution when it follows the
+        # quote ("“X?” Sanders asked, shaking his head. “Y.”": Y is his too).
         previous, previous_sentence = quote, parse.tokens[tokens[-1]].sent
+        if quote.cue_span is not None and quote.cue_span.start >= end:
+            previous_sentence = max(previous_sentence,
+                                    parse.tokens[parse.token_at(quote.cue_span.start)].sent)
     contents = [(s.start, s.end) for s in spans if s.label == "CONTENT"]
     # Quotation marks around a title or a scare-quoted word report nobody's words: a quote is
     # kept when the tagger also reads it as reported content.
     quotes = [q for q in quotes if any(s < q.end and q.start < e for s, e in contents)]
     quotes = _join_interrupted(article, quotes)
-    proposals = group_spans(article.text, spans)
     quotes = _widen_fragments(article, quotes, proposals)
     quotes.extend(_tagged_quotes(article, analysis, parse, quoted, entity_names, quotes,
                                  proposals))
@@ -422,6 +430,21 @@ def _proposal_attribution(parse: _Parse, proposal) -> _Attribution | None:
     return _attributed(parse, cue, _subject(parse, cue), 0.6)
 
 
+def _tagged_attribution(parse: _Parse, proposals: Sequence[Proposal],
+                        tokens: range) -> _Attribution | None:
+    """The tagger's cue and source, in the quote's own sentences, for quoted words the rules
+    found no speech verb for ("“...,” the nominee riffed"). A cue in another sentence is left
+    to the rule that a quote opening its paragraph continues the last speaker."""
+    start, end = parse.tokens[tokens.start].start, parse.tokens[tokens[-1]].end
+    sentences = range(parse.tokens[tokens.start].sent, parse.tokens[tokens[-1]].sent + 1)
+    for proposal in proposals:
+        if proposal.cue_token is not None and proposal.source is not None \
+                and parse.tokens[proposal.cue_token].sent in sentences \
+                and any(s < end and start < e for s, e in proposal.content):
+            return _proposal_attribution(parse, proposal)
+    return None
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -496,25 +519,43 @@ def _attribution_by_parse(parse: _Parse, tokens: range,
 
 
 def _attribution_in_window(parse: _Parse, analysis: Analysis, sentence: int, last: int,
-                           quoted: Sequence[tuple[int, int]]) -> _Attribution | None:
+                           quoted: Sequence[tuple[int, int]],
+                           follows: bool = False) -> _Attribution | None:
     """A speech verb outside quotes in the sentence where the quote opens or closes ("A. B,"
-    he said), or in a short one after it."""
+    he said), or in a short one after it; or in a long one that opens right after the quote
+    (`follows`: "“X?” Miller, a retired worker, said pleasantly"), when the verb reports no
+    words of its own."""
     for index in dict.fromkeys((sentence, last, last + 1)):
         if not 0 <= index < len(analysis.sentences):
             continue
         sent = analysis.sentences[index]
-        if index > last and len(parse.token_range(sent.start, sent.end)) > 12:
+        long = index > last and len(parse.token_range(sent.start, sent.end)) > 12
+        if long and not follows:
             break
         for i in parse.token_range(sent.start, sent.end):
             token = parse.tokens[i]
             if _inside(token.start, quoted):
                 continue
-            if _is_according(token):
+            if _is_according(token) and not long:
                 return _according(parse, token)
             if token.lemma.lower() in SPEECH_LEMMAS and token.pos == "VERB":
+                if long and (token.dep != "ROOT" or _reports_own_words(parse, token, quoted)):
+                    return None
                 speaker = _subject(parse, token)
                 return _attributed(parse, token, speaker, 0.7)
     return None
+
+
+def _attribution_follows(text: str, end: int) -> bool:
+    """Whether the quote ending at `end` closes its sentence and the next one starts right
+    after its closing mark, in the same paragraph."""
+    return bool(re.match(r"[.?!…]?[”\"']{1,2}[ \t]+\S", text[max(0, end - 1):end + 4]))
+
+
+def _reports_own_words(parse: _Parse, verb: Token, quoted: Sequence[tuple[int, int]]) -> bool:
+    """Whether a speech verb has a clause of its own outside quotes ("He said the plan ...")."""
+    return any(parse.tokens[c].dep in ("ccomp", "xcomp") and not _inside(parse.tokens[c].start, quoted)
+               for c in parse.children.get(verb.i, ()))
 
 
 def _attribution_before_colon(text: str, parse: _Parse, start: int,
