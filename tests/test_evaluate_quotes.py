@@ -15,10 +15,10 @@ POLNEAR = ROOT.parent / "shared" / "data" / "polnear"
 FLOORS = {
     "content_overlap_f1": 0.85,
     "content_exact_f1": 0.50,
-    "source_overlap_f1": 0.75,
-    "source_exact_f1": 0.68,
+    "source_overlap_f1": 0.76,
+    "source_exact_f1": 0.685,
     "cue_overlap_f1": 0.74,
-    "speaker_accuracy": 0.885,
+    "speaker_accuracy": 0.90,
 }
 
 TEXT = "Kuleba said “we are grateful” on Monday. Officials say the talks will go on."
