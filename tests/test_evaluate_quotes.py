@@ -17,7 +17,7 @@ FLOORS = {
     "content_exact_f1": 0.50,
     "source_overlap_f1": 0.76,
     "source_exact_f1": 0.685,
-    "cue_overlap_f1": 0.74,
+    "cue_overlap_f1": 0.745,
     "speaker_accuracy": 0.90,
 }
 

@@ -329,3 +329,12 @@ def test_a_long_attribution_after_the_quote_and_a_verb_the_rules_do_not_know():
         q.speaker == "Mirek" for q in quotes.values() if "We are talking" in q.text)
     (riff,) = [q for q in quotes.values() if "help you out" in q.text]
     assert riff.speaker == "the party's vice-presidential nominee" and riff.cue == "riffed"
+
+
+@pytest.mark.models
+def test_a_one_word_content_is_kept_when_it_names_someone_never_a_pronoun():
+    quotes = _quotes(
+        "Senate leader Harald Reiter blasted Kovalenk on Tuesday. Estrian President Jonas "
+        "Halder has repeatedly called for one.")
+    assert not any(q.text == "one" for q in quotes.values())
+    assert quotes["Kovalenk"].speaker == "Harald Reiter" and quotes["Kovalenk"].cue == "blasted"

@@ -273,8 +273,8 @@ def _tagged_quotes(article, analysis, parse, quoted, entity_names,
         start, end = _proposal_extent(article.text, proposal)
         if end <= start or any(s < end and start < e for s, e in taken):
             continue
-        if len(article.text[start:end].split()) < 2:
-            continue  # "endorsed Sanders": an attribution, but no quote for a briefing
+        if not _names_something(parse, start, end):
+            continue  # "called for one": an attribution, but nothing a briefing could show
         attribution = _proposal_attribution(parse, proposal)
         if _act_over_a_report(attribution, proposal, proposals, start, end):
             continue
@@ -308,6 +308,13 @@ def _tagged_quotes(article, analysis, parse, quoted, entity_names,
         found.append(quote)
         taken.extend(pieces)
     return found
+
+
+def _names_something(parse: _Parse, start: int, end: int) -> bool:
+    """Whether content is more than a lone pronoun or number: one word is kept when it names
+    someone or something ("Reid blasted Rubio", "denied the allegations")."""
+    words = [parse.tokens[i] for i in parse.token_range(start, end) if parse.tokens[i].pos != "PUNCT"]
+    return len(words) > 1 or bool(words) and words[0].pos in ("PROPN", "NOUN")
 
 
 def _around_attribution(text: str, parse: _Parse, proposal: Proposal,
