@@ -338,3 +338,12 @@ def test_a_one_word_content_is_kept_when_it_names_someone_never_a_pronoun():
         "Halder has repeatedly called for one.")
     assert not any(q.text == "one" for q in quotes.values())
     assert quotes["Kovalenk"].speaker == "Harald Reiter" and quotes["Kovalenk"].cue == "blasted"
+
+
+@pytest.mark.models
+def test_a_parenthetical_speech_verb_speaks_for_the_fragment_not_the_clause_s_subject():
+    text = ("Ilse Varga spoke after the vote. If politics makes the road ahead too complicated now, "
+            "she said, Kovalenk can still pass \"a simple reauthorization of the treaty\" next year.")
+    (treaty,) = [q for q in _quotes(text).values() if "reauthorization" in q.text]
+    assert treaty.cue == "said" and treaty.speaker != "Kovalenk"
+    assert text[treaty.speaker_span.start:treaty.speaker_span.end] == "she"

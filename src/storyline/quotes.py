@@ -153,12 +153,15 @@ def extract_quotes(article: Article, analysis: Analysis,
             continue
         tokens = parse.token_range(content_start, content_end)
         sentence = parse.tokens[tokens.start].sent
-        attribution = _attribution_by_parse(parse, tokens, quoted) \
+        # A speech verb over the quote, else beside it, else the tagger's cue; only then any
+        # verb with a person as subject ("he's “radical enough”" is no attribution to him).
+        attribution = _attribution_by_parse(parse, tokens, quoted, fallback_ok=False) \
             or _attribution_in_window(parse, analysis, sentence,
                                       parse.tokens[tokens[-1]].sent, quoted,
                                       _attribution_follows(article.text, end)) \
             or _attribution_before_colon(article.text, parse, start, quoted) \
-            or _tagged_attribution(parse, proposals, tokens)
+            or _tagged_attribution(parse, proposals, tokens) \
+            or _attribution_by_parse(parse, tokens, quoted)
         attribution = _tagged_source(parse, attribution, spans, quoted)
         gap = sentence - previous_sentence
         quote = _make_quote(article, analysis, parse, content_start, content_end,
@@ -501,9 +504,10 @@ def _source_phrase(parse: _Parse, start: int, end: int) -> tuple[tuple[int, int]
     return (max(start, parse.tokens[ids[0]].start), min(end, parse.tokens[ids[-1]].end)), head
 
 
-def _attribution_by_parse(parse: _Parse, tokens: range,
-                          quoted: Sequence[tuple[int, int]]) -> _Attribution | None:
-    """Walk up from the quote's tokens to the speech verb that governs it."""
+def _attribution_by_parse(parse: _Parse, tokens: range, quoted: Sequence[tuple[int, int]], *,
+                          fallback_ok: bool = True) -> _Attribution | None:
+    """Walk up from the quote's tokens to the speech verb that governs it; else (`fallback_ok`)
+    the nearest verb above it with a person or a pronoun as its subject."""
     inside = set(tokens)
     roots = [i for i in tokens if parse.tokens[i].head not in inside]
     fallback: _Attribution | None = None
@@ -520,7 +524,7 @@ def _attribution_by_parse(parse: _Parse, tokens: range,
             speaker = _subject(parse, node)
             if node.lemma.lower() in SPEECH_LEMMAS:
                 return _attributed(parse, node, speaker, 0.9)
-            if fallback is None and speaker and _is_agent(parse, speaker[1]):
+            if fallback is None and fallback_ok and speaker and _is_agent(parse, speaker[1]):
                 fallback = _attributed(parse, node, speaker, 0.6)
     return fallback
 
