@@ -347,3 +347,30 @@ def test_a_parenthetical_speech_verb_speaks_for_the_fragment_not_the_clause_s_su
     (treaty,) = [q for q in _quotes(text).values() if "reauthorization" in q.text]
     assert treaty.cue == "said" and treaty.speaker != "Kovalenk"
     assert text[treaty.speaker_span.start:treaty.speaker_span.end] == "she"
+
+
+@pytest.mark.models
+def test_the_subject_of_a_passive_cue_is_talked_about_not_talking():
+    quotes = _quotes(
+        "Senator Harald Brandt has been criticized for offering vague responses to questions "
+        "about the dam. Minister Ilse Varga seemed to imply that the talks would fail. The "
+        "treaty was condemned by Henrik Aalto as a betrayal of the river.")
+    assert not any(q.speaker and "Brandt" in q.speaker for q in quotes.values())
+    implied = next(q for q in quotes.values() if "talks would fail" in q.text)
+    assert implied.speaker == "Ilse Varga"
+    condemned = next(q for q in quotes.values() if q.cue == "was condemned")
+    assert condemned.speaker == "Henrik Aalto"
+
+
+@pytest.mark.models
+def test_a_paragraph_opening_with_a_name_and_a_colon_is_that_name_s():
+    quotes = _quotes(
+        "Kovalenk: ‘We Will Never Ask Permission To Use Our Rivers’\n\n"
+        "The minister was interviewed on Sunday.\n\n"
+        "\"Ilse Varga: Seriously, the inspection is about facts. Nobody gives anything away.\n\n"
+        "WASHINGTON: The Senate voted on Monday to fund the inspectors.")
+    (permission,) = [q for q in quotes.values() if "Permission" in q.text]
+    assert permission.speaker == "Kovalenk" and permission.cue == ":"
+    (facts,) = [q for q in quotes.values() if "about facts" in q.text]
+    assert facts.speaker == "Ilse Varga" and facts.text.startswith("Seriously")
+    assert not any(q.speaker == "WASHINGTON" for q in quotes.values())

@@ -62,6 +62,9 @@ class _Attribution:
     head: Token | None  # the speaker phrase's head token
     confidence: float
     scope: tuple[int, int] | None = None  # the whole subject, appositives included
+    # A passive cue without an agent ("is expected to"): nobody speaks, by design, and no name
+    # beside the cue may be taken for the speaker.
+    sourceless: bool = False
 
 
 def find_quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -144,12 +147,14 @@ def extract_quotes(article: Article, analysis: Analysis,
     quoted = find_quoted_spans(article.text)
     spans = tag_analysis(article.text, analysis, quoted)
     proposals = group_spans(article.text, spans)
+    headed = _colon_speaker_quotes(article, analysis, parse, entity_names)
     quotes: list[Quote] = []
     previous: Quote | None = None
     previous_sentence = -10
     for start, end in quoted:
         content_start, content_end = _trim(article.text, start, end)
-        if content_end <= content_start:
+        if content_end <= content_start or any(content_start < q.end and q.start < content_end
+                                                for q in headed):
             continue
         tokens = parse.token_range(content_start, content_end)
         sentence = parse.tokens[tokens.start].sent
@@ -182,13 +187,50 @@ def extract_quotes(article: Article, analysis: Analysis,
     # kept when the tagger also reads it as reported content.
     quotes = [q for q in quotes if any(s < q.end and q.start < e for s, e in contents)]
     quotes = _join_interrupted(article, quotes)
-    quotes = _widen_fragments(article, quotes, proposals)
+    quotes = _widen_fragments(article, quotes, proposals) + headed
     quotes.extend(_tagged_quotes(article, analysis, parse, quoted, entity_names, quotes,
                                  proposals))
     # Reporting verbs with a clausal complement the tagger left out (held-out train: +0.01 F1).
     quotes.extend(_indirect_quotes(article, analysis, parse, quoted, entity_names, quotes))
     quotes.sort(key=lambda q: q.start)
     return type_speakers(article.text, analysis, quotes, entity_names, entity_types or {})
+
+
+# "Chris Matthews: Seriously, ..." (a transcript), "Kasich: ‘We Are Going ...’" (a headline): a
+# paragraph opening with a name and a colon gives the rest of the paragraph to that name.
+_COLON_SPEAKER = re.compile(r"[\"“‘']?([A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|of|at|and)){0,5}):[ \t]+\S")
+
+
+def _colon_speaker_quotes(article: Article, analysis: Analysis, parse: _Parse,
+                          entity_names: Mapping[str, str]) -> list[Quote]:
+    """The paragraphs that open with a person's or organization's name and a colon."""
+    found: list[Quote] = []
+    for paragraph in re.finditer(r"[^\n]+", article.text):
+        match = _COLON_SPEAKER.match(paragraph.group())
+        if match is None:
+            continue
+        name = (paragraph.start() + match.start(1), paragraph.start() + match.end(1))
+        ids = parse.token_range(*name)
+        mention = _mention_in(analysis, *name)
+        if mention is not None and (mention.label not in ("PERSON", "ORG")
+                                    or mention.start != name[0]):
+            continue  # "WASHINGTON:", "In Iowa:"
+        if mention is None and (len(ids) < 2 or any(parse.tokens[i].pos != "PROPN" for i in ids)):
+            continue  # a name the recognizer missed has two proper nouns at least: "Ilse Varga"
+        start, end = _trim(article.text, paragraph.start() + match.end() - 1, paragraph.end())
+        if len(article.text[start:end].split()) < 2:
+            continue
+        head = next((parse.tokens[i] for i in ids if parse.tokens[i].head not in ids),
+                    parse.tokens[ids[-1]])
+        colon = parse.tokens[parse.token_at(name[1])]
+        attribution = _Attribution(cue=colon, speaker=name, head=head, confidence=0.7, scope=name)
+        kind = "mixed" if _QUOTE_MARKS.search(article.text, start, end) else "indirect"
+        found.append(_make_quote(article, analysis, parse, start, end, kind, attribution,
+                                 entity_names, None, 10))
+    return found
+
+
+_QUOTE_MARKS = re.compile("[\"“”‘’«»]")
 
 
 def _join_interrupted(article: Article, quotes: Sequence[Quote]) -> list[Quote]:
@@ -434,10 +476,57 @@ def _proposal_attribution(parse: _Parse, proposal) -> _Attribution | None:
         cue = parse.tokens[cue.i + 1]  # "nonetheless described": the verb is the cue
     if proposal.source is not None:
         speaker, head = _source_phrase(parse, *proposal.source)
+        if _undergoes(parse, cue_ids, head):
+            return _agent(parse, cue_ids)
         return _Attribution(cue=cue, speaker=speaker, head=head, confidence=0.75, scope=speaker)
     if _is_according(cue):
         return _according(parse, cue)
+    if _passive(parse, cue_ids):
+        return _agent(parse, cue_ids)
     return _attributed(parse, cue, _subject(parse, cue), 0.6)
+
+
+# Verbs of speaking: a passive verb governing one still has its subject speak ("was allowed to
+# speak out", "is expected to endorse").
+_SPEAKING = SPEECH_LEMMAS | REPORTING_LEMMAS | {"speak", "endorse", "talk", "testify"}
+
+
+def _undergoes(parse: _Parse, cue_ids: range, head: Token) -> bool:
+    """Whether the tagged source is the subject of a passive cue: "Sanders has been criticized
+    for ...", "Trump is expected to ..." say nothing of what the subject said. (A raising verb,
+    "Obama seemed to recognize ...", keeps its subject: PolNeAR marks it either way, and the
+    subject does hold the view.)"""
+    return any(head.head == verb.i and head.dep in _SUBJECT_DEPS
+               for verb in _passive(parse, cue_ids))
+
+
+def _passive(parse: _Parse, cue_ids: range) -> list[Token]:
+    """The cue's passive verbs ("has been criticized")."""
+    found = []
+    for i in cue_ids:
+        verb = parse.tokens[i]
+        if verb.tag != "VBN":  # a participle: "'s been careful" is no passive
+            continue
+        children = [parse.tokens[c] for c in parse.children.get(i, ())]
+        if any(c.dep in ("nsubjpass", "auxpass") for c in children) and not any(
+                c.dep == "xcomp" and c.lemma.lower() in _SPEAKING for c in children):
+            found.append(verb)
+    return found
+
+
+def _agent(parse: _Parse, cue_ids: range) -> _Attribution:
+    """A passive cue's agent as the speaker ("was condemned by Aalto" -> Aalto), else nobody,
+    by design: the subject is talked about, and the tagger's content goes unreported (held-out
+    train: source overlap F1 0.7565 -> 0.7587, content 0.844 -> 0.842)."""
+    for i in cue_ids:
+        for child in parse.children.get(i, ()):
+            if parse.tokens[child].dep == "agent":
+                for noun in parse.children.get(child, ()):
+                    if parse.tokens[noun].dep == "pobj":
+                        return _attributed(parse, parse.tokens[i],
+                                           (_phrase(parse, noun), parse.tokens[noun]), 0.7)
+    return _Attribution(cue=parse.tokens[cue_ids[0]], speaker=None, head=None, confidence=0.5,
+                        sourceless=True)
 
 
 def _tagged_attribution(parse: _Parse, proposals: Sequence[Proposal],
@@ -762,6 +851,8 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
     # spaCy lemmatizes "according" to "accord" or leaves it: the words decide
     cue_word = "according to" if surface.lower() == "according" else surface
     cue_span = Span(article_id=article.id, start=cue.start, end=cue_end)
+    if attribution.sourceless:
+        return Quote(**base, cue=cue_word, cue_span=cue_span, confidence=attribution.confidence)
     if attribution.speaker is None:
         # The parse missed the subject ("Vesely" read as an adverb); a name right next to the
         # cue ("Vesely said", "said Vesely") is the speaker: a mention, else the surname of the
@@ -933,8 +1024,9 @@ monday tuesday wednesday thursday friday saturday sunday today yesterday tomorro
 morning afternoon evening night day week weekend month year
 """.split())
 # "..., who asked not to be named because ...": the terms of speaking, not what was said.
-_ANONYMITY = re.compile(r"(?:not to be (?:named|identified|quoted)|anonymity|to remain anonymous)\b",
-                        re.IGNORECASE)
+_ANONYMITY = re.compile(r"(?:not to be (?:named|identified|quoted)|anonymity|to remain anonymous|"
+                        r"(?:(?:he|she|they|i|we) (?:was|were|is|are) )?not authori[sz]ed to "
+                        r"(?:speak|discuss|comment|talk))\b", re.IGNORECASE)
 _ANONYMOUSLY = re.compile(r"\b(?:anonymously|condition of anonymity)\b", re.IGNORECASE)
 _THAT = re.compile(r"^(?:that|,)\s+", re.IGNORECASE)
 
