@@ -15,56 +15,47 @@ speaker and links definite roles to the person named nearby.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from storyline.attribution import Proposal, TaggedSpan, group_spans, tag_analysis
 from storyline.models import Analysis, Article, Mention, Quote, Span, Token
+from storyline.quote_parse import (
+    ACT_LEMMAS,
+    INTENT_LEMMAS,
+    PRONOUNS,
+    REPORTING_LEMMAS,
+    SUBJECT_DEPS,
+    Attribution,
+    ParseIndex,
+    according,
+    agent_attribution,
+    attributed,
+    attribution_before_colon,
+    attribution_by_parse,
+    attribution_follows,
+    attribution_in_window,
+    is_according,
+    mark_start,
+    passive_verbs,
+    phrase,
+    source_phrase,
+    subject_of,
+    undergoes,
+    within_spans,
+)
 from storyline.speakers import RELATIVES, named_by_surname, type_speakers
 
 QUOTES_VERSION = "quotes-8"
 
-SPEECH_LEMMAS = frozenset("""
-say tell add announce state claim deny suggest note stress warn insist argue acknowledge tweet
-write report confirm reiterate explain emphasize emphasise declare assert allege predict promise
-pledge urge ask reply respond answer comment remark observe recall conclude admit concede
-describe call praise criticize criticise welcome accuse vow threaten post quip joke testify refer
-""".split())
-# Verbs that take a clause of reported speech without quotation marks.
-REPORTING_LEMMAS = frozenset("""
-say tell add announce state claim deny suggest note stress warn insist argue acknowledge tweet
-write report confirm reiterate explain emphasize emphasise declare assert allege predict promise
-pledge urge admit concede testify believe think know fear worry hope expect show find reveal
-indicate conclude estimate agree doubt recommend propose signal
-""".split())
-# Verbs of intention whose infinitive complement is the attributed content ("X wants to ...").
-INTENT_LEMMAS = frozenset("want plan hope expect agree refuse vow pledge promise threaten "
-                          "intend seek decline aim".split())
-# Verbs of doing that the tagger takes for cues when their object is a thing ("signed the treaty").
-ACT_LEMMAS = frozenset({"sign", "agree", "negotiate"})
-PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
-_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Titles that rule a person out as the antecedent of a pronoun ("Mr. Xi ... She said").
 _OTHER_GENDER_TITLES = {"she": {"mr"}, "her": {"mr"}, "he": {"ms", "mrs"}, "him": {"ms", "mrs"}}
 
 # Straight and curly marks are mixed up in the wild ("X,” said Y; “X,“ said Y): either closes.
 _ANY_DOUBLE = ("”", '"', "“")
 _OPEN_CLOSE = {"“": _ANY_DOUBLE, '"': _ANY_DOUBLE, "«": ("»",)}
-
-
-@dataclass(frozen=True, slots=True)
-class _Attribution:
-    cue: Token
-    speaker: tuple[int, int] | None  # character span of the speaker phrase
-    head: Token | None  # the speaker phrase's head token
-    confidence: float
-    scope: tuple[int, int] | None = None  # the whole subject, appositives included
-    # A passive cue without an agent ("is expected to"): nobody speaks, by design, and no name
-    # beside the cue may be taken for the speaker.
-    sourceless: bool = False
 
 
 def find_quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -96,37 +87,6 @@ def find_quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _mark_start(text: str, start: int) -> int:
-    """Where the quotation mark opening the quote at `start` begins."""
-    return max(0, start - 2 if text[max(0, start - 2):start] == "''" else start - 1)
-
-
-class _Parse:
-    """Index over one article's tokens: children, token at a character offset."""
-
-    def __init__(self, analysis: Analysis) -> None:
-        self.tokens = analysis.tokens
-        self.starts = [t.start for t in analysis.tokens]
-        self.children: dict[int, list[int]] = {}
-        for t in analysis.tokens:
-            if t.head != t.i:
-                self.children.setdefault(t.head, []).append(t.i)
-
-    def token_at(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self.starts, offset) - 1)
-
-    def token_range(self, start: int, end: int) -> range:
-        return range(self.token_at(start), self.token_at(max(start, end - 1)) + 1)
-
-    def subtree(self, i: int) -> list[int]:
-        stack, seen = [i], []
-        while stack:
-            node = stack.pop()
-            seen.append(node)
-            stack.extend(self.children.get(node, ()))
-        return sorted(seen)
-
-
 def extract_all_quotes(articles: Sequence[Article], analyses: Mapping[str, Analysis],
                        entity_names: Mapping[str, str] | None = None, *,
                        entity_types: Mapping[str, str] | None = None) -> list[Quote]:
@@ -143,7 +103,7 @@ def extract_quotes(article: Article, analysis: Analysis,
     """Every quoted passage and reported statement in the article, with its speaker;
     `entity_types` (PERSON, ORG, ... of the merged entities) decide the speaker types."""
     entity_names = entity_names or {}
-    parse = _Parse(analysis)
+    parse = ParseIndex(analysis)
     quoted = find_quoted_spans(article.text)
     spans = tag_analysis(article.text, analysis, quoted)
     proposals = group_spans(article.text, spans)
@@ -160,13 +120,13 @@ def extract_quotes(article: Article, analysis: Analysis,
         sentence = parse.tokens[tokens.start].sent
         # A speech verb over the quote, else beside it, else the tagger's cue; only then any
         # verb with a person as subject ("he's “radical enough”" is no attribution to him).
-        attribution = _attribution_by_parse(parse, tokens, quoted, fallback_ok=False) \
-            or _attribution_in_window(parse, analysis, sentence,
+        attribution = attribution_by_parse(parse, tokens, quoted, fallback_ok=False) \
+            or attribution_in_window(parse, analysis, sentence,
                                       parse.tokens[tokens[-1]].sent, quoted,
-                                      _attribution_follows(article.text, end)) \
-            or _attribution_before_colon(article.text, parse, start, quoted) \
+                                      attribution_follows(article.text, end)) \
+            or attribution_before_colon(article.text, parse, start, quoted) \
             or _tagged_attribution(parse, proposals, tokens) \
-            or _attribution_by_parse(parse, tokens, quoted)
+            or attribution_by_parse(parse, tokens, quoted)
         attribution = _tagged_source(parse, attribution, spans, quoted)
         gap = sentence - previous_sentence
         quote = _make_quote(article, analysis, parse, content_start, content_end,
@@ -198,10 +158,11 @@ def extract_quotes(article: Article, analysis: Analysis,
 
 # "Chris Matthews: Seriously, ..." (a transcript), "Kasich: ‘We Are Going ...’" (a headline): a
 # paragraph opening with a name and a colon gives the rest of the paragraph to that name.
-_COLON_SPEAKER = re.compile(r"[\"“‘']?([A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|of|at|and)){0,5}):[ \t]+\S")
+_COLON_SPEAKER = re.compile(r"[\"“‘']?([A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|of|at|and)){0,5})"
+                            r":[ \t]+\S")
 
 
-def _colon_speaker_quotes(article: Article, analysis: Analysis, parse: _Parse,
+def _colon_speaker_quotes(article: Article, analysis: Analysis, parse: ParseIndex,
                           entity_names: Mapping[str, str]) -> list[Quote]:
     """The paragraphs that open with a person's or organization's name and a colon."""
     found: list[Quote] = []
@@ -223,7 +184,7 @@ def _colon_speaker_quotes(article: Article, analysis: Analysis, parse: _Parse,
         head = next((parse.tokens[i] for i in ids if parse.tokens[i].head not in ids),
                     parse.tokens[ids[-1]])
         colon = parse.tokens[parse.token_at(name[1])]
-        attribution = _Attribution(cue=colon, speaker=name, head=head, confidence=0.7, scope=name)
+        attribution = Attribution(cue=colon, speaker=name, head=head, confidence=0.7, scope=name)
         kind = "mixed" if _QUOTE_MARKS.search(article.text, start, end) else "indirect"
         found.append(_make_quote(article, analysis, parse, start, end, kind, attribution,
                                  entity_names, None, 10))
@@ -293,7 +254,7 @@ def _widen_fragments(article: Article, quotes: Sequence[Quote],
             own_cue = quote.cue_span.start if quote.cue_span else -1
             around = [(s, e) for s, e in extents if s <= quote.start and quote.end <= e
                       and not s <= own_cue < e
-                      and _has_words(article.text[s:_mark_start(article.text, quote.start)]
+                      and _has_words(article.text[s:mark_start(article.text, quote.start)]
                                      + article.text[quote.end + 1:e])]
             if around:
                 start, end = min(around, key=lambda x: x[1] - x[0])
@@ -355,15 +316,15 @@ def _tagged_quotes(article, analysis, parse, quoted, entity_names,
     return found
 
 
-def _names_something(parse: _Parse, start: int, end: int) -> bool:
+def _names_something(parse: ParseIndex, start: int, end: int) -> bool:
     """Whether content is more than a lone pronoun or number: one word is kept when it names
     someone or something ("Reid blasted Rubio", "denied the allegations")."""
     words = [parse.tokens[i] for i in parse.token_range(start, end) if parse.tokens[i].pos != "PUNCT"]
     return len(words) > 1 or bool(words) and words[0].pos in ("PROPN", "NOUN")
 
 
-def _around_attribution(text: str, parse: _Parse, proposal: Proposal,
-                        attribution: _Attribution | None, start: int,
+def _around_attribution(text: str, parse: ParseIndex, proposal: Proposal,
+                        attribution: Attribution | None, start: int,
                         end: int) -> list[tuple[int, int]]:
     """The content as pieces when its own attribution interrupts it ("The plant supplies a
     fifth of the power, officials say, and they blame the rain"), so that neither the cue nor
@@ -386,8 +347,8 @@ def _around_attribution(text: str, parse: _Parse, proposal: Proposal,
     return pieces or [(start, end)]
 
 
-def _within_relative_clause(text: str, parse: _Parse, start: int, end: int,
-                            attribution: _Attribution | None) -> tuple[int, int]:
+def _within_relative_clause(text: str, parse: ParseIndex, start: int, end: int,
+                            attribution: Attribution | None) -> tuple[int, int]:
     """Content of a cue in a relative clause ends with the clause: in "Varga, who negotiated
     the text, welcomed the outcome", "welcomed the outcome" is not what the clause reports."""
     if attribution is None or attribution.cue.dep != "relcl":
@@ -396,14 +357,14 @@ def _within_relative_clause(text: str, parse: _Parse, start: int, end: int,
     return _trim(text, start, min(end, clause_end))
 
 
-def _terms_of_speaking(text: str, start: int, end: int, attribution: _Attribution | None) -> bool:
+def _terms_of_speaking(text: str, start: int, end: int, attribution: Attribution | None) -> bool:
     """Whether the content only says how the source spoke ("asked not to be named", "spoke
     anonymously to discuss ...")."""
     return bool(_ANONYMITY.match(text, start, end)) or attribution is not None and bool(
         _ANONYMOUSLY.search(text, attribution.cue.start, start))
 
 
-def _act_over_a_report(attribution: _Attribution | None, proposal: Proposal,
+def _act_over_a_report(attribution: Attribution | None, proposal: Proposal,
                        proposals: Sequence[Proposal], start: int, end: int) -> bool:
     """A cue of doing whose content is another attribution ("agreed ... - a deal that diplomats
     described as a breakthrough"): the tagger missed what was agreed; the report inside stays."""
@@ -412,7 +373,7 @@ def _act_over_a_report(attribution: _Attribution | None, proposal: Proposal,
         for other in proposals)
 
 
-def _without_dangling_word(text: str, parse: _Parse, start: int, end: int) -> int:
+def _without_dangling_word(text: str, parse: ParseIndex, start: int, end: int) -> int:
     """Content that stops on the word opening the next clause ("a 12-point plan that") ends
     before it."""
     ids = parse.token_range(start, end)
@@ -422,8 +383,8 @@ def _without_dangling_word(text: str, parse: _Parse, start: int, end: int) -> in
     return end
 
 
-def _past_cue_modifiers(text: str, parse: _Parse, start: int, end: int,
-                        attribution: _Attribution | None) -> int:
+def _past_cue_modifiers(text: str, parse: ParseIndex, start: int, end: int,
+                        attribution: Attribution | None) -> int:
     """Where the content starts once the words that only say when the cue happened are left
     out ("agreed [on Monday] to inspect the dam"). Only time: other phrases on the cue often are
     the content ("described [as impossible]"; held-out train: content F1 -0.002 with them)."""
@@ -447,8 +408,8 @@ def _past_cue_modifiers(text: str, parse: _Parse, start: int, end: int,
     return start if i >= ids.stop else max(start, parse.tokens[i].start)
 
 
-def _an_act_not_words(parse: _Parse, start: int, end: int,
-                      attribution: _Attribution | None) -> bool:
+def _an_act_not_words(parse: ParseIndex, start: int, end: int,
+                      attribution: Attribution | None) -> bool:
     """Whether a tagged attribution, its content without a verb, reports no words: a cue of
     doing ("signed the 30-year treaty", "agreed to a joint inspection") or a negated cue ("did
     not comment on the agreement"). PolNeAR marks some of these, but a briefing that lists them
@@ -465,7 +426,7 @@ def _an_act_not_words(parse: _Parse, start: int, end: int,
     return not any(parse.tokens[i].pos in ("VERB", "AUX") for i in parse.token_range(start, end))
 
 
-def _proposal_attribution(parse: _Parse, proposal) -> _Attribution | None:
+def _proposal_attribution(parse: ParseIndex, proposal) -> Attribution | None:
     """The cue and speaker of a tagged proposal: the tagged source, else the cue's subject in
     the parse ("according to X" -> X)."""
     if proposal.cue_token is None:
@@ -475,62 +436,19 @@ def _proposal_attribution(parse: _Parse, proposal) -> _Attribution | None:
     while cue.pos == "ADV" and cue.i + 1 in cue_ids:
         cue = parse.tokens[cue.i + 1]  # "nonetheless described": the verb is the cue
     if proposal.source is not None:
-        speaker, head = _source_phrase(parse, *proposal.source)
-        if _undergoes(parse, cue_ids, head):
-            return _agent(parse, cue_ids)
-        return _Attribution(cue=cue, speaker=speaker, head=head, confidence=0.75, scope=speaker)
-    if _is_according(cue):
-        return _according(parse, cue)
-    if _passive(parse, cue_ids):
-        return _agent(parse, cue_ids)
-    return _attributed(parse, cue, _subject(parse, cue), 0.6)
+        speaker, head = source_phrase(parse, *proposal.source)
+        if undergoes(parse, cue_ids, head):
+            return agent_attribution(parse, cue_ids)
+        return Attribution(cue=cue, speaker=speaker, head=head, confidence=0.75, scope=speaker)
+    if is_according(cue):
+        return according(parse, cue)
+    if passive_verbs(parse, cue_ids):
+        return agent_attribution(parse, cue_ids)
+    return attributed(parse, cue, subject_of(parse, cue), 0.6)
 
 
-# Verbs of speaking: a passive verb governing one still has its subject speak ("was allowed to
-# speak out", "is expected to endorse").
-_SPEAKING = SPEECH_LEMMAS | REPORTING_LEMMAS | {"speak", "endorse", "talk", "testify"}
-
-
-def _undergoes(parse: _Parse, cue_ids: range, head: Token) -> bool:
-    """Whether the tagged source is the subject of a passive cue: "Sanders has been criticized
-    for ...", "Trump is expected to ..." say nothing of what the subject said. (A raising verb,
-    "Obama seemed to recognize ...", keeps its subject: PolNeAR marks it either way, and the
-    subject does hold the view.)"""
-    return any(head.head == verb.i and head.dep in _SUBJECT_DEPS
-               for verb in _passive(parse, cue_ids))
-
-
-def _passive(parse: _Parse, cue_ids: range) -> list[Token]:
-    """The cue's passive verbs ("has been criticized")."""
-    found = []
-    for i in cue_ids:
-        verb = parse.tokens[i]
-        if verb.tag != "VBN":  # a participle: "'s been careful" is no passive
-            continue
-        children = [parse.tokens[c] for c in parse.children.get(i, ())]
-        if any(c.dep in ("nsubjpass", "auxpass") for c in children) and not any(
-                c.dep == "xcomp" and c.lemma.lower() in _SPEAKING for c in children):
-            found.append(verb)
-    return found
-
-
-def _agent(parse: _Parse, cue_ids: range) -> _Attribution:
-    """A passive cue's agent as the speaker ("was condemned by Aalto" -> Aalto), else nobody,
-    by design: the subject is talked about, and the tagger's content goes unreported (held-out
-    train: source overlap F1 0.7565 -> 0.7587, content 0.844 -> 0.842)."""
-    for i in cue_ids:
-        for child in parse.children.get(i, ()):
-            if parse.tokens[child].dep == "agent":
-                for noun in parse.children.get(child, ()):
-                    if parse.tokens[noun].dep == "pobj":
-                        return _attributed(parse, parse.tokens[i],
-                                           (_phrase(parse, noun), parse.tokens[noun]), 0.7)
-    return _Attribution(cue=parse.tokens[cue_ids[0]], speaker=None, head=None, confidence=0.5,
-                        sourceless=True)
-
-
-def _tagged_attribution(parse: _Parse, proposals: Sequence[Proposal],
-                        tokens: range) -> _Attribution | None:
+def _tagged_attribution(parse: ParseIndex, proposals: Sequence[Proposal],
+                        tokens: range) -> Attribution | None:
     """The tagger's cue and source, in the quote's own sentences, for quoted words the rules
     found no speech verb for ("“...,” the nominee riffed"). A cue in another sentence is left
     to the rule that a quote opening its paragraph continues the last speaker."""
@@ -552,258 +470,28 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s - 1 <= offset < e + 1 for s, e in spans)
-
-
-def _tagged_source(parse: _Parse, attribution: _Attribution | None,
+def _tagged_source(parse: ParseIndex, attribution: Attribution | None,
                    spans: Sequence[TaggedSpan], quoted: Sequence[tuple[int, int]]
-                   ) -> _Attribution | None:
+                   ) -> Attribution | None:
     """A speech verb the parse gave no subject ("Sanders, meanwhile, who sits ..., said"; "Of
     Carson, Levine said") takes the source the tagger marks nearest to it in its sentence."""
     if attribution is None or attribution.speaker is not None:
         return attribution
     cue = attribution.cue
     sources = [s for s in spans if s.label == "SOURCE" and s.sent == cue.sent
-               and not _inside(s.start, quoted)]
+               and not within_spans(s.start, quoted)]
     if not sources:
         return attribution
     source = min(sources, key=lambda s: min(abs(s.first - cue.i), abs(s.last - cue.i)))
-    speaker, head = _source_phrase(parse, source.start, source.end)
-    return _Attribution(cue=cue, speaker=speaker, head=head,
+    speaker, head = source_phrase(parse, source.start, source.end)
+    return Attribution(cue=cue, speaker=speaker, head=head,
                         confidence=attribution.confidence - 0.1, scope=speaker)
-
-
-def _source_phrase(parse: _Parse, start: int, end: int) -> tuple[tuple[int, int], Token]:
-    """A tagged source and its head token: without the relative pronoun that opens the clause
-    ("a deal that diplomats described"); only the relative pronoun when it ends the source and
-    is the clause's subject ("a White House official who ... said": PolNeAR's source is "who",
-    and the speaker its noun, see `_antecedent`)."""
-    ids = list(parse.token_range(start, end))
-    while len(ids) > 1 and parse.tokens[ids[0]].lemma.lower() in RELATIVES:
-        ids.pop(0)
-    comma = next((k for k, i in enumerate(ids) if parse.tokens[i].lemma == ","), None)
-    if parse.tokens[ids[0]].pos == "ADP" and comma is not None and comma + 1 < len(ids):
-        ids = ids[comma + 1:]  # "Of Kovalenko, Brandt said": the speaker is "Brandt"
-    last = parse.tokens[ids[-1]]
-    if len(ids) > 1 and last.lemma.lower() in RELATIVES and last.dep in _SUBJECT_DEPS:
-        ids = ids[-1:]
-    head = next((parse.tokens[i] for i in ids if parse.tokens[i].head not in ids),
-                parse.tokens[ids[-1]])
-    return (max(start, parse.tokens[ids[0]].start), min(end, parse.tokens[ids[-1]].end)), head
-
-
-def _attribution_by_parse(parse: _Parse, tokens: range, quoted: Sequence[tuple[int, int]], *,
-                          fallback_ok: bool = True) -> _Attribution | None:
-    """Walk up from the quote's tokens to the speech verb that governs it; else (`fallback_ok`)
-    the nearest verb above it with a person or a pronoun as its subject."""
-    inside = set(tokens)
-    roots = [i for i in tokens if parse.tokens[i].head not in inside]
-    fallback: _Attribution | None = None
-    for root in roots:
-        node, steps = parse.tokens[root], 0
-        while node.head != node.i and steps < 8:
-            node, steps = parse.tokens[node.head], steps + 1
-            if node.i in inside or _inside(node.start, quoted):
-                continue
-            if _is_according(node):
-                return _according(parse, node)
-            if node.pos not in ("VERB", "AUX"):
-                continue
-            speaker = _subject(parse, node)
-            if node.lemma.lower() in SPEECH_LEMMAS:
-                return _attributed(parse, node, speaker, 0.9)
-            if fallback is None and fallback_ok and speaker and _is_agent(parse, speaker[1]):
-                fallback = _attributed(parse, node, speaker, 0.6)
-    return fallback
-
-
-def _attribution_in_window(parse: _Parse, analysis: Analysis, sentence: int, last: int,
-                           quoted: Sequence[tuple[int, int]],
-                           follows: bool = False) -> _Attribution | None:
-    """A speech verb outside quotes in the sentence where the quote opens or closes ("A. B,"
-    he said), or in a short one after it; or in a long one that opens right after the quote
-    (`follows`: "“X?” Miller, a retired worker, said pleasantly"), when the verb reports no
-    words of its own."""
-    for index in dict.fromkeys((sentence, last, last + 1)):
-        if not 0 <= index < len(analysis.sentences):
-            continue
-        sent = analysis.sentences[index]
-        long = index > last and len(parse.token_range(sent.start, sent.end)) > 12
-        if long and not follows:
-            break
-        for i in parse.token_range(sent.start, sent.end):
-            token = parse.tokens[i]
-            if _inside(token.start, quoted):
-                continue
-            if _is_according(token) and not long:
-                return _according(parse, token)
-            if token.lemma.lower() in SPEECH_LEMMAS and token.pos == "VERB":
-                if long and (token.dep != "ROOT" or _reports_own_words(parse, token, quoted)):
-                    return None
-                speaker = _subject(parse, token)
-                return _attributed(parse, token, speaker, 0.7)
-    return None
-
-
-def _attribution_follows(text: str, end: int) -> bool:
-    """Whether the quote ending at `end` closes its sentence and the next one starts right
-    after its closing mark, in the same paragraph."""
-    return bool(re.match(r"[.?!…]?[”\"']{1,2}[ \t]+\S", text[max(0, end - 1):end + 4]))
-
-
-def _reports_own_words(parse: _Parse, verb: Token, quoted: Sequence[tuple[int, int]]) -> bool:
-    """Whether a speech verb has a clause of its own outside quotes ("He said the plan ...")."""
-    return any(parse.tokens[c].dep in ("ccomp", "xcomp") and not _inside(parse.tokens[c].start, quoted)
-               for c in parse.children.get(verb.i, ()))
-
-
-def _attribution_before_colon(text: str, parse: _Parse, start: int,
-                              quoted: Sequence[tuple[int, int]]) -> _Attribution | None:
-    """A quote introduced by a colon, often in a paragraph of its own ("Cruz continued:",
-    "Trump issued the following statement:"): the last verb before the colon with a subject."""
-    before = text[:_mark_start(text, start)].rstrip()
-    if not before.endswith(":"):
-        return None
-    colon = parse.token_at(len(before) - 1)
-    sent = parse.tokens[colon].sent
-    i = colon - 1
-    while i >= 0 and parse.tokens[i].sent == sent:
-        token = parse.tokens[i]
-        if token.pos in ("VERB", "AUX") and not _inside(token.start, quoted):
-            speaker = _subject(parse, token)
-            if speaker is not None:
-                return _attributed(parse, token, speaker, 0.7)
-        i -= 1
-    return None
-
-
-def _attributed(parse: _Parse, cue: Token, speaker: tuple[tuple[int, int], Token] | None,
-                confidence: float) -> _Attribution:
-    if speaker is None:
-        return _Attribution(cue=cue, speaker=None, head=None, confidence=confidence)
-    subtree = parse.subtree(speaker[1].i)
-    scope = (parse.tokens[subtree[0]].start, parse.tokens[subtree[-1]].end)
-    return _Attribution(cue=cue, speaker=speaker[0], head=speaker[1], confidence=confidence,
-                        scope=scope)
-
-
-def _is_according(token: Token) -> bool:
-    """The word "according": spaCy's lemma is "according" or "accord" by context, and the
-    length tells it from "accorded" or "accords" (a token keeps no text of its own)."""
-    return token.lemma.lower() in ("according", "accord") and token.end - token.start == 9
-
-
-def _according(parse: _Parse, token: Token) -> _Attribution | None:
-    for child in parse.children.get(token.i, ()):
-        for grandchild in parse.children.get(child, ()):
-            if parse.tokens[grandchild].dep == "pobj":
-                return _attributed(parse, token, (_phrase(parse, grandchild),
-                                                  parse.tokens[grandchild]), 0.8)
-    return None
-
-
-def _subject(parse: _Parse, verb: Token) -> tuple[tuple[int, int], Token] | None:
-    """The subject of a verb, or of the verb it hangs on ("..., adding that" -> its head's);
-    a non-agent subject ("casualties were ..., saying") sends the search one verb further up."""
-    inverted = _inverted_subject(parse, verb)
-    if inverted is not None:
-        return inverted
-    node, steps, first = verb, 0, None
-    while steps < 4:
-        child = _nearest_subject(parse, node)
-        if child is not None:
-            found = (_phrase(parse, child.i), child)
-            if node is verb or _is_agent(parse, child):
-                return found
-            first = first or found
-        if node.dep == "acl" and node.head != node.i:
-            # "issued a statement saying ...": the subject of the verb the noun hangs on.
-            noun = parse.tokens[node.head]
-            verb_of = _governing_verb(parse, noun)
-            if verb_of is None:
-                return first
-            node, steps = verb_of, steps + 1
-            continue
-        if node.dep not in ("advcl", "conj", "xcomp", "ccomp", "relcl") or node.head == node.i:
-            return first
-        node, steps = _clause_speaker_verb(parse, node), steps + 1
-    return first
-
-
-def _nearest_subject(parse: _Parse, verb: Token) -> Token | None:
-    """The verb's subject nearest to it: a dateline the parse also made a subject
-    ("Washington (AFP) – Democrat Hillary Clinton has taken ...") loses to the real one; a
-    preposition the parse made a subject ("Of Carson, Levine said") is none."""
-    subjects = [parse.tokens[c] for c in parse.children.get(verb.i, ())
-                if parse.tokens[c].dep in _SUBJECT_DEPS and parse.tokens[c].pos not in _NOT_NOMINAL]
-    return min(subjects, key=lambda t: abs(t.i - verb.i), default=None)
-
-
-_NOT_NOMINAL = frozenset({"ADP", "SCONJ", "CCONJ", "PUNCT", "PART"})
-
-
-def _clause_speaker_verb(parse: _Parse, node: Token) -> Token:
-    """The verb whose subject speaks for a clause hanging on `node`: its head, except that a
-    clause the parse hung inside reported words belongs to the reporter ("X said Y was ...,
-    adding" / "and urged" -> X)."""
-    head = parse.tokens[node.head]
-    if node.dep in ("advcl", "conj") and head.dep == "ccomp" and head.head != head.i:
-        reporter = parse.tokens[head.head]
-        if reporter.lemma.lower() in REPORTING_LEMMAS and reporter.pos == "VERB" and any(
-                parse.tokens[c].dep in _SUBJECT_DEPS for c in parse.children.get(reporter.i, ())):
-            return reporter
-    return head
-
-
-def _inverted_subject(parse: _Parse, verb: Token) -> tuple[tuple[int, int], Token] | None:
-    """The speaker after a speech verb that follows its quote and has no subject before it
-    ("“How big is that wall?” asked the boy", which the parse reads as the verb's object)."""
-    if verb.lemma.lower() not in SPEECH_LEMMAS:
-        return None
-    children = parse.children.get(verb.i, ())
-    if any(parse.tokens[c].dep in _SUBJECT_DEPS and c < verb.i for c in children) or not any(
-            parse.tokens[c].dep == "ccomp" and c < verb.i for c in children):
-        return None
-    for child in children:
-        token = parse.tokens[child]
-        if child > verb.i and token.dep in ("dobj", "attr", "nsubj") \
-                and parse.subtree(child)[0] == verb.i + 1:
-            return _phrase(parse, child), token
-    return None
-
-
-def _governing_verb(parse: _Parse, noun: Token) -> Token | None:
-    """The verb a noun is the object of, directly or through a preposition."""
-    node = noun
-    for _ in range(2):
-        if node.dep not in ("dobj", "pobj", "prep") or node.head == node.i:
-            return None
-        node = parse.tokens[node.head]
-        if node.pos in ("VERB", "AUX"):
-            return node
-    return None
-
-
-def _phrase(parse: _Parse, head: int) -> tuple[int, int]:
-    """The speaker phrase: from the start of the head's subtree to the head, plus any flat
-    name parts after it ("a senior Chinese Foreign Ministry official", "Maria Zakharova")."""
-    subtree = parse.subtree(head)
-    end = head
-    while end + 1 < len(parse.tokens) and parse.tokens[end + 1].head == head \
-            and parse.tokens[end + 1].dep in ("compound", "flat"):
-        end += 1
-    return parse.tokens[subtree[0]].start, parse.tokens[end].end
-
-
-def _is_agent(parse: _Parse, head: Token) -> bool:
-    return head.pos == "PROPN" or head.lemma.lower() in PRONOUNS
 
 
 def _direct_or_mixed(text: str, start: int) -> str:
     """A quote that opens its sentence or follows "said:" / "said," is direct; a quoted
     fragment inside reported words is mixed."""
-    before = text[:_mark_start(text, start)].rstrip(" \t")
+    before = text[:mark_start(text, start)].rstrip(" \t")
     if not before or before[-1] in "\n.!?:,”\"—–":
         return "direct"
     return "mixed"
@@ -815,7 +503,7 @@ def _mention_in(analysis: Analysis, start: int, end: int) -> Mention | None:
     return found[0] if found else None
 
 
-def _cue_end(parse: _Parse, cue: Token) -> int:
+def _cue_end(parse: ParseIndex, cue: Token) -> int:
     """Where the cue ends: an auxiliary the tagger took for the cue ("Russia has denied",
     "officials have been calling") runs on to the verb it serves, so that a reader sees the
     verb and its stance, not "has"; "was" runs on to the adjective it links ("he was skeptical
@@ -918,7 +606,7 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
                  speaker_span=speaker_span, confidence=round(confidence - 0.1, 2))
 
 
-def _antecedent(parse: _Parse, attribution: _Attribution) -> _Attribution:
+def _antecedent(parse: ParseIndex, attribution: Attribution) -> Attribution:
     """The attribution with the noun a relative pronoun speaks for as its speaker ("farmers'
     groups, who fear ...", "Ukraine, which had been seeking ..."), never whoever the pronoun
     would otherwise be taken for; any other attribution as it is."""
@@ -929,11 +617,11 @@ def _antecedent(parse: _Parse, attribution: _Attribution) -> _Attribution:
     if verb.dep != "relcl" or verb.head == verb.i:
         return attribution
     noun = parse.tokens[verb.head]
-    return _attributed(parse, attribution.cue, (_phrase(parse, noun.i), noun),
+    return attributed(parse, attribution.cue, (phrase(parse, noun.i), noun),
                        attribution.confidence)
 
 
-def _possessor(parse: _Parse, mention: Mention, head: Token) -> bool:
+def _possessor(parse: ParseIndex, mention: Mention, head: Token) -> bool:
     """Whether the mention only owns the speaker phrase's head noun ("Kovalenk's government")."""
     return head.pos == "NOUN" and any(parse.tokens[i].dep == "poss" and parse.tokens[i].head == head.i
                                       for i in parse.token_range(mention.start, mention.end))
@@ -950,7 +638,7 @@ def _adjacent_name(analysis: Analysis, text: str, cue: Token) -> Mention | None:
     return None
 
 
-def _adjacent_surname(text: str, parse: _Parse, analysis: Analysis,
+def _adjacent_surname(text: str, parse: ParseIndex, analysis: Analysis,
                       cue: Token) -> tuple[Mention | None, Token | None]:
     for i in (cue.i - 1, cue.i + 1):
         if not 0 <= i < len(parse.tokens) or parse.tokens[i].sent != cue.sent:
@@ -968,7 +656,7 @@ def _tidy(text: str) -> str:
     return " ".join(text.split()).strip(" ,")
 
 
-def _subject_person_before(analysis: Analysis, parse: _Parse, pronoun: Token,
+def _subject_person_before(analysis: Analysis, parse: ParseIndex, pronoun: Token,
                            after: int) -> Mention | None:
     """The last person who is the subject of a clause in the pronoun's sentence (before it) or
     the sentence before, and named after `after` (the end of the last quote): the nearer
@@ -981,7 +669,7 @@ def _subject_person_before(analysis: Analysis, parse: _Parse, pronoun: Token,
             continue
         ids = parse.token_range(m.start, m.end)
         if pronoun.sent - parse.tokens[ids[0]].sent in (0, 1) \
-                and any(parse.tokens[i].dep in _SUBJECT_DEPS for i in ids):
+                and any(parse.tokens[i].dep in SUBJECT_DEPS for i in ids):
             found = m
     return found
 
@@ -997,7 +685,7 @@ def _continues_previous(text: str, start: int, previous: Quote, sentence_gap: in
     paragraph_start = text.rfind("\n", 0, start) + 1
     if previous.end >= paragraph_start and sentence_gap <= 1:
         return True  # a second quote in the same paragraph, right after the attributed one
-    if text[paragraph_start:_mark_start(text, start)].strip():
+    if text[paragraph_start:mark_start(text, start)].strip():
         return False
     gap = text[previous.end:paragraph_start]
     return sentence_gap <= 3 and gap.count("\n\n") <= 1
@@ -1038,7 +726,7 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names,
     covered = [piece for q in direct for piece in _pieces(q)]
     previous = None
     for token in parse.tokens:
-        if _is_according(token) and not _inside(token.start, quoted):
+        if is_according(token) and not within_spans(token.start, quoted):
             quote = _according_report(article, analysis, parse, token, covered + quoted,
                                       entity_names)
             if quote is not None:
@@ -1048,7 +736,7 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names,
         lemma = token.lemma.lower()
         if (lemma not in REPORTING_LEMMAS and lemma not in INTENT_LEMMAS) or token.pos != "VERB":
             continue
-        if _inside(token.start, quoted):
+        if within_spans(token.start, quoted):
             continue
         lemma = token.lemma.lower()
         clause = next((c for c in parse.children.get(token.i, ())
@@ -1067,10 +755,10 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names,
         end = end - 1 if article.text[end - 1] in ".;" else end
         if len(article.text[start:end].split()) < 4:
             continue
-        speaker = _subject(parse, token)
+        speaker = subject_of(parse, token)
         if speaker is not None and speaker[1].dep == "nsubjpass":
             continue  # "the parliament is expected to vote": the subject expects nothing
-        attribution = _attributed(parse, token, speaker, 0.7)
+        attribution = attributed(parse, token, speaker, 0.7)
         quote = _make_quote(article, analysis, parse, start, end, "indirect", attribution,
                             entity_names, previous, 1)
         if quote.speaker is None:
@@ -1083,7 +771,7 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names,
 
 def _according_report(article, analysis, parse, token, taken, entity_names) -> Quote | None:
     """"..., according to X" without quotation marks: the rest of the sentence is X's report."""
-    attribution = _according(parse, token)
+    attribution = according(parse, token)
     if attribution is None or attribution.speaker is None:
         return None
     sentence = analysis.sentences[token.sent] if 0 <= token.sent < len(analysis.sentences) \
