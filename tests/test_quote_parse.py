@@ -57,3 +57,12 @@ def test_a_passive_cue_is_found_and_an_active_one_is_not():
     second = parse.token_range(text.index("criticized the"), text.index(" the plan"))
     assert [t.lemma for t in passive_verbs(parse, first)] == ["criticize"]
     assert passive_verbs(parse, second) == []
+
+
+@pytest.mark.models
+def test_adding_hung_under_an_infinitive_inside_reported_words_is_the_reporter_s():
+    text = ("Even a senior Estrian strategist said Kovalenk will have to choose whose side he is "
+            "on, saying, “At some point he is going to have to come out.”")
+    parse = _parsed(text)
+    (start, end), head = subject_of(parse, _token(parse, text, "saying"))
+    assert text[start:end].endswith("a senior Estrian strategist")

@@ -302,10 +302,13 @@ _NOT_NOMINAL = frozenset({"ADP", "SCONJ", "CCONJ", "PUNCT", "PART"})
 def _clause_speaker_verb(parse: ParseIndex, node: Token) -> Token:
     """The verb whose subject speaks for a clause hanging on `node`: its head, except that a
     clause the parse hung inside reported words belongs to the reporter ("X said Y was ...,
-    adding" / "and urged" -> X)."""
+    adding" / "and urged" / "X said Y will have to choose ..., saying" -> X)."""
     head = parse.tokens[node.head]
-    if node.dep in ("advcl", "conj") and head.dep == "ccomp" and head.head != head.i:
-        reporter = parse.tokens[head.head]
+    clause = head
+    while clause.dep == "xcomp" and clause.head != clause.i:
+        clause = parse.tokens[clause.head]
+    if node.dep in ("advcl", "conj") and clause.dep == "ccomp" and clause.head != clause.i:
+        reporter = parse.tokens[clause.head]
         if reporter.lemma.lower() in REPORTING_LEMMAS and reporter.pos == "VERB" and any(
                 parse.tokens[c].dep in SUBJECT_DEPS for c in parse.children.get(reporter.i, ())):
             return reporter
