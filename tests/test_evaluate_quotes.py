@@ -16,7 +16,7 @@ FLOORS = {
     "content_overlap_f1": 0.85,
     "content_exact_f1": 0.50,
     "source_overlap_f1": 0.76,
-    "source_exact_f1": 0.685,
+    "source_exact_f1": 0.69,
     "cue_overlap_f1": 0.745,
     "speaker_accuracy": 0.90,
 }
