@@ -374,3 +374,11 @@ def test_a_paragraph_opening_with_a_name_and_a_colon_is_that_name_s():
     (facts,) = [q for q in quotes.values() if "about facts" in q.text]
     assert facts.speaker == "Ilse Varga" and facts.text.startswith("Seriously")
     assert not any(q.speaker == "WASHINGTON" for q in quotes.values())
+
+
+@pytest.mark.models
+def test_a_time_or_a_prepositional_phrase_is_never_the_source():
+    text = "Kovalenk, who through his office declined to comment on the inspection, left Dravik."
+    (declined,) = [q for q in _quotes(text).values() if q.cue == "declined"]
+    assert text[declined.speaker_span.start:declined.speaker_span.end] == "who"
+    assert declined.speaker == "Kovalenk"

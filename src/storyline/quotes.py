@@ -439,12 +439,20 @@ def _proposal_attribution(parse: ParseIndex, proposal) -> Attribution | None:
         speaker, head = source_phrase(parse, *proposal.source)
         if undergoes(parse, cue_ids, head):
             return agent_attribution(parse, cue_ids)
-        return Attribution(cue=cue, speaker=speaker, head=head, confidence=0.75, scope=speaker)
+        if not _says_when_or_how(head):
+            return Attribution(cue=cue, speaker=speaker, head=head, confidence=0.75,
+                               scope=speaker)
     if is_according(cue):
         return according(parse, cue)
     if passive_verbs(parse, cue_ids):
         return agent_attribution(parse, cue_ids)
     return attributed(parse, cue, subject_of(parse, cue), 0.6)
+
+
+def _says_when_or_how(head: Token) -> bool:
+    """Whether a tagged source is a time or a prepositional phrase ("who last year threatened",
+    "who through his office declined"): the cue's subject in the parse speaks instead."""
+    return head.pos == "ADP" or head.lemma.lower() in _TIME_WORDS
 
 
 def _tagged_attribution(parse: ParseIndex, proposals: Sequence[Proposal],
@@ -484,6 +492,8 @@ def _tagged_source(parse: ParseIndex, attribution: Attribution | None,
         return attribution
     source = min(sources, key=lambda s: min(abs(s.first - cue.i), abs(s.last - cue.i)))
     speaker, head = source_phrase(parse, source.start, source.end)
+    if _says_when_or_how(head):
+        return attribution
     return Attribution(cue=cue, speaker=speaker, head=head,
                         confidence=attribution.confidence - 0.1, scope=speaker)
 
