@@ -373,6 +373,7 @@ def test_a_paragraph_opening_with_a_name_and_a_colon_is_that_name_s():
     assert permission.speaker == "Kovalenk" and permission.cue == ":"
     (facts,) = [q for q in quotes.values() if "about facts" in q.text]
     assert facts.speaker == "Ilse Varga" and facts.text.startswith("Seriously")
+    assert facts.kind == "direct" and permission.kind == "mixed"
     assert not any(q.speaker == "WASHINGTON" for q in quotes.values())
 
 

@@ -185,7 +185,9 @@ def _colon_speaker_quotes(article: Article, analysis: Analysis, parse: ParseInde
                     parse.tokens[ids[-1]])
         colon = parse.tokens[parse.token_at(name[1])]
         attribution = Attribution(cue=colon, speaker=name, head=head, confidence=0.7, scope=name)
-        kind = "mixed" if _QUOTE_MARKS.search(article.text, start, end) else "indirect"
+        # Inside quotation marks ('"Ilse Varga: Seriously, ...') the words are verbatim.
+        kind = "direct" if match.start(1) > 0 else \
+            "mixed" if _QUOTE_MARKS.search(article.text, start, end) else "indirect"
         found.append(_make_quote(article, analysis, parse, start, end, kind, attribution,
                                  entity_names, None, 10))
     return found
