@@ -48,7 +48,7 @@ from storyline.quote_parse import (
 )
 from storyline.speakers import RELATIVES, named_by_surname, type_speakers
 
-QUOTES_VERSION = "quotes-8"
+QUOTES_VERSION = "quotes-9"
 
 # Titles that rule a person out as the antecedent of a pronoun ("Mr. Xi ... She said").
 _OTHER_GENDER_TITLES = {"she": {"mr"}, "her": {"mr"}, "he": {"ms", "mrs"}, "him": {"ms", "mrs"}}
