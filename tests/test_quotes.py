@@ -383,3 +383,10 @@ def test_a_time_or_a_prepositional_phrase_is_never_the_source():
     (declined,) = [q for q in _quotes(text).values() if q.cue == "declined"]
     assert text[declined.speaker_span.start:declined.speaker_span.end] == "who"
     assert declined.speaker == "Kovalenk"
+
+
+@pytest.mark.models
+def test_a_person_named_in_a_clause_about_the_speaker_is_not_the_speaker():
+    quotes = _quotes("Ilse Varga, who met Radek Vesely on Monday, said the talks went well.")
+    (talks,) = [q for q in quotes.values() if "talks went well" in q.text]
+    assert talks.speaker.startswith("Ilse Varga")

@@ -605,7 +605,8 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
         mention = None
     elif (mention is None or mention.label != "PERSON") and attribution.scope is not None:
         in_scope = _mention_in(analysis, *attribution.scope)
-        if in_scope is not None and in_scope.label == "PERSON":
+        if in_scope is not None and in_scope.label == "PERSON" and (
+                head is None or _in_apposition(parse, in_scope, head)):
             mention = in_scope
     if mention is not None and mention.label == "PERSON" or (
             mention is not None and mention.start <= s_start + 4 and mention.end >= s_end - 1):
@@ -616,6 +617,19 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
     # A description ("a senior Chinese diplomat"): reported as written, not linked to a person.
     return Quote(**base, cue=cue_word, cue_span=cue_span, speaker=_tidy(speaker_text),
                  speaker_span=speaker_span, confidence=round(confidence - 0.1, 2))
+
+
+def _in_apposition(parse: ParseIndex, mention: Mention, head: Token) -> bool:
+    """Whether a person named in the subject names the subject itself ("a spokesman, Jon
+    Brandt,", "Minister Ilse Varga"), not someone in a clause about it ("Ilse Varga, who met
+    Radek Vesely, said")."""
+    ids = parse.token_range(mention.start, mention.end)
+    root = next((parse.tokens[i] for i in ids if parse.tokens[i].head not in ids), None)
+    while root is not None and root.i != head.i:
+        if root.dep not in ("appos", "compound", "flat", "npadvmod") or root.head == root.i:
+            return False
+        root = parse.tokens[root.head]
+    return root is not None
 
 
 def _antecedent(parse: ParseIndex, attribution: Attribution) -> Attribution:

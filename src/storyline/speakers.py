@@ -109,7 +109,8 @@ def _typed(text: str, analysis: Analysis, quote: Quote, label_of: Mapping[str, s
                                    and head_token.pos not in ("NOUN", "PRON", "DET")):
         # A name the entity recognizer missed ("Vesely said", Vesely even tagged an adverb), not
         # a role: the person of that surname, when the article names exactly one.
-        named = named_by_surname(analysis, words[-1] if words else "")
+        # The head's own word, not the phrase's last ("Ilse Varga, who met Radek Vesely").
+        named = named_by_surname(analysis, text[head_token.start:head_token.end].lower())
         if named is not None:
             return replace(quote, speaker_type="person", speaker_entity_id=named.entity_id,
                            speaker=entity_names.get(named.entity_id or "", named.text))
