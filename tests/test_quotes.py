@@ -390,3 +390,13 @@ def test_a_person_named_in_a_clause_about_the_speaker_is_not_the_speaker():
     quotes = _quotes("Ilse Varga, who met Radek Vesely on Monday, said the talks went well.")
     (talks,) = [q for q in quotes.values() if "talks went well" in q.text]
     assert talks.speaker.startswith("Ilse Varga")
+
+
+@pytest.mark.models
+def test_two_people_speaking_together_are_both_the_speaker():
+    quotes = _quotes(
+        "Estrian Water Minister Ilse Varga and Karvonian Water Minister Radek Vesely said 12 "
+        "engineers would inspect the dam next month.")
+    (engineers,) = [q for q in quotes.values() if "12 engineers" in q.text]
+    assert engineers.speaker == "Ilse Varga and Radek Vesely"
+    assert engineers.speaker_entity_id is None and engineers.speaker_type == "person"

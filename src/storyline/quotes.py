@@ -595,6 +595,12 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
                      speaker=entity_names.get(mention.entity_id, mention.text),
                      speaker_entity_id=mention.entity_id, speaker_span=speaker_span,
                      confidence=round(confidence - 0.25, 2))
+    joint = _joint_speakers(article.text, analysis, s_start, s_end, entity_names)
+    if joint is not None:
+        # "Ilse Varga and Radek Vesely said": both speak, neither alone (typed here, so that
+        # `type_speakers` does not take the phrase's head for the one speaker).
+        return Quote(**base, cue=cue_word, cue_span=cue_span, speaker=joint,
+                     speaker_span=speaker_span, speaker_type="person", confidence=confidence)
     mention = _mention_in(analysis, s_start, s_end)
     head = attribution.head
     if head is not None and mention is not None and not mention.start <= head.start < mention.end:
@@ -617,6 +623,24 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
     # A description ("a senior Chinese diplomat"): reported as written, not linked to a person.
     return Quote(**base, cue=cue_word, cue_span=cue_span, speaker=_tidy(speaker_text),
                  speaker_span=speaker_span, confidence=round(confidence - 0.1, 2))
+
+
+def _joint_speakers(text: str, analysis: Analysis, start: int, end: int,
+                    entity_names: Mapping[str, str]) -> str | None:
+    """The names of the people a speaker phrase joins ("Estrian Water Minister Ilse Varga and
+    Karvonian Water Minister Radek Vesely"): two or more named people with "and" before the
+    last and only commas between the others (read from the text: the parse often hangs the
+    second name elsewhere)."""
+    people = sorted((m for m in analysis.mentions if m.label == "PERSON" and start <= m.start
+                     and m.end <= end), key=lambda m: m.start)
+    if len({m.entity_id or m.text for m in people}) < 2:
+        return None
+    gaps = [text[a.end:b.start].strip() for a, b in zip(people, people[1:], strict=False)]
+    if not re.match(r",? ?and\b", gaps[-1]) or any(not g.startswith(",") or "who" in g.split()
+                                                     for g in gaps[:-1]):
+        return None
+    names = [entity_names.get(m.entity_id or "", m.text) for m in people]
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _in_apposition(parse: ParseIndex, mention: Mention, head: Token) -> bool:

@@ -66,8 +66,8 @@ def type_speakers(text: str, analysis: Analysis, quotes: Sequence[Quote],
 
 def _typed(text: str, analysis: Analysis, quote: Quote, label_of: Mapping[str, str],
            entity_names: Mapping[str, str], starts: Sequence[int]) -> Quote:
-    if quote.speaker is None and quote.speaker_span is None:
-        return quote
+    if quote.speaker is None and quote.speaker_span is None or quote.speaker_type is not None:
+        return quote  # nobody to type, or typed already (people speaking jointly)
     phrase = text[quote.speaker_span.start:quote.speaker_span.end] if quote.speaker_span \
         else quote.speaker or ""
     head_token = _head(analysis, starts, quote)
