@@ -400,3 +400,11 @@ def test_two_people_speaking_together_are_both_the_speaker():
     (engineers,) = [q for q in quotes.values() if "12 engineers" in q.text]
     assert engineers.speaker == "Ilse Varga and Radek Vesely"
     assert engineers.speaker_entity_id is None and engineers.speaker_type == "person"
+
+
+@pytest.mark.models
+def test_whoever_is_told_a_quote_did_not_say_it():
+    quotes = _quotes('"We will inspect the dam," said Ilse Varga.\n\n'
+                     '"The treaty is a betrayal," the minister was told at the meeting.')
+    (betrayal,) = [q for q in quotes.values() if "betrayal" in q.text]
+    assert betrayal.speaker is None and betrayal.cue == "told"

@@ -167,6 +167,8 @@ def attribution_by_parse(parse: ParseIndex, tokens: range, quoted: Sequence[tupl
                 continue
             speaker = subject_of(parse, node)
             if node.lemma.lower() in SPEECH_LEMMAS:
+                if passive_verbs(parse, range(node.i, node.i + 1)):
+                    return agent_attribution(parse, range(node.i, node.i + 1))  # "X was told"
                 return attributed(parse, node, speaker, 0.9)
             if fallback is None and fallback_ok and speaker and is_agent(parse, speaker[1]):
                 fallback = attributed(parse, node, speaker, 0.6)
@@ -196,6 +198,8 @@ def attribution_in_window(parse: ParseIndex, analysis: Analysis, sentence: int, 
             if token.lemma.lower() in SPEECH_LEMMAS and token.pos == "VERB":
                 if long and (token.dep != "ROOT" or _reports_own_words(parse, token, quoted)):
                     return None
+                if passive_verbs(parse, range(token.i, token.i + 1)):
+                    return agent_attribution(parse, range(token.i, token.i + 1))
                 speaker = subject_of(parse, token)
                 return attributed(parse, token, speaker, 0.7)
     return None

@@ -132,7 +132,8 @@ def extract_quotes(article: Article, analysis: Analysis,
         quote = _make_quote(article, analysis, parse, content_start, content_end,
                             _direct_or_mixed(article.text, start), attribution, entity_names,
                             previous, gap)
-        if quote.speaker is None and previous is not None and _continues_previous(
+        if quote.speaker is None and previous is not None and not (
+                attribution is not None and attribution.sourceless) and _continues_previous(
                 article.text, start, previous, gap):
             quote = _carry_over(quote, previous)
         quotes.append(quote)
