@@ -66,3 +66,15 @@ def test_adding_hung_under_an_infinitive_inside_reported_words_is_the_reporter_s
     parse = _parsed(text)
     (start, end), head = subject_of(parse, _token(parse, text, "saying"))
     assert text[start:end].endswith("a senior Estrian strategist")
+
+
+@pytest.mark.models
+def test_before_a_colon_a_speech_verb_wins_over_a_later_verb():
+    from storyline.quote_parse import attribution_before_colon
+
+    text = ("As Jonas Halder observed, the winner was not on the stage, it was the stage itself: "
+            "“The clear winner of the debate was the network.”")
+    parse = _parsed(text)
+    found = attribution_before_colon(text, parse, text.index("The clear"),
+                                     [(text.index("The clear"), len(text) - 1)])
+    assert found.cue.lemma == "observe" and text[found.speaker[0]:found.speaker[1]] == "Jonas Halder"

@@ -221,20 +221,25 @@ def _reports_own_words(parse: ParseIndex, verb: Token, quoted: Sequence[tuple[in
 def attribution_before_colon(text: str, parse: ParseIndex, start: int,
                               quoted: Sequence[tuple[int, int]]) -> Attribution | None:
     """A quote introduced by a colon, often in a paragraph of its own ("Cruz continued:",
-    "Trump issued the following statement:"): the last verb before the colon with a subject."""
+    "Trump issued the following statement:"): the last speech verb before the colon with a
+    subject ("As Joel Pollak observed, the winner was not on the stage, it was the stage
+    itself:" -> Pollak), else the last verb with one."""
     before = text[:mark_start(text, start)].rstrip()
     if not before.endswith(":"):
         return None
     colon = parse.token_at(len(before) - 1)
     sent = parse.tokens[colon].sent
-    i = colon - 1
-    while i >= 0 and parse.tokens[i].sent == sent:
-        token = parse.tokens[i]
-        if token.pos in ("VERB", "AUX") and not within_spans(token.start, quoted):
-            speaker = subject_of(parse, token)
-            if speaker is not None:
-                return attributed(parse, token, speaker, 0.7)
-        i -= 1
+    first = colon
+    while first > 0 and parse.tokens[first - 1].sent == sent:
+        first -= 1
+    verbs = [parse.tokens[i] for i in range(colon - 1, first - 1, -1)
+             if parse.tokens[i].pos in ("VERB", "AUX")
+             and not within_spans(parse.tokens[i].start, quoted)]
+    verbs.sort(key=lambda t: t.lemma.lower() not in SPEECH_LEMMAS | REPORTING_LEMMAS)  # stable
+    for token in verbs:
+        speaker = subject_of(parse, token)
+        if speaker is not None:
+            return attributed(parse, token, speaker, 0.7)
     return None
 
 
