@@ -408,3 +408,13 @@ def test_whoever_is_told_a_quote_did_not_say_it():
                      '"The treaty is a betrayal," the minister was told at the meeting.')
     (betrayal,) = [q for q in quotes.values() if "betrayal" in q.text]
     assert betrayal.speaker is None and betrayal.cue == "told"
+
+
+@pytest.mark.models
+def test_a_sentence_announcing_remarks_gives_the_next_paragraph_s_quote_its_speaker():
+    quotes = _quotes(
+        "Ilse Varga spoke for an hour on Monday.\n\n"
+        "Jonas Halder continued his scathing remarks.\n\n"
+        "\"Eight years ago she was the presumed nominee, and a fellow came along and beat her.\"")
+    (years,) = [q for q in quotes.values() if "Eight years" in q.text]
+    assert years.speaker == "Jonas Halder" and years.cue == "continued"

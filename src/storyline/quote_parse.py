@@ -243,6 +243,39 @@ def attribution_before_colon(text: str, parse: ParseIndex, start: int,
     return None
 
 
+# Nouns of speaking: "Howard continued his scathing remarks." introduces the quote after it.
+_SPEECH_NOUNS = frozenset("remark comment statement speech attack criticism argument case "
+                          "message answer response reply testimony".split())
+
+
+def attribution_before_paragraph(text: str, parse: ParseIndex, start: int,
+                                 quoted: Sequence[tuple[int, int]]) -> Attribution | None:
+    """A quote opening its paragraph right after a sentence that only announces it ("Howard
+    continued his scathing remarks.", "Trump issued a statement."): that sentence's subject,
+    when its verb speaks or carries a noun of speaking and reports no words of its own."""
+    opening = mark_start(text, start)
+    if opening > 0 and text[opening - 1] != "\n":
+        return None
+    before = text[:opening].rstrip()
+    if not before or before[-1] not in ".:":
+        return None
+    last = parse.tokens[parse.token_at(len(before) - 1)]
+    ids = [t.i for t in parse.tokens[:last.i + 1] if t.sent == last.sent]
+    root = next((parse.tokens[i] for i in ids if parse.tokens[i].head == i), None)
+    if root is None or root.pos != "VERB" or any(within_spans(parse.tokens[i].start, quoted)
+                                                 for i in ids):
+        return None
+    children = [parse.tokens[c] for c in parse.children.get(root.i, ())]
+    speaks = root.lemma.lower() in SPEECH_LEMMAS or any(
+        c.dep == "dobj" and c.lemma.lower() in _SPEECH_NOUNS for c in children)
+    if not speaks or any(c.dep in ("ccomp", "xcomp") for c in children):
+        return None
+    speaker = subject_of(parse, root)
+    if speaker is None or not is_agent(parse, speaker[1]):
+        return None
+    return attributed(parse, root, speaker, 0.6)
+
+
 def attributed(parse: ParseIndex, cue: Token, speaker: tuple[tuple[int, int], Token] | None,
                 confidence: float) -> Attribution:
     if speaker is None:

@@ -34,6 +34,7 @@ from storyline.quote_parse import (
     agent_attribution,
     attributed,
     attribution_before_colon,
+    attribution_before_paragraph,
     attribution_by_parse,
     attribution_follows,
     attribution_in_window,
@@ -125,6 +126,7 @@ def extract_quotes(article: Article, analysis: Analysis,
                                       parse.tokens[tokens[-1]].sent, quoted,
                                       attribution_follows(article.text, end)) \
             or attribution_before_colon(article.text, parse, start, quoted) \
+            or attribution_before_paragraph(article.text, parse, start, quoted) \
             or _tagged_attribution(parse, proposals, tokens) \
             or attribution_by_parse(parse, tokens, quoted)
         attribution = _tagged_source(parse, attribution, spans, quoted)
