@@ -418,3 +418,16 @@ def test_a_sentence_announcing_remarks_gives_the_next_paragraph_s_quote_its_spea
         "\"Eight years ago she was the presumed nominee, and a fellow came along and beat her.\"")
     (years,) = [q for q in quotes.values() if "Eight years" in q.text]
     assert years.speaker == "Jonas Halder" and years.cue == "continued"
+
+
+@pytest.mark.models
+def test_two_apostrophe_quotes_continue_and_reported_words_stop_before_the_next_mark():
+    quotes = _quotes(
+        "Ilse Marta Varga, 63, an independent voter raised in Valmora, said she wanted major "
+        "change in Dravik, but found Kovalenk too objectionable to support. ''He's not the right "
+        "person,'' said Ms. Varga, who works as a secretary. ''I am sick and tired of the old "
+        "establishment, but I will vote for Halder.")
+    sick = next(q for q in quotes.values() if "sick and tired" in q.text)
+    assert sick.speaker is not None and sick.speaker.endswith("Varga")
+    change = next(q for q in quotes.values() if q.text.startswith("she wanted major change"))
+    assert change.text.endswith("to support.")

@@ -130,7 +130,7 @@ def extract_quotes(article: Article, analysis: Analysis,
             or _tagged_attribution(parse, proposals, tokens) \
             or attribution_by_parse(parse, tokens, quoted)
         attribution = _tagged_source(parse, attribution, spans, quoted)
-        gap = sentence - previous_sentence
+        gap = _sentence_gap(article.text, analysis, previous_sentence, sentence)
         quote = _make_quote(article, analysis, parse, content_start, content_end,
                             _direct_or_mixed(article.text, start), attribution, entity_names,
                             previous, gap)
@@ -163,6 +163,15 @@ def extract_quotes(article: Article, analysis: Analysis,
 # paragraph opening with a name and a colon gives the rest of the paragraph to that name.
 _COLON_SPEAKER = re.compile(r"[\"“‘']?([A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|of|at|and)){0,5})"
                             r":[ \t]+\S")
+
+
+def _sentence_gap(text: str, analysis: Analysis, before: int, after: int) -> int:
+    """Sentences from `before` to `after`, not counting those without a word (the parse makes
+    a stray "''" a sentence of its own)."""
+    if before < 0:
+        return after - before
+    return sum(1 for sent in analysis.sentences[before + 1:after + 1]
+               if _has_words(text[sent.start:sent.end]))
 
 
 def _colon_speaker_quotes(article: Article, analysis: Analysis, parse: ParseIndex,
@@ -293,7 +302,8 @@ def _tagged_quotes(article, analysis, parse, quoted, entity_names,
         start = _past_cue_modifiers(article.text, parse, start, end, attribution)
         if start == 0 or article.text[start - 1] == "\n":
             start += _dateline_length(article.text[start:end])
-        end = _without_dangling_word(article.text, parse, start, end)
+        end = _before_next_quote(article.text, quoted, start,
+                                 _without_dangling_word(article.text, parse, start, end))
         if end <= start or _an_act_not_words(parse, start, end, attribution) \
                 or _terms_of_speaking(article.text, start, end, attribution):
             continue
@@ -385,6 +395,16 @@ def _without_dangling_word(text: str, parse: ParseIndex, start: int, end: int) -
     last = parse.tokens[ids[-1]]
     if len(ids) > 1 and (last.lemma.lower() in RELATIVES or last.pos in ("CCONJ", "SCONJ")):
         return _trim(text, start, parse.tokens[ids[-2]].end)[1]
+    return end
+
+
+def _before_next_quote(text: str, quoted: Sequence[tuple[int, int]], start: int, end: int) -> int:
+    """Content that runs into the opening mark of the next quote ("... too objectionable to
+    support. ''He's not ...") ends before the mark."""
+    for quote_start, _ in quoted:
+        mark = mark_start(text, quote_start)
+        if start < mark < end <= quote_start:
+            return _trim(text, start, mark)[1]
     return end
 
 
