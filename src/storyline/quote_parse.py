@@ -73,6 +73,12 @@ class ParseIndex:
     def token_range(self, start: int, end: int) -> range:
         return range(self.token_at(start), self.token_at(max(start, end - 1)) + 1)
 
+    def sentence_start(self, i: int) -> int:
+        """The first token of token `i`'s sentence."""
+        while i > 0 and self.tokens[i - 1].sent == self.tokens[i].sent:
+            i -= 1
+        return i
+
     def subtree(self, i: int) -> list[int]:
         stack, seen = [i], []
         while stack:
@@ -84,7 +90,8 @@ class ParseIndex:
 
 # Verbs of speaking: a passive verb governing one still has its subject speak ("was allowed to
 # speak out", "is expected to endorse").
-_SPEAKING = SPEECH_LEMMAS | REPORTING_LEMMAS | {"speak", "endorse", "talk", "testify"}
+_REPORTING = SPEECH_LEMMAS | REPORTING_LEMMAS
+_SPEAKING = _REPORTING | {"speak", "endorse", "talk", "testify"}
 
 
 def undergoes(parse: ParseIndex, cue_ids: range, head: Token) -> bool:
@@ -108,6 +115,13 @@ def passive_verbs(parse: ParseIndex, cue_ids: range) -> list[Token]:
                 c.dep == "xcomp" and c.lemma.lower() in _SPEAKING for c in children):
             found.append(verb)
     return found
+
+
+def passive_attribution(parse: ParseIndex, verb: Token) -> Attribution | None:
+    """For a passive speech verb ("the minister was told"), its agent or nobody; None for
+    an active one."""
+    one = range(verb.i, verb.i + 1)
+    return agent_attribution(parse, one) if passive_verbs(parse, one) else None
 
 
 def agent_attribution(parse: ParseIndex, cue_ids: range) -> Attribution:
@@ -148,10 +162,11 @@ def source_phrase(parse: ParseIndex, start: int, end: int) -> tuple[tuple[int, i
     return (max(start, parse.tokens[ids[0]].start), min(end, parse.tokens[ids[-1]].end)), head
 
 
-def attribution_by_parse(parse: ParseIndex, tokens: range, quoted: Sequence[tuple[int, int]], *,
-                          fallback_ok: bool = True) -> Attribution | None:
-    """Walk up from the quote's tokens to the speech verb that governs it; else (`fallback_ok`)
-    the nearest verb above it with a person or a pronoun as its subject."""
+def attribution_by_parse(parse: ParseIndex, tokens: range, quoted: Sequence[tuple[int, int]]
+                         ) -> tuple[Attribution | None, Attribution | None]:
+    """Walk up from the quote's tokens to the speech verb that governs it; and, as a fallback
+    for when nothing else attributes the quote, the nearest verb above it with a person or a
+    pronoun as its subject. One of the two is None."""
     inside = set(tokens)
     roots = [i for i in tokens if parse.tokens[i].head not in inside]
     fallback: Attribution | None = None
@@ -162,17 +177,16 @@ def attribution_by_parse(parse: ParseIndex, tokens: range, quoted: Sequence[tupl
             if node.i in inside or within_spans(node.start, quoted):
                 continue
             if is_according(node):
-                return according(parse, node)
+                return according(parse, node), None
             if node.pos not in ("VERB", "AUX"):
                 continue
             speaker = subject_of(parse, node)
             if node.lemma.lower() in SPEECH_LEMMAS:
-                if passive_verbs(parse, range(node.i, node.i + 1)):
-                    return agent_attribution(parse, range(node.i, node.i + 1))  # "X was told"
-                return attributed(parse, node, speaker, 0.9)
-            if fallback is None and fallback_ok and speaker and is_agent(parse, speaker[1]):
+                return passive_attribution(parse, node) or attributed(parse, node, speaker,
+                                                                      0.9), None
+            if fallback is None and speaker and is_agent(parse, speaker[1]):
                 fallback = attributed(parse, node, speaker, 0.6)
-    return fallback
+    return None, fallback
 
 
 def attribution_in_window(parse: ParseIndex, analysis: Analysis, sentence: int, last: int,
@@ -198,10 +212,8 @@ def attribution_in_window(parse: ParseIndex, analysis: Analysis, sentence: int, 
             if token.lemma.lower() in SPEECH_LEMMAS and token.pos == "VERB":
                 if long and (token.dep != "ROOT" or _reports_own_words(parse, token, quoted)):
                     return None
-                if passive_verbs(parse, range(token.i, token.i + 1)):
-                    return agent_attribution(parse, range(token.i, token.i + 1))
-                speaker = subject_of(parse, token)
-                return attributed(parse, token, speaker, 0.7)
+                return passive_attribution(parse, token) \
+                    or attributed(parse, token, subject_of(parse, token), 0.7)
     return None
 
 
@@ -228,14 +240,10 @@ def attribution_before_colon(text: str, parse: ParseIndex, start: int,
     if not before.endswith(":"):
         return None
     colon = parse.token_at(len(before) - 1)
-    sent = parse.tokens[colon].sent
-    first = colon
-    while first > 0 and parse.tokens[first - 1].sent == sent:
-        first -= 1
-    verbs = [parse.tokens[i] for i in range(colon - 1, first - 1, -1)
+    verbs = [parse.tokens[i] for i in range(colon - 1, parse.sentence_start(colon) - 1, -1)
              if parse.tokens[i].pos in ("VERB", "AUX")
              and not within_spans(parse.tokens[i].start, quoted)]
-    verbs.sort(key=lambda t: t.lemma.lower() not in SPEECH_LEMMAS | REPORTING_LEMMAS)  # stable
+    verbs.sort(key=lambda t: t.lemma.lower() not in _REPORTING)  # stable: the last first
     for token in verbs:
         speaker = subject_of(parse, token)
         if speaker is not None:
@@ -259,8 +267,8 @@ def attribution_before_paragraph(text: str, parse: ParseIndex, start: int,
     before = text[:opening].rstrip()
     if not before or before[-1] not in ".:":
         return None
-    last = parse.tokens[parse.token_at(len(before) - 1)]
-    ids = [t.i for t in parse.tokens[:last.i + 1] if t.sent == last.sent]
+    last = parse.token_at(len(before) - 1)
+    ids = range(parse.sentence_start(last), last + 1)
     root = next((parse.tokens[i] for i in ids if parse.tokens[i].head == i), None)
     if root is None or root.pos != "VERB" or any(within_spans(parse.tokens[i].start, quoted)
                                                  for i in ids):

@@ -121,14 +121,15 @@ def extract_quotes(article: Article, analysis: Analysis,
         sentence = parse.tokens[tokens.start].sent
         # A speech verb over the quote, else beside it, else the tagger's cue; only then any
         # verb with a person as subject ("he's “radical enough”" is no attribution to him).
-        attribution = attribution_by_parse(parse, tokens, quoted, fallback_ok=False) \
+        speech, fallback = attribution_by_parse(parse, tokens, quoted)
+        attribution = speech \
             or attribution_in_window(parse, analysis, sentence,
                                       parse.tokens[tokens[-1]].sent, quoted,
                                       attribution_follows(article.text, end)) \
             or attribution_before_colon(article.text, parse, start, quoted) \
             or attribution_before_paragraph(article.text, parse, start, quoted) \
             or _tagged_attribution(parse, proposals, tokens) \
-            or attribution_by_parse(parse, tokens, quoted)
+            or fallback
         attribution = _tagged_source(parse, attribution, spans, quoted)
         gap = _sentence_gap(article.text, analysis, previous_sentence, sentence)
         quote = _make_quote(article, analysis, parse, content_start, content_end,
@@ -159,12 +160,6 @@ def extract_quotes(article: Article, analysis: Analysis,
     return type_speakers(article.text, analysis, quotes, entity_names, entity_types or {})
 
 
-# "Chris Matthews: Seriously, ..." (a transcript), "Kasich: ‘We Are Going ...’" (a headline): a
-# paragraph opening with a name and a colon gives the rest of the paragraph to that name.
-_COLON_SPEAKER = re.compile(r"[\"“‘']?([A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|of|at|and)){0,5})"
-                            r":[ \t]+\S")
-
-
 def _sentence_gap(text: str, analysis: Analysis, before: int, after: int) -> int:
     """Sentences from `before` to `after`, not counting those without a word (the parse makes
     a stray "''" a sentence of its own)."""
@@ -172,6 +167,12 @@ def _sentence_gap(text: str, analysis: Analysis, before: int, after: int) -> int
         return after - before
     return sum(1 for sent in analysis.sentences[before + 1:after + 1]
                if _has_words(text[sent.start:sent.end]))
+
+
+# "Chris Matthews: Seriously, ..." (a transcript), "Kasich: ‘We Are Going ...’" (a headline): a
+# paragraph opening with a name and a colon gives the rest of the paragraph to that name.
+_COLON_SPEAKER = re.compile(r"[\"“‘']?([A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|of|at|and)){0,5})"
+                            r":[ \t]+\S")
 
 
 def _colon_speaker_quotes(article: Article, analysis: Analysis, parse: ParseIndex,
@@ -193,8 +194,7 @@ def _colon_speaker_quotes(article: Article, analysis: Analysis, parse: ParseInde
         start, end = _trim(article.text, paragraph.start() + match.end() - 1, paragraph.end())
         if len(article.text[start:end].split()) < 2:
             continue
-        head = next((parse.tokens[i] for i in ids if parse.tokens[i].head not in ids),
-                    parse.tokens[ids[-1]])
+        _, head = source_phrase(parse, *name)
         colon = parse.tokens[parse.token_at(name[1])]
         attribution = Attribution(cue=colon, speaker=name, head=head, confidence=0.7, scope=name)
         # Inside quotation marks ('"Ilse Varga: Seriously, ...') the words are verbatim.
