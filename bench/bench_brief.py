@@ -90,7 +90,8 @@ def write_topic(shared: Path, topic: str, path: Path) -> int:
 
 
 def throughput(shared: Path, topic: str) -> dict:
-    from storyline import nlp, pipeline, quotes
+    from storyline import nlp, pipeline
+    from storyline.quotes import extract as quotes
     from storyline.store import Store
 
     r: dict = {}

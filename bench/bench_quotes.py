@@ -27,12 +27,14 @@ def main() -> None:
 
     from textacy.extract.triples import direct_quotations
 
-    from storyline import attribution, attribution_transformer, nlp
+    from storyline import nlp
     from storyline.clean import article_id
     from storyline.entities import merge_entities
     from storyline.evaluate.quotes import read_polnear
     from storyline.models import Article
-    from storyline.quotes import extract_all_quotes
+    from storyline.quotes import tagger as attribution
+    from storyline.quotes import transformer as attribution_transformer
+    from storyline.quotes.extract import extract_all_quotes
 
     documents = read_polnear(args.data, "dev")
     pipeline = nlp.spacy_pipeline()

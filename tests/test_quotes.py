@@ -5,7 +5,7 @@ from tests.conftest import make_article
 
 from storyline.entities import merge_entities
 from storyline.models import quote_words
-from storyline.quotes import extract_quotes, find_quoted_spans
+from storyline.quotes.extract import extract_quotes, find_quoted_spans
 
 
 def test_find_quoted_spans_curly_straight_and_unclosed():
@@ -214,7 +214,7 @@ def test_an_organization_speaks_not_its_owner_and_when_is_not_what_was_agreed():
 
 
 def test_a_wire_dateline_is_not_content():
-    from storyline.quotes import _dateline_length
+    from storyline.quotes.extract import _dateline_length
 
     for text, rest in (("VALMORA, Estria - Estria will send", "Estria will send"),
                        ("KYIV (Reuters) — The war went on", "The war went on"),

@@ -8,9 +8,11 @@ from datetime import date
 import numpy as np
 from tests.conftest import make_article
 
-from storyline import cluster, timeline, timex
+from storyline import cluster
+from storyline.dates import timex
 from storyline.models import Analysis, Event, InferredDate
-from storyline.tls import split_sentences
+from storyline.timeline import entries as timeline
+from storyline.timeline.corpus import split_sentences
 
 
 def _analysis(article) -> Analysis:

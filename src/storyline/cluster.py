@@ -19,7 +19,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from storyline import dating
+from storyline.dates import inference as dating
 from storyline.models import Analysis, Article, Duplicate, Event, InferredDate, Span, TimeExpression
 
 CLUSTER_VERSION = "events-2"

@@ -142,7 +142,7 @@ class Quote:
     speaker: str | None = None
     speaker_span: Span | None = None
     speaker_entity_id: str | None = None
-    # person | spokesperson | anonymous | organization | document (storyline.speakers)
+    # person | spokesperson | anonymous | organization | document (storyline.quotes.speakers)
     speaker_type: str | None = None
     confidence: float = 0.5
     group_id: str | None = None  # the same utterance as reported by other articles

@@ -18,20 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from storyline import claims as claims_stage
-from storyline import (
-    cluster,
-    dating,
-    dedup,
-    entities,
-    nlp,
-    quote_groups,
-    quotes,
-    summarize,
-    timeline,
-    timex,
-)
-from storyline.attribution import tagger_digest
+from storyline import cluster, dedup, entities, nlp, summarize
 from storyline.clean import clean_document, repeated_lines
+from storyline.dates import inference as dating
+from storyline.dates import timex
 from storyline.errors import ExtractionError
 from storyline.ingest import (
     apply_manifest,
@@ -45,8 +35,12 @@ from storyline.ingest.remote import WebBatch, fetch_web, is_url, read_url_list, 
 from storyline.ingest.warc import WarcFilter, is_warc, iter_warc
 from storyline.ingest.web import FetchOptions
 from storyline.models import Analysis, Article, Briefing, Failure, RawDocument
+from storyline.quotes import extract as quotes
+from storyline.quotes import groups as quote_groups
+from storyline.quotes.tagger import tagger_digest
 from storyline.serialize import from_dict, to_dict
 from storyline.store import Store
+from storyline.timeline import entries as timeline
 
 log = logging.getLogger(__name__)
 

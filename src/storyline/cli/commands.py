@@ -10,7 +10,6 @@ import uuid
 import click
 
 from storyline import nlp, pipeline
-from storyline import timeline as timeline_stage
 from storyline.cli.options import (
     EXIT_NO_ARTICLES,
     common_options,
@@ -31,6 +30,7 @@ from storyline.render.json import timeline_entry_to_dict
 from storyline.render.markdown import article_labels, cite_label, date_note
 from storyline.serialize import to_dict
 from storyline.store import Store, default_db_path
+from storyline.timeline import entries as timeline_stage
 
 
 def _source_options(func):

@@ -30,7 +30,7 @@ def train_quotes_command(data_dir, out_dir, quiet, verbose, debug) -> None:
 
     Example: storyline train quotes ../shared/data/polnear
     """
-    from storyline.train_quotes import train_quotes
+    from storyline.training.quotes import train_quotes
 
     setup_logging(verbose)
     try:

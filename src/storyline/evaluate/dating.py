@@ -1,7 +1,7 @@
 """Score the dating of undated articles on articles whose dates are known: hide, infer, compare.
 
 Each Timeline17 article's `dct` is hidden in turn: "text" infers from the article's own words
-(rules 1 and 2 of `storyline.dating`), "batch" also from the rest of its topic, whose dates stay
+(rules 1 and 2 of `storyline.dates.inference`), "batch" also from the rest of its topic, whose dates stay
 known (rule 3). The seeds are dated all at once with no date known (no manifest). Figures:
 coverage (the share of articles whose interval holds the true date; an article left without
 an interval counts as not covered), answered (the share given an interval), median width in
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from storyline import dating
+from storyline.dates import inference as dating
 from storyline.errors import InputError
 from storyline.evaluate.tls import _topic_dirs, read_topic
 from storyline.models import Article

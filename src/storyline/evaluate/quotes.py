@@ -225,7 +225,7 @@ def predict_all(documents: Sequence[Document]):
     from storyline.clean import article_id
     from storyline.entities import merge_entities
     from storyline.models import Article
-    from storyline.quotes import extract_quotes
+    from storyline.quotes.extract import extract_quotes
 
     pipeline = nlp.spacy_pipeline()
     ours: dict[str, list[Attribution]] = {}

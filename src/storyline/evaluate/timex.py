@@ -149,8 +149,8 @@ def predict_storyline(documents: Sequence[Document]) -> dict[str, list[Timex]]:
     the pipeline (the DCT stands in for the publication date)."""
     from storyline import nlp
     from storyline.clean import article_id
+    from storyline.dates.timex import find_times
     from storyline.models import Article
-    from storyline.timex import find_times
 
     pipeline = nlp.spacy_pipeline()
     # Entities are not needed to tag times; the parser and tagger are (tense, sentences).
@@ -193,7 +193,7 @@ def predict_dateparser(documents: Sequence[Document]) -> dict[str, list[Timex]]:
 def _dateparser_value(text: str, when: datetime) -> tuple[str, str]:
     """A TIMEX3 type and value for a dateparser result, cut to the precision the words give
     (dateparser returns a full datetime whatever was said); fair to the peer."""
-    from storyline.timex import precision_of_words
+    from storyline.dates.timex import precision_of_words
 
     precision = precision_of_words(text)
     if precision == "time":

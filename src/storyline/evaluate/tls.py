@@ -44,10 +44,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from storyline import tls
 from storyline.errors import InputError, MissingDependency
 from storyline.evaluate import f1, pr_f1, ratio
 from storyline.models import Article, TimelineEntry
+from storyline.timeline import corpus as tls
 
 # DATEWISE on the whole of Timeline17, Table 3 of Gholipour Ghalandari & Ifrim (2020), and the
 # time it took per topic as the paper reports it.

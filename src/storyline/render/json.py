@@ -5,7 +5,7 @@ from __future__ import annotations
 import json as _json
 from importlib import resources
 
-from storyline.dating import describe
+from storyline.dates.inference import describe
 from storyline.models import Briefing, InferredDate, Span, TimelineEntry
 from storyline.serialize import to_dict
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from storyline.dating import describe
+from storyline.dates.inference import describe
 from storyline.models import (
     Article,
     Briefing,

@@ -29,7 +29,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from storyline import nlp, pipeline, timex
+from storyline import nlp, pipeline
+from storyline.dates import timex
 from storyline.ingest.remote import is_url
 from storyline.ingest.web import FetchOptions
 from storyline.models import Span

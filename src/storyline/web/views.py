@@ -144,7 +144,7 @@ def quote_groups(corpus: Corpus, quotes: Sequence[Quote], speaker: str | None = 
         name = entity.name if entity else (items[0].speaker or UNATTRIBUTED)
         if speaker and speaker.lower() not in name.lower() and speaker != key:
             continue
-        # one utterance as each article reports it (storyline.quote_groups decides which)
+        # one utterance as each article reports it (storyline.quotes.groups decides which)
         variants = list(utterances(items))
         groups.append({
             "speaker": name, "key": key, "entity_id": entity.id if entity else None,

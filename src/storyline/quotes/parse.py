@@ -1,7 +1,7 @@
 """Finding a quote's cue and speaker in the dependency parse: the speech verb that governs it or
 sits beside it, that verb's subject (through "adding that", "issued a statement saying", an
 inverted "said X", "according to X"), the tagger's source phrase tidied, and a passive cue's agent.
-Used by `storyline.quotes`, which builds the quotes.
+Used by `storyline.quotes.extract`, which builds the quotes.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storyline.models import Analysis, Token
-from storyline.speakers import RELATIVES
+from storyline.quotes.speakers import RELATIVES
 
 # Verbs that report speech when they govern a quote.
 SPEECH_LEMMAS = frozenset("""

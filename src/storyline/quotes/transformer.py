@@ -1,13 +1,13 @@
 """The transformer that reads each sentence for the attribution tagger: per token, the probability
-of each BIO label (CUE, SOURCE, CONTENT), which the CRF in `storyline.attribution` takes as
+of each BIO label (CUE, SOURCE, CONTENT), which the CRF in `storyline.quotes.tagger` takes as
 features.
 
 It is MiniLM (all-MiniLM-L6-v2, the embedding model's weights) with its lower `cut` layers as
 shipped and its upper layers fine-tuned on PolNeAR train by `storyline train quotes`; besides
-the words it reads five facts of each token from the parse (see `storyline.attribution_torch`).
+the words it reads five facts of each token from the parse (see `storyline.quotes.torch_model`).
 Only the fine-tuned part ships with storyline (`data/quotes-transformer.safetensors`, float16).
 The first time it is needed, it is joined to the lower layers and exported to ONNX in the
-user's cache, like the embedding model (`storyline.onnx_encoder`); the export must reproduce
+user's cache, like the embedding model (`storyline.nlp.onnx`); the export must reproduce
 the probabilities recorded at training time, or the tagger refuses to run. Normal runs use
 onnxruntime and never import PyTorch.
 """
@@ -29,20 +29,12 @@ import numpy as np
 
 from storyline.errors import MissingDependency
 from storyline.models import Token
+from storyline.quotes.tagset import BUCKETS, CUT, FACTS, LABELS, MAX_WORDPIECES
 
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "quotes-transformer"
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-LABELS = ("O", "B-CUE", "I-CUE", "B-SOURCE", "I-SOURCE", "B-CONTENT", "I-CONTENT")
-# MiniLM's layers below this stay as shipped, the ones above are fine-tuned: what training
-# uses; a shipped model records its own (`cut` in its record; this when the record has none).
-CUT = 2
-MAX_WORDPIECES = 256  # MiniLM's training length; a longer sentence is cut (its tail reads O)
-BUCKETS = ("no", "low", "mid", "high")  # `attribution.Lexicon.bucket`
-FACTS = ("in_quote", "bucket", "dep", "pos", "branch")
-# Rows of each fact's embedding table; row 0 is "no fact" (padding, an unseen value).
-FEATURE_SIZES = (3, len(BUCKETS) + 1, 64, 32, 64)
 _EXPORT_FILES = ("model.onnx", "tokenizer.json", "tagger.json")
 # The int8 export's largest gap from the float32 probabilities on the probe; other lower layers
 # than MiniLM's give gaps near 1.
@@ -169,7 +161,7 @@ def base_model_name() -> str:
 
 def export_dir(directory: Path) -> Path:
     """Where the export of the tagger shipped in `directory` lives in the cache."""
-    from storyline.onnx_encoder import cache_root
+    from storyline.nlp.onnx import cache_root
 
     weights, _ = shipped_files(directory)
     digest = hashlib.sha1(weights.read_bytes()).hexdigest()[:16]
@@ -224,7 +216,7 @@ def export(directory: Path, target: Path) -> None:
         import torch
         from safetensors.torch import load_file
 
-        from storyline.attribution_torch import AttributionHead, AttributionTagger, LowerLayers, load_base
+        from storyline.quotes.torch_model import AttributionHead, AttributionTagger, LowerLayers, load_base
     except ImportError as e:
         raise MissingDependency("the first run exports the attribution transformer, which needs "
                                 "PyTorch and transformers (`pip install torch transformers`)") from e

@@ -43,8 +43,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from storyline.dates.timex import precision_of_value, tag_text
 from storyline.models import Article, Sentence, Span, TimeExpression, TimelineEntry
-from storyline.timex import precision_of_value, tag_text
 
 TLS_VERSION = "tls-4"
 LEAD_SENTENCES = 5

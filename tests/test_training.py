@@ -8,8 +8,10 @@ import json
 import pytest
 from tests.test_evaluate_quotes import POLNEAR
 
-from storyline import attribution, attribution_transformer, train_transformer
-from storyline.train_quotes import Example
+from storyline.quotes import tagger as attribution
+from storyline.quotes import transformer as attribution_transformer
+from storyline.training import transformer as train_transformer
+from storyline.training.quotes import Example
 
 
 @pytest.mark.models
@@ -18,8 +20,8 @@ def test_training_writes_a_tagger_that_exports_and_tags(tmp_path, monkeypatch):
     from storyline import nlp
     from storyline.clean import article_id
     from storyline.evaluate.quotes import read_polnear
-    from storyline.quotes import find_quoted_spans
-    from storyline.train_quotes import train_tagger
+    from storyline.quotes.extract import find_quoted_spans
+    from storyline.training.quotes import train_tagger
 
     monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(train_transformer, "EPOCHS", 1)

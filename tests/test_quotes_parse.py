@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from tests.conftest import make_article
 
-from storyline.quote_parse import (
+from storyline.quotes.parse import (
     ParseIndex,
     attribution_follows,
     mark_start,
@@ -70,7 +70,7 @@ def test_adding_hung_under_an_infinitive_inside_reported_words_is_the_reporter_s
 
 @pytest.mark.models
 def test_before_a_colon_a_speech_verb_wins_over_a_later_verb():
-    from storyline.quote_parse import attribution_before_colon
+    from storyline.quotes.parse import attribution_before_colon
 
     text = ("As Jonas Halder observed, the winner was not on the stage, it was the stage itself: "
             "“The clear winner of the debate was the network.”")

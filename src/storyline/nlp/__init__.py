@@ -112,7 +112,7 @@ def _quietly(func):
 
 @functools.cache
 def _load_embedding_model():
-    """The ONNX export of the model when it can be run that way (see `storyline.onnx_encoder`),
+    """The ONNX export of the model when it can be run that way (see `storyline.nlp.onnx`),
     else the model in sentence-transformers. `STORYLINE_ONNX=0` forces the latter."""
     name = embedding_model_name()
     if os.path.isdir(name):
@@ -128,7 +128,7 @@ def _load_embedding_model():
 def _onnx_encoder(name: str):
     """The model's ONNX export from the cache, exported first if need be; None when it cannot
     be exported or run (a warning says why, and sentence-transformers takes over)."""
-    from storyline import onnx_encoder
+    from storyline.nlp import onnx as onnx_encoder
 
     directory = onnx_encoder.bundle_dir(name)
     try:
@@ -195,7 +195,7 @@ def _sentence_transformer(name: str):
 def describe_models() -> dict[str, str]:
     """Load every model (exporting the embedding model and the quote tagger's transformer to
     ONNX if need be) and say what runs."""
-    from storyline import attribution
+    from storyline.quotes import tagger as attribution
 
     spacy_nlp = spacy_pipeline()
     encoder = embedding_model()

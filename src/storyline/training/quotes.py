@@ -1,6 +1,6 @@
 """Train the attribution tagger on PolNeAR's train split: `storyline train quotes DATA_DIR`.
 
-Two models, in order: the transformer (`storyline.train_transformer`), fine-tuned on all of train
+Two models, in order: the transformer (`storyline.training.transformer`), fine-tuned on all of train
 and, for the CRF's sake, once more per fold on the other folds; then the CRF, over the parse and
 the probabilities of the fold transformers that never saw the sentence (so it learns how far to
 trust them on unseen text). Reproducible: the documents are read in name order, the parse is
@@ -20,7 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from storyline.attribution import (
+from storyline.models import Analysis
+from storyline.quotes.extract import find_quoted_spans
+from storyline.quotes.tagger import (
     MODEL_NAME,
     Lexicon,
     gold_tags,
@@ -30,8 +32,6 @@ from storyline.attribution import (
     unit_features,
     units,
 )
-from storyline.models import Analysis
-from storyline.quotes import find_quoted_spans
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def train_transformer(examples: Sequence[Example], lexicon: Lexicon, directory: 
     """Fine-tune the transformer on all examples and write it into `directory`; also return,
     per example and sentence, the probabilities of a transformer trained on the other folds
     (what the CRF learns to read: the shipped one has seen every training sentence)."""
-    from storyline import train_transformer as tt
+    from storyline.training import transformer as tt
 
     started = time.perf_counter()
     vocabulary = tt.learn_vocabulary(examples, lexicon)
@@ -169,5 +169,5 @@ if __name__ == "__main__":
 
     logging.basicConfig(level=logging.INFO)
     if len(sys.argv) not in (2, 3):
-        sys.exit("usage: python -m storyline.train_quotes POLNEAR_DIR [OUT_DIR]")
+        sys.exit("usage: python -m storyline.training.quotes POLNEAR_DIR [OUT_DIR]")
     print(json.dumps({k: v for k, v in train_quotes(*sys.argv[1:]).items() if k != "cue_rate"}))

@@ -6,10 +6,10 @@ Each token is described by its word, lemma, part of speech, dependency and head,
 inside quotation marks, how often its lemma was a cue in the training data (the cue lexicon),
 where it hangs below the nearest likely cue ("in the clausal complement of *say*", "in the
 subject of *tell*"), and the label probabilities that the fine-tuned MiniLM of
-`storyline.attribution_transformer` gives it. The CRF labels tokens with BIO tags for CUE, SOURCE
+`storyline.quotes.transformer` gives it. The CRF labels tokens with BIO tags for CUE, SOURCE
 and CONTENT; `group_spans` then links each cue to its source and content, including content
 that runs on in a neighbouring sentence. Both models are trained by `storyline train quotes`
-(see `storyline.train_quotes`) and shipped in `storyline/data/`.
+(see `storyline.training.quotes`) and shipped in `storyline/data/`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from storyline import attribution_transformer
 from storyline.errors import MissingDependency
 from storyline.models import Analysis, Token
+from storyline.quotes import tagset
+from storyline.quotes import transformer as attribution_transformer
 
 MODEL_NAME = "quotes-crf"
 LABELS = ("CUE", "SOURCE", "CONTENT")
@@ -452,7 +453,7 @@ def tagger_digest(directory: str | None = None) -> str:
 def describe_tagger() -> str:
     """Load the tagger (exporting its transformer if need be) and say what it is."""
     load_tagger()
-    cut = attribution_transformer.read_meta(model_dir()).get("cut", attribution_transformer.CUT)
+    cut = attribution_transformer.read_meta(model_dir()).get("cut", tagset.CUT)
     return (f"CRF over the parse and a transformer ({attribution_transformer.BASE_MODEL}, layers "
             f"above {cut} fine-tuned on PolNeAR; onnxruntime)")
 
@@ -460,7 +461,7 @@ def describe_tagger() -> str:
 def probability_features(probabilities) -> list[list[str]]:
     """The CRF's features from the transformer's (tokens, labels) probabilities of a sentence:
     its best label here and beside, and each label it gives at least 0.1, in three bands."""
-    labels = attribution_transformer.LABELS
+    labels = tagset.LABELS
     best = [labels[k] for k in probabilities.argmax(axis=1)]
     rows = []
     for k, row in enumerate(probabilities.tolist()):

@@ -1,4 +1,4 @@
-"""Fine-tune the attribution transformer (`storyline.attribution_transformer`) on PolNeAR train.
+"""Fine-tune the attribution transformer (`storyline.quotes.transformer`) on PolNeAR train.
 
 MiniLM's lower layers are frozen, so their output is computed once per sentence and kept (as
 float16); each epoch then runs only the upper layers. Seeded, one thread order: the same
@@ -19,11 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from storyline import attribution_transformer
-from storyline.attribution import Lexicon, cue_branches, gold_tags, transformer_inputs
-from storyline.attribution_transformer import (
-    FEATURE_SIZES,
-    LABELS,
+from storyline.quotes.extract import find_quoted_spans
+from storyline.quotes.tagger import Lexicon, cue_branches, gold_tags, transformer_inputs
+from storyline.quotes.tagset import CUT, FEATURE_SIZES, LABELS
+from storyline.quotes.transformer import (
     MODEL_NAME,
     UnitInput,
     Vocabulary,
@@ -32,7 +31,6 @@ from storyline.attribution_transformer import (
     shipped_files,
     token_probabilities,
 )
-from storyline.quotes import find_quoted_spans
 
 log = logging.getLogger(__name__)
 
@@ -127,11 +125,11 @@ def train_head(base, prepared: Prepared, chosen: Sequence[int], *, epochs: int |
     import torch
 
     epochs = epochs or EPOCHS
-    from storyline.attribution_torch import AttributionHead
+    from storyline.quotes.torch_model import AttributionHead
 
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    head = AttributionHead(base, attribution_transformer.CUT).train()
+    head = AttributionHead(base, CUT).train()
     layers = list(head.layers.parameters())
     rest = [p for name, p in head.named_parameters() if not name.startswith("layers.")]
     optimizer = torch.optim.AdamW([{"params": layers, "lr": LAYER_RATE},
@@ -192,7 +190,7 @@ def save_head(head, lower, vocabulary: Vocabulary, probe: UnitInput, directory: 
         probabilities = torch.softmax(head(lower(ids, mask), mask, facts), dim=-1)[0].numpy()
     meta = {
         **record, "model": MODEL_NAME, "labels": list(LABELS), "model_bytes": weights.stat().st_size,
-        "cut": attribution_transformer.CUT,
+        "cut": CUT,
         "vocabulary": {"dep": vocabulary.dep, "pos": vocabulary.pos, "branch": vocabulary.branch},
         "probe": {"wordpieces": probe.wordpieces.tolist(), "first": probe.first.tolist(),
                   "facts": probe.facts.tolist(),
@@ -206,7 +204,7 @@ def load_training_base():
     """MiniLM (from its package when installed) and its frozen lower layers."""
     from tokenizers import Tokenizer
 
-    from storyline.attribution_torch import LowerLayers, load_base
+    from storyline.quotes.torch_model import LowerLayers, load_base
 
     name = base_model_name()
     base = load_base(name)
@@ -214,4 +212,4 @@ def load_training_base():
         else Tokenizer.from_pretrained(name)
     tokenizer.no_truncation()
     tokenizer.no_padding()
-    return base, LowerLayers(base, attribution_transformer.CUT).eval(), tokenizer
+    return base, LowerLayers(base, CUT).eval(), tokenizer

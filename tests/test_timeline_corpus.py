@@ -6,8 +6,8 @@ from datetime import date
 
 from tests.conftest import make_article
 
-from storyline import tls
-from storyline.timex import find_dates
+from storyline.dates.timex import find_dates
+from storyline.timeline import corpus as tls
 
 
 def _texts(article, sentences):

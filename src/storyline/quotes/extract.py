@@ -4,12 +4,12 @@ Direct and partial quotes are found from quotation marks; the attribution is the
 speech verb that governs the quote in the dependency parse ("X said", "said X", "X tweeted
 that", "adding that" -> the subject of the verb it hangs on, "according to X"). Pronouns and
 "he added" go to the previous speaker. A quote is kept only when the trained attribution tagger
-(`storyline.attribution`, trained on PolNeAR) also reads it as reported content, so titles and
+(`storyline.quotes.tagger`, trained on PolNeAR) also reads it as reported content, so titles and
 scare quotes drop out. Reported speech and beliefs without marks ("Kuleba suggested that ...",
 "polls show ...", "according to X") come from the tagger, which marks their cue, source and
 content, with the reporting-verb rules over the parse filling in clauses it missed; they are
 `indirect` (`mixed` when they hold a quoted fragment). Unresolved speakers stay unresolved: an
-anonymous official is reported as such, never guessed. `storyline.speakers` then types each
+anonymous official is reported as such, never guessed. `storyline.quotes.speakers` then types each
 speaker and links definite roles to the person named nearby.
 """
 
@@ -20,9 +20,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from storyline.attribution import Proposal, TaggedSpan, group_spans, tag_analysis
 from storyline.models import Analysis, Article, Mention, Quote, Span, Token
-from storyline.quote_parse import (
+from storyline.quotes.parse import (
     ACT_LEMMAS,
     INTENT_LEMMAS,
     PRONOUNS,
@@ -47,7 +46,8 @@ from storyline.quote_parse import (
     undergoes,
     within_spans,
 )
-from storyline.speakers import RELATIVES, named_by_surname, type_speakers
+from storyline.quotes.speakers import RELATIVES, named_by_surname, type_speakers
+from storyline.quotes.tagger import Proposal, TaggedSpan, group_spans, tag_analysis
 
 QUOTES_VERSION = "quotes-9"
 

@@ -5,7 +5,8 @@ import logging
 import numpy as np
 import pytest
 
-from storyline import nlp, onnx_encoder
+from storyline import nlp
+from storyline.nlp import onnx as onnx_encoder
 
 pytestmark = pytest.mark.models
 

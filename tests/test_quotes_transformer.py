@@ -8,9 +8,9 @@ import shutil
 import numpy as np
 import pytest
 
-from storyline import attribution
-from storyline import attribution_transformer as at
 from storyline.models import Token
+from storyline.quotes import tagger as attribution
+from storyline.quotes import transformer as at
 
 TEXT = "Kuleba said “unbelievable” things."
 VOCABULARY = at.Vocabulary(dep={"nsubj": 1, "ROOT": 2}, pos={"PROPN": 1}, branch={"nsubj": 1})
@@ -144,8 +144,8 @@ def test_a_sentence_reads_the_same_alone_and_among_others():
     # the int8 model's activation range would follow the batch: each sentence must run alone
     from tests.conftest import make_article
 
-    from storyline.attribution import load_tagger, transformer_inputs
     from storyline.nlp import analyze
+    from storyline.quotes.tagger import load_tagger, transformer_inputs
 
     tagger = load_tagger()
     transformer = tagger.transformer

@@ -1,5 +1,5 @@
 """The attribution transformer as PyTorch modules, for training (`storyline train quotes`) and for
-the one-off ONNX export that runs it (`storyline.attribution_transformer`). Imported only there:
+the one-off ONNX export that runs it (`storyline.quotes.transformer`). Imported only there:
 a normal run never loads PyTorch.
 
 The lower `cut` layers of MiniLM stay as the embedding model's package ships them; the layers
@@ -15,7 +15,7 @@ import copy
 import torch
 from torch import nn
 
-from storyline.attribution_transformer import FEATURE_SIZES, LABELS
+from storyline.quotes.tagset import FEATURE_SIZES, LABELS
 
 
 class AttributionHead(nn.Module):

@@ -11,12 +11,13 @@ about the future the next one.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from storyline.timex.rules import (
+from storyline.dates.rules import (
     DAY_PARTS,
     MONTHS,
     NUMBER_WORDS,
@@ -42,6 +43,9 @@ class Context:
     start: int = 0  # where the expression starts in `text`
     previous_end: int = -1  # where the expression before it ended
     previous_value: str = ""  # and its value
+    # The value of a date phrase inside this one ("9 a.m. on Monday"): `timex.resolve_text`,
+    # passed in so that this module needs nothing from the one that calls it.
+    resolve: Callable[[str, Context], str | None] | None = None
 
     @property
     def future(self) -> bool:
@@ -363,10 +367,8 @@ def _clock(match, ctx):
     hour = int(match["hour"]) % 12 + (12 if match["ampm"].lower().startswith("p") else 0)
     when = ctx.reference
     tail = match["tail"]
-    if tail:
-        from storyline.timex import resolve_text  # the tail is itself a date phrase
-
-        found = resolve_text(tail, ctx)
+    if tail and ctx.resolve is not None:
+        found = ctx.resolve(tail, ctx)  # the tail is itself a date phrase
         if found and len(found) == 10:
             when = date.fromisoformat(found)
     return "TIME", f"{day_value(when)}T{hour:02d}:{match['minute'] or '00'}"

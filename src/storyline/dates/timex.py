@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
+from storyline.dates.rules import KEYWORDS, RULES
+from storyline.dates.values import Context, normalize
 from storyline.models import Article, Sentence, TimeExpression, Token
-from storyline.timex.rules import KEYWORDS, RULES
-from storyline.timex.values import Context, normalize
 
 TIMEX_VERSION = "timex-2"
 CALENDAR_PRECISIONS = frozenset({"day", "week", "month", "year"})
@@ -82,7 +82,7 @@ def tag_text(text: str, reference: date | None, *,
 
     Overlapping candidates are settled longest first (the earlier rule on a tie); a candidate
     that does not resolve leaves room for the others."""
-    base = Context(text=text, reference=reference)
+    base = Context(text=text, reference=reference, resolve=resolve_text)
     candidates = []
     for order, (kind, pattern) in enumerate(RULES):
         keyword = KEYWORDS.get(kind)

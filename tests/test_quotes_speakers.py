@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storyline.models import Analysis, Mention, Quote, Span, Token
-from storyline.speakers import _head, type_speakers
+from storyline.quotes.speakers import _head, type_speakers
 
 TEXT = "Officials at the oil company said the well was capped."
 

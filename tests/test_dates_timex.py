@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.conftest import make_article
 
+from storyline.dates.timex import find_dates, find_times, tag_text
 from storyline.models import Sentence
-from storyline.timex import find_dates, find_times, tag_text
 
 
 def _values(text: str, published: date | None) -> list[tuple[str, str]]:
@@ -165,7 +165,7 @@ KEYWORD_EXAMPLES = (
 
 
 def test_every_match_of_a_rule_contains_its_keyword():
-    from storyline.timex.rules import KEYWORDS, RULES
+    from storyline.dates.rules import KEYWORDS, RULES
 
     for kind, pattern in RULES:
         if kind not in KEYWORDS:
@@ -176,7 +176,7 @@ def test_every_match_of_a_rule_contains_its_keyword():
 
 
 def test_keywords_only_skip_rules_that_cannot_match(monkeypatch):
-    from storyline import timex
+    from storyline.dates import timex
 
     texts = [KEYWORD_EXAMPLES, "Nothing here happened at any time.", "Sales rose 5% in May."]
     with_keywords = [tag_text(t, date(2010, 6, 1)) for t in texts]

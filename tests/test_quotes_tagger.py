@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.attribution import (
+from storyline.models import Analysis, Token
+from storyline.quotes.tagger import (
     Lexicon,
     TaggedSpan,
     gold_tags,
@@ -13,7 +14,6 @@ from storyline.attribution import (
     token_values,
     unit_features,
 )
-from storyline.models import Analysis, Token
 
 TEXT = "Kuleba said the talks would go on."
 
@@ -105,8 +105,8 @@ def test_lexicon_buckets_cue_rates():
 def test_shipped_tagger_finds_reported_speech():
     from tests.conftest import make_article
 
-    from storyline.attribution import tag_analysis
     from storyline.nlp import analyze
+    from storyline.quotes.tagger import tag_analysis
 
     article = make_article("The senator said on Tuesday that the bill would pass within a month.")
     (analysis,) = analyze([article])
@@ -117,7 +117,7 @@ def test_shipped_tagger_finds_reported_speech():
 
 
 def test_tagger_digest_changes_with_the_tagger_files(tmp_path):
-    from storyline.attribution import tagger_digest
+    from storyline.quotes.tagger import tagger_digest
 
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storyline.models import Quote
-from storyline.quote_groups import group_quotes
+from storyline.quotes.groups import group_quotes
 
 
 def _quote(qid: str, article: str, text: str, speaker: str | None = "Ilse Varga",
@@ -80,7 +80,7 @@ def test_a_mixed_quote_is_matched_on_its_quoted_words():
 def test_similarity_with_score_cutoffs_gives_the_uncut_scores():
     from rapidfuzz import fuzz
 
-    from storyline.quote_groups import PART_SIMILARITY, WHOLE_SIMILARITY, _similarity
+    from storyline.quotes.groups import PART_SIMILARITY, WHOLE_SIMILARITY, _similarity
 
     def uncut(a: str, b: str) -> float:
         if (whole := fuzz.ratio(a, b)) >= WHOLE_SIMILARITY:

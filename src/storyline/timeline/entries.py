@@ -25,8 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from storyline import dating
 from storyline.cluster import article_event_date, starts_a_stretch
+from storyline.dates import inference as dating
 from storyline.models import (
     Analysis,
     Article,

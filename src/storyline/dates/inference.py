@@ -34,8 +34,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from storyline.dates.timex import find_dates, tag_text
 from storyline.models import Article, InferredDate, Sentence, Span, TimeExpression, Token
-from storyline.timex import find_dates, tag_text
 
 DATING_VERSION = "dating-4"
 HORIZON_DAYS = {"day": 31, "month": 62}

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from tests.conftest import ROOT, SEEDS, make_article
 
-from storyline import dating
+from storyline.dates import inference as dating
 
 TIMELINE17 = ROOT.parent / "shared" / "data" / "timeline17"
 
@@ -67,7 +67,7 @@ def test_early_mid_late_narrow_a_year_or_a_month():
 
 
 def test_relative_dates_resolve_only_where_the_whole_interval_agrees():
-    from storyline.tls import split_sentences
+    from storyline.timeline.corpus import split_sentences
 
     article = make_article("Xi visited Moscow last month. Talks were held on Wednesday. "
                            "The last call was in January 2022.")
