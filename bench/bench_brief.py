@@ -40,16 +40,24 @@ def machine() -> dict[str, str]:
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
-    ram_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
+    ram_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     versions = {}
     for pkg in ("torch", "spacy", "sentence-transformers", "storyline"):
         try:
             versions[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
             versions[pkg] = "not installed"
-    return {"CPU": cpu, "cores": str(os.cpu_count()), "RAM": f"{ram_kb / 2**20:.1f} GiB",
-            "Python": platform.python_version(), **versions}
+    return {
+        "CPU": cpu,
+        "cores": str(os.cpu_count()),
+        "RAM": f"{ram_kb / 2**20:.1f} GiB",
+        "Python": platform.python_version(),
+        **versions,
+    }
 
 
 def busy_seconds() -> tuple[float, float, float]:
@@ -58,8 +66,10 @@ def busy_seconds() -> tuple[float, float, float]:
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
     tick = os.sysconf("SC_CLK_TCK")
-    own = sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),
-                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
+    own = sum(
+        u.ru_utime + u.ru_stime
+        for u in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
     return (user + nice + system + irq + softirq) / tick, own, steal / tick
 
 
@@ -70,8 +80,16 @@ def cold_brief(shared: Path) -> list[float]:
     times = []
     for _ in range(COLD_RUNS):
         with tempfile.TemporaryDirectory() as tmp:
-            cmd = [str(exe), "brief", str(seeds), "--manifest", str(seeds / "manifest.jsonl"),
-                   "--db", str(Path(tmp) / "cold.db"), "-q"]
+            cmd = [
+                str(exe),
+                "brief",
+                str(seeds),
+                "--manifest",
+                str(seeds / "manifest.jsonl"),
+                "--db",
+                str(Path(tmp) / "cold.db"),
+                "-q",
+            ]
             start = time.perf_counter()
             done = subprocess.run(cmd, capture_output=True, text=True)
             times.append(time.perf_counter() - start)
@@ -84,8 +102,18 @@ def write_topic(shared: Path, topic: str, path: Path) -> int:
     records = json.loads((shared / "data" / "timeline17" / topic / "articles.json").read_text())
     with path.open("w", encoding="utf-8") as f:
         for r in records:
-            f.write(json.dumps({"text": r["text"], "published": r["dct"], "outlet": topic,
-                                "url": f"t17://{topic}/{r['uid']}"}, ensure_ascii=False) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "text": r["text"],
+                        "published": r["dct"],
+                        "outlet": topic,
+                        "url": f"t17://{topic}/{r['uid']}",
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     return len(records)
 
 
@@ -135,12 +163,20 @@ def throughput(shared: Path, topic: str) -> dict:
                 quotes.extract_all_quotes = extract_all_quotes
             t4 = time.perf_counter()
             t3 = t2 + embedding["seconds"]
-    r.update(ingest=t1 - t0, parse=t2 - t1, embed=t3 - t2, corpus=t4 - t3, total=t4 - t0,
-             quoting=quoting["seconds"],
-             articles=len(articles), failures=len(result.failures),
-             events=len(briefing.events), quotes=len(briefing.quotes),
-             embedded=embedding["texts"],
-             sentences=sum(len(a.sentences) for a in analyses.values()))
+    r.update(
+        ingest=t1 - t0,
+        parse=t2 - t1,
+        embed=t3 - t2,
+        corpus=t4 - t3,
+        total=t4 - t0,
+        quoting=quoting["seconds"],
+        articles=len(articles),
+        failures=len(result.failures),
+        events=len(briefing.events),
+        quotes=len(briefing.quotes),
+        embedded=embedding["texts"],
+        sentences=sum(len(a.sentences) for a in analyses.values()),
+    )
     r["texts"] = [a.text for a in articles]
     return r
 
@@ -164,8 +200,7 @@ def peer(texts: list[str]) -> dict:
     start = time.perf_counter()
     model.encode(sents, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
     embed = time.perf_counter() - start
-    return {"parse": parse, "parse2": parse2, "embed": embed, "sentences": len(sents),
-            "articles": len(texts)}
+    return {"parse": parse, "parse2": parse2, "embed": embed, "sentences": len(sents), "articles": len(texts)}
 
 
 def table(cold: list[float], s: dict, p: dict, topic: str) -> tuple[list[str], list[list[str]]]:
@@ -175,28 +210,53 @@ def table(cold: list[float], s: dict, p: dict, topic: str) -> tuple[list[str], l
     cold_min, cold_med = min(cold), statistics.median(cold)
     head = ["measure", "storyline", "peer (bare spaCy / sentence-transformers)", "target"]
     rows = [
-        [f"cold `storyline brief`, 5 seeds ({COLD_RUNS} runs)",
-         f"min {cold_min:.2f} s, median {cold_med:.2f} s", "",
-         f"< {COLD_TARGET_S:.0f} s: {ok(cold_med < COLD_TARGET_S)}"],
+        [
+            f"cold `storyline brief`, 5 seeds ({COLD_RUNS} runs)",
+            f"min {cold_min:.2f} s, median {cold_med:.2f} s",
+            "",
+            f"< {COLD_TARGET_S:.0f} s: {ok(cold_med < COLD_TARGET_S)}",
+        ],
         ["model load (spaCy + MiniLM, in process)", f"{s['load']:.2f} s", "(same models)", ""],
         [f"ingest ({n} articles of {topic})", f"{s['ingest']:.2f} s", "", ""],
-        ["parse (spaCy)", f"{s['parse']:.2f} s = {n / s['parse']:.1f} articles/s",
-         f"{p['parse']:.2f} s = {p['articles'] / p['parse']:.1f} articles/s", ""],
-        ["parse, bare spaCy in 2 processes (`n_process=2`)", "",
-         f"{p['parse2']:.2f} s = {p['articles'] / p['parse2']:.1f} articles/s", ""],
-        ["embed (MiniLM; storyline: onnxruntime, peer: PyTorch)",
-         f"{s['embed']:.2f} s = {s['embedded'] / s['embed']:.0f} sentences/s "
-         f"({s['embedded']} sentences, lead + lexically aligned, cached by text)",
-         f"{p['embed']:.2f} s = {p['sentences'] / p['embed']:.0f} sentences/s "
-         f"({p['sentences']} sentences, all)", ""],
+        [
+            "parse (spaCy)",
+            f"{s['parse']:.2f} s = {n / s['parse']:.1f} articles/s",
+            f"{p['parse']:.2f} s = {p['articles'] / p['parse']:.1f} articles/s",
+            "",
+        ],
+        [
+            "parse, bare spaCy in 2 processes (`n_process=2`)",
+            "",
+            f"{p['parse2']:.2f} s = {p['articles'] / p['parse2']:.1f} articles/s",
+            "",
+        ],
+        [
+            "embed (MiniLM; storyline: onnxruntime, peer: PyTorch)",
+            f"{s['embed']:.2f} s = {s['embedded'] / s['embed']:.0f} sentences/s "
+            f"({s['embedded']} sentences, lead + lexically aligned, cached by text)",
+            f"{p['embed']:.2f} s = {p['sentences'] / p['embed']:.0f} sentences/s "
+            f"({p['sentences']} sentences, all)",
+            "",
+        ],
         ["corpus stages (entities .. claims)", f"{s['corpus']:.2f} s", "", ""],
-        ["of which quote extraction (attribution transformer, CRF, rules, speakers)",
-         f"{s['quoting']:.2f} s = {s['articles'] / s['quoting']:.1f} articles/s", "", ""],
-        ["total after load", f"{s['total']:.2f} s = {rate:.1f} articles/s",
-         f"{p['parse'] + p['embed']:.2f} s (parse + embed all)",
-         f">= {THROUGHPUT_TARGET:.0f} articles/s: {ok(rate >= THROUGHPUT_TARGET)}"],
-        ["output", f"{n} articles ({s['failures']} failures), {s['events']} events, "
-                   f"{s['quotes']} quotes", "", ""],
+        [
+            "of which quote extraction (attribution transformer, CRF, rules, speakers)",
+            f"{s['quoting']:.2f} s = {s['articles'] / s['quoting']:.1f} articles/s",
+            "",
+            "",
+        ],
+        [
+            "total after load",
+            f"{s['total']:.2f} s = {rate:.1f} articles/s",
+            f"{p['parse'] + p['embed']:.2f} s (parse + embed all)",
+            f">= {THROUGHPUT_TARGET:.0f} articles/s: {ok(rate >= THROUGHPUT_TARGET)}",
+        ],
+        [
+            "output",
+            f"{n} articles ({s['failures']} failures), {s['events']} events, {s['quotes']} quotes",
+            "",
+            "",
+        ],
     ]
     return head, rows
 
@@ -233,9 +293,11 @@ def main() -> None:
     wall, (busy, own, steal) = time.perf_counter() - wall0, busy_seconds()
     others = max(0.0, (busy - busy0) - (own - own0))
     print(f"cold runs: {', '.join(f'{t:.2f}' for t in cold)} s")
-    print(f"other processes used {others:.0f} CPU-seconds during the {wall:.0f} s run "
-          f"({others / (wall * (os.cpu_count() or 1)):.0%} of the machine)"
-          + ("; figures are skewed, rerun on a quiet machine" if others > 0.05 * wall else ""))
+    print(
+        f"other processes used {others:.0f} CPU-seconds during the {wall:.0f} s run "
+        f"({others / (wall * (os.cpu_count() or 1)):.0%} of the machine)"
+        + ("; figures are skewed, rerun on a quiet machine" if others > 0.05 * wall else "")
+    )
     print(f"the hypervisor took {steal - steal0:.0f} CPU-seconds from this VM (steal)")
     print()
     print_table(*table(cold, s, p, args.topic), args.markdown)

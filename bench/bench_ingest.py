@@ -43,7 +43,8 @@ def extraction(pages) -> dict[str, float]:
         "storyline clean_document": lambda p: storyline_extractor(p.html, p.url),
         "trafilatura.extract (bare)": lambda p: trafilatura.extract(p.html, url=p.url),
         "trafilatura.bare_extraction + metadata": lambda p: trafilatura.bare_extraction(
-            p.html, url=p.url, with_metadata=True),
+            p.html, url=p.url, with_metadata=True
+        ),
     }
     best = {name: [float("inf")] * len(pages) for name in extractors}
     for _ in range(PASSES):
@@ -64,11 +65,15 @@ def write_warc(path: Path, pages, copies: int) -> int:
         writer = WARCWriter(f, gzip=True)
         for copy in range(copies):
             for page in pages:
-                http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                                        protocol="HTTP/1.1")
+                http = StatusAndHeaders(
+                    "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+                )
                 url = f"{page.url}?copy={copy}"
-                writer.write_record(writer.create_warc_record(
-                    url, "response", payload=io.BytesIO(page.html.encode("utf-8")), http_headers=http))
+                writer.write_record(
+                    writer.create_warc_record(
+                        url, "response", payload=io.BytesIO(page.html.encode("utf-8")), http_headers=http
+                    )
+                )
                 count += 1
     return count
 
@@ -128,8 +133,9 @@ print(json.dumps({"seconds": elapsed, "articles": len(result.article_ids),
 def warc_ingest(path: Path, folder: Path) -> dict:
     """The whole ingest of an archive, in a fresh process so that peak memory is its own."""
     db = folder / f"{path.stem}.db"
-    out = subprocess.run([sys.executable, "-c", INGEST_CHILD, str(path), str(db)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", INGEST_CHILD, str(path), str(db)], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -161,11 +167,15 @@ def main() -> None:
         print("\n# WARC ingest (read, extract, clean, store), fresh process each")
         for label, path, n in (("1x", small, n_small), (f"{args.copies}x", big, n_big)):
             r = warc_ingest(path, folder)
-            print(f"{label:4} {n:6} records: {r['seconds']:7.1f} s = {n / r['seconds']:5.1f} pages/s, "
-                  f"{r['articles']} articles, {r['failures']} failed, peak memory {r['peak_mb']:.0f} MB")
+            print(
+                f"{label:4} {n:6} records: {r['seconds']:7.1f} s = {n / r['seconds']:5.1f} pages/s, "
+                f"{r['articles']} articles, {r['failures']} failed, peak memory {r['peak_mb']:.0f} MB"
+            )
     used = resource.getrusage(resource.RUSAGE_SELF)
-    print(f"\n(this process: {used.ru_utime - cpu_before.ru_utime:.0f} s CPU; check `uptime` for "
-          "other load: on 2 cores, anything else running skews these figures)")
+    print(
+        f"\n(this process: {used.ru_utime - cpu_before.ru_utime:.0f} s CPU; check `uptime` for "
+        "other load: on 2 cores, anything else running skews these figures)"
+    )
 
 
 if __name__ == "__main__":

@@ -21,8 +21,9 @@ PASSES = 3
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[1].parent / "shared"
-                                              / "data" / "polnear"))
+    parser.add_argument(
+        "--data", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear")
+    )
     args = parser.parse_args()
 
     from textacy.extract.triples import direct_quotations
@@ -40,8 +41,9 @@ def main() -> None:
     pipeline = nlp.spacy_pipeline()
     docs = list(pipeline.pipe((d.text for d in documents), batch_size=16))
     articles = [Article(id=article_id(d.text), source=d.name, text=d.text) for d in documents]
-    entities, analyses = merge_entities([nlp.analysis_from_doc(a.id, doc)
-                                         for a, doc in zip(articles, docs, strict=True)])
+    entities, analyses = merge_entities(
+        [nlp.analysis_from_doc(a.id, doc) for a, doc in zip(articles, docs, strict=True)]
+    )
     by_id = {a.article_id: a for a in analyses}
     names = {e.id: e.name for e in entities}
     kinds = {e.id: e.type for e in entities}
@@ -83,12 +85,18 @@ def main() -> None:
     print(f"PolNeAR dev: {len(articles)} articles, {sentences} sentences; best of {PASSES} passes")
     print("| extractor | time | quotes | quotes/s | articles/s |")
     print("|---|---|---|---|---|")
-    print(f"| storyline (all attributions) | {ours_best:.2f} s | {len(ours)} | "
-          f"{len(ours) / ours_best:.0f} | {len(articles) / ours_best:.1f} |")
-    print(f"| of which the transformer | {transformer_best:.2f} s | | | "
-          f"{sentences / transformer_best:.0f} sentences/s |")
-    print(f"| textacy direct_quotations | {theirs_best:.2f} s | {theirs} | "
-          f"{theirs / theirs_best:.0f} | {len(articles) / theirs_best:.1f} |")
+    print(
+        f"| storyline (all attributions) | {ours_best:.2f} s | {len(ours)} | "
+        f"{len(ours) / ours_best:.0f} | {len(articles) / ours_best:.1f} |"
+    )
+    print(
+        f"| of which the transformer | {transformer_best:.2f} s | | | "
+        f"{sentences / transformer_best:.0f} sentences/s |"
+    )
+    print(
+        f"| textacy direct_quotations | {theirs_best:.2f} s | {theirs} | "
+        f"{theirs / theirs_best:.0f} | {len(articles) / theirs_best:.1f} |"
+    )
 
 
 if __name__ == "__main__":

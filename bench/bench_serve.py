@@ -46,8 +46,9 @@ def brief_as_one_event(store) -> None:
 
     cluster.cluster_events = one_event
     try:
-        briefing = pipeline.corpus_stages(articles, analyses,
-                                          lambda texts: pipeline.embed_texts(store, texts))
+        briefing = pipeline.corpus_stages(
+            articles, analyses, lambda texts: pipeline.embed_texts(store, texts)
+        )
     finally:
         cluster.cluster_events = real
     key = hashlib.sha1(",".join(sorted(a.id for a in articles)).encode()).hexdigest()
@@ -68,9 +69,18 @@ def build_store(shared: Path, topic: str, db: Path, one_event: bool) -> float:
             jsonl = Path(tmp) / f"{topic}.jsonl"
             with jsonl.open("w", encoding="utf-8") as f:
                 for r in records:
-                    f.write(json.dumps({"text": r["text"], "published": r["dct"], "outlet": topic,
-                                        "url": f"t17://{topic}/{r['uid']}"}, ensure_ascii=False)
-                            + "\n")
+                    f.write(
+                        json.dumps(
+                            {
+                                "text": r["text"],
+                                "published": r["dct"],
+                                "outlet": topic,
+                                "url": f"t17://{topic}/{r['uid']}",
+                            },
+                            ensure_ascii=False,
+                        )
+                        + "\n"
+                    )
             pipeline.ingest([jsonl], store)
         if one_event:
             brief_as_one_event(store)
@@ -95,8 +105,9 @@ def measure(db: Path, requests: int) -> dict:
     base = f"http://127.0.0.1:{port}"
     exe = [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port), "-q"]
     started = time.perf_counter()
-    server = subprocess.Popen(exe, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              env={**os.environ, "STORYLINE_TOKEN": ""})
+    server = subprocess.Popen(
+        exe, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "STORYLINE_TOKEN": ""}
+    )
     try:
         with httpx.Client(base_url=base, timeout=120) as client:
             while True:
@@ -112,12 +123,20 @@ def measure(db: Path, requests: int) -> dict:
             first_corpus = time.perf_counter() - first
             event = max(corpus["events"], key=lambda e: e["articles"])
             path = event["href"]
-            result = {"articles_in_store": corpus["articles"], "events": len(corpus["events"]),
-                      "event_articles": event["articles"], "event_outlets": event["outlets"],
-                      "server_ready_s": ready, "first_corpus_ms": first_corpus * 1000}
+            result = {
+                "articles_in_store": corpus["articles"],
+                "events": len(corpus["events"]),
+                "event_articles": event["articles"],
+                "event_outlets": event["outlets"],
+                "server_ready_s": ready,
+                "first_corpus_ms": first_corpus * 1000,
+            }
             data = client.get(path + ".json").json()
-            result.update(claims=len(data["claims"]), timeline=len(data["timeline"]),
-                          quotes=sum(g["count"] for g in data["quotes"]))
+            result.update(
+                claims=len(data["claims"]),
+                timeline=len(data["timeline"]),
+                quotes=sum(g["count"] for g in data["quotes"]),
+            )
             for name, url in (("page", path), ("json", path + ".json")):
                 t = time.perf_counter()
                 answer = client.get(url)
@@ -161,11 +180,14 @@ def markdown(r: dict, topic: str, build_s: float) -> str:
         "|---|---|---|---|---|---|",
     ]
     for name, label in (("page", "event page (HTML)"), ("json", "event JSON twin")):
-        rows.append(f"| {label} | {r[f'{name}_first_ms']:.0f} ms | {r[f'{name}_median_ms']:.1f} ms "
-                    f"| {r[f'{name}_p95_ms']:.1f} ms | {r[f'{name}_max_ms']:.1f} ms "
-                    f"| {r[f'{name}_bytes'] / 1024:.0f} KiB |")
-    rows.append(f"| article page (HTML) | | {r['article_median_ms']:.1f} ms "
-                f"| {r['article_p95_ms']:.1f} ms | | |")
+        rows.append(
+            f"| {label} | {r[f'{name}_first_ms']:.0f} ms | {r[f'{name}_median_ms']:.1f} ms "
+            f"| {r[f'{name}_p95_ms']:.1f} ms | {r[f'{name}_max_ms']:.1f} ms "
+            f"| {r[f'{name}_bytes'] / 1024:.0f} KiB |"
+        )
+    rows.append(
+        f"| article page (HTML) | | {r['article_median_ms']:.1f} ms | {r['article_p95_ms']:.1f} ms | | |"
+    )
     verdict = all(r[f"{n}_p95_ms"] < P95_TARGET_MS for n in ("page", "json"))
     rows += ["", f"Target p95 < {P95_TARGET_MS:.0f} ms: {'met' if verdict else 'NOT met'}."]
     return "\n".join(rows)
@@ -178,8 +200,11 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "bench_serve.db")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--markdown", action="store_true")
-    parser.add_argument("--as-clustered", action="store_true",
-                        help="keep the real clustering (many small events) instead of one event")
+    parser.add_argument(
+        "--as-clustered",
+        action="store_true",
+        help="keep the real clustering (many small events) instead of one event",
+    )
     args = parser.parse_args()
     build_s = build_store(args.shared, args.topic, args.db, not args.as_clustered)
     result = measure(args.db, args.requests)

@@ -27,8 +27,7 @@ def fuzz(name: str, seconds: float) -> int:
     target, tried = TARGETS[name], 0
     deadline = time.monotonic() + seconds
 
-    @settings(max_examples=200, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(strategy_for(name, sample_warc()))
     def round_(data: bytes) -> None:
         nonlocal tried

@@ -29,9 +29,9 @@ class Hang(Exception):
     """An input took longer than SECONDS_PER_INPUT."""
 
 
-def run_bounded(target: Callable[[bytes], None], data: bytes,
-                seconds: int = SECONDS_PER_INPUT) -> None:
+def run_bounded(target: Callable[[bytes], None], data: bytes, seconds: int = SECONDS_PER_INPUT) -> None:
     """Run one target on one input; raise Hang when it takes longer than `seconds`."""
+
     def alarm(signum, frame):
         raise Hang(f"{target.__name__} took more than {seconds} s on {len(data)} bytes")
 
@@ -46,8 +46,7 @@ def run_bounded(target: Callable[[bytes], None], data: bytes,
 
 def html(data: bytes) -> None:
     try:
-        article = clean_document(RawDocument(source="fuzz.html",
-                                             html=data.decode("utf-8", errors="replace")))
+        article = clean_document(RawDocument(source="fuzz.html", html=data.decode("utf-8", errors="replace")))
     except ExtractionError:
         return
     assert article.text.strip(), "an article with no text must be an ExtractionError"
@@ -60,7 +59,7 @@ def text(data: bytes) -> None:
     for paragraph in cleaned.text.split("\n\n"):
         assert paragraph in normalized, "cleaning must never invent text"
     for removal in cleaned.removed:
-        assert normalized[removal.start:removal.end] == removal.text, "removal offsets must be exact"
+        assert normalized[removal.start : removal.end] == removal.text, "removal offsets must be exact"
 
 
 def _read_file(data: bytes, suffix: str) -> list:
@@ -107,16 +106,25 @@ def sample_warc() -> bytes:
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=False)
     for i in range(2):
-        body = (f"<html><body><article><p>Paragraph {i} of a story about the river plan, "
-                "approved on Wednesday by the council after a long debate.</p></article>"
-                "</body></html>").encode()
-        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                                protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(
-            f"https://news.example.com/{i}", "response", payload=io.BytesIO(body), http_headers=http))
+        body = (
+            f"<html><body><article><p>Paragraph {i} of a story about the river plan, "
+            "approved on Wednesday by the council after a long debate.</p></article>"
+            "</body></html>"
+        ).encode()
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(
+                f"https://news.example.com/{i}", "response", payload=io.BytesIO(body), http_headers=http
+            )
+        )
     return out.getvalue()
 
 
 TARGETS: dict[str, Callable[[bytes], None]] = {
-    "html": html, "text": text, "jsonl": jsonl, "plain_file": plain_file, "warc": warc, "feed": feed,
+    "html": html,
+    "text": text,
+    "jsonl": jsonl,
+    "plain_file": plain_file,
+    "warc": warc,
+    "feed": feed,
 }

@@ -18,8 +18,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def sample_store(directory: Path) -> Path:
@@ -49,8 +57,7 @@ def take(db: Path, out: Path, width: int, height: int) -> list[Path]:
         entity = next((g["entity_id"] for g in page_data["quotes"] if g["entity_id"]), None)
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": height})
-        shots = [("corpus", "/", True), ("event", event["href"], False),
-                 ("event-full", event["href"], True)]
+        shots = [("corpus", "/", True), ("event", event["href"], False), ("event-full", event["href"], True)]
         if cite:
             shots.append(("article", cite["href"], False))
         if entity:

@@ -13,8 +13,10 @@ ARTICLE_HTML = """<html><head><title>Council approves the river plan</title>
 <meta property="article:published_time" content="2024-05-02T08:00:00Z"></head>
 <body><nav>Home | News</nav><article><h1>Council approves the river plan</h1>
 {paragraphs}</article><footer>Contact us</footer></body></html>"""
-PARAGRAPH = ("<p>The city council approved the river restoration plan on Wednesday after a "
-             "long debate, and work on section {i} will begin in the spring.</p>")
+PARAGRAPH = (
+    "<p>The city council approved the river restoration plan on Wednesday after a "
+    "long debate, and work on section {i} will begin in the spring.</p>"
+)
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Loopback Gazette</title>
 <link>http://{host}/</link><description>news</description>
 <item><title>River plan</title><link>http://{host}/article.html</link>
@@ -35,8 +37,13 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:  # keep test output quiet
         pass
 
-    def _send(self, status: int, body: bytes = b"", content_type: str = "text/html; charset=utf-8",
-              headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes = b"",
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -51,8 +58,13 @@ class Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host", "")
         if path == "/robots.txt":
             self._send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
-        elif path in ("/article.html", "/second.html", "/private/page.html", "/paced-a.html",
-                      "/paced-b.html"):
+        elif path in (
+            "/article.html",
+            "/second.html",
+            "/private/page.html",
+            "/paced-a.html",
+            "/paced-b.html",
+        ):
             self._send(200, article_html(path).encode())
         elif path == "/latin1.html":
             body = article_html().replace("river", "rivière").encode("latin-1")
@@ -103,8 +115,11 @@ class Handler(BaseHTTPRequestHandler):
             if self.headers.get("If-None-Match") == '"v1"':
                 self._send(304)
             else:
-                self._send(200, article_html("etag").encode(),
-                           headers={"ETag": '"v1"', "Last-Modified": formatdate(usegmt=True)})
+                self._send(
+                    200,
+                    article_html("etag").encode(),
+                    headers={"ETag": '"v1"', "Last-Modified": formatdate(usegmt=True)},
+                )
         elif path == "/feed.xml":
             self._send(200, FEED.format(host=host).encode(), "application/rss+xml")
         elif path == "/broken.html":

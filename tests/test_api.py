@@ -13,8 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_all_is_exact():
     tree = ast.parse(Path(storyline.__file__).read_text("utf-8"))
-    imported = {alias.asname or alias.name for node in tree.body
-                if isinstance(node, ast.ImportFrom) for alias in node.names}
+    imported = {
+        alias.asname or alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
     assert set(storyline.__all__) == imported
     assert all(hasattr(storyline, name) for name in storyline.__all__)
 

@@ -41,43 +41,62 @@ def test_clean_text_drops_debris_with_reasons_and_keeps_prose():
     assert reasons["Placeholder while article actions load"] == "navigation or interface text"
     assert reasons["–Updated at 9:41 a.m."] == "update timestamp"
     assert reasons["Your Globe"] == "page furniture after the article"
-    assert "caption" in reasons[
-        "Chinese Foreign Minister Wang Yi is seen on a screen in Beijing on March 7. (Ryan Woo/Reuters)"]
+    assert (
+        "caption"
+        in reasons[
+            "Chinese Foreign Minister Wang Yi is seen on a screen in Beijing on March 7. (Ryan Woo/Reuters)"
+        ]
+    )
     assert len(cleaned.removed) == 8
 
 
 def test_clean_text_removed_offsets_point_into_the_input():
     normalized = normalize_text(SCRAPED)
     for removal in clean_text(SCRAPED, outlet="The Washington Post").removed:
-        assert normalized[removal.start:removal.end] == removal.text
+        assert normalized[removal.start : removal.end] == removal.text
 
 
 def test_clean_text_keeps_short_prose_and_midtext_subheads():
-    text = ("First paragraph of the story is here, with enough words.\nA subhead\n"
-            "He left.\nThe vote was counted after midnight, officials said.\nHe left.")
+    text = (
+        "First paragraph of the story is here, with enough words.\nA subhead\n"
+        "He left.\nThe vote was counted after midnight, officials said.\nHe left."
+    )
     cleaned = clean_text(text, take_title=False)
     assert cleaned.text.split("\n\n") == [
-        "First paragraph of the story is here, with enough words.", "A subhead", "He left.",
-        "The vote was counted after midnight, officials said.", "He left."]
+        "First paragraph of the story is here, with enough words.",
+        "A subhead",
+        "He left.",
+        "The vote was counted after midnight, officials said.",
+        "He left.",
+    ]
 
 
 def test_an_unknown_masthead_above_the_headline_is_not_taken_for_the_title():
-    body = ("Chinese Foreign Minister Wang Yi had a rare call with his Ukrainian counterpart, "
-            "Dmytro Kuleba, on Monday, the first conversation between the diplomats in weeks.")
-    cleaned = clean_text("The Daily CourierNews You Can Trust\n\n"
-                         "China and Ukraine's top diplomats speak for first time in weeks\n\n" + body)
+    body = (
+        "Chinese Foreign Minister Wang Yi had a rare call with his Ukrainian counterpart, "
+        "Dmytro Kuleba, on Monday, the first conversation between the diplomats in weeks."
+    )
+    cleaned = clean_text(
+        "The Daily CourierNews You Can Trust\n\n"
+        "China and Ukraine's top diplomats speak for first time in weeks\n\n" + body
+    )
     assert cleaned.title == "China and Ukraine's top diplomats speak for first time in weeks"
     assert [(r.text, r.reason) for r in cleaned.removed][0] == (
-        "The Daily CourierNews You Can Trust", "masthead")
+        "The Daily CourierNews You Can Trust",
+        "masthead",
+    )
     assert cleaned.text == body
 
 
 def test_a_headline_followed_by_a_subheadline_keeps_both():
-    body = ("Chinese Foreign Minister Wang Yi had a rare call with his Ukrainian counterpart, "
-            "Dmytro Kuleba, on Monday, the first conversation between the diplomats in weeks.")
+    body = (
+        "Chinese Foreign Minister Wang Yi had a rare call with his Ukrainian counterpart, "
+        "Dmytro Kuleba, on Monday, the first conversation between the diplomats in weeks."
+    )
     dek = "Wang Yi and Dmytro Kuleba spoke on Monday about a cease-fire"
-    cleaned = clean_text("China and Ukraine's top diplomats speak for first time in weeks\n\n"
-                         f"{dek}\n\n{body}")
+    cleaned = clean_text(
+        f"China and Ukraine's top diplomats speak for first time in weeks\n\n{dek}\n\n{body}"
+    )
     assert cleaned.title == "China and Ukraine's top diplomats speak for first time in weeks"
     assert cleaned.text.startswith(dek)
     assert not [r for r in cleaned.removed if r.reason == "masthead"]
@@ -111,11 +130,15 @@ def test_clean_document_html_without_article_fails_clearly():
 def test_clean_document_html_extracts_main_text_and_date():
     paragraphs = "".join(
         f"<p>The river commission met on Tuesday to review paragraph {i} of the water report, "
-        "and members agreed to publish the findings in full.</p>" for i in range(6))
-    html = (f"<html><head><title>Commission meets</title>"
-            f"<meta property='article:published_time' content='2024-03-12T10:00:00Z'></head>"
-            f"<body><nav>Home | World | Sport</nav><article><h1>Commission meets</h1>{paragraphs}"
-            f"</article><footer>Copyright 2024 Example News</footer></body></html>")
+        "and members agreed to publish the findings in full.</p>"
+        for i in range(6)
+    )
+    html = (
+        f"<html><head><title>Commission meets</title>"
+        f"<meta property='article:published_time' content='2024-03-12T10:00:00Z'></head>"
+        f"<body><nav>Home | World | Sport</nav><article><h1>Commission meets</h1>{paragraphs}"
+        f"</article><footer>Copyright 2024 Example News</footer></body></html>"
+    )
     article = clean_document(RawDocument(source="page.html", html=html))
     assert "paragraph 5 of the water report" in article.text
     assert "Copyright" not in article.text
@@ -126,15 +149,21 @@ def test_clean_document_html_extracts_main_text_and_date():
 def _page(body_extra: str = "", article_extra: str = "", lead: str = "") -> str:
     paragraphs = "".join(
         f"<p>The river commission met on Tuesday to review paragraph {i} of the water report, "
-        "and members agreed to publish the findings in full.</p>" for i in range(6))
-    return (f"<html><head><title>Commission meets on water</title></head><body>"
-            f"<article><h1>Commission meets on water</h1>{lead}{paragraphs}{article_extra}</article>"
-            f"{body_extra}</body></html>")
+        "and members agreed to publish the findings in full.</p>"
+        for i in range(6)
+    )
+    return (
+        f"<html><head><title>Commission meets on water</title></head><body>"
+        f"<article><h1>Commission meets on water</h1>{lead}{paragraphs}{article_extra}</article>"
+        f"{body_extra}</body></html>"
+    )
 
 
 def test_html_links_to_other_stories_are_dropped_with_their_reason():
-    related = ("<p>Related: <a href='/x'>Dam inspectors find cracks in the northern spillway</a></p>"
-               "<ul><li><a href='/y'>Flood season arrives early in the river valley</a></li></ul>")
+    related = (
+        "<p>Related: <a href='/x'>Dam inspectors find cracks in the northern spillway</a></p>"
+        "<ul><li><a href='/y'>Flood season arrives early in the river valley</a></li></ul>"
+    )
     article = clean_document(RawDocument(source="page.html", html=_page(article_extra=related)))
     assert "spillway" not in article.text and "Flood season" not in article.text
     reasons = {r.text: r.reason for r in article.removed}
@@ -142,16 +171,20 @@ def test_html_links_to_other_stories_are_dropped_with_their_reason():
 
 
 def test_html_prose_with_a_link_in_it_is_kept():
-    linked = ("<p>The <a href='/report'>full water report of the commission</a> "
-              "runs to 300 pages and will be published on Friday.</p>")
+    linked = (
+        "<p>The <a href='/report'>full water report of the commission</a> "
+        "runs to 300 pages and will be published on Friday.</p>"
+    )
     article = clean_document(RawDocument(source="page.html", html=_page(article_extra=linked)))
     assert "runs to 300 pages" in article.text
 
 
 def test_html_furniture_sentences_are_dropped_and_lists_kept():
-    extra = ("<p>Like this story? Share it with a friend!</p>"
-             "<p>By submitting this form you agree to our use of your data.</p>"
-             "<ul><li>June 17 -- Bridgestone Arena</li><li>June 19 -- PNC Pavilion</li></ul>")
+    extra = (
+        "<p>Like this story? Share it with a friend!</p>"
+        "<p>By submitting this form you agree to our use of your data.</p>"
+        "<ul><li>June 17 -- Bridgestone Arena</li><li>June 19 -- PNC Pavilion</li></ul>"
+    )
     article = clean_document(RawDocument(source="page.html", html=_page(article_extra=extra)))
     assert "Like this story" not in article.text and "submitting this form" not in article.text
     # Lists after the last paragraph are article content when the page's structure says so.
@@ -161,16 +194,20 @@ def test_html_furniture_sentences_are_dropped_and_lists_kept():
 
 
 def test_copyright_as_a_topic_is_prose_not_a_notice():
-    text = ("Copyright law changed last year for news publishers.\n\n"
-            "Copyright 2019 Hawaii News Now. All rights reserved.")
+    text = (
+        "Copyright law changed last year for news publishers.\n\n"
+        "Copyright 2019 Hawaii News Now. All rights reserved."
+    )
     cleaned = clean_text(text, take_title=False)
     assert cleaned.text == "Copyright law changed last year for news publishers."
 
 
 def test_html_metadata_authors_update_and_language_are_kept_apart():
-    head = ("<meta name='author' content='By Jane Doe; 4 min read'>"
-            "<meta property='article:published_time' content='2024-03-12T10:00:00Z'>"
-            "<meta property='article:modified_time' content='2024-03-14T08:00:00Z'>")
+    head = (
+        "<meta name='author' content='By Jane Doe; 4 min read'>"
+        "<meta property='article:published_time' content='2024-03-12T10:00:00Z'>"
+        "<meta property='article:modified_time' content='2024-03-14T08:00:00Z'>"
+    )
     html = _page().replace("<html><head>", f"<html lang='en-GB'><head>{head}")
     article = clean_document(RawDocument(source="page.html", html=html))
     assert article.authors == ("Jane Doe",)

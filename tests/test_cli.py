@@ -36,13 +36,31 @@ def test_brief_markdown_with_tally(tmp_path):
 def test_brief_json_and_html_to_file(tmp_path):
     db = str(tmp_path / "s.db")
     out = tmp_path / "b.json"
-    assert _run("brief", str(SAMPLE), "--manifest", MANIFEST, "--db", db, "--format", "json",
-                "-o", str(out), "-q").exit_code == 0
+    assert (
+        _run(
+            "brief", str(SAMPLE), "--manifest", MANIFEST, "--db", db, "--format", "json", "-o", str(out), "-q"
+        ).exit_code
+        == 0
+    )
     data = json.loads(out.read_text("utf-8"))
     assert data["schema_version"] == "1.0" and len(data["articles"]) == 8
     page = tmp_path / "b.html"
-    assert _run("brief", str(SAMPLE), "--manifest", MANIFEST, "--db", db, "--format", "html",
-                "-o", str(page), "-q").exit_code == 0
+    assert (
+        _run(
+            "brief",
+            str(SAMPLE),
+            "--manifest",
+            MANIFEST,
+            "--db",
+            db,
+            "--format",
+            "html",
+            "-o",
+            str(page),
+            "-q",
+        ).exit_code
+        == 0
+    )
     assert page.read_text("utf-8").startswith("<!doctype html>")
 
 
@@ -57,14 +75,30 @@ def test_bad_inputs_fail_alone_and_the_batch_goes_on(tmp_path):
     (folder / "page.html").write_text("<html><body><nav>Home</nav></body></html>")
     manifest = tmp_path / "m.jsonl"
     manifest.write_text('{"file": "missing.txt", "published": "2024-01-01"}\n')
-    result = _run("brief", str(folder), str(tmp_path / "nope.txt"), "--manifest", str(manifest),
-                  "--db", str(tmp_path / "s.db"), "--format", "json")
+    result = _run(
+        "brief",
+        str(folder),
+        str(tmp_path / "nope.txt"),
+        "--manifest",
+        str(manifest),
+        "--db",
+        str(tmp_path / "s.db"),
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0
     failures = json.loads(result.stdout)["failures"]
     assert len(failures) == 7, failures
     assert len(json.loads(result.stdout)["articles"]) == 1
-    for line in ("file is empty", "binary", "not valid UTF-8", "invalid JSON",
-                 "no article text", "no such file", "matches no input file"):
+    for line in (
+        "file is empty",
+        "binary",
+        "not valid UTF-8",
+        "invalid JSON",
+        "no article text",
+        "no such file",
+        "matches no input file",
+    ):
         assert line in result.stderr
 
 
@@ -99,15 +133,15 @@ def test_a_killed_run_leaves_a_store_the_next_run_completes(tmp_path):
     for i in range(40):  # distinct articles, so parsing takes a while
         (folder / f"{i:02}.txt").write_text(texts[i % len(texts)] + f"\nStory number {i} ends.")
     command = [sys.executable, "-m", "storyline", "brief", str(folder), "--db", str(db), "-q"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         time.sleep(0.5)
         try:
             with sqlite3.connect(db) as conn:
-                done = conn.execute(
-                    "SELECT COUNT(*) FROM stage_outputs WHERE stage='analysis'").fetchone()[0]
+                done = conn.execute("SELECT COUNT(*) FROM stage_outputs WHERE stage='analysis'").fetchone()[0]
         except sqlite3.Error:
             continue
         if done >= 1:
@@ -126,14 +160,16 @@ def test_timeline_command_filters_and_cites(sample_db):
     db = str(sample_db)
     rows = json.loads(_run("timeline", "--db", db, "-q", "--format", "json").stdout)
     assert rows and all(r["cites"] and r["dated_by"] for r in rows)
-    assert all(r["date_cites"] or r["dated_by"] in ("publication", "inferred", "event")
-               for r in rows)
+    assert all(r["date_cites"] or r["dated_by"] in ("publication", "inferred", "event") for r in rows)
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
     event = rows[0]["event_id"]
     one = json.loads(_run("timeline", "--db", db, "-q", "--format", "json", "--event", event).stdout)
     assert one and {r["event_id"] for r in one} == {event}
-    late = json.loads(_run("timeline", "--db", db, "-q", "--format", "json",
-                           "--since", "2025-01-01", "--until", "2025-12-31").stdout)
+    late = json.loads(
+        _run(
+            "timeline", "--db", db, "-q", "--format", "json", "--since", "2025-01-01", "--until", "2025-12-31"
+        ).stdout
+    )
     assert late and all("2025" <= r["date"][:4] <= "2025" for r in late)
     text = _run("timeline", "--db", db, "-q", "--since", "2025-01-01").stdout
     assert "date: A" in text

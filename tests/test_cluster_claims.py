@@ -13,7 +13,7 @@ from storyline.summarize import summarize_event
 
 def _unit(*values: float) -> np.ndarray:
     vector = np.zeros(384, dtype=np.float32)
-    vector[:len(values)] = values
+    vector[: len(values)] = values
     return vector / np.linalg.norm(vector)
 
 
@@ -22,8 +22,10 @@ def _empty(article_id: str) -> Analysis:
 
 
 def test_same_topic_a_year_apart_is_two_events():
-    arts = [make_article(f"text {i}", id=f"a{i}", published=p) for i, p in enumerate(
-        [date(2022, 4, 4), date(2022, 4, 5), date(2023, 4, 26), date(2023, 4, 26)])]
+    arts = [
+        make_article(f"text {i}", id=f"a{i}", published=p)
+        for i, p in enumerate([date(2022, 4, 4), date(2022, 4, 5), date(2023, 4, 26), date(2023, 4, 26)])
+    ]
     vectors = {a.id: _unit(1, 0.1 * i) for i, a in enumerate(arts)}  # all very similar
     events = cluster_events(arts, vectors, {a.id: _empty(a.id) for a in arts}, {})
     assert sorted(e.article_ids for e in events) == [("a0", "a1"), ("a2", "a3")]
@@ -32,8 +34,15 @@ def test_same_topic_a_year_apart_is_two_events():
 
 def test_event_date_comes_from_the_lead_not_the_publication():
     article = make_article("They met on Monday.", id="a", published=date(2022, 4, 5))
-    when = TimeExpression(article_id="a", start=8, end=17, text="on Monday", value="2022-04-04",
-                          precision="day", sentence_index=0)
+    when = TimeExpression(
+        article_id="a",
+        start=8,
+        end=17,
+        text="on Monday",
+        value="2022-04-04",
+        precision="day",
+        sentence_index=0,
+    )
     (event,) = cluster_events([article], {"a": _unit(1)}, {"a": _empty("a")}, {"a": [when]})
     assert event.date == "2022-04-04"
     assert event.date_cites == (Span(article_id="a", start=8, end=17),)
@@ -47,8 +56,13 @@ def test_dissimilar_articles_on_one_day_are_separate_events():
 
 
 def _statement(article_id: str, text: str, vector, outlet: str | None = None) -> Statement:
-    return Statement(span=Span(article_id=article_id, start=0, end=len(text)), text=text,
-                     outlet=outlet or f"Outlet {article_id}", source_key=article_id, vector=vector)
+    return Statement(
+        span=Span(article_id=article_id, start=0, end=len(text)),
+        text=text,
+        outlet=outlet or f"Outlet {article_id}",
+        source_key=article_id,
+        vector=vector,
+    )
 
 
 def test_claims_consensus_unique_and_figure_conflict():
@@ -76,8 +90,13 @@ def test_claims_consensus_unique_and_figure_conflict():
 def test_a_copy_does_not_make_consensus():
     event = Event(id="e", article_ids=("a", "b"), title="t")
     original = _statement("a", "The treaty was signed on Tuesday.", _unit(1, 0))
-    copy = Statement(span=Span(article_id="b", start=0, end=10), text=original.text,
-                     outlet="Tribune", source_key="a", vector=_unit(1, 0))
+    copy = Statement(
+        span=Span(article_id="b", start=0, end=10),
+        text=original.text,
+        outlet="Tribune",
+        source_key="a",
+        vector=_unit(1, 0),
+    )
     (claim,) = align_claims(event, [original, copy], {"a": _empty("a"), "b": _empty("b")})
     assert claim.status == "unique"
 
@@ -100,14 +119,30 @@ def _passive(article_id: str, verb: str, lemma: str, agent: str) -> tuple[Statem
     from storyline.models import Token
 
     text = f"The plan was {verb} by {agent}."
-    words = [("The", "the", "DET", "det", 1), ("plan", "plan", "NOUN", "nsubjpass", 3),
-             ("was", "be", "AUX", "auxpass", 3), (verb, lemma, "VERB", "ROOT", 3),
-             ("by", "by", "ADP", "agent", 3), (agent, agent, "PROPN", "pobj", 4)]
+    words = [
+        ("The", "the", "DET", "det", 1),
+        ("plan", "plan", "NOUN", "nsubjpass", 3),
+        ("was", "be", "AUX", "auxpass", 3),
+        (verb, lemma, "VERB", "ROOT", 3),
+        ("by", "by", "ADP", "agent", 3),
+        (agent, agent, "PROPN", "pobj", 4),
+    ]
     tokens, offset = [], 0
     for i, (word, base, pos, dep, head) in enumerate(words):
         start = text.index(word, offset)
-        tokens.append(Token(i=i, start=start, end=start + len(word), lemma=base, pos=pos,
-                            tag="", dep=dep, head=head, sent=0))
+        tokens.append(
+            Token(
+                i=i,
+                start=start,
+                end=start + len(word),
+                lemma=base,
+                pos=pos,
+                tag="",
+                dep=dep,
+                head=head,
+                sent=0,
+            )
+        )
         offset = start + len(word)
     analysis = Analysis(article_id=article_id, sentences=(), tokens=tuple(tokens), mentions=())
     return _statement(article_id, text, _unit(1, 0)), analysis
@@ -134,8 +169,13 @@ def test_only_lead_and_lexically_aligned_sentences_are_embedded():
     from storyline.claims import Candidate, needs_vector
 
     def candidate(article_id, position, text):
-        return Candidate(span=Span(article_id=article_id, start=0, end=len(text)), text=text,
-                         outlet=article_id, source_key=article_id, position=position)
+        return Candidate(
+            span=Span(article_id=article_id, start=0, end=len(text)),
+            text=text,
+            outlet=article_id,
+            source_key=article_id,
+            position=position,
+        )
 
     candidates = [
         candidate("a", 0, "The treaty was signed in Dravik on Tuesday."),
@@ -150,7 +190,8 @@ def test_loners_become_unique_claims():
     from storyline.claims import Candidate
 
     event = Event(id="e", article_ids=("a",), title="t")
-    loner = Candidate(span=Span(article_id="a", start=0, end=5), text="Nets.", outlet="A",
-                      source_key="a", position=9)
+    loner = Candidate(
+        span=Span(article_id="a", start=0, end=5), text="Nets.", outlet="A", source_key="a", position=9
+    )
     (claim,) = align_claims(event, [], {"a": _empty("a")}, [loner])
     assert claim.status == "unique" and claim.text == "Nets."

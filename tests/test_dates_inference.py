@@ -18,13 +18,14 @@ def test_a_day_in_the_lead_bounds_the_article_on_both_sides():
     inferred = dating.text_interval(article)
     assert (inferred.earliest, inferred.latest) == (date(2023, 4, 3), date(2023, 5, 4))
     span = inferred.evidence[0]
-    assert article.text[span.start:span.end] == "April 3, 2023"
+    assert article.text[span.start : span.end] == "April 3, 2023"
     assert dating.describe(inferred) == "2023-04 to 2023-05 (inferred)"
 
 
 def test_an_old_year_is_only_a_lower_bound():
-    article = make_article("The two leaders spoke for an hour. " * 12
-                           + "Ukraine has been independent since 1991.")
+    article = make_article(
+        "The two leaders spoke for an hour. " * 12 + "Ukraine has been independent since 1991."
+    )
     inferred = dating.text_interval(article)
     assert inferred.earliest == date(1991, 1, 1) and inferred.latest is None
     assert dating.describe(inferred) == "after January 1991 (inferred)"
@@ -32,8 +33,7 @@ def test_an_old_year_is_only_a_lower_bound():
 
 
 def test_a_future_date_is_no_lower_bound():
-    article = make_article("The bank cut rates in March 2023. The next review will be held "
-                           "in June 2024.")
+    article = make_article("The bank cut rates in March 2023. The next review will be held in June 2024.")
     assert dating.text_interval(article).earliest == date(2023, 3, 1)
 
 
@@ -51,12 +51,16 @@ def test_a_duration_is_anchored_to_a_date_elsewhere_in_the_batch():
 
 
 def test_a_duration_into_something_that_began_on_a_stated_date():
-    article = make_article("Xi has sided with Russia more than one year into Moscow's war, "
-                           "meeting Putin shortly before he launched the invasion in early 2022.")
+    article = make_article(
+        "Xi has sided with Russia more than one year into Moscow's war, "
+        "meeting Putin shortly before he launched the invasion in early 2022."
+    )
     inferred = dating.anchored_interval(article, [article])
     assert inferred.earliest == date(2023, 1, 1) and inferred.latest == date(2024, 4, 29)
-    assert [article.text[s.start:s.end] for s in inferred.evidence] == [
-        "more than one year into Moscow's war", "early 2022"]
+    assert [article.text[s.start : s.end] for s in inferred.evidence] == [
+        "more than one year into Moscow's war",
+        "early 2022",
+    ]
 
 
 def test_early_mid_late_narrow_a_year_or_a_month():
@@ -69,11 +73,18 @@ def test_early_mid_late_narrow_a_year_or_a_month():
 def test_relative_dates_resolve_only_where_the_whole_interval_agrees():
     from storyline.timeline.corpus import split_sentences
 
-    article = make_article("Xi visited Moscow last month. Talks were held on Wednesday. "
-                           "The last call was in January 2022.")
+    article = make_article(
+        "Xi visited Moscow last month. Talks were held on Wednesday. The last call was in January 2022."
+    )
     sentences = split_sentences(article)
-    april = dating.InferredDate(article_id=article.id, earliest=date(2023, 4, 2),
-                                latest=date(2023, 4, 28), confidence=0.8, evidence=(), basis="text")
+    april = dating.InferredDate(
+        article_id=article.id,
+        earliest=date(2023, 4, 2),
+        latest=date(2023, 4, 28),
+        confidence=0.8,
+        evidence=(),
+        basis="text",
+    )
     values = {d.text: d.value for d in dating.resolve_dates(article, sentences, april)}
     assert values == {"last month": "2023-03", "January 2022": "2022-01"}  # no Wednesday
     values = {d.text: d.value for d in dating.resolve_dates(article, sentences, None)}
@@ -81,8 +92,16 @@ def test_relative_dates_resolve_only_where_the_whole_interval_agrees():
 
 
 def test_calendar_value_is_the_smallest_period_holding_the_interval():
-    make = lambda a, b: dating.InferredDate(article_id="a", earliest=a, latest=b,  # noqa: E731
-                                            confidence=0.5, evidence=(), basis="text")
+    def make(a, b):
+        return dating.InferredDate(
+            article_id="a",
+            earliest=a,
+            latest=b,
+            confidence=0.5,
+            evidence=(),
+            basis="text",
+        )
+
     assert dating.calendar_value(make(date(2023, 4, 2), date(2023, 4, 28))) == ("2023-04", "month")
     assert dating.calendar_value(make(date(2023, 1, 2), date(2023, 6, 28))) == ("2023", "year")
     assert dating.calendar_value(make(date(2022, 12, 2), date(2023, 1, 8))) is None
@@ -101,8 +120,16 @@ def test_same_story_articles_lend_their_dates():
 
 
 def test_describe_says_no_more_than_the_interval():
-    make = lambda a, b: dating.InferredDate(article_id="a", earliest=a, latest=b,  # noqa: E731
-                                            confidence=0.5, evidence=(), basis="text")
+    def make(a, b):
+        return dating.InferredDate(
+            article_id="a",
+            earliest=a,
+            latest=b,
+            confidence=0.5,
+            evidence=(),
+            basis="text",
+        )
+
     assert dating.describe(make(date(2023, 4, 2), date(2023, 4, 28))) == "April 2023 (inferred)"
     assert dating.describe(make(date(2023, 4, 2), date(2023, 4, 2))) == "2023-04-02 (inferred)"
     assert dating.describe(make(date(2023, 1, 1), date(2023, 12, 31))) == "2023 (inferred)"
@@ -131,16 +158,18 @@ def test_quality_gate_on_timeline17_hidden_dates():
     from storyline.evaluate.dating import evaluate_dating
 
     result = evaluate_dating(TIMELINE17)["all"]
-    below = {(kind, k): (round(result[kind][k], 4), floor)
-             for kind, floors in FLOORS.items() for k, floor in floors.items()
-             if result[kind][k] < floor}
+    below = {
+        (kind, k): (round(result[kind][k], 4), floor)
+        for kind, floors in FLOORS.items()
+        for k, floor in floors.items()
+        if result[kind][k] < floor
+    }
     assert not below, f"below the pinned floors: {below}"
     assert result["batch"]["median_width_days"] <= MAX_MEDIAN_WIDTH_DAYS
 
 
 def test_a_duration_anchors_only_to_a_definite_event_the_batch_dates_one_way():
-    source = make_article("He left Egypt in 1980. The outbreak of 2003 was milder than the "
-                          "outbreak in 1918.")
+    source = make_article("He left Egypt in 1980. The outbreak of 2003 was milder than the outbreak in 1918.")
     left = make_article("George left Egypt nearly three years ago, he said.")
     assert dating.anchored_interval(left, [source, left]) is None  # not a definite event
     outbreak = make_article("Shops closed during the outbreak six years ago.")
@@ -151,23 +180,30 @@ def test_a_duration_anchors_only_to_a_definite_event_the_batch_dates_one_way():
 
 
 def test_a_deadline_or_a_time_stamped_comment_is_no_lower_bound():
-    deadline = dating.text_interval(make_article(
-        "The law took effect in March 2010. Most Americans must buy health insurance by 2014."))
+    deadline = dating.text_interval(
+        make_article("The law took effect in March 2010. Most Americans must buy health insurance by 2014.")
+    )
     assert deadline.earliest == date(2010, 3, 1)
     filler = "Protesters filled the square again and the police stood by. " * 6
-    comment = dating.text_interval(make_article(
-        "Crowds marched on January 25, 2011 in Cairo. " + filler
-        + "Great story. January 31, 2011 at 12:35 pm | Reply"))
+    comment = dating.text_interval(
+        make_article(
+            "Crowds marched on January 25, 2011 in Cairo. "
+            + filler
+            + "Great story. January 31, 2011 at 12:35 pm | Reply"
+        )
+    )
     assert comment.earliest == date(2011, 1, 25) and comment.latest == date(2011, 2, 25)
 
 
 def test_an_article_with_no_same_story_twin_takes_its_nearest_if_close_enough():
-    texts = ["Protesters in Cairo defied the curfew as police fired tear gas near Tahrir Square.",
-             "Police fired tear gas at protesters in Alexandria, who demanded that Mubarak "
-             "resign after thirty years.",
-             "Oil leaked into the Gulf of Mexico from the BP well for a month.",
-             "The BP well in the Gulf was capped after months of leaking oil, engineers said.",
-             "Tickets for the jazz festival in Montreux go on sale this spring."]
+    texts = [
+        "Protesters in Cairo defied the curfew as police fired tear gas near Tahrir Square.",
+        "Police fired tear gas at protesters in Alexandria, who demanded that Mubarak "
+        "resign after thirty years.",
+        "Oil leaked into the Gulf of Mexico from the BP well for a month.",
+        "The BP well in the Gulf was capped after months of leaking oil, engineers said.",
+        "Tickets for the jazz festival in Montreux go on sale this spring.",
+    ]
     batch = [make_article(t) for t in texts]  # cosines 0.34 and 0.32: near, not the same story
     found = dating.same_story_neighbours(batch)
     assert found[batch[0].id] == [batch[1].id] and found[batch[2].id] == [batch[3].id]

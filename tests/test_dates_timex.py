@@ -17,19 +17,22 @@ def _values(text: str, published: date | None) -> list[tuple[str, str]]:
     return [(t.text, t.value) for t in find_dates(article, sentences)]
 
 
-@pytest.mark.parametrize(("text", "published", "expected"), [
-    ("Talks were held on Monday.", date(2022, 4, 5), [("Monday", "2022-04-04")]),
-    ("They spoke Wednesday.", date(2023, 4, 26), [("Wednesday", "2023-04-26")]),
-    ("The vote will take place on Friday.", date(2024, 3, 12), [("Friday", "2024-03-15")]),
-    ("It was their first call since March 1.", date(2022, 4, 4), [("March 1", "2022-03-01")]),
-    ("The pact expires on May 18.", date(2023, 4, 26), [("May 18", "2023-05-18")]),
-    ("They last spoke in January, 2022.", date(2023, 4, 26), [("January, 2022", "2022-01")]),
-    ("Xi visited Moscow last month.", date(2023, 4, 26), [("last month", "2023-03")]),
-    ("The plan was unveiled in February.", date(2023, 4, 26), [("February", "2023-02")]),
-    ("Signed on March 3, 2021 in Kyiv.", None, [("March 3, 2021", "2021-03-03")]),
-    ("The talks resume next week.", date(2024, 3, 13), [("next week", "2024-W12")]),
-    ("It happened two months ago.", date(2024, 3, 13), [("two months ago", "2024-01")]),
-])
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("Talks were held on Monday.", date(2022, 4, 5), [("Monday", "2022-04-04")]),
+        ("They spoke Wednesday.", date(2023, 4, 26), [("Wednesday", "2023-04-26")]),
+        ("The vote will take place on Friday.", date(2024, 3, 12), [("Friday", "2024-03-15")]),
+        ("It was their first call since March 1.", date(2022, 4, 4), [("March 1", "2022-03-01")]),
+        ("The pact expires on May 18.", date(2023, 4, 26), [("May 18", "2023-05-18")]),
+        ("They last spoke in January, 2022.", date(2023, 4, 26), [("January, 2022", "2022-01")]),
+        ("Xi visited Moscow last month.", date(2023, 4, 26), [("last month", "2023-03")]),
+        ("The plan was unveiled in February.", date(2023, 4, 26), [("February", "2023-02")]),
+        ("Signed on March 3, 2021 in Kyiv.", None, [("March 3, 2021", "2021-03-03")]),
+        ("The talks resume next week.", date(2024, 3, 13), [("next week", "2024-W12")]),
+        ("It happened two months ago.", date(2024, 3, 13), [("two months ago", "2024-01")]),
+    ],
+)
 def test_find_dates_resolves_against_publication(text, published, expected):
     assert _values(text, published) == expected
 
@@ -40,8 +43,10 @@ def test_relative_dates_need_a_reference():
 
 def test_the_following_month_is_anchored_to_the_previous_date():
     text = "They spoke in January, 2022. Russia invaded the following month."
-    assert _values(text, date(2023, 4, 26)) == [("January, 2022", "2022-01"),
-                                               ("the following month", "2022-02")]
+    assert _values(text, date(2023, 4, 26)) == [
+        ("January, 2022", "2022-01"),
+        ("the following month", "2022-02"),
+    ]
 
 
 def test_may_the_verb_is_not_a_month():
@@ -56,13 +61,18 @@ def test_durations_are_not_dates():
 def test_tense_comes_from_the_verb_the_date_belongs_to():
     from storyline.nlp import analyze
 
-    text = ("Officials said on Monday that the inspectors will report next month. "
-            "The commission will meet on Friday.")
+    text = (
+        "Officials said on Monday that the inspectors will report next month. "
+        "The commission will meet on Friday."
+    )
     article = make_article(text, published=date(2024, 3, 13))  # a Wednesday
     (analysis,) = analyze([article])
     found = find_dates(article, analysis.sentences, tokens=analysis.tokens)
     assert [(t.text, t.value) for t in found] == [
-        ("Monday", "2024-03-11"), ("next month", "2024-04"), ("Friday", "2024-03-15")]
+        ("Monday", "2024-03-11"),
+        ("next month", "2024-04"),
+        ("Friday", "2024-03-15"),
+    ]
 
 
 def _times(text: str, published: date | None) -> list[tuple[str, str, str]]:
@@ -71,40 +81,51 @@ def _times(text: str, published: date | None) -> list[tuple[str, str, str]]:
     return [(t.text, t.type, t.value) for t in find_times(article, sentences)]
 
 
-@pytest.mark.parametrize(("text", "published", "expected"), [
-    ("The 14-month long conflict drags on.", date(2023, 4, 26),
-     [("14-month long", "DURATION", "P14M")]),
-    ("Talks lasted nearly two years.", date(2023, 4, 26), [("nearly two years", "DURATION", "P2Y")]),
-    ("It took 2 1/2 years.", date(2023, 4, 26), [("2 1/2 years", "DURATION", "P2Y6M")]),
-    ("The strike lasted three hours.", date(2023, 4, 26), [("three hours", "DURATION", "PT3H")]),
-    ("Sales fell in the first nine months.", date(1989, 11, 2),
-     [("the first nine months", "DURATION", "P9M")]),
-    ("It has happened for several years.", date(2023, 4, 26),
-     [("several years", "DURATION", "PXY")]),
-    ("Prices are reviewed each year.", date(2023, 4, 26), [("each year", "SET", "P1Y")]),
-    ("The rent is $500 a month.", date(2023, 4, 26), [("a month", "SET", "P1M")]),
-    ("Profit rose in the third quarter.", date(1989, 11, 2),
-     [("the third quarter", "DATE", "1989-Q3")]),
-    ("Its third-quarter profit rose.", date(1989, 11, 2), [("third-quarter", "DATE", "1989-Q3")]),
-    ("Profit rose in the fourth quarter.", date(1990, 2, 2),
-     [("the fourth quarter", "DATE", "1989-Q4")]),
-    ("Net rose in the third quarter from $5 a share a year earlier.", date(1989, 11, 2),
-     [("the third quarter", "DATE", "1989-Q3"), ("a year earlier", "DATE", "1988-Q3")]),
-    ("Revenue was flat in fiscal 1989.", date(1989, 11, 2), [("fiscal 1989", "DATE", "1989")]),
-    ("The film opens this summer.", date(1998, 3, 3), [("this summer", "DATE", "1998-SU")]),
-    ("It was built in the mid-1990s.", date(2023, 4, 26), [("the mid-1990s", "DATE", "199")]),
-    ("Prices are higher now.", date(2023, 4, 26), [("now", "DATE", "PRESENT_REF")]),
-    ("Rates fell recently.", date(2023, 4, 26), [("recently", "DATE", "PAST_REF")]),
-    ("They met last night.", date(1998, 1, 20), [("last night", "TIME", "1998-01-19TNI")]),
-    ("The offer expires at 5 p.m. EST Nov. 9.", date(1989, 11, 2),
-     [("5 p.m. EST Nov. 9", "TIME", "1989-11-09T17:00")]),
-    ("It happened a month ago.", date(2023, 4, 26), [("a month ago", "DATE", "2023-03")]),
-    ("Losses grew over the weekend.", date(1990, 8, 13), [("the weekend", "DATE", "1990-W32-WE")]),
-    ("The rains last from June to September.", date(2025, 5, 22),
-     [("June", "DATE", "2025-06"), ("September", "DATE", "2025-09")]),
-    ("Russia invaded in the nineties.", date(2023, 4, 26), [("the nineties", "DATE", "199")]),
-    ("The 52-year-old chief and the chief, 52 years old, resigned.", date(2023, 4, 26), []),
-])
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("The 14-month long conflict drags on.", date(2023, 4, 26), [("14-month long", "DURATION", "P14M")]),
+        ("Talks lasted nearly two years.", date(2023, 4, 26), [("nearly two years", "DURATION", "P2Y")]),
+        ("It took 2 1/2 years.", date(2023, 4, 26), [("2 1/2 years", "DURATION", "P2Y6M")]),
+        ("The strike lasted three hours.", date(2023, 4, 26), [("three hours", "DURATION", "PT3H")]),
+        (
+            "Sales fell in the first nine months.",
+            date(1989, 11, 2),
+            [("the first nine months", "DURATION", "P9M")],
+        ),
+        ("It has happened for several years.", date(2023, 4, 26), [("several years", "DURATION", "PXY")]),
+        ("Prices are reviewed each year.", date(2023, 4, 26), [("each year", "SET", "P1Y")]),
+        ("The rent is $500 a month.", date(2023, 4, 26), [("a month", "SET", "P1M")]),
+        ("Profit rose in the third quarter.", date(1989, 11, 2), [("the third quarter", "DATE", "1989-Q3")]),
+        ("Its third-quarter profit rose.", date(1989, 11, 2), [("third-quarter", "DATE", "1989-Q3")]),
+        ("Profit rose in the fourth quarter.", date(1990, 2, 2), [("the fourth quarter", "DATE", "1989-Q4")]),
+        (
+            "Net rose in the third quarter from $5 a share a year earlier.",
+            date(1989, 11, 2),
+            [("the third quarter", "DATE", "1989-Q3"), ("a year earlier", "DATE", "1988-Q3")],
+        ),
+        ("Revenue was flat in fiscal 1989.", date(1989, 11, 2), [("fiscal 1989", "DATE", "1989")]),
+        ("The film opens this summer.", date(1998, 3, 3), [("this summer", "DATE", "1998-SU")]),
+        ("It was built in the mid-1990s.", date(2023, 4, 26), [("the mid-1990s", "DATE", "199")]),
+        ("Prices are higher now.", date(2023, 4, 26), [("now", "DATE", "PRESENT_REF")]),
+        ("Rates fell recently.", date(2023, 4, 26), [("recently", "DATE", "PAST_REF")]),
+        ("They met last night.", date(1998, 1, 20), [("last night", "TIME", "1998-01-19TNI")]),
+        (
+            "The offer expires at 5 p.m. EST Nov. 9.",
+            date(1989, 11, 2),
+            [("5 p.m. EST Nov. 9", "TIME", "1989-11-09T17:00")],
+        ),
+        ("It happened a month ago.", date(2023, 4, 26), [("a month ago", "DATE", "2023-03")]),
+        ("Losses grew over the weekend.", date(1990, 8, 13), [("the weekend", "DATE", "1990-W32-WE")]),
+        (
+            "The rains last from June to September.",
+            date(2025, 5, 22),
+            [("June", "DATE", "2025-06"), ("September", "DATE", "2025-09")],
+        ),
+        ("Russia invaded in the nineties.", date(2023, 4, 26), [("the nineties", "DATE", "199")]),
+        ("The 52-year-old chief and the chief, 52 years old, resigned.", date(2023, 4, 26), []),
+    ],
+)
 def test_find_times_types_and_values(text, published, expected):
     assert _times(text, published) == expected
 
@@ -114,15 +135,19 @@ def test_find_dates_keeps_calendar_dates_and_times_as_their_day():
     article = make_article(text, published=date(2023, 4, 26))
     sentences = [Sentence(article_id=article.id, index=0, start=0, end=len(text))]
     assert [(t.text, t.value, t.precision) for t in find_dates(article, sentences)] == [
-        ("last night", "2023-04-25", "day")]
+        ("last night", "2023-04-25", "day")
+    ]
 
 
-@pytest.mark.parametrize(("text", "published", "expected"), [
-    ("The shares rose Tuesday.", date(1989, 10, 27), "1989-10-24"),
-    ("The talks resume Tuesday.", date(1989, 10, 27), "1989-10-31"),
-    ("The offer had been due to expire Friday.", date(1989, 10, 30), "1989-10-27"),
-    ("The shares have gained since Tuesday.", date(1989, 10, 27), "1989-10-24"),
-])
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("The shares rose Tuesday.", date(1989, 10, 27), "1989-10-24"),
+        ("The talks resume Tuesday.", date(1989, 10, 27), "1989-10-31"),
+        ("The offer had been due to expire Friday.", date(1989, 10, 30), "1989-10-27"),
+        ("The shares have gained since Tuesday.", date(1989, 10, 27), "1989-10-24"),
+    ],
+)
 @pytest.mark.models
 def test_weekday_follows_the_tense_of_its_verb(text, published, expected):
     from storyline.nlp import analyze
@@ -133,17 +158,74 @@ def test_weekday_follows_the_tense_of_its_verb(text, published, expected):
     assert found.value == expected
 
 
-_WORDS = ("the", "a", "last", "next", "this", "past", "early", "mid-", "each", "every", "two",
-          "14", "several", "few", "year", "years", "month", "quarter", "third", "second",
-          "fiscal", "1989", "'80s", "May", "March", "Friday", "Tuesday", "night", "morning",
-          "ago", "earlier", "later", "since", "to", "-", "season", "weekend", "now", "a.m.",
-          "5", "p.m.", "Nov.", "9,", "summer", "fall", "old", "long", "of", "ended", "Sept.",
-          "30", "following", "that", "day", "century", "21st", "nineties", "$5", "%")
+_WORDS = (
+    "the",
+    "a",
+    "last",
+    "next",
+    "this",
+    "past",
+    "early",
+    "mid-",
+    "each",
+    "every",
+    "two",
+    "14",
+    "several",
+    "few",
+    "year",
+    "years",
+    "month",
+    "quarter",
+    "third",
+    "second",
+    "fiscal",
+    "1989",
+    "'80s",
+    "May",
+    "March",
+    "Friday",
+    "Tuesday",
+    "night",
+    "morning",
+    "ago",
+    "earlier",
+    "later",
+    "since",
+    "to",
+    "-",
+    "season",
+    "weekend",
+    "now",
+    "a.m.",
+    "5",
+    "p.m.",
+    "Nov.",
+    "9,",
+    "summer",
+    "fall",
+    "old",
+    "long",
+    "of",
+    "ended",
+    "Sept.",
+    "30",
+    "following",
+    "that",
+    "day",
+    "century",
+    "21st",
+    "nineties",
+    "$5",
+    "%",
+)
 
 
-@given(st.lists(st.sampled_from(_WORDS), max_size=14),
-       st.sampled_from(["", "past", "present", "future"]),
-       st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1), max_value=date(2090, 12, 31))))
+@given(
+    st.lists(st.sampled_from(_WORDS), max_size=14),
+    st.sampled_from(["", "past", "present", "future"]),
+    st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1), max_value=date(2090, 12, 31))),
+)
 def test_tag_text_never_fails_and_spans_are_disjoint_and_inside(words, tense, reference):
     text = " ".join(words)
     found = tag_text(text, reference, tense_at=lambda offset: tense)

@@ -7,8 +7,9 @@ from storyline.models import Analysis, Mention
 def _analysis(article_id: str, *names: tuple[str, str]) -> Analysis:
     mentions, offset = [], 0
     for text, label in names:
-        mentions.append(Mention(article_id=article_id, start=offset, end=offset + len(text),
-                                text=text, label=label))
+        mentions.append(
+            Mention(article_id=article_id, start=offset, end=offset + len(text), text=text, label=label)
+        )
         offset += len(text) + 1
     return Analysis(article_id=article_id, sentences=(), tokens=(), mentions=tuple(mentions))
 
@@ -24,11 +25,13 @@ def test_normalize_name_strips_titles_and_possessives():
 
 
 def test_transliterations_surnames_and_titles_merge():
-    entities, _ = merge_entities([
-        _analysis("a", ("Volodymyr Zelensky", "PERSON"), ("Mr. Zelensky", "PERSON")),
-        _analysis("b", ("Volodymyr Zelenskiy", "PERSON"), ("Zelenskiy", "PERSON")),
-        _analysis("c", ("Zelensky", "PERSON"), ("Volodymyr Zelensky", "PERSON")),
-    ])
+    entities, _ = merge_entities(
+        [
+            _analysis("a", ("Volodymyr Zelensky", "PERSON"), ("Mr. Zelensky", "PERSON")),
+            _analysis("b", ("Volodymyr Zelenskiy", "PERSON"), ("Zelenskiy", "PERSON")),
+            _analysis("c", ("Zelensky", "PERSON"), ("Volodymyr Zelensky", "PERSON")),
+        ]
+    )
     people = [e for e in entities if e.type == "PERSON"]
     assert len(people) == 1
     person = people[0]
@@ -38,16 +41,21 @@ def test_transliterations_surnames_and_titles_merge():
 
 
 def test_first_name_typo_joins_when_surname_matches():
-    entities, _ = merge_entities([
-        _analysis("a", ("Vladimir Putin", "PERSON")), _analysis("b", ("Vladmir Putin", "PERSON")),
-    ])
+    entities, _ = merge_entities(
+        [
+            _analysis("a", ("Vladimir Putin", "PERSON")),
+            _analysis("b", ("Vladmir Putin", "PERSON")),
+        ]
+    )
     assert _by_name(entities)["Vladimir Putin"].aliases == ("Vladmir Putin",)
 
 
 def test_different_people_with_one_surname_stay_apart():
-    entities, _ = merge_entities([
-        _analysis("a", ("Joe Biden", "PERSON"), ("Jill Biden", "PERSON"), ("Biden", "PERSON")),
-    ])
+    entities, _ = merge_entities(
+        [
+            _analysis("a", ("Joe Biden", "PERSON"), ("Jill Biden", "PERSON"), ("Biden", "PERSON")),
+        ]
+    )
     names = {e.name for e in entities}
     assert {"Joe Biden", "Jill Biden"} <= names
     assert "Biden" in names  # ambiguous surname: not guessed
@@ -59,9 +67,11 @@ def test_chinese_name_order_surname_first():
 
 
 def test_surname_mislabelled_as_org_joins_the_person():
-    entities, linked = merge_entities([
-        _analysis("a", ("Wang Yi", "PERSON"), ("Wang", "ORG"), ("Wang", "ORG")),
-    ])
+    entities, linked = merge_entities(
+        [
+            _analysis("a", ("Wang Yi", "PERSON"), ("Wang", "ORG"), ("Wang", "ORG")),
+        ]
+    )
     (person,) = [e for e in entities if e.name == "Wang Yi"]
     assert person.type == "PERSON"
     assert {m.entity_id for m in linked[0].mentions} == {person.id}

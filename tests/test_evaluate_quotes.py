@@ -60,9 +60,11 @@ def test_direct_only_keeps_quoted_attributions():
 
 
 def test_parse_ann_with_discontinuous_spans_and_no_source():
-    ann = ("T1\tSource 0 6\tKuleba\nT2\tCue 7 11\tsaid\nT3\tContent 12 20;25 28\tx\n"
-           "T4\tAttribution 7 11\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n"
-           "T5\tContent 55 76\ty\nT6\tCue 51 54\tsay\nE2\tAttribution:T6 Content:T5 Cue:T6\n")
+    ann = (
+        "T1\tSource 0 6\tKuleba\nT2\tCue 7 11\tsaid\nT3\tContent 12 20;25 28\tx\n"
+        "T4\tAttribution 7 11\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n"
+        "T5\tContent 55 76\ty\nT6\tCue 51 54\tsay\nE2\tAttribution:T6 Content:T5 Cue:T6\n"
+    )
     first, second = _parse_ann(ann)
     assert first.content == ((12, 20), (25, 28)) and first.source == ((0, 6),)
     assert second.source == ()
@@ -98,8 +100,10 @@ def test_annotator_agreement_scores_the_second_annotator_against_the_first(tmp_p
     (tmp_path / "train" / "text").mkdir(parents=True)
     (tmp_path / "train" / "attributions").mkdir()
     (tmp_path / "train" / "text" / "doc.txt").write_text(TEXT, "utf-8")
-    first = ("T1\tSource 0 6\tKuleba\nT2\tCue 7 11\tsaid\nT3\tContent 12 28\twe are grateful\n"
-             "T4\tAttribution 7 11\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n")
+    first = (
+        "T1\tSource 0 6\tKuleba\nT2\tCue 7 11\tsaid\nT3\tContent 12 28\twe are grateful\n"
+        "T4\tAttribution 7 11\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n"
+    )
     # the second annotator found the same content but took "Monday" for the source
     second = first.replace("T1\tSource 0 6\tKuleba", "T1\tSource 32 38\tMonday")
     (tmp_path / "train" / "attributions" / "doc_aaaa.ann").write_text(first, "utf-8")
@@ -113,11 +117,17 @@ def test_annotator_agreement_scores_the_second_annotator_against_the_first(tmp_p
 def test_the_table_shows_the_annotators_beside_the_tools():
     from storyline.evaluate.quotes import render_table
 
-    tools = {f"{n}_{s}": {"source_overlap_f1": 0.5} for n in ("storyline", "textacy")
-             for s in ("all", "direct")}
-    result = {"split": "dev", "documents": 1, "gold_attributions": 2, "textacy_bailed_out": 0,
-              **tools, "annotators": {"documents": 3, "gold_attributions": 9,
-                                      "source_overlap_f1": 0.8}}
+    tools = {
+        f"{n}_{s}": {"source_overlap_f1": 0.5} for n in ("storyline", "textacy") for s in ("all", "direct")
+    }
+    result = {
+        "split": "dev",
+        "documents": 1,
+        "gold_attributions": 2,
+        "textacy_bailed_out": 0,
+        **tools,
+        "annotators": {"documents": 3, "gold_attributions": 9, "source_overlap_f1": 0.8},
+    }
     table = render_table(result)
     header, _, *rows = table.splitlines()[2:]
     assert header.endswith("| annotator vs annotator (all) |")
@@ -130,7 +140,6 @@ def test_a_malformed_annotation_file_is_named_in_a_clear_error(tmp_path):
     (tmp_path / "dev" / "text").mkdir(parents=True)
     (tmp_path / "dev" / "attributions").mkdir()
     (tmp_path / "dev" / "text" / "doc.txt").write_text(TEXT, "utf-8")
-    (tmp_path / "dev" / "attributions" / "doc_aaaa.ann").write_text("T1\tSource x y\tKuleba\n",
-                                                                     "utf-8")
+    (tmp_path / "dev" / "attributions" / "doc_aaaa.ann").write_text("T1\tSource x y\tKuleba\n", "utf-8")
     with pytest.raises(InputError, match="doc_aaaa.ann"):
         read_polnear(tmp_path, "dev")

@@ -24,9 +24,11 @@ after <TIMEX3 tid="t2" type="DURATION" value="P210Y">210 years</TIMEX3> &amp; mo
 </TimeML>
 """
 TEXT = "The panel voted Friday after two weeks and now."
-GOLD = (Timex(start=16, end=22, type="DATE", value="1998-02-13"),
-        Timex(start=29, end=38, type="DURATION", value="P2W"),
-        Timex(start=43, end=46, type="DATE", value="PRESENT_REF"))
+GOLD = (
+    Timex(start=16, end=22, type="DATE", value="1998-02-13"),
+    Timex(start=29, end=38, type="DURATION", value="P2W"),
+    Timex(start=43, end=46, type="DATE", value="PRESENT_REF"),
+)
 
 
 def _doc() -> Document:
@@ -36,7 +38,7 @@ def _doc() -> Document:
 def test_parse_timeml_gives_plain_text_offsets_and_the_dct():
     doc = parse_timeml(MARKUP, name="d1")
     assert doc.dct == date(1998, 2, 13)
-    assert [doc.text[t.start:t.end] for t in doc.gold] == ["Friday", "210 years"]
+    assert [doc.text[t.start : t.end] for t in doc.gold] == ["Friday", "210 years"]
     assert [t.value for t in doc.gold] == ["1998-02-13", "P210Y"]
     assert "<" not in doc.text and "& more" in doc.text
 
@@ -66,8 +68,10 @@ def test_overlapping_span_is_relaxed_not_strict():
 
 
 def test_a_wrong_value_counts_for_spans_not_for_value_f1():
-    predicted = [Timex(start=16, end=22, type="DATE", value="1998-02-06"),
-                 Timex(start=29, end=38, type="DATE", value="P2W")]
+    predicted = [
+        Timex(start=16, end=22, type="DATE", value="1998-02-06"),
+        Timex(start=29, end=38, type="DATE", value="P2W"),
+    ]
     table = score([_doc()], lambda d: predicted).table()
     assert table["strict_precision"] == 1.0 and table["strict_recall"] == pytest.approx(2 / 3, abs=1e-4)
     assert table["value_accuracy"] == 0.5 and table["value_precision"] == 0.5
@@ -76,8 +80,10 @@ def test_a_wrong_value_counts_for_spans_not_for_value_f1():
 
 
 def test_one_gold_timex_split_in_two_is_matched_once():
-    predicted = [Timex(start=29, end=32, type="DURATION", value="P2W"),
-                 Timex(start=33, end=38, type="DURATION", value="P2W")]
+    predicted = [
+        Timex(start=29, end=32, type="DURATION", value="P2W"),
+        Timex(start=33, end=38, type="DURATION", value="P2W"),
+    ]
     table = score([_doc()], lambda d: predicted).table()
     assert table["relaxed_precision"] == 0.5 and table["relaxed_recall"] == pytest.approx(1 / 3, abs=1e-4)
 

@@ -24,11 +24,14 @@ D1, D2 = date(2011, 1, 25), date(2011, 1, 28)
 
 
 def test_detokenize_undoes_ptb_tokens_and_maps_back():
-    tokenized = ("WASHINGTON -LRB- Reuters -RRB- - Police do n't say , `` no comment '' on "
-                 "Jan. 25 , 2011 at 1\\/2 past .")
+    tokenized = (
+        "WASHINGTON -LRB- Reuters -RRB- - Police do n't say , `` no comment '' on "
+        "Jan. 25 , 2011 at 1\\/2 past ."
+    )
     detok = detokenize(tokenized)
-    assert detok.text == ("WASHINGTON (Reuters) - Police don't say, \"no comment\" on "
-                          "Jan. 25, 2011 at 1/2 past.")
+    assert detok.text == (
+        'WASHINGTON (Reuters) - Police don\'t say, "no comment" on Jan. 25, 2011 at 1/2 past.'
+    )
     start = detok.text.index("(Reuters)")
     a, b = detok.original_span(start, start + len("(Reuters)"))
     assert tokenized[a:b] == "-LRB- Reuters -RRB-"
@@ -74,9 +77,14 @@ def _write_topic(folder, articles, reference):
 
 
 def test_read_topic_merges_repeated_reference_dates_and_detokenizes(tmp_path):
-    _write_topic(tmp_path / "t", [{"uid": "1", "dct": "2011-01-26", "text": "Police fire , he says ."}],
-                 [{"date": "2011-01-25", "text": " Police fire tear gas . "},
-                  {"date": "2011-01-25", "text": " Crowds stay . Army waits . "}])
+    _write_topic(
+        tmp_path / "t",
+        [{"uid": "1", "dct": "2011-01-26", "text": "Police fire , he says ."}],
+        [
+            {"date": "2011-01-25", "text": " Police fire tear gas . "},
+            {"date": "2011-01-25", "text": " Crowds stay . Army waits . "},
+        ],
+    )
     topic = read_topic(tmp_path / "t")
     assert topic.articles[0].text == "Police fire, he says."
     assert topic.articles[0].published == date(2011, 1, 26)
@@ -91,13 +99,23 @@ def test_read_topic_reports_a_folder_that_is_not_a_topic(tmp_path):
 def test_evaluate_tls_scores_a_small_topic_with_every_entry_cited(tmp_path):
     pytest.importorskip("tilse")
     articles = [
-        {"uid": "1", "dct": "2011-01-26", "text": "Protesters filled Tahrir Square on Tuesday "
-         "demanding that President Mubarak resign . Police fired tear gas at protesters ."},
-        {"uid": "2", "dct": "2011-02-11", "text": "Mubarak resigned today after weeks of "
-         "protests in Tahrir Square , the army said in a statement ."},
+        {
+            "uid": "1",
+            "dct": "2011-01-26",
+            "text": "Protesters filled Tahrir Square on Tuesday "
+            "demanding that President Mubarak resign . Police fired tear gas at protesters .",
+        },
+        {
+            "uid": "2",
+            "dct": "2011-02-11",
+            "text": "Mubarak resigned today after weeks of "
+            "protests in Tahrir Square , the army said in a statement .",
+        },
     ]
-    reference = [{"date": "2011-01-25", "text": " Protesters fill Tahrir Square . "},
-                 {"date": "2011-02-11", "text": " Mubarak resigns after weeks of protests . "}]
+    reference = [
+        {"date": "2011-01-25", "text": " Protesters fill Tahrir Square . "},
+        {"date": "2011-02-11", "text": " Mubarak resigns after weeks of protests . "},
+    ]
     _write_topic(tmp_path / "egypt", articles, reference)
     result = evaluate_tls(tmp_path, rouge="python")
     ours = result["average"]["storyline"]
@@ -141,11 +159,14 @@ def test_eval_tls_command_prints_the_table(tmp_path):
 
     from storyline.cli import cli
 
-    _write_topic(tmp_path / "t", [{"uid": "1", "dct": "2011-01-25", "text":
-                                   "Police fired tear gas at crowds in Cairo today ."}],
-                 [{"date": "2011-01-25", "text": " Police fire tear gas in Cairo . "}])
-    result = CliRunner().invoke(cli, ["eval", "tls", str(tmp_path), "--rouge", "python"],
-                                catch_exceptions=False)
+    _write_topic(
+        tmp_path / "t",
+        [{"uid": "1", "dct": "2011-01-25", "text": "Police fired tear gas at crowds in Cairo today ."}],
+        [{"date": "2011-01-25", "text": " Police fire tear gas in Cairo . "}],
+    )
+    result = CliRunner().invoke(
+        cli, ["eval", "tls", str(tmp_path), "--rouge", "python"], catch_exceptions=False
+    )
     assert result.exit_code == 0
     assert "| figure | storyline | baseline (first mentions) | DATEWISE (published) |" in result.stdout
     assert "| date F1 | 1.000 |" in result.stdout

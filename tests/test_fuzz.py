@@ -13,8 +13,9 @@ EXAMPLES = {"html": 120, "text": 300, "jsonl": 200, "plain_file": 200, "warc": 2
 
 @pytest.mark.parametrize("name", sorted(TARGETS))
 def test_fuzz_target_survives_a_short_run(name):
-    @settings(max_examples=EXAMPLES[name], deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES[name], deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(strategy_for(name, sample_warc()))
     def run(data: bytes) -> None:
         run_bounded(TARGETS[name], data)
@@ -22,10 +23,13 @@ def test_fuzz_target_survives_a_short_run(name):
     run()
 
 
-@pytest.mark.parametrize("data", [
-    b"",                                                              # feedparser: no 'version'
-    b'<rss version="2.0"><channel><item><link>http://[::1/x</link></item></channel></rss>',
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",  # feedparser: no 'version'
+        b'<rss version="2.0"><channel><item><link>http://[::1/x</link></item></channel></rss>',
+    ],
+)
 def test_feed_inputs_that_once_crashed(data):
     run_bounded(TARGETS["feed"], data)
 

@@ -67,10 +67,12 @@ def test_iter_input_files_walks_folders_sorted_and_skips_manifest(tmp_path):
 
 def test_jsonl_bad_line_fails_alone(tmp_path):
     path = tmp_path / "batch.jsonl"
-    lines = [json.dumps({"text": PROSE, "outlet": "Wire", "published": "2024-03-12"}),
-             "{not json",
-             json.dumps({"title": "no body"}),
-             json.dumps({"html": "<p>x</p>", "url": "https://example.org/a"})]
+    lines = [
+        json.dumps({"text": PROSE, "outlet": "Wire", "published": "2024-03-12"}),
+        "{not json",
+        json.dumps({"title": "no body"}),
+        json.dumps({"html": "<p>x</p>", "url": "https://example.org/a"}),
+    ]
     path.write_text("\n".join(lines), encoding="utf-8")
     items = read_documents(path)
     docs = [i for i in items if isinstance(i, RawDocument)]
@@ -84,11 +86,16 @@ def test_jsonl_bad_line_fails_alone(tmp_path):
 
 def test_manifest_fills_metadata_and_reports_missing_files(tmp_path):
     manifest = tmp_path / "manifest.jsonl"
-    manifest.write_text("\n".join([
-        json.dumps({"file": "a.txt", "published": "2022-04-04", "outlet": "Post"}),
-        json.dumps({"file": "gone.txt", "published": "2022-04-05"}),
-        json.dumps({"file": "bad.txt", "published": "not a date"}),
-    ]), encoding="utf-8")
+    manifest.write_text(
+        "\n".join(
+            [
+                json.dumps({"file": "a.txt", "published": "2022-04-04", "outlet": "Post"}),
+                json.dumps({"file": "gone.txt", "published": "2022-04-05"}),
+                json.dumps({"file": "bad.txt", "published": "not a date"}),
+            ]
+        ),
+        encoding="utf-8",
+    )
     entries, failures = read_manifest(manifest)
     assert set(entries) == {"a.txt", "gone.txt"}
     assert len(failures) == 1 and "cannot parse" in failures[0].message

@@ -10,17 +10,19 @@ pytestmark = pytest.mark.models
 
 
 def test_analyze_keeps_sentences_inside_paragraphs_and_trims_entities():
-    text = ("Following Xi’s summit, Wang Yi spoke to Dmytro Kuleba\n\n"
-            "The call lasted an hour. Kuleba thanked him.")
+    text = (
+        "Following Xi’s summit, Wang Yi spoke to Dmytro Kuleba\n\n"
+        "The call lasted an hour. Kuleba thanked him."
+    )
     article = make_article(text)
     (analysis,) = nlp.analyze([article])
-    sentences = [text[s.start:s.end] for s in analysis.sentences]
+    sentences = [text[s.start : s.end] for s in analysis.sentences]
     assert sentences[0] == "Following Xi’s summit, Wang Yi spoke to Dmytro Kuleba"
     assert "The call lasted an hour." in sentences
     names = {m.text for m in analysis.mentions if m.label == "PERSON"}
     assert {"Wang Yi", "Dmytro Kuleba"} <= names
     assert not any(name.startswith("Following") for name in names)
-    assert all(text[t.start:t.end] for t in analysis.tokens)
+    assert all(text[t.start : t.end] for t in analysis.tokens)
 
 
 def test_analysis_json_round_trip():
@@ -43,8 +45,13 @@ def test_embeddings_are_unit_length_and_round_trip():
 
 
 def test_worker_processes_give_the_same_analyses_in_order():
-    articles = [make_article(f"Kuleba met Wang Yi in Kyiv on Monday. Talk number {i} went well.\n\n"
-                             f"\u201cWe agreed,\u201d he said.") for i in range(5)]
+    articles = [
+        make_article(
+            f"Kuleba met Wang Yi in Kyiv on Monday. Talk number {i} went well.\n\n"
+            f"\u201cWe agreed,\u201d he said."
+        )
+        for i in range(5)
+    ]
     alone = list(nlp.analyze_stream(articles, batch_size=2))
     shared = list(nlp.analyze_stream(articles, batch_size=2, processes=2))
     assert [a.article_id for a in shared] == [a.id for a in articles]

@@ -75,7 +75,8 @@ def test_a_new_copy_of_the_weights_gets_its_own_export(tmp_path):
     (folder / "model.safetensors").write_bytes(b"other")
     assert onnx_encoder.bundle_dir(str(folder)) != first
     assert onnx_encoder.bundle_dir("sentence-transformers/all-MiniLM-L6-v2").name.startswith(
-        "sentence-transformers-all-MiniLM-L6-v2-")
+        "sentence-transformers-all-MiniLM-L6-v2-"
+    )
 
 
 def test_a_second_export_keeps_the_first_one_in_place(sentence_transformer, exported):

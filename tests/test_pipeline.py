@@ -41,17 +41,19 @@ def _check_provenance(briefing):
         assert event.summary, event.title
         for line in event.summary:
             first = line.cites[0]
-            assert texts[first.article_id][first.start:first.end] == line.text
+            assert texts[first.article_id][first.start : first.end] == line.text
     for quote in briefing.quotes:
-        assert texts[quote.article_id][quote.start:quote.end] == quote.text
+        assert texts[quote.article_id][quote.start : quote.end] == quote.text
     for entry in briefing.timeline:
-        assert any(texts[c.article_id][c.start:c.end] == entry.text for c in entry.cites)
+        assert any(texts[c.article_id][c.start : c.end] == entry.text for c in entry.cites)
         for when in entry.date_cites:  # the words that gave the date sit in a cited sentence
             if entry.dated_by == "news":  # or, for the article's news day, in its lead
                 assert any(c.article_id == when.article_id for c in entry.cites)
                 continue
-            assert any(c.article_id == when.article_id and c.start <= when.start < when.end <= c.end
-                       for c in entry.cites)
+            assert any(
+                c.article_id == when.article_id and c.start <= when.start < when.end <= c.end
+                for c in entry.cites
+            )
         assert entry.date_cites or entry.dated_by in ("publication", "inferred", "event")
 
 
@@ -60,13 +62,12 @@ def test_sample_events_duplicates_and_conflict(sample_briefing):
     groups = sorted(tuple(sorted(_name(b, i) for i in e.article_ids)) for e in b.events)
     assert groups == [("01", "02", "03", "04"), ("05", "06", "07", "08")]
     assert sorted(e.date for e in b.events) == ["2024-03-11", "2025-05-20"]
-    assert [(_name(b, d.article_id), _name(b, d.duplicate_of)) for d in b.duplicates] == [
-        ("06", "05")]
+    assert [(_name(b, d.article_id), _name(b, d.duplicate_of)) for d in b.duplicates] == [("06", "05")]
     conflicts = [c for c in b.claims if c.status == "conflict"]
     [flow] = [c for c in conflicts if "40 percent" in (c.note or "") and "60 percent" in (c.note or "")]
     # The claim shows the statements that disagree, first: its text and first two cites.
     texts = {a.id: a.text for a in b.articles}
-    first_two = [texts[s.article_id][s.start:s.end] for s in flow.cites[:2]]
+    first_two = [texts[s.article_id][s.start : s.end] for s in flow.cites[:2]]
     assert flow.text == first_two[0]
     assert sorted("40 percent" in t for t in first_two) == [False, True]
     assert any("60 percent" in t for t in first_two)
@@ -89,11 +90,20 @@ def test_sample_quotes_resolve_added_to_the_previous_speaker(sample_briefing):
 
 def test_sample_cleaning_removes_debris(sample_briefing):
     for article in sample_briefing.articles:
-        for debris in ("Skip to main content", "Placeholder while article actions load",
-                       "Sign up for our newsletter", "Updated at", "Follow the authors",
-                       "Mila Dorne/Karvonia Post", "Tomas Brenner/Estria Daily Wire",
-                       "Your Post", "Reporting by Tomas Brenner", "Open this photo",
-                       "Build your personal news feed", "The Valmora LedgerNews"):
+        for debris in (
+            "Skip to main content",
+            "Placeholder while article actions load",
+            "Sign up for our newsletter",
+            "Updated at",
+            "Follow the authors",
+            "Mila Dorne/Karvonia Post",
+            "Tomas Brenner/Estria Daily Wire",
+            "Your Post",
+            "Reporting by Tomas Brenner",
+            "Open this photo",
+            "Build your personal news feed",
+            "The Valmora LedgerNews",
+        ):
             assert debris not in article.text
     reasons = {r.reason for a in sample_briefing.articles for r in a.removed}
     assert {"masthead", "photo caption or credit", "update timestamp"} <= reasons
@@ -110,15 +120,22 @@ def test_sample_json_follows_the_schema(sample_briefing):
 def _digest(briefing) -> dict:
     """The parts of the sample briefing a reader checks, without volatile details."""
     return {
-        "events": [{"date": e.date, "articles": [_name(briefing, i) for i in e.article_ids],
-                    "summary": [line.text for line in e.summary]} for e in briefing.events],
-        "quotes": sorted([_name(briefing, q.article_id), q.kind, q.speaker or "", q.text]
-                         for q in briefing.quotes),
-        "claims": sorted([c.status, list(c.outlets), c.text] for c in briefing.claims
-                         if c.status != "unique"),
+        "events": [
+            {
+                "date": e.date,
+                "articles": [_name(briefing, i) for i in e.article_ids],
+                "summary": [line.text for line in e.summary],
+            }
+            for e in briefing.events
+        ],
+        "quotes": sorted(
+            [_name(briefing, q.article_id), q.kind, q.speaker or "", q.text] for q in briefing.quotes
+        ),
+        "claims": sorted(
+            [c.status, list(c.outlets), c.text] for c in briefing.claims if c.status != "unique"
+        ),
         "timeline": [[t.date, t.text] for t in briefing.timeline],
-        "people": sorted([e.name, list(e.aliases)] for e in briefing.entities
-                         if e.type == "PERSON"),
+        "people": sorted([e.name, list(e.aliases)] for e in briefing.entities if e.type == "PERSON"),
     }
 
 
@@ -129,21 +146,24 @@ def test_sample_golden(sample_briefing):
         GOLDEN.write_text(json.dumps(digest, ensure_ascii=False, indent=1) + "\n", "utf-8")
     assert digest == json.loads(GOLDEN.read_text("utf-8")), (
         "the sample briefing changed; if intended, rerun with STORYLINE_UPDATE_GOLDEN=1 and "
-        "review the diff of tests/golden/sample_briefing.json")
+        "review the diff of tests/golden/sample_briefing.json"
+    )
 
 
 def test_seeds_two_events_with_their_dates(seed_briefing):
     b = seed_briefing
-    groups = sorted(tuple(sorted(Path(a.source).name[:3] for a in b.articles
-                                 if a.id in e.article_ids)) for e in b.events)
+    groups = sorted(
+        tuple(sorted(Path(a.source).name[:3] for a in b.articles if a.id in e.article_ids)) for e in b.events
+    )
     assert groups == [("000", "001"), ("002", "003", "004")]
     assert sorted(e.date for e in b.events) == ["2022-04-04", "2023-04-26"]
 
 
 def _true_dates() -> dict[str, date]:
     lines = (SEEDS / "manifest.jsonl").read_text("utf-8").splitlines()
-    return {row["file"][:3]: date.fromisoformat(row["published"])
-            for row in map(json.loads, filter(None, lines))}
+    return {
+        row["file"][:3]: date.fromisoformat(row["published"]) for row in map(json.loads, filter(None, lines))
+    }
 
 
 def test_seeds_without_manifest_get_honest_inferred_dates(undated_seed_briefing):
@@ -160,8 +180,9 @@ def test_seeds_without_manifest_get_honest_inferred_dates(undated_seed_briefing)
         assert all(event.inferred.contains(truth[_name3(b, i)]) for i in event.article_ids)
     data = briefing_to_dict(b)
     jsonschema.validate(data, briefing_schema())
-    assert all(a["published"] is None and "(inferred)" in a["published_inferred"]["text"]
-               for a in data["articles"])
+    assert all(
+        a["published"] is None and "(inferred)" in a["published_inferred"]["text"] for a in data["articles"]
+    )
     assert all(e["date_inferred"] for e in data["events"])
     assert "(inferred) from A" in render_markdown(b)
     assert "(inferred)" in render_html(b)
@@ -187,6 +208,7 @@ def test_seeds_name_variants_merge(seed_briefing):
 def test_seeds_quotes_and_speakers(seed_briefing):
     b = seed_briefing
     wapo = seed_id(b, "001")
+
     def quote(article_id: str, words: str):
         # The quote holding the words: a quoted fragment is reported with the clause around it.
         (found,) = [q for q in b.quotes if q.article_id == article_id and words in q.text]
@@ -228,9 +250,11 @@ def test_seeds_clean_text_and_provenance(seed_briefing):
 
 
 def test_html_escapes_article_content(tmp_path):
-    hostile = ("<script>alert('x')</script> The council met on Monday and "
-               "<img src=x onerror=alert(1)> approved the budget, officials said. "
-               "<a href=\"javascript:alert(2)\">Read more about the council vote today</a>.")
+    hostile = (
+        "<script>alert('x')</script> The council met on Monday and "
+        "<img src=x onerror=alert(1)> approved the budget, officials said. "
+        '<a href="javascript:alert(2)">Read more about the council vote today</a>.'
+    )
     path = tmp_path / "hostile.txt"
     path.write_text(hostile + "\n" + "The mayor said the vote was close and fair. " * 3, "utf-8")
     briefing = brief([path], db=tmp_path / "h.db")

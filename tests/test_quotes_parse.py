@@ -27,8 +27,8 @@ def test_mark_start_finds_one_mark_or_two_apostrophes():
 def test_an_attribution_follows_a_quote_closing_its_sentence_on_the_same_line():
     text = '"How are you?" Miller said. "Fine," she said.\n"Next" here'
     assert attribution_follows(text, text.index('?"') + 1)
-    assert not attribution_follows(text, text.index('Fine,') + 5)  # a comma: the sentence runs on
-    assert not attribution_follows(text, text.index('Next') + 4)  # the paragraph ends
+    assert not attribution_follows(text, text.index("Fine,") + 5)  # a comma: the sentence runs on
+    assert not attribution_follows(text, text.index("Next") + 4)  # the paragraph ends
 
 
 def _parsed(text: str) -> ParseIndex:
@@ -61,8 +61,10 @@ def test_a_passive_cue_is_found_and_an_active_one_is_not():
 
 @pytest.mark.models
 def test_adding_hung_under_an_infinitive_inside_reported_words_is_the_reporter_s():
-    text = ("Even a senior Estrian strategist said Kovalenk will have to choose whose side he is "
-            "on, saying, “At some point he is going to have to come out.”")
+    text = (
+        "Even a senior Estrian strategist said Kovalenk will have to choose whose side he is "
+        "on, saying, “At some point he is going to have to come out.”"
+    )
     parse = _parsed(text)
     (start, end), head = subject_of(parse, _token(parse, text, "saying"))
     assert text[start:end].endswith("a senior Estrian strategist")
@@ -72,9 +74,12 @@ def test_adding_hung_under_an_infinitive_inside_reported_words_is_the_reporter_s
 def test_before_a_colon_a_speech_verb_wins_over_a_later_verb():
     from storyline.quotes.parse import attribution_before_colon
 
-    text = ("As Jonas Halder observed, the winner was not on the stage, it was the stage itself: "
-            "“The clear winner of the debate was the network.”")
+    text = (
+        "As Jonas Halder observed, the winner was not on the stage, it was the stage itself: "
+        "“The clear winner of the debate was the network.”"
+    )
     parse = _parsed(text)
-    found = attribution_before_colon(text, parse, text.index("The clear"),
-                                     [(text.index("The clear"), len(text) - 1)])
-    assert found.cue.lemma == "observe" and text[found.speaker[0]:found.speaker[1]] == "Jonas Halder"
+    found = attribution_before_colon(
+        text, parse, text.index("The clear"), [(text.index("The clear"), len(text) - 1)]
+    )
+    assert found.cue.lemma == "observe" and text[found.speaker[0] : found.speaker[1]] == "Jonas Halder"

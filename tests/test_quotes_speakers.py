@@ -14,8 +14,19 @@ def _analysis() -> Analysis:
     for i, word in enumerate(words):
         start = TEXT.index(word, offset)
         offset = start + len(word)
-        tokens.append(Token(i=i, start=start, end=offset, lemma=word.lower(), pos="X", tag="NN",
-                            dep="dep", head=heads[i], sent=0))
+        tokens.append(
+            Token(
+                i=i,
+                start=start,
+                end=offset,
+                lemma=word.lower(),
+                pos="X",
+                tag="NN",
+                dep="dep",
+                head=heads[i],
+                sent=0,
+            )
+        )
     return Analysis(article_id="a", sentences=(), tokens=tuple(tokens), mentions=())
 
 
@@ -32,15 +43,21 @@ def test_head_by_bisection_is_the_head_a_scan_finds():
     for start in range(len(TEXT) + 1):
         for end in range(start, len(TEXT) + 1):
             span = Span(article_id="a", start=start, end=end)
-            quote = Quote(id="q", article_id="a", start=0, end=1, text="x", kind="direct",
-                          speaker_span=span)
+            quote = Quote(id="q", article_id="a", start=0, end=1, text="x", kind="direct", speaker_span=span)
             assert _head(analysis, starts, quote) == _linear_head(analysis, span), (start, end)
-    quote = Quote(id="q", article_id="a", start=0, end=1, text="x", kind="direct",
-                  speaker_span=Span(article_id="a", start=0, end=28))
+    quote = Quote(
+        id="q",
+        article_id="a",
+        start=0,
+        end=1,
+        text="x",
+        kind="direct",
+        speaker_span=Span(article_id="a", start=0, end=28),
+    )
     assert _head(analysis, starts, quote).lemma == "officials"
 
 
-NAMES = ("Ilse Varga and Radek Vesely met. Vesely said the dam was safe.")
+NAMES = "Ilse Varga and Radek Vesely met. Vesely said the dam was safe."
 
 
 def _names_analysis(with_vesely: bool = True) -> Analysis:
@@ -49,21 +66,35 @@ def _names_analysis(with_vesely: bool = True) -> Analysis:
         start = NAMES.index(word, offset)
         offset = start + len(word)
         pos = "ADV" if i == 6 else "PROPN" if word[0].isupper() else "X"  # "Vesely" misread
-        tokens.append(Token(i=i, start=start, end=offset, lemma=word.lower(), pos=pos, tag="NN",
-                            dep="dep", head=i, sent=0))
-    mentions = [Mention(article_id="a", start=0, end=10, text="Ilse Varga", label="PERSON",
-                        entity_id="e-varga")]
+        tokens.append(
+            Token(
+                i=i, start=start, end=offset, lemma=word.lower(), pos=pos, tag="NN", dep="dep", head=i, sent=0
+            )
+        )
+    mentions = [
+        Mention(article_id="a", start=0, end=10, text="Ilse Varga", label="PERSON", entity_id="e-varga")
+    ]
     if with_vesely:
-        mentions.append(Mention(article_id="a", start=15, end=27, text="Radek Vesely",
-                                label="PERSON", entity_id="e-vesely"))
+        mentions.append(
+            Mention(
+                article_id="a", start=15, end=27, text="Radek Vesely", label="PERSON", entity_id="e-vesely"
+            )
+        )
     return Analysis(article_id="a", sentences=(), tokens=tuple(tokens), mentions=tuple(mentions))
 
 
 def _quote_by_vesely() -> Quote:
     start = NAMES.index("Vesely said")
-    return Quote(id="q", article_id="a", start=start + 12, end=len(NAMES) - 1, text="the dam",
-                 kind="indirect", speaker="Vesely",
-                 speaker_span=Span(article_id="a", start=start, end=start + 6))
+    return Quote(
+        id="q",
+        article_id="a",
+        start=start + 12,
+        end=len(NAMES) - 1,
+        text="the dam",
+        kind="indirect",
+        speaker="Vesely",
+        speaker_span=Span(article_id="a", start=start, end=start + 6),
+    )
 
 
 def test_a_surname_the_recognizer_missed_is_its_person_not_a_role_near_another_name():

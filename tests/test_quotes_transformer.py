@@ -19,8 +19,20 @@ VOCABULARY = at.Vocabulary(dep={"nsubj": 1, "ROOT": 2}, pos={"PROPN": 1}, branch
 def _tokens() -> list[Token]:
     spans = [(0, 6), (7, 11), (12, 13), (13, 25), (25, 26), (27, 33), (33, 34)]
     deps = ["nsubj", "ROOT", "punct", "amod", "punct", "dobj", "punct"]
-    return [Token(i=i, start=s, end=e, lemma=TEXT[s:e].lower(), pos="PROPN" if i == 0 else "X",
-                  tag="X", dep=deps[i], head=1, sent=0) for i, (s, e) in enumerate(spans)]
+    return [
+        Token(
+            i=i,
+            start=s,
+            end=e,
+            lemma=TEXT[s:e].lower(),
+            pos="PROPN" if i == 0 else "X",
+            tag="X",
+            dep=deps[i],
+            head=1,
+            sent=0,
+        )
+        for i, (s, e) in enumerate(spans)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +49,16 @@ def tokenizer():
 def _inputs(tokenizer, tokens=None):
     tokens = tokens or _tokens()
     n = len(tokens)
-    return at.unit_inputs(TEXT, tokens, [list(range(n))], tokenizer, VOCABULARY,
-                          [2 < i < 5 for i in range(n)], ["no", "high", *["no"] * (n - 2)],
-                          ["nsubj", "none", *["dobj"] * (n - 2)])[0]
+    return at.unit_inputs(
+        TEXT,
+        tokens,
+        [list(range(n))],
+        tokenizer,
+        VOCABULARY,
+        [2 < i < 5 for i in range(n)],
+        ["no", "high", *["no"] * (n - 2)],
+        ["nsubj", "none", *["dobj"] * (n - 2)],
+    )[0]
 
 
 def test_each_token_reads_its_first_wordpiece_and_all_its_wordpieces_carry_its_facts(tokenizer):
@@ -60,10 +79,13 @@ def test_each_token_reads_its_first_wordpiece_and_all_its_wordpieces_carry_its_f
 def test_a_sentence_past_the_model_length_is_cut_and_its_tail_reads_o(tokenizer):
     words = ["word"] * 300
     text = " ".join(words)
-    tokens = [Token(i=i, start=5 * i, end=5 * i + 4, lemma="word", pos="X", tag="X", dep="dep",
-                    head=0, sent=0) for i in range(300)]
-    unit = at.unit_inputs(text, tokens, [list(range(300))], tokenizer, VOCABULARY, [False] * 300,
-                          ["no"] * 300, ["none"] * 300)[0]
+    tokens = [
+        Token(i=i, start=5 * i, end=5 * i + 4, lemma="word", pos="X", tag="X", dep="dep", head=0, sent=0)
+        for i in range(300)
+    ]
+    unit = at.unit_inputs(
+        text, tokens, [list(range(300))], tokenizer, VOCABULARY, [False] * 300, ["no"] * 300, ["none"] * 300
+    )[0]
     assert len(unit.wordpieces) == at.MAX_WORDPIECES
     kept = at.MAX_WORDPIECES - 2  # [CLS] and [SEP] take two
     assert (unit.first[:kept] >= 0).all() and (unit.first[kept:] == -1).all()
@@ -78,14 +100,21 @@ def test_a_batch_is_padded_to_its_longest_sentence(tokenizer):
     ids, mask, facts = at.padded([short, long])
     assert ids.shape == mask.shape == (2, len(long.wordpieces))
     assert facts.shape == (len(at.FACTS), 2, len(long.wordpieces))
-    assert mask[0].sum() == len(short.wordpieces) and ids[0, len(short.wordpieces):].sum() == 0
+    assert mask[0].sum() == len(short.wordpieces) and ids[0, len(short.wordpieces) :].sum() == 0
 
 
 def test_cue_branches_name_the_dependency_below_the_nearest_likely_cue():
     tokens = _tokens()
     strong = [t.lemma == "said" for t in tokens]
-    assert attribution.cue_branches(tokens, strong) == ["nsubj", "none", "punct", "amod", "punct",
-                                                        "dobj", "punct"]
+    assert attribution.cue_branches(tokens, strong) == [
+        "nsubj",
+        "none",
+        "punct",
+        "amod",
+        "punct",
+        "dobj",
+        "punct",
+    ]
 
 
 @pytest.mark.models
@@ -96,8 +125,12 @@ def test_the_shipped_transformer_exports_and_reproduces_its_training_output(tmp_
     loaded = at._load_export(target)
     meta = at.read_meta(shipped)
     probe = meta["probe"]
-    unit = at.UnitInput(tokens=(), wordpieces=np.array(probe["wordpieces"]),
-                        first=np.array(probe["first"]), facts=np.array(probe["facts"]))
+    unit = at.UnitInput(
+        tokens=(),
+        wordpieces=np.array(probe["wordpieces"]),
+        first=np.array(probe["first"]),
+        facts=np.array(probe["facts"]),
+    )
     (got,) = loaded.probabilities([unit])
     expected = np.array(probe["probabilities"])
     assert np.abs(got - expected).max() <= at.PROBE_TOLERANCE  # int8 weights, float32 training
@@ -135,8 +168,12 @@ def test_a_damaged_export_is_made_again(tmp_path, monkeypatch):
 
 def _probe(shipped):
     probe = at.read_meta(shipped)["probe"]
-    return at.UnitInput(tokens=(), wordpieces=np.array(probe["wordpieces"]),
-                        first=np.array(probe["first"]), facts=np.array(probe["facts"]))
+    return at.UnitInput(
+        tokens=(),
+        wordpieces=np.array(probe["wordpieces"]),
+        first=np.array(probe["first"]),
+        facts=np.array(probe["facts"]),
+    )
 
 
 @pytest.mark.models
@@ -149,12 +186,15 @@ def test_a_sentence_reads_the_same_alone_and_among_others():
 
     tagger = load_tagger()
     transformer = tagger.transformer
-    article = make_article("Vesely said the dam was safe. Officials in Dravik, the capital of "
-                           "Karvonia, said on Monday that the inspection of the Brena dam would "
-                           "begin next month and last for several weeks, weather permitting.")
+    article = make_article(
+        "Vesely said the dam was safe. Officials in Dravik, the capital of "
+        "Karvonia, said on Monday that the inspection of the Brena dam would "
+        "begin next month and last for several weeks, weather permitting."
+    )
     (analysis,) = analyze([article])
-    _, units = transformer_inputs(article.text, analysis, tagger.lexicon, transformer.vocabulary,
-                                  transformer.tokenizer, [])
+    _, units = transformer_inputs(
+        article.text, analysis, tagger.lexicon, transformer.vocabulary, transformer.tokenizer, []
+    )
     together = transformer.probabilities(units)
     alone = [transformer.probabilities([unit])[0] for unit in units]
     assert len(units) == 2

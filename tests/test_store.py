@@ -20,9 +20,15 @@ def test_add_article_twice_is_a_noop(store):
 
 
 def test_article_round_trip(store):
-    article = make_article("Text.", title="T", outlet="O", url="https://x.example/a",
-                           published=date(2024, 3, 12), published_from="manifest",
-                           removed=(Removal(text="Skip", reason="navigation", start=0, end=4),))
+    article = make_article(
+        "Text.",
+        title="T",
+        outlet="O",
+        url="https://x.example/a",
+        published=date(2024, 3, 12),
+        published_from="manifest",
+        removed=(Removal(text="Skip", reason="navigation", start=0, end=4),),
+    )
     store.add_article(article)
     assert store.articles([article.id]) == [article]
     assert store.article_id_for_source("test.txt") == article.id
@@ -83,8 +89,12 @@ def test_store_round_trips_any_text(text, outlet):
 
 
 def test_page_metadata_round_trips(store):
-    article = make_article("Text of a page with a byline.", authors=("Jane Doe", "Reuters"),
-                           updated=date(2024, 3, 14), language="en")
+    article = make_article(
+        "Text of a page with a byline.",
+        authors=("Jane Doe", "Reuters"),
+        updated=date(2024, 3, 14),
+        language="en",
+    )
     store.add_article(article)
     assert store.articles([article.id]) == [article]
 

@@ -16,41 +16,45 @@ from storyline.timeline.corpus import split_sentences
 
 
 def _analysis(article) -> Analysis:
-    return Analysis(article_id=article.id, sentences=split_sentences(article), tokens=(),
-                    mentions=())
+    return Analysis(article_id=article.id, sentences=split_sentences(article), tokens=(), mentions=())
 
 
 def _timeline(*articles, inferred=None):
     analyses = {a.id: _analysis(a) for a in articles}
     dates = {a.id: timex.find_dates(a, analyses[a.id].sentences) for a in articles}
     event = Event(id="evt", article_ids=tuple(a.id for a in articles), title="t")
-    return timeline.build_timeline(event, {a.id: a for a in articles}, analyses, dates,
-                                   inferred)
+    return timeline.build_timeline(event, {a.id: a for a in articles}, analyses, dates, inferred)
 
 
 def test_background_facts_go_to_their_own_dates():
     article = make_article(
         "Xi spoke with Zelensky on Wednesday. The call was long and warm, aides said. "
         "Xi announced a peace plan two months earlier. "
-        "The previous call was in January 2022.", published=date(2023, 4, 26))
+        "The previous call was in January 2022.",
+        published=date(2023, 4, 26),
+    )
     entries = {e.text: e for e in _timeline(article)}
     assert entries["Xi spoke with Zelensky on Wednesday."].date == "2023-04-26"
     assert entries["Xi announced a peace plan two months earlier."].date == "2023-02"
     assert entries["The previous call was in January 2022."].date == "2022-01"
     lead = entries["The call was long and warm, aides said."]  # no date of its own: its article's news day
     assert lead.date == "2023-04-26" and lead.dated_by == "news"
-    assert article.text[lead.date_cites[0].start:lead.date_cites[0].end] == "Wednesday"
+    assert article.text[lead.date_cites[0].start : lead.date_cites[0].end] == "Wednesday"
     for entry in entries.values():
-        assert article.text[entry.cites[0].start:entry.cites[0].end] == entry.text
+        assert article.text[entry.cites[0].start : entry.cites[0].end] == entry.text
 
 
 def test_retellings_on_neighbouring_days_merge_keeping_every_cite():
-    one = make_article("Police fired tear gas at protesters in Tahrir Square on Tuesday.",
-                       published=date(2011, 1, 26))
-    two = make_article("On Wednesday police fired tear gas at protesters in Tahrir Square again.",
-                       published=date(2011, 1, 27))
-    other = make_article("The army deployed tanks near the central bank on Tuesday.",
-                         published=date(2011, 1, 26))
+    one = make_article(
+        "Police fired tear gas at protesters in Tahrir Square on Tuesday.", published=date(2011, 1, 26)
+    )
+    two = make_article(
+        "On Wednesday police fired tear gas at protesters in Tahrir Square again.",
+        published=date(2011, 1, 27),
+    )
+    other = make_article(
+        "The army deployed tanks near the central bank on Tuesday.", published=date(2011, 1, 26)
+    )
     entries = _timeline(one, two, other)
     merged = [e for e in entries if len(e.cites) == 2]
     assert len(merged) == 1 and {c.article_id for c in merged[0].cites} == {one.id, two.id}
@@ -59,8 +63,10 @@ def test_retellings_on_neighbouring_days_merge_keeping_every_cite():
 
 
 def test_plans_and_since_dates_do_not_date_a_sentence():
-    article = make_article("Talks will resume on May 3, 2023. Trade has fallen since March 1, "
-                           "officials said on Monday.", published=date(2023, 4, 26))
+    article = make_article(
+        "Talks will resume on May 3, 2023. Trade has fallen since March 1, officials said on Monday.",
+        published=date(2023, 4, 26),
+    )
     entries = {e.text: e for e in _timeline(article)}
     assert "Talks will resume on May 3, 2023." not in entries
     assert entries["Trade has fallen since March 1, officials said on Monday."].date == "2023-04-24"
@@ -68,18 +74,24 @@ def test_plans_and_since_dates_do_not_date_a_sentence():
 
 def test_an_undated_lead_takes_the_period_holding_its_inferred_interval():
     article = make_article("The ministers met in the capital. Prices rose in January 2023.")
-    april = InferredDate(article_id=article.id, earliest=date(2023, 4, 2),
-                         latest=date(2023, 4, 28), confidence=0.8, evidence=(), basis="text")
+    april = InferredDate(
+        article_id=article.id,
+        earliest=date(2023, 4, 2),
+        latest=date(2023, 4, 28),
+        confidence=0.8,
+        evidence=(),
+        basis="text",
+    )
     entries = {e.text: e for e in _timeline(article, inferred={article.id: april})}
     lead = entries["The ministers met in the capital."]
-    assert (lead.date, lead.precision, lead.dated_by, lead.date_cites) == (
-        "2023-04", "month", "inferred", ())
+    assert (lead.date, lead.precision, lead.dated_by, lead.date_cites) == ("2023-04", "month", "inferred", ())
     assert "The ministers met in the capital." not in {e.text for e in _timeline(article)}
 
 
 def test_select_entries_by_event_and_days():
-    article = make_article("Xi spoke with Zelensky on Wednesday. The last call was in January "
-                           "2022.", published=date(2023, 4, 26))
+    article = make_article(
+        "Xi spoke with Zelensky on Wednesday. The last call was in January 2022.", published=date(2023, 4, 26)
+    )
     entries = _timeline(article)
     assert [e.date for e in timeline.select_entries(entries, since=date(2023, 1, 1))] == ["2023-04-26"]
     assert [e.date for e in timeline.select_entries(entries, until=date(2022, 1, 15))] == ["2022-01"]
@@ -87,23 +99,29 @@ def test_select_entries_by_event_and_days():
 
 
 def _interval(article, first, last):
-    return InferredDate(article_id=article.id, earliest=first, latest=last, confidence=0.6,
-                        evidence=(), basis="text")
+    return InferredDate(
+        article_id=article.id, earliest=first, latest=last, confidence=0.6, evidence=(), basis="text"
+    )
 
 
 def test_undated_articles_a_year_apart_are_two_events_dated_as_inferred():
-    texts = ["Xi and Zelensky spoke about peace.", "Xi and Zelensky spoke of peace talks.",
-             "Xi and Zelensky talked about peace.", "Xi and Zelensky held peace talks."]
+    texts = [
+        "Xi and Zelensky spoke about peace.",
+        "Xi and Zelensky spoke of peace talks.",
+        "Xi and Zelensky talked about peace.",
+        "Xi and Zelensky held peace talks.",
+    ]
     articles = [make_article(t) for t in texts]
-    inferred = {articles[0].id: _interval(articles[0], date(2022, 1, 31), date(2022, 6, 29)),
-                articles[1].id: _interval(articles[1], date(2022, 3, 1), date(2022, 4, 30)),
-                articles[2].id: _interval(articles[2], date(2023, 1, 1), date(2024, 4, 29)),
-                articles[3].id: _interval(articles[3], date(2022, 1, 1), None)}
+    inferred = {
+        articles[0].id: _interval(articles[0], date(2022, 1, 31), date(2022, 6, 29)),
+        articles[1].id: _interval(articles[1], date(2022, 3, 1), date(2022, 4, 30)),
+        articles[2].id: _interval(articles[2], date(2023, 1, 1), date(2024, 4, 29)),
+        articles[3].id: _interval(articles[3], date(2022, 1, 1), None),
+    }
     vectors = {a.id: np.ones(4) / 2 for a in articles}  # the same words: only dates split them
     analyses = {a.id: _analysis(a) for a in articles}
     events = cluster.cluster_events(articles, vectors, analyses, {}, inferred=inferred)
-    groups = sorted(sorted(texts.index(a.text) for a in articles if a.id in e.article_ids)
-                    for e in events)
+    groups = sorted(sorted(texts.index(a.text) for a in articles if a.id in e.article_ids) for e in events)
     # the open-ended article may join either; 2022 and 2023 never meet
     assert any({0, 1} <= set(g) for g in groups) and [2] in groups
     first = next(e for e in events if articles[0].id in e.article_ids)

@@ -11,15 +11,21 @@ from storyline.timeline import corpus as tls
 
 
 def _texts(article, sentences):
-    return [article.text[s.start:s.end] for s in sentences]
+    return [article.text[s.start : s.end] for s in sentences]
 
 
 def test_split_sentences_keeps_abbreviations_and_initials_inside():
-    article = make_article("Mr. Smith met U.S. officials on Jan. 5 in Washington. They agreed. "
-                           "\"We will go,\" he said! Then J. Doe left.\n\nA new paragraph")
+    article = make_article(
+        "Mr. Smith met U.S. officials on Jan. 5 in Washington. They agreed. "
+        '"We will go," he said! Then J. Doe left.\n\nA new paragraph'
+    )
     assert _texts(article, tls.split_sentences(article)) == [
-        "Mr. Smith met U.S. officials on Jan. 5 in Washington.", "They agreed.",
-        "\"We will go,\" he said!", "Then J. Doe left.", "A new paragraph"]
+        "Mr. Smith met U.S. officials on Jan. 5 in Washington.",
+        "They agreed.",
+        '"We will go," he said!',
+        "Then J. Doe left.",
+        "A new paragraph",
+    ]
 
 
 def test_split_sentences_spans_are_inside_the_text_and_ordered():
@@ -31,38 +37,44 @@ def test_split_sentences_spans_are_inside_the_text_and_ordered():
 
 
 def test_find_day_dates_agrees_with_the_tagger_on_day_dates():
-    text = ("Protesters marched on Tuesday. Police fired tear gas the next day. The plan was "
-            "announced on November 3, 2010. Sales rose 5% in 2009. Talks will resume Friday.")
+    text = (
+        "Protesters marched on Tuesday. Police fired tear gas the next day. The plan was "
+        "announced on November 3, 2010. Sales rose 5% in 2009. Talks will resume Friday."
+    )
     article = make_article(text, published=date(2011, 1, 27))
     sentences = tls.split_sentences(article)
     ours = [(d.start, d.end, d.value) for d in tls.find_day_dates(article, sentences)]
-    tagger = [(d.start, d.end, d.value) for d in find_dates(article, sentences)
-              if d.precision == "day"]
+    tagger = [(d.start, d.end, d.value) for d in find_dates(article, sentences) if d.precision == "day"]
     assert ours == tagger
     assert [v for *_, v in ours] == ["2011-01-25", "2011-01-26", "2010-11-03", "2011-01-28"]
 
 
 def test_date_sentences_dates_a_mention_and_gives_an_undated_lead_two_days():
-    article = make_article("Crowds filled the square in the capital city. On Tuesday police "
-                           "fired tear gas at the crowds. The crowd went home in 2009 as well.",
-                           published=date(2011, 1, 27))
+    article = make_article(
+        "Crowds filled the square in the capital city. On Tuesday police "
+        "fired tear gas at the crowds. The crowd went home in 2009 as well.",
+        published=date(2011, 1, 27),
+    )
     sentences = tls.split_sentences(article)
     dated = tls.date_sentences(article, sentences, tls.find_day_dates(article, sentences))
-    assert [(article.text[c.span.start:c.span.end][:12], c.day.isoformat(), c.how)
-            for c in dated] == [("Crowds fille", "2011-01-27", "lead"),
-                                ("Crowds fille", "2011-01-26", "lead"),
-                                ("On Tuesday p", "2011-01-25", "mention")]
+    assert [(article.text[c.span.start : c.span.end][:12], c.day.isoformat(), c.how) for c in dated] == [
+        ("Crowds fille", "2011-01-27", "lead"),
+        ("Crowds fille", "2011-01-26", "lead"),
+        ("On Tuesday p", "2011-01-25", "mention"),
+    ]
     mention = dated[2]
-    assert article.text[mention.date_span.start:mention.date_span.end] == "Tuesday"
+    assert article.text[mention.date_span.start : mention.date_span.end] == "Tuesday"
 
 
 def test_rank_days_counts_articles_looking_back_not_previews():
     articles = [
-        make_article("The vote took place on March 3, 2010. Results come on March 9, 2010.",
-                     published=date(2010, 3, 4)),
+        make_article(
+            "The vote took place on March 3, 2010. Results come on March 9, 2010.", published=date(2010, 3, 4)
+        ),
         make_article("After the March 3, 2010 vote, counting went on.", published=date(2010, 3, 5)),
-        make_article("Results were out on March 9, 2010, after the March 3, 2010 vote.",
-                     published=date(2010, 3, 10)),
+        make_article(
+            "Results were out on March 9, 2010, after the March 3, 2010 vote.", published=date(2010, 3, 10)
+        ),
     ]
     dates = {a.id: tls.find_day_dates(a, tls.split_sentences(a)) for a in articles}
     assert tls.rank_days(articles, dates)[:2] == [date(2010, 3, 3), date(2010, 3, 9)]
@@ -70,17 +82,27 @@ def test_rank_days_counts_articles_looking_back_not_previews():
 
 def _corpus():
     return [
-        make_article("Protesters filled Tahrir Square on Tuesday demanding that President "
-                     "Mubarak resign. Police fired tear gas at the protesters in Cairo.",
-                     published=date(2011, 1, 26)),
-        make_article("On January 25, 2011 protesters filled Tahrir Square and demanded that "
-                     "Mubarak resign. The army said on Friday it would not fire on protesters "
-                     "in the square.", published=date(2011, 1, 29)),
-        make_article("Mubarak resigned on Friday after eighteen days of protests in Tahrir "
-                     "Square. Crowds celebrated the resignation through the night.",
-                     published=date(2011, 2, 12)),
-        make_article("Crowds in Tahrir Square celebrated as Mubarak resigned on February 11, "
-                     "2011 after weeks of protests.", published=date(2011, 2, 13)),
+        make_article(
+            "Protesters filled Tahrir Square on Tuesday demanding that President "
+            "Mubarak resign. Police fired tear gas at the protesters in Cairo.",
+            published=date(2011, 1, 26),
+        ),
+        make_article(
+            "On January 25, 2011 protesters filled Tahrir Square and demanded that "
+            "Mubarak resign. The army said on Friday it would not fire on protesters "
+            "in the square.",
+            published=date(2011, 1, 29),
+        ),
+        make_article(
+            "Mubarak resigned on Friday after eighteen days of protests in Tahrir "
+            "Square. Crowds celebrated the resignation through the night.",
+            published=date(2011, 2, 12),
+        ),
+        make_article(
+            "Crowds in Tahrir Square celebrated as Mubarak resigned on February 11, "
+            "2011 after weeks of protests.",
+            published=date(2011, 2, 13),
+        ),
     ]
 
 
@@ -91,7 +113,7 @@ def test_summarize_timeline_dates_and_cites_every_entry():
     assert [e.date for e in entries] == ["2011-01-25", "2011-02-11"]
     for entry in entries:
         assert entry.cites and entry.precision == "day"
-        cited = by_id[entry.cites[0].article_id].text[entry.cites[0].start:entry.cites[0].end]
+        cited = by_id[entry.cites[0].article_id].text[entry.cites[0].start : entry.cites[0].end]
         assert " ".join(cited.split()) == entry.text
         for span in entry.date_cites:
             assert span.start >= entry.cites[0].start and span.end <= entry.cites[0].end
@@ -106,8 +128,9 @@ def test_summarize_timeline_does_not_repeat_a_fact_on_another_day():
 
 
 def test_summarize_timeline_respects_the_date_bounds():
-    entries = tls.summarize_timeline(_corpus(), max_days=5, per_day=1,
-                                     start=date(2011, 2, 1), end=date(2011, 2, 28))
+    entries = tls.summarize_timeline(
+        _corpus(), max_days=5, per_day=1, start=date(2011, 2, 1), end=date(2011, 2, 28)
+    )
     assert entries and all("2011-02-01" <= e.date <= "2011-02-28" for e in entries)
 
 
@@ -123,10 +146,13 @@ def test_summarize_timeline_of_nothing_is_empty():
 
 
 def test_date_sentences_reads_only_the_lead():
-    lead = " ".join(f"Crowds gathered in the square for the {n} time." for n in
-                    ("first", "second", "third", "fourth", "fifth"))
-    article = make_article(lead + " On Tuesday police fired tear gas at the crowds.",
-                           published=date(2011, 1, 27))
+    lead = " ".join(
+        f"Crowds gathered in the square for the {n} time."
+        for n in ("first", "second", "third", "fourth", "fifth")
+    )
+    article = make_article(
+        lead + " On Tuesday police fired tear gas at the crowds.", published=date(2011, 1, 27)
+    )
     sentences = tls.split_sentences(article)
     dated = tls.date_sentences(article, sentences, tls.find_day_dates(article, sentences))
     assert len(sentences) == tls.LEAD_SENTENCES + 1
@@ -135,9 +161,13 @@ def test_date_sentences_reads_only_the_lead():
 
 
 def test_topic_terms_are_used_by_half_the_articles_and_keep_off_topic_days_out():
-    articles = _corpus() + [make_article(
-        "Skip to a day of the week: on Saturday the radio show plays jazz records and "
-        "blues for the whole evening.", published=date(2011, 1, 30))]
+    articles = _corpus() + [
+        make_article(
+            "Skip to a day of the week: on Saturday the radio show plays jazz records and "
+            "blues for the whole evening.",
+            published=date(2011, 1, 30),
+        )
+    ]
     terms = tls.topic_terms(articles)
     assert {"tahrir", "square", "mubarak"} <= terms and "jazz" not in terms
     schedule = articles[-1]

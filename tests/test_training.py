@@ -27,9 +27,12 @@ def test_training_writes_a_tagger_that_exports_and_tags(tmp_path, monkeypatch):
     monkeypatch.setattr(train_transformer, "EPOCHS", 1)
     documents = read_polnear(POLNEAR, "train")[:6]
     docs = nlp.spacy_pipeline().pipe(d.text for d in documents)
-    examples = [Example(name=d.name, text=d.text, gold=d.gold,
-                        analysis=nlp.analysis_from_doc(article_id(d.text), doc))
-                for d, doc in zip(documents, docs, strict=True)]
+    examples = [
+        Example(
+            name=d.name, text=d.text, gold=d.gold, analysis=nlp.analysis_from_doc(article_id(d.text), doc)
+        )
+        for d, doc in zip(documents, docs, strict=True)
+    ]
     out = tmp_path / "model"
     record = train_tagger(examples, out, max_iterations=5)
     assert record["documents"] == 6 and record["transformer"]["model_bytes"] > 1_000_000
@@ -41,8 +44,9 @@ def test_training_writes_a_tagger_that_exports_and_tags(tmp_path, monkeypatch):
     try:
         tagger = attribution.load_tagger(str(out))  # exports, checking the probe
         example = examples[0]
-        spans = attribution.tag_analysis(example.text, example.analysis,
-                                         find_quoted_spans(example.text), tagger)
+        spans = attribution.tag_analysis(
+            example.text, example.analysis, find_quoted_spans(example.text), tagger
+        )
     finally:
         attribution.load_tagger.cache_clear()
         attribution_transformer.load.cache_clear()

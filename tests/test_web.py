@@ -38,10 +38,13 @@ def treaty(client):
 def _twin_pairs(client, treaty):
     article = treaty["articles"][0]["id"]
     entity = next(g["entity_id"] for g in treaty["quotes"] if g["entity_id"])
-    return [("/", "/index.json"), (f"/events/{treaty['event']['id']}",
-                                   f"/events/{treaty['event']['id']}.json"),
-            (f"/articles/{article}", f"/articles/{article}.json"),
-            (f"/entities/{entity}", f"/entities/{entity}.json"), ("/add", "/add.json")]
+    return [
+        ("/", "/index.json"),
+        (f"/events/{treaty['event']['id']}", f"/events/{treaty['event']['id']}.json"),
+        (f"/articles/{article}", f"/articles/{article}.json"),
+        (f"/entities/{entity}", f"/entities/{entity}.json"),
+        ("/add", "/add.json"),
+    ]
 
 
 def test_corpus_page_lists_events_with_counts(client):
@@ -102,15 +105,14 @@ def test_every_summary_cite_opens_the_exact_span(client, treaty):
         assert line["cites"]
         for cite in line["cites"]:
             article = client.get(f"/articles/{cite['article_id']}.json").json()["article"]
-            expected = article["text"][cite["start"]:cite["end"]]
+            expected = article["text"][cite["start"] : cite["end"]]
             assert cite["text"] == expected
             page = client.get(cite["href"])
             assert page.status_code == 200
             assert marked_text(page.text, "hl") == expected
             assert page.text.count('id="hl"') == 1
             twin = client.get(cite["href"].replace("?", ".json?")).json()
-            assert twin["highlight"] == {"start": cite["start"], "end": cite["end"],
-                                         "text": expected}
+            assert twin["highlight"] == {"start": cite["start"], "end": cite["end"], "text": expected}
 
 
 def test_quotes_are_grouped_by_speaker_and_filtered(client, treaty):
@@ -120,8 +122,7 @@ def test_quotes_are_grouped_by_speaker_and_filtered(client, treaty):
     variants = [v for q in halder["quotes"] for v in q["variants"]]
     assert len({v["outlet"] for v in variants}) >= 2
     assert any(len(q["variants"]) > 1 for q in halder["quotes"])  # one quote, several outlets
-    only = client.get(f"/events/{treaty['event']['id']}.json",
-                      params={"speaker": halder["key"]}).json()
+    only = client.get(f"/events/{treaty['event']['id']}.json", params={"speaker": halder["key"]}).json()
     assert [g["speaker"] for g in only["quotes"]] == ["Jonas Halder"]
     html = client.get(f"/events/{treaty['event']['id']}", params={"speaker": halder["key"]}).text
     assert f'value="{halder["key"]}" selected' in html
@@ -148,12 +149,10 @@ def test_syndicated_copy_links_both_ways(client):
     assert articles
     copies = []
     for event in client.get("/index.json").json()["events"]:
-        copies += [a for a in client.get(event["href"] + ".json").json()["articles"]
-                   if a["duplicate_of"]]
+        copies += [a for a in client.get(event["href"] + ".json").json()["articles"] if a["duplicate_of"]]
     assert copies
     copy = copies[0]
-    assert client.get(f"/articles/{copy['id']}.json").json()["similar"][0]["id"] == \
-        copy["duplicate_of"]
+    assert client.get(f"/articles/{copy['id']}.json").json()["similar"][0]["id"] == copy["duplicate_of"]
     original = client.get(f"/articles/{copy['duplicate_of']}").text
     assert f'href="/articles/{copy["id"]}"' in original and "Syndicated copy" in original
 
@@ -167,8 +166,7 @@ def test_entity_page_has_aliases_quotes_events(client, treaty):
     assert "also written as" in client.get(f"/entities/{halder['entity_id']}").text
 
 
-@pytest.mark.parametrize("path", ["/events/evt-nope", "/articles/0000", "/entities/ent-nope",
-                                  "/jobs/nope"])
+@pytest.mark.parametrize("path", ["/events/evt-nope", "/articles/0000", "/entities/ent-nope", "/jobs/nope"])
 def test_unknown_ids_are_404_in_html_and_json(client, path):
     page = client.get(path)
     assert page.status_code == 404 and "Not found" in page.text and "evt-nope" not in page.text[:0]
@@ -207,8 +205,12 @@ def test_hostile_article_is_escaped_everywhere(hostile_db):
             pages += [a["href"] for a in data["articles"]]
             pages += [cite["href"] for line in data["summary"] for cite in line["cites"]]
             pages += [f"/entities/{g['entity_id']}" for g in data["quotes"] if g["entity_id"]]
-        hostile = [a for e in corpus["events"] for a in c.get(e["href"] + ".json").json()["articles"]
-                   if "Evil Outlet" in a["outlet"]]
+        hostile = [
+            a
+            for e in corpus["events"]
+            for a in c.get(e["href"] + ".json").json()["articles"]
+            if "Evil Outlet" in a["outlet"]
+        ]
         assert hostile, "the hostile article must be in an event"
         seen_escaped = False
         for path in pages:
@@ -221,6 +223,7 @@ def test_hostile_article_is_escaped_everywhere(hostile_db):
 
 
 # -- changes: token, origin, uploads ------------------------------------------------------------
+
 
 def _upload(client, name: str, content: bytes, **kwargs):
     return client.post("/add.json", files=[("files", (name, content, "text/plain"))], **kwargs)
@@ -266,18 +269,32 @@ def test_a_rebound_host_name_cannot_read_the_store(sample_db):
 
 def test_upload_size_limit(sample_db, tmp_path):
     data = tmp_path / "data"
-    with TestClient(create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=data,
-                               max_upload_bytes=2_000)) as c:
+    with TestClient(
+        create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=data, max_upload_bytes=2_000)
+    ) as c:
         too_big = _upload(c, "big.txt", b"word " * 30_000)
         assert too_big.status_code == 413 and "larger than 2000" in too_big.json()["error"]
-        two = c.post("/add.json", files=[("files", ("a.txt", b"w " * 700, "text/plain")),
-                                         ("files", ("b.txt", b"w " * 700, "text/plain"))])
+        two = c.post(
+            "/add.json",
+            files=[
+                ("files", ("a.txt", b"w " * 700, "text/plain")),
+                ("files", ("b.txt", b"w " * 700, "text/plain")),
+            ],
+        )
         assert two.status_code == 413  # the limit is for the whole upload
         assert not any(p.is_file() for p in data.rglob("*")) if data.exists() else True
 
 
-@pytest.mark.parametrize("name", ["../../../escape.txt", "..\\..\\escape.txt", "/etc/escape.txt",
-                                  "a/../../escape.txt", "....//escape.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../../escape.txt",
+        "..\\..\\escape.txt",
+        "/etc/escape.txt",
+        "a/../../escape.txt",
+        "....//escape.txt",
+    ],
+)
 def test_uploads_never_leave_the_data_directory(sample_db, tmp_path, name):
     data = tmp_path / "nest" / "data"
     with TestClient(create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=data)) as c:
@@ -289,15 +306,16 @@ def test_uploads_never_leave_the_data_directory(sample_db, tmp_path, name):
 
 
 def test_unsupported_file_types_are_skipped(sample_db, tmp_path):
-    with TestClient(create_app(copy_store(sample_db, tmp_path / "s.db"),
-                               data_dir=tmp_path / "d")) as c:
+    with TestClient(create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d")) as c:
         answer = _upload(c, "run.sh", b"#!/bin/sh\nrm -rf /\n")
         assert answer.status_code == 400 and "run.sh" in answer.json()["error"]
 
 
 def test_pasted_urls_inside_the_network_are_refused(sample_db, tmp_path):
-    with LoopbackServer() as server, TestClient(create_app(
-            copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d")) as c:
+    with (
+        LoopbackServer() as server,
+        TestClient(create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d")) as c,
+    ):
         answer = c.post("/add.json", data={"urls": server.base + "/article.html"})
         assert answer.status_code == 202
         job = _wait(c, answer.json()["id"])
@@ -307,11 +325,13 @@ def test_pasted_urls_inside_the_network_are_refused(sample_db, tmp_path):
 
 
 def test_pasted_urls_are_fetched_and_appear(sample_db, tmp_path):
-    with LoopbackServer() as server, TestClient(create_app(
-            copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d",
-            allow_private=True)) as c:
-        page = c.post("/add", data={"urls": f"{server.base}/article.html\nftp://x/y"},
-                      follow_redirects=False)
+    with (
+        LoopbackServer() as server,
+        TestClient(
+            create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d", allow_private=True)
+        ) as c,
+    ):
+        page = c.post("/add", data={"urls": f"{server.base}/article.html\nftp://x/y"}, follow_redirects=False)
         assert page.status_code == 303
         job = _wait(c, page.headers["location"].rsplit("/", 1)[1])
         assert job["state"] == "done" and job["added"] == 1, job
@@ -331,15 +351,20 @@ def _wait(client, job_id: str, timeout: float = 180.0) -> dict:
 
 
 def test_upload_is_ingested_in_the_background(sample_db, tmp_path):
-    article = (SAMPLE / "06_tribune_treaty.txt").read_text("utf-8").replace(
-        "Estria and Karvonia end Tarn dam feud with 30-year water treaty",
-        "Tarn treaty signed as farmers cheer").replace(
-        "Reporting by Tomas Brenner", "Reporting by Ana Lind")
+    article = (
+        (SAMPLE / "06_tribune_treaty.txt")
+        .read_text("utf-8")
+        .replace(
+            "Estria and Karvonia end Tarn dam feud with 30-year water treaty",
+            "Tarn treaty signed as farmers cheer",
+        )
+        .replace("Reporting by Tomas Brenner", "Reporting by Ana Lind")
+    )
     article += "\nFarmers in the Tarn delta cheered the news on Tuesday, local officials said.\n"
-    with TestClient(create_app(copy_store(sample_db, tmp_path / "s.db"),
-                               data_dir=tmp_path / "d")) as c:
-        answer = c.post("/add", files=[("files", ("10_new.txt", article.encode(), "text/plain"))],
-                        follow_redirects=False)
+    with TestClient(create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d")) as c:
+        answer = c.post(
+            "/add", files=[("files", ("10_new.txt", article.encode(), "text/plain"))], follow_redirects=False
+        )
         assert answer.status_code == 303 and answer.headers["location"].startswith("/jobs/")
         job_id = answer.headers["location"].rsplit("/", 1)[-1]
         assert c.get(f"/jobs/{job_id}").status_code == 200

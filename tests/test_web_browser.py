@@ -17,8 +17,16 @@ from storyline.web.server import running_server
 pytestmark = [pytest.mark.models, pytest.mark.browser]
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +76,11 @@ def test_summary_cite_opens_the_article_with_the_span_highlighted(page, site):
     assert page.locator("h1").inner_text() == treaty["event"]["title"]
     for n in (0, len(treaty["summary"]) - 1):  # the first and the last summary sentence
         cite = treaty["summary"][n]["cites"][-1]
-        page.goto(site + treaty["event"]["href"] if "href" in treaty["event"]
-                  else f"{site}/events/{treaty['event']['id']}")
+        page.goto(
+            site + treaty["event"]["href"]
+            if "href" in treaty["event"]
+            else f"{site}/events/{treaty['event']['id']}"
+        )
         page.locator("ol.summary > li").nth(n).locator("a.cite").last.click()
         page.wait_for_url(f"**/articles/{cite['article_id']}?start={cite['start']}&end={cite['end']}")
         marked = page.locator("mark.hl").evaluate_all("els => els.map(e => e.textContent).join('')")
@@ -138,8 +149,7 @@ def test_hostile_article_runs_nothing(browser, hostile_db, tmp_path):
         paths = ["/"]
         for event in corpus["events"]:
             data = httpx.get(f"{base}{event['href']}.json").json()
-            paths += [event["href"], *(a["href"] for a in data["articles"]
-                                       if "Evil" in a["outlet"])]
+            paths += [event["href"], *(a["href"] for a in data["articles"] if "Evil" in a["outlet"])]
         assert len(paths) > 3
         context = browser.new_context()
         tab = context.new_page()

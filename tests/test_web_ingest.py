@@ -54,19 +54,33 @@ def test_a_redirect_to_a_private_address_is_refused_at_the_hop(server):
     assert result.document is None and "127.0.0.1" in result.failure.message
 
 
-@pytest.mark.parametrize("address", ["10.1.2.3", "192.168.0.10", "169.254.169.254", "::1",
-                                     "fe80::1", "::ffff:127.0.0.1", "0.0.0.0", "100.64.0.1"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "10.1.2.3",
+        "192.168.0.10",
+        "169.254.169.254",
+        "::1",
+        "fe80::1",
+        "::ffff:127.0.0.1",
+        "0.0.0.0",
+        "100.64.0.1",
+    ],
+)
 def test_check_url_refuses_non_public_addresses(address):
     with pytest.raises(FetchError, match="refused"):
         check_url("http://example.test/", allow_private=False, resolver=lambda h, p: [address])
 
 
-@pytest.mark.parametrize("url, message", [
-    ("file:///etc/passwd", "only http and https"),
-    ("ftp://example.com/x", "only http and https"),
-    ("http://user:pw@example.com/", "credentials"),
-    ("http:///nohost", "no host"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("file:///etc/passwd", "only http and https"),
+        ("ftp://example.com/x", "only http and https"),
+        ("http://user:pw@example.com/", "credentials"),
+        ("http:///nohost", "no host"),
+    ],
+)
 def test_check_url_refuses_other_schemes_and_credentials(url, message):
     with pytest.raises(FetchError, match=message):
         check_url(url, allow_private=False, resolver=lambda h, p: ["93.184.216.34"])
@@ -83,19 +97,21 @@ def test_robots_txt_is_obeyed(server):
 
 
 def test_endless_redirects_stop_at_the_limit(server):
-    result = _one(server, "/loop0", FetchOptions(allow_private=True, host_interval=0.0,
-                                                 max_redirects=3))
+    result = _one(server, "/loop0", FetchOptions(allow_private=True, host_interval=0.0, max_redirects=3))
     assert "more than 3 redirects" in result.failure.message
     assert "/loop4" not in server.paths()
 
 
-@pytest.mark.parametrize("path, message", [
-    ("/missing", "HTTP 404"),
-    ("/pdf", "content-type application/pdf"),
-    ("/big", "too large"),
-    ("/big-chunked", "larger than the limit"),
-    ("/gzip-bomb", "larger than the limit"),
-])
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("/missing", "HTTP 404"),
+        ("/pdf", "content-type application/pdf"),
+        ("/big", "too large"),
+        ("/big-chunked", "larger than the limit"),
+        ("/gzip-bomb", "larger than the limit"),
+    ],
+)
 def test_bad_answers_fail_with_a_reason(server, path, message):
     options = FetchOptions(allow_private=True, host_interval=0.0, max_bytes=200_000)
     result = _one(server, path, options)
@@ -116,8 +132,10 @@ def test_a_transient_error_is_retried(server):
 
 
 def test_dead_host_fails_without_sinking_the_batch(server):
-    results = fetch(["http://127.0.0.1:9/nothing", server.base + "/article.html"],
-                    FetchOptions(allow_private=True, host_interval=0.0, retries=0, timeout=3.0))
+    results = fetch(
+        ["http://127.0.0.1:9/nothing", server.base + "/article.html"],
+        FetchOptions(allow_private=True, host_interval=0.0, retries=0, timeout=3.0),
+    )
     assert results[0].failure is not None and results[1].document is not None
 
 
@@ -149,6 +167,7 @@ def test_unknown_validators_are_ignored(server):
 
 # -- the pipeline and the CLI over URLs, feeds and WARC archives -------------------------------
 
+
 def _warc(path, records) -> None:
     import io
 
@@ -159,16 +178,23 @@ def _warc(path, records) -> None:
         writer = WARCWriter(f, gzip=True)
         for url, content_type, body, day in records:
             http = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(
-                url, "response", payload=io.BytesIO(body), http_headers=http,
-                warc_headers_dict={"WARC-Date": f"2024-05-{day:02d}T10:00:00Z"}))
+            writer.write_record(
+                writer.create_warc_record(
+                    url,
+                    "response",
+                    payload=io.BytesIO(body),
+                    http_headers=http,
+                    warc_headers_dict={"WARC-Date": f"2024-05-{day:02d}T10:00:00Z"},
+                )
+            )
 
 
 def test_ingest_urls_into_the_store_with_page_metadata(server, store):
     from storyline import pipeline
 
-    result = pipeline.ingest([server.base + "/article.html", server.base + "/missing"], store,
-                             fetch_options=FAST)
+    result = pipeline.ingest(
+        [server.base + "/article.html", server.base + "/missing"], store, fetch_options=FAST
+    )
     [article] = store.articles(result.article_ids)
     assert article.url == server.base + "/article.html"
     assert article.outlet == "Loopback Gazette" and article.published.isoformat() == "2024-05-02"
@@ -205,16 +231,20 @@ def test_warc_archive_is_streamed_with_host_and_date_filters(tmp_path, store):
     from storyline.ingest.warc import WarcFilter
 
     archive = tmp_path / "news.warc.gz"
-    _warc(archive, [
-        ("https://news.example.com/a", "text/html; charset=utf-8", article_html("a").encode(), 1),
-        ("https://other.org/b", "text/html", article_html("b").encode(), 2),
-        ("https://news.example.com/logo.png", "image/png", b"\x89PNG", 2),
-        ("https://news.example.com/c", "text/html", article_html("c").encode(), 9),
-    ])
+    _warc(
+        archive,
+        [
+            ("https://news.example.com/a", "text/html; charset=utf-8", article_html("a").encode(), 1),
+            ("https://other.org/b", "text/html", article_html("b").encode(), 2),
+            ("https://news.example.com/logo.png", "image/png", b"\x89PNG", 2),
+            ("https://news.example.com/c", "text/html", article_html("c").encode(), 9),
+        ],
+    )
     everything = pipeline.ingest([archive], store)
     assert len(everything.article_ids) == 3 and not everything.failures
-    kept = pipeline.ingest([tmp_path], store, warc_filter=WarcFilter(
-        hosts=frozenset({"example.com"}), until=date(2024, 5, 5)))
+    kept = pipeline.ingest(
+        [tmp_path], store, warc_filter=WarcFilter(hosts=frozenset({"example.com"}), until=date(2024, 5, 5))
+    )
     [article] = store.articles(kept.article_ids)
     assert article.url == "https://news.example.com/a"
 
@@ -226,8 +256,10 @@ def test_a_truncated_warc_fails_clearly_and_keeps_what_came_before(tmp_path, sto
     from storyline import pipeline
 
     whole = tmp_path / "whole.warc.gz"
-    _warc(whole, [(f"https://a.example.com/{i}", "text/html", article_html(str(i)).encode(), 1)
-                  for i in range(2)])
+    _warc(
+        whole,
+        [(f"https://a.example.com/{i}", "text/html", article_html(str(i)).encode(), 1) for i in range(2)],
+    )
     data = whole.read_bytes() if compressed else gzip.decompress(whole.read_bytes())
     cut = tmp_path / ("cut.warc.gz" if compressed else "cut.warc")
     cut.write_bytes(data[: len(data) * 4 // 5])  # the second record loses its end
@@ -255,8 +287,9 @@ def test_cli_ingest_refuses_loopback_without_the_flag(server, tmp_path):
     db = str(tmp_path / "s.db")
     refused = CliRunner().invoke(cli, ["ingest", server.base + "/article.html", "--db", db, "-q"])
     assert refused.exit_code == 1 and "--allow-private" in refused.output
-    allowed = CliRunner().invoke(cli, ["ingest", server.base + "/article.html", "--db", db, "-q",
-                                       "--allow-private"])
+    allowed = CliRunner().invoke(
+        cli, ["ingest", server.base + "/article.html", "--db", db, "-q", "--allow-private"]
+    )
     assert allowed.exit_code == 0, allowed.output
 
 

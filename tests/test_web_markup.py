@@ -41,9 +41,11 @@ def _check(html: str) -> tuple[str, bool]:
 
 def test_nested_and_crossing_marks_stay_well_formed():
     text = "Halder said the treaty was fair."
-    marks = [Mark(start=0, end=13, tag="mark", cls="hl"),
-             Mark(start=0, end=6, tag="a", cls="ent", attrs=(("href", "/entities/e1"),)),
-             Mark(start=7, end=31, tag="span", cls="quote")]
+    marks = [
+        Mark(start=0, end=13, tag="mark", cls="hl"),
+        Mark(start=0, end=6, tag="a", cls="ent", attrs=(("href", "/entities/e1"),)),
+        Mark(start=7, end=31, tag="span", cls="quote"),
+    ]
     html = mark_up(text, marks)
     assert _check(html) == (text, True)
     assert marked_text(html, "hl") == text[0:13]
@@ -53,8 +55,10 @@ def test_nested_and_crossing_marks_stay_well_formed():
 
 def test_text_and_attributes_are_escaped():
     text = '<script>alert(1)</script> "x" & y'
-    html = mark_up(text, [Mark(start=0, end=8, tag="span", cls="q",
-                               attrs=(("title", '"><img src=x onerror=alert(2)>'),))])
+    html = mark_up(
+        text,
+        [Mark(start=0, end=8, tag="span", cls="q", attrs=(("title", '"><img src=x onerror=alert(2)>'),))],
+    )
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'title="&#34;&gt;&lt;img src=x onerror=alert(2)&gt;"' in html
     assert _check(html)[0] == text
@@ -79,24 +83,37 @@ def test_any_marks_keep_the_text_and_the_nesting(text, spans):
     assert balanced and recovered == text
     for i, mark in enumerate(marks):
         if mark.end <= len(text):
-            assert marked_text(html, f"m{i}") == text[mark.start:mark.end]
+            assert marked_text(html, f"m{i}") == text[mark.start : mark.end]
 
 
 def test_removed_lines_are_placed_between_paragraphs():
-    article = make_article("First paragraph of the story.\n\nSecond paragraph here.", removed=(
-        Removal(text="MASTHEAD", reason="masthead", start=0, end=8),
-        Removal(text="Photo: someone", reason="photo caption or credit", start=40, end=54),
-        Removal(text="Share this", reason="navigation or interface text")))
+    article = make_article(
+        "First paragraph of the story.\n\nSecond paragraph here.",
+        removed=(
+            Removal(text="MASTHEAD", reason="masthead", start=0, end=8),
+            Removal(text="Photo: someone", reason="photo caption or credit", start=40, end=54),
+            Removal(text="Share this", reason="navigation or interface text"),
+        ),
+    )
     placed = dict((index, offset) for offset, index in place_removals(article))
     assert placed[0] == 0
     assert placed[1] == article.text.index("Second")
     assert placed[2] == len(article.text)
 
 
-@pytest.mark.parametrize("name,ok", [("story.txt", True), ("../../x.txt", True),
-                                     ("..\\..\\x.html", True), ("/etc/passwd", False),
-                                     (".txt", False), ("a.exe", False), ("", False),
-                                     ("née.jsonl", True)])
+@pytest.mark.parametrize(
+    "name,ok",
+    [
+        ("story.txt", True),
+        ("../../x.txt", True),
+        ("..\\..\\x.html", True),
+        ("/etc/passwd", False),
+        (".txt", False),
+        ("a.exe", False),
+        ("", False),
+        ("née.jsonl", True),
+    ],
+)
 def test_safe_upload_path_stays_inside(tmp_path, name, ok):
     path = safe_upload_path(tmp_path / "up", name, 3)
     assert (path is not None) == ok

@@ -17,8 +17,10 @@ def test_migration_2_indexes_articles_already_in_a_version_1_store(tmp_path):
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.executescript(f"BEGIN;{MIGRATIONS[0][1]}PRAGMA user_version = 1;COMMIT;")
-    conn.execute("INSERT INTO articles (id, source, title, text, removed, added_at) VALUES "
-                 "('a1', 'old.txt', 'Dam talks', 'Ministers met at the Brena dam.', '[]', 'now')")
+    conn.execute(
+        "INSERT INTO articles (id, source, title, text, removed, added_at) VALUES "
+        "('a1', 'old.txt', 'Dam talks', 'Ministers met at the Brena dam.', '[]', 'now')"
+    )
     conn.close()
     with Store(path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 2

@@ -18,10 +18,13 @@ in Valmora. "We will vote against it </textarea><svg onload=window.__pwned=6>."
 The presidents of Estria and Karvonia signed the treaty on Tuesday in Dravik, and the Estrian \
 parliament is expected to vote on it next week, officials said. '"><iframe src=javascript:alert(7)>
 """
-HOSTILE_MANIFEST = {"file": "09_hostile.txt", "published": "2025-05-22",
-                    "outlet": "<script>window.__pwned=8</script>Evil Outlet",
-                    "title": "Treaty critics <img src=x onerror=\"window.__pwned=9\">",
-                    "url": "javascript:window.__pwned=10"}
+HOSTILE_MANIFEST = {
+    "file": "09_hostile.txt",
+    "published": "2025-05-22",
+    "outlet": "<script>window.__pwned=8</script>Evil Outlet",
+    "title": 'Treaty critics <img src=x onerror="window.__pwned=9">',
+    "url": "javascript:window.__pwned=10",
+}
 HOSTILE_MARKERS = ("__pwned",)
 
 
@@ -112,8 +115,11 @@ def active_content(html: str) -> list[str]:
         for name, value in attrs.items():
             if name.startswith("on"):
                 found.append(f"<{tag} {name}=...>")
-            if name in ("href", "src", "action", "formaction") and value and \
-                    value.strip().lower().startswith("javascript:"):
+            if (
+                name in ("href", "src", "action", "formaction")
+                and value
+                and value.strip().lower().startswith("javascript:")
+            ):
                 found.append(f"<{tag} {name}={value}>")
     return found
 
@@ -124,5 +130,13 @@ def marked_text(html: str, cls: str) -> str:
     return parser.text
 
 
-__all__ = ["HOSTILE_MANIFEST", "HOSTILE_MARKERS", "HOSTILE_TEXT", "active_content",
-           "build_hostile_db", "build_sample_db", "copy_store", "marked_text"]
+__all__ = [
+    "HOSTILE_MANIFEST",
+    "HOSTILE_MARKERS",
+    "HOSTILE_TEXT",
+    "active_content",
+    "build_hostile_db",
+    "build_sample_db",
+    "copy_store",
+    "marked_text",
+]

@@ -1,8 +1,8 @@
 """storyline: turn news coverage from many outlets into a briefing a person can trust.
 
-    >>> import storyline
-    >>> briefing = storyline.brief(["examples/sample"], manifest="examples/sample/manifest.jsonl")
-    >>> print(storyline.render_markdown(briefing))
+>>> import storyline
+>>> briefing = storyline.brief(["examples/sample"], manifest="examples/sample/manifest.jsonl")
+>>> print(storyline.render_markdown(briefing))
 """
 
 from storyline.errors import (

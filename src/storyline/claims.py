@@ -30,10 +30,10 @@ CONFLICT_SIMILARITY = 0.45
 LEXICAL_NEIGHBOUR = 0.2
 LEAD_SENTENCES = 5
 MIN_WORDS = 6
-_POSITIVE = frozenset("welcome support praise accept approve endorse back embrace hail applaud "
-                      "agree".split())
-_NEGATIVE = frozenset("reject criticize criticise oppose condemn dismiss refuse denounce deny "
-                      "decline disapprove".split())
+_POSITIVE = frozenset("welcome support praise accept approve endorse back embrace hail applaud agree".split())
+_NEGATIVE = frozenset(
+    "reject criticize criticise oppose condemn dismiss refuse denounce deny decline disapprove".split()
+)
 _FIGURE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(%|per\s*cent|percent|[a-z]+)", re.IGNORECASE)
 
 
@@ -64,23 +64,31 @@ def outlet_name(article: Article) -> str:
     return article.outlet or f"unnamed outlet ({article.source.rsplit('/', 1)[-1]})"
 
 
-def candidate_sentences(event: Event, articles: Mapping[str, Article],
-                        analyses: Mapping[str, Analysis], copy_of: Mapping[str, str],
-                        skip: frozenset[tuple[str, int]] = frozenset()) -> list[Candidate]:
+def candidate_sentences(
+    event: Event,
+    articles: Mapping[str, Article],
+    analyses: Mapping[str, Analysis],
+    copy_of: Mapping[str, str],
+    skip: frozenset[tuple[str, int]] = frozenset(),
+) -> list[Candidate]:
     """The event's sentences that can carry a claim (long enough, not repeated in their article)."""
     found = []
     for article_id in event.article_ids:
         article = articles[article_id]
         for sent in analyses[article_id].sentences:
-            text = article.text[sent.start:sent.end].strip()
+            text = article.text[sent.start : sent.end].strip()
             if len(text.split()) < MIN_WORDS or (article_id, sent.start) in skip:
                 continue
-            start = sent.start + article.text[sent.start:sent.end].index(text)
-            found.append(Candidate(
-                span=Span(article_id=article_id, start=start, end=start + len(text)), text=text,
-                outlet=outlet_name(articles[copy_of.get(article_id, article_id)]),
-                source_key=copy_of.get(article_id, article_id), position=sent.index,
-            ))
+            start = sent.start + article.text[sent.start : sent.end].index(text)
+            found.append(
+                Candidate(
+                    span=Span(article_id=article_id, start=start, end=start + len(text)),
+                    text=text,
+                    outlet=outlet_name(articles[copy_of.get(article_id, article_id)]),
+                    source_key=copy_of.get(article_id, article_id),
+                    position=sent.index,
+                )
+            )
     return found
 
 
@@ -97,7 +105,8 @@ def needs_vector(candidates: Sequence[Candidate], *, lead: int = LEAD_SENTENCES)
     if len(sources) < 2:
         return flags
     matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
-        [c.text for c in candidates])
+        [c.text for c in candidates]
+    )
     similar = (matrix @ matrix.T).tocoo()
     for i, j, value in zip(similar.row, similar.col, similar.data, strict=True):
         if value >= LEXICAL_NEIGHBOUR and candidates[i].source_key != candidates[j].source_key:
@@ -105,17 +114,23 @@ def needs_vector(candidates: Sequence[Candidate], *, lead: int = LEAD_SENTENCES)
     return flags
 
 
-def statements_of(candidates: Sequence[Candidate], vectors: Sequence[np.ndarray | None]
-                  ) -> list[Statement]:
+def statements_of(candidates: Sequence[Candidate], vectors: Sequence[np.ndarray | None]) -> list[Statement]:
     """Pair each embedded candidate with its vector."""
-    return [Statement(span=c.span, text=c.text, outlet=c.outlet, source_key=c.source_key,
-                      vector=v, position=c.position)
-            for c, v in zip(candidates, vectors, strict=True) if v is not None]
+    return [
+        Statement(
+            span=c.span, text=c.text, outlet=c.outlet, source_key=c.source_key, vector=v, position=c.position
+        )
+        for c, v in zip(candidates, vectors, strict=True)
+        if v is not None
+    ]
 
 
-def align_claims(event: Event, statements: Sequence[Statement],
-                 analyses: Mapping[str, Analysis],
-                 loners: Sequence[Candidate] = ()) -> list[ClaimGroup]:
+def align_claims(
+    event: Event,
+    statements: Sequence[Statement],
+    analyses: Mapping[str, Analysis],
+    loners: Sequence[Candidate] = (),
+) -> list[ClaimGroup]:
     """Group the event's statements across sources and label each group; `loners` (sentences
     with no lexical neighbour in another source) are unique claims as they are."""
     singles = [_claim(event, [c], "unique", None) for c in loners]
@@ -149,8 +164,7 @@ def align_claims(event: Event, statements: Sequence[Statement],
         claims.append(_claim(event, items, status, notes.get(label), lead=lead))
     claims.extend(singles)
     order = {"conflict": 0, "consensus": 1, "unique": 2}
-    claims.sort(key=lambda c: (order[c.status], -len(c.outlets), c.cites[0].article_id,
-                               c.cites[0].start))
+    claims.sort(key=lambda c: (order[c.status], -len(c.outlets), c.cites[0].article_id, c.cites[0].start))
     return claims
 
 
@@ -167,8 +181,13 @@ def _align(statements: Sequence[Statement]) -> list[int]:
     return [int(x) for x in fcluster(tree, t=1.0 - ALIGN_SIMILARITY, criterion="distance")]
 
 
-def _claim(event: Event, items: Sequence[Statement | Candidate], status: str,
-           note: str | None, lead: Sequence[Statement] = ()) -> ClaimGroup:
+def _claim(
+    event: Event,
+    items: Sequence[Statement | Candidate],
+    status: str,
+    note: str | None,
+    lead: Sequence[Statement] = (),
+) -> ClaimGroup:
     """A claim over `items`; the statements in `lead` (those that disagree, for a conflict) come
     first, so that the claim's text and first cites are the ones that disagree."""
     items = sorted(items, key=lambda s: (s.span.article_id, s.span.start))
@@ -176,22 +195,28 @@ def _claim(event: Event, items: Sequence[Statement | Candidate], status: str,
     lead_spans = {s.span for s in lead}
     ordered = [*lead, *(s for s in items if s.span not in lead_spans)]
     return ClaimGroup(
-        id="c-" + hashlib.sha1(key.encode()).hexdigest()[:10], event_id=event.id, status=status,
-        text=ordered[0].text, outlets=tuple(sorted({s.outlet for s in items})),
-        cites=tuple(s.span for s in ordered), note=note,
+        id="c-" + hashlib.sha1(key.encode()).hexdigest()[:10],
+        event_id=event.id,
+        status=status,
+        text=ordered[0].text,
+        outlets=tuple(sorted({s.outlet for s in items})),
+        cites=tuple(s.span for s in ordered),
+        note=note,
     )
 
 
-def _conflicts(statements: Sequence[Statement],
-               analyses: Mapping[str, Analysis]) -> list[tuple[int, int, str]]:
+def _conflicts(
+    statements: Sequence[Statement], analyses: Mapping[str, Analysis]
+) -> list[tuple[int, int, str]]:
     matrix = np.stack([s.vector for s in statements])
     similar = matrix @ matrix.T
     # Each article's token starts (in text order) and tokens by index, made once rather than
     # once per statement: a statement's tokens are then a bisection away.
-    lookups = {aid: ([t.start for t in analyses[aid].tokens], {t.i: t for t in analyses[aid].tokens})
-               for aid in {s.span.article_id for s in statements}}
-    stances = [_stances(s, analyses[s.span.article_id], *lookups[s.span.article_id])
-               for s in statements]
+    lookups = {
+        aid: ([t.start for t in analyses[aid].tokens], {t.i: t for t in analyses[aid].tokens})
+        for aid in {s.span.article_id for s in statements}
+    }
+    stances = [_stances(s, analyses[s.span.article_id], *lookups[s.span.article_id]) for s in statements]
     figures = [_figures(s.text) for s in statements]
     found = []
     for i in range(len(statements)):
@@ -199,8 +224,9 @@ def _conflicts(statements: Sequence[Statement],
             a, b = statements[i], statements[j]
             if a.source_key == b.source_key or similar[i, j] < CONFLICT_SIMILARITY:
                 continue
-            note = _figure_conflict(figures[i], figures[j], a, b) \
-                or _stance_conflict(stances[i], stances[j], a, b)
+            note = _figure_conflict(figures[i], figures[j], a, b) or _stance_conflict(
+                stances[i], stances[j], a, b
+            )
             if note:
                 found.append((i, j, note))
     return found
@@ -216,22 +242,29 @@ def _figures(text: str) -> dict[str, set[str]]:
 
 def _figure_conflict(fa, fb, a: Statement, b: Statement) -> str | None:
     for unit in ("percent",) + tuple(u for u in fa if u != "percent" and len(u) > 3):
-        if unit in fa and unit in fb and not fa[unit] & fb[unit] and float(
-                max(fa[unit] | fb[unit], key=float)) < 10000:
-            return (f"{a.outlet} reports {'/'.join(sorted(fa[unit]))} {unit}; "
-                    f"{b.outlet} reports {'/'.join(sorted(fb[unit]))} {unit}")
+        if (
+            unit in fa
+            and unit in fb
+            and not fa[unit] & fb[unit]
+            and float(max(fa[unit] | fb[unit], key=float)) < 10000
+        ):
+            return (
+                f"{a.outlet} reports {'/'.join(sorted(fa[unit]))} {unit}; "
+                f"{b.outlet} reports {'/'.join(sorted(fb[unit]))} {unit}"
+            )
     return None
 
 
-def _stances(statement: Statement, analysis: Analysis, starts: Sequence[int],
-             by_index: Mapping[int, Token]) -> dict[str, tuple[str, str, str]]:
+def _stances(
+    statement: Statement, analysis: Analysis, starts: Sequence[int], by_index: Mapping[int, Token]
+) -> dict[str, tuple[str, str, str]]:
     """actor -> (sign, verb, actor as written) for stance verbs ("welcomed", "rejected") whose
     subject or agent names an actor; the actor is its entity id, or the proper noun itself when
     the recognizer missed it. `starts` are the tokens' start offsets, `by_index` the tokens by
     index."""
     span = statement.span
     first = bisect.bisect_left(starts, span.start)
-    tokens = list(analysis.tokens[first:bisect.bisect_left(starts, span.end, lo=first)])
+    tokens = list(analysis.tokens[first : bisect.bisect_left(starts, span.end, lo=first)])
     mentions = [m for m in analysis.mentions if span.start <= m.start < span.end and m.entity_id]
     stances: dict[str, tuple[str, str, str]] = {}
     for verb in tokens:
@@ -240,8 +273,8 @@ def _stances(statement: Statement, analysis: Analysis, starts: Sequence[int],
             continue
         sign = "+" if lemma in _POSITIVE else "-"
         for actor in _actors(verb, tokens, by_index):
-            written = statement.text[actor.start - span.start:actor.end - span.start]
-            value = (sign, statement.text[verb.start - span.start:verb.end - span.start], written)
+            written = statement.text[actor.start - span.start : actor.end - span.start]
+            value = (sign, statement.text[verb.start - span.start : verb.end - span.start], written)
             mention = next((m for m in mentions if m.start <= actor.start < m.end), None)
             # Keyed by entity and by name, so a mention the recognizer missed elsewhere still meets.
             if mention is not None:
@@ -258,8 +291,11 @@ def _actors(verb, tokens, by_index):
     for token in tokens:
         if token.dep == "nsubj" and token.head == verb.i:
             heads.append(token)
-        elif token.dep == "pobj" and by_index[token.head].dep == "agent" \
-                and by_index[token.head].head == verb.i:
+        elif (
+            token.dep == "pobj"
+            and by_index[token.head].dep == "agent"
+            and by_index[token.head].head == verb.i
+        ):
             heads.append(token)
     found = list(heads)
     for token in tokens:
@@ -271,6 +307,5 @@ def _actors(verb, tokens, by_index):
 def _stance_conflict(sa, sb, a: Statement, b: Statement) -> str | None:
     for actor, (sign, verb, written) in sa.items():
         if actor in sb and sb[actor][0] != sign:
-            return (f"{a.outlet}: {written}, {verb}; "
-                    f"{b.outlet}: {sb[actor][2]}, {sb[actor][1]}")
+            return f"{a.outlet}: {written}, {verb}; {b.outlet}: {sb[actor][2]}, {sb[actor][1]}"
     return None

@@ -34,19 +34,24 @@ def starts_a_stretch(text: str, expression: TimeExpression) -> bool:
     return bool(_SINCE.search(text, max(0, expression.start - 16), expression.start))
 
 
-def article_event_date(article: Article, dates: Sequence[TimeExpression],
-                       latest: date | None = None) -> tuple[str, str, tuple[Span, ...]] | None:
+def article_event_date(
+    article: Article, dates: Sequence[TimeExpression], latest: date | None = None
+) -> tuple[str, str, tuple[Span, ...]] | None:
     """When the article's news happened: the commonest day-precise date in its lead sentences,
     not after publication (or after `latest`, the end of an undated article's inferred
     interval); else the publication date. Returns (value, precision, cites)."""
     latest = article.published or latest
-    lead = [d for d in dates if 0 <= d.sentence_index < LEAD_SENTENCES and d.precision == "day"
-            and (latest is None or d.value <= latest.isoformat())
-            and not starts_a_stretch(article.text, d)]
+    lead = [
+        d
+        for d in dates
+        if 0 <= d.sentence_index < LEAD_SENTENCES
+        and d.precision == "day"
+        and (latest is None or d.value <= latest.isoformat())
+        and not starts_a_stretch(article.text, d)
+    ]
     if lead:
         value = Counter(d.value for d in lead).most_common(1)[0][0]
-        cites = tuple(Span(article_id=article.id, start=d.start, end=d.end)
-                      for d in lead if d.value == value)
+        cites = tuple(Span(article_id=article.id, start=d.start, end=d.end) for d in lead if d.value == value)
         return value, "day", cites
     if article.published:
         return article.published.isoformat(), "day", ()
@@ -76,13 +81,19 @@ def cluster_events(
     originals = [a for a in articles if a.id not in copy_of]
     if not originals:
         return []
-    event_dates = {a.id: article_event_date(a, dates.get(a.id, ()),
-                                            _latest(inferred.get(a.id)))
-                   for a in articles}
+    event_dates = {
+        a.id: article_event_date(a, dates.get(a.id, ()), _latest(inferred.get(a.id))) for a in articles
+    }
     spans = {a.id: _date_span(event_dates[a.id], inferred.get(a.id)) for a in articles}
-    labels = _cluster_labels(originals, vectors, analyses, spans,
-                             threshold=threshold, max_gap_days=max_gap_days,
-                             entity_weight=entity_weight)
+    labels = _cluster_labels(
+        originals,
+        vectors,
+        analyses,
+        spans,
+        threshold=threshold,
+        max_gap_days=max_gap_days,
+        entity_weight=entity_weight,
+    )
     groups: dict[int, list[str]] = {}
     for article, label in zip(originals, labels, strict=True):
         groups.setdefault(label, []).append(article.id)
@@ -91,8 +102,10 @@ def cluster_events(
             if original_id in members:
                 members.append(copy_id)
     by_id = {a.id: a for a in articles}
-    events = [_make_event([by_id[i] for i in members], vectors, event_dates, copy_of, inferred)
-              for members in groups.values()]
+    events = [
+        _make_event([by_id[i] for i in members], vectors, event_dates, copy_of, inferred)
+        for members in groups.values()
+    ]
     events.sort(key=lambda e: (e.date or "9999", e.id))
     return events
 
@@ -101,8 +114,9 @@ def _latest(inferred: InferredDate | None) -> date | None:
     return inferred.latest if inferred else None
 
 
-def _date_span(event_date: tuple[str, str, tuple[Span, ...]] | None,
-               inferred: InferredDate | None) -> tuple[date, date] | None:
+def _date_span(
+    event_date: tuple[str, str, tuple[Span, ...]] | None, inferred: InferredDate | None
+) -> tuple[date, date] | None:
     """The days an article's news may fall on: its event day, else its inferred interval."""
     if event_date:
         day = date.fromisoformat(event_date[0])
@@ -119,8 +133,9 @@ def _days_apart(a: tuple[date, date] | None, b: tuple[date, date] | None) -> int
     return max((b[0] - a[1]).days, (a[0] - b[1]).days, 0)
 
 
-def _cluster_labels(articles, vectors, analyses, spans, *, threshold, max_gap_days,
-                    entity_weight) -> list[int]:
+def _cluster_labels(
+    articles, vectors, analyses, spans, *, threshold, max_gap_days, entity_weight
+) -> list[int]:
     n = len(articles)
     if n == 1:
         return [1]
@@ -155,8 +170,12 @@ def _make_event(members: list[Article], vectors, event_dates, copy_of, inferred)
     if votes:
         when = max(votes, key=lambda v: (votes[v], v))
         precision = "day"
-        cites = tuple(c for a in originals if event_dates[a.id] and event_dates[a.id][0] == when
-                      for c in event_dates[a.id][2])
+        cites = tuple(
+            c
+            for a in originals
+            if event_dates[a.id] and event_dates[a.id][0] == when
+            for c in event_dates[a.id][2]
+        )
     intervals = [inferred[a.id] for a in originals if a.id in inferred]
     guess = dating.combine(intervals) if intervals and not votes else None
     if guess is not None:  # only the calendar period certainly holding it, never a made-up day
@@ -166,14 +185,17 @@ def _make_event(members: list[Article], vectors, event_dates, copy_of, inferred)
         id=_event_id([a.id for a in members]),
         article_ids=tuple(a.id for a in members),
         title=central.title or _headline_from(central.text),
-        date=when, precision=precision, date_cites=cites, inferred=guess,
+        date=when,
+        precision=precision,
+        date_cites=cites,
+        inferred=guess,
     )
 
 
 def _headline_from(text: str, limit: int = 110) -> str:
     first = text.split("\n", 1)[0].strip()
     for stop in (". ", "; ", ", marking", ", continuing", " — "):
-        if stop in first[:limit * 2]:
+        if stop in first[: limit * 2]:
             first = first.split(stop, 1)[0]
             break
     if len(first) <= limit:

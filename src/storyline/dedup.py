@@ -24,8 +24,7 @@ def _words(text: str) -> list[str]:
 
 def _minhash(words: Sequence[str]) -> MinHash:
     minhash = MinHash(num_perm=NUM_PERM, seed=1)
-    shingles = {" ".join(words[i:i + SHINGLE_WORDS])
-                for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
     minhash.update_batch([s.encode("utf-8") for s in shingles])
     return minhash
 
@@ -35,8 +34,9 @@ def _original_first(article: Article) -> tuple:
     return (article.published is None, article.published or "", article.source)
 
 
-def find_duplicates(articles: Sequence[Article], *,
-                    threshold: float = NEAR_DUPLICATE_THRESHOLD) -> list[Duplicate]:
+def find_duplicates(
+    articles: Sequence[Article], *, threshold: float = NEAR_DUPLICATE_THRESHOLD
+) -> list[Duplicate]:
     """Mark every article that copies an earlier one, exactly or nearly (Jaccard >= threshold)."""
     ordered = sorted(articles, key=_original_first)
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
@@ -47,8 +47,9 @@ def find_duplicates(articles: Sequence[Article], *,
         words = _words(article.text)
         key = " ".join(words)
         if key in exact:
-            duplicates.append(Duplicate(article_id=article.id, duplicate_of=exact[key],
-                                        similarity=1.0, kind="exact"))
+            duplicates.append(
+                Duplicate(article_id=article.id, duplicate_of=exact[key], similarity=1.0, kind="exact")
+            )
             continue
         minhash = _minhash(words)
         candidates = [c for c in lsh.query(minhash) if c != article.id]
@@ -56,8 +57,11 @@ def find_duplicates(articles: Sequence[Article], *,
             best = max(candidates, key=lambda c: minhash.jaccard(hashes[c]))
             similarity = minhash.jaccard(hashes[best])
             if similarity >= threshold:
-                duplicates.append(Duplicate(article_id=article.id, duplicate_of=best,
-                                            similarity=round(similarity, 3), kind="near"))
+                duplicates.append(
+                    Duplicate(
+                        article_id=article.id, duplicate_of=best, similarity=round(similarity, 3), kind="near"
+                    )
+                )
                 exact[key] = best  # a later exact copy of this copy points to the original
                 continue
         exact[key] = article.id
@@ -72,7 +76,7 @@ def repeated_sentences(article: Article, analysis: Analysis) -> list[Span]:
     seen: set[str] = set()
     repeats: list[Span] = []
     for sent in analysis.sentences:
-        key = " ".join(_words(article.text[sent.start:sent.end]))
+        key = " ".join(_words(article.text[sent.start : sent.end]))
         if len(key.split()) < 4:
             continue
         if key in seen:

@@ -55,11 +55,14 @@ def merge_entities(analyses: Sequence[Analysis]) -> tuple[list[Entity], list[Ana
     type_of = {name: votes.most_common(1)[0][0] for name, votes in label_votes.items()}
     # A bare surname the recognizer sometimes tags as an organization ("Wang said") is the
     # person whose full name ends or starts with it.
-    name_parts = Counter(part for n, t in type_of.items() if t == "PERSON" and len(n.split()) >= 2
-                         for part in {n.split()[0], n.split()[-1]})
+    name_parts = Counter(
+        part
+        for n, t in type_of.items()
+        if t == "PERSON" and len(n.split()) >= 2
+        for part in {n.split()[0], n.split()[-1]}
+    )
     for name, votes in label_votes.items():
-        if len(name.split()) == 1 and type_of[name] != "PERSON" and (
-                votes["PERSON"] or name_parts[name]):
+        if len(name.split()) == 1 and type_of[name] != "PERSON" and (votes["PERSON"] or name_parts[name]):
             type_of[name] = "PERSON"
 
     # Union-find over normalized names, case-insensitive.
@@ -80,7 +83,7 @@ def merge_entities(analyses: Sequence[Analysis]) -> tuple[list[Entity], list[Ana
     full = [n for n in persons if len(n.split()) >= 2]
     single = [n for n in persons if len(n.split()) == 1]
     for i, a in enumerate(full):
-        for b in full[i + 1:]:
+        for b in full[i + 1 :]:
             if _same_person(a.split(), b.split()):
                 union(a, b)
     for name in single:
@@ -88,7 +91,7 @@ def merge_entities(analyses: Sequence[Analysis]) -> tuple[list[Entity], list[Ana
         if len(matches) == 1:
             union(matches.pop(), name)
     for i, a in enumerate(single):
-        for b in single[i + 1:]:
+        for b in single[i + 1 :]:
             if find(a) != find(b) and _similar_surname(a, b):
                 union(a, b)
 
@@ -104,16 +107,25 @@ def merge_entities(analyses: Sequence[Analysis]) -> tuple[list[Entity], list[Ana
         ent_id = entity_id(name, type_)
         id_of_root[root] = ent_id
         aliases = sorted({" ".join(m.text.split()) for m in members} - {name})
-        entities.append(Entity(
-            id=ent_id, name=name, type=type_, aliases=tuple(aliases),
-            article_ids=tuple(sorted({m.article_id for m in members})),
-        ))
+        entities.append(
+            Entity(
+                id=ent_id,
+                name=name,
+                type=type_,
+                aliases=tuple(aliases),
+                article_ids=tuple(sorted({m.article_id for m in members})),
+            )
+        )
     linked = [
-        replace(a, mentions=tuple(
-            replace(m, entity_id=id_of_root.get(find(normalize_name(m.text).lower())))
-            if normalize_name(m.text) else m
-            for m in a.mentions
-        ))
+        replace(
+            a,
+            mentions=tuple(
+                replace(m, entity_id=id_of_root.get(find(normalize_name(m.text).lower())))
+                if normalize_name(m.text)
+                else m
+                for m in a.mentions
+            ),
+        )
         for a in analyses
     ]
     entities.sort(key=lambda e: (-len(e.article_ids), e.name))
@@ -122,8 +134,9 @@ def merge_entities(analyses: Sequence[Analysis]) -> tuple[list[Entity], list[Ana
 
 def _similar_surname(a: str, b: str) -> bool:
     """Transliteration variants (Zelenskiy/Zelensky) but not different short names."""
-    return (len(a) >= 5 and len(b) >= 5 and a[0] == b[0]
-            and JaroWinkler.similarity(a, b) >= _SURNAME_SIMILARITY)
+    return (
+        len(a) >= 5 and len(b) >= 5 and a[0] == b[0] and JaroWinkler.similarity(a, b) >= _SURNAME_SIMILARITY
+    )
 
 
 def _surname_matches(single: str, full_tokens: list[str]) -> bool:

@@ -59,8 +59,8 @@ class Article:
     published_from: str | None = None
     removed: tuple[Removal, ...] = ()
     authors: tuple[str, ...] = ()
-    updated: date | None = None    # last update, kept apart from first publication
-    language: str | None = None    # the page's declared language, such as "en"
+    updated: date | None = None  # last update, kept apart from first publication
+    language: str | None = None  # the page's declared language, such as "en"
 
 
 @_record
@@ -155,14 +155,13 @@ def quote_words(quote: Quote) -> str:
     """The quoted words, pieces joined by an ellipsis where the attribution interrupts them."""
     if not quote.parts:
         return quote.text
-    return " … ".join(quote.text[p.start - quote.start:p.end - quote.start] for p in quote.parts)
+    return " … ".join(quote.text[p.start - quote.start : p.end - quote.start] for p in quote.parts)
 
 
 def shown_in_quote_marks(quote: Quote) -> bool:
     """Whether a reader sees the words inside quotation marks: a direct quote, or a quoted
     fragment alone; indirect speech, and reported words that carry their own marks, as written."""
-    return quote.kind == "direct" or (
-        quote.kind == "mixed" and not any(mark in quote.text for mark in '"“”'))
+    return quote.kind == "direct" or (quote.kind == "mixed" and not any(mark in quote.text for mark in '"“”'))
 
 
 @_record

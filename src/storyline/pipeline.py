@@ -48,12 +48,21 @@ EMBED_VERSION = "minilm-1"
 EVENT_VECTOR_SENTENCES = 5
 PARSE_PROCESSES = 2
 PARALLEL_PARSE_FROM = 48
-BRIEFING_VERSION = "+".join((
-    nlp.ANALYSIS_VERSION, EMBED_VERSION, entities.MERGE_VERSION, cluster.CLUSTER_VERSION,
-    quotes.QUOTES_VERSION, quote_groups.GROUPS_VERSION, timex.TIMEX_VERSION, dating.DATING_VERSION,
-    timeline.TIMELINE_VERSION,
-    claims_stage.CLAIMS_VERSION, summarize.SUMMARY_VERSION,
-))
+BRIEFING_VERSION = "+".join(
+    (
+        nlp.ANALYSIS_VERSION,
+        EMBED_VERSION,
+        entities.MERGE_VERSION,
+        cluster.CLUSTER_VERSION,
+        quotes.QUOTES_VERSION,
+        quote_groups.GROUPS_VERSION,
+        timex.TIMEX_VERSION,
+        dating.DATING_VERSION,
+        timeline.TIMELINE_VERSION,
+        claims_stage.CLAIMS_VERSION,
+        summarize.SUMMARY_VERSION,
+    )
+)
 Progress = Callable[[Iterable, str, int], Iterable]
 
 
@@ -68,11 +77,18 @@ class IngestResult:
     failures: tuple[Failure, ...]
 
 
-def ingest(sources: Sequence[str | os.PathLike[str]], store: Store, *,
-           manifest: str | os.PathLike[str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-           urls_file: str | os.PathLike[str] | None = None, feeds: Sequence[str] = (),
-           fetch_options: FetchOptions | None = None, warc_filter: WarcFilter | None = None,
-           progress: Progress = _no_progress) -> IngestResult:
+def ingest(
+    sources: Sequence[str | os.PathLike[str]],
+    store: Store,
+    *,
+    manifest: str | os.PathLike[str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    urls_file: str | os.PathLike[str] | None = None,
+    feeds: Sequence[str] = (),
+    fetch_options: FetchOptions | None = None,
+    warc_filter: WarcFilter | None = None,
+    progress: Progress = _no_progress,
+) -> IngestResult:
     """Read, clean and store every article from `sources` (files, folders, WARC archives and
     http(s) URLs), the URLs listed in `urls_file`, and the new entries of `feeds`; return the
     articles' ids and the failures."""
@@ -96,16 +112,23 @@ def ingest(sources: Sequence[str | os.PathLike[str]], store: Store, *,
     ids = dict.fromkeys([*stored.ids, *web.unchanged_ids])
     added = stored.added
     for path in warcs:  # streamed: an archive of any size is cleaned and stored record by record
-        from_warc = _store_documents(_drop_failures(iter_warc(path, keep=warc_filter or WarcFilter(),
-                                                              max_bytes=max_bytes), failures),
-                                     store, frozenset(), failures)
+        from_warc = _store_documents(
+            _drop_failures(iter_warc(path, keep=warc_filter or WarcFilter(), max_bytes=max_bytes), failures),
+            store,
+            frozenset(),
+            failures,
+        )
         ids.update(dict.fromkeys(from_warc.ids))
         added += from_warc.added
     return IngestResult(article_ids=tuple(ids), added=added, failures=tuple(failures))
 
 
-def _read_files(paths: Sequence[str | os.PathLike[str]], manifest: str | os.PathLike[str] | None,
-                max_bytes: int, failures: list[Failure]) -> tuple[list[RawDocument], list[Path]]:
+def _read_files(
+    paths: Sequence[str | os.PathLike[str]],
+    manifest: str | os.PathLike[str] | None,
+    max_bytes: int,
+    failures: list[Failure],
+) -> tuple[list[RawDocument], list[Path]]:
     """The documents of the files under `paths` (manifest applied), and the WARC archives found."""
     manifest_entries: dict[str, dict] = {}
     if manifest is not None:
@@ -132,8 +155,7 @@ def _read_files(paths: Sequence[str | os.PathLike[str]], manifest: str | os.Path
     return documents, warcs
 
 
-def _drop_failures(items: Iterable[RawDocument | Failure],
-                   failures: list[Failure]) -> Iterator[RawDocument]:
+def _drop_failures(items: Iterable[RawDocument | Failure], failures: list[Failure]) -> Iterator[RawDocument]:
     for item in items:
         if isinstance(item, Failure):
             failures.append(item)
@@ -148,8 +170,9 @@ class _Stored:
     added: int = 0
 
 
-def _store_documents(documents: Iterable[RawDocument], store: Store, repeats: frozenset[str],
-                     failures: list[Failure]) -> _Stored:
+def _store_documents(
+    documents: Iterable[RawDocument], store: Store, repeats: frozenset[str], failures: list[Failure]
+) -> _Stored:
     """Clean each document and store its article; a document that fails becomes a Failure."""
     stored = _Stored(ids={}, ids_by_source={})
     for doc in documents:
@@ -160,8 +183,9 @@ def _store_documents(documents: Iterable[RawDocument], store: Store, repeats: fr
             continue
         except Exception as e:  # one broken document must not sink the batch
             log.exception("cleaning %s failed", doc.source)
-            failures.append(Failure(source=doc.source, stage="clean",
-                                    message=f"{doc.source}: {type(e).__name__}: {e}"))
+            failures.append(
+                Failure(source=doc.source, stage="clean", message=f"{doc.source}: {type(e).__name__}: {e}")
+            )
             continue
         stored.added += store.add_article(article)
         stored.ids_by_source[doc.source] = article.id
@@ -169,8 +193,9 @@ def _store_documents(documents: Iterable[RawDocument], store: Store, repeats: fr
     return stored
 
 
-def analyze_articles(store: Store, articles: Sequence[Article], *,
-                     progress: Progress = _no_progress) -> dict[str, Analysis]:
+def analyze_articles(
+    store: Store, articles: Sequence[Article], *, progress: Progress = _no_progress
+) -> dict[str, Analysis]:
     """The parse of each article, from the store when already done; each new parse is stored
     as soon as it is made, so a killed run keeps what it finished."""
     stored = store.get_outputs("analysis", (a.id for a in articles), nlp.ANALYSIS_VERSION)
@@ -180,8 +205,9 @@ def analyze_articles(store: Store, articles: Sequence[Article], *,
     if todo and processes == 1:  # new sentences to embed; workers must not fork mid-import
         nlp.preload_embedding_model()
     for analysis in progress(nlp.analyze_stream(todo, processes=processes), "parse", len(todo)):
-        store.put_output("analysis", analysis.article_id, nlp.ANALYSIS_VERSION,
-                         nlp.analysis_to_json(analysis))
+        store.put_output(
+            "analysis", analysis.article_id, nlp.ANALYSIS_VERSION, nlp.analysis_to_json(analysis)
+        )
         analyses[analysis.article_id] = analysis
     return analyses
 
@@ -203,9 +229,13 @@ def embed_texts(store: Store, texts: Sequence[str]) -> np.ndarray:
     return np.vstack([nlp.vectors_from_json(stored[k]) for k in keys])
 
 
-def build_briefing(store: Store, article_ids: Sequence[str], *,
-                   failures: Sequence[Failure] = (),
-                   progress: Progress = _no_progress) -> Briefing:
+def build_briefing(
+    store: Store,
+    article_ids: Sequence[str],
+    *,
+    failures: Sequence[Failure] = (),
+    progress: Progress = _no_progress,
+) -> Briefing:
     """Run every stage over the given articles and return the briefing (cached by article set)."""
     articles = store.articles(article_ids)
     key = hashlib.sha1(",".join(sorted(a.id for a in articles)).encode()).hexdigest()
@@ -219,8 +249,9 @@ def build_briefing(store: Store, article_ids: Sequence[str], *,
     return replace(briefing, failures=tuple(failures))
 
 
-def corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
-                  embed: Callable[[Sequence[str]], np.ndarray]) -> Briefing:
+def corpus_stages(
+    articles: Sequence[Article], analyses: dict[str, Analysis], embed: Callable[[Sequence[str]], np.ndarray]
+) -> Briefing:
     """The stages that need the whole batch, in order; `embed` turns sentences into vectors."""
     by_id = {a.id: a for a in articles}
     entity_list, linked = entities.merge_entities([analyses[a.id] for a in articles])
@@ -233,13 +264,15 @@ def corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
     # Undated articles get an inferred interval; their relative dates resolve only where
     # every day of it gives the same value.
     inferred = dating.infer_dates(articles)
-    dates = {a.id: timex.find_dates(a, analyses[a.id].sentences, tokens=analyses[a.id].tokens)
-             if a.published else
-             dating.resolve_dates(a, analyses[a.id].sentences, inferred.get(a.id),
-                                  analyses[a.id].tokens)
-             for a in articles}
-    events = cluster.cluster_events(articles, _article_vectors(articles, analyses, embed),
-                                    analyses, dates, duplicates, inferred=inferred)
+    dates = {
+        a.id: timex.find_dates(a, analyses[a.id].sentences, tokens=analyses[a.id].tokens)
+        if a.published
+        else dating.resolve_dates(a, analyses[a.id].sentences, inferred.get(a.id), analyses[a.id].tokens)
+        for a in articles
+    }
+    events = cluster.cluster_events(
+        articles, _article_vectors(articles, analyses, embed), analyses, dates, duplicates, inferred=inferred
+    )
     all_quotes = quotes.extract_all_quotes(articles, analyses, names, entity_types=kinds)
     all_quotes = quote_groups.group_quotes(all_quotes)
     skip = frozenset((s.article_id, s.start) for s in repeated)
@@ -257,20 +290,26 @@ def corpus_stages(articles: Sequence[Article], analyses: dict[str, Analysis],
         entries.extend(timeline.build_timeline(event, by_id, analyses, dates, inferred))
         final_events.append(event)
     return Briefing(
-        articles=tuple(articles), entities=tuple(entity_list), duplicates=tuple(duplicates),
-        events=tuple(final_events), quotes=tuple(all_quotes), timeline=tuple(entries),
-        claims=tuple(claim_groups), repeated=tuple(repeated),
+        articles=tuple(articles),
+        entities=tuple(entity_list),
+        duplicates=tuple(duplicates),
+        events=tuple(final_events),
+        quotes=tuple(all_quotes),
+        timeline=tuple(entries),
+        claims=tuple(claim_groups),
+        repeated=tuple(repeated),
         inferred_dates=tuple(inferred[a.id] for a in articles if a.id in inferred),
     )
 
 
-def _article_vectors(articles: Sequence[Article], analyses: dict[str, Analysis],
-                     embed: Callable[[Sequence[str]], np.ndarray]) -> dict[str, np.ndarray]:
+def _article_vectors(
+    articles: Sequence[Article], analyses: dict[str, Analysis], embed: Callable[[Sequence[str]], np.ndarray]
+) -> dict[str, np.ndarray]:
     """Each article as the mean embedding of its lead sentences, in one embedding call."""
     texts, owners = [], []
     for article in articles:
         for sent in analyses[article.id].sentences[:EVENT_VECTOR_SENTENCES]:
-            texts.append(article.text[sent.start:sent.end].strip())
+            texts.append(article.text[sent.start : sent.end].strip())
             owners.append(article.id)
     rows = embed(texts)
     vectors = {}
@@ -281,8 +320,13 @@ def _article_vectors(articles: Sequence[Article], analyses: dict[str, Analysis],
     return vectors
 
 
-def brief(sources: Sequence[str | os.PathLike[str]], *, db: str | os.PathLike[str] = ":memory:",
-          progress: Progress = _no_progress, **ingest_options) -> Briefing:
+def brief(
+    sources: Sequence[str | os.PathLike[str]],
+    *,
+    db: str | os.PathLike[str] = ":memory:",
+    progress: Progress = _no_progress,
+    **ingest_options,
+) -> Briefing:
     """Ingest `sources` into the store at `db` and brief exactly those articles.
 
     `ingest_options` are the keyword arguments of `ingest` (manifest, max_bytes, urls_file,
@@ -292,5 +336,4 @@ def brief(sources: Sequence[str | os.PathLike[str]], *, db: str | os.PathLike[st
         store.add_failures(uuid.uuid4().hex, result.failures)
         if not result.article_ids:
             return Briefing(articles=(), failures=result.failures)
-        return build_briefing(store, result.article_ids, failures=result.failures,
-                              progress=progress)
+        return build_briefing(store, result.article_ids, failures=result.failures, progress=progress)

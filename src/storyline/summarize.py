@@ -34,11 +34,13 @@ def summarize_event(statements: Sequence[Statement], *, max_lines: int = 4) -> l
         {candidates[j].source_key for j in np.flatnonzero(similar[i] >= SUPPORT_SIMILARITY)}
         for i in range(len(candidates))
     ]
-    relevance = (matrix @ centroid
-                 + 0.05 * np.array([len(s) - 1 for s in support])
-                 + 0.1 * np.array([s.position == 0 for s in candidates])
-                 # A bare quotation reads badly out of context; prefer reported prose.
-                 - 0.15 * np.array([s.text[:1] in "\"“‘'" for s in candidates]))
+    relevance = (
+        matrix @ centroid
+        + 0.05 * np.array([len(s) - 1 for s in support])
+        + 0.1 * np.array([s.position == 0 for s in candidates])
+        # A bare quotation reads badly out of context; prefer reported prose.
+        - 0.15 * np.array([s.text[:1] in "\"“‘'" for s in candidates])
+    )
     chosen: list[int] = []
     while len(chosen) < min(max_lines, len(candidates)):
         best, best_score = None, -np.inf

@@ -34,8 +34,13 @@ def clean_document(doc: RawDocument, *, batch_repeats: frozenset[str] = frozense
         authors, updated, language = page.authors, page.updated, page.language
     else:
         raw_text = doc.text or ""
-    cleaned = clean_text(raw_text, outlet=outlet, batch_repeats=batch_repeats,
-                         take_title=doc.html is None, layout_known=doc.html is not None)
+    cleaned = clean_text(
+        raw_text,
+        outlet=outlet,
+        batch_repeats=batch_repeats,
+        take_title=doc.html is None,
+        layout_known=doc.html is not None,
+    )
     text = cleaned.text
     if len(text.strip()) < MIN_ARTICLE_CHARS:
         raise ExtractionError(

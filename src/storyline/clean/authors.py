@@ -13,11 +13,12 @@ import re
 
 _SPLIT = re.compile(r"\s*(?:;|\||,|&|\band\b|\n)\s*", re.IGNORECASE)
 _PREFIX = re.compile(r"^(?:by|written by|words by|text|текст|por|von|par)\s*:?\s+", re.IGNORECASE)
-_DATE_WORDS = ("monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
-               "april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
-               "jun|jul|aug|sep|sept|oct|nov|dec|updated|published|posted")
-_TRAILING_DATE = re.compile(rf"(?:\s+(?:{_DATE_WORDS}|\d[\d:,./-]*|am|pm|a\.m\.|p\.m\.))+$",
-                            re.IGNORECASE)
+_DATE_WORDS = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    "april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
+    "jun|jul|aug|sep|sept|oct|nov|dec|updated|published|posted"
+)
+_TRAILING_DATE = re.compile(rf"(?:\s+(?:{_DATE_WORDS}|\d[\d:,./-]*|am|pm|a\.m\.|p\.m\.))+$", re.IGNORECASE)
 _ONLY_DATE = re.compile(rf"^(?:{_DATE_WORDS})$", re.IGNORECASE)
 _JUNK = re.compile(
     r"""^(?:
@@ -28,8 +29,11 @@ _JUNK = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_ROLE = re.compile(r"\b(?:writer|reporter|correspondent|columnist|contributor|editor|producer|"
-                   r"staff|bureau|desk|agency|wire)\b", re.IGNORECASE)
+_ROLE = re.compile(
+    r"\b(?:writer|reporter|correspondent|columnist|contributor|editor|producer|"
+    r"staff|bureau|desk|agency|wire)\b",
+    re.IGNORECASE,
+)
 _SITE = re.compile(r"(?:\b(?:com|net|org|co|uk|www)\b|\.\w{2,3}$)", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
 

@@ -18,8 +18,9 @@ from storyline.models import Removal
 
 MIN_ARTICLE_CHARS = 100
 # "Related:", "READ MORE:", list bullets: what precedes a link to another story on its own line.
-_LINK_LEAD = re.compile(r"^(?:[-•*]\s*|(?:related|read more|see more|more|watch|also on \S+)\s*:?\s*)+",
-                        re.IGNORECASE)
+_LINK_LEAD = re.compile(
+    r"^(?:[-•*]\s*|(?:related|read more|see more|more|watch|also on \S+)\s*:?\s*)+", re.IGNORECASE
+)
 _WORD = re.compile(r"\w+")
 
 
@@ -43,14 +44,19 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> Extracted
         # changing it) and the link texts, dates and removed blocks found here.
         tree = trafilatura.load_html(html)
         doc = trafilatura.bare_extraction(
-            tree if tree is not None else html, url=url, with_metadata=True,
-            include_comments=False, include_tables=True, favor_precision=True,
+            tree if tree is not None else html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            favor_precision=True,
         )
     except Exception as e:  # lxml and trafilatura raise many types on broken markup
         raise ExtractionError(f"{source}: cannot parse HTML ({type(e).__name__}: {e})") from e
     text = (doc.text or "").strip() if doc is not None else ""
-    text, dropped = _drop_lines(text, title=doc.title if doc is not None else None,
-                                anchors=lambda: _anchor_texts(tree))
+    text, dropped = _drop_lines(
+        text, title=doc.title if doc is not None else None, anchors=lambda: _anchor_texts(tree)
+    )
     if len(text) < MIN_ARTICLE_CHARS:
         raise ExtractionError(
             f"{source}: no article text found in the HTML page "
@@ -83,8 +89,9 @@ def _anchor_texts(tree: lxml.html.HtmlElement | None) -> frozenset[str]:
     return frozenset(t for t in texts if len(t.split()) >= 4)
 
 
-def _drop_lines(text: str, *, title: str | None,
-                anchors: Callable[[], frozenset[str]]) -> tuple[str, tuple[Removal, ...]]:
+def _drop_lines(
+    text: str, *, title: str | None, anchors: Callable[[], frozenset[str]]
+) -> tuple[str, tuple[Removal, ...]]:
     """Drop the lines trafilatura keeps that are not article text: the headline repeated as the
     first line, and lines that are wholly the text of a link to another page ("Related: ...",
     lists of other headlines), which trafilatura's link-density test lets through one by one."""
@@ -95,8 +102,11 @@ def _drop_lines(text: str, *, title: str | None,
         bare = _LINK_LEAD.sub("", line.strip())
         if number == 0 and title and _words(line) == _words(title):
             dropped.append(Removal(text=line.strip(), reason="headline repeated in the body"))
-        elif (len(bare.split()) >= 4 and not is_prose(line.strip())
-              and _words(bare) in (link_texts := link_texts or anchors())):
+        elif (
+            len(bare.split()) >= 4
+            and not is_prose(line.strip())
+            and _words(bare) in (link_texts := link_texts or anchors())
+        ):
             dropped.append(Removal(text=line.strip(), reason="link to another page"))
         else:
             kept.append(line)
@@ -124,8 +134,11 @@ def _language(tree: lxml.etree._Element | None) -> str | None:
     """The primary language subtag the page declares: <html lang>, else its meta tags."""
     if tree is None:
         return None
-    declared = [tree.get("lang"), tree.get("xml:lang"),
-                *tree.xpath("//meta[@http-equiv='content-language' or @property='og:locale']/@content")]
+    declared = [
+        tree.get("lang"),
+        tree.get("xml:lang"),
+        *tree.xpath("//meta[@http-equiv='content-language' or @property='og:locale']/@content"),
+    ]
     for value in declared:
         primary = str(value or "").strip().replace("_", "-").split("-")[0].lower()
         if _LANGUAGE.match(primary):

@@ -67,9 +67,11 @@ _CAPTION_CREDIT = re.compile(
     r"|[.!?]\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*/\s*(?:The\s+|AFP|AP|Getty|Reuters)"
     r"[\w.&'’ -]{0,60})\s*$"
 )
-_CAPTION_START = re.compile(r"^(?:in\ this\ (?:\d{4}\ )?(?:file\ )?(?:photo|image|picture)\b"
-                            r"|(?:file\ )?(?:photo|photograph|picture)\ (?:by|courtesy)\b)",
-                            re.IGNORECASE | re.VERBOSE)
+_CAPTION_START = re.compile(
+    r"^(?:in\ this\ (?:\d{4}\ )?(?:file\ )?(?:photo|image|picture)\b"
+    r"|(?:file\ )?(?:photo|photograph|picture)\ (?:by|courtesy)\b)",
+    re.IGNORECASE | re.VERBOSE,
+)
 _TERMINAL = re.compile(r"[.!?…\"”’')\]]\s*$")
 
 
@@ -103,13 +105,19 @@ def repeated_lines(texts: Iterable[str]) -> frozenset[str]:
     """Non-prose lines that occur in two or more of the batch's texts: likely page furniture."""
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update({line.strip() for line in normalize_text(text).splitlines()
-                       if line.strip() and not is_prose(line.strip())})
+        counts.update(
+            {
+                line.strip()
+                for line in normalize_text(text).splitlines()
+                if line.strip() and not is_prose(line.strip())
+            }
+        )
     return frozenset(line for line, n in counts.items() if n >= 2)
 
 
-def _debris_reason(line: str, outlet: str | None, batch_repeats: frozenset[str],
-                   layout_known: bool) -> str | None:
+def _debris_reason(
+    line: str, outlet: str | None, batch_repeats: frozenset[str], layout_known: bool
+) -> str | None:
     if _UI_LINES.match(line) and not is_prose(line):
         return "navigation or interface text"
     if _FURNITURE_SENTENCES.match(line) and len(line.split()) <= 80:
@@ -149,9 +157,14 @@ def _masthead_before_headline(kept: list[tuple[int, str]]) -> bool:
     return share <= 1 / 3 and share < len(second & body) / len(second) / 2
 
 
-def clean_text(text: str, *, outlet: str | None = None,
-               batch_repeats: frozenset[str] = frozenset(), take_title: bool = True,
-               layout_known: bool = False) -> CleanText:
+def clean_text(
+    text: str,
+    *,
+    outlet: str | None = None,
+    batch_repeats: frozenset[str] = frozenset(),
+    take_title: bool = True,
+    layout_known: bool = False,
+) -> CleanText:
     """Remove debris lines from scraped text; offsets in `removed` point into `normalize_text(text)`.
 
     `layout_known` says the text comes from an extractor that saw the page's structure (HTML):
@@ -181,11 +194,13 @@ def clean_text(text: str, *, outlet: str | None = None,
     # text: short lines without sentence punctuation.
     last_prose = max((i for i, (_, line) in enumerate(kept) if is_prose(line)), default=-1)
     if last_prose >= 0 and not layout_known:
-        tail = kept[last_prose + 1:]
+        tail = kept[last_prose + 1 :]
         furniture = [(s, ln) for s, ln in tail if len(ln.split()) <= 8 and not _TERMINAL.search(ln)]
-        removed.extend(Removal(text=ln, reason="page furniture after the article", start=s,
-                               end=s + len(ln)) for s, ln in furniture)
-        kept = kept[:last_prose + 1] + [item for item in tail if item not in furniture]
+        removed.extend(
+            Removal(text=ln, reason="page furniture after the article", start=s, end=s + len(ln))
+            for s, ln in furniture
+        )
+        kept = kept[: last_prose + 1] + [item for item in tail if item not in furniture]
 
     if take_title and not layout_known and _masthead_before_headline(kept):
         start, line = kept.pop(0)
@@ -194,7 +209,8 @@ def clean_text(text: str, *, outlet: str | None = None,
     title = None
     if take_title and len(kept) > 1 and is_headline(kept[0][1]):
         start, title = kept.pop(0)
-        removed.append(Removal(text=title, reason="headline (used as title)",
-                               start=start, end=start + len(title)))
+        removed.append(
+            Removal(text=title, reason="headline (used as title)", start=start, end=start + len(title))
+        )
     removed.sort(key=lambda r: r.start or 0)
     return CleanText(text="\n\n".join(line for _, line in kept), removed=tuple(removed), title=title)

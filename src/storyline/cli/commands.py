@@ -36,36 +36,71 @@ from storyline.timeline import entries as timeline_stage
 def _source_options(func):
     """The options that say where articles come from, shared by `brief` and `ingest`."""
     options = [
-        click.option("--manifest", type=click.Path(dir_okay=False),
-                     help="JSONL of file, published, outlet, title, url."),
-        click.option("--urls", "urls_file", type=click.Path(dir_okay=False, exists=True),
-                     help="A file of URLs to fetch, one per line."),
-        click.option("--feed", "feeds", multiple=True, metavar="URL",
-                     help="An RSS or Atom feed whose new entries are fetched (repeatable)."),
-        click.option("--allow-private", is_flag=True,
-                     help="Let URLs reach private, loopback and link-local addresses."),
-        click.option("--warc-host", "warc_hosts", multiple=True, metavar="HOST",
-                     help="Only WARC records from this host or its subdomains (repeatable)."),
-        click.option("--warc-since", type=click.DateTime(["%Y-%m-%d"]),
-                     help="Only WARC records captured on or after this date."),
-        click.option("--warc-until", type=click.DateTime(["%Y-%m-%d"]),
-                     help="Only WARC records captured on or before this date."),
-        click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
-                     help="Refuse files, pages and WARC records larger than this."),
+        click.option(
+            "--manifest",
+            type=click.Path(dir_okay=False),
+            help="JSONL of file, published, outlet, title, url.",
+        ),
+        click.option(
+            "--urls",
+            "urls_file",
+            type=click.Path(dir_okay=False, exists=True),
+            help="A file of URLs to fetch, one per line.",
+        ),
+        click.option(
+            "--feed",
+            "feeds",
+            multiple=True,
+            metavar="URL",
+            help="An RSS or Atom feed whose new entries are fetched (repeatable).",
+        ),
+        click.option(
+            "--allow-private", is_flag=True, help="Let URLs reach private, loopback and link-local addresses."
+        ),
+        click.option(
+            "--warc-host",
+            "warc_hosts",
+            multiple=True,
+            metavar="HOST",
+            help="Only WARC records from this host or its subdomains (repeatable).",
+        ),
+        click.option(
+            "--warc-since",
+            type=click.DateTime(["%Y-%m-%d"]),
+            help="Only WARC records captured on or after this date.",
+        ),
+        click.option(
+            "--warc-until",
+            type=click.DateTime(["%Y-%m-%d"]),
+            help="Only WARC records captured on or before this date.",
+        ),
+        click.option(
+            "--max-bytes",
+            type=int,
+            default=DEFAULT_MAX_BYTES,
+            show_default=True,
+            help="Refuse files, pages and WARC records larger than this.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
-def _ingest_options(manifest, urls_file, feeds, allow_private, warc_hosts, warc_since, warc_until,
-                    max_bytes) -> dict:
+def _ingest_options(
+    manifest, urls_file, feeds, allow_private, warc_hosts, warc_since, warc_until, max_bytes
+) -> dict:
     return {
-        "manifest": manifest, "urls_file": urls_file, "feeds": tuple(feeds), "max_bytes": max_bytes,
+        "manifest": manifest,
+        "urls_file": urls_file,
+        "feeds": tuple(feeds),
+        "max_bytes": max_bytes,
         "fetch_options": FetchOptions(max_bytes=max_bytes, allow_private=allow_private),
-        "warc_filter": WarcFilter(hosts=frozenset(h.lower() for h in warc_hosts),
-                                  since=warc_since.date() if warc_since else None,
-                                  until=warc_until.date() if warc_until else None),
+        "warc_filter": WarcFilter(
+            hosts=frozenset(h.lower() for h in warc_hosts),
+            since=warc_since.date() if warc_since else None,
+            until=warc_until.date() if warc_until else None,
+        ),
     }
 
 
@@ -86,8 +121,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1)
 @_source_options
-@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="md",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @db_option
 @common_options
@@ -100,8 +134,9 @@ def brief(paths, fmt, output, db, quiet, verbose, debug, **sources) -> None:
     setup_logging(verbose)
     _require_sources(paths, sources["urls_file"], sources["feeds"])
     try:
-        briefing = pipeline.brief(paths, db=db or default_db_path(), progress=progress_for(quiet),
-                                  **_ingest_options(**sources))
+        briefing = pipeline.brief(
+            paths, db=db or default_db_path(), progress=progress_for(quiet), **_ingest_options(**sources)
+        )
     except StorylineError as e:
         fail(e, debug)
     report_failures(briefing.failures)
@@ -129,16 +164,18 @@ def ingest(paths, db, quiet, verbose, debug, **sources) -> None:
     _require_sources(paths, sources["urls_file"], sources["feeds"])
     try:
         with Store(db or default_db_path()) as store:
-            result = pipeline.ingest(paths, store, progress=progress_for(quiet),
-                                     **_ingest_options(**sources))
+            result = pipeline.ingest(paths, store, progress=progress_for(quiet), **_ingest_options(**sources))
             store.add_failures(uuid.uuid4().hex, result.failures)
             total = store.count_articles()
     except StorylineError as e:
         fail(e, debug)
     report_failures(result.failures)
     if not quiet:
-        click.echo(f"{len(result.article_ids)} articles read, {result.added} new, "
-                   f"{total} in store, {len(result.failures)} failed", err=True)
+        click.echo(
+            f"{len(result.article_ids)} articles read, {result.added} new, "
+            f"{total} in store, {len(result.failures)} failed",
+            err=True,
+        )
     if not result.article_ids:
         sys.exit(EXIT_NO_ARTICLES)
 
@@ -160,8 +197,9 @@ def _interval(value: str) -> float:
 @click.argument("feeds_file", type=click.Path(dir_okay=False, exists=True))
 @click.option("--every", default="15m", show_default=True, help="How often to poll: 15m, 1h, ...")
 @click.option("--rounds", type=int, help="Stop after this many polls (default: run until stopped).")
-@click.option("--allow-private", is_flag=True,
-              help="Let URLs reach private, loopback and link-local addresses.")
+@click.option(
+    "--allow-private", is_flag=True, help="Let URLs reach private, loopback and link-local addresses."
+)
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True)
 @db_option
 @common_options
@@ -194,8 +232,11 @@ def watch(feeds_file, every, rounds, allow_private, max_bytes, db, quiet, verbos
             else:
                 report_failures(result.failures)
                 if not quiet:
-                    click.echo(f"{time.strftime('%H:%M:%S')} {len(feeds)} feeds: {result.added} new "
-                               f"articles, {len(result.failures)} failed", err=True)
+                    click.echo(
+                        f"{time.strftime('%H:%M:%S')} {len(feeds)} feeds: {result.added} new "
+                        f"articles, {len(result.failures)} failed",
+                        err=True,
+                    )
             done += 1
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
@@ -206,8 +247,7 @@ def _store_briefing(db: str | None, quiet: bool, debug: bool) -> Briefing:
         with Store(db or default_db_path()) as store:
             ids = [a.id for a in store.articles()]
             if not ids:
-                click.echo("error: the store has no articles; add some with `storyline ingest`",
-                           err=True)
+                click.echo("error: the store has no articles; add some with `storyline ingest`", err=True)
                 sys.exit(EXIT_NO_ARTICLES)
             return pipeline.build_briefing(store, ids, progress=progress_for(quiet))
     except StorylineError as e:
@@ -230,8 +270,9 @@ def events(fmt, db, quiet, verbose, debug) -> None:
         return
     by_id = {a.id: a for a in briefing.articles}
     for event in briefing.events:
-        click.echo(f"{event.id}  {event.date or 'undated':10}  {len(event.article_ids)} articles  "
-                   f"{event.title}")
+        click.echo(
+            f"{event.id}  {event.date or 'undated':10}  {len(event.article_ids)} articles  {event.title}"
+        )
         for aid in event.article_ids:
             article = by_id[aid]
             click.echo(f"    {article.outlet or 'unnamed outlet'}: {article.title or article.source}")
@@ -241,8 +282,9 @@ def _words(quote: dict) -> str:
     """A JSON quote's words, its pieces joined by an ellipsis (without the attribution)."""
     if not quote["parts"]:
         return quote["text"]
-    return " … ".join(quote["text"][p["start"] - quote["start"]:p["end"] - quote["start"]]
-                      for p in quote["parts"])
+    return " … ".join(
+        quote["text"][p["start"] - quote["start"] : p["end"] - quote["start"]] for p in quote["parts"]
+    )
 
 
 @cli.command()
@@ -284,10 +326,16 @@ def quotes(speaker, event_id, fmt, db, quiet, verbose, debug) -> None:
 
 @cli.command()
 @click.option("--event", "event_id", help="Only entries of this event id (see `storyline events`).")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Only entries on or after this day (YYYY-MM-DD).")
-@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Only entries on or before this day (YYYY-MM-DD).")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only entries on or after this day (YYYY-MM-DD).",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only entries on or before this day (YYYY-MM-DD).",
+)
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @db_option
 @common_options
@@ -300,11 +348,13 @@ def timeline(event_id, since, until, fmt, db, quiet, verbose, debug) -> None:
     setup_logging(verbose)
     briefing = _store_briefing(db, quiet, debug)
     if event_id and event_id not in {e.id for e in briefing.events}:
-        fail(InputError(f"no event {event_id!r} in the store; list them with `storyline events`"),
-              debug)
+        fail(InputError(f"no event {event_id!r} in the store; list them with `storyline events`"), debug)
     entries = timeline_stage.select_entries(
-        briefing.timeline, event_id=event_id, since=since.date() if since else None,
-        until=until.date() if until else None)
+        briefing.timeline,
+        event_id=event_id,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+    )
     if fmt == "json":
         rows = [timeline_entry_to_dict(entry) for entry in entries]
         write(json.dumps(rows, ensure_ascii=False, indent=2), None)
@@ -312,8 +362,9 @@ def timeline(event_id, since, until, fmt, db, quiet, verbose, debug) -> None:
     labels = article_labels(briefing)
     for entry in entries:
         cites = ", ".join(cite_label(c, labels) for c in entry.cites)
-        click.echo(f"{entry.date:10}  {entry.text}  [{cites}; {date_note(entry, labels)}]  "
-                   f"({entry.event_id})")
+        click.echo(
+            f"{entry.date:10}  {entry.text}  [{cites}; {date_note(entry, labels)}]  ({entry.event_id})"
+        )
 
 
 @cli.command()
@@ -341,23 +392,42 @@ def _answered_hosts(host: str, allowed: tuple[str, ...]) -> list[str] | None:
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; anything but loopback needs a token.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback needs a token.",
+)
 @click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--token", envvar="STORYLINE_TOKEN", default=None,
-              help="Required for changes (uploads) [env: STORYLINE_TOKEN]; needed off loopback.")
-@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
-              help="Where uploads are written (default: storyline-data beside the store).")
+@click.option(
+    "--token",
+    envvar="STORYLINE_TOKEN",
+    default=None,
+    help="Required for changes (uploads) [env: STORYLINE_TOKEN]; needed off loopback.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Where uploads are written (default: storyline-data beside the store).",
+)
 @click.option("--max-upload-bytes", type=int, default=10 * 2**20, show_default=True)
-@click.option("--allow-private", is_flag=True,
-              help="Let pasted URLs reach private, loopback and link-local addresses.")
-@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
-              help="A host name the server answers to (repeatable); default: the loopback names "
-                   "when serving on loopback, any name otherwise.")
+@click.option(
+    "--allow-private", is_flag=True, help="Let pasted URLs reach private, loopback and link-local addresses."
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A host name the server answers to (repeatable); default: the loopback names "
+    "when serving on loopback, any name otherwise.",
+)
 @db_option
 @common_options
-def serve(host, port, token, data_dir, max_upload_bytes, allow_private, allowed_hosts, db, quiet,
-          verbose, debug) -> None:
+def serve(
+    host, port, token, data_dir, max_upload_bytes, allow_private, allowed_hosts, db, quiet, verbose, debug
+) -> None:
     """Browse the store in a web browser: events, articles, entities, quotes; add articles.
 
     Example: storyline serve --db story.db --port 8000
@@ -368,12 +438,19 @@ def serve(host, port, token, data_dir, max_upload_bytes, allow_private, allowed_
 
     setup_logging(verbose)
     if host not in _LOOPBACK and not token:
-        raise click.UsageError(f"--host {host} is reachable from other machines: set --token "
-                               "or STORYLINE_TOKEN so that only you can add articles")
+        raise click.UsageError(
+            f"--host {host} is reachable from other machines: set --token "
+            "or STORYLINE_TOKEN so that only you can add articles"
+        )
     try:
-        app = create_app(db or default_db_path(), data_dir=data_dir, token=token,
-                         max_upload_bytes=max_upload_bytes, allow_private=allow_private,
-                         allowed_hosts=_answered_hosts(host, allowed_hosts))
+        app = create_app(
+            db or default_db_path(),
+            data_dir=data_dir,
+            token=token,
+            max_upload_bytes=max_upload_bytes,
+            allow_private=allow_private,
+            allowed_hosts=_answered_hosts(host, allowed_hosts),
+        )
         if not quiet:
             click.echo("preparing the briefing of the store...", err=True)
         app.state.storyline.current()

@@ -22,8 +22,12 @@ def train_group() -> None:
 
 @train_group.command(name="quotes")
 @click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Write the model here instead of into the package.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Write the model here instead of into the package.",
+)
 @common_options
 def train_quotes_command(data_dir, out_dir, quiet, verbose, debug) -> None:
     """Train the quote attribution tagger on PolNeAR's train split (seeded; about an hour on 2 cores).
@@ -48,8 +52,9 @@ def eval_group() -> None:
     """
 
 
-def _report_evaluation(evaluate: Callable[[], dict], render: Callable[[dict], str], fmt: str,
-                       debug: bool) -> None:
+def _report_evaluation(
+    evaluate: Callable[[], dict], render: Callable[[dict], str], fmt: str, debug: bool
+) -> None:
     """Run one evaluation and print its table (md) or its figures (json)."""
     try:
         result = evaluate()
@@ -73,8 +78,7 @@ def eval_quotes(data_dir, split, limit, fmt, quiet, verbose, debug) -> None:
     from storyline.evaluate.quotes import evaluate_quotes, render_table
 
     setup_logging(verbose)
-    _report_evaluation(lambda: evaluate_quotes(data_dir, split=split, limit=limit),
-                       render_table, fmt, debug)
+    _report_evaluation(lambda: evaluate_quotes(data_dir, split=split, limit=limit), render_table, fmt, debug)
 
 
 @eval_group.command(name="extraction")
@@ -94,8 +98,12 @@ def eval_extraction(data_dir, limit, peers, fmt, quiet, verbose, debug) -> None:
     unknown = sorted(set(peers) - set(PEERS))
     if unknown:
         fail(InputError(f"unknown peer {', '.join(unknown)}; choose from {', '.join(PEERS)}"), debug)
-    _report_evaluation(lambda: evaluate_extraction(data_dir, limit=limit, peers=list(peers) or None),
-                       render_table, fmt, debug)
+    _report_evaluation(
+        lambda: evaluate_extraction(data_dir, limit=limit, peers=list(peers) or None),
+        render_table,
+        fmt,
+        debug,
+    )
 
 
 @eval_group.command(name="timex")
@@ -117,12 +125,23 @@ def eval_timex(data_dir, limit, fmt, quiet, verbose, debug) -> None:
 
 @eval_group.command(name="tls")
 @click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--topics", "topics", multiple=True, metavar="NAME",
-              help="Only this topic folder (repeatable); default: all.")
-@click.option("--rouge", type=click.Choice(["perl", "python"]), default="perl", show_default=True,
-              help="ROUGE-1.5.5 as the papers run it, or tilse's faster Python approximation.")
-@click.option("--no-span", is_flag=True,
-              help="Do not bound days and articles by the reference's first and last date.")
+@click.option(
+    "--topics",
+    "topics",
+    multiple=True,
+    metavar="NAME",
+    help="Only this topic folder (repeatable); default: all.",
+)
+@click.option(
+    "--rouge",
+    type=click.Choice(["perl", "python"]),
+    default="perl",
+    show_default=True,
+    help="ROUGE-1.5.5 as the papers run it, or tilse's faster Python approximation.",
+)
+@click.option(
+    "--no-span", is_flag=True, help="Do not bound days and articles by the reference's first and last date."
+)
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @common_options
 def eval_tls(data_dir, topics, rouge, no_span, fmt, quiet, verbose, debug) -> None:
@@ -134,16 +153,29 @@ def eval_tls(data_dir, topics, rouge, no_span, fmt, quiet, verbose, debug) -> No
     from storyline.evaluate.tls import evaluate_tls, render_table
 
     setup_logging(verbose)
-    _report_evaluation(lambda: evaluate_tls(data_dir, topics=topics, rouge=rouge, bounded=not no_span),
-                       render_table, fmt, debug)
+    _report_evaluation(
+        lambda: evaluate_tls(data_dir, topics=topics, rouge=rouge, bounded=not no_span),
+        render_table,
+        fmt,
+        debug,
+    )
 
 
 @eval_group.command(name="dating")
 @click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--topics", "topics", multiple=True, metavar="NAME",
-              help="Only this topic folder (repeatable); default: all.")
-@click.option("--seeds", "seeds_dir", type=click.Path(file_okay=False, exists=True),
-              help="Also date these articles with nothing known (a folder with manifest.jsonl).")
+@click.option(
+    "--topics",
+    "topics",
+    multiple=True,
+    metavar="NAME",
+    help="Only this topic folder (repeatable); default: all.",
+)
+@click.option(
+    "--seeds",
+    "seeds_dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="Also date these articles with nothing known (a folder with manifest.jsonl).",
+)
 @common_options
 def eval_dating(data_dir, topics, seeds_dir, quiet, verbose, debug) -> None:
     """Dates of undated articles on Timeline17, each article's date hidden in turn: how often

@@ -22,14 +22,26 @@ def progress_for(quiet: bool) -> pipeline.Progress:
     def progress(items: Iterable, label: str, total: int) -> Iterable:
         if quiet or total < 2:
             return items
-        return tqdm(items, desc=label, total=total, file=sys.stderr, leave=False,
-                    disable=None, unit="batch" if label in ("parse", "embed") else "doc")
+        return tqdm(
+            items,
+            desc=label,
+            total=total,
+            file=sys.stderr,
+            leave=False,
+            disable=None,
+            unit="batch" if label in ("parse", "embed") else "doc",
+        )
+
     return progress
 
 
 def db_option(func):
-    return click.option("--db", type=click.Path(dir_okay=False), default=None,
-                        help="SQLite store (default: $STORYLINE_DB or ./storyline.db).")(func)
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="SQLite store (default: $STORYLINE_DB or ./storyline.db).",
+    )(func)
 
 
 def common_options(func):
@@ -39,8 +51,11 @@ def common_options(func):
 
 
 def setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     for noisy in ("sentence_transformers", "transformers", "httpx", "trafilatura", "htmldate"):
         logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
 

@@ -43,8 +43,11 @@ LEAD_CHARS = 300
 SAME_STORY = 0.35
 NEAR_STORY = 0.25
 STORY_DAYS = 7
-_FUTURE = re.compile(r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
-                     r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b", re.I)
+_FUTURE = re.compile(
+    r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
+    r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b",
+    re.I,
+)
 _ABSOLUTE = re.compile(r"^(\d{4})(?:-(\d\d))?(?:-(\d\d))?$")
 
 
@@ -60,8 +63,7 @@ def _period(value: str) -> tuple[date, date, str] | None:
         return day, day, "day"
     if match[2]:
         month = int(match[2])
-        return (date(year, month, 1),
-                date(year, month, calendar.monthrange(year, month)[1]), "month")
+        return (date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]), "month")
     return date(year, 1, 1), date(year, 12, 31), "year"
 
 
@@ -76,7 +78,7 @@ def _period_at(text: str, start: int, end: int, value: str) -> tuple[date, date,
     period = _period(value)
     if period is None or period[2] == "day":
         return period
-    head = text[max(0, start - 8):end]
+    head = text[max(0, start - 8) : end]
     part = re.match(r".*?\b(early|mid|late)\b", head, re.I | re.S)
     if not part:
         return period
@@ -84,8 +86,11 @@ def _period_at(text: str, start: int, end: int, value: str) -> tuple[date, date,
     word = part[1].lower()
     if precision == "year":
         low, high = _PART_MONTHS[word]
-        return (date(first.year, low, 1),
-                date(first.year, high, calendar.monthrange(first.year, high)[1]), precision)
+        return (
+            date(first.year, low, 1),
+            date(first.year, high, calendar.monthrange(first.year, high)[1]),
+            precision,
+        )
     low, high = _PART_DAYS[word]
     return first.replace(day=low), first.replace(day=min(high, last.day)), precision
 
@@ -107,10 +112,13 @@ def text_interval(article: Article) -> InferredDate | None:
     # (dateline, lead). Older dates are background and may be years old.
     horizon = HORIZON_DAYS.get(precision) if start < LEAD_CHARS else None
     return InferredDate(
-        article_id=article.id, earliest=first,
+        article_id=article.id,
+        earliest=first,
         latest=last + timedelta(days=horizon) if horizon else None,
         confidence=0.8 if horizon else 0.5,
-        evidence=(Span(article_id=article.id, start=start, end=end),), basis="text")
+        evidence=(Span(article_id=article.id, start=start, end=end),),
+        basis="text",
+    )
 
 
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b|\d/\d{1,2}/\d")
@@ -133,8 +141,11 @@ def _year_bearing_dates(text: str) -> list[tuple[int, int, str]]:
 
 
 # "by 2014", "until 31 May 2011", "before the end of 2010": a deadline, not a past event.
-_DEADLINE = re.compile(r"\b(?:by|until|till|before|through|ahead\s+of)\s+"
-                       r"(?:the\s+(?:end|start|middle)\s+of\s+)?\Z", re.I)
+_DEADLINE = re.compile(
+    r"\b(?:by|until|till|before|through|ahead\s+of)\s+"
+    r"(?:the\s+(?:end|start|middle)\s+of\s+)?\Z",
+    re.I,
+)
 _CLOCK = re.compile(r"\d\d?[:.]\d\d\b|\b\d\d?\s*[ap]\.?m\b", re.I)
 
 
@@ -143,10 +154,11 @@ def _not_past(text: str, start: int, end: int) -> bool:
     ("by 2014"), or, past the lead, a time stamp ("January 31, 2011 at 12:35 pm | Reply",
     "6:28 pm ET February 11, 2013 RETWEET"): a reader's comment or a feed in the page's
     margins, written after the article or when the page was fetched, years later."""
-    if _DEADLINE.search(text[max(0, start - 25):start]):
+    if _DEADLINE.search(text[max(0, start - 25) : start]):
         return True
-    return start >= LEAD_CHARS and bool(_CLOCK.search(text[max(0, start - 12):start])
-                                        or _CLOCK.search(text[end:end + 12]))
+    return start >= LEAD_CHARS and bool(
+        _CLOCK.search(text[max(0, start - 12) : start]) or _CLOCK.search(text[end : end + 12])
+    )
 
 
 def _future_sentence(text: str, offset: int) -> bool:
@@ -159,18 +171,23 @@ def _future_sentence(text: str, offset: int) -> bool:
 # ("the invasion", "Russia's invasion"), a known event; "left Egypt two years ago" or "an
 # explosion three weeks ago" name no event the batch can date.
 _DEFINITE = r"(?:\b[Tt]he|\b[A-Z][\w-]*['’]s)\s+"
-_AGO = re.compile(_DEFINITE + r"(?P<noun>[a-z]{4,})\s+(?P<more>more\s+than\s+|over\s+|almost\s+|nearly\s+)?"
-                  r"(?P<num>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>day|week|month|year)s?"
-                  r"\s+ago\b", re.I)
+_AGO = re.compile(
+    _DEFINITE + r"(?P<noun>[a-z]{4,})\s+(?P<more>more\s+than\s+|over\s+|almost\s+|nearly\s+)?"
+    r"(?P<num>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>day|week|month|year)s?"
+    r"\s+ago\b",
+    re.I,
+)
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
 
 # "more than one year into Moscow's war": the amount, the unit, the noun it counts from.
-_INTO = re.compile(r"\b(?P<more>more\s+than\s+|over\s+|almost\s+|nearly\s+)?"
-                   r"(?P<num>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>day|week|month|year)s?"
-                   r"\s+into\s+(?:the|this|its|their|[A-Z][\w-]*['’]s)\s+"
-                   r"(?:[A-Z][\w-]*\s+)*(?P<noun>[a-z]{3,})\b")
+_INTO = re.compile(
+    r"\b(?P<more>more\s+than\s+|over\s+|almost\s+|nearly\s+)?"
+    r"(?P<num>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>day|week|month|year)s?"
+    r"\s+into\s+(?:the|this|its|their|[A-Z][\w-]*['’]s)\s+"
+    r"(?:[A-Z][\w-]*\s+)*(?P<noun>[a-z]{3,})\b"
+)
 _RATE = re.compile(r"(?:\d|\w\ws)\s+\Z")  # "barrels a day", "5,000 a day": a rate
 # Words saying that a date in the same sentence is when something began.
 _STARTED = re.compile(r"\b(?:launched|began|begun|started|broke\s+out|erupted|invaded)\b", re.I)
@@ -184,8 +201,9 @@ def anchored_interval(article: Article, batch: Sequence[Article]) -> InferredDat
     others = [a for a in batch if a.id != article.id]
     found = [(m, _dated_mention(m["noun"].lower(), others)) for m in _AGO.finditer(article.text)]
     for match in _INTO.finditer(article.text):
-        if match["num"].lower() in ("a", "an") \
-                and _RATE.search(article.text[max(0, match.start() - 20):match.start()]):
+        if match["num"].lower() in ("a", "an") and _RATE.search(
+            article.text[max(0, match.start() - 20) : match.start()]
+        ):
             continue  # "60,000 barrels a day into the sea" is a rate
         anchor = _dated_mention(match["noun"].lower(), batch) or _began_in_sentence(article, match)
         found.append((match, anchor))
@@ -198,15 +216,17 @@ def anchored_interval(article: Article, batch: Sequence[Article]) -> InferredDat
         # "a month ago" is one to two months; "more than a month ago" too, not three
         low, high = amount * unit, (amount + 1) * unit
         return InferredDate(
-            article_id=article.id, earliest=first + timedelta(days=low),
-            latest=last + timedelta(days=high), confidence=0.6,
-            evidence=(Span(article_id=article.id, start=match.start(), end=match.end()),
-                      evidence), basis="anchored")
+            article_id=article.id,
+            earliest=first + timedelta(days=low),
+            latest=last + timedelta(days=high),
+            confidence=0.6,
+            evidence=(Span(article_id=article.id, start=match.start(), end=match.end()), evidence),
+            basis="anchored",
+        )
     return None
 
 
-def _began_in_sentence(article: Article,
-                       match: re.Match) -> tuple[tuple[date, date], Span] | None:
+def _began_in_sentence(article: Article, match: re.Match) -> tuple[tuple[date, date], Span] | None:
     """The period of a date that a start word ("launched", "began") introduces in the
     sentence of `match`."""
     text = article.text
@@ -214,13 +234,14 @@ def _began_in_sentence(article: Article,
     stops = [i for i in (text.find(". ", match.end()), text.find("\n", match.end())) if i >= 0]
     stop = min(stops) if stops else len(text)
     for started in _STARTED.finditer(text, begin, stop):
-        window = text[started.end():min(stop, started.end() + 60)]
+        window = text[started.end() : min(stop, started.end() + 60)]
         for start, end, kind, value in tag_text(window, None):
             period = _period_at(window, start, end, value)
             if kind == "DATE" and period:
                 offset = started.end()
-                return (period[0], period[1]), Span(article_id=article.id, start=offset + start,
-                                                    end=offset + end)
+                return (period[0], period[1]), Span(
+                    article_id=article.id, start=offset + start, end=offset + end
+                )
     return None
 
 
@@ -233,12 +254,16 @@ def _dated_mention(noun: str, batch: Sequence[Article]) -> tuple[tuple[date, dat
     found: list[tuple[tuple[date, date], Span]] = []
     for other in batch:
         for match in pattern.finditer(other.text):
-            window = other.text[match.end():match.end() + 40]
+            window = other.text[match.end() : match.end() + 40]
             for start, end, kind, value in tag_text(window, None):
                 period = _period_at(window, start, end, value)
                 if kind == "DATE" and period and start <= 12:
-                    found.append(((period[0], period[1]), Span(
-                        article_id=other.id, start=match.end() + start, end=match.end() + end)))
+                    found.append(
+                        (
+                            (period[0], period[1]),
+                            Span(article_id=other.id, start=match.end() + start, end=match.end() + end),
+                        )
+                    )
                     break
     if not found or max(f[0][0] for f in found) > min(f[0][1] for f in found):
         return None
@@ -255,7 +280,8 @@ def same_story_neighbours(articles: Sequence[Article]) -> dict[str, list[str]]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
-        [a.text for a in articles])
+        [a.text for a in articles]
+    )
     similar = (matrix @ matrix.T).toarray()
     np.fill_diagonal(similar, -1.0)
     out = {}
@@ -268,18 +294,17 @@ def same_story_neighbours(articles: Sequence[Article]) -> dict[str, list[str]]:
     return out
 
 
-def infer_dates(articles: Sequence[Article],
-                known: Mapping[str, date] | None = None) -> dict[str, InferredDate]:
+def infer_dates(
+    articles: Sequence[Article], known: Mapping[str, date] | None = None
+) -> dict[str, InferredDate]:
     """An interval for every article without a publication date (rules 1 to 3); `known` may
     give publication dates to use as evidence instead of the articles' own (for evaluation)."""
-    known = dict(known) if known is not None else {a.id: a.published for a in articles
-                                                   if a.published}
+    known = dict(known) if known is not None else {a.id: a.published for a in articles if a.published}
     undated = [a for a in articles if a.id not in known]
     if not undated:
         return {}
     neighbours = same_story_neighbours(articles)
-    own = {a.id: i for a in undated
-           for i in [_own_interval(a, articles)] if i is not None}
+    own = {a.id: i for a in undated for i in [_own_interval(a, articles)] if i is not None}
     inferred = {}
     for article in undated:
         guess = infer_one(article, known, neighbours[article.id], own)
@@ -293,23 +318,30 @@ def _own_interval(article: Article, batch: Sequence[Article]) -> InferredDate | 
     return _intersect(found) if found else None
 
 
-def infer_one(article: Article, known: Mapping[str, date], neighbours: Sequence[str],
-              own: Mapping[str, InferredDate]) -> InferredDate | None:
+def infer_one(
+    article: Article, known: Mapping[str, date], neighbours: Sequence[str], own: Mapping[str, InferredDate]
+) -> InferredDate | None:
     """One article's interval from its own (`own[article.id]`, rules 1 and 2) and its
     same-story `neighbours`' evidence (rule 3): their `known` dates or their `own` intervals."""
     guess = own.get(article.id)
     story = [known[n] for n in neighbours if n in known]
     if story:
         from_story = InferredDate(
-            article_id=article.id, earliest=min(story) - timedelta(days=STORY_DAYS),
-            latest=max(story) + timedelta(days=STORY_DAYS), confidence=0.7, evidence=(),
-            basis="same story", from_articles=tuple(n for n in neighbours if n in known))
+            article_id=article.id,
+            earliest=min(story) - timedelta(days=STORY_DAYS),
+            latest=max(story) + timedelta(days=STORY_DAYS),
+            confidence=0.7,
+            evidence=(),
+            basis="same story",
+            from_articles=tuple(n for n in neighbours if n in known),
+        )
         return _intersect([guess, from_story]) if guess else from_story
     lent = [own[n] for n in neighbours if n in own]  # undated neighbours lend their words
     if lent:
         widest = min(lent, key=lambda i: i.earliest)
-        borrowed = replace(widest, article_id=article.id, basis="same story",
-                           confidence=widest.confidence * 0.8)
+        borrowed = replace(
+            widest, article_id=article.id, basis="same story", confidence=widest.confidence * 0.8
+        )
         return _intersect([guess, borrowed]) if guess else borrowed
     return guess
 
@@ -322,11 +354,14 @@ def _intersect(intervals: Sequence[InferredDate]) -> InferredDate:
     if latest is not None and latest < earliest:
         return max(intervals, key=lambda i: i.confidence)
     return InferredDate(
-        article_id=intervals[0].article_id, earliest=earliest, latest=latest,
+        article_id=intervals[0].article_id,
+        earliest=earliest,
+        latest=latest,
         confidence=min(0.95, max(i.confidence for i in intervals) + 0.05 * (len(intervals) - 1)),
         evidence=tuple(dict.fromkeys(s for i in intervals for s in i.evidence)),
         basis="+".join(dict.fromkeys(i.basis for i in intervals)),
-        from_articles=tuple(dict.fromkeys(a for i in intervals for a in i.from_articles)))
+        from_articles=tuple(dict.fromkeys(a for i in intervals for a in i.from_articles)),
+    )
 
 
 def combine(intervals: Sequence[InferredDate]) -> InferredDate:
@@ -348,8 +383,12 @@ def calendar_value(inferred: InferredDate) -> tuple[str, str] | None:
     return f"{first.year:04d}", "year"
 
 
-def resolve_dates(article: Article, sentences: Sequence[Sentence], inferred: InferredDate | None,
-                  tokens: Sequence[Token] = ()) -> list[TimeExpression]:
+def resolve_dates(
+    article: Article,
+    sentences: Sequence[Sentence],
+    inferred: InferredDate | None,
+    tokens: Sequence[Token] = (),
+) -> list[TimeExpression]:
     """The calendar dates of an undated article: those that carry their own year, and the
     relative ones ("on Wednesday", "last month") that resolve to the same value against both
     ends of its inferred interval and lie before it. Resolution only moves forward with the
@@ -362,13 +401,14 @@ def resolve_dates(article: Article, sentences: Sequence[Sentence], inferred: Inf
     absolute = find_dates(article, sentences, None, tokens)
     if inferred is None or inferred.latest is None:
         return absolute
-    late = {(d.start, d.end, d.value) for d in find_dates(article, sentences, inferred.latest,
-                                                          tokens)}
+    late = {(d.start, d.end, d.value) for d in find_dates(article, sentences, inferred.latest, tokens)}
     before = inferred.earliest.isoformat()
     known = {(d.start, d.end) for d in absolute}
-    relative = [d for d in find_dates(article, sentences, inferred.earliest, tokens)
-                if (d.start, d.end) not in known and (d.start, d.end, d.value) in late
-                and d.value[:10] < before]
+    relative = [
+        d
+        for d in find_dates(article, sentences, inferred.earliest, tokens)
+        if (d.start, d.end) not in known and (d.start, d.end, d.value) in late and d.value[:10] < before
+    ]
     return sorted([*absolute, *relative], key=lambda d: d.start)
 
 
@@ -386,6 +426,16 @@ def describe(inferred: InferredDate) -> str:
     return f"{first:%Y-%m} to {last:%Y-%m} (inferred)"
 
 
-__all__ = ["DATING_VERSION", "InferredDate", "anchored_interval", "calendar_value",
-           "combine", "describe", "infer_dates", "infer_one", "resolve_dates",
-           "same_story_neighbours", "text_interval"]
+__all__ = [
+    "DATING_VERSION",
+    "InferredDate",
+    "anchored_interval",
+    "calendar_value",
+    "combine",
+    "describe",
+    "infer_dates",
+    "infer_one",
+    "resolve_dates",
+    "same_story_neighbours",
+    "text_interval",
+]

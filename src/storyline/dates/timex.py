@@ -25,18 +25,25 @@ from storyline.models import Article, Sentence, TimeExpression, Token
 TIMEX_VERSION = "timex-2"
 CALENDAR_PRECISIONS = frozenset({"day", "week", "month", "year"})
 
-_FUTURE = re.compile(r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
-                     r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b", re.I)
+_FUTURE = re.compile(
+    r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
+    r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b",
+    re.I,
+)
 _FUTURE_AUX = frozenset({"will", "shall", "'ll"})
-_PLAN_LEMMAS = frozenset({"plan", "expect", "schedule", "due", "intend", "aim", "hope", "set",
-                          "slate", "prepare"})
+_PLAN_LEMMAS = frozenset(
+    {"plan", "expect", "schedule", "due", "intend", "aim", "hope", "set", "slate", "prepare"}
+)
 
 Found = tuple[int, int, str, str]  # start, end, TIMEX3 type, value
 
 
-def find_times(article: Article, sentences: Sequence[Sentence],
-               reference: date | None = None,
-               tokens: Sequence[Token] = ()) -> list[TimeExpression]:
+def find_times(
+    article: Article,
+    sentences: Sequence[Sentence],
+    reference: date | None = None,
+    tokens: Sequence[Token] = (),
+) -> list[TimeExpression]:
     """Every temporal expression of the article with its TIMEX3 type and value, resolved
     against `reference` (default: the publication date).
 
@@ -47,23 +54,36 @@ def find_times(article: Article, sentences: Sequence[Sentence],
     if tokens:
         tense_at = _tense_reader(tokens)
     else:
+
         def tense_at(offset: int) -> str:
             sent = _sentence_at(sentences, offset)
-            around = text[sent.start:sent.end] if sent else text[max(0, offset - 200):offset + 200]
+            around = text[sent.start : sent.end] if sent else text[max(0, offset - 200) : offset + 200]
             return "future" if _FUTURE.search(around) else ""
+
     expressions = []
     for start, end, kind, value in tag_text(text, reference, tense_at=tense_at):
         sent = _sentence_at(sentences, start)
-        expressions.append(TimeExpression(
-            article_id=article.id, start=start, end=end, text=text[start:end], type=kind,
-            value=value, precision=precision_of_value(value),
-            sentence_index=sent.index if sent else -1))
+        expressions.append(
+            TimeExpression(
+                article_id=article.id,
+                start=start,
+                end=end,
+                text=text[start:end],
+                type=kind,
+                value=value,
+                precision=precision_of_value(value),
+                sentence_index=sent.index if sent else -1,
+            )
+        )
     return expressions
 
 
-def find_dates(article: Article, sentences: Sequence[Sentence],
-               reference: date | None = None,
-               tokens: Sequence[Token] = ()) -> list[TimeExpression]:
+def find_dates(
+    article: Article,
+    sentences: Sequence[Sentence],
+    reference: date | None = None,
+    tokens: Sequence[Token] = (),
+) -> list[TimeExpression]:
     """The expressions of `find_times` that name a calendar day, week, month or year (what a
     timeline can place); a time of day counts as its day."""
     dates = []
@@ -75,8 +95,9 @@ def find_dates(article: Article, sentences: Sequence[Sentence],
     return dates
 
 
-def tag_text(text: str, reference: date | None, *,
-             tense_at: Callable[[int], str] = lambda offset: "") -> list[Found]:
+def tag_text(
+    text: str, reference: date | None, *, tense_at: Callable[[int], str] = lambda offset: ""
+) -> list[Found]:
     """(start, end, type, value) of every temporal expression in `text`, in text order;
     `tense_at(offset)` tells the tense of the verb an expression belongs to.
 
@@ -107,8 +128,7 @@ def tag_text(text: str, reference: date | None, *,
         if resolved is None:
             continue
         found.append((start, end, *resolved))
-        ctx = replace(_remember(ctx, kind, *resolved), previous_end=end,
-                      previous_value=resolved[1])
+        ctx = replace(_remember(ctx, kind, *resolved), previous_end=end, previous_value=resolved[1])
     return found
 
 
@@ -148,11 +168,16 @@ def _remember(ctx: Context, rule: str, kind: str, value: str) -> Context:
 
 
 _PRECISIONS = (
-    (re.compile(r"\d{4}-\d\d-\d\dT"), "time"), (re.compile(r"\d{4}-\d\d-\d\d$"), "day"),
-    (re.compile(r"\d{4}-W\d\d$"), "week"), (re.compile(r"\d{4}-\d\d$"), "month"),
-    (re.compile(r"\d{4}-Q\d$"), "quarter"), (re.compile(r"\d{4}-H\d$"), "half"),
-    (re.compile(r"\d{4}-(?:SP|SU|FA|WI)$"), "season"), (re.compile(r"\d{4}$"), "year"),
-    (re.compile(r"\d{3}$"), "decade"), (re.compile(r"\d{2}$"), "century"),
+    (re.compile(r"\d{4}-\d\d-\d\dT"), "time"),
+    (re.compile(r"\d{4}-\d\d-\d\d$"), "day"),
+    (re.compile(r"\d{4}-W\d\d$"), "week"),
+    (re.compile(r"\d{4}-\d\d$"), "month"),
+    (re.compile(r"\d{4}-Q\d$"), "quarter"),
+    (re.compile(r"\d{4}-H\d$"), "half"),
+    (re.compile(r"\d{4}-(?:SP|SU|FA|WI)$"), "season"),
+    (re.compile(r"\d{4}$"), "year"),
+    (re.compile(r"\d{3}$"), "decade"),
+    (re.compile(r"\d{2}$"), "century"),
 )
 
 
@@ -167,10 +192,18 @@ def precision_of_value(value: str) -> str:
 
 _WORDS_PRECISION = (
     (re.compile(r"\d:\d\d|\b[ap]\.?m\b\.?|\bnoon\b|\bmidnight\b|\bo'clock\b", re.I), "time"),
-    (re.compile(r"\b(?:today|yesterday|tomorrow|tonight|monday|tuesday|wednesday|thursday|"
-                r"friday|saturday|sunday|days?)\b|\b\d{1,2}(?:st|nd|rd|th)?\b", re.I), "day"),
-    (re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|\bmonths?\b",
-                re.I), "month"),
+    (
+        re.compile(
+            r"\b(?:today|yesterday|tomorrow|tonight|monday|tuesday|wednesday|thursday|"
+            r"friday|saturday|sunday|days?)\b|\b\d{1,2}(?:st|nd|rd|th)?\b",
+            re.I,
+        ),
+        "day",
+    ),
+    (
+        re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|\bmonths?\b", re.I),
+        "month",
+    ),
 )
 
 
@@ -209,8 +242,11 @@ def _tense_reader(tokens: Sequence[Token]) -> Callable[[int], str]:
         auxes = [c for c in children.get(node.i, ()) if c.dep in ("aux", "auxpass")]
         if any(c.lemma.lower() in _FUTURE_AUX for c in auxes):
             return "future"
-        if node.tag in _PAST_TAGS or any(c.tag in _PAST_TAGS for c in auxes) \
-                or (node.tag == "VBN" and any(c.lemma.lower() == "have" for c in auxes)):
+        if (
+            node.tag in _PAST_TAGS
+            or any(c.tag in _PAST_TAGS for c in auxes)
+            or (node.tag == "VBN" and any(c.lemma.lower() == "have" for c in auxes))
+        ):
             return "past"  # "met", "had been due to", "has gained"
         if node.tag in _PRESENT_TAGS or any(c.tag in _PRESENT_TAGS for c in auxes):
             return "present"
@@ -228,10 +264,10 @@ def _tense_reader(tokens: Sequence[Token]) -> Callable[[int], str]:
                 return tense
             head = tokens[node.head]
             # "is due to expire" plans; "had been due to expire" no longer does
-            head_tense = tense_of(head) or (tense_of(tokens[head.head])
-                                            if head.dep in ("acomp", "attr") else "")
-            if node.dep == "xcomp" and head.lemma.lower() in _PLAN_LEMMAS \
-                    and head_tense != "past":
+            head_tense = tense_of(head) or (
+                tense_of(tokens[head.head]) if head.dep in ("acomp", "attr") else ""
+            )
+            if node.dep == "xcomp" and head.lemma.lower() in _PLAN_LEMMAS and head_tense != "past":
                 return "future"
             node = head
         return ""
@@ -239,5 +275,11 @@ def _tense_reader(tokens: Sequence[Token]) -> Callable[[int], str]:
     return tense_at
 
 
-__all__ = ["TIMEX_VERSION", "find_dates", "find_times", "precision_of_value",
-           "precision_of_words", "tag_text"]
+__all__ = [
+    "TIMEX_VERSION",
+    "find_dates",
+    "find_times",
+    "precision_of_value",
+    "precision_of_words",
+    "tag_text",
+]

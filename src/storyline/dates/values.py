@@ -153,8 +153,11 @@ def _nearest_year(month: int, day: int, ctx: Context) -> date:
         raise ValueError("a month and day need a reference date")
     candidates = [date(ref.year + d, month, day) for d in (-1, 0, 1)]
     ahead = min(c for c in candidates if c >= ref - timedelta(days=3))
-    if ctx.future or _preceded_by(ctx.text, ctx.start, ("effective", "until", "till")) \
-            or (ahead - ref).days <= FORESIGHT_DAYS:
+    if (
+        ctx.future
+        or _preceded_by(ctx.text, ctx.start, ("effective", "until", "till"))
+        or (ahead - ref).days <= FORESIGHT_DAYS
+    ):
         return ahead
     return max(c for c in candidates if c <= ref)
 
@@ -199,8 +202,7 @@ def _mdy(match, ctx):
 def _md(match, ctx):
     month, day = _month(match), int(match["day"])
     if match.groupdict().get("yrel") and ctx.reference:
-        return "DATE", day_value(date(ctx.reference.year + _year_shift(match["yrel"]),
-                                      month, day))
+        return "DATE", day_value(date(ctx.reference.year + _year_shift(match["yrel"]), month, day))
     if ctx.reference is None:
         return None
     return "DATE", day_value(_nearest_year(month, day, ctx))
@@ -212,8 +214,13 @@ def _my(match, ctx):
 
 def _month_alone(match, ctx):
     rel = _word(match, "rel")
-    if match["month"] == "May" and not rel and not match["pmod"] and not match["yrel"] \
-            and not _after_preposition(ctx.text, match.start()):
+    if (
+        match["month"] == "May"
+        and not rel
+        and not match["pmod"]
+        and not match["yrel"]
+        and not _after_preposition(ctx.text, match.start())
+    ):
         return None  # "May" is more often the verb
     if ctx.reference is None:
         return None
@@ -228,9 +235,33 @@ def _month_alone(match, ctx):
     return "DATE", f"{year}-{month:02d}"
 
 
-_PREPOSITIONS = frozenset({"in", "since", "during", "by", "until", "till", "of", "from",
-                           "through", "before", "after", "early", "late", "mid", "and", "or",
-                           "to", "between", "last", "next", "this", "for", "on"})
+_PREPOSITIONS = frozenset(
+    {
+        "in",
+        "since",
+        "during",
+        "by",
+        "until",
+        "till",
+        "of",
+        "from",
+        "through",
+        "before",
+        "after",
+        "early",
+        "late",
+        "mid",
+        "and",
+        "or",
+        "to",
+        "between",
+        "last",
+        "next",
+        "this",
+        "for",
+        "on",
+    }
+)
 
 
 def _ends_range(ctx: Context) -> bool:
@@ -238,12 +269,12 @@ def _ends_range(ctx: Context) -> bool:
     September", "March 3-10")."""
     if not re.fullmatch(r"\d{4}-\d\d", ctx.previous_value):  # a month, like the end
         return False
-    between = ctx.text[ctx.previous_end:ctx.start].strip().lower() if ctx.previous_end >= 0 else ""
+    between = ctx.text[ctx.previous_end : ctx.start].strip().lower() if ctx.previous_end >= 0 else ""
     return between in ("to", "through", "until", "till", "-", "–")
 
 
 def _after_preposition(text: str, start: int) -> bool:
-    before = text[max(0, start - 12):start].lower().split()
+    before = text[max(0, start - 12) : start].lower().split()
     return bool(before) and before[-1].strip("-") in _PREPOSITIONS
 
 
@@ -260,12 +291,20 @@ def _year_period(match, ctx):
     return "DATE", str(_year(match))
 
 
-_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
-                 "seventies": 7, "eighties": 8, "nineties": 9}
+_DECADE_WORDS = {
+    "twenties": 2,
+    "thirties": 3,
+    "forties": 4,
+    "fifties": 5,
+    "sixties": 6,
+    "seventies": 7,
+    "eighties": 8,
+    "nineties": 9,
+}
 
 
 def _decade_word(match, ctx):
-    """"the nineties": the latest such decade that has begun by the reference date."""
+    """ "the nineties": the latest such decade that has begun by the reference date."""
     decade = _DECADE_WORDS[_word(match, "word")]
     ref_year = ctx.reference.year if ctx.reference else 1999
     century = ref_year // 100 - (1 if decade * 10 > ref_year % 100 else 0)
@@ -286,8 +325,11 @@ def _year_ago(match, ctx):
 
 def _decade(match, ctx):
     if match["decade2"]:
-        century = "19" if ctx.reference is None or int(match["decade2"]) * 10 > \
-            ctx.reference.year % 100 else str(ctx.reference.year // 100)
+        century = (
+            "19"
+            if ctx.reference is None or int(match["decade2"]) * 10 > ctx.reference.year % 100
+            else str(ctx.reference.year // 100)
+        )
         return "DATE", century + match["decade2"]
     return "DATE", match["century"] + match["decade"]
 
@@ -335,8 +377,14 @@ def _part_weekday(match, ctx):
     return "TIME", f"{day_value(when)}T{clock}"
 
 
-_DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
-              "the day before yesterday": -2, "the day after tomorrow": 2}
+_DAY_WORDS = {
+    "today": 0,
+    "tonight": 0,
+    "yesterday": -1,
+    "tomorrow": 1,
+    "the day before yesterday": -2,
+    "the day after tomorrow": 2,
+}
 
 
 def _today(match, ctx):
@@ -354,8 +402,7 @@ def _day_part(match, ctx):
     if ctx.reference is None:
         return None
     rel, part = _word(match, "rel"), _word(match, "part")
-    shift = {"last": -1 if part in ("night", "evening") else 0, "yesterday": -1,
-             "tomorrow": 1}.get(rel, 0)
+    shift = {"last": -1 if part in ("night", "evening") else 0, "yesterday": -1, "tomorrow": 1}.get(rel, 0)
     if rel in ("late", "early"):
         return None
     return "TIME", f"{day_value(ctx.reference + timedelta(days=shift))}T{DAY_PARTS[part]}"
@@ -379,8 +426,7 @@ def _noon(match, ctx):
         return None
     part = _word(match, "part").replace("-", "")
     when = ctx.reference + timedelta(days=_DAY_WORDS[_word(match, "word")])
-    clock = {"noon": "12:00", "midnight": "24:00", "midafternoon": "AF",
-             "midmorning": "MO"}[part]
+    clock = {"noon": "12:00", "midnight": "24:00", "midafternoon": "AF", "midmorning": "MO"}[part]
     return "TIME", f"{day_value(when)}T{clock}"
 
 
@@ -394,11 +440,19 @@ def _unit_rel(match, ctx):
     if unit in SEASONS and rel in ("this past", "this coming"):
         start = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[SEASONS[unit]]
         past = rel == "this past"
-        year = ref.year - (1 if past and start > ref.month else 0) \
-            + (1 if not past and start < ref.month else 0)
+        year = (
+            ref.year - (1 if past and start > ref.month else 0) + (1 if not past and start < ref.month else 0)
+        )
         return "DATE", f"{year}-{SEASONS[unit]}"
-    step = {"last": -1, "past": -1, "previous": -1, "this past": -1, "next": 1, "coming": 1,
-            "this coming": 1}.get(rel, 0)
+    step = {
+        "last": -1,
+        "past": -1,
+        "previous": -1,
+        "this past": -1,
+        "next": 1,
+        "coming": 1,
+        "this coming": 1,
+    }.get(rel, 0)
     if unit == "week":
         return "DATE", week_value(ref + timedelta(weeks=step))
     if unit == "weekend":
@@ -430,19 +484,39 @@ def _weekend(ref: date, ctx: Context) -> date:
 def _the_unit(match, ctx):
     ref = ctx.reference
     span, unit = _word(match, "span"), _word(match, "unit")
-    if ref is not None and (match["pmod"] or span in ("current", "same")) \
-            and unit in ("week", "month", "year"):
+    if (
+        ref is not None
+        and (match["pmod"] or span in ("current", "same"))
+        and unit in ("week", "month", "year")
+    ):
         # "the end of the month", "the current year": the unit the reference date is in
-        return "DATE", {"week": week_value(ref), "month": ref.strftime("%Y-%m"),
-                        "year": str(ref.year)}[unit]
+        return "DATE", {"week": week_value(ref), "month": ref.strftime("%Y-%m"), "year": str(ref.year)}[unit]
     if ref is not None and unit == "year" and span in ("past", "last", "full"):
         # TimeBank reads "the past year" and "the full year" as a calendar year
         return "DATE", str(ref.year - (span != "full"))
-    if span in ("past", "last", "previous", "next", "coming", "following", "preceding",
-                "first", "full", "entire", "whole", "ensuing", "remaining", "final", ""):
-        if unit == "year" and span == "" and ref is not None \
-                and _preceded_by(ctx.text, match.start(), ("in", "during", "earlier in",
-                                                           "later in", "of")):
+    if span in (
+        "past",
+        "last",
+        "previous",
+        "next",
+        "coming",
+        "following",
+        "preceding",
+        "first",
+        "full",
+        "entire",
+        "whole",
+        "ensuing",
+        "remaining",
+        "final",
+        "",
+    ):
+        if (
+            unit == "year"
+            and span == ""
+            and ref is not None
+            and _preceded_by(ctx.text, match.start(), ("in", "during", "earlier in", "later in", "of"))
+        ):
             return "DATE", str(ref.year)
         if unit == "season" or (unit == "day" and span == ""):
             return None
@@ -459,21 +533,37 @@ def _the_unit(match, ctx):
 
 
 def _preceded_by(text: str, start: int, phrases: tuple[str, ...]) -> bool:
-    before = " ".join(text[max(0, start - 20):start].lower().split())
+    before = " ".join(text[max(0, start - 20) : start].lower().split())
     return any(before.endswith(p) for p in phrases)
 
 
-_SEASON_PREPOSITIONS = ("in", "during", "this", "by", "until", "since", "through", "over",
-                        "that", "next", "last", "into", "throughout", "before", "after",
-                        "for", "from", "till")
+_SEASON_PREPOSITIONS = (
+    "in",
+    "during",
+    "this",
+    "by",
+    "until",
+    "since",
+    "through",
+    "over",
+    "that",
+    "next",
+    "last",
+    "into",
+    "throughout",
+    "before",
+    "after",
+    "for",
+    "from",
+    "till",
+)
 
 
 def _season(match, ctx):
-    qualified = match["pmod"] or match["pmod3"] or match["year"] or match["spoken_year"] \
-        or match["yrel"]
+    qualified = match["pmod"] or match["pmod3"] or match["year"] or match["spoken_year"] or match["yrel"]
     if not qualified and not _preceded_by(ctx.text, match.start(), _SEASON_PREPOSITIONS):
         return None  # "fall" and "spring" are verbs and nouns more often than seasons
-    if not qualified and re.match(r"\s+(?:of|in)\b", ctx.text[match.end():]):
+    if not qualified and re.match(r"\s+(?:of|in)\b", ctx.text[match.end() :]):
         return None  # "the fall of the Berlin Wall", "a fall in prices"
     code = SEASONS[_word(match, "season")]
     if match["year"] or match["spoken_year"]:
@@ -496,8 +586,7 @@ def _quarter(match, ctx):
     year = ctx.reference.year + _year_shift(det + " " + yrel)
     if rel in ("year-earlier", "year-ago"):
         year -= 1
-    elif not (yrel or "year" in det) and \
-            date(year, 3 * quarter - 2, 1) > ctx.reference and not ctx.future:
+    elif not (yrel or "year" in det) and date(year, 3 * quarter - 2, 1) > ctx.reference and not ctx.future:
         year -= 1  # a quarter that has not begun yet is last year's, in past-tense news
     return "DATE", f"{year}-Q{quarter}"
 
@@ -511,17 +600,18 @@ def _quarter_ref(match, ctx):
     if what == "fiscal year":
         if rel in ("", "first"):
             return "DURATION", "P1Y"
-        return "DATE", str(ctx.reference.year - (1 if rel in ("latest", "last", "previous")
-                                                 else 0))
+        return "DATE", str(ctx.reference.year - (1 if rel in ("latest", "last", "previous") else 0))
     if rel in ("first", "second", "third", "fourth", "next"):
         return None
     year, quarter = ctx.quarter or _last_quarter(ctx.reference)
     if rel == "current" or rel == "this":
         year, quarter = _quarter_of(ctx.reference)
-    if rel in ("year-earlier", "year-ago", "corresponding", "comparable", "same") \
-            or match["tail"] or "last year" in det:
-        if rel in ("same", "comparable", "corresponding") and not match["tail"] \
-                and "last year" not in det:
+    if (
+        rel in ("year-earlier", "year-ago", "corresponding", "comparable", "same")
+        or match["tail"]
+        or "last year" in det
+    ):
+        if rel in ("same", "comparable", "corresponding") and not match["tail"] and "last year" not in det:
             return None
         year -= 1
     if what == "period" and not rel:
@@ -589,7 +679,7 @@ def _duration(match, ctx):
     num = _word(match, "num")
     amount = number(num)
     if num in ("a", "an", "one") and not match["plural"]:
-        if unit == "second" and not re.match(r"\s*(?:[.,;:)]|or\b)", ctx.text[match.end():]):
+        if unit == "second" and not re.match(r"\s*(?:[.,;:)]|or\b)", ctx.text[match.end() :]):
             return None  # "a second term": the ordinal
         if _is_rate(ctx.text, match.start()):
             return "SET", duration_value(1, unit)
@@ -604,14 +694,17 @@ def _duration(match, ctx):
     return "DURATION", duration_value(amount, unit)
 
 
-_RATE = re.compile(r"(?:\d|%|percent|cents?|dollars?|times|once|twice|yen|marks|francs|"
-                   r"pounds|shares|million|billion|barrels|tons|units|cars|trucks|people|"
-                   r"workers)\W*$", re.IGNORECASE)
+_RATE = re.compile(
+    r"(?:\d|%|percent|cents?|dollars?|times|once|twice|yen|marks|francs|"
+    r"pounds|shares|million|billion|barrels|tons|units|cars|trucks|people|"
+    r"workers)\W*$",
+    re.IGNORECASE,
+)
 
 
 def _is_rate(text: str, start: int) -> bool:
     """'$5 million a year', '3% a year': the expression is a frequency, not a duration."""
-    return bool(_RATE.search(text[max(0, start - 24):start].rstrip()))
+    return bool(_RATE.search(text[max(0, start - 24) : start].rstrip()))
 
 
 def _duration_adj(match, ctx):
@@ -635,9 +728,9 @@ def _vague_plural(match, ctx):
         return "DATE", "FUTURE_REF"
     if lead in ("past", "the last") or (lead == "recent" and unit == "year"):
         return "DATE", "PAST_REF"
-    if not lead and not _preceded_by(ctx.text, match.start(), ("for", "in", "over", "within",
-                                                               "took", "take", "takes", "last",
-                                                               "lasted")):
+    if not lead and not _preceded_by(
+        ctx.text, match.start(), ("for", "in", "over", "within", "took", "take", "takes", "last", "lasted")
+    ):
         return None
     return "DURATION", duration_value(None, unit)
 
@@ -656,13 +749,21 @@ def _set(match, ctx):
     return "SET", duration_value(amount, _unit(unit))
 
 
-_ADVERB_SETS = {"annually": "P1Y", "yearly": "P1Y", "daily": "P1D", "nightly": "P1D",
-                "weekly": "P1W", "monthly": "P1M", "quarterly": "P3M", "hourly": "PT1H"}
+_ADVERB_SETS = {
+    "annually": "P1Y",
+    "yearly": "P1Y",
+    "daily": "P1D",
+    "nightly": "P1D",
+    "weekly": "P1W",
+    "monthly": "P1M",
+    "quarterly": "P3M",
+    "hourly": "PT1H",
+}
 
 
 def _set_adverb(match, ctx):
     end = match.end()
-    after = ctx.text[end:end + 2]
+    after = ctx.text[end : end + 2]
     if not re.match(r"\s*[.,;]", after):
         return None  # "a daily newspaper", "quarterly dividend": an adjective, not a frequency
     return "SET", _ADVERB_SETS[_word(match, "word")]
@@ -673,11 +774,11 @@ def _anchored(match, ctx):
     anchor = ctx.anchor or ctx.reference
     if anchor is None:
         return None
-    if det == "the next" and _preceded_by(ctx.text, match.start(), ("over", "for", "within",
-                                                                     "during", "in")):
+    if det == "the next" and _preceded_by(ctx.text, match.start(), ("over", "for", "within", "during", "in")):
         return None  # "over the next month" is a span of time
-    step = {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1,
-            "the prior": -1}.get(det, 0)
+    step = {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1, "the prior": -1}.get(
+        det, 0
+    )
     if unit in DAY_PARTS:
         return "TIME", f"{day_value(anchor)}T{DAY_PARTS[unit]}"
     if unit == "day":
@@ -699,13 +800,23 @@ def _year_end(match, ctx):
     return "DATE", str(ctx.reference.year)
 
 
-_REFS = {"now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF",
-         "current": "PRESENT_REF",
-         "nowadays": "PRESENT_REF", "these days": "PRESENT_REF", "at present": "PRESENT_REF",
-         "presently": "PRESENT_REF", "the time being": "PRESENT_REF",
-         "then-current": "PAST_REF", "then current": "PAST_REF",
-         "recently": "PAST_REF", "recent": "PAST_REF", "the past": "PAST_REF",
-         "lately": "PAST_REF"}
+_REFS = {
+    "now": "PRESENT_REF",
+    "right now": "PRESENT_REF",
+    "currently": "PRESENT_REF",
+    "current": "PRESENT_REF",
+    "nowadays": "PRESENT_REF",
+    "these days": "PRESENT_REF",
+    "at present": "PRESENT_REF",
+    "presently": "PRESENT_REF",
+    "the time being": "PRESENT_REF",
+    "then-current": "PAST_REF",
+    "then current": "PAST_REF",
+    "recently": "PAST_REF",
+    "recent": "PAST_REF",
+    "the past": "PAST_REF",
+    "lately": "PAST_REF",
+}
 
 
 def _ref(match, ctx):
@@ -714,15 +825,42 @@ def _ref(match, ctx):
 
 
 _NORMALIZERS = {
-    "iso": _iso, "numeric": _numeric, "mdy": _mdy, "dmy": _mdy, "md": _md, "dm": _md,
-    "my": _my, "month": _month_alone, "year": _year_alone, "year_ago": _year_ago,
-    "year_period": _year_period, "decade_word": _decade_word,
-    "decade": _decade, "century": _century, "weekday": _weekday, "part_weekday": _part_weekday,
-    "today": _today, "day_part": _day_part, "clock": _clock, "noon": _noon,
-    "unit_rel": _unit_rel, "the_unit": _the_unit, "season": _season, "quarter": _quarter,
+    "iso": _iso,
+    "numeric": _numeric,
+    "mdy": _mdy,
+    "dmy": _mdy,
+    "md": _md,
+    "dm": _md,
+    "my": _my,
+    "month": _month_alone,
+    "year": _year_alone,
+    "year_ago": _year_ago,
+    "year_period": _year_period,
+    "decade_word": _decade_word,
+    "decade": _decade,
+    "century": _century,
+    "weekday": _weekday,
+    "part_weekday": _part_weekday,
+    "today": _today,
+    "day_part": _day_part,
+    "clock": _clock,
+    "noon": _noon,
+    "unit_rel": _unit_rel,
+    "the_unit": _the_unit,
+    "season": _season,
+    "quarter": _quarter,
     "quarter_adj": _quarter,
-    "quarter_ref": _quarter_ref, "half": _half, "halves": _halves, "ago": _ago,
-    "duration": _duration, "duration_adj": _duration_adj, "span_range": _span_range,
-    "vague_plural": _vague_plural, "set": _set, "set_adverb": _set_adverb,
-    "anchored": _anchored, "year_end": _year_end, "ref": _ref,
+    "quarter_ref": _quarter_ref,
+    "half": _half,
+    "halves": _halves,
+    "ago": _ago,
+    "duration": _duration,
+    "duration_adj": _duration_adj,
+    "span_range": _span_range,
+    "vague_plural": _vague_plural,
+    "set": _set,
+    "set_adverb": _set_adverb,
+    "anchored": _anchored,
+    "year_end": _year_end,
+    "ref": _ref,
 }

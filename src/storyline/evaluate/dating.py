@@ -23,8 +23,9 @@ from storyline.evaluate.tls import _topic_dirs, read_topic
 from storyline.models import Article
 
 
-def _figures(articles: Sequence[Article], truth: dict[str, date],
-             inferred: dict[str, dating.InferredDate]) -> dict:
+def _figures(
+    articles: Sequence[Article], truth: dict[str, date], inferred: dict[str, dating.InferredDate]
+) -> dict:
     answered = [inferred[a.id] for a in articles if a.id in inferred]
     widths = [i.width_days() for i in answered]
     return {
@@ -60,21 +61,29 @@ def evaluate_seeds(seeds_dir: str | Path) -> dict:
     manifest = seeds_dir / "manifest.jsonl"
     if not manifest.is_file():
         raise InputError(f"no manifest.jsonl in {seeds_dir}")
-    published = {row["file"]: date.fromisoformat(row["published"])
-                 for row in map(json.loads, manifest.read_text("utf-8").splitlines()) if row}
-    articles = [clean_document(doc) for name in sorted(published)
-                for doc in read_documents(seeds_dir / name)]
+    published = {
+        row["file"]: date.fromisoformat(row["published"])
+        for row in map(json.loads, manifest.read_text("utf-8").splitlines())
+        if row
+    }
+    articles = [clean_document(doc) for name in sorted(published) for doc in read_documents(seeds_dir / name)]
     truth = {a.id: published[Path(a.source).name] for a in articles}
     inferred = dating.infer_dates(articles, known={})
-    rows = [{"file": Path(a.source).name, "true": truth[a.id].isoformat(),
-             "inferred": dating.describe(inferred[a.id]) if a.id in inferred else None,
-             "contains": a.id in inferred and inferred[a.id].contains(truth[a.id])}
-            for a in articles]
+    rows = [
+        {
+            "file": Path(a.source).name,
+            "true": truth[a.id].isoformat(),
+            "inferred": dating.describe(inferred[a.id]) if a.id in inferred else None,
+            "contains": a.id in inferred and inferred[a.id].contains(truth[a.id]),
+        }
+        for a in articles
+    ]
     return {"all": _figures(articles, truth, inferred), "articles": rows}
 
 
-def evaluate_dating(data_dir: str | Path, *, topics: Sequence[str] = (),
-                    seeds_dir: str | Path | None = None) -> dict:
+def evaluate_dating(
+    data_dir: str | Path, *, topics: Sequence[str] = (), seeds_dir: str | Path | None = None
+) -> dict:
     """Coverage and width of inferred intervals on Timeline17 (and the seeds, when given)."""
     per_topic = {}
     pooled: dict[str, list[dict]] = {"text": [], "batch": []}
@@ -92,11 +101,13 @@ def evaluate_dating(data_dir: str | Path, *, topics: Sequence[str] = (),
 
 def _pool(rows: Sequence[dict]) -> dict:
     n = sum(r["articles"] for r in rows)
-    return {"articles": n,
-            "coverage": sum(r["coverage"] * r["articles"] for r in rows) / n,
-            "answered": sum(r["answered"] * r["articles"] for r in rows) / n,
-            # the median of topic medians, weighted by nothing: a summary, not a pooled median
-            "median_width_days": statistics.median(r["median_width_days"] for r in rows)}
+    return {
+        "articles": n,
+        "coverage": sum(r["coverage"] * r["articles"] for r in rows) / n,
+        "answered": sum(r["answered"] * r["articles"] for r in rows) / n,
+        # the median of topic medians, weighted by nothing: a summary, not a pooled median
+        "median_width_days": statistics.median(r["median_width_days"] for r in rows),
+    }
 
 
 __all__ = ["evaluate_dating", "evaluate_seeds", "evaluate_topic_dating"]

@@ -62,15 +62,16 @@ def read_benchmark(data_dir: str | Path, limit: int | None = None) -> list[Page]
         if not path.is_file():
             raise InputError(f"{path}: page listed in ground-truth.json is missing")
         html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
-        pages.append(Page(name=name, url=truth[name].get("url"), html=html,
-                          gold=truth[name].get("articleBody") or ""))
+        pages.append(
+            Page(name=name, url=truth[name].get("url"), html=html, gold=truth[name].get("articleBody") or "")
+        )
     return pages
 
 
 def _shingles(text: str) -> Counter[tuple[str, ...]]:
     tokens = _TOKEN.findall(text or "")
     count = max(1, len(tokens) - SHINGLE_SIZE + 1)
-    return Counter(shingle for i in range(count) if (shingle := tuple(tokens[i:i + SHINGLE_SIZE])))
+    return Counter(shingle for i in range(count) if (shingle := tuple(tokens[i : i + SHINGLE_SIZE])))
 
 
 def score_page(gold: str, predicted: str) -> PageScore:
@@ -101,8 +102,9 @@ def aggregate(scores: Sequence[PageScore]) -> dict[str, float]:
     """The benchmark's figures: mean precision, mean recall, and F1 of the two means."""
     precisions = [_precision(s) for s in scores if s.true_positive + s.false_positive > 0]
     recalls = [_recall(s) for s in scores if s.true_positive + s.false_negative > 0]
-    return pr_f1(statistics.mean(precisions) if precisions else 0.0,
-                 statistics.mean(recalls) if recalls else 0.0)
+    return pr_f1(
+        statistics.mean(precisions) if precisions else 0.0, statistics.mean(recalls) if recalls else 0.0
+    )
 
 
 def storyline_extractor(html: str, url: str | None) -> str:
@@ -173,13 +175,15 @@ def run_extractor(extract: Extractor, pages: Sequence[Page]) -> dict[str, float]
         scores.append(score_page(page.gold, text))
     elapsed = time.perf_counter() - started
     figures = aggregate(scores)
-    figures.update(pages=len(pages), crashes=crashes,
-                   pages_per_second=len(pages) / elapsed if elapsed else 0.0)
+    figures.update(
+        pages=len(pages), crashes=crashes, pages_per_second=len(pages) / elapsed if elapsed else 0.0
+    )
     return figures
 
 
-def evaluate_extraction(data_dir: str | Path, *, limit: int | None = None,
-                        peers: Sequence[str] | None = None) -> dict:
+def evaluate_extraction(
+    data_dir: str | Path, *, limit: int | None = None, peers: Sequence[str] | None = None
+) -> dict:
     """storyline and each installed peer on the same pages, with the benchmark's figures."""
     pages = read_benchmark(data_dir, limit)
     if not pages:
@@ -196,13 +200,18 @@ def evaluate_extraction(data_dir: str | Path, *, limit: int | None = None,
 
 
 def render_table(result: dict) -> str:
-    lines = [f"Article-extraction benchmark: {result['pages']} pages "
-             "(shingle P/R/F1 as the benchmark's evaluate.py)", "",
-             "| extractor | precision | recall | F1 | pages/s | crashes |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        f"Article-extraction benchmark: {result['pages']} pages "
+        "(shingle P/R/F1 as the benchmark's evaluate.py)",
+        "",
+        "| extractor | precision | recall | F1 | pages/s | crashes |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, f in result["results"].items():
-        lines.append(f"| {name} | {f['precision']:.3f} | {f['recall']:.3f} | {f['f1']:.3f} "
-                     f"| {f['pages_per_second']:.1f} | {f['crashes']} |")
+        lines.append(
+            f"| {name} | {f['precision']:.3f} | {f['recall']:.3f} | {f['f1']:.3f} "
+            f"| {f['pages_per_second']:.1f} | {f['crashes']} |"
+        )
     if result["missing_peers"]:
         lines += ["", "Not installed (pip install 'storyline[eval]'): " + ", ".join(result["missing_peers"])]
     return "\n".join(lines)

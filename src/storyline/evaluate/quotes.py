@@ -68,8 +68,9 @@ class Scores:
         for key, counts in sorted(self.counts.items()):
             for name, value in counts.scores().items():
                 out[f"{key}_{name}"] = round(value, 4)
-        out["speaker_accuracy"] = round(self.speaker_right / self.speaker_pairs, 4) \
-            if self.speaker_pairs else 0.0
+        out["speaker_accuracy"] = (
+            round(self.speaker_right / self.speaker_pairs, 4) if self.speaker_pairs else 0.0
+        )
         return out
 
 
@@ -78,12 +79,15 @@ def read_polnear(data_dir: str | Path, split: str = "dev") -> list[Document]:
     root = Path(data_dir) / split
     ann_dir, text_dir = root / "attributions", root / "text"
     if not ann_dir.is_dir() or not text_dir.is_dir():
-        raise InputError(f"{root}: expected PolNeAR folders 'attributions/' and 'text/'; "
-                         "pass the folder that holds train/ and dev/")
+        raise InputError(
+            f"{root}: expected PolNeAR folders 'attributions/' and 'text/'; "
+            "pass the folder that holds train/ and dev/"
+        )
     # a second annotator's file for the same text: score the first only
-    return [Document(name=text.stem, text=text.read_text("utf-8"),
-                     gold=_read_ann(first))
-            for text, (first, *_) in _annotations(root).items()]
+    return [
+        Document(name=text.stem, text=text.read_text("utf-8"), gold=_read_ann(first))
+        for text, (first, *_) in _annotations(root).items()
+    ]
 
 
 def _annotations(root: Path) -> dict[Path, list[Path]]:
@@ -103,14 +107,15 @@ def annotator_agreement(data_dir: str | Path, splits: Sequence[str] = ("train", 
     documents: list[Document] = []
     second: dict[str, tuple[Attribution, ...]] = {}
     for split in splits:
-        for text, (first, other, *_) in ((t, f) for t, f in
-                                         _annotations(Path(data_dir) / split).items() if len(f) > 1):
-            documents.append(Document(name=f"{split}/{text.stem}", text=text.read_text("utf-8"),
-                                      gold=_read_ann(first)))
+        for text, (first, other, *_) in (
+            (t, f) for t, f in _annotations(Path(data_dir) / split).items() if len(f) > 1
+        ):
+            documents.append(
+                Document(name=f"{split}/{text.stem}", text=text.read_text("utf-8"), gold=_read_ann(first))
+            )
             second[documents[-1].name] = _read_ann(other)
     table = score(documents, lambda d: second[d.name]).table() if documents else {}
-    return {"documents": len(documents), "gold_attributions": sum(len(d.gold) for d in documents),
-            **table}
+    return {"documents": len(documents), "gold_attributions": sum(len(d.gold) for d in documents), **table}
 
 
 def _read_ann(path: Path) -> tuple[Attribution, ...]:
@@ -126,17 +131,18 @@ def _parse_ann(text: str) -> Iterable[Attribution]:
         parts = line.split("\t")
         if line.startswith("T") and len(parts) >= 2:
             _label, _, offsets = parts[1].partition(" ")
-            spans[parts[0]] = tuple(tuple(int(x) for x in piece.split())
-                                    for piece in offsets.split(";"))
+            spans[parts[0]] = tuple(tuple(int(x) for x in piece.split()) for piece in offsets.split(";"))
     for line in text.splitlines():
         if not line.startswith("E"):
             continue
         roles = dict(arg.split(":", 1) for arg in line.split("\t")[1].split())
         if "Content" not in roles or roles["Content"] not in spans:
             continue
-        yield Attribution(content=spans[roles["Content"]],
-                          source=spans.get(roles.get("Source", ""), ()),
-                          cue=spans.get(roles.get("Cue", ""), ()))
+        yield Attribution(
+            content=spans[roles["Content"]],
+            source=spans.get(roles.get("Source", ""), ()),
+            cue=spans.get(roles.get("Cue", ""), ()),
+        )
 
 
 def _overlap(a: Spans, b: Spans) -> int:
@@ -146,18 +152,22 @@ def _overlap(a: Spans, b: Spans) -> int:
 def _same(a: Spans, b: Spans, text: str) -> bool:
     def norm(spans: Spans) -> str:
         return " ".join(" ".join(text[s:e] for s, e in spans).split()).strip(_TRIM)
+
     return bool(a) and bool(b) and norm(a) == norm(b)
 
 
 def is_direct(attribution: Attribution, text: str) -> bool:
     start = min(s for s, _ in attribution.content)
     end = max(e for _, e in attribution.content)
-    return bool(_QUOTE_MARK.search(text[max(0, start - 1):end + 1]))
+    return bool(_QUOTE_MARK.search(text[max(0, start - 1) : end + 1]))
 
 
-def score(documents: Sequence[Document],
-          predict: Callable[[Document], Sequence[Attribution]], *,
-          direct_only: bool = False) -> Scores:
+def score(
+    documents: Sequence[Document],
+    predict: Callable[[Document], Sequence[Attribution]],
+    *,
+    direct_only: bool = False,
+) -> Scores:
     """Score `predict` over the documents (see the module docstring for the definitions)."""
     scores = Scores()
     for doc in documents:
@@ -169,20 +179,24 @@ def score(documents: Sequence[Document],
     return scores
 
 
-def _score_document(text: str, gold: Sequence[Attribution], predicted: Sequence[Attribution],
-                    scores: Scores) -> None:
-    for kind, match in (("overlap", lambda a, b: _overlap(a, b) > 0),
-                        ("exact", lambda a, b: _same(a, b, text))):
+def _score_document(
+    text: str, gold: Sequence[Attribution], predicted: Sequence[Attribution], scores: Scores
+) -> None:
+    for kind, match in (
+        ("overlap", lambda a, b: _overlap(a, b) > 0),
+        ("exact", lambda a, b: _same(a, b, text)),
+    ):
         counts = scores.count(f"content_{kind}")
         counts.predicted += len(predicted)
         counts.gold += len(gold)
-        counts.right_predicted += sum(any(match(p.content, g.content) for g in gold)
-                                      for p in predicted)
+        counts.right_predicted += sum(any(match(p.content, g.content) for g in gold) for p in predicted)
         counts.right_gold += sum(any(match(p.content, g.content) for p in predicted) for g in gold)
     pairs = _pair(gold, predicted)
     for role in ("source", "cue"):
-        for kind, match in (("overlap", lambda a, b: _overlap(a, b) > 0),
-                            ("exact", lambda a, b: _same(a, b, text))):
+        for kind, match in (
+            ("overlap", lambda a, b: _overlap(a, b) > 0),
+            ("exact", lambda a, b: _same(a, b, text)),
+        ):
             counts = scores.count(f"{role}_{kind}")
             counts.predicted += sum(1 for p in predicted if getattr(p, role))
             counts.gold += sum(1 for g in gold if getattr(g, role))
@@ -195,11 +209,14 @@ def _score_document(text: str, gold: Sequence[Attribution], predicted: Sequence[
             scores.speaker_right += _overlap(p.source, g.source) > 0
 
 
-def _pair(gold: Sequence[Attribution],
-          predicted: Sequence[Attribution]) -> list[tuple[Attribution, Attribution]]:
+def _pair(
+    gold: Sequence[Attribution], predicted: Sequence[Attribution]
+) -> list[tuple[Attribution, Attribution]]:
     """One-to-one pairs by largest content overlap, greedily."""
-    options = sorted(((_overlap(p.content, g.content), i, j) for i, g in enumerate(gold)
-                      for j, p in enumerate(predicted)), reverse=True)
+    options = sorted(
+        ((_overlap(p.content, g.content), i, j) for i, g in enumerate(gold) for j, p in enumerate(predicted)),
+        reverse=True,
+    )
     used_gold, used_pred, pairs = set(), set(), []
     for size, i, j in options:
         if size <= 0:
@@ -237,10 +254,11 @@ def predict_all(documents: Sequence[Document]):
         entities, (analysis,) = merge_entities([nlp.analysis_from_doc(article.id, doc)])
         names = {e.id: e.name for e in entities}
         ours[document.name] = [
-            Attribution(content=tuple((p.start, p.end) for p in q.parts) or _span(q.start, q.end),
-                        source=_span(q.speaker_span.start, q.speaker_span.end)
-                        if q.speaker_span else (),
-                        cue=_span(q.cue_span.start, q.cue_span.end) if q.cue_span else ())
+            Attribution(
+                content=tuple((p.start, p.end) for p in q.parts) or _span(q.start, q.end),
+                source=_span(q.speaker_span.start, q.speaker_span.end) if q.speaker_span else (),
+                cue=_span(q.cue_span.start, q.cue_span.end) if q.cue_span else (),
+            )
             for q in extract_quotes(article, analysis, names)
         ]
         try:
@@ -249,8 +267,11 @@ def predict_all(documents: Sequence[Document]):
             triples = []
             bailed.append(document.name)
         peer[document.name] = [
-            Attribution(content=_span(t.content.start_char, t.content.end_char),
-                        source=_token_span(t.speaker), cue=_token_span(t.cue))
+            Attribution(
+                content=_span(t.content.start_char, t.content.end_char),
+                source=_token_span(t.speaker),
+                cue=_token_span(t.cue),
+            )
             for t in triples
         ]
     return ours, peer, bailed
@@ -263,18 +284,27 @@ def _token_span(tokens) -> Spans:
     return _span(min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens))
 
 
-FIGURES = ("content_overlap_f1", "content_exact_f1", "source_overlap_f1", "source_exact_f1",
-           "cue_overlap_f1", "cue_exact_f1", "speaker_accuracy")
+FIGURES = (
+    "content_overlap_f1",
+    "content_exact_f1",
+    "source_overlap_f1",
+    "source_exact_f1",
+    "cue_overlap_f1",
+    "cue_exact_f1",
+    "speaker_accuracy",
+)
 
 
-def evaluate_quotes(data_dir: str | Path, *, split: str = "dev",
-                    limit: int | None = None) -> dict:
+def evaluate_quotes(data_dir: str | Path, *, split: str = "dev", limit: int | None = None) -> dict:
     """storyline and textacy on one PolNeAR split: all attributions, and direct quotes only."""
     documents = read_polnear(data_dir, split)[:limit]
     ours, peer, bailed = predict_all(documents)
-    result = {"split": split, "documents": len(documents),
-              "gold_attributions": sum(len(d.gold) for d in documents),
-              "textacy_bailed_out": len(bailed)}
+    result = {
+        "split": split,
+        "documents": len(documents),
+        "gold_attributions": sum(len(d.gold) for d in documents),
+        "textacy_bailed_out": len(bailed),
+    }
     for name, predictions in (("storyline", ours), ("textacy", peer)):
         for subset, direct in (("all", False), ("direct", True)):
             scores = score(documents, lambda d, p=predictions: p[d.name], direct_only=direct)
@@ -285,21 +315,30 @@ def evaluate_quotes(data_dir: str | Path, *, split: str = "dev",
 
 def render_table(result: dict) -> str:
     """The figures side by side as a Markdown table."""
-    columns = {f"{n} ({s})": result[f"{n}_{s}"] for n, s in (
-        ("storyline", "all"), ("textacy", "all"), ("storyline", "direct"), ("textacy", "direct"))}
+    columns = {
+        f"{n} ({s})": result[f"{n}_{s}"]
+        for n, s in (("storyline", "all"), ("textacy", "all"), ("storyline", "direct"), ("textacy", "direct"))
+    }
     agreement = result.get("annotators") or {}
     if agreement.get("documents"):
         columns["annotator vs annotator (all)"] = agreement
-    lines = [f"PolNeAR {result['split']}: {result['documents']} documents, "
-             f"{result['gold_attributions']} gold attributions; textacy bailed out on "
-             f"{result['textacy_bailed_out']} documents (unclosed quotation marks)", "",
-             "| figure | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    lines = [
+        f"PolNeAR {result['split']}: {result['documents']} documents, "
+        f"{result['gold_attributions']} gold attributions; textacy bailed out on "
+        f"{result['textacy_bailed_out']} documents (unclosed quotation marks)",
+        "",
+        "| figure | " + " | ".join(columns) + " |",
+        "|---" * (len(columns) + 1) + "|",
+    ]
     for figure in ("content_overlap_precision", "content_overlap_recall", *FIGURES):
         values = [table.get(figure, 0.0) for table in columns.values()]
         lines.append(f"| {figure} | " + " | ".join(f"{v:.3f}" for v in values) + " |")
     if agreement.get("documents"):
-        lines += ["", f"annotator vs annotator: one PolNeAR annotator scored against another on "
-                  f"the {agreement['documents']} train and dev documents both annotated "
-                  f"({agreement['gold_attributions']} attributions), the ceiling to read the "
-                  "figures against"]
+        lines += [
+            "",
+            f"annotator vs annotator: one PolNeAR annotator scored against another on "
+            f"the {agreement['documents']} train and dev documents both annotated "
+            f"({agreement['gold_attributions']} attributions), the ceiling to read the "
+            "figures against",
+        ]
     return "\n".join(lines) + "\n"

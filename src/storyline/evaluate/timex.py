@@ -59,8 +59,7 @@ class Scores:
 
     def table(self) -> dict[str, float]:
         out: dict[str, float] = {}
-        for name, right in (("strict", self.strict), ("relaxed", self.relaxed),
-                            ("value", self.value_right)):
+        for name, right in (("strict", self.strict), ("relaxed", self.relaxed), ("value", self.value_right)):
             p, r, f = _prf(right, self.system, self.gold)
             out |= {f"{name}_precision": p, f"{name}_recall": r, f"{name}_f1": f}
         out["value_accuracy"] = self.value_right / self.relaxed if self.relaxed else 0.0
@@ -99,15 +98,23 @@ def parse_timeml(markup: str, *, name: str = "doc") -> Document:
     for child in body:
         inner = "".join(child.itertext())
         if child.tag == "TIMEX3":
-            gold.append(Timex(start=offset, end=offset + len(inner), type=child.get("type", ""),
-                              value=child.get("value", "")))
+            gold.append(
+                Timex(
+                    start=offset,
+                    end=offset + len(inner),
+                    type=child.get("type", ""),
+                    value=child.get("value", ""),
+                )
+            )
         pieces += [inner, child.tail or ""]
         offset += len(inner) + len(child.tail or "")
     return Document(name=name, text="".join(pieces), dct=dct, gold=tuple(gold))
 
 
-def score(documents: Sequence[Document], predict: Callable[[Document], Sequence[Timex]],
-          ) -> Scores:
+def score(
+    documents: Sequence[Document],
+    predict: Callable[[Document], Sequence[Timex]],
+) -> Scores:
     """Score `predict` over the documents (see the module docstring for the definitions)."""
     scores = Scores()
     for doc in documents:
@@ -120,7 +127,7 @@ def score(documents: Sequence[Document], predict: Callable[[Document], Sequence[
             scores.value_right += g.value == p.value
             scores.type_right += g.type == p.type
             if g.value != p.value:
-                scores.errors.append((doc.name, doc.text[g.start:g.end], g.value, p.value))
+                scores.errors.append((doc.name, doc.text[g.start : g.end], g.value, p.value))
     return scores
 
 
@@ -130,8 +137,15 @@ def _overlap(a: Timex, b: Timex) -> int:
 
 def _pair(gold: Sequence[Timex], predicted: Sequence[Timex]) -> list[tuple[Timex, Timex]]:
     """One-to-one (gold, system) pairs by largest overlap, greedily."""
-    options = sorted(((_overlap(g, p), i, j) for i, g in enumerate(gold)
-                      for j, p in enumerate(predicted) if _overlap(g, p) > 0), reverse=True)
+    options = sorted(
+        (
+            (_overlap(g, p), i, j)
+            for i, g in enumerate(gold)
+            for j, p in enumerate(predicted)
+            if _overlap(g, p) > 0
+        ),
+        reverse=True,
+    )
     used_gold: set[int] = set()
     used_pred: set[int] = set()
     pairs = []
@@ -158,12 +172,14 @@ def predict_storyline(documents: Sequence[Document]) -> dict[str, list[Timex]]:
     docs = pipeline.pipe((d.text for d in documents), batch_size=16, disable=disabled)
     out: dict[str, list[Timex]] = {}
     for document, doc in zip(documents, docs, strict=True):
-        article = Article(id=article_id(document.text), source=document.name,
-                          text=document.text, published=document.dct)
+        article = Article(
+            id=article_id(document.text), source=document.name, text=document.text, published=document.dct
+        )
         analysis = nlp.analysis_from_doc(article.id, doc)
-        out[document.name] = [Timex(start=t.start, end=t.end, type=t.type, value=t.value)
-                              for t in find_times(article, analysis.sentences,
-                                                  tokens=analysis.tokens)]
+        out[document.name] = [
+            Timex(start=t.start, end=t.end, type=t.type, value=t.value)
+            for t in find_times(article, analysis.sentences, tokens=analysis.tokens)
+        ]
     return out
 
 
@@ -175,8 +191,11 @@ def predict_dateparser(documents: Sequence[Document]) -> dict[str, list[Timex]]:
     out: dict[str, list[Timex]] = {}
     for document in documents:
         base = datetime.combine(document.dct, datetime.min.time())
-        found = search_dates(document.text, languages=["en"],
-                             settings={"RELATIVE_BASE": base, "RETURN_AS_TIMEZONE_AWARE": False})
+        found = search_dates(
+            document.text,
+            languages=["en"],
+            settings={"RELATIVE_BASE": base, "RETURN_AS_TIMEZONE_AWARE": False},
+        )
         timexes: list[Timex] = []
         cursor = 0
         for text, when in found or ():
@@ -199,12 +218,23 @@ def _dateparser_value(text: str, when: datetime) -> tuple[str, str]:
     if precision == "time":
         return "TIME", when.strftime("%Y-%m-%dT%H:%M")
     return "DATE", {"year": when.strftime("%Y"), "month": when.strftime("%Y-%m")}.get(
-        precision, when.strftime("%Y-%m-%d"))
+        precision, when.strftime("%Y-%m-%d")
+    )
 
 
-FIGURES = ("strict_precision", "strict_recall", "strict_f1", "relaxed_precision",
-           "relaxed_recall", "relaxed_f1", "value_accuracy", "value_precision", "value_recall",
-           "value_f1", "type_accuracy")
+FIGURES = (
+    "strict_precision",
+    "strict_recall",
+    "strict_f1",
+    "relaxed_precision",
+    "relaxed_recall",
+    "relaxed_f1",
+    "value_accuracy",
+    "value_precision",
+    "value_recall",
+    "value_f1",
+    "type_accuracy",
+)
 # HeidelTime's published TempEval-3 figures (platinum test set, UzZaman et al., 2013), shown
 # beside this run's for orientation: they were measured on other documents.
 HEIDELTIME_TEMPEVAL3 = {"strict_f1": 0.8134, "relaxed_f1": 0.9030, "value_f1": 0.7761}
@@ -213,8 +243,7 @@ HEIDELTIME_TEMPEVAL3 = {"strict_f1": 0.8134, "relaxed_f1": 0.9030, "value_f1": 0
 def evaluate_timex(data_dir: str | Path, *, limit: int | None = None) -> dict:
     """storyline and dateparser on the TimeBank documents of `data_dir`."""
     documents = read_timebank(data_dir)[:limit]
-    result: dict = {"documents": len(documents),
-                    "gold_timexes": sum(len(d.gold) for d in documents)}
+    result: dict = {"documents": len(documents), "gold_timexes": sum(len(d.gold) for d in documents)}
     for name, predict in (("storyline", predict_storyline), ("dateparser", predict_dateparser)):
         predictions = predict(documents)
         result[name] = score(documents, lambda d, p=predictions: p[d.name]).table()
@@ -223,12 +252,17 @@ def evaluate_timex(data_dir: str | Path, *, limit: int | None = None) -> dict:
 
 def render_table(result: dict) -> str:
     """The figures side by side as a Markdown table."""
-    lines = [f"TimeBank: {result['documents']} documents, {result['gold_timexes']} gold TIMEX3",
-             "", "| figure | storyline | dateparser | HeidelTime (TempEval-3, published) |",
-             "|---|---|---|---|"]
+    lines = [
+        f"TimeBank: {result['documents']} documents, {result['gold_timexes']} gold TIMEX3",
+        "",
+        "| figure | storyline | dateparser | HeidelTime (TempEval-3, published) |",
+        "|---|---|---|---|",
+    ]
     for figure in FIGURES:
         published = HEIDELTIME_TEMPEVAL3.get(figure)
-        lines.append(f"| {figure} | {result['storyline'][figure]:.3f} | "
-                     f"{result['dateparser'][figure]:.3f} | "
-                     f"{'' if published is None else f'{published:.3f}'} |")
+        lines.append(
+            f"| {figure} | {result['storyline'][figure]:.3f} | "
+            f"{result['dateparser'][figure]:.3f} | "
+            f"{'' if published is None else f'{published:.3f}'} |"
+        )
     return "\n".join(lines) + "\n"

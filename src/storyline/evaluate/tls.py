@@ -57,6 +57,7 @@ METHODS = ("storyline", "baseline")
 
 # ------------------------------------------------------------------------- detokenizing
 
+
 @dataclass(frozen=True, slots=True)
 class Detokenized:
     """Readable text made from PTB tokens, with where each output token came from."""
@@ -72,8 +73,16 @@ class Detokenized:
         return self.sources[first][0], self.sources[last][1]
 
 
-_BRACKETS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}",
-             "``": "\"", "''": "\""}
+_BRACKETS = {
+    "-LRB-": "(",
+    "-RRB-": ")",
+    "-LSB-": "[",
+    "-RSB-": "]",
+    "-LCB-": "{",
+    "-RCB-": "}",
+    "``": '"',
+    "''": '"',
+}
 _NO_SPACE_BEFORE = re.compile(r"^(?:[.,;:!?%)\]}]|'s|'S|'re|'ve|'ll|'d|'m|n't|N'T|''|'|\.\.\.)$")
 _NO_SPACE_AFTER = frozenset({"(", "[", "{", "``", "`", "#"})
 
@@ -92,13 +101,14 @@ def detokenize(tokenized: str) -> Detokenized:
         shown = _BRACKETS.get(token, token.replace("\\/", "/").replace("\\*", "*"))
         if token == "`":
             shown = "'"
-        glue = glue_next or (bool(parts) and bool(_NO_SPACE_BEFORE.match(token)
-                                                  or _NO_SPACE_BEFORE.match(shown)))
+        glue = glue_next or (
+            bool(parts) and bool(_NO_SPACE_BEFORE.match(token) or _NO_SPACE_BEFORE.match(shown))
+        )
         if token == "``":
             quote_open, glue = True, glue_next
         elif token == "''":
             quote_open = False
-        elif token == "\"":  # an untyped quote opens or closes by turns
+        elif token == '"':  # an untyped quote opens or closes by turns
             glue = glue_next or (quote_open and bool(parts))
             quote_open = not quote_open
         if parts and not glue:
@@ -108,12 +118,12 @@ def detokenize(tokenized: str) -> Detokenized:
         sources.append((match.start(), match.end()))
         parts.append(shown)
         length += len(shown)
-        glue_next = shown in _NO_SPACE_AFTER or token in _NO_SPACE_AFTER \
-            or (token == "\"" and quote_open)
+        glue_next = shown in _NO_SPACE_AFTER or token in _NO_SPACE_AFTER or (token == '"' and quote_open)
     return Detokenized(text="".join(parts), starts=tuple(starts), sources=tuple(sources))
 
 
 # ----------------------------------------------------------------------------- reading
+
 
 @dataclass(frozen=True, slots=True)
 class Topic:
@@ -130,8 +140,9 @@ def read_topic(folder: str | Path) -> Topic:
     articles_path = folder / "articles.json"
     references = sorted(folder.glob("*.timeline.json"))
     if not articles_path.is_file() or not references:
-        raise InputError(f"{folder} is not a Timeline17 topic: it needs articles.json and a "
-                         "*.timeline.json reference")
+        raise InputError(
+            f"{folder} is not a Timeline17 topic: it needs articles.json and a *.timeline.json reference"
+        )
     try:
         records = json.loads(articles_path.read_text("utf-8"))
         items = json.loads(references[0].read_text("utf-8"))
@@ -145,24 +156,33 @@ def read_topic(folder: str | Path) -> Topic:
             raise InputError(f"{articles_path}: a record without uid, dct or text ({e})") from e
         article_id = f"{folder.name}/{uid}"
         detok = detokenize(text)
-        articles.append(Article(id=article_id, source=str(articles_path), text=detok.text,
-                                published=dct, published_from="dct"))
+        articles.append(
+            Article(
+                id=article_id, source=str(articles_path), text=detok.text, published=dct, published_from="dct"
+            )
+        )
         tokenized[article_id] = text
         readable[article_id] = detok
     reference: dict[date, list[str]] = {}
     for item in items:
         day = date.fromisoformat(item["date"][:10])
         reference.setdefault(day, []).extend(_reference_sentences(item["text"]))
-    return Topic(name=folder.name, articles=tuple(articles), tokenized=tokenized,
-                 readable=readable,
-                 reference={d: tuple(s) for d, s in sorted(reference.items())})
+    return Topic(
+        name=folder.name,
+        articles=tuple(articles),
+        tokenized=tokenized,
+        readable=readable,
+        reference={d: tuple(s) for d, s in sorted(reference.items())},
+    )
 
 
 def _reference_sentences(tokenized: str) -> list[str]:
     detok = detokenize(tokenized)
     article = Article(id="ref", source="ref", text=detok.text)
-    return [" ".join(tokenized[slice(*detok.original_span(s.start, s.end))].split())
-            for s in tls.split_sentences(article)]
+    return [
+        " ".join(tokenized[slice(*detok.original_span(s.start, s.end))].split())
+        for s in tls.split_sentences(article)
+    ]
 
 
 def read_timeline17(data_dir: str | Path, topics: Sequence[str] = ()) -> list[Topic]:
@@ -172,14 +192,16 @@ def read_timeline17(data_dir: str | Path, topics: Sequence[str] = ()) -> list[To
 
 # ----------------------------------------------------------------------------- scoring
 
+
 def date_scores(predicted: Sequence[date], reference: Sequence[date]) -> dict[str, float]:
     """Precision, recall and F1 of the predicted dates against the reference dates."""
     shared = len(set(predicted) & set(reference))
     return pr_f1(ratio(shared, len(set(predicted))), ratio(shared, len(set(reference))))
 
 
-def alignment_rouge(predicted: dict[date, Sequence[str]], reference: dict[date, Sequence[str]],
-                    *, rouge: str = "perl") -> dict[str, dict[str, float]]:
+def alignment_rouge(
+    predicted: dict[date, Sequence[str]], reference: dict[date, Sequence[str]], *, rouge: str = "perl"
+) -> dict[str, dict[str, float]]:
     """AR-1 and AR-2 (many-to-one alignment by date and content) of a predicted timeline
     against one reference, both given as day -> tokenized sentences; tilse computes them."""
     try:
@@ -187,13 +209,15 @@ def alignment_rouge(predicted: dict[date, Sequence[str]], reference: dict[date, 
         from tilse.data.timelines import Timeline as TilseTimeline
         from tilse.evaluation.rouge import TimelineRougeEvaluator
     except ImportError as e:
-        raise MissingDependency("scoring timelines needs tilse: `pip install tilse` (or "
-                                "`pip install storyline[eval]`)") from e
+        raise MissingDependency(
+            "scoring timelines needs tilse: `pip install tilse` (or `pip install storyline[eval]`)"
+        ) from e
     if not predicted:
         zero = {"precision": 0.0, "recall": 0.0, "f_score": 0.0}
         return {"rouge_1": dict(zero), "rouge_2": dict(zero)}
-    evaluator = TimelineRougeEvaluator(measures={"rouge_1", "rouge_2"},
-                                       rouge_computation="original" if rouge == "perl" else "reimpl")
+    evaluator = TimelineRougeEvaluator(
+        measures={"rouge_1", "rouge_2"}, rouge_computation="original" if rouge == "perl" else "reimpl"
+    )
     ours = TilseTimeline({d: list(s) for d, s in predicted.items()})
     gold = GroundTruth([TilseTimeline({d: list(s) for d, s in reference.items()})])
     return evaluator.evaluate_align_date_content_costs_many_to_one(ours, gold)
@@ -219,64 +243,82 @@ def _methods() -> dict[str, Method]:
     return {"storyline": tls.summarize_timeline, "baseline": tls.first_mentions_timeline}
 
 
-def evaluate_topic(topic: Topic, *, rouge: str = "perl", bounded: bool = True,
-                   read_seconds: float = 0.0) -> dict:
+def evaluate_topic(
+    topic: Topic, *, rouge: str = "perl", bounded: bool = True, read_seconds: float = 0.0
+) -> dict:
     """Every method's timeline of one topic, scored; with seconds (plus `read_seconds`, the
     time reading the topic took) and sizes."""
     days = sorted(topic.reference)
     per_day = max(1, round(sum(len(s) for s in topic.reference.values()) / len(days)))
     start, end = (days[0], days[-1]) if bounded else (None, None)
-    out: dict = {"topic": topic.name, "articles": len(topic.articles), "dates": len(days),
-                 "sentences_per_date": per_day}
+    out: dict = {
+        "topic": topic.name,
+        "articles": len(topic.articles),
+        "dates": len(days),
+        "sentences_per_date": per_day,
+    }
     for name, method in _methods().items():
         began = time.perf_counter()
-        entries = method(topic.articles, max_days=len(days), per_day=per_day,
-                         start=start, end=end)
+        entries = method(topic.articles, max_days=len(days), per_day=per_day, start=start, end=end)
         seconds = time.perf_counter() - began + read_seconds
         predicted = predicted_sentences(topic, entries)
         scores = alignment_rouge(predicted, topic.reference, rouge=rouge)
         dates = date_scores(list(predicted), days)
         out[name] = {
-            "date_precision": dates["precision"], "date_recall": dates["recall"],
+            "date_precision": dates["precision"],
+            "date_recall": dates["recall"],
             "date_f1": dates["f1"],
-            **{f"ar{n}_{k[0]}": scores[f"rouge_{n}"][m] for n in (1, 2)
-               for k, m in (("p", "precision"), ("r", "recall"), ("f", "f_score"))},
-            "seconds": seconds, "predicted_dates": len(predicted),
+            **{
+                f"ar{n}_{k[0]}": scores[f"rouge_{n}"][m]
+                for n in (1, 2)
+                for k, m in (("p", "precision"), ("r", "recall"), ("f", "f_score"))
+            },
+            "seconds": seconds,
+            "predicted_dates": len(predicted),
             "uncited": sum(1 for e in entries if not e.cites),
         }
     return out
 
 
-def evaluate_tls(data_dir: str | Path, *, topics: Sequence[str] = (), rouge: str = "perl",
-                 bounded: bool = True) -> dict:
+def evaluate_tls(
+    data_dir: str | Path, *, topics: Sequence[str] = (), rouge: str = "perl", bounded: bool = True
+) -> dict:
     """Score storyline and the baseline on the Timeline17 topics under `data_dir`: per topic
     and averaged as news-tls averages (see the module docstring)."""
     per_topic = []
     for topic_dir in _topic_dirs(data_dir, topics):
         began = time.perf_counter()
         topic = read_topic(topic_dir)
-        per_topic.append(evaluate_topic(topic, rouge=rouge, bounded=bounded,
-                                        read_seconds=time.perf_counter() - began))
-    return {"topics": per_topic, "average": {m: _average([t[m] for t in per_topic])
-                                             for m in METHODS},
-            "datewise": dict(DATEWISE), "rouge": rouge, "bounded": bounded}
+        per_topic.append(
+            evaluate_topic(topic, rouge=rouge, bounded=bounded, read_seconds=time.perf_counter() - began)
+        )
+    return {
+        "topics": per_topic,
+        "average": {m: _average([t[m] for t in per_topic]) for m in METHODS},
+        "datewise": dict(DATEWISE),
+        "rouge": rouge,
+        "bounded": bounded,
+    }
 
 
 def _topic_dirs(data_dir: str | Path, topics: Sequence[str]) -> list[Path]:
     root = Path(data_dir)
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and (p / "articles.json").is_file()) \
-        if root.is_dir() else []
+    folders = (
+        sorted(p for p in root.iterdir() if p.is_dir() and (p / "articles.json").is_file())
+        if root.is_dir()
+        else []
+    )
     if topics:
         unknown = sorted(set(topics) - {p.name for p in folders})
         if unknown:
-            raise InputError(f"no topic {', '.join(unknown)} under {root}; topics: "
-                             f"{', '.join(p.name for p in folders) or 'none'}")
+            raise InputError(
+                f"no topic {', '.join(unknown)} under {root}; topics: "
+                f"{', '.join(p.name for p in folders) or 'none'}"
+            )
         folders = [p for p in folders if p.name in topics]
     if not folders:
         raise InputError(f"no Timeline17 topic folders (with articles.json) under {root}")
     return folders
-
-
 
 
 def _average(rows: Sequence[dict]) -> dict[str, float]:
@@ -296,26 +338,46 @@ def _average(rows: Sequence[dict]) -> dict[str, float]:
 def render_table(result: dict) -> str:
     """The figures as Markdown: averages beside DATEWISE, then each topic."""
     avg, dw = result["average"], result["datewise"]
-    lines = ["| figure | storyline | baseline (first mentions) | DATEWISE (published) |",
-             "|---|---|---|---|"]
-    for key, label in (("date_f1", "date F1"), ("ar1_f", "AR-1 F"), ("ar2_f", "AR-2 F"),
-                       ("seconds", "seconds per topic")):
-        lines.append(f"| {label} | {avg['storyline'][key]:.3f} | {avg['baseline'][key]:.3f} | "
-                     f"{dw[key]:.3f} |")
-    lines += ["", "| topic | articles | dates | k | date F1 | AR-1 F | AR-2 F | seconds | "
-              "baseline date F1 | baseline AR-1 F | baseline AR-2 F |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| figure | storyline | baseline (first mentions) | DATEWISE (published) |", "|---|---|---|---|"]
+    for key, label in (
+        ("date_f1", "date F1"),
+        ("ar1_f", "AR-1 F"),
+        ("ar2_f", "AR-2 F"),
+        ("seconds", "seconds per topic"),
+    ):
+        lines.append(
+            f"| {label} | {avg['storyline'][key]:.3f} | {avg['baseline'][key]:.3f} | {dw[key]:.3f} |"
+        )
+    lines += [
+        "",
+        "| topic | articles | dates | k | date F1 | AR-1 F | AR-2 F | seconds | "
+        "baseline date F1 | baseline AR-1 F | baseline AR-2 F |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for t in result["topics"]:
         s, b = t["storyline"], t["baseline"]
-        lines.append(f"| {t['topic']} | {t['articles']} | {t['dates']} | {t['sentences_per_date']} | "
-                     f"{s['date_f1']:.3f} | {s['ar1_f']:.3f} | {s['ar2_f']:.3f} | {s['seconds']:.1f} | "
-                     f"{b['date_f1']:.3f} | {b['ar1_f']:.3f} | {b['ar2_f']:.3f} |")
+        lines.append(
+            f"| {t['topic']} | {t['articles']} | {t['dates']} | {t['sentences_per_date']} | "
+            f"{s['date_f1']:.3f} | {s['ar1_f']:.3f} | {s['ar2_f']:.3f} | {s['seconds']:.1f} | "
+            f"{b['date_f1']:.3f} | {b['ar1_f']:.3f} | {b['ar2_f']:.3f} |"
+        )
     note = "ROUGE-1.5.5 (Perl)" if result["rouge"] == "perl" else "tilse's Python ROUGE"
     span = "reference span" if result["bounded"] else "no date bound"
     lines += ["", f"Scored with tilse, {note}; {span}; averages as news-tls (F of mean P, R)."]
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["DATEWISE", "Detokenized", "Topic", "alignment_rouge", "date_scores", "detokenize",
-           "evaluate_tls", "evaluate_topic", "predicted_sentences", "read_timeline17",
-           "read_topic", "render_table"]
+__all__ = [
+    "DATEWISE",
+    "Detokenized",
+    "Topic",
+    "alignment_rouge",
+    "date_scores",
+    "detokenize",
+    "evaluate_tls",
+    "evaluate_topic",
+    "predicted_sentences",
+    "read_timeline17",
+    "read_topic",
+    "render_table",
+]

@@ -10,8 +10,14 @@ import feedparser
 
 from storyline.errors import InputError
 
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
-              "application/rdf+xml", "application/feed+json")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "text/xml",
+    "application/rdf+xml",
+    "application/feed+json",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +36,10 @@ def parse_feed(data: bytes | str, feed_url: str) -> list[FeedEntry]:
         raise InputError(f"{feed_url}: malformed feed ({type(e).__name__}: {e})") from e
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception")
-        raise InputError(f"{feed_url}: not an RSS or Atom feed"
-                         + (f" ({type(reason).__name__}: {reason})" if reason else ""))
+        raise InputError(
+            f"{feed_url}: not an RSS or Atom feed"
+            + (f" ({type(reason).__name__}: {reason})" if reason else "")
+        )
     entries: list[FeedEntry] = []
     for entry in parsed.entries:
         link = entry.get("link")
@@ -44,10 +52,12 @@ def parse_feed(data: bytes | str, feed_url: str) -> list[FeedEntry]:
         if not link.lower().startswith(("http://", "https://")):
             continue
         when = entry.get("published_parsed") or entry.get("updated_parsed")
-        entries.append(FeedEntry(
-            link=link,
-            entry_id=entry.get("id") or link,
-            title=entry.get("title") or None,
-            published=date(*when[:3]) if when else None,
-        ))
+        entries.append(
+            FeedEntry(
+                link=link,
+                entry_id=entry.get("id") or link,
+                title=entry.get("title") or None,
+                published=date(*when[:3]) if when else None,
+            )
+        )
     return entries

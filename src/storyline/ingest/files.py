@@ -32,19 +32,24 @@ def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path |
         path = Path(raw)
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and (p.suffix.lower() in SUPPORTED_SUFFIXES or is_warc(p))
-                and not p.name.startswith(".") and p.name != "manifest.jsonl"
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and (p.suffix.lower() in SUPPORTED_SUFFIXES or is_warc(p))
+                and not p.name.startswith(".")
+                and p.name != "manifest.jsonl"
             )
             if not found:
-                yield Failure(source=str(path), stage="ingest",
-                              message=f"no .txt, .html, .jsonl or .warc files in folder {path}")
+                yield Failure(
+                    source=str(path),
+                    stage="ingest",
+                    message=f"no .txt, .html, .jsonl or .warc files in folder {path}",
+                )
             yield from found
         elif path.is_file():
             yield path
         else:
-            yield Failure(source=str(path), stage="ingest",
-                          message=f"no such file or folder: {path}")
+            yield Failure(source=str(path), stage="ingest", message=f"no such file or folder: {path}")
 
 
 def read_documents(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[RawDocument | Failure]:
@@ -180,12 +185,14 @@ def read_manifest(path: Path) -> tuple[dict[str, dict], list[Failure]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as e:
-            failures.append(Failure(source=where, stage="manifest",
-                                    message=f"{where}: invalid JSON ({e.msg})"))
+            failures.append(
+                Failure(source=where, stage="manifest", message=f"{where}: invalid JSON ({e.msg})")
+            )
             continue
         if not isinstance(record, dict) or not isinstance(record.get("file"), str):
-            failures.append(Failure(source=where, stage="manifest",
-                                    message=f"{where}: entry needs a 'file' string"))
+            failures.append(
+                Failure(source=where, stage="manifest", message=f"{where}: entry needs a 'file' string")
+            )
             continue
         try:
             meta = {key: record.get(key) for key in MANIFEST_FIELDS}
@@ -208,11 +215,15 @@ def apply_manifest(document: RawDocument, manifest: dict[str, dict]) -> RawDocum
     return replace(document, **changes)
 
 
-def missing_manifest_entries(manifest: dict[str, dict], seen_names: set[str],
-                             manifest_path: Path) -> list[Failure]:
+def missing_manifest_entries(
+    manifest: dict[str, dict], seen_names: set[str], manifest_path: Path
+) -> list[Failure]:
     """A Failure for each manifest entry whose file was not among the inputs."""
     return [
-        Failure(source=f"{manifest_path}:{name}", stage="manifest",
-                message=f"manifest entry for {name!r} matches no input file")
+        Failure(
+            source=f"{manifest_path}:{name}",
+            stage="manifest",
+            message=f"manifest entry for {name!r} matches no input file",
+        )
         for name in sorted(set(manifest) - seen_names)
     ]

@@ -29,7 +29,7 @@ class WebBatch:
     documents: list[RawDocument] = field(default_factory=list)
     unchanged_ids: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    validators: dict[str, Validators] = field(default_factory=dict)   # by source URL
+    validators: dict[str, Validators] = field(default_factory=dict)  # by source URL
     feed_entries: dict[str, list[str]] = field(default_factory=dict)  # source URL -> feed keys
 
 
@@ -54,8 +54,7 @@ def _feed_key(feed_url: str, entry: FeedEntry) -> str:
     return f"{feed_url}\n{entry.entry_id}"
 
 
-def fetch_web(urls: Sequence[str], feeds: Sequence[str], store: Store,
-              options: FetchOptions) -> WebBatch:
+def fetch_web(urls: Sequence[str], feeds: Sequence[str], store: Store, options: FetchOptions) -> WebBatch:
     """Fetch the URLs and the new entries of the feeds; one bad URL never stops the rest."""
     batch = WebBatch()
     entries_by_url: dict[str, tuple[FeedEntry, list[str]]] = {}
@@ -81,8 +80,11 @@ def fetch_web(urls: Sequence[str], feeds: Sequence[str], store: Store,
     if not wanted:
         return batch
     remembered = store.get_outputs(FETCH_STAGE, wanted, FETCH_VERSION)
-    known = {url: Validators(etag=r.get("etag"), last_modified=r.get("last_modified"))
-             for url, r in remembered.items() if r.get("article_id")}
+    known = {
+        url: Validators(etag=r.get("etag"), last_modified=r.get("last_modified"))
+        for url, r in remembered.items()
+        if r.get("article_id")
+    }
     for result in fetch(wanted, options, known=known):
         entry, feed_keys = entries_by_url.get(result.url, (None, []))
         if result.failure is not None:
@@ -93,10 +95,12 @@ def fetch_web(urls: Sequence[str], feeds: Sequence[str], store: Store,
         else:
             document = result.document
             if entry is not None:  # the feed's title and date stand in where the page has none
-                document = replace(document, title=document.title or entry.title,
-                                   published=document.published or entry.published,
-                                   published_from=document.published_from
-                                   or ("feed" if entry.published else None))
+                document = replace(
+                    document,
+                    title=document.title or entry.title,
+                    published=document.published or entry.published,
+                    published_from=document.published_from or ("feed" if entry.published else None),
+                )
             batch.documents.append(document)
             batch.validators[result.url] = result.validators
             batch.feed_entries[result.url] = feed_keys
@@ -108,8 +112,11 @@ def remember(batch: WebBatch, store: Store, article_ids: dict[str, str]) -> None
 
     Entries whose fetch failed are not in the batch's `feed_entries`, so the next run tries
     them again; a page that held no article is not fetched again for its feed."""
-    fetched = {url: {"etag": v.etag, "last_modified": v.last_modified, "article_id": article_ids[url]}
-               for url, v in batch.validators.items() if url in article_ids}
+    fetched = {
+        url: {"etag": v.etag, "last_modified": v.last_modified, "article_id": article_ids[url]}
+        for url, v in batch.validators.items()
+        if url in article_ids
+    }
     if fetched:
         store.put_outputs(FETCH_STAGE, FETCH_VERSION, fetched)
     done = {key: {"url": url} for url, keys in batch.feed_entries.items() for key in keys}

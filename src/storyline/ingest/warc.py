@@ -41,8 +41,9 @@ def is_warc(path: str | os.PathLike[str]) -> bool:
     return str(path).lower().endswith(WARC_SUFFIXES)
 
 
-def iter_warc(path: Path, *, keep: WarcFilter = WarcFilter(),
-              max_bytes: int = 10 * 1024 * 1024) -> Iterator[RawDocument | Failure]:
+def iter_warc(
+    path: Path, *, keep: WarcFilter = WarcFilter(), max_bytes: int = 10 * 1024 * 1024
+) -> Iterator[RawDocument | Failure]:
     """Yield a RawDocument for each HTML response kept by `keep`, a Failure for each bad one."""
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
@@ -57,27 +58,41 @@ def iter_warc(path: Path, *, keep: WarcFilter = WarcFilter(),
         yield Failure(source=str(path), stage="ingest", message=f"{path}: cannot open ({e.strerror})")
         return
     try:
-        records = ArchiveIterator(stream, record_types=WarcRecordType.response, parse_http=False,
-                                  func_filter=wanted, fsspec_args=False)
+        records = ArchiveIterator(
+            stream,
+            record_types=WarcRecordType.response,
+            parse_http=False,
+            func_filter=wanted,
+            fsspec_args=False,
+        )
         for record in records:
             url = record.headers.get("WARC-Target-URI", "")
             source = f"{path}#{url}"
             size = int(record.headers.get("Content-Length", "0") or 0)
             if size > max_bytes:
-                yield Failure(source=source, stage="ingest",
-                              message=f"{source}: record of {size:,} bytes is over the limit of "
-                                      f"{max_bytes:,} (see --max-bytes)")
+                yield Failure(
+                    source=source,
+                    stage="ingest",
+                    message=f"{source}: record of {size:,} bytes is over the limit of "
+                    f"{max_bytes:,} (see --max-bytes)",
+                )
                 continue
             # The block digest (CC-NEWS records carry one) catches a record cut short; it must be
             # checked before the HTTP headers are parsed off the block.
             if "WARC-Block-Digest" in record.headers and not record.verify_block_digest():
-                yield Failure(source=source, stage="ingest",
-                              message=f"{source}: truncated or corrupt record (block digest mismatch)")
+                yield Failure(
+                    source=source,
+                    stage="ingest",
+                    message=f"{source}: truncated or corrupt record (block digest mismatch)",
+                )
                 continue
             record.parse_http()
             if record.http_headers is None:
-                yield Failure(source=source, stage="ingest",
-                              message=f"{source}: truncated record (no HTTP response in it)")
+                yield Failure(
+                    source=source,
+                    stage="ingest",
+                    message=f"{source}: truncated record (no HTTP response in it)",
+                )
                 continue
             if record.http_headers.status_code != 200:
                 continue
@@ -86,8 +101,11 @@ def iter_warc(path: Path, *, keep: WarcFilter = WarcFilter(),
             body = record.reader.read(max_bytes + 1)
             yield RawDocument(source=source, html=_decode(body, record.http_charset), url=url or None)
     except Exception as e:  # a truncated or corrupt archive ends the file, not the batch
-        yield Failure(source=str(path), stage="ingest",
-                      message=f"{path}: unreadable WARC data ({type(e).__name__}: {e})")
+        yield Failure(
+            source=str(path),
+            stage="ingest",
+            message=f"{path}: unreadable WARC data ({type(e).__name__}: {e})",
+        )
     finally:
         stream.close()
 

@@ -32,7 +32,6 @@ from storyline.models import Failure, RawDocument
 log = logging.getLogger(__name__)
 
 
-
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -53,13 +52,13 @@ ROBOTS_MAX_BYTES = 512 * 1024
 @dataclass(frozen=True, slots=True)
 class FetchOptions:
     max_bytes: int = 10 * 1024 * 1024
-    timeout: float = 20.0           # seconds for the whole exchange of one page, body included
+    timeout: float = 20.0  # seconds for the whole exchange of one page, body included
     connect_timeout: float = 10.0
     max_redirects: int = 5
-    retries: int = 2                # extra attempts after a transient failure
-    backoff: float = 1.0            # seconds before the first retry, doubled each time
-    max_retry_after: float = 60.0   # a server's Retry-After is honoured up to this
-    host_interval: float = 1.0      # seconds between two requests to one host
+    retries: int = 2  # extra attempts after a transient failure
+    backoff: float = 1.0  # seconds before the first retry, doubled each time
+    max_retry_after: float = 60.0  # a server's Retry-After is honoured up to this
+    host_interval: float = 1.0  # seconds between two requests to one host
     concurrency: int = 8
     allow_private: bool = False
     respect_robots: bool = True
@@ -150,21 +149,31 @@ class _Host:
 class Fetcher:
     """Fetches many URLs concurrently, one request at a time per host, at a polite pace."""
 
-    def __init__(self, options: FetchOptions = FetchOptions(), *, resolver: Resolver = resolve_host,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        options: FetchOptions = FetchOptions(),
+        *,
+        resolver: Resolver = resolve_host,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.options = options
         self.resolver = resolver
         self.transport = transport
         self._hosts: dict[str, _Host] = {}
 
-    async def fetch_all(self, urls: Iterable[str],
-                        known: dict[str, Validators] | None = None) -> list[Fetched]:
+    async def fetch_all(
+        self, urls: Iterable[str], known: dict[str, Validators] | None = None
+    ) -> list[Fetched]:
         known = known or {}
         limits = httpx.Limits(max_connections=self.options.concurrency)
         timeout = httpx.Timeout(self.options.timeout, connect=self.options.connect_timeout)
         async with httpx.AsyncClient(
-            headers={"User-Agent": self.options.user_agent}, follow_redirects=False,
-            timeout=timeout, limits=limits, transport=self.transport, trust_env=False,
+            headers={"User-Agent": self.options.user_agent},
+            follow_redirects=False,
+            timeout=timeout,
+            limits=limits,
+            transport=self.transport,
+            trust_env=False,
         ) as client:
             gate = asyncio.Semaphore(self.options.concurrency)
 
@@ -174,34 +183,37 @@ class Fetcher:
 
             return list(await asyncio.gather(*(one(url) for url in dict.fromkeys(urls))))
 
-    async def _fetch_one(self, client: httpx.AsyncClient, url: str,
-                         validators: Validators | None) -> Fetched:
+    async def _fetch_one(self, client: httpx.AsyncClient, url: str, validators: Validators | None) -> Fetched:
         attempt = 0
         while True:
             try:
-                return await asyncio.wait_for(self._follow(client, url, validators),
-                                              self.options.timeout)
+                return await asyncio.wait_for(self._follow(client, url, validators), self.options.timeout)
             except (FetchError, TimeoutError) as e:
                 transient = isinstance(e, TimeoutError) or e.transient
-                message = (f"no complete answer within {self.options.timeout:g} s"
-                           if isinstance(e, TimeoutError) else str(e))
+                message = (
+                    f"no complete answer within {self.options.timeout:g} s"
+                    if isinstance(e, TimeoutError)
+                    else str(e)
+                )
                 if not transient or attempt >= self.options.retries:
                     tries = f" (after {attempt + 1} attempts)" if attempt else ""
-                    return Fetched(url=url, failure=Failure(source=url, stage="fetch",
-                                                            message=f"{url}: {message}{tries}"))
-                wait = self.options.backoff * 2 ** attempt
+                    return Fetched(
+                        url=url,
+                        failure=Failure(source=url, stage="fetch", message=f"{url}: {message}{tries}"),
+                    )
+                wait = self.options.backoff * 2**attempt
                 if isinstance(e, FetchError) and e.retry_after is not None:
                     wait = max(wait, min(e.retry_after, self.options.max_retry_after))
                 log.info("retrying %s in %.1f s: %s", url, wait, message)
                 await asyncio.sleep(wait)
                 attempt += 1
 
-    async def _follow(self, client: httpx.AsyncClient, url: str,
-                      validators: Validators | None) -> Fetched:
+    async def _follow(self, client: httpx.AsyncClient, url: str, validators: Validators | None) -> Fetched:
         current = url
         for _ in range(self.options.max_redirects + 1):
-            await asyncio.to_thread(check_url, current, allow_private=self.options.allow_private,
-                                    resolver=self.resolver)
+            await asyncio.to_thread(
+                check_url, current, allow_private=self.options.allow_private, resolver=self.resolver
+            )
             if not await self._allowed_by_robots(client, current):
                 raise FetchError("disallowed by the site's robots.txt")
             headers = _conditional_headers(validators) if current == url else {}
@@ -231,8 +243,11 @@ class Fetcher:
         if status == 304:
             return Fetched(url=url, final_url=final_url, not_modified=True)
         if status in RETRY_STATUSES:
-            raise FetchError(f"HTTP {status}", transient=True,
-                             retry_after=_retry_after(response.headers.get("retry-after")))
+            raise FetchError(
+                f"HTTP {status}",
+                transient=True,
+                retry_after=_retry_after(response.headers.get("retry-after")),
+            )
         if status >= 400:
             raise FetchError(f"HTTP {status} {response.reason_phrase}".rstrip())
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -240,8 +255,10 @@ class Fetcher:
             raise FetchError(f"not an article page (content-type {content_type})")
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.options.max_bytes:
-            raise FetchError(f"page too large ({int(declared):,} bytes; the limit is "
-                             f"{self.options.max_bytes:,}, see --max-bytes)")
+            raise FetchError(
+                f"page too large ({int(declared):,} bytes; the limit is "
+                f"{self.options.max_bytes:,}, see --max-bytes)"
+            )
         body = bytearray()
         try:
             # aiter_bytes decodes gzip/deflate/brotli as it goes: the cap bounds decoded bytes,
@@ -249,20 +266,26 @@ class Fetcher:
             async for chunk in response.aiter_bytes():
                 body += chunk
                 if len(body) > self.options.max_bytes:
-                    raise FetchError(f"page larger than the limit of {self.options.max_bytes:,} "
-                                     "bytes (see --max-bytes)")
+                    raise FetchError(
+                        f"page larger than the limit of {self.options.max_bytes:,} bytes (see --max-bytes)"
+                    )
         except httpx.DecodingError as e:
             raise FetchError(f"the body cannot be decoded ({e})") from e
         except httpx.TransportError as e:
-            raise FetchError(f"connection broken while reading ({type(e).__name__})",
-                             transient=True) from e
+            raise FetchError(f"connection broken while reading ({type(e).__name__})", transient=True) from e
         text = _decode(bytes(body), response)
         is_text = content_type in TEXT_TYPES
-        document = RawDocument(source=url, url=final_url, text=text if is_text else None,
-                               html=None if is_text else text)
-        return Fetched(url=url, final_url=final_url, document=document,
-                       validators=Validators(etag=response.headers.get("etag"),
-                                             last_modified=response.headers.get("last-modified")))
+        document = RawDocument(
+            source=url, url=final_url, text=text if is_text else None, html=None if is_text else text
+        )
+        return Fetched(
+            url=url,
+            final_url=final_url,
+            document=document,
+            validators=Validators(
+                etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified")
+            ),
+        )
 
     def _host(self, url: str) -> _Host:
         parts = urlsplit(url)
@@ -283,13 +306,15 @@ class Fetcher:
         rules = await asyncio.shield(host.robots)
         return rules is None or rules.can_fetch(self.options.user_agent, url)
 
-    async def _robots(self, client: httpx.AsyncClient, url: str,
-                      host: _Host) -> urllib.robotparser.RobotFileParser | None:
+    async def _robots(
+        self, client: httpx.AsyncClient, url: str, host: _Host
+    ) -> urllib.robotparser.RobotFileParser | None:
         """The host's robots.txt rules; None (everything allowed) when it has none or it
         cannot be read in time."""
         try:
-            found = await asyncio.wait_for(self._read_robots(client, urljoin(url, "/robots.txt")),
-                                           self.options.timeout)
+            found = await asyncio.wait_for(
+                self._read_robots(client, urljoin(url, "/robots.txt")), self.options.timeout
+            )
         except (httpx.HTTPError, FetchError, TimeoutError):
             return None
         if found is None:
@@ -307,11 +332,11 @@ class Fetcher:
             host.interval = max(host.interval, min(float(delay), 60.0))
         return parser
 
-    async def _read_robots(self, client: httpx.AsyncClient,
-                           robots_url: str) -> tuple[int, str] | None:
+    async def _read_robots(self, client: httpx.AsyncClient, robots_url: str) -> tuple[int, str] | None:
         for _ in range(3):  # robots.txt often redirects (http to https); check each hop
-            await asyncio.to_thread(check_url, robots_url, allow_private=self.options.allow_private,
-                                    resolver=self.resolver)
+            await asyncio.to_thread(
+                check_url, robots_url, allow_private=self.options.allow_private, resolver=self.resolver
+            )
             async with self._paced(robots_url), client.stream("GET", robots_url) as response:
                 if response.status_code in REDIRECT_STATUSES:
                     try:
@@ -379,9 +404,14 @@ def _decode(body: bytes, response: httpx.Response) -> str:
     return decode_file(body)
 
 
-def fetch(urls: Iterable[str], options: FetchOptions = FetchOptions(), *,
-          known: dict[str, Validators] | None = None, resolver: Resolver = resolve_host,
-          transport: httpx.AsyncBaseTransport | None = None) -> list[Fetched]:
+def fetch(
+    urls: Iterable[str],
+    options: FetchOptions = FetchOptions(),
+    *,
+    known: dict[str, Validators] | None = None,
+    resolver: Resolver = resolve_host,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> list[Fetched]:
     """Fetch `urls` (duplicates once each); every URL gets a Fetched, in the order given."""
     fetcher = Fetcher(options, resolver=resolver, transport=transport)
     return asyncio.run(fetcher.fetch_all(urls, known))

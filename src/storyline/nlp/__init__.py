@@ -41,8 +41,11 @@ def spacy_pipeline():
 
     if not Language.has_factory("storyline_paragraphs"):
         Language.component("storyline_paragraphs", func=_paragraph_boundaries)
-    names = [os.environ["STORYLINE_SPACY_MODEL"]] if os.environ.get("STORYLINE_SPACY_MODEL") \
+    names = (
+        [os.environ["STORYLINE_SPACY_MODEL"]]
+        if os.environ.get("STORYLINE_SPACY_MODEL")
         else list(SPACY_MODELS)
+    )
     for name in names:
         try:
             nlp = spacy.load(name)
@@ -95,8 +98,7 @@ def embedding_model():
 def preload_embedding_model() -> threading.Thread:
     """Start loading the embedding model in the background (it takes seconds, mostly imports),
     so that it overlaps with parsing."""
-    thread = threading.Thread(target=_quietly(embedding_model), name="load-embeddings",
-                              daemon=True)
+    thread = threading.Thread(target=_quietly(embedding_model), name="load-embeddings", daemon=True)
     thread.start()
     return thread
 
@@ -107,6 +109,7 @@ def _quietly(func):
             func()
         except Exception:  # the foreground call reports the error with its message
             log.debug("background model load failed", exc_info=True)
+
     return run
 
 
@@ -146,8 +149,11 @@ def _onnx_encoder(name: str):
         onnx_encoder.export(model, directory)
         encoder = onnx_encoder.load(directory)
         probe = ["A test sentence, to check the export.", "Zelensky said on Telegram."]
-        if encoder is None or float(np.min(np.sum(
-                encoder.encode(probe) * TorchEncoder(model).encode(probe), axis=1))) < 0.9999:
+        if (
+            encoder is None
+            or float(np.min(np.sum(encoder.encode(probe) * TorchEncoder(model).encode(probe), axis=1)))
+            < 0.9999
+        ):
             raise RuntimeError("the exported model does not reproduce the original's vectors")
         return encoder
     except Exception as e:  # a failed export must not stop a briefing
@@ -162,8 +168,13 @@ class TorchEncoder:
     model: object
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
-        vectors = self.model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
-                                    convert_to_numpy=True, show_progress_bar=False)
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
         return vectors.astype(np.float32)
 
 
@@ -202,10 +213,11 @@ def describe_models() -> dict[str, str]:
     name = embedding_model_name()
     return {
         "parse": f"{spacy_nlp.meta['lang']}_{spacy_nlp.meta['name']} {spacy_nlp.meta['version']} "
-                 f"(spaCy: {', '.join(spacy_nlp.pipe_names)})",
+        f"(spaCy: {', '.join(spacy_nlp.pipe_names)})",
         "embeddings": name,
-        "embeddings runtime": "sentence-transformers (PyTorch)" if isinstance(encoder, TorchEncoder)
-                              else "onnxruntime",
+        "embeddings runtime": "sentence-transformers (PyTorch)"
+        if isinstance(encoder, TorchEncoder)
+        else "onnxruntime",
         "quote tagger": attribution.describe_tagger(),
     }
 
@@ -235,8 +247,9 @@ def analyze(articles: Sequence[Article], *, batch_size: int = 16) -> list[Analys
     return list(analyze_stream(articles, batch_size=batch_size))
 
 
-def analyze_stream(articles: Sequence[Article], *, batch_size: int = 16,
-                   processes: int = 1) -> Iterator[Analysis]:
+def analyze_stream(
+    articles: Sequence[Article], *, batch_size: int = 16, processes: int = 1
+) -> Iterator[Analysis]:
     """`analyze` as a stream, in input order, so results can be stored as they come;
     `processes` > 1 parses in that many forked worker processes (worth it from a few dozen
     articles on)."""
@@ -249,8 +262,7 @@ def analyze_stream(articles: Sequence[Article], *, batch_size: int = 16,
         yield analysis_from_doc(article.id, doc)
 
 
-def _analyze_in_workers(articles: Sequence[Article], batch_size: int,
-                        processes: int) -> Iterator[Analysis]:
+def _analyze_in_workers(articles: Sequence[Article], batch_size: int, processes: int) -> Iterator[Analysis]:
     """Each worker parses a chunk of articles and sends back the compact JSON of its analyses,
     not spaCy Docs: a Doc carries its token vectors, and unpickling Docs in this process kept
     one core busy (spaCy's own `n_process` does that). Workers are forked after the pipeline
@@ -258,45 +270,65 @@ def _analyze_in_workers(articles: Sequence[Article], batch_size: int,
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [[(a.id, a.text) for a in articles[i:i + batch_size]]
-              for i in range(0, len(articles), batch_size)]
-    with ProcessPoolExecutor(max_workers=processes,
-                             mp_context=multiprocessing.get_context("fork")) as pool:
+    chunks = [
+        [(a.id, a.text) for a in articles[i : i + batch_size]] for i in range(0, len(articles), batch_size)
+    ]
+    with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork")) as pool:
         for rows in pool.map(_analyze_chunk, chunks):
             yield from (analysis_from_json(row) for row in rows)
 
 
 def _analyze_chunk(items: list[tuple[str, str]]) -> list[dict]:
     docs = spacy_pipeline().pipe((text for _, text in items), batch_size=len(items))
-    return [analysis_to_json(analysis_from_doc(article_id, doc))
-            for (article_id, _), doc in zip(items, docs, strict=True)]
+    return [
+        analysis_to_json(analysis_from_doc(article_id, doc))
+        for (article_id, _), doc in zip(items, docs, strict=True)
+    ]
 
 
 def analysis_from_doc(article_id: str, doc) -> Analysis:
     sentences = []
     sent_of_token: dict[int, int] = {}
     for index, sent in enumerate(s for s in doc.sents if s.text.strip()):
-        sentences.append(Sentence(article_id=article_id, index=index, start=sent.start_char,
-                                  end=sent.start_char + len(sent.text.rstrip())))
+        sentences.append(
+            Sentence(
+                article_id=article_id,
+                index=index,
+                start=sent.start_char,
+                end=sent.start_char + len(sent.text.rstrip()),
+            )
+        )
         for token in sent:
             sent_of_token[token.i] = index
     tokens = tuple(
-        Token(i=t.i, start=t.idx, end=t.idx + len(t.text), lemma=t.lemma_, pos=t.pos_,
-              tag=t.tag_, dep=t.dep_, head=t.head.i, sent=sent_of_token.get(t.i, -1))
+        Token(
+            i=t.i,
+            start=t.idx,
+            end=t.idx + len(t.text),
+            lemma=t.lemma_,
+            pos=t.pos_,
+            tag=t.tag_,
+            dep=t.dep_,
+            head=t.head.i,
+            sent=sent_of_token.get(t.i, -1),
+        )
         for t in doc
     )
     mentions = tuple(
-        Mention(article_id=article_id, start=span.start_char, end=span.end_char,
-                text=span.text, label=ent.label_)
-        for ent in doc.ents if ent.label_ in ENTITY_LABELS
-        for span in [_trim_entity(ent)] if span is not None
+        Mention(
+            article_id=article_id, start=span.start_char, end=span.end_char, text=span.text, label=ent.label_
+        )
+        for ent in doc.ents
+        if ent.label_ in ENTITY_LABELS
+        for span in [_trim_entity(ent)]
+        if span is not None
     )
-    return Analysis(article_id=article_id, sentences=tuple(sentences), tokens=tokens,
-                    mentions=mentions)
+    return Analysis(article_id=article_id, sentences=tuple(sentences), tokens=tokens, mentions=mentions)
 
 
-_EDGE_POS = frozenset({"VERB", "AUX", "ADP", "DET", "ADV", "PUNCT", "SCONJ", "CCONJ", "PRON",
-                       "PART", "SPACE"})
+_EDGE_POS = frozenset(
+    {"VERB", "AUX", "ADP", "DET", "ADV", "PUNCT", "SCONJ", "CCONJ", "PRON", "PART", "SPACE"}
+)
 
 
 def _trim_entity(ent):
@@ -326,11 +358,15 @@ def analysis_from_json(data: dict) -> Analysis:
     article_id = data["article_id"]
     return Analysis(
         article_id=article_id,
-        sentences=tuple(Sentence(article_id=article_id, index=i, start=s, end=e)
-                        for i, (s, e) in enumerate(data["sentences"])),
+        sentences=tuple(
+            Sentence(article_id=article_id, index=i, start=s, end=e)
+            for i, (s, e) in enumerate(data["sentences"])
+        ),
         tokens=tuple(Token(**dict(zip(_TOKEN_FIELDS, row, strict=True))) for row in data["tokens"]),
-        mentions=tuple(Mention(article_id=article_id, start=s, end=e, text=t, label=lab)
-                       for s, e, t, lab in data["mentions"]),
+        mentions=tuple(
+            Mention(article_id=article_id, start=s, end=e, text=t, label=lab)
+            for s, e, t, lab in data["mentions"]
+        ),
     )
 
 

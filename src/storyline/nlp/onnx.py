@@ -63,12 +63,13 @@ class OnnxEncoder:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")  # little padding per batch
         for begin in range(0, len(texts), batch_size):
-            rows = order[begin:begin + batch_size]
+            rows = order[begin : begin + batch_size]
             encodings = self.tokenizer.encode_batch([texts[i] for i in rows])
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                             "token_type_ids": np.zeros_like(ids)})[0]
+            hidden = self.session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )[0]
             summed = (hidden * mask[..., None]).sum(axis=1)
             mean = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
             out[rows] = mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12)
@@ -88,8 +89,9 @@ def load(directory: Path) -> OnnxEncoder | None:
     tokenizer.enable_padding()
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3  # warnings about unused initializers are noise here
-    session = onnxruntime.InferenceSession(str(directory / "model.onnx"), options,
-                                           providers=["CPUExecutionProvider"])
+    session = onnxruntime.InferenceSession(
+        str(directory / "model.onnx"), options, providers=["CPUExecutionProvider"]
+    )
     return OnnxEncoder(session=session, tokenizer=tokenizer, dimension=meta["dimension"])
 
 
@@ -99,8 +101,11 @@ def exportable(model) -> bool:
     if kinds not in (["Transformer", "Pooling", "Normalize"], ["Transformer", "Pooling"]):
         return False
     pooling = model[1].get_config_dict()
-    return pooling.get("pooling_mode", "mean") == "mean" and \
-        pooling.get("pooling_mode_mean_tokens", True) and hasattr(model.tokenizer, "backend_tokenizer")
+    return (
+        pooling.get("pooling_mode", "mean") == "mean"
+        and pooling.get("pooling_mode_mean_tokens", True)
+        and hasattr(model.tokenizer, "backend_tokenizer")
+    )
 
 
 def export(model, directory: Path) -> None:
@@ -116,8 +121,9 @@ def export(model, directory: Path) -> None:
             self.transformer = transformer
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.transformer(input_ids=input_ids, attention_mask=attention_mask,
-                                    token_type_ids=token_type_ids).last_hidden_state
+            return self.transformer(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
 
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=directory.parent))
@@ -126,16 +132,23 @@ def export(model, directory: Path) -> None:
         names = ["input_ids", "attention_mask", "token_type_ids"]
         with torch.no_grad(), warnings.catch_warnings():  # tracer chatter, not problems
             warnings.simplefilter("ignore")
-            torch.onnx.export(Hidden(), (sample, sample, torch.zeros_like(sample)),
-                              str(staging / "model.onnx"), input_names=names,
-                              output_names=["last_hidden_state"],
-                              dynamic_axes={n: {0: "batch", 1: "tokens"}
-                                            for n in [*names, "last_hidden_state"]},
-                              opset_version=17, dynamo=False)
+            torch.onnx.export(
+                Hidden(),
+                (sample, sample, torch.zeros_like(sample)),
+                str(staging / "model.onnx"),
+                input_names=names,
+                output_names=["last_hidden_state"],
+                dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]},
+                opset_version=17,
+                dynamo=False,
+            )
         model.tokenizer.backend_tokenizer.save(str(staging / "tokenizer.json"))
-        meta = {"format": FORMAT, "max_length": model.max_seq_length,
-                "dimension": int(model[1].get_config_dict()["embedding_dimension"]),
-                "torch": torch.__version__}
+        meta = {
+            "format": FORMAT,
+            "max_length": model.max_seq_length,
+            "dimension": int(model[1].get_config_dict()["embedding_dimension"]),
+            "torch": torch.__version__,
+        }
         (staging / "encoder.json").write_text(json.dumps(meta, indent=1) + "\n", "utf-8")
         _publish(staging, directory)
     finally:

@@ -71,7 +71,7 @@ def find_quoted_spans(text: str) -> list[tuple[int, int]]:
                 # Two apostrophes for a double mark (The New York Times' archive style).
                 end = paragraph.find("''", i + 2)
                 end = n if end == -1 else end
-                if paragraph[i + 2:end].strip():
+                if paragraph[i + 2 : end].strip():
                     spans.append((offset + i + 2, offset + end))
                 i = end + 2
                 continue
@@ -81,26 +81,36 @@ def find_quoted_spans(text: str) -> list[tuple[int, int]]:
                 continue
             found = [k for k in (paragraph.find(c, i + 1) for c in closer) if k != -1]
             end = min(found) if found else n
-            if paragraph[i + 1:end].strip():
+            if paragraph[i + 1 : end].strip():
                 spans.append((offset + i + 1, offset + end))
             i = end + 1
         offset += len(paragraph) + 1
     return spans
 
 
-def extract_all_quotes(articles: Sequence[Article], analyses: Mapping[str, Analysis],
-                       entity_names: Mapping[str, str] | None = None, *,
-                       entity_types: Mapping[str, str] | None = None) -> list[Quote]:
+def extract_all_quotes(
+    articles: Sequence[Article],
+    analyses: Mapping[str, Analysis],
+    entity_names: Mapping[str, str] | None = None,
+    *,
+    entity_types: Mapping[str, str] | None = None,
+) -> list[Quote]:
     """`extract_quotes` of each article (the tagger reads every sentence alone, so an article's
     quotes never depend on the others)."""
-    return [quote for article in articles
-            for quote in extract_quotes(article, analyses[article.id], entity_names,
-                                        entity_types=entity_types)]
+    return [
+        quote
+        for article in articles
+        for quote in extract_quotes(article, analyses[article.id], entity_names, entity_types=entity_types)
+    ]
 
 
-def extract_quotes(article: Article, analysis: Analysis,
-                   entity_names: Mapping[str, str] | None = None, *,
-                   entity_types: Mapping[str, str] | None = None) -> list[Quote]:
+def extract_quotes(
+    article: Article,
+    analysis: Analysis,
+    entity_names: Mapping[str, str] | None = None,
+    *,
+    entity_types: Mapping[str, str] | None = None,
+) -> list[Quote]:
     """Every quoted passage and reported statement in the article, with its speaker;
     `entity_types` (PERSON, ORG, ... of the merged entities) decide the speaker types."""
     entity_names = entity_names or {}
@@ -114,46 +124,66 @@ def extract_quotes(article: Article, analysis: Analysis,
     previous_sentence = -10
     for start, end in quoted:
         content_start, content_end = _trim(article.text, start, end)
-        if content_end <= content_start or any(content_start < q.end and q.start < content_end
-                                                for q in headed):
+        if content_end <= content_start or any(
+            content_start < q.end and q.start < content_end for q in headed
+        ):
             continue
         tokens = parse.token_range(content_start, content_end)
         sentence = parse.tokens[tokens.start].sent
         # A speech verb over the quote, else beside it, else the tagger's cue; only then any
         # verb with a person as subject ("he's “radical enough”" is no attribution to him).
         speech, fallback = attribution_by_parse(parse, tokens, quoted)
-        attribution = speech \
-            or attribution_in_window(parse, analysis, sentence,
-                                      parse.tokens[tokens[-1]].sent, quoted,
-                                      attribution_follows(article.text, end)) \
-            or attribution_before_colon(article.text, parse, start, quoted) \
-            or attribution_before_paragraph(article.text, parse, start, quoted) \
-            or _tagged_attribution(parse, proposals, tokens) \
+        attribution = (
+            speech
+            or attribution_in_window(
+                parse,
+                analysis,
+                sentence,
+                parse.tokens[tokens[-1]].sent,
+                quoted,
+                attribution_follows(article.text, end),
+            )
+            or attribution_before_colon(article.text, parse, start, quoted)
+            or attribution_before_paragraph(article.text, parse, start, quoted)
+            or _tagged_attribution(parse, proposals, tokens)
             or fallback
+        )
         attribution = _tagged_source(parse, attribution, spans, quoted)
         gap = _sentence_gap(article.text, analysis, previous_sentence, sentence)
-        quote = _make_quote(article, analysis, parse, content_start, content_end,
-                            _direct_or_mixed(article.text, start), attribution, entity_names,
-                            previous, gap)
-        if quote.speaker is None and previous is not None and not (
-                attribution is not None and attribution.sourceless) and _continues_previous(
-                article.text, start, previous, gap):
+        quote = _make_quote(
+            article,
+            analysis,
+            parse,
+            content_start,
+            content_end,
+            _direct_or_mixed(article.text, start),
+            attribution,
+            entity_names,
+            previous,
+            gap,
+        )
+        if (
+            quote.speaker is None
+            and previous is not None
+            and not (attribution is not None and attribution.sourceless)
+            and _continues_previous(article.text, start, previous, gap)
+        ):
             quote = _carry_over(quote, previous)
         quotes.append(quote)
         # The sentence gap to the next quote counts from the attribution when it follows the
         # quote ("“X?” Sanders asked, shaking his head. “Y.”": Y is his too).
         previous, previous_sentence = quote, parse.tokens[tokens[-1]].sent
         if quote.cue_span is not None and quote.cue_span.start >= end:
-            previous_sentence = max(previous_sentence,
-                                    parse.tokens[parse.token_at(quote.cue_span.start)].sent)
+            previous_sentence = max(
+                previous_sentence, parse.tokens[parse.token_at(quote.cue_span.start)].sent
+            )
     contents = [(s.start, s.end) for s in spans if s.label == "CONTENT"]
     # Quotation marks around a title or a scare-quoted word report nobody's words: a quote is
     # kept when the tagger also reads it as reported content.
     quotes = [q for q in quotes if any(s < q.end and q.start < e for s, e in contents)]
     quotes = _join_interrupted(article, quotes)
     quotes = _widen_fragments(article, quotes, proposals) + headed
-    quotes.extend(_tagged_quotes(article, analysis, parse, quoted, entity_names, quotes,
-                                 proposals))
+    quotes.extend(_tagged_quotes(article, analysis, parse, quoted, entity_names, quotes, proposals))
     # Reporting verbs with a clausal complement the tagger left out (held-out train: +0.01 F1).
     quotes.extend(_indirect_quotes(article, analysis, parse, quoted, entity_names, quotes))
     quotes.sort(key=lambda q: q.start)
@@ -165,18 +195,22 @@ def _sentence_gap(text: str, analysis: Analysis, before: int, after: int) -> int
     a stray "''" a sentence of its own)."""
     if before < 0:
         return after - before
-    return sum(1 for sent in analysis.sentences[before + 1:after + 1]
-               if _has_words(text[sent.start:sent.end]))
+    return sum(
+        1 for sent in analysis.sentences[before + 1 : after + 1] if _has_words(text[sent.start : sent.end])
+    )
 
 
 # "Chris Matthews: Seriously, ..." (a transcript), "Kasich: ‘We Are Going ...’" (a headline): a
 # paragraph opening with a name and a colon gives the rest of the paragraph to that name.
-_COLON_SPEAKER = re.compile(r"[\"“‘']?([A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|of|at|and)){0,5})"
-                            r":[ \t]+\S")
+_COLON_SPEAKER = re.compile(
+    r"[\"“‘']?([A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|of|at|and)){0,5})"
+    r":[ \t]+\S"
+)
 
 
-def _colon_speaker_quotes(article: Article, analysis: Analysis, parse: ParseIndex,
-                          entity_names: Mapping[str, str]) -> list[Quote]:
+def _colon_speaker_quotes(
+    article: Article, analysis: Analysis, parse: ParseIndex, entity_names: Mapping[str, str]
+) -> list[Quote]:
     """The paragraphs that open with a person's or organization's name and a colon."""
     found: list[Quote] = []
     for paragraph in re.finditer(r"[^\n]+", article.text):
@@ -186,8 +220,7 @@ def _colon_speaker_quotes(article: Article, analysis: Analysis, parse: ParseInde
         name = (paragraph.start() + match.start(1), paragraph.start() + match.end(1))
         ids = parse.token_range(*name)
         mention = _mention_in(analysis, *name)
-        if mention is not None and (mention.label not in ("PERSON", "ORG")
-                                    or mention.start != name[0]):
+        if mention is not None and (mention.label not in ("PERSON", "ORG") or mention.start != name[0]):
             continue  # "WASHINGTON:", "In Iowa:"
         if mention is None and (len(ids) < 2 or any(parse.tokens[i].pos != "PROPN" for i in ids)):
             continue  # a name the recognizer missed has two proper nouns at least: "Ilse Varga"
@@ -198,14 +231,20 @@ def _colon_speaker_quotes(article: Article, analysis: Analysis, parse: ParseInde
         colon = parse.tokens[parse.token_at(name[1])]
         attribution = Attribution(cue=colon, speaker=name, head=head, confidence=0.7, scope=name)
         # Inside quotation marks ('"Ilse Varga: Seriously, ...') the words are verbatim.
-        kind = "direct" if match.start(1) > 0 else \
-            "mixed" if _QUOTE_MARKS.search(article.text, start, end) else "indirect"
-        found.append(_make_quote(article, analysis, parse, start, end, kind, attribution,
-                                 entity_names, None, 10))
+        kind = (
+            "direct"
+            if match.start(1) > 0
+            else "mixed"
+            if _QUOTE_MARKS.search(article.text, start, end)
+            else "indirect"
+        )
+        found.append(
+            _make_quote(article, analysis, parse, start, end, kind, attribution, entity_names, None, 10)
+        )
     return found
 
 
-_QUOTE_MARKS = re.compile("[\"“”‘’«»]")
+_QUOTE_MARKS = re.compile('["“”‘’«»]')
 
 
 def _join_interrupted(article: Article, quotes: Sequence[Quote]) -> list[Quote]:
@@ -216,14 +255,17 @@ def _join_interrupted(article: Article, quotes: Sequence[Quote]) -> list[Quote]:
     joined: list[Quote] = []
     for quote in quotes:
         last = joined[-1] if joined else None
-        if last is None or last.cue_span is None or quote.cue_span != last.cue_span \
-                or quote.speaker_span != last.speaker_span:
+        if (
+            last is None
+            or last.cue_span is None
+            or quote.cue_span != last.cue_span
+            or quote.speaker_span != last.speaker_span
+        ):
             joined.append(quote)
             continue
         parts = last.parts or (Span(article_id=article.id, start=last.start, end=last.end),)
         parts += (Span(article_id=article.id, start=quote.start, end=quote.end),)
-        joined[-1] = replace(last, end=quote.end, text=article.text[last.start:quote.end],
-                             parts=parts)
+        joined[-1] = replace(last, end=quote.end, text=article.text[last.start : quote.end], parts=parts)
     return joined
 
 
@@ -246,30 +288,36 @@ def _extents_beside_cue(text: str, proposal: Proposal) -> list[tuple[int, int]]:
     return [_proposal_extent(text, run) for run in runs] or [_proposal_extent(text, proposal)]
 
 
-def _beside(content: Sequence[tuple[int, int]], start: int,
-            end: int) -> list[tuple[tuple[int, int], ...]]:
+def _beside(content: Sequence[tuple[int, int]], start: int, end: int) -> list[tuple[tuple[int, int], ...]]:
     """The content pieces before (start, end) and those after it, leaving out an empty side."""
     sides = (tuple(p for p in content if p[1] <= start), tuple(p for p in content if p[0] >= end))
     return [side for side in sides if side]
 
 
-def _widen_fragments(article: Article, quotes: Sequence[Quote],
-                     proposals: Sequence[Proposal]) -> list[Quote]:
+def _widen_fragments(article: Article, quotes: Sequence[Quote], proposals: Sequence[Proposal]) -> list[Quote]:
     """A quoted fragment inside reported words ("he had not done his 'homework' when ...") is
     the whole reported clause the tagger marks around it, as PolNeAR marks it; further
     fragments of that clause are part of it."""
     extents = [extent for p in proposals for extent in _extents_beside_cue(article.text, p)]
     widened: list[Quote] = []
     for quote in quotes:
-        if any(w.kind == "mixed" and w.start <= quote.start and quote.end <= w.end
-               for w in widened[-1:]) and quote.kind == "mixed":
+        if (
+            any(w.kind == "mixed" and w.start <= quote.start and quote.end <= w.end for w in widened[-1:])
+            and quote.kind == "mixed"
+        ):
             continue
         if quote.kind == "mixed" and not quote.parts:
             own_cue = quote.cue_span.start if quote.cue_span else -1
-            around = [(s, e) for s, e in extents if s <= quote.start and quote.end <= e
-                      and not s <= own_cue < e
-                      and _has_words(article.text[s:mark_start(article.text, quote.start)]
-                                     + article.text[quote.end + 1:e])]
+            around = [
+                (s, e)
+                for s, e in extents
+                if s <= quote.start
+                and quote.end <= e
+                and not s <= own_cue < e
+                and _has_words(
+                    article.text[s : mark_start(article.text, quote.start)] + article.text[quote.end + 1 : e]
+                )
+            ]
             if around:
                 start, end = min(around, key=lambda x: x[1] - x[0])
                 others = [q for q in quotes if q is not quote and q.start < end and start < q.end]
@@ -283,8 +331,9 @@ def _has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _tagged_quotes(article, analysis, parse, quoted, entity_names,
-                   direct: Sequence[Quote], proposals: Sequence[Proposal]) -> list[Quote]:
+def _tagged_quotes(
+    article, analysis, parse, quoted, entity_names, direct: Sequence[Quote], proposals: Sequence[Proposal]
+) -> list[Quote]:
     """Attributions the trained tagger finds outside the quotation marks the rules handled:
     reported speech, beliefs and findings ("polls show ...", "X believes ...")."""
     taken = [piece for q in direct for piece in _pieces(q)]
@@ -302,27 +351,42 @@ def _tagged_quotes(article, analysis, parse, quoted, entity_names,
         start = _past_cue_modifiers(article.text, parse, start, end, attribution)
         if start == 0 or article.text[start - 1] == "\n":
             start += _dateline_length(article.text[start:end])
-        end = _before_next_quote(article.text, quoted, start,
-                                 _without_dangling_word(article.text, parse, start, end))
-        if end <= start or _an_act_not_words(parse, start, end, attribution) \
-                or _terms_of_speaking(article.text, start, end, attribution):
+        end = _before_next_quote(
+            article.text, quoted, start, _without_dangling_word(article.text, parse, start, end)
+        )
+        if (
+            end <= start
+            or _an_act_not_words(parse, start, end, attribution)
+            or _terms_of_speaking(article.text, start, end, attribution)
+        ):
             continue
         first_token = parse.tokens[parse.token_at(start)]
-        previous = next((q for q in reversed(sorted(found + list(direct), key=lambda q: q.start))
-                         if q.start < start and q.speaker), None)
-        gap = first_token.sent - parse.tokens[parse.token_at(previous.start)].sent \
-            if previous is not None else 10
+        previous = next(
+            (
+                q
+                for q in reversed(sorted(found + list(direct), key=lambda q: q.start))
+                if q.start < start and q.speaker
+            ),
+            None,
+        )
+        gap = (
+            first_token.sent - parse.tokens[parse.token_at(previous.start)].sent
+            if previous is not None
+            else 10
+        )
         kind = "mixed" if any(s < end and start < e for s, e in quoted) else "indirect"
-        quote = _make_quote(article, analysis, parse, start, end, kind, attribution,
-                            entity_names, previous, gap)
+        quote = _make_quote(
+            article, analysis, parse, start, end, kind, attribution, entity_names, previous, gap
+        )
         if quote.speaker_span is None:
             # Content the tagger could pin on nobody is no attribution for a briefing (and on
             # held-out train, dropping it raised speaker accuracy 0.81 -> 0.86 for -0.02 F1).
             continue
         pieces = _around_attribution(article.text, parse, proposal, attribution, start, end)
         if len(pieces) > 1:
-            quote = replace(quote, parts=tuple(Span(article_id=article.id, start=s, end=e)
-                                               for s, e in pieces))
+            quote = replace(
+                quote, parts=tuple(Span(article_id=article.id, start=s, end=e) for s, e in pieces)
+            )
         elif pieces[0] != (start, end):
             s, e = pieces[0]
             quote = replace(quote, start=s, end=e, text=article.text[s:e])
@@ -338,9 +402,9 @@ def _names_something(parse: ParseIndex, start: int, end: int) -> bool:
     return len(words) > 1 or bool(words) and words[0].pos in ("PROPN", "NOUN")
 
 
-def _around_attribution(text: str, parse: ParseIndex, proposal: Proposal,
-                        attribution: Attribution | None, start: int,
-                        end: int) -> list[tuple[int, int]]:
+def _around_attribution(
+    text: str, parse: ParseIndex, proposal: Proposal, attribution: Attribution | None, start: int, end: int
+) -> list[tuple[int, int]]:
     """The content as pieces when its own attribution interrupts it ("The plant supplies a
     fifth of the power, officials say, and they blame the rain"), so that neither the cue nor
     the speaker is shown as what was said. A verbless piece that only modifies the cue ("During
@@ -362,8 +426,9 @@ def _around_attribution(text: str, parse: ParseIndex, proposal: Proposal,
     return pieces or [(start, end)]
 
 
-def _within_relative_clause(text: str, parse: ParseIndex, start: int, end: int,
-                            attribution: Attribution | None) -> tuple[int, int]:
+def _within_relative_clause(
+    text: str, parse: ParseIndex, start: int, end: int, attribution: Attribution | None
+) -> tuple[int, int]:
     """Content of a cue in a relative clause ends with the clause: in "Varga, who negotiated
     the text, welcomed the outcome", "welcomed the outcome" is not what the clause reports."""
     if attribution is None or attribution.cue.dep != "relcl":
@@ -375,17 +440,26 @@ def _within_relative_clause(text: str, parse: ParseIndex, start: int, end: int,
 def _terms_of_speaking(text: str, start: int, end: int, attribution: Attribution | None) -> bool:
     """Whether the content only says how the source spoke ("asked not to be named", "spoke
     anonymously to discuss ...")."""
-    return bool(_ANONYMITY.match(text, start, end)) or attribution is not None and bool(
-        _ANONYMOUSLY.search(text, attribution.cue.start, start))
+    return (
+        bool(_ANONYMITY.match(text, start, end))
+        or attribution is not None
+        and bool(_ANONYMOUSLY.search(text, attribution.cue.start, start))
+    )
 
 
-def _act_over_a_report(attribution: Attribution | None, proposal: Proposal,
-                       proposals: Sequence[Proposal], start: int, end: int) -> bool:
+def _act_over_a_report(
+    attribution: Attribution | None, proposal: Proposal, proposals: Sequence[Proposal], start: int, end: int
+) -> bool:
     """A cue of doing whose content is another attribution ("agreed ... - a deal that diplomats
     described as a breakthrough"): the tagger missed what was agreed; the report inside stays."""
-    return attribution is not None and attribution.cue.lemma.lower() in ACT_LEMMAS and any(
-        other is not proposal and other.cue is not None and start <= other.cue[0] < end
-        for other in proposals)
+    return (
+        attribution is not None
+        and attribution.cue.lemma.lower() in ACT_LEMMAS
+        and any(
+            other is not proposal and other.cue is not None and start <= other.cue[0] < end
+            for other in proposals
+        )
+    )
 
 
 def _without_dangling_word(text: str, parse: ParseIndex, start: int, end: int) -> int:
@@ -408,8 +482,9 @@ def _before_next_quote(text: str, quoted: Sequence[tuple[int, int]], start: int,
     return end
 
 
-def _past_cue_modifiers(text: str, parse: ParseIndex, start: int, end: int,
-                        attribution: Attribution | None) -> int:
+def _past_cue_modifiers(
+    text: str, parse: ParseIndex, start: int, end: int, attribution: Attribution | None
+) -> int:
     """Where the content starts once the words that only say when the cue happened are left
     out ("agreed [on Monday] to inspect the dam"). Only time: other phrases on the cue often are
     the content ("described [as impossible]"; held-out train: content F1 -0.002 with them)."""
@@ -422,9 +497,12 @@ def _past_cue_modifiers(text: str, parse: ParseIndex, start: int, end: int,
         token = parse.tokens[i]
         head = parse.tokens[token.head]
         subtree = parse.subtree(i)
-        if token.dep in ("prep", "pobj", "npadvmod") and head.i != token.i and (
-                head.i == cue or head.dep == "prep" and head.head == cue) and any(
-                parse.tokens[k].lemma.lower() in _TIME_WORDS for k in subtree):
+        if (
+            token.dep in ("prep", "pobj", "npadvmod")
+            and head.i != token.i
+            and (head.i == cue or head.dep == "prep" and head.head == cue)
+            and any(parse.tokens[k].lemma.lower() in _TIME_WORDS for k in subtree)
+        ):
             i = subtree[-1] + 1
         elif token.pos == "PUNCT" and i > ids.start:
             i += 1
@@ -433,8 +511,7 @@ def _past_cue_modifiers(text: str, parse: ParseIndex, start: int, end: int,
     return start if i >= ids.stop else max(start, parse.tokens[i].start)
 
 
-def _an_act_not_words(parse: ParseIndex, start: int, end: int,
-                      attribution: Attribution | None) -> bool:
+def _an_act_not_words(parse: ParseIndex, start: int, end: int, attribution: Attribution | None) -> bool:
     """Whether a tagged attribution, its content without a verb, reports no words: a cue of
     doing ("signed the 30-year treaty", "agreed to a joint inspection") or a negated cue ("did
     not comment on the agreement"). PolNeAR marks some of these, but a briefing that lists them
@@ -465,8 +542,7 @@ def _proposal_attribution(parse: ParseIndex, proposal) -> Attribution | None:
         if undergoes(parse, cue_ids, head):
             return agent_attribution(parse, cue_ids)
         if not _says_when_or_how(head):
-            return Attribution(cue=cue, speaker=speaker, head=head, confidence=0.75,
-                               scope=speaker)
+            return Attribution(cue=cue, speaker=speaker, head=head, confidence=0.75, scope=speaker)
     if is_according(cue):
         return according(parse, cue)
     if passive_verbs(parse, cue_ids):
@@ -480,17 +556,21 @@ def _says_when_or_how(head: Token) -> bool:
     return head.pos == "ADP" or head.lemma.lower() in _TIME_WORDS
 
 
-def _tagged_attribution(parse: ParseIndex, proposals: Sequence[Proposal],
-                        tokens: range) -> Attribution | None:
+def _tagged_attribution(
+    parse: ParseIndex, proposals: Sequence[Proposal], tokens: range
+) -> Attribution | None:
     """The tagger's cue and source, in the quote's own sentences, for quoted words the rules
     found no speech verb for ("“...,” the nominee riffed"). A cue in another sentence is left
     to the rule that a quote opening its paragraph continues the last speaker."""
     start, end = parse.tokens[tokens.start].start, parse.tokens[tokens[-1]].end
     sentences = range(parse.tokens[tokens.start].sent, parse.tokens[tokens[-1]].sent + 1)
     for proposal in proposals:
-        if proposal.cue_token is not None and proposal.source is not None \
-                and parse.tokens[proposal.cue_token].sent in sentences \
-                and any(s < end and start < e for s, e in proposal.content):
+        if (
+            proposal.cue_token is not None
+            and proposal.source is not None
+            and parse.tokens[proposal.cue_token].sent in sentences
+            and any(s < end and start < e for s, e in proposal.content)
+        ):
             return _proposal_attribution(parse, proposal)
     return None
 
@@ -503,31 +583,36 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _tagged_source(parse: ParseIndex, attribution: Attribution | None,
-                   spans: Sequence[TaggedSpan], quoted: Sequence[tuple[int, int]]
-                   ) -> Attribution | None:
+def _tagged_source(
+    parse: ParseIndex,
+    attribution: Attribution | None,
+    spans: Sequence[TaggedSpan],
+    quoted: Sequence[tuple[int, int]],
+) -> Attribution | None:
     """A speech verb the parse gave no subject ("Sanders, meanwhile, who sits ..., said"; "Of
     Carson, Levine said") takes the source the tagger marks nearest to it in its sentence."""
     if attribution is None or attribution.speaker is not None:
         return attribution
     cue = attribution.cue
-    sources = [s for s in spans if s.label == "SOURCE" and s.sent == cue.sent
-               and not within_spans(s.start, quoted)]
+    sources = [
+        s for s in spans if s.label == "SOURCE" and s.sent == cue.sent and not within_spans(s.start, quoted)
+    ]
     if not sources:
         return attribution
     source = min(sources, key=lambda s: min(abs(s.first - cue.i), abs(s.last - cue.i)))
     speaker, head = source_phrase(parse, source.start, source.end)
     if _says_when_or_how(head):
         return attribution
-    return Attribution(cue=cue, speaker=speaker, head=head,
-                        confidence=attribution.confidence - 0.1, scope=speaker)
+    return Attribution(
+        cue=cue, speaker=speaker, head=head, confidence=attribution.confidence - 0.1, scope=speaker
+    )
 
 
 def _direct_or_mixed(text: str, start: int) -> str:
     """A quote that opens its sentence or follows "said:" / "said," is direct; a quoted
     fragment inside reported words is mixed."""
-    before = text[:mark_start(text, start)].rstrip(" \t")
-    if not before or before[-1] in "\n.!?:,”\"—–":
+    before = text[: mark_start(text, start)].rstrip(" \t")
+    if not before or before[-1] in '\n.!?:,”"—–':
         return "direct"
     return "mixed"
 
@@ -544,8 +629,14 @@ def _cue_end(parse: ParseIndex, cue: Token) -> int:
     verb and its stance, not "has"; "was" runs on to the adjective it links ("he was skeptical
     about ...")."""
     if cue.pos == "AUX" and cue.head == cue.i:
-        stance = next((parse.tokens[c] for c in parse.children.get(cue.i, ())
-                       if parse.tokens[c].dep == "acomp" and 0 < c - cue.i <= 3), None)
+        stance = next(
+            (
+                parse.tokens[c]
+                for c in parse.children.get(cue.i, ())
+                if parse.tokens[c].dep == "acomp" and 0 < c - cue.i <= 3
+            ),
+            None,
+        )
         return stance.end if stance is not None else cue.end
     if cue.pos != "AUX" or cue.head <= cue.i or cue.head - cue.i > 3:
         return cue.end
@@ -553,8 +644,9 @@ def _cue_end(parse: ParseIndex, cue: Token) -> int:
     return verb.end if verb.pos == "VERB" and verb.sent == cue.sent else cue.end
 
 
-def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_names,
-                previous, sentence_gap) -> Quote:
+def _make_quote(
+    article, analysis, parse, start, end, kind, attribution, entity_names, previous, sentence_gap
+) -> Quote:
     text = article.text[start:end]
     quote_id = "q-" + hashlib.sha1(f"{article.id}:{start}:{end}".encode()).hexdigest()[:10]
     base = dict(id=quote_id, article_id=article.id, start=start, end=end, text=text, kind=kind)
@@ -564,13 +656,14 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
     if relative is not attribution:
         # The source as written is the relative pronoun (as PolNeAR marks it); the speaker is
         # the noun it stands for.
-        quote = _make_quote(article, analysis, parse, start, end, kind, relative, entity_names,
-                            previous, sentence_gap)
+        quote = _make_quote(
+            article, analysis, parse, start, end, kind, relative, entity_names, previous, sentence_gap
+        )
         s_start, s_end = attribution.speaker
         return replace(quote, speaker_span=Span(article_id=article.id, start=s_start, end=s_end))
     cue = attribution.cue
     cue_end = _cue_end(parse, cue)
-    surface = article.text[cue.start:cue_end]
+    surface = article.text[cue.start : cue_end]
     # spaCy lemmatizes "according" to "accord" or leaves it: the words decide
     cue_word = "according to" if surface.lower() == "according" else surface
     cue_span = Span(article_id=article.id, start=cue.start, end=cue_end)
@@ -586,44 +679,70 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
         if mention is None:
             return Quote(**base, cue=cue_word, cue_span=cue_span, confidence=0.3)
         start, end = (at.start, at.end) if at is not None else (mention.start, mention.end)
-        return Quote(**base, cue=cue_word, cue_span=cue_span,
-                     speaker=entity_names.get(mention.entity_id, mention.text),
-                     speaker_entity_id=mention.entity_id,
-                     speaker_span=Span(article_id=article.id, start=start, end=end),
-                     confidence=round(attribution.confidence - 0.2, 2))
+        return Quote(
+            **base,
+            cue=cue_word,
+            cue_span=cue_span,
+            speaker=entity_names.get(mention.entity_id, mention.text),
+            speaker_entity_id=mention.entity_id,
+            speaker_span=Span(article_id=article.id, start=start, end=end),
+            confidence=round(attribution.confidence - 0.2, 2),
+        )
     s_start, s_end = attribution.speaker
     speaker_span = Span(article_id=article.id, start=s_start, end=s_end)
     speaker_text = article.text[s_start:s_end]
     confidence = attribution.confidence
-    if attribution.head is not None and attribution.head.lemma.lower() in PRONOUNS \
-            and s_end - s_start <= 4:
-        subject = _subject_person_before(analysis, parse, attribution.head,
-                                         previous.end if previous is not None else 0)
+    if attribution.head is not None and attribution.head.lemma.lower() in PRONOUNS and s_end - s_start <= 4:
+        subject = _subject_person_before(
+            analysis, parse, attribution.head, previous.end if previous is not None else 0
+        )
         if subject is not None:
             # "Zelensky has made it plain that he was hoping ..."; "Ms. Varga struck a
             # conciliatory note. She said ...": a subject since the last quote
-            return Quote(**base, cue=cue_word, cue_span=cue_span,
-                         speaker=entity_names.get(subject.entity_id, subject.text),
-                         speaker_entity_id=subject.entity_id, speaker_span=speaker_span,
-                         confidence=round(confidence - 0.15, 2))
+            return Quote(
+                **base,
+                cue=cue_word,
+                cue_span=cue_span,
+                speaker=entity_names.get(subject.entity_id, subject.text),
+                speaker_entity_id=subject.entity_id,
+                speaker_span=speaker_span,
+                confidence=round(confidence - 0.15, 2),
+            )
         if previous is not None and previous.speaker and sentence_gap <= 3:
-            return Quote(**base, cue=cue_word, cue_span=cue_span, speaker=previous.speaker,
-                         speaker_entity_id=previous.speaker_entity_id, speaker_span=speaker_span,
-                         confidence=round(confidence - 0.15, 2))
+            return Quote(
+                **base,
+                cue=cue_word,
+                cue_span=cue_span,
+                speaker=previous.speaker,
+                speaker_entity_id=previous.speaker_entity_id,
+                speaker_span=speaker_span,
+                confidence=round(confidence - 0.15, 2),
+            )
         mention = _previous_person(analysis, s_start)
         if mention is None:
-            return Quote(**base, cue=cue_word, cue_span=cue_span, speaker_span=speaker_span,
-                         confidence=0.3)
-        return Quote(**base, cue=cue_word, cue_span=cue_span,
-                     speaker=entity_names.get(mention.entity_id, mention.text),
-                     speaker_entity_id=mention.entity_id, speaker_span=speaker_span,
-                     confidence=round(confidence - 0.25, 2))
+            return Quote(**base, cue=cue_word, cue_span=cue_span, speaker_span=speaker_span, confidence=0.3)
+        return Quote(
+            **base,
+            cue=cue_word,
+            cue_span=cue_span,
+            speaker=entity_names.get(mention.entity_id, mention.text),
+            speaker_entity_id=mention.entity_id,
+            speaker_span=speaker_span,
+            confidence=round(confidence - 0.25, 2),
+        )
     joint = _joint_speakers(article.text, analysis, s_start, s_end, entity_names)
     if joint is not None:
         # "Ilse Varga and Radek Vesely said": both speak, neither alone (typed here, so that
         # `type_speakers` does not take the phrase's head for the one speaker).
-        return Quote(**base, cue=cue_word, cue_span=cue_span, speaker=joint,
-                     speaker_span=speaker_span, speaker_type="person", confidence=confidence)
+        return Quote(
+            **base,
+            cue=cue_word,
+            cue_span=cue_span,
+            speaker=joint,
+            speaker_span=speaker_span,
+            speaker_type="person",
+            confidence=confidence,
+        )
     mention = _mention_in(analysis, s_start, s_end)
     head = attribution.head
     if head is not None and mention is not None and not mention.start <= head.start < mention.end:
@@ -634,33 +753,54 @@ def _make_quote(article, analysis, parse, start, end, kind, attribution, entity_
         mention = None
     elif (mention is None or mention.label != "PERSON") and attribution.scope is not None:
         in_scope = _mention_in(analysis, *attribution.scope)
-        if in_scope is not None and in_scope.label == "PERSON" and (
-                head is None or _in_apposition(parse, in_scope, head)):
+        if (
+            in_scope is not None
+            and in_scope.label == "PERSON"
+            and (head is None or _in_apposition(parse, in_scope, head))
+        ):
             mention = in_scope
-    if mention is not None and mention.label == "PERSON" or (
-            mention is not None and mention.start <= s_start + 4 and mention.end >= s_end - 1):
-        return Quote(**base, cue=cue_word, cue_span=cue_span,
-                     speaker=entity_names.get(mention.entity_id, mention.text),
-                     speaker_entity_id=mention.entity_id, speaker_span=speaker_span,
-                     confidence=confidence)
+    if (
+        mention is not None
+        and mention.label == "PERSON"
+        or (mention is not None and mention.start <= s_start + 4 and mention.end >= s_end - 1)
+    ):
+        return Quote(
+            **base,
+            cue=cue_word,
+            cue_span=cue_span,
+            speaker=entity_names.get(mention.entity_id, mention.text),
+            speaker_entity_id=mention.entity_id,
+            speaker_span=speaker_span,
+            confidence=confidence,
+        )
     # A description ("a senior Chinese diplomat"): reported as written, not linked to a person.
-    return Quote(**base, cue=cue_word, cue_span=cue_span, speaker=_tidy(speaker_text),
-                 speaker_span=speaker_span, confidence=round(confidence - 0.1, 2))
+    return Quote(
+        **base,
+        cue=cue_word,
+        cue_span=cue_span,
+        speaker=_tidy(speaker_text),
+        speaker_span=speaker_span,
+        confidence=round(confidence - 0.1, 2),
+    )
 
 
-def _joint_speakers(text: str, analysis: Analysis, start: int, end: int,
-                    entity_names: Mapping[str, str]) -> str | None:
+def _joint_speakers(
+    text: str, analysis: Analysis, start: int, end: int, entity_names: Mapping[str, str]
+) -> str | None:
     """The names of the people a speaker phrase joins ("Estrian Water Minister Ilse Varga and
     Karvonian Water Minister Radek Vesely"): two or more named people with "and" before the
     last and only commas between the others (read from the text: the parse often hangs the
     second name elsewhere)."""
-    people = sorted((m for m in analysis.mentions if m.label == "PERSON" and start <= m.start
-                     and m.end <= end), key=lambda m: m.start)
+    people = sorted(
+        (m for m in analysis.mentions if m.label == "PERSON" and start <= m.start and m.end <= end),
+        key=lambda m: m.start,
+    )
     if len({m.entity_id or m.text for m in people}) < 2:
         return None
-    gaps = [text[a.end:b.start].strip() for a, b in zip(people, people[1:], strict=False)]
-    if not re.match(r",? ?and\b", gaps[-1]) or any(not g.startswith(",") or "who" in g.split()
-                                                     for g in gaps[:-1]):
+    gaps = [text[a.end : b.start].strip() for a, b in zip(people, people[1:], strict=False)]
+    if not re.match(r",? ?and\b", gaps[-1]) or any(
+        not g.startswith(",") or "who" in g.split() for g in gaps[:-1]
+    ):
         return None
     names = [entity_names.get(m.entity_id or "", m.text) for m in people]
     return ", ".join(names[:-1]) + " and " + names[-1]
@@ -690,34 +830,36 @@ def _antecedent(parse: ParseIndex, attribution: Attribution) -> Attribution:
     if verb.dep != "relcl" or verb.head == verb.i:
         return attribution
     noun = parse.tokens[verb.head]
-    return attributed(parse, attribution.cue, (phrase(parse, noun.i), noun),
-                       attribution.confidence)
+    return attributed(parse, attribution.cue, (phrase(parse, noun.i), noun), attribution.confidence)
 
 
 def _possessor(parse: ParseIndex, mention: Mention, head: Token) -> bool:
     """Whether the mention only owns the speaker phrase's head noun ("Kovalenk's government")."""
-    return head.pos == "NOUN" and any(parse.tokens[i].dep == "poss" and parse.tokens[i].head == head.i
-                                      for i in parse.token_range(mention.start, mention.end))
+    return head.pos == "NOUN" and any(
+        parse.tokens[i].dep == "poss" and parse.tokens[i].head == head.i
+        for i in parse.token_range(mention.start, mention.end)
+    )
 
 
 def _adjacent_name(analysis: Analysis, text: str, cue: Token) -> Mention | None:
     for m in analysis.mentions:
         if m.label not in ("PERSON", "ORG") or not m.entity_id:
             continue
-        if m.end <= cue.start and not text[m.end:cue.start].strip(" ,"):
+        if m.end <= cue.start and not text[m.end : cue.start].strip(" ,"):
             return m
-        if m.start >= cue.end and not text[cue.end:m.start].strip(" ,"):
+        if m.start >= cue.end and not text[cue.end : m.start].strip(" ,"):
             return m
     return None
 
 
-def _adjacent_surname(text: str, parse: ParseIndex, analysis: Analysis,
-                      cue: Token) -> tuple[Mention | None, Token | None]:
+def _adjacent_surname(
+    text: str, parse: ParseIndex, analysis: Analysis, cue: Token
+) -> tuple[Mention | None, Token | None]:
     for i in (cue.i - 1, cue.i + 1):
         if not 0 <= i < len(parse.tokens) or parse.tokens[i].sent != cue.sent:
             continue
         token = parse.tokens[i]
-        word = text[token.start:token.end]
+        word = text[token.start : token.end]
         if word.isalpha() and word.istitle():
             person = named_by_surname(analysis, word.lower())
             if person is not None:
@@ -729,20 +871,27 @@ def _tidy(text: str) -> str:
     return " ".join(text.split()).strip(" ,")
 
 
-def _subject_person_before(analysis: Analysis, parse: ParseIndex, pronoun: Token,
-                           after: int) -> Mention | None:
+def _subject_person_before(
+    analysis: Analysis, parse: ParseIndex, pronoun: Token, after: int
+) -> Mention | None:
     """The last person who is the subject of a clause in the pronoun's sentence (before it) or
     the sentence before, and named after `after` (the end of the last quote): the nearer
     antecedent than that quote's speaker."""
     found = None
     wrong_titles = _OTHER_GENDER_TITLES.get(pronoun.lemma.lower(), set())
     for m in analysis.mentions:
-        if m.label != "PERSON" or not m.entity_id or m.end > pronoun.start or m.start < after \
-                or m.text.split(maxsplit=1)[0].rstrip(".").lower() in wrong_titles:
+        if (
+            m.label != "PERSON"
+            or not m.entity_id
+            or m.end > pronoun.start
+            or m.start < after
+            or m.text.split(maxsplit=1)[0].rstrip(".").lower() in wrong_titles
+        ):
             continue
         ids = parse.token_range(m.start, m.end)
-        if pronoun.sent - parse.tokens[ids[0]].sent in (0, 1) \
-                and any(parse.tokens[i].dep in SUBJECT_DEPS for i in ids):
+        if pronoun.sent - parse.tokens[ids[0]].sent in (0, 1) and any(
+            parse.tokens[i].dep in SUBJECT_DEPS for i in ids
+        ):
             found = m
     return found
 
@@ -758,17 +907,27 @@ def _continues_previous(text: str, start: int, previous: Quote, sentence_gap: in
     paragraph_start = text.rfind("\n", 0, start) + 1
     if previous.end >= paragraph_start and sentence_gap <= 1:
         return True  # a second quote in the same paragraph, right after the attributed one
-    if text[paragraph_start:mark_start(text, start)].strip():
+    if text[paragraph_start : mark_start(text, start)].strip():
         return False
-    gap = text[previous.end:paragraph_start]
+    gap = text[previous.end : paragraph_start]
     return sentence_gap <= 3 and gap.count("\n\n") <= 1
 
 
 def _carry_over(quote: Quote, previous: Quote) -> Quote:
-    return Quote(id=quote.id, article_id=quote.article_id, start=quote.start, end=quote.end,
-                 text=quote.text, kind="direct", cue=previous.cue, cue_span=previous.cue_span,
-                 speaker=previous.speaker, speaker_entity_id=previous.speaker_entity_id,
-                 speaker_span=previous.speaker_span, confidence=0.6)
+    return Quote(
+        id=quote.id,
+        article_id=quote.article_id,
+        start=quote.start,
+        end=quote.end,
+        text=quote.text,
+        kind="direct",
+        cue=previous.cue,
+        cue_span=previous.cue_span,
+        speaker=previous.speaker,
+        speaker_entity_id=previous.speaker_entity_id,
+        speaker_span=previous.speaker_span,
+        confidence=0.6,
+    )
 
 
 # A wire story's dateline opening its first paragraph: "VALMORA, Estria - ", "KYIV (Reuters) — ".
@@ -780,28 +939,31 @@ def _dateline_length(content: str) -> int:
     return found.end() if found and found.end() < len(content) else 0
 
 
-_TIME_WORDS = frozenset("""
+_TIME_WORDS = frozenset(
+    """
 monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight
 morning afternoon evening night day week weekend month year
-""".split())
+""".split()
+)
 # "..., who asked not to be named because ...": the terms of speaking, not what was said.
-_ANONYMITY = re.compile(r"(?:not to be (?:named|identified|quoted)|anonymity|to remain anonymous|"
-                        r"(?:(?:he|she|they|i|we) (?:was|were|is|are) )?not authori[sz]ed to "
-                        r"(?:speak|discuss|comment|talk))\b", re.IGNORECASE)
+_ANONYMITY = re.compile(
+    r"(?:not to be (?:named|identified|quoted)|anonymity|to remain anonymous|"
+    r"(?:(?:he|she|they|i|we) (?:was|were|is|are) )?not authori[sz]ed to "
+    r"(?:speak|discuss|comment|talk))\b",
+    re.IGNORECASE,
+)
 _ANONYMOUSLY = re.compile(r"\b(?:anonymously|condition of anonymity)\b", re.IGNORECASE)
 _THAT = re.compile(r"^(?:that|,)\s+", re.IGNORECASE)
 
 
-def _indirect_quotes(article, analysis, parse, quoted, entity_names,
-                     direct: Sequence[Quote]) -> list[Quote]:
+def _indirect_quotes(article, analysis, parse, quoted, entity_names, direct: Sequence[Quote]) -> list[Quote]:
     """Reported speech without quotation marks: a reporting verb with a clausal complement."""
     found: list[Quote] = []
     covered = [piece for q in direct for piece in _pieces(q)]
     previous = None
     for token in parse.tokens:
         if is_according(token) and not within_spans(token.start, quoted):
-            quote = _according_report(article, analysis, parse, token, covered + quoted,
-                                      entity_names)
+            quote = _according_report(article, analysis, parse, token, covered + quoted, entity_names)
             if quote is not None:
                 covered.append((quote.start, quote.end))
                 found.append(quote)
@@ -812,9 +974,15 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names,
         if within_spans(token.start, quoted):
             continue
         lemma = token.lemma.lower()
-        clause = next((c for c in parse.children.get(token.i, ())
-                       if parse.tokens[c].dep == "ccomp"
-                       or (parse.tokens[c].dep == "xcomp" and lemma in INTENT_LEMMAS)), None)
+        clause = next(
+            (
+                c
+                for c in parse.children.get(token.i, ())
+                if parse.tokens[c].dep == "ccomp"
+                or (parse.tokens[c].dep == "xcomp" and lemma in INTENT_LEMMAS)
+            ),
+            None,
+        )
         if clause is None:
             continue
         subtree = parse.subtree(clause)
@@ -832,8 +1000,9 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names,
         if speaker is not None and speaker[1].dep == "nsubjpass":
             continue  # "the parliament is expected to vote": the subject expects nothing
         attribution = attributed(parse, token, speaker, 0.7)
-        quote = _make_quote(article, analysis, parse, start, end, "indirect", attribution,
-                            entity_names, previous, 1)
+        quote = _make_quote(
+            article, analysis, parse, start, end, "indirect", attribution, entity_names, previous, 1
+        )
         if quote.speaker is None:
             continue  # "too early to predict if ..." reports nobody's words
         covered.append((quote.start, quote.end))
@@ -843,12 +1012,11 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names,
 
 
 def _according_report(article, analysis, parse, token, taken, entity_names) -> Quote | None:
-    """"..., according to X" without quotation marks: the rest of the sentence is X's report."""
+    """ "..., according to X" without quotation marks: the rest of the sentence is X's report."""
     attribution = according(parse, token)
     if attribution is None or attribution.speaker is None:
         return None
-    sentence = analysis.sentences[token.sent] if 0 <= token.sent < len(analysis.sentences) \
-        else None
+    sentence = analysis.sentences[token.sent] if 0 <= token.sent < len(analysis.sentences) else None
     if sentence is None:
         return None
     phrase = parse.subtree(token.i)
@@ -859,5 +1027,4 @@ def _according_report(article, analysis, parse, token, taken, entity_names) -> Q
     end = end - 1 if end > start and article.text[end - 1] in ".;" else end
     if len(article.text[start:end].split()) < 4 or any(s < end and start < e for s, e in taken):
         return None
-    return _make_quote(article, analysis, parse, start, end, "indirect", attribution,
-                       entity_names, None, 1)
+    return _make_quote(article, analysis, parse, start, end, "indirect", attribution, entity_names, None, 1)

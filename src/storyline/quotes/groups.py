@@ -26,10 +26,10 @@ from storyline.entities import normalize_name
 from storyline.models import Quote, quote_words
 
 GROUPS_VERSION = "quote-groups-1"
-WHOLE_SIMILARITY = 85.0     # fuzz.ratio of the normalized texts: the same passage, reworded
-PART_SIMILARITY = 95.0      # fuzz.partial_ratio: the shorter passage inside the longer one
-PART_MIN_WORDS = 5          # a part shorter than this is too common a phrase to link on
-MAX_SHARING = 50            # quotes sharing one three-word run beyond which it links nothing
+WHOLE_SIMILARITY = 85.0  # fuzz.ratio of the normalized texts: the same passage, reworded
+PART_SIMILARITY = 95.0  # fuzz.partial_ratio: the shorter passage inside the longer one
+PART_MIN_WORDS = 5  # a part shorter than this is too common a phrase to link on
+MAX_SHARING = 50  # quotes sharing one three-word run beyond which it links nothing
 _GROUPED_KINDS = frozenset({"direct", "mixed"})
 _PUNCTUATION = re.compile(r"[^\w\s]")
 
@@ -73,8 +73,9 @@ def _similarity(a: str, b: str) -> float:
     return 0.0
 
 
-def _candidates(members: Sequence[int], texts: Sequence[str],
-                quotes: Sequence[Quote]) -> list[tuple[int, int]]:
+def _candidates(
+    members: Sequence[int], texts: Sequence[str], quotes: Sequence[Quote]
+) -> list[tuple[int, int]]:
     """Pairs of one speaker's quotes from different articles worth scoring: those sharing two
     three-word runs (one, for passages that have only one or two; the same words, for shorter
     ones). Two passages that match closely, or a part of five words inside a whole, always do.
@@ -84,7 +85,7 @@ def _candidates(members: Sequence[int], texts: Sequence[str],
     runs: dict[int, int] = {}
     for i in members:
         words = texts[i].split()
-        keys = {tuple(words[k:k + 3]) for k in range(len(words) - 2)} or {texts[i]}
+        keys = {tuple(words[k : k + 3]) for k in range(len(words) - 2)} or {texts[i]}
         runs[i] = len(keys)
         for key in keys:
             index.setdefault(key, []).append(i)
@@ -93,11 +94,10 @@ def _candidates(members: Sequence[int], texts: Sequence[str],
         if len(sharing) > MAX_SHARING:  # a run this common ("the oil spill") links nothing
             continue
         for position, i in enumerate(sharing):
-            for j in sharing[position + 1:]:
+            for j in sharing[position + 1 :]:
                 if quotes[i].article_id != quotes[j].article_id:
                     shared[(i, j) if i < j else (j, i)] += 1
-    return [pair for pair, count in shared.items()
-            if count >= min(2, runs[pair[0]], runs[pair[1]])]
+    return [pair for pair, count in shared.items() if count >= min(2, runs[pair[0]], runs[pair[1]])]
 
 
 def group_quotes(quotes: Sequence[Quote]) -> list[Quote]:
@@ -109,9 +109,12 @@ def group_quotes(quotes: Sequence[Quote]) -> list[Quote]:
     for index, quote in enumerate(quotes):
         if quote.kind in _GROUPED_KINDS and speakers[index] is not None:
             by_speaker.setdefault(speakers[index], []).append(index)
-    pairs = [(score, i, j) for members in by_speaker.values()
-             for i, j in _candidates(members, texts, quotes)
-             if (score := _similarity(texts[i], texts[j]))]
+    pairs = [
+        (score, i, j)
+        for members in by_speaker.values()
+        for i, j in _candidates(members, texts, quotes)
+        if (score := _similarity(texts[i], texts[j]))
+    ]
     parent = list(range(len(quotes)))
     articles = [{q.article_id} for q in quotes]
 

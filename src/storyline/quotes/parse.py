@@ -15,22 +15,27 @@ from storyline.models import Analysis, Token
 from storyline.quotes.speakers import RELATIVES
 
 # Verbs that report speech when they govern a quote.
-SPEECH_LEMMAS = frozenset("""
+SPEECH_LEMMAS = frozenset(
+    """
 say tell add announce state claim deny suggest note stress warn insist argue acknowledge tweet
 write report confirm reiterate explain emphasize emphasise declare assert allege predict promise
 pledge urge ask reply respond answer comment remark observe recall conclude admit concede
 describe call praise criticize criticise welcome accuse vow threaten post quip joke testify refer
-""".split())
+""".split()
+)
 # Verbs that take a clause of reported speech without quotation marks.
-REPORTING_LEMMAS = frozenset("""
+REPORTING_LEMMAS = frozenset(
+    """
 say tell add announce state claim deny suggest note stress warn insist argue acknowledge tweet
 write report confirm reiterate explain emphasize emphasise declare assert allege predict promise
 pledge urge admit concede testify believe think know fear worry hope expect show find reveal
 indicate conclude estimate agree doubt recommend propose signal
-""".split())
+""".split()
+)
 # Verbs of intention whose infinitive complement is the attributed content ("X wants to ...").
-INTENT_LEMMAS = frozenset("want plan hope expect agree refuse vow pledge promise threaten "
-                          "intend seek decline aim".split())
+INTENT_LEMMAS = frozenset(
+    "want plan hope expect agree refuse vow pledge promise threaten intend seek decline aim".split()
+)
 # Verbs of doing that the tagger takes for cues when their object is a thing ("signed the treaty").
 ACT_LEMMAS = frozenset({"sign", "agree", "negotiate"})
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
@@ -53,7 +58,7 @@ class Attribution:
 
 def mark_start(text: str, start: int) -> int:
     """Where the quotation mark opening the quote at `start` begins."""
-    return max(0, start - 2 if text[max(0, start - 2):start] == "''" else start - 1)
+    return max(0, start - 2 if text[max(0, start - 2) : start] == "''" else start - 1)
 
 
 class ParseIndex:
@@ -99,8 +104,7 @@ def undergoes(parse: ParseIndex, cue_ids: range, head: Token) -> bool:
     for ...", "Trump is expected to ..." say nothing of what the subject said. (A raising verb,
     "Obama seemed to recognize ...", keeps its subject: PolNeAR marks it either way, and the
     subject does hold the view.)"""
-    return any(head.head == verb.i and head.dep in SUBJECT_DEPS
-               for verb in passive_verbs(parse, cue_ids))
+    return any(head.head == verb.i and head.dep in SUBJECT_DEPS for verb in passive_verbs(parse, cue_ids))
 
 
 def passive_verbs(parse: ParseIndex, cue_ids: range) -> list[Token]:
@@ -112,7 +116,8 @@ def passive_verbs(parse: ParseIndex, cue_ids: range) -> list[Token]:
             continue
         children = [parse.tokens[c] for c in parse.children.get(i, ())]
         if any(c.dep in ("nsubjpass", "auxpass") for c in children) and not any(
-                c.dep == "xcomp" and c.lemma.lower() in _SPEAKING for c in children):
+            c.dep == "xcomp" and c.lemma.lower() in _SPEAKING for c in children
+        ):
             found.append(verb)
     return found
 
@@ -133,10 +138,10 @@ def agent_attribution(parse: ParseIndex, cue_ids: range) -> Attribution:
             if parse.tokens[child].dep == "agent":
                 for noun in parse.children.get(child, ()):
                     if parse.tokens[noun].dep == "pobj":
-                        return attributed(parse, parse.tokens[i],
-                                           (phrase(parse, noun), parse.tokens[noun]), 0.7)
-    return Attribution(cue=parse.tokens[cue_ids[0]], speaker=None, head=None, confidence=0.5,
-                        sourceless=True)
+                        return attributed(
+                            parse, parse.tokens[i], (phrase(parse, noun), parse.tokens[noun]), 0.7
+                        )
+    return Attribution(cue=parse.tokens[cue_ids[0]], speaker=None, head=None, confidence=0.5, sourceless=True)
 
 
 def within_spans(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -153,17 +158,17 @@ def source_phrase(parse: ParseIndex, start: int, end: int) -> tuple[tuple[int, i
         ids.pop(0)
     comma = next((k for k, i in enumerate(ids) if parse.tokens[i].lemma == ","), None)
     if parse.tokens[ids[0]].pos == "ADP" and comma is not None and comma + 1 < len(ids):
-        ids = ids[comma + 1:]  # "Of Kovalenko, Brandt said": the speaker is "Brandt"
+        ids = ids[comma + 1 :]  # "Of Kovalenko, Brandt said": the speaker is "Brandt"
     last = parse.tokens[ids[-1]]
     if len(ids) > 1 and last.lemma.lower() in RELATIVES and last.dep in SUBJECT_DEPS:
         ids = ids[-1:]
-    head = next((parse.tokens[i] for i in ids if parse.tokens[i].head not in ids),
-                parse.tokens[ids[-1]])
+    head = next((parse.tokens[i] for i in ids if parse.tokens[i].head not in ids), parse.tokens[ids[-1]])
     return (max(start, parse.tokens[ids[0]].start), min(end, parse.tokens[ids[-1]].end)), head
 
 
-def attribution_by_parse(parse: ParseIndex, tokens: range, quoted: Sequence[tuple[int, int]]
-                         ) -> tuple[Attribution | None, Attribution | None]:
+def attribution_by_parse(
+    parse: ParseIndex, tokens: range, quoted: Sequence[tuple[int, int]]
+) -> tuple[Attribution | None, Attribution | None]:
     """Walk up from the quote's tokens to the speech verb that governs it; and, as a fallback
     for when nothing else attributes the quote, the nearest verb above it with a person or a
     pronoun as its subject. One of the two is None."""
@@ -182,16 +187,20 @@ def attribution_by_parse(parse: ParseIndex, tokens: range, quoted: Sequence[tupl
                 continue
             speaker = subject_of(parse, node)
             if node.lemma.lower() in SPEECH_LEMMAS:
-                return passive_attribution(parse, node) or attributed(parse, node, speaker,
-                                                                      0.9), None
+                return passive_attribution(parse, node) or attributed(parse, node, speaker, 0.9), None
             if fallback is None and speaker and is_agent(parse, speaker[1]):
                 fallback = attributed(parse, node, speaker, 0.6)
     return None, fallback
 
 
-def attribution_in_window(parse: ParseIndex, analysis: Analysis, sentence: int, last: int,
-                           quoted: Sequence[tuple[int, int]],
-                           follows: bool = False) -> Attribution | None:
+def attribution_in_window(
+    parse: ParseIndex,
+    analysis: Analysis,
+    sentence: int,
+    last: int,
+    quoted: Sequence[tuple[int, int]],
+    follows: bool = False,
+) -> Attribution | None:
     """A speech verb outside quotes in the sentence where the quote opens or closes ("A. B,"
     he said), or in a short one after it; or in a long one that opens right after the quote
     (`follows`: "“X?” Miller, a retired worker, said pleasantly"), when the verb reports no
@@ -212,37 +221,42 @@ def attribution_in_window(parse: ParseIndex, analysis: Analysis, sentence: int, 
             if token.lemma.lower() in SPEECH_LEMMAS and token.pos == "VERB":
                 if long and (token.dep != "ROOT" or _reports_own_words(parse, token, quoted)):
                     return None
-                return passive_attribution(parse, token) \
-                    or attributed(parse, token, subject_of(parse, token), 0.7)
+                return passive_attribution(parse, token) or attributed(
+                    parse, token, subject_of(parse, token), 0.7
+                )
     return None
 
 
 def attribution_follows(text: str, end: int) -> bool:
     """Whether the quote ending at `end` closes its sentence and the next one starts right
     after its closing mark, in the same paragraph."""
-    return bool(re.match(r"[.?!…]?[”\"']{1,2}[ \t]+\S", text[max(0, end - 1):end + 4]))
+    return bool(re.match(r"[.?!…]?[”\"']{1,2}[ \t]+\S", text[max(0, end - 1) : end + 4]))
 
 
 def _reports_own_words(parse: ParseIndex, verb: Token, quoted: Sequence[tuple[int, int]]) -> bool:
     """Whether a speech verb has a clause of its own outside quotes ("He said the plan ...")."""
-    return any(parse.tokens[c].dep in ("ccomp", "xcomp")
-               and not within_spans(parse.tokens[c].start, quoted)
-               for c in parse.children.get(verb.i, ()))
+    return any(
+        parse.tokens[c].dep in ("ccomp", "xcomp") and not within_spans(parse.tokens[c].start, quoted)
+        for c in parse.children.get(verb.i, ())
+    )
 
 
-def attribution_before_colon(text: str, parse: ParseIndex, start: int,
-                              quoted: Sequence[tuple[int, int]]) -> Attribution | None:
+def attribution_before_colon(
+    text: str, parse: ParseIndex, start: int, quoted: Sequence[tuple[int, int]]
+) -> Attribution | None:
     """A quote introduced by a colon, often in a paragraph of its own ("Cruz continued:",
     "Trump issued the following statement:"): the last speech verb before the colon with a
     subject ("As Joel Pollak observed, the winner was not on the stage, it was the stage
     itself:" -> Pollak), else the last verb with one."""
-    before = text[:mark_start(text, start)].rstrip()
+    before = text[: mark_start(text, start)].rstrip()
     if not before.endswith(":"):
         return None
     colon = parse.token_at(len(before) - 1)
-    verbs = [parse.tokens[i] for i in range(colon - 1, parse.sentence_start(colon) - 1, -1)
-             if parse.tokens[i].pos in ("VERB", "AUX")
-             and not within_spans(parse.tokens[i].start, quoted)]
+    verbs = [
+        parse.tokens[i]
+        for i in range(colon - 1, parse.sentence_start(colon) - 1, -1)
+        if parse.tokens[i].pos in ("VERB", "AUX") and not within_spans(parse.tokens[i].start, quoted)
+    ]
     verbs.sort(key=lambda t: t.lemma.lower() not in _REPORTING)  # stable: the last first
     for token in verbs:
         speaker = subject_of(parse, token)
@@ -252,12 +266,15 @@ def attribution_before_colon(text: str, parse: ParseIndex, start: int,
 
 
 # Nouns of speaking: "Howard continued his scathing remarks." introduces the quote after it.
-_SPEECH_NOUNS = frozenset("remark comment statement speech attack criticism argument case "
-                          "message answer response reply testimony".split())
+_SPEECH_NOUNS = frozenset(
+    "remark comment statement speech attack criticism argument case "
+    "message answer response reply testimony".split()
+)
 
 
-def attribution_before_paragraph(text: str, parse: ParseIndex, start: int,
-                                 quoted: Sequence[tuple[int, int]]) -> Attribution | None:
+def attribution_before_paragraph(
+    text: str, parse: ParseIndex, start: int, quoted: Sequence[tuple[int, int]]
+) -> Attribution | None:
     """A quote opening its paragraph right after a sentence that only announces it ("Howard
     continued his scathing remarks.", "Trump issued a statement."): that sentence's subject,
     when its verb speaks or carries a noun of speaking and reports no words of its own."""
@@ -270,12 +287,12 @@ def attribution_before_paragraph(text: str, parse: ParseIndex, start: int,
     last = parse.token_at(len(before) - 1)
     ids = range(parse.sentence_start(last), last + 1)
     root = next((parse.tokens[i] for i in ids if parse.tokens[i].head == i), None)
-    if root is None or root.pos != "VERB" or any(within_spans(parse.tokens[i].start, quoted)
-                                                 for i in ids):
+    if root is None or root.pos != "VERB" or any(within_spans(parse.tokens[i].start, quoted) for i in ids):
         return None
     children = [parse.tokens[c] for c in parse.children.get(root.i, ())]
     speaks = root.lemma.lower() in SPEECH_LEMMAS or any(
-        c.dep == "dobj" and c.lemma.lower() in _SPEECH_NOUNS for c in children)
+        c.dep == "dobj" and c.lemma.lower() in _SPEECH_NOUNS for c in children
+    )
     if not speaks or any(c.dep in ("ccomp", "xcomp") for c in children):
         return None
     speaker = subject_of(parse, root)
@@ -284,14 +301,14 @@ def attribution_before_paragraph(text: str, parse: ParseIndex, start: int,
     return attributed(parse, root, speaker, 0.6)
 
 
-def attributed(parse: ParseIndex, cue: Token, speaker: tuple[tuple[int, int], Token] | None,
-                confidence: float) -> Attribution:
+def attributed(
+    parse: ParseIndex, cue: Token, speaker: tuple[tuple[int, int], Token] | None, confidence: float
+) -> Attribution:
     if speaker is None:
         return Attribution(cue=cue, speaker=None, head=None, confidence=confidence)
     subtree = parse.subtree(speaker[1].i)
     scope = (parse.tokens[subtree[0]].start, parse.tokens[subtree[-1]].end)
-    return Attribution(cue=cue, speaker=speaker[0], head=speaker[1], confidence=confidence,
-                        scope=scope)
+    return Attribution(cue=cue, speaker=speaker[0], head=speaker[1], confidence=confidence, scope=scope)
 
 
 def is_according(token: Token) -> bool:
@@ -304,8 +321,7 @@ def according(parse: ParseIndex, token: Token) -> Attribution | None:
     for child in parse.children.get(token.i, ()):
         for grandchild in parse.children.get(child, ()):
             if parse.tokens[grandchild].dep == "pobj":
-                return attributed(parse, token, (phrase(parse, grandchild),
-                                                  parse.tokens[grandchild]), 0.8)
+                return attributed(parse, token, (phrase(parse, grandchild), parse.tokens[grandchild]), 0.8)
     return None
 
 
@@ -341,8 +357,11 @@ def _nearest_subject(parse: ParseIndex, verb: Token) -> Token | None:
     """The verb's subject nearest to it: a dateline the parse also made a subject
     ("Washington (AFP) – Democrat Hillary Clinton has taken ...") loses to the real one; a
     preposition the parse made a subject ("Of Carson, Levine said") is none."""
-    subjects = [parse.tokens[c] for c in parse.children.get(verb.i, ())
-                if parse.tokens[c].dep in SUBJECT_DEPS and parse.tokens[c].pos not in _NOT_NOMINAL]
+    subjects = [
+        parse.tokens[c]
+        for c in parse.children.get(verb.i, ())
+        if parse.tokens[c].dep in SUBJECT_DEPS and parse.tokens[c].pos not in _NOT_NOMINAL
+    ]
     return min(subjects, key=lambda t: abs(t.i - verb.i), default=None)
 
 
@@ -359,8 +378,11 @@ def _clause_speaker_verb(parse: ParseIndex, node: Token) -> Token:
         clause = parse.tokens[clause.head]
     if node.dep in ("advcl", "conj") and clause.dep == "ccomp" and clause.head != clause.i:
         reporter = parse.tokens[clause.head]
-        if reporter.lemma.lower() in REPORTING_LEMMAS and reporter.pos == "VERB" and any(
-                parse.tokens[c].dep in SUBJECT_DEPS for c in parse.children.get(reporter.i, ())):
+        if (
+            reporter.lemma.lower() in REPORTING_LEMMAS
+            and reporter.pos == "VERB"
+            and any(parse.tokens[c].dep in SUBJECT_DEPS for c in parse.children.get(reporter.i, ()))
+        ):
             return reporter
     return head
 
@@ -372,12 +394,16 @@ def _inverted_subject(parse: ParseIndex, verb: Token) -> tuple[tuple[int, int], 
         return None
     children = parse.children.get(verb.i, ())
     if any(parse.tokens[c].dep in SUBJECT_DEPS and c < verb.i for c in children) or not any(
-            parse.tokens[c].dep == "ccomp" and c < verb.i for c in children):
+        parse.tokens[c].dep == "ccomp" and c < verb.i for c in children
+    ):
         return None
     for child in children:
         token = parse.tokens[child]
-        if child > verb.i and token.dep in ("dobj", "attr", "nsubj") \
-                and parse.subtree(child)[0] == verb.i + 1:
+        if (
+            child > verb.i
+            and token.dep in ("dobj", "attr", "nsubj")
+            and parse.subtree(child)[0] == verb.i + 1
+        ):
             return phrase(parse, child), token
     return None
 
@@ -399,8 +425,11 @@ def phrase(parse: ParseIndex, head: int) -> tuple[int, int]:
     name parts after it ("a senior Chinese Foreign Ministry official", "Maria Zakharova")."""
     subtree = parse.subtree(head)
     end = head
-    while end + 1 < len(parse.tokens) and parse.tokens[end + 1].head == head \
-            and parse.tokens[end + 1].dep in ("compound", "flat"):
+    while (
+        end + 1 < len(parse.tokens)
+        and parse.tokens[end + 1].head == head
+        and parse.tokens[end + 1].dep in ("compound", "flat")
+    ):
         end += 1
     return parse.tokens[subtree[0]].start, parse.tokens[end].end
 

@@ -20,37 +20,55 @@ from storyline.models import Analysis, Mention, Quote, Token
 
 SPEAKER_TYPES = ("person", "spokesperson", "anonymous", "organization", "document")
 
-_SPOKES = re.compile(r"\b(spokes(?:man|woman|person|people|men|women)|press secretary|"
-                     r"press officer|representative|envoy)\b", re.IGNORECASE)
-_ANONYMOUS = re.compile(r"\b(anonymous|anonymity|unnamed|unidentified|familiar with|"
-                        r"not authorized|declined to be (?:named|identified))\b", re.IGNORECASE)
-_DOCUMENT_NOUNS = frozenset("""
+_SPOKES = re.compile(
+    r"\b(spokes(?:man|woman|person|people|men|women)|press secretary|"
+    r"press officer|representative|envoy)\b",
+    re.IGNORECASE,
+)
+_ANONYMOUS = re.compile(
+    r"\b(anonymous|anonymity|unnamed|unidentified|familiar with|"
+    r"not authorized|declined to be (?:named|identified))\b",
+    re.IGNORECASE,
+)
+_DOCUMENT_NOUNS = frozenset(
+    """
 report statement poll survey study data readout document letter memo filing analysis transcript
 tweet post article paper book release website figure record email message communique note
 indictment complaint lawsuit ruling order decree law bill resolution plan proposal agreement
 investigation review audit estimate forecast census website video footage recording interview
-""".split())
-_ORG_NOUNS = frozenset("""
+""".split()
+)
+_ORG_NOUNS = frozenset(
+    """
 ministry government campaign committee department agency office company firm party administration
 police military army court council embassy commission parliament congress senate house union
 group organization organisation association bank network newspaper paper outlet station team
 authority authorities kremlin cabinet bureau institute center centre foundation board
-""".split())
-_ANONYMOUS_NOUNS = frozenset("""
+""".split()
+)
+_ANONYMOUS_NOUNS = frozenset(
+    """
 official source aide diplomat insider person people officer adviser advisor lawmaker analyst
 expert observer witness resident staffer employee member insider operative strategist activist
-""".split())
+""".split()
+)
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
 RELATIVES = frozenset({"who", "which", "that", "whom"})
 _PLURAL_PRONOUNS = frozenset({"they", "them", "we", "i", "you", "it"})
-_QUANTIFIERS = frozenset("a an one two three some several many both neither either all each every "
-                         "no other another few most".split())
+_QUANTIFIERS = frozenset(
+    "a an one two three some several many both neither either all each every "
+    "no other another few most".split()
+)
 _ROLE_WINDOW = 2000  # characters before the quote in which a named role-holder is looked for
 
 
-def type_speakers(text: str, analysis: Analysis, quotes: Sequence[Quote],
-                  entity_names: Mapping[str, str],
-                  entity_types: Mapping[str, str] | None = None) -> list[Quote]:
+def type_speakers(
+    text: str,
+    analysis: Analysis,
+    quotes: Sequence[Quote],
+    entity_names: Mapping[str, str],
+    entity_types: Mapping[str, str] | None = None,
+) -> list[Quote]:
     """The quotes with `speaker_type` set, and definite roles linked to the person named with
     that role nearby. An entity's kind is its merged type when given (the batch's vote, which
     corrects a surname the model once tagged ORG), else the vote of its mentions here."""
@@ -64,15 +82,26 @@ def type_speakers(text: str, analysis: Analysis, quotes: Sequence[Quote],
     return [_typed(text, analysis, quote, label_of, entity_names, starts) for quote in quotes]
 
 
-def _typed(text: str, analysis: Analysis, quote: Quote, label_of: Mapping[str, str],
-           entity_names: Mapping[str, str], starts: Sequence[int]) -> Quote:
+def _typed(
+    text: str,
+    analysis: Analysis,
+    quote: Quote,
+    label_of: Mapping[str, str],
+    entity_names: Mapping[str, str],
+    starts: Sequence[int],
+) -> Quote:
     if quote.speaker is None and quote.speaker_span is None or quote.speaker_type is not None:
         return quote  # nobody to type, or typed already (people speaking jointly)
-    phrase = text[quote.speaker_span.start:quote.speaker_span.end] if quote.speaker_span \
-        else quote.speaker or ""
+    phrase = (
+        text[quote.speaker_span.start : quote.speaker_span.end] if quote.speaker_span else quote.speaker or ""
+    )
     head_token = _head(analysis, starts, quote)
-    if head_token is not None and head_token.lemma.lower() in RELATIVES and quote.speaker \
-            and analysis.tokens[head_token.head].dep == "relcl":
+    if (
+        head_token is not None
+        and head_token.lemma.lower() in RELATIVES
+        and quote.speaker
+        and analysis.tokens[head_token.head].dep == "relcl"
+    ):
         # "farmers' groups, who fear ...": the source is "who", the speaker its noun
         head_token = analysis.tokens[analysis.tokens[head_token.head].head]
         phrase = quote.speaker
@@ -99,28 +128,49 @@ def _typed(text: str, analysis: Analysis, quote: Quote, label_of: Mapping[str, s
         kind = "organization"
     elif head in _PRONOUNS or head in _PLURAL_PRONOUNS:
         kind = "person" if head in _PRONOUNS else "anonymous"
-    elif words and words[0] in ("a", "an", "one", "two", "three", "several", "some", "many",
-                                "other", "another") or head in _ANONYMOUS_NOUNS and \
-            head + "s" in words or (head in _ANONYMOUS_NOUNS and words[0] not in ("the",)):
+    elif (
+        words
+        and words[0] in ("a", "an", "one", "two", "three", "several", "some", "many", "other", "another")
+        or head in _ANONYMOUS_NOUNS
+        and head + "s" in words
+        or (head in _ANONYMOUS_NOUNS and words[0] not in ("the",))
+    ):
         kind = "anonymous"
     else:
         kind = "person"
-    if head_token is not None and (head_token.pos == "PROPN" or len(words) == 1 and phrase.istitle()
-                                   and head_token.pos not in ("NOUN", "PRON", "DET")):
+    if head_token is not None and (
+        head_token.pos == "PROPN"
+        or len(words) == 1
+        and phrase.istitle()
+        and head_token.pos not in ("NOUN", "PRON", "DET")
+    ):
         # A name the entity recognizer missed ("Vesely said", Vesely even tagged an adverb), not
         # a role: the person of that surname, when the article names exactly one.
         # The head's own word, not the phrase's last ("Ilse Varga, who met Radek Vesely").
-        named = named_by_surname(analysis, text[head_token.start:head_token.end].lower())
+        named = named_by_surname(analysis, text[head_token.start : head_token.end].lower())
         if named is not None:
-            return replace(quote, speaker_type="person", speaker_entity_id=named.entity_id,
-                           speaker=entity_names.get(named.entity_id or "", named.text))
+            return replace(
+                quote,
+                speaker_type="person",
+                speaker_entity_id=named.entity_id,
+                speaker=entity_names.get(named.entity_id or "", named.text),
+            )
         return replace(quote, speaker_type=kind)
-    if kind in ("person", "spokesperson") and words and words[0] not in _QUANTIFIERS \
-            and head not in _PRONOUNS | _PLURAL_PRONOUNS and not plural:
+    if (
+        kind in ("person", "spokesperson")
+        and words
+        and words[0] not in _QUANTIFIERS
+        and head not in _PRONOUNS | _PLURAL_PRONOUNS
+        and not plural
+    ):
         named = _named_role_holder(text, analysis, quote, head)
         if named is not None:
-            return replace(quote, speaker_type=kind, speaker_entity_id=named.entity_id,
-                           speaker=entity_names.get(named.entity_id or "", named.text))
+            return replace(
+                quote,
+                speaker_type=kind,
+                speaker_entity_id=named.entity_id,
+                speaker=entity_names.get(named.entity_id or "", named.text),
+            )
     return replace(quote, speaker_type=kind)
 
 
@@ -144,7 +194,7 @@ def _sentence_of(text: str, analysis: Analysis, quote: Quote) -> str:
     anchor = quote.speaker_span.start if quote.speaker_span else quote.start
     for sent in analysis.sentences:
         if sent.start <= anchor < sent.end:
-            return text[sent.start:sent.end]
+            return text[sent.start : sent.end]
     return ""
 
 
@@ -152,9 +202,14 @@ def named_by_surname(analysis: Analysis, surname: str) -> Mention | None:
     """The one person entity of the article whose name ends with `surname`."""
     if not surname:
         return None
-    found = {m.entity_id: m for m in analysis.mentions
-             if m.label == "PERSON" and m.entity_id and m.text.split()[-1].lower() == surname
-             and len(m.text.split()) > 1}
+    found = {
+        m.entity_id: m
+        for m in analysis.mentions
+        if m.label == "PERSON"
+        and m.entity_id
+        and m.text.split()[-1].lower() == surname
+        and len(m.text.split()) > 1
+    }
     return next(iter(found.values())) if len(found) == 1 else None
 
 
@@ -171,9 +226,9 @@ def _named_role_holder(text: str, analysis: Analysis, quote: Quote, head: str) -
             continue
         if mention.label != "PERSON" or not mention.entity_id:
             continue
-        left = text[max(0, mention.start - 60):mention.start]
-        right = text[mention.end:mention.end + 60]
-        left = left[max(left.rfind("."), left.rfind("\n")) + 1:]
+        left = text[max(0, mention.start - 60) : mention.start]
+        right = text[mention.end : mention.end + 60]
+        left = left[max(left.rfind("."), left.rfind("\n")) + 1 :]
         right = re.split(r"[.\n]", right, maxsplit=1)[0]
         if role.search(left) or role.search(right.split(" said")[0]):
             holders.append(mention)

@@ -29,7 +29,7 @@ from storyline.quotes import transformer as attribution_transformer
 
 MODEL_NAME = "quotes-crf"
 LABELS = ("CUE", "SOURCE", "CONTENT")
-_QUOTE_CHARS = frozenset("\"“”«»")
+_QUOTE_CHARS = frozenset('"“”«»')
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +122,12 @@ class _Feature(dict):
 
 
 _POS, _TAG, _DEP, _SHAPE = _Feature("p"), _Feature("t"), _Feature("d"), _Feature("s")
-_HEAD_POS, _DEP_HEAD_DEP, _QUOTED, _QUOTE_MARK = (_Feature("hp"), _Feature("dhd"), _Feature("q"),
-                                                  _Feature("qm"))
+_HEAD_POS, _DEP_HEAD_DEP, _QUOTED, _QUOTE_MARK = (
+    _Feature("hp"),
+    _Feature("dhd"),
+    _Feature("q"),
+    _Feature("qm"),
+)
 _BUCKET, _HEAD_BUCKET, _BUCKET_POS = _Feature("x"), _Feature("hx"), _Feature("xp")
 _CHILD_DEP, _CUE_BRANCH, _CUE_DISTANCE = _Feature("ch"), _Feature("cp"), _Feature("cpd")
 _SENT_QUOTED, _SENT_CUED = _Feature("sq"), _Feature("sc")
@@ -146,8 +150,9 @@ class TokenValues:
     seen: tuple[list[tuple[str, ...]], ...]  # per offset, what a neighbour's row reads of it
 
 
-def token_values(text: str, analysis: Analysis, lexicon: Lexicon,
-                 quoted: Sequence[tuple[int, int]]) -> TokenValues:
+def token_values(
+    text: str, analysis: Analysis, lexicon: Lexicon, quoted: Sequence[tuple[int, int]]
+) -> TokenValues:
     """The per-token features of one article, which `unit_features` assembles into rows."""
     tokens = analysis.tokens
     in_quote = quote_state(text, tokens, quoted)
@@ -155,14 +160,18 @@ def token_values(text: str, analysis: Analysis, lexicon: Lexicon,
     lemmas = [t.lemma.lower() for t in tokens]
     buckets = [lexicon.bucket(lemma) for lemma in lemmas]
     strong = [b in ("mid", "high") for b in buckets]
-    words = [text[t.start:t.end].lower() for t in tokens]
-    own = [_token_features(text, tokens, t, lemmas, buckets, strong, in_quote[t.i], children)
-           for t in tokens]
-    seen = tuple([(f"{off}w={w}", pos[t.pos], bucket[b], inside[q])
-                  for t, w, b, q in zip(tokens, words, buckets, in_quote, strict=True)]
-                 for off, (pos, bucket, inside) in _SEEN.items())
-    return TokenValues(text=text, tokens=tokens, in_quote=in_quote, strong=strong, words=words,
-                       own=own, seen=seen)
+    words = [text[t.start : t.end].lower() for t in tokens]
+    own = [_token_features(text, tokens, t, lemmas, buckets, strong, in_quote[t.i], children) for t in tokens]
+    seen = tuple(
+        [
+            (f"{off}w={w}", pos[t.pos], bucket[b], inside[q])
+            for t, w, b, q in zip(tokens, words, buckets, in_quote, strict=True)
+        ]
+        for off, (pos, bucket, inside) in _SEEN.items()
+    )
+    return TokenValues(
+        text=text, tokens=tokens, in_quote=in_quote, strong=strong, words=words, own=own, seen=seen
+    )
 
 
 def unit_features(values: TokenValues, ids: Sequence[int]) -> list[list[str]]:
@@ -172,8 +181,7 @@ def unit_features(values: TokenValues, ids: Sequence[int]) -> list[list[str]]:
     has_quote: dict[int, bool] = {}
     for i in ids:
         sent = tokens[i].sent
-        has_quote[sent] = has_quote.get(sent, False) or in_quote[i] \
-            or text[tokens[i].start] in _QUOTE_CHARS
+        has_quote[sent] = has_quote.get(sent, False) or in_quote[i] or text[tokens[i].start] in _QUOTE_CHARS
         has_cue[sent] = has_cue.get(sent, False) or values.strong[i]
     sents = [tokens[i].sent for i in ids]
     rows = []
@@ -193,19 +201,37 @@ def unit_features(values: TokenValues, ids: Sequence[int]) -> list[list[str]]:
     return rows
 
 
-def _token_features(text: str, tokens: Sequence[Token], t: Token, lemmas: Sequence[str],
-                    buckets: Sequence[str], strong: Sequence[bool], in_quote: bool,
-                    children: dict[int, list[int]]) -> tuple[str, ...]:
+def _token_features(
+    text: str,
+    tokens: Sequence[Token],
+    t: Token,
+    lemmas: Sequence[str],
+    buckets: Sequence[str],
+    strong: Sequence[bool],
+    in_quote: bool,
+    children: dict[int, list[int]],
+) -> tuple[str, ...]:
     """`lemmas` are lowercased; `strong` says whether a lemma's bucket is mid or high."""
-    word = text[t.start:t.end]
+    word = text[t.start : t.end]
     head = tokens[t.head]
     bucket = buckets[t.i]
     row = [
-        "bias", f"w={word.lower()}", f"l={lemmas[t.i]}", _POS[t.pos], _TAG[t.tag],
-        _DEP[t.dep], _SHAPE[_shape(word)], f"suf={word[-3:].lower()}",
-        f"hl={lemmas[head.i]}", _HEAD_POS[head.pos], _DEP_HEAD_DEP[t.dep, head.dep],
-        _QUOTED[in_quote], _QUOTE_MARK[word in _QUOTE_CHARS], _BUCKET[bucket],
-        _HEAD_BUCKET[buckets[head.i]], _BUCKET_POS[bucket, t.pos],
+        "bias",
+        f"w={word.lower()}",
+        f"l={lemmas[t.i]}",
+        _POS[t.pos],
+        _TAG[t.tag],
+        _DEP[t.dep],
+        _SHAPE[_shape(word)],
+        f"suf={word[-3:].lower()}",
+        f"hl={lemmas[head.i]}",
+        _HEAD_POS[head.pos],
+        _DEP_HEAD_DEP[t.dep, head.dep],
+        _QUOTED[in_quote],
+        _QUOTE_MARK[word in _QUOTE_CHARS],
+        _BUCKET[bucket],
+        _HEAD_BUCKET[buckets[head.i]],
+        _BUCKET_POS[bucket, t.pos],
     ]
     if bucket != "no":  # a lemma that was a cue at least 5% of the time
         row.extend(_CHILD_DEP[dep] for dep in sorted({tokens[c].dep for c in children.get(t.i, ())}))
@@ -221,8 +247,7 @@ def _token_features(text: str, tokens: Sequence[Token], t: Token, lemmas: Sequen
     return tuple(row)
 
 
-def branch_below_cue(tokens: Sequence[Token], strong: Sequence[bool],
-                     t: Token) -> tuple[Token, int] | None:
+def branch_below_cue(tokens: Sequence[Token], strong: Sequence[bool], t: Token) -> tuple[Token, int] | None:
     """The token's ancestor (or itself) whose head is the nearest likely cue above it (`strong`),
     and how many steps up that is; None when no likely cue is within 12 steps."""
     node, steps = t, 0
@@ -242,8 +267,7 @@ def cue_branches(tokens: Sequence[Token], strong: Sequence[bool]) -> list[str]:
     return out
 
 
-def tags_to_spans(tokens: Sequence[Token], ids: Sequence[int],
-                  tags: Sequence[str]) -> list[TaggedSpan]:
+def tags_to_spans(tokens: Sequence[Token], ids: Sequence[int], tags: Sequence[str]) -> list[TaggedSpan]:
     """Runs of one label (a B- tag starts a new run) as character spans."""
     spans: list[TaggedSpan] = []
     current: list[int] = []
@@ -262,9 +286,14 @@ def tags_to_spans(tokens: Sequence[Token], ids: Sequence[int],
 
 
 def _span(tokens: Sequence[Token], label: str, ids: list[int]) -> TaggedSpan:
-    return TaggedSpan(label=label, start=tokens[ids[0]].start, end=tokens[ids[-1]].end,
-                      sent=tokens[ids[0]].sent,
-                      first=ids[0], last=ids[-1] + 1)
+    return TaggedSpan(
+        label=label,
+        start=tokens[ids[0]].start,
+        end=tokens[ids[-1]].end,
+        sent=tokens[ids[0]].sent,
+        first=ids[0],
+        last=ids[-1] + 1,
+    )
 
 
 def group_spans(text: str, spans: Sequence[TaggedSpan]) -> list[Proposal]:
@@ -287,8 +316,9 @@ def group_spans(text: str, spans: Sequence[TaggedSpan]) -> list[Proposal]:
                 continue
             nearest = min(found, key=lambda g, s=s: _distance(g["cue"], s))
             if s.label == "SOURCE":
-                if nearest["source"] is None or _distance(nearest["cue"], s) < \
-                        _distance(nearest["cue"], nearest["source"]):
+                if nearest["source"] is None or _distance(nearest["cue"], s) < _distance(
+                    nearest["cue"], nearest["source"]
+                ):
                     nearest["source"] = s
             else:
                 nearest["content"].append(s)
@@ -322,10 +352,15 @@ def group_spans(text: str, spans: Sequence[TaggedSpan]) -> list[Proposal]:
             group = {**group, "content": [inner]}
         pieces = sorted((s.start, s.end) for s in group["content"])
         cue, source = group["cue"], group["source"]
-        proposals.append(Proposal(
-            content=tuple(pieces), cue=(cue.start, cue.end) if cue else None,
-            source=(source.start, source.end) if source else None,
-            cue_token=cue.first if cue else None, source_token=source.first if source else None))
+        proposals.append(
+            Proposal(
+                content=tuple(pieces),
+                cue=(cue.start, cue.end) if cue else None,
+                source=(source.start, source.end) if source else None,
+                cue_token=cue.first if cue else None,
+                source_token=source.first if source else None,
+            )
+        )
     proposals.sort(key=lambda p: p.content[0])
     return proposals
 
@@ -334,8 +369,14 @@ def _inner_attribution(found: Sequence[dict], outer: dict) -> TaggedSpan | None:
     """The attribution after an empty cue in its sentence, as one span from its first to its
     last tagged token."""
     cue = outer["cue"]
-    after = [g for g in found if g is not outer and g["content"] and g["cue"].first >= cue.last
-             and (outer["source"] is None or g["source"] is not outer["source"])]
+    after = [
+        g
+        for g in found
+        if g is not outer
+        and g["content"]
+        and g["cue"].first >= cue.last
+        and (outer["source"] is None or g["source"] is not outer["source"])
+    ]
     if not after:
         return None
     inner = min(after, key=lambda g: g["cue"].first)
@@ -344,8 +385,9 @@ def _inner_attribution(found: Sequence[dict], outer: dict) -> TaggedSpan | None:
     last = max(parts, key=lambda s: s.last)
     if first.first < cue.last or first.sent != last.sent:
         return None
-    return TaggedSpan(label="CONTENT", start=first.start, end=last.end, sent=first.sent,
-                      first=first.first, last=last.last)
+    return TaggedSpan(
+        label="CONTENT", start=first.start, end=last.end, sent=first.sent, first=first.first, last=last.last
+    )
 
 
 def _distance(a: TaggedSpan, b: TaggedSpan) -> int:
@@ -360,8 +402,7 @@ def _next_group(text: str, groups: dict[int, list[dict]], span: TaggedSpan) -> d
         return None
     group = found[0]
     first = min((s.start for s in group["content"]), default=None)
-    if first is None or group["cue"] is None or first > group["cue"].start \
-            or "\n" in text[span.end:first]:
+    if first is None or group["cue"] is None or first > group["cue"].start or "\n" in text[span.end : first]:
         return None
     return group
 
@@ -374,13 +415,14 @@ def _previous_group(text: str, groups: dict[int, list[dict]], span: TaggedSpan) 
         return None
     group = found[-1]
     last = max((s.end for s in group["content"]), default=None)
-    if last is None or "\n" in text[last:span.start]:
+    if last is None or "\n" in text[last : span.start]:
         return None
     return group
 
 
-def gold_tags(tokens: Sequence[Token], ids: Sequence[int],
-              roles: Iterable[tuple[str, tuple[tuple[int, int], ...], int]]) -> list[str]:
+def gold_tags(
+    tokens: Sequence[Token], ids: Sequence[int], roles: Iterable[tuple[str, tuple[tuple[int, int], ...], int]]
+) -> list[str]:
     """BIO tags of one sentence from gold spans `(label, spans, attribution number)`; a cue or
     source inside another attribution's content takes precedence over that content."""
     priority = {"CUE": 0, "SOURCE": 1, "CONTENT": 2}
@@ -424,18 +466,23 @@ def load_tagger(directory: str | None = None) -> Tagger:
     try:
         import pycrfsuite
     except ImportError as e:
-        raise MissingDependency("the quote tagger needs python-crfsuite: "
-                                "`pip install python-crfsuite`") from e
+        raise MissingDependency(
+            "the quote tagger needs python-crfsuite: `pip install python-crfsuite`"
+        ) from e
     root = Path(directory) if directory else model_dir()
     model, lexicon_file = root / f"{MODEL_NAME}.bin", root / f"{MODEL_NAME}.json"
     if not model.is_file() or not lexicon_file.is_file():
-        raise MissingDependency(f"no quote tagger at {root}: train one with "
-                                "`storyline train quotes PATH/TO/polnear`")
+        raise MissingDependency(
+            f"no quote tagger at {root}: train one with `storyline train quotes PATH/TO/polnear`"
+        )
     crf = pycrfsuite.Tagger()
     crf.open(str(model))
     meta = json.loads(lexicon_file.read_text("utf-8"))
-    return Tagger(crf=crf, lexicon=Lexicon(cue_rate=meta["cue_rate"]),
-                  transformer=attribution_transformer.load(str(root)))
+    return Tagger(
+        crf=crf,
+        lexicon=Lexicon(cue_rate=meta["cue_rate"]),
+        transformer=attribution_transformer.load(str(root)),
+    )
 
 
 @functools.cache
@@ -443,8 +490,11 @@ def tagger_digest(directory: str | None = None) -> str:
     """A short digest of the tagger's files: a retrained tagger makes cached quotes stale."""
     root = Path(directory) if directory else model_dir()
     digest = hashlib.sha1()
-    for name in (f"{MODEL_NAME}.bin", f"{MODEL_NAME}.json",
-                 *(p.name for p in attribution_transformer.shipped_files(root))):
+    for name in (
+        f"{MODEL_NAME}.bin",
+        f"{MODEL_NAME}.json",
+        *(p.name for p in attribution_transformer.shipped_files(root)),
+    ):
         if (root / name).is_file():
             digest.update((root / name).read_bytes())
     return digest.hexdigest()[:12]
@@ -454,8 +504,10 @@ def describe_tagger() -> str:
     """Load the tagger (exporting its transformer if need be) and say what it is."""
     load_tagger()
     cut = attribution_transformer.read_meta(model_dir()).get("cut", tagset.CUT)
-    return (f"CRF over the parse and a transformer ({attribution_transformer.BASE_MODEL}, layers "
-            f"above {cut} fine-tuned on PolNeAR; onnxruntime)")
+    return (
+        f"CRF over the parse and a transformer ({attribution_transformer.BASE_MODEL}, layers "
+        f"above {cut} fine-tuned on PolNeAR; onnxruntime)"
+    )
 
 
 def probability_features(probabilities) -> list[list[str]]:
@@ -466,8 +518,11 @@ def probability_features(probabilities) -> list[list[str]]:
     rows = []
     for k, row in enumerate(probabilities.tolist()):
         features = [_TF_BEST[best[k]]]
-        features.extend(_TF_BAND[labels[j], "hi" if p >= 0.6 else "mid" if p >= 0.3 else "lo"]
-                        for j, p in enumerate(row) if j and p >= 0.1)
+        features.extend(
+            _TF_BAND[labels[j], "hi" if p >= 0.6 else "mid" if p >= 0.3 else "lo"]
+            for j, p in enumerate(row)
+            if j and p >= 0.1
+        )
         if k > 0:
             features.append(_TF_BEFORE[best[k - 1]])
         if k + 1 < len(best):
@@ -476,34 +531,45 @@ def probability_features(probabilities) -> list[list[str]]:
     return rows
 
 
-_TF_BEST, _TF_BAND, _TF_BEFORE, _TF_AFTER = (_Feature("tf"), _Feature("tfp"), _Feature("-1tf"),
-                                             _Feature("+1tf"))
+_TF_BEST, _TF_BAND, _TF_BEFORE, _TF_AFTER = (
+    _Feature("tf"),
+    _Feature("tfp"),
+    _Feature("-1tf"),
+    _Feature("+1tf"),
+)
 
 
-def transformer_inputs(text: str, analysis: Analysis, lexicon: Lexicon,
-                       vocabulary: attribution_transformer.Vocabulary, tokenizer,
-                       quoted: Sequence[tuple[int, int]]):
+def transformer_inputs(
+    text: str,
+    analysis: Analysis,
+    lexicon: Lexicon,
+    vocabulary: attribution_transformer.Vocabulary,
+    tokenizer,
+    quoted: Sequence[tuple[int, int]],
+):
     """The sentences of one article and the transformer's input for each."""
     tokens = analysis.tokens
     sentences = units(text, analysis)
     buckets = [lexicon.bucket(t.lemma) for t in tokens]
     branches = cue_branches(tokens, [b in ("mid", "high") for b in buckets])
-    return sentences, attribution_transformer.unit_inputs(text, tokens, sentences, tokenizer, vocabulary,
-                                  quote_state(text, tokens, quoted), buckets, branches)
+    return sentences, attribution_transformer.unit_inputs(
+        text, tokens, sentences, tokenizer, vocabulary, quote_state(text, tokens, quoted), buckets, branches
+    )
 
 
-def tag_analysis(text: str, analysis: Analysis, quoted: Sequence[tuple[int, int]],
-                 tagger: Tagger | None = None) -> list[TaggedSpan]:
+def tag_analysis(
+    text: str, analysis: Analysis, quoted: Sequence[tuple[int, int]], tagger: Tagger | None = None
+) -> list[TaggedSpan]:
     """Every CUE, SOURCE and CONTENT run the tagger finds in the article."""
     tagger = tagger or load_tagger()
     transformer = tagger.transformer
-    sentences, inputs = transformer_inputs(text, analysis, tagger.lexicon, transformer.vocabulary,
-                                           transformer.tokenizer, quoted)
+    sentences, inputs = transformer_inputs(
+        text, analysis, tagger.lexicon, transformer.vocabulary, transformer.tokenizer, quoted
+    )
     values = token_values(text, analysis, tagger.lexicon, quoted)
     spans: list[TaggedSpan] = []
     for ids, found in zip(sentences, transformer.probabilities(inputs), strict=True):
-        rows = [a + b for a, b in zip(unit_features(values, ids), probability_features(found),
-                                      strict=True)]
+        rows = [a + b for a, b in zip(unit_features(values, ids), probability_features(found), strict=True)]
         spans.extend(tags_to_spans(analysis.tokens, ids, tagger.crf.tag(rows)))
     return spans
 
@@ -511,6 +577,6 @@ def tag_analysis(text: str, analysis: Analysis, quoted: Sequence[tuple[int, int]
 def _sentence_ids(text: str, analysis: Analysis) -> list[list[int]]:
     ids: list[list[int]] = [[] for _ in analysis.sentences]
     for t in analysis.tokens:
-        if 0 <= t.sent < len(ids) and not text[t.start:t.end].isspace():
+        if 0 <= t.sent < len(ids) and not text[t.start : t.end].isspace():
             ids[t.sent].append(t.i)
     return ids

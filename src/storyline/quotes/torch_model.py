@@ -68,8 +68,7 @@ class AttributionTagger(nn.Module):
         self.lower, self.head = lower, head
 
     def forward(self, input_ids, attention_mask, facts):
-        return torch.softmax(self.head(self.lower(input_ids, attention_mask), attention_mask,
-                                       facts), dim=-1)
+        return torch.softmax(self.head(self.lower(input_ids, attention_mask), attention_mask, facts), dim=-1)
 
 
 def load_base(name: str):

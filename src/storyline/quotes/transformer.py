@@ -60,17 +60,24 @@ class UnitInput:
     facts: np.ndarray  # int64 (len(FACTS), len(wordpieces)), each wordpiece its token's facts
 
 
-def unit_inputs(text: str, tokens: Sequence[Token], units: Sequence[Sequence[int]],
-                tokenizer, vocabulary: Vocabulary, in_quote: Sequence[bool],
-                buckets: Sequence[str], branches: Sequence[str]) -> list[UnitInput]:
+def unit_inputs(
+    text: str,
+    tokens: Sequence[Token],
+    units: Sequence[Sequence[int]],
+    tokenizer,
+    vocabulary: Vocabulary,
+    in_quote: Sequence[bool],
+    buckets: Sequence[str],
+    branches: Sequence[str],
+) -> list[UnitInput]:
     """The transformer's input for each sentence (`units` of token indexes); `buckets` and
     `branches` are each token's cue-lexicon bucket and cue branch."""
     out = []
     spans = [(tokens[ids[0]].start, tokens[ids[-1]].end) for ids in units]
     encodings = tokenizer.encode_batch([text[s:e] for s, e in spans], add_special_tokens=False)
     for ids, (start, _), encoding in zip(units, spans, encodings, strict=True):
-        pieces = encoding.ids[:MAX_WORDPIECES - 2]
-        ends = [end for _, end in encoding.offsets[:len(pieces)]]
+        pieces = encoding.ids[: MAX_WORDPIECES - 2]
+        ends = [end for _, end in encoding.offsets[: len(pieces)]]
         first = np.full(len(ids), -1, dtype=np.int64)
         facts = np.zeros((len(FACTS), len(pieces) + 2), dtype=np.int64)
         j = 0
@@ -84,12 +91,25 @@ def unit_inputs(text: str, tokens: Sequence[Token], units: Sequence[Sequence[int
             nxt = j
             while nxt < len(pieces) and ends[nxt] <= t.end - start:
                 nxt += 1
-            facts[:, j + 1:max(nxt, j + 1) + 1] = np.array([
-                1 + in_quote[i], 1 + BUCKETS.index(buckets[i]), vocabulary.dep.get(t.dep, 0),
-                vocabulary.pos.get(t.pos, 0), vocabulary.branch.get(branches[i], 0)])[:, None]
-        out.append(UnitInput(tokens=tuple(ids), first=first, facts=facts,
-                             wordpieces=np.array([tokenizer.token_to_id("[CLS]"), *pieces,
-                                                  tokenizer.token_to_id("[SEP]")], dtype=np.int64)))
+            facts[:, j + 1 : max(nxt, j + 1) + 1] = np.array(
+                [
+                    1 + in_quote[i],
+                    1 + BUCKETS.index(buckets[i]),
+                    vocabulary.dep.get(t.dep, 0),
+                    vocabulary.pos.get(t.pos, 0),
+                    vocabulary.branch.get(branches[i], 0),
+                ]
+            )[:, None]
+        out.append(
+            UnitInput(
+                tokens=tuple(ids),
+                first=first,
+                facts=facts,
+                wordpieces=np.array(
+                    [tokenizer.token_to_id("[CLS]"), *pieces, tokenizer.token_to_id("[SEP]")], dtype=np.int64
+                ),
+            )
+        )
     return out
 
 
@@ -132,8 +152,9 @@ class Transformer:
         out = []
         for unit in inputs:
             ids, mask, facts = padded([unit])
-            probabilities = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                                    "facts": facts})[0]
+            probabilities = self.session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "facts": facts}
+            )[0]
             out.append(token_probabilities(probabilities[0], unit))
         return out
 
@@ -174,8 +195,9 @@ def load(directory: str) -> Transformer:
     root = Path(directory)
     weights, meta_file = shipped_files(root)
     if not weights.is_file() or not meta_file.is_file():
-        raise MissingDependency(f"no attribution transformer at {root}: train one with "
-                                "`storyline train quotes PATH/TO/polnear`")
+        raise MissingDependency(
+            f"no attribution transformer at {root}: train one with `storyline train quotes PATH/TO/polnear`"
+        )
     target = export_dir(root)
     try:
         loaded = _load_export(target)
@@ -200,8 +222,9 @@ def _load_export(target: Path) -> Transformer | None:
 
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3
-    session = onnxruntime.InferenceSession(str(target / "model.onnx"), options,
-                                           providers=["CPUExecutionProvider"])
+    session = onnxruntime.InferenceSession(
+        str(target / "model.onnx"), options, providers=["CPUExecutionProvider"]
+    )
     tokenizer = Tokenizer.from_file(str(target / "tokenizer.json"))
     tokenizer.no_truncation()
     tokenizer.no_padding()
@@ -218,8 +241,10 @@ def export(directory: Path, target: Path) -> None:
 
         from storyline.quotes.torch_model import AttributionHead, AttributionTagger, LowerLayers, load_base
     except ImportError as e:
-        raise MissingDependency("the first run exports the attribution transformer, which needs "
-                                "PyTorch and transformers (`pip install torch transformers`)") from e
+        raise MissingDependency(
+            "the first run exports the attribution transformer, which needs "
+            "PyTorch and transformers (`pip install torch transformers`)"
+        ) from e
     weights, meta_file = shipped_files(directory)
     meta = json.loads(meta_file.read_text("utf-8"))
     base_name = base_model_name()
@@ -235,20 +260,33 @@ def export(directory: Path, target: Path) -> None:
         facts = torch.ones((len(FACTS), 2, 8), dtype=torch.long)
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            torch.onnx.export(tagger, (ids, torch.ones_like(ids), facts), str(staging / "full.onnx"),
-                              input_names=["input_ids", "attention_mask", "facts"],
-                              output_names=["probabilities"],
-                              dynamic_axes={"input_ids": {0: "batch", 1: "pieces"},
-                                            "attention_mask": {0: "batch", 1: "pieces"},
-                                            "facts": {1: "batch", 2: "pieces"},
-                                            "probabilities": {0: "batch", 1: "pieces"}},
-                              opset_version=17, dynamo=False)
+            torch.onnx.export(
+                tagger,
+                (ids, torch.ones_like(ids), facts),
+                str(staging / "full.onnx"),
+                input_names=["input_ids", "attention_mask", "facts"],
+                output_names=["probabilities"],
+                dynamic_axes={
+                    "input_ids": {0: "batch", 1: "pieces"},
+                    "attention_mask": {0: "batch", 1: "pieces"},
+                    "facts": {1: "batch", 2: "pieces"},
+                    "probabilities": {0: "batch", 1: "pieces"},
+                },
+                opset_version=17,
+                dynamo=False,
+            )
             _quantize(staging / "full.onnx", staging / "model.onnx")
-        shutil.copy(Path(base_name) / "tokenizer.json" if Path(base_name).is_dir()
-                    else _hub_tokenizer(base_name), staging / "tokenizer.json")
-        (staging / "tagger.json").write_text(json.dumps(
-            {"vocabulary": meta["vocabulary"], "base": base_name, "torch": torch.__version__},
-            indent=1) + "\n", "utf-8")
+        shutil.copy(
+            Path(base_name) / "tokenizer.json" if Path(base_name).is_dir() else _hub_tokenizer(base_name),
+            staging / "tokenizer.json",
+        )
+        (staging / "tagger.json").write_text(
+            json.dumps(
+                {"vocabulary": meta["vocabulary"], "base": base_name, "torch": torch.__version__}, indent=1
+            )
+            + "\n",
+            "utf-8",
+        )
         _check_probe(staging, meta["probe"])
         try:
             staging.rename(target)
@@ -286,13 +324,17 @@ def _check_probe(staging: Path, probe: dict) -> None:
     """The export must give the probabilities the trained model gave on the probe sentence:
     other lower layers than MiniLM's (a changed package) would silently ruin the tagger."""
     loaded = _load_export(staging)
-    unit = UnitInput(tokens=tuple(range(len(probe["first"]))),
-                     wordpieces=np.array(probe["wordpieces"], dtype=np.int64),
-                     first=np.array(probe["first"], dtype=np.int64),
-                     facts=np.array(probe["facts"], dtype=np.int64))
+    unit = UnitInput(
+        tokens=tuple(range(len(probe["first"]))),
+        wordpieces=np.array(probe["wordpieces"], dtype=np.int64),
+        first=np.array(probe["first"], dtype=np.int64),
+        facts=np.array(probe["facts"], dtype=np.int64),
+    )
     got = loaded.probabilities([unit])[0]
     gap = float(np.max(np.abs(got - np.array(probe["probabilities"], dtype=np.float32))))
     log.debug("export's largest gap from the training output on the probe: %.4f", gap)
     if gap > PROBE_TOLERANCE:
-        raise RuntimeError(f"the exported attribution transformer does not reproduce its training "
-                           f"output (largest gap {gap:.4f}): is the base model {BASE_MODEL}?")
+        raise RuntimeError(
+            f"the exported attribution transformer does not reproduce its training "
+            f"output (largest gap {gap:.4f}): is the base model {BASE_MODEL}?"
+        )

@@ -6,5 +6,12 @@ from storyline.render.markdown import render_markdown, tally
 
 RENDERERS = {"md": render_markdown, "json": render_json, "html": render_html}
 
-__all__ = ["RENDERERS", "briefing_schema", "briefing_to_dict", "render_html", "render_json",
-           "render_markdown", "tally"]
+__all__ = [
+    "RENDERERS",
+    "briefing_schema",
+    "briefing_to_dict",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "tally",
+]

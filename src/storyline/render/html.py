@@ -20,7 +20,8 @@ from storyline.render.markdown import (
 _env = Environment(
     loader=PackageLoader("storyline", "render/templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True, lstrip_blocks=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
 )
 
 
@@ -31,10 +32,16 @@ def render_html(briefing: Briefing) -> str:
     for q in briefing.quotes:
         quotes[event_of.get(q.article_id)].append(q)
     return _env.get_template("briefing.html").render(
-        briefing=briefing, labels=labels, tally=tally(briefing), quotes=quotes,
-        describe=describe_article, by_id={a.id: a for a in briefing.articles},
+        briefing=briefing,
+        labels=labels,
+        tally=tally(briefing),
+        quotes=quotes,
+        describe=describe_article,
+        by_id={a.id: a for a in briefing.articles},
         inferred={i.article_id: i for i in briefing.inferred_dates},
-        inferred_label=inferred_label, date_note=date_note, quote_words=quote_words,
+        inferred_label=inferred_label,
+        date_note=date_note,
+        quote_words=quote_words,
         shown_in_quote_marks=shown_in_quote_marks,
         copy_of={d.article_id: d.duplicate_of for d in briefing.duplicates},
     )

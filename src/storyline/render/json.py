@@ -19,18 +19,28 @@ def _cites(spans: tuple[Span, ...]) -> list[dict]:
 def _inferred(inferred: InferredDate | None) -> dict | None:
     if inferred is None:
         return None
-    return {"earliest": inferred.earliest.isoformat(),
-            "latest": inferred.latest.isoformat() if inferred.latest else None,
-            "text": describe(inferred), "confidence": round(inferred.confidence, 3),
-            "basis": inferred.basis, "evidence": _cites(inferred.evidence),
-            "from_articles": list(inferred.from_articles)}
+    return {
+        "earliest": inferred.earliest.isoformat(),
+        "latest": inferred.latest.isoformat() if inferred.latest else None,
+        "text": describe(inferred),
+        "confidence": round(inferred.confidence, 3),
+        "basis": inferred.basis,
+        "evidence": _cites(inferred.evidence),
+        "from_articles": list(inferred.from_articles),
+    }
 
 
 def timeline_entry_to_dict(entry: TimelineEntry) -> dict:
     """One timeline entry as in the contract's `timeline` list."""
-    return {"event_id": entry.event_id, "date": entry.date, "precision": entry.precision,
-            "text": entry.text, "cites": _cites(entry.cites),
-            "date_cites": _cites(entry.date_cites), "dated_by": entry.dated_by}
+    return {
+        "event_id": entry.event_id,
+        "date": entry.date,
+        "precision": entry.precision,
+        "text": entry.text,
+        "cites": _cites(entry.cites),
+        "date_cites": _cites(entry.date_cites),
+        "dated_by": entry.dated_by,
+    }
 
 
 def briefing_to_dict(briefing: Briefing) -> dict:
@@ -45,41 +55,74 @@ def briefing_to_dict(briefing: Briefing) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "articles": [
-            {"id": a.id, "source": a.source, "title": a.title, "outlet": a.outlet,
-             "url": a.url, "published": a.published.isoformat() if a.published else None,
-             "published_from": a.published_from,
-             "published_inferred": _inferred(inferred.get(a.id)),
-             "updated": a.updated.isoformat() if a.updated else None,
-             "authors": list(a.authors), "language": a.language, "text": a.text,
-             "removed": [{"text": r.text, "reason": r.reason, "start": r.start, "end": r.end}
-                         for r in a.removed],
-             "duplicate_of": copy_of.get(a.id), "event_id": event_of.get(a.id),
-             "repeated_sentences": [to_dict(s) for s in repeated.get(a.id, [])]}
+            {
+                "id": a.id,
+                "source": a.source,
+                "title": a.title,
+                "outlet": a.outlet,
+                "url": a.url,
+                "published": a.published.isoformat() if a.published else None,
+                "published_from": a.published_from,
+                "published_inferred": _inferred(inferred.get(a.id)),
+                "updated": a.updated.isoformat() if a.updated else None,
+                "authors": list(a.authors),
+                "language": a.language,
+                "text": a.text,
+                "removed": [
+                    {"text": r.text, "reason": r.reason, "start": r.start, "end": r.end} for r in a.removed
+                ],
+                "duplicate_of": copy_of.get(a.id),
+                "event_id": event_of.get(a.id),
+                "repeated_sentences": [to_dict(s) for s in repeated.get(a.id, [])],
+            }
             for a in briefing.articles
         ],
         "entities": [to_dict(e) for e in briefing.entities],
         "events": [
-            {"id": e.id, "title": e.title, "date": e.date, "precision": e.precision,
-             "date_cites": _cites(e.date_cites), "date_inferred": _inferred(e.inferred),
-             "article_ids": list(e.article_ids),
-             "summary": [{"text": line.text, "cites": _cites(line.cites)} for line in e.summary]}
+            {
+                "id": e.id,
+                "title": e.title,
+                "date": e.date,
+                "precision": e.precision,
+                "date_cites": _cites(e.date_cites),
+                "date_inferred": _inferred(e.inferred),
+                "article_ids": list(e.article_ids),
+                "summary": [{"text": line.text, "cites": _cites(line.cites)} for line in e.summary],
+            }
             for e in briefing.events
         ],
         "quotes": [
-            {"id": q.id, "article_id": q.article_id, "event_id": event_of.get(q.article_id),
-             "text": q.text, "start": q.start, "end": q.end, "speaker": q.speaker,
-             "speaker_entity_id": q.speaker_entity_id,
-             "speaker_span": to_dict(q.speaker_span) if q.speaker_span else None,
-             "speaker_type": q.speaker_type,
-             "cue": q.cue, "cue_span": to_dict(q.cue_span) if q.cue_span else None,
-             "kind": q.kind, "confidence": q.confidence, "group_id": q.group_id,
-             "parts": [to_dict(p) for p in q.parts]}
+            {
+                "id": q.id,
+                "article_id": q.article_id,
+                "event_id": event_of.get(q.article_id),
+                "text": q.text,
+                "start": q.start,
+                "end": q.end,
+                "speaker": q.speaker,
+                "speaker_entity_id": q.speaker_entity_id,
+                "speaker_span": to_dict(q.speaker_span) if q.speaker_span else None,
+                "speaker_type": q.speaker_type,
+                "cue": q.cue,
+                "cue_span": to_dict(q.cue_span) if q.cue_span else None,
+                "kind": q.kind,
+                "confidence": q.confidence,
+                "group_id": q.group_id,
+                "parts": [to_dict(p) for p in q.parts],
+            }
             for q in briefing.quotes
         ],
         "timeline": [timeline_entry_to_dict(t) for t in briefing.timeline],
         "claims": [
-            {"id": c.id, "event_id": c.event_id, "status": c.status, "text": c.text,
-             "outlets": list(c.outlets), "cites": _cites(c.cites), "note": c.note}
+            {
+                "id": c.id,
+                "event_id": c.event_id,
+                "status": c.status,
+                "text": c.text,
+                "outlets": list(c.outlets),
+                "cites": _cites(c.cites),
+                "note": c.note,
+            }
             for c in briefing.claims
         ],
         "duplicates": [to_dict(d) for d in briefing.duplicates],

@@ -34,8 +34,9 @@ def inferred_label(inferred: InferredDate, labels: dict[str, str]) -> str:
     return describe(inferred) + (f" from {', '.join(evidence)}" if evidence else "")
 
 
-def describe_article(article: Article, inferred: InferredDate | None = None,
-                     labels: dict[str, str] | None = None) -> str:
+def describe_article(
+    article: Article, inferred: InferredDate | None = None, labels: dict[str, str] | None = None
+) -> str:
     if article.published:
         when = article.published.isoformat()
     elif inferred is not None:
@@ -66,17 +67,21 @@ def utterances(quotes: Sequence[Quote]) -> list[list[Quote]]:
 
 def tally(briefing: Briefing) -> str:
     """The closing line: '5 articles, 2 events, 31 quotes, 0 failed'."""
-    return (f"{len(briefing.articles)} articles, {len(briefing.events)} events, "
-            f"{len(briefing.quotes)} quotes, {len(briefing.failures)} failed")
+    return (
+        f"{len(briefing.articles)} articles, {len(briefing.events)} events, "
+        f"{len(briefing.quotes)} quotes, {len(briefing.failures)} failed"
+    )
 
 
 def date_note(entry: TimelineEntry, labels: dict[str, str]) -> str:
     """Where a timeline entry's date came from: the words that gave it, or how it was dated."""
     if entry.date_cites:
         return "date: " + ", ".join(cite_label(c, labels) for c in entry.date_cites)
-    return {"publication": "dated by its article's publication date",
-            "inferred": "dated by its article's inferred date",
-            "event": "dated by its event's date"}.get(entry.dated_by, "")
+    return {
+        "publication": "dated by its article's publication date",
+        "inferred": "dated by its article's inferred date",
+        "event": "dated by its event's date",
+    }.get(entry.dated_by, "")
 
 
 def _md(text: str) -> str:
@@ -115,8 +120,7 @@ def render_markdown(briefing: Briefing) -> str:
         out += ["", "### Timeline", ""]
         for entry in (t for t in briefing.timeline if t.event_id == event.id):
             cites = ", ".join(cite_label(c, labels) for c in entry.cites)
-            out.append(f"- **{entry.date}**: {_md(entry.text)} [{cites}; "
-                       f"{date_note(entry, labels)}]")
+            out.append(f"- **{entry.date}**: {_md(entry.text)} [{cites}; {date_note(entry, labels)}]")
         out += ["", "### Who said what", ""]
         by_speaker = defaultdict(list)
         for q in quotes_by_event.get(event.id, []):
@@ -129,22 +133,28 @@ def render_markdown(briefing: Briefing) -> str:
                 words = _md(quote_words(q))
                 mark = f"“{words}”" if shown_in_quote_marks(q) else words
                 cue = f"{q.cue}, " if q.cue else ""
-                where = ", ".join(cite_label(Span(article_id=r.article_id, start=r.start,
-                                                  end=r.end), labels) for r in utterance)
+                where = ", ".join(
+                    cite_label(Span(article_id=r.article_id, start=r.start, end=r.end), labels)
+                    for r in utterance
+                )
                 out.append(f"  - {mark} ({cue}{q.kind}) [{where}]")
                 # the same utterance as other outlets worded it, side by side
-                out += [f"    - {labels.get(r.article_id, r.article_id)} words it: "
-                        + (f"“{_md(quote_words(r))}”" if shown_in_quote_marks(r)
-                           else _md(quote_words(r)))
-                        for r in utterance[1:] if quote_words(r) != quote_words(q)]
+                out += [
+                    f"    - {labels.get(r.article_id, r.article_id)} words it: "
+                    + (f"“{_md(quote_words(r))}”" if shown_in_quote_marks(r) else _md(quote_words(r)))
+                    for r in utterance[1:]
+                    if quote_words(r) != quote_words(q)
+                ]
         out += ["", "### Claims across outlets", ""]
         for claim in (c for c in briefing.claims if c.event_id == event.id):
             if claim.status == "unique":
                 continue
             cites = ", ".join(cite_label(c, labels) for c in claim.cites)
             note = f" ({_md(claim.note)})" if claim.note else ""
-            out.append(f"- **{claim.status}** [{'; '.join(_md(o) for o in claim.outlets)}]: "
-                       f"{_md(claim.text)}{note} [{cites}]")
+            out.append(
+                f"- **{claim.status}** [{'; '.join(_md(o) for o in claim.outlets)}]: "
+                f"{_md(claim.text)}{note} [{cites}]"
+            )
         unique = sum(1 for c in briefing.claims if c.event_id == event.id and c.status == "unique")
         out += [f"- {unique} statements carried by one outlet only (see the JSON output)", ""]
     people = [e for e in briefing.entities if e.type == "PERSON" and e.aliases]

@@ -84,14 +84,24 @@ class Store:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO articles (id, source, title, outlet, url, published, "
                 "published_from, text, removed, added_at, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (article.id, article.source, article.title, article.outlet, article.url,
-                 article.published.isoformat() if article.published else None,
-                 article.published_from, article.text,
-                 json.dumps(to_dict(article.removed), ensure_ascii=False), _now(),
-                 json.dumps(_meta(article), ensure_ascii=False)),
+                (
+                    article.id,
+                    article.source,
+                    article.title,
+                    article.outlet,
+                    article.url,
+                    article.published.isoformat() if article.published else None,
+                    article.published_from,
+                    article.text,
+                    json.dumps(to_dict(article.removed), ensure_ascii=False),
+                    _now(),
+                    json.dumps(_meta(article), ensure_ascii=False),
+                ),
             )
-            conn.execute("INSERT OR REPLACE INTO sources (source, article_id) VALUES (?, ?)",
-                         (article.source, article.id))
+            conn.execute(
+                "INSERT OR REPLACE INTO sources (source, article_id) VALUES (?, ?)",
+                (article.source, article.id),
+            )
         return cursor.rowcount == 1
 
     def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
@@ -102,7 +112,7 @@ class Store:
         wanted = list(dict.fromkeys(ids))
         found: dict[str, Article] = {}
         for chunk_start in range(0, len(wanted), 500):
-            chunk = wanted[chunk_start:chunk_start + 500]
+            chunk = wanted[chunk_start : chunk_start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk):
                 article = _article_from_row(row)
@@ -110,8 +120,7 @@ class Store:
         return [found[i] for i in wanted if i in found]
 
     def article_id_for_source(self, source: str) -> str | None:
-        row = self.conn.execute("SELECT article_id FROM sources WHERE source = ?",
-                                (source,)).fetchone()
+        row = self.conn.execute("SELECT article_id FROM sources WHERE source = ?", (source,)).fetchone()
         return row[0] if row else None
 
     def count_articles(self) -> int:
@@ -140,11 +149,13 @@ class Store:
         wanted = list(dict.fromkeys(keys))
         found: dict[str, Any] = {}
         for chunk_start in range(0, len(wanted), 500):
-            chunk = wanted[chunk_start:chunk_start + 500]
+            chunk = wanted[chunk_start : chunk_start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 f"SELECT key, payload FROM stage_outputs WHERE stage = ? AND version = ? "
-                f"AND key IN ({marks})", (stage, version, *chunk))
+                f"AND key IN ({marks})",
+                (stage, version, *chunk),
+            )
             found.update((key, json.loads(payload)) for key, payload in rows)
         return found
 
@@ -155,8 +166,10 @@ class Store:
             conn.executemany(
                 "INSERT OR REPLACE INTO stage_outputs (stage, key, version, payload, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [(stage, key, version, json.dumps(p, ensure_ascii=False), now)
-                 for key, p in payloads.items()],
+                [
+                    (stage, key, version, json.dumps(p, ensure_ascii=False), now)
+                    for key, p in payloads.items()
+                ],
             )
 
     # -- search -------------------------------------------------------------------------------
@@ -169,10 +182,12 @@ class Store:
             return False
         with self.transaction() as conn:
             conn.execute("DELETE FROM passage_search")
-            conn.executemany("INSERT INTO passage_search (kind, ref, article_id, start_at, end_at, "
-                             "text) VALUES (?, ?, ?, ?, ?, ?)", rows)
-            conn.execute("INSERT OR REPLACE INTO passage_search_source (id, briefing) VALUES (1, ?)",
-                         (key,))
+            conn.executemany(
+                "INSERT INTO passage_search (kind, ref, article_id, start_at, end_at, "
+                "text) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            conn.execute("INSERT OR REPLACE INTO passage_search_source (id, briefing) VALUES (1, ?)", (key,))
         return True
 
     def search(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
@@ -184,16 +199,30 @@ class Store:
         articles = self.conn.execute(
             "SELECT a.id, a.title, snippet(article_search, 1, char(2), char(3), '…', 16) "
             "FROM article_search JOIN articles a ON a.rowid = article_search.rowid "
-            "WHERE article_search MATCH ? ORDER BY rank LIMIT ?", (match, limit)).fetchall()
+            "WHERE article_search MATCH ? ORDER BY rank LIMIT ?",
+            (match, limit),
+        ).fetchall()
         passages = self.conn.execute(
             "SELECT kind, ref, article_id, start_at, end_at, text, "
             "highlight(passage_search, 0, char(2), char(3)) FROM passage_search "
-            "WHERE passage_search MATCH ? ORDER BY rank LIMIT ?", (match, limit)).fetchall()
-        return ([{"kind": "article", "ref": id_, "article_id": id_, "title": title,
-                  "snippet": snippet} for id_, title, snippet in articles]
-                + [{"kind": kind, "ref": ref, "article_id": aid, "start": start, "end": end,
-                    "text": text, "snippet": marked}
-                   for kind, ref, aid, start, end, text, marked in passages])
+            "WHERE passage_search MATCH ? ORDER BY rank LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [
+            {"kind": "article", "ref": id_, "article_id": id_, "title": title, "snippet": snippet}
+            for id_, title, snippet in articles
+        ] + [
+            {
+                "kind": kind,
+                "ref": ref,
+                "article_id": aid,
+                "start": start,
+                "end": end,
+                "text": text,
+                "snippet": marked,
+            }
+            for kind, ref, aid, start, end, text, marked in passages
+        ]
 
     # -- failures -----------------------------------------------------------------------------
 
@@ -235,15 +264,27 @@ def fts_query(text: str) -> str:
 
 
 def _meta(article: Article) -> dict:
-    return {"authors": list(article.authors),
-            "updated": article.updated.isoformat() if article.updated else None,
-            "language": article.language}
+    return {
+        "authors": list(article.authors),
+        "updated": article.updated.isoformat() if article.updated else None,
+        "language": article.language,
+    }
 
 
 def _article_from_row(row: tuple) -> Article:
     (id_, source, title, outlet, url, published, published_from, text, removed, _added, meta) = row
-    return from_dict(Article, {
-        "id": id_, "source": source, "title": title, "outlet": outlet, "url": url,
-        "published": published, "published_from": published_from, "text": text,
-        "removed": json.loads(removed), **json.loads(meta or "{}"),
-    })
+    return from_dict(
+        Article,
+        {
+            "id": id_,
+            "source": source,
+            "title": title,
+            "outlet": outlet,
+            "url": url,
+            "published": published,
+            "published_from": published_from,
+            "text": text,
+            "removed": json.loads(removed),
+            **json.loads(meta or "{}"),
+        },
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 MIGRATIONS: tuple[tuple[int, str], ...] = (
-    (1, """
+    (
+        1,
+        """
         CREATE TABLE articles (
             id TEXT PRIMARY KEY,
             source TEXT NOT NULL,
@@ -39,10 +41,13 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             at TEXT NOT NULL
         );
         CREATE INDEX failures_run ON failures(run_id);
-    """),
+    """,
+    ),
     # Full-text search: article titles and text (kept in step by triggers), and passages of
     # the latest briefing the web app served (quotes and claims, with their spans).
-    (2, """
+    (
+        2,
+        """
         CREATE VIRTUAL TABLE article_search USING fts5(
             title, text, content='articles', content_rowid='rowid',
             tokenize='unicode61 remove_diacritics 2'
@@ -68,12 +73,16 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             briefing TEXT NOT NULL
         );
-    """),
+    """,
+    ),
     # Page metadata (authors, update date, language) as one JSON object, so that later fields
     # need no migration; NULL for articles stored before it.
-    (3, """
+    (
+        3,
+        """
         ALTER TABLE articles ADD COLUMN meta TEXT;
-    """),
+    """,
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -72,7 +72,8 @@ class DatedSentence:
 
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st gen sen rep gov col lt sgt capt cmdr adm prof jr sr rev gen maj mt ft no vs "
-    "jan feb mar apr jun jul aug sep sept oct nov dec inc corp co ltd bros dept univ est fig".split())
+    "jan feb mar apr jun jul aug sep sept oct nov dec inc corp co ltd bros dept univ est fig".split()
+)
 _SENTENCE_END = re.compile(r"[.!?]+['\"’”)\]]*(?=\s+['\"‘“(\[]?[A-Z0-9])|\n\s*\n")
 
 
@@ -85,8 +86,11 @@ def split_sentences(article: Article) -> tuple[Sentence, ...]:
     sentences: list[Sentence] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        if match.group().startswith((".", "!", "?")) and match.group()[0] == "." \
-                and _is_abbreviation(text, match.start()):
+        if (
+            match.group().startswith((".", "!", "?"))
+            and match.group()[0] == "."
+            and _is_abbreviation(text, match.start())
+        ):
             continue
         _add_sentence(sentences, article.id, text, start, match.end())
         start = match.end()
@@ -95,7 +99,7 @@ def split_sentences(article: Article) -> tuple[Sentence, ...]:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[max(0, dot - 12):dot])
+    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[max(0, dot - 12) : dot])
     if not word:
         return False
     token = word.group(1)
@@ -103,15 +107,15 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return "." in token or len(token) == 1 or token.lower() in _ABBREVIATIONS
 
 
-def _add_sentence(sentences: list[Sentence], article_id: str, text: str, start: int,
-                  end: int) -> None:
+def _add_sentence(sentences: list[Sentence], article_id: str, text: str, start: int, end: int) -> None:
     piece = text[start:end]
     stripped = piece.strip()
     if not stripped:
         return
     begin = start + piece.index(stripped)
-    sentences.append(Sentence(article_id=article_id, index=len(sentences), start=begin,
-                              end=begin + len(stripped)))
+    sentences.append(
+        Sentence(article_id=article_id, index=len(sentences), start=begin, end=begin + len(stripped))
+    )
 
 
 # ------------------------------------------------------------------------------- dating
@@ -120,9 +124,13 @@ def _add_sentence(sentences: list[Sentence], article_id: str, text: str, start: 
 _DAY_TRIGGER = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
     r"|\d+/\d+|\d{4}-\d\d|(?i:\b(?:today|yesterday|tomorrow|tonight|days?|noon|midnight|"
-    r"morning|afternoon|evening|night|weekend)\b)")
-_FUTURE = re.compile(r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
-                     r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b", re.I)
+    r"morning|afternoon|evening|night|weekend)\b)"
+)
+_FUTURE = re.compile(
+    r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
+    r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b",
+    re.I,
+)
 
 
 def find_day_dates(article: Article, sentences: Sequence[Sentence]) -> list[TimeExpression]:
@@ -137,7 +145,7 @@ def find_day_dates(article: Article, sentences: Sequence[Sentence]) -> list[Time
     # The kept sentences joined into one text, so anchors flow from one to the next.
     pieces, offsets, position = [], [], 0
     for sent in kept:
-        pieces.append(text[sent.start:sent.end])
+        pieces.append(text[sent.start : sent.end])
         offsets.append(position)
         position += sent.end - sent.start + 1
     joined = "\n".join(pieces)
@@ -158,15 +166,24 @@ def find_day_dates(article: Article, sentences: Sequence[Sentence]) -> list[Time
         piece = piece_of(start)
         sent = kept[piece]
         shift = sent.start - offsets[piece]
-        found.append(TimeExpression(
-            article_id=article.id, start=start + shift, end=end + shift,
-            text=text[start + shift:end + shift], value=value, precision="day",
-            sentence_index=sent.index, type="DATE"))
+        found.append(
+            TimeExpression(
+                article_id=article.id,
+                start=start + shift,
+                end=end + shift,
+                text=text[start + shift : end + shift],
+                value=value,
+                precision="day",
+                sentence_index=sent.index,
+                type="DATE",
+            )
+        )
     return found
 
 
-def date_sentences(article: Article, sentences: Sequence[Sentence],
-                   dates: Sequence[TimeExpression]) -> list[DatedSentence]:
+def date_sentences(
+    article: Article, sentences: Sequence[Sentence], dates: Sequence[TimeExpression]
+) -> list[DatedSentence]:
     """The candidate days of the article's lead sentences: its first day-precise date for a
     sentence that has one, the publication day and the day before for one naming no date."""
     first: dict[int, TimeExpression] = {}
@@ -179,21 +196,27 @@ def date_sentences(article: Article, sentences: Sequence[Sentence],
         span = Span(article_id=article.id, start=sent.start, end=sent.end)
         expression = first.get(sent.index)
         if expression is not None:
-            dated.append(DatedSentence(
-                span=span, day=date.fromisoformat(expression.value), how="mention",
-                date_span=Span(article_id=article.id, start=expression.start,
-                               end=expression.end)))
-        elif article.published and not _has_any_date(article.text[sent.start:sent.end]):
+            dated.append(
+                DatedSentence(
+                    span=span,
+                    day=date.fromisoformat(expression.value),
+                    how="mention",
+                    date_span=Span(article_id=article.id, start=expression.start, end=expression.end),
+                )
+            )
+        elif article.published and not _has_any_date(article.text[sent.start : sent.end]):
             for back in range(PUB_DAYS):
-                dated.append(DatedSentence(span=span, how="lead",
-                                           day=article.published - timedelta(days=back)))
+                dated.append(
+                    DatedSentence(span=span, how="lead", day=article.published - timedelta(days=back))
+                )
     return dated
 
 
 _ANY_DATE_WORD = re.compile(
     r"\b(?:January|February|March|April|June|July|August|September|October|November|December|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\d{4})\b"
-    r"|(?i:\b(?:yesterday|tomorrow|last\s+(?:week|month|year)|ago)\b)")
+    r"|(?i:\b(?:yesterday|tomorrow|last\s+(?:week|month|year)|ago)\b)"
+)
 
 
 def _has_any_date(text: str) -> bool:
@@ -202,6 +225,7 @@ def _has_any_date(text: str) -> bool:
 
 
 # -------------------------------------------------------------------------------- topic
+
 
 def _analyzer() -> Callable[[str], list[str]]:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -219,18 +243,20 @@ def topic_terms(articles: Sequence[Article], *, share: float = TOPIC_SHARE) -> f
     return frozenset(term for term, count in used.items() if count >= least)
 
 
-def on_topic_sentences(article: Article, sentences: Sequence[Sentence],
-                       terms: frozenset[str]) -> frozenset[int]:
+def on_topic_sentences(
+    article: Article, sentences: Sequence[Sentence], terms: frozenset[str]
+) -> frozenset[int]:
     """The indexes of the sentences holding one of the topic `terms`."""
     analyze = _analyzer()
-    return frozenset(s.index for s in sentences
-                     if not terms.isdisjoint(analyze(article.text[s.start:s.end])))
+    return frozenset(
+        s.index for s in sentences if not terms.isdisjoint(analyze(article.text[s.start : s.end]))
+    )
 
 
 # ------------------------------------------------------------------------------ ranking
 
-def rank_days(articles: Sequence[Article],
-              dates: Mapping[str, Sequence[TimeExpression]]) -> list[date]:
+
+def rank_days(articles: Sequence[Article], dates: Mapping[str, Sequence[TimeExpression]]) -> list[date]:
     """Days by how many articles published on or after them name them (see the module
     docstring), best first."""
     looking_back: Counter[date] = Counter()
@@ -250,15 +276,22 @@ def rank_days(articles: Sequence[Article],
 
 # -------------------------------------------------------------------------- summarizing
 
-def summarize_days(days: Sequence[date], candidates: Sequence[DatedSentence],
-                   texts: Mapping[str, str], *, max_days: int, per_day: int,
-                   event_id: str = "corpus") -> list[TimelineEntry]:
+
+def summarize_days(
+    days: Sequence[date],
+    candidates: Sequence[DatedSentence],
+    texts: Mapping[str, str],
+    *,
+    max_days: int,
+    per_day: int,
+    event_id: str = "corpus",
+) -> list[TimelineEntry]:
     """Up to `per_day` entries for each of the first `max_days` of `days` that has usable
     candidates, in date order; a day with none is passed over for the next one."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     def text_of(span: Span) -> str:
-        return texts[span.article_id][span.start:span.end]
+        return texts[span.article_id][span.start : span.end]
 
     usable = [c for c in candidates if SHORT_WORDS <= len(text_of(c.span).split()) <= MAX_WORDS]
     by_day: dict[date, list[DatedSentence]] = defaultdict(list)
@@ -269,7 +302,8 @@ def summarize_days(days: Sequence[date], candidates: Sequence[DatedSentence],
         return []
     row_of = {span: i for i, span in enumerate(spans)}
     matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
-        [text_of(s) for s in spans])
+        [text_of(s) for s in spans]
+    )
     entries: list[TimelineEntry] = []
     chosen_rows: list[int] = []
     told = 0
@@ -284,16 +318,27 @@ def summarize_days(days: Sequence[date], candidates: Sequence[DatedSentence],
         told += 1
         for candidate in picked:
             chosen_rows.append(row_of[candidate.span])
-            entries.append(TimelineEntry(
-                event_id=event_id, date=day.isoformat(), precision="day",
-                text=" ".join(text_of(candidate.span).split()), cites=(candidate.span,),
-                date_cites=(candidate.date_span,) if candidate.date_span else ()))
+            entries.append(
+                TimelineEntry(
+                    event_id=event_id,
+                    date=day.isoformat(),
+                    precision="day",
+                    text=" ".join(text_of(candidate.span).split()),
+                    cites=(candidate.span,),
+                    date_cites=(candidate.date_span,) if candidate.date_span else (),
+                )
+            )
     entries.sort(key=lambda e: e.date)
     return entries
 
 
-def _pick(group: Sequence[DatedSentence], matrix, row_of: Mapping[Span, int],
-          chosen_rows: Sequence[int], per_day: int) -> list[DatedSentence]:
+def _pick(
+    group: Sequence[DatedSentence],
+    matrix,
+    row_of: Mapping[Span, int],
+    chosen_rows: Sequence[int],
+    per_day: int,
+) -> list[DatedSentence]:
     """Greedy summary-centroid selection: each step adds the sentence that brings the summary
     nearest the day's centroid, skipping repeats of sentences already in the timeline."""
     if not group:
@@ -330,38 +375,57 @@ def _pick(group: Sequence[DatedSentence], matrix, row_of: Mapping[Span, int],
 
 # ------------------------------------------------------------------------------ the API
 
-def summarize_timeline(articles: Sequence[Article], *, max_days: int, per_day: int = 1,
-                       start: date | None = None, end: date | None = None,
-                       sentences: Mapping[str, Sequence[Sentence]] | None = None,
-                       event_id: str = "corpus") -> list[TimelineEntry]:
+
+def summarize_timeline(
+    articles: Sequence[Article],
+    *,
+    max_days: int,
+    per_day: int = 1,
+    start: date | None = None,
+    end: date | None = None,
+    sentences: Mapping[str, Sequence[Sentence]] | None = None,
+    event_id: str = "corpus",
+) -> list[TimelineEntry]:
     """A timeline of `max_days` days with up to `per_day` cited sentences each, from the
     articles' own dates and text (no parse needed). `start` and `end` bound the days (and the
     articles read, by publication date); `sentences` may give the articles' sentences when
     they are already split."""
     kept = [a for a in articles if _within(a.published, start, end)]
-    split = {a.id: tuple(sentences[a.id]) if sentences and a.id in sentences
-             else split_sentences(a) for a in kept}
+    split = {
+        a.id: tuple(sentences[a.id]) if sentences and a.id in sentences else split_sentences(a) for a in kept
+    }
     terms = topic_terms(kept)
     on_topic = {a.id: on_topic_sentences(a, split[a.id], terms) for a in kept}
     dates = {a.id: find_day_dates(a, split[a.id]) for a in kept}
-    topical_dates = {a.id: [d for d in dates[a.id] if d.sentence_index in on_topic[a.id]]
-                     for a in kept}
+    topical_dates = {a.id: [d for d in dates[a.id] if d.sentence_index in on_topic[a.id]] for a in kept}
     days = [d for d in rank_days(kept, topical_dates) if _within(d, start, end)]
     index_of = {(a.id, s.start): s.index for a in kept for s in split[a.id]}
-    candidates = [c for a in kept for c in date_sentences(a, split[a.id], dates[a.id])
-                  if _within(c.day, start, end)
-                  and index_of[(a.id, c.span.start)] in on_topic[a.id]]
-    return summarize_days(days, candidates, {a.id: a.text for a in kept},
-                          max_days=max_days, per_day=per_day, event_id=event_id)
+    candidates = [
+        c
+        for a in kept
+        for c in date_sentences(a, split[a.id], dates[a.id])
+        if _within(c.day, start, end) and index_of[(a.id, c.span.start)] in on_topic[a.id]
+    ]
+    return summarize_days(
+        days, candidates, {a.id: a.text for a in kept}, max_days=max_days, per_day=per_day, event_id=event_id
+    )
 
 
-def first_mentions_timeline(articles: Sequence[Article], *, max_days: int, per_day: int = 1,
-                            start: date | None = None, end: date | None = None,
-                            event_id: str = "baseline") -> list[TimelineEntry]:
+def first_mentions_timeline(
+    articles: Sequence[Article],
+    *,
+    max_days: int,
+    per_day: int = 1,
+    start: date | None = None,
+    end: date | None = None,
+    event_id: str = "baseline",
+) -> list[TimelineEntry]:
     """A trivial baseline: the days named by the most sentences, each told by the first
     sentences that name it (articles in publication order)."""
-    kept = sorted((a for a in articles if _within(a.published, start, end)),
-                  key=lambda a: (a.published or date.min, a.id))
+    kept = sorted(
+        (a for a in articles if _within(a.published, start, end)),
+        key=lambda a: (a.published or date.min, a.id),
+    )
     mentions: dict[date, list[TimeExpression]] = defaultdict(list)
     split = {a.id: split_sentences(a) for a in kept}
     for article in kept:
@@ -381,11 +445,16 @@ def first_mentions_timeline(articles: Sequence[Article], *, max_days: int, per_d
             article = by_id[expression.article_id]
             sent = split[article.id][expression.sentence_index]
             span = Span(article_id=article.id, start=sent.start, end=sent.end)
-            entries.append(TimelineEntry(
-                event_id=event_id, date=day.isoformat(), precision="day",
-                text=" ".join(article.text[sent.start:sent.end].split()), cites=(span,),
-                date_cites=(Span(article_id=article.id, start=expression.start,
-                                 end=expression.end),)))
+            entries.append(
+                TimelineEntry(
+                    event_id=event_id,
+                    date=day.isoformat(),
+                    precision="day",
+                    text=" ".join(article.text[sent.start : sent.end].split()),
+                    cites=(span,),
+                    date_cites=(Span(article_id=article.id, start=expression.start, end=expression.end),),
+                )
+            )
             if len(seen) >= per_day:
                 break
     entries.sort(key=lambda e: e.date)
@@ -406,6 +475,17 @@ def group_by_day(entries: Iterable[TimelineEntry]) -> dict[str, list[TimelineEnt
     return dict(grouped)
 
 
-__all__ = ["DatedSentence", "TLS_VERSION", "date_sentences", "find_day_dates",
-           "first_mentions_timeline", "group_by_day", "on_topic_sentences", "rank_days",
-           "split_sentences", "summarize_days", "summarize_timeline", "topic_terms"]
+__all__ = [
+    "DatedSentence",
+    "TLS_VERSION",
+    "date_sentences",
+    "find_day_dates",
+    "first_mentions_timeline",
+    "group_by_day",
+    "on_topic_sentences",
+    "rank_days",
+    "split_sentences",
+    "summarize_days",
+    "summarize_timeline",
+    "topic_terms",
+]

@@ -46,12 +46,14 @@ _WORD = re.compile(r"[a-z]{3,}")
 _STOPWORDS = frozenset(
     "the and for with that this from was were has have had are its his her their they them "
     "said says say who which what when after before about also but not than then there been "
-    "into over will would could should may might one two first more most other such".split())
+    "into over will would could should may might one two first more most other such".split()
+)
 _ANY_DATE_WORD = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\d{4})\b"
     r"|(?i:\b(?:yesterday|tomorrow|today|(?:last|next|this)\s+(?:week|month|year)|ago|earlier|"
-    r"later)\b)")
+    r"later)\b)"
+)
 _RANK = {"mention": 0, "news": 1, "publication": 2, "inferred": 3, "event": 4}
 
 
@@ -71,31 +73,47 @@ class _Entry:  # built up while merging, then frozen into a TimelineEntry
     members: list[_Candidate] = field(default_factory=list)
 
 
-def build_timeline(event: Event, articles: Mapping[str, Article],
-                   analyses: Mapping[str, Analysis],
-                   dates: Mapping[str, Sequence[TimeExpression]],
-                   inferred: Mapping[str, InferredDate] | None = None) -> list[TimelineEntry]:
+def build_timeline(
+    event: Event,
+    articles: Mapping[str, Article],
+    analyses: Mapping[str, Analysis],
+    dates: Mapping[str, Sequence[TimeExpression]],
+    inferred: Mapping[str, InferredDate] | None = None,
+) -> list[TimelineEntry]:
     """Dated, cited entries for one event, in date order (see the module docstring);
     `inferred` gives undated articles' inferred publication intervals."""
     inferred = inferred or {}
-    candidates = [c for article_id in event.article_ids
-                  for c in _candidates(articles[article_id], analyses[article_id],
-                                       dates.get(article_id, ()), inferred.get(article_id))]
+    candidates = [
+        c
+        for article_id in event.article_ids
+        for c in _candidates(
+            articles[article_id], analyses[article_id], dates.get(article_id, ()), inferred.get(article_id)
+        )
+    ]
     entries = _merge(candidates)
     timeline = [_freeze(event.id, entry) for entry in _keep_per_date(entries)]
     if event.date and event.summary and not any(t.date == event.date for t in timeline):
         first = event.summary[0]
         inside = tuple(d for d in event.date_cites if _within_any(d, first.cites))
-        timeline.append(TimelineEntry(
-            event_id=event.id, date=event.date, precision=event.precision or "day",
-            text=first.text, cites=tuple(first.cites), date_cites=inside, dated_by="event"))
+        timeline.append(
+            TimelineEntry(
+                event_id=event.id,
+                date=event.date,
+                precision=event.precision or "day",
+                text=first.text,
+                cites=tuple(first.cites),
+                date_cites=inside,
+                dated_by="event",
+            )
+        )
     # The most-cited entry comes first on its date.
     timeline.sort(key=lambda t: (t.date, -len(t.cites)))
     return timeline
 
 
-def _candidates(article: Article, analysis: Analysis, dates: Sequence[TimeExpression],
-                inferred: InferredDate | None) -> list[_Candidate]:
+def _candidates(
+    article: Article, analysis: Analysis, dates: Sequence[TimeExpression], inferred: InferredDate | None
+) -> list[_Candidate]:
     """One dated candidate per sentence that has a date (see the module docstring)."""
     text = article.text
     limit = article.published or (inferred.latest if inferred else None)
@@ -115,7 +133,7 @@ def _candidates(article: Article, analysis: Analysis, dates: Sequence[TimeExpres
         lead_date = (*period, (), "inferred")
     found = []
     for sent in analysis.sentences:
-        raw = text[sent.start:sent.end]
+        raw = text[sent.start : sent.end]
         stripped = raw.strip()
         if not stripped:
             continue
@@ -124,17 +142,32 @@ def _candidates(article: Article, analysis: Analysis, dates: Sequence[TimeExpres
         expression = by_sentence.get(sent.index)
         if expression is not None:
             value, precision, date_spans, how = (
-                expression.value, expression.precision,
+                expression.value,
+                expression.precision,
                 (Span(article_id=article.id, start=expression.start, end=expression.end),),
-                "mention")
-        elif (sent.index < LEAD_SENTENCES and lead_date and sent.index not in timed
-              and len(stripped.split()) >= MIN_LEAD_WORDS and not _ANY_DATE_WORD.search(stripped)):
+                "mention",
+            )
+        elif (
+            sent.index < LEAD_SENTENCES
+            and lead_date
+            and sent.index not in timed
+            and len(stripped.split()) >= MIN_LEAD_WORDS
+            and not _ANY_DATE_WORD.search(stripped)
+        ):
             value, precision, date_spans, how = lead_date
         else:
             continue
-        found.append(_Candidate(value=value, precision=precision, text=stripped, sentence=span,
-                                date_spans=tuple(date_spans), dated_by=how,
-                                words=frozenset(_content_words(stripped))))
+        found.append(
+            _Candidate(
+                value=value,
+                precision=precision,
+                text=stripped,
+                sentence=span,
+                date_spans=tuple(date_spans),
+                dated_by=how,
+                words=frozenset(_content_words(stripped)),
+            )
+        )
     return found
 
 
@@ -147,15 +180,20 @@ def _first_day(value: str) -> str:
     return value[:10]
 
 
-_NOUN_AFTER = re.compile(r"[ -](?!and\b|when\b|to\b|that\b|was\b|were\b|is\b|as\b|in\b|on\b|"
-                         r"at\b|after\b|before\b|but\b|which\b|with\b|for\b)[a-z]")
+_NOUN_AFTER = re.compile(
+    r"[ -](?!and\b|when\b|to\b|that\b|was\b|were\b|is\b|as\b|in\b|on\b|"
+    r"at\b|after\b|before\b|but\b|which\b|with\b|for\b)[a-z]"
+)
 
 
 def _attributive_year(text: str, expression: TimeExpression) -> bool:
     """A bare year that modifies a noun ("its 1991 borders", "this 2022 file photo") names
     what a thing is, not when the sentence's news happened."""
-    return (expression.precision == "year" and expression.text.isdigit()
-            and bool(_NOUN_AFTER.match(text, expression.end)))
+    return (
+        expression.precision == "year"
+        and expression.text.isdigit()
+        and bool(_NOUN_AFTER.match(text, expression.end))
+    )
 
 
 def _content_words(text: str) -> set[str]:
@@ -183,8 +221,7 @@ def _merge(candidates: Sequence[_Candidate]) -> list[_Entry]:
                 if any(m.sentence == candidate.sentence for m in entry.members):
                     match = entry  # the same sentence twice (a copy): nothing to add
                     break
-                if max(_overlap(m.words, candidate.words) for m in entry.members[:8]) \
-                        >= SAME_FACT_OVERLAP:
+                if max(_overlap(m.words, candidate.words) for m in entry.members[:8]) >= SAME_FACT_OVERLAP:
                     match = entry
                     break
             if match is not None:
@@ -204,8 +241,13 @@ def _merge(candidates: Sequence[_Candidate]) -> list[_Entry]:
 def _keep_per_date(entries: Sequence[_Entry]) -> list[_Entry]:
     """At most `PER_DATE` entries per date: told by most articles, best dated, first."""
     kept: dict[str, list[_Entry]] = {}
-    ranked = sorted(entries, key=lambda e: (-len({m.sentence.article_id for m in e.members}),
-                                            min(_RANK[m.dated_by] for m in e.members)))
+    ranked = sorted(
+        entries,
+        key=lambda e: (
+            -len({m.sentence.article_id for m in e.members}),
+            min(_RANK[m.dated_by] for m in e.members),
+        ),
+    )
     for entry in ranked:
         group = kept.setdefault(_date_of(entry)[0], [])
         if len(group) < PER_DATE:
@@ -216,35 +258,51 @@ def _keep_per_date(entries: Sequence[_Entry]) -> list[_Entry]:
 def _date_of(entry: _Entry) -> tuple[str, str]:
     """The date most of the entry's sentences give, the best-dated first on a tie."""
     votes = Counter((m.value, m.precision) for m in entry.members)
-    return min(votes, key=lambda v: (-votes[v], min(_RANK[m.dated_by] for m in entry.members
-                                                    if (m.value, m.precision) == v)))
+    return min(
+        votes,
+        key=lambda v: (
+            -votes[v],
+            min(_RANK[m.dated_by] for m in entry.members if (m.value, m.precision) == v),
+        ),
+    )
 
 
 def _freeze(event_id: str, entry: _Entry) -> TimelineEntry:
     value, precision = _date_of(entry)
-    on_date = sorted((m for m in entry.members if (m.value, m.precision) == (value, precision)),
-                     key=lambda m: _RANK[m.dated_by])
+    on_date = sorted(
+        (m for m in entry.members if (m.value, m.precision) == (value, precision)),
+        key=lambda m: _RANK[m.dated_by],
+    )
     lead = on_date[0]
     others = [m for m in entry.members if m is not lead]
     return TimelineEntry(
-        event_id=event_id, date=value, precision=precision, text=lead.text,
+        event_id=event_id,
+        date=value,
+        precision=precision,
+        text=lead.text,
         cites=(lead.sentence, *(m.sentence for m in others)),
-        date_cites=tuple(dict.fromkeys(s for m in on_date if m.dated_by == lead.dated_by
-                                       for s in m.date_spans)),
-        dated_by=lead.dated_by)
+        date_cites=tuple(
+            dict.fromkeys(s for m in on_date if m.dated_by == lead.dated_by for s in m.date_spans)
+        ),
+        dated_by=lead.dated_by,
+    )
 
 
 def _within_any(span: Span, cites: Sequence[Span]) -> bool:
-    return any(c.article_id == span.article_id and c.start <= span.start and span.end <= c.end
-               for c in cites)
+    return any(c.article_id == span.article_id and c.start <= span.start and span.end <= c.end for c in cites)
 
 
 def _overlap(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def select_entries(entries: Sequence[TimelineEntry], *, event_id: str | None = None,
-                   since: date | None = None, until: date | None = None) -> list[TimelineEntry]:
+def select_entries(
+    entries: Sequence[TimelineEntry],
+    *,
+    event_id: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[TimelineEntry]:
     """The entries of one event (or all), whose date may fall between `since` and `until`
     (a month or year entry is kept when it overlaps them), in date order."""
     kept = []

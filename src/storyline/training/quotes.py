@@ -60,29 +60,34 @@ def learn_lexicon(examples: Iterable[Example], *, min_count: int = MIN_CUE_COUNT
             seen[lemma] += 1
             if any(s < t.end and t.start < e for s, e in cues):
                 as_cue[lemma] += 1
-    return Lexicon(cue_rate={lemma: round(n / seen[lemma], 4)
-                             for lemma, n in sorted(as_cue.items()) if n >= min_count})
+    return Lexicon(
+        cue_rate={lemma: round(n / seen[lemma], 4) for lemma, n in sorted(as_cue.items()) if n >= min_count}
+    )
 
 
-def sequences(example: Example, lexicon: Lexicon,
-              probabilities: Sequence) -> list[tuple[list[list[str]], list[str]]]:
+def sequences(
+    example: Example, lexicon: Lexicon, probabilities: Sequence
+) -> list[tuple[list[list[str]], list[str]]]:
     """(features, BIO tags) of each sentence of one training document; `probabilities` are the
     transformer's, per sentence, from a transformer that did not train on this document."""
     quoted = find_quoted_spans(example.text)
-    roles = [(label, pieces, n) for n, g in enumerate(example.gold)
-             for label, pieces in (("CUE", g.cue), ("SOURCE", g.source), ("CONTENT", g.content))
-             if pieces]
+    roles = [
+        (label, pieces, n)
+        for n, g in enumerate(example.gold)
+        for label, pieces in (("CUE", g.cue), ("SOURCE", g.source), ("CONTENT", g.content))
+        if pieces
+    ]
     out = []
     values = token_values(example.text, example.analysis, lexicon, quoted)
     for ids, found in zip(units(example.text, example.analysis), probabilities, strict=True):
-        rows = [a + b for a, b in zip(unit_features(values, ids), probability_features(found),
-                                      strict=True)]
+        rows = [a + b for a, b in zip(unit_features(values, ids), probability_features(found), strict=True)]
         out.append((rows, gold_tags(example.analysis.tokens, ids, roles)))
     return out
 
 
-def train_transformer(examples: Sequence[Example], lexicon: Lexicon, directory: Path,
-                      folds: int = FOLDS) -> tuple[dict, list[list]]:
+def train_transformer(
+    examples: Sequence[Example], lexicon: Lexicon, directory: Path, folds: int = FOLDS
+) -> tuple[dict, list[list]]:
     """Fine-tune the transformer on all examples and write it into `directory`; also return,
     per example and sentence, the probabilities of a transformer trained on the other folds
     (what the CRF learns to read: the shipped one has seen every training sentence)."""
@@ -100,19 +105,40 @@ def train_transformer(examples: Sequence[Example], lexicon: Lexicon, directory: 
         held_out.update(tt.head_probabilities(tt.train_head(base, prepared, chosen), prepared, rest))
         log.info("fold %d of %d trained", fold + 1, folds)
     head = tt.train_head(base, prepared, list(range(len(prepared.inputs))))
-    record = tt.save_head(head, lower, vocabulary, prepared.inputs[0], directory, {
-        "documents": len(examples), "sentences": len(prepared.inputs), "folds": folds,
-        "settings": {"epochs": tt.EPOCHS, "batch": tt.BATCH, "layer_rate": tt.LAYER_RATE,
-                     "head_rate": tt.HEAD_RATE, "seed": tt.SEED},
-        "training_seconds": round(time.perf_counter() - started, 1)})
+    record = tt.save_head(
+        head,
+        lower,
+        vocabulary,
+        prepared.inputs[0],
+        directory,
+        {
+            "documents": len(examples),
+            "sentences": len(prepared.inputs),
+            "folds": folds,
+            "settings": {
+                "epochs": tt.EPOCHS,
+                "batch": tt.BATCH,
+                "layer_rate": tt.LAYER_RATE,
+                "head_rate": tt.HEAD_RATE,
+                "seed": tt.SEED,
+            },
+            "training_seconds": round(time.perf_counter() - started, 1),
+        },
+    )
     per_example: list[list] = [[] for _ in examples]
     for k, n in enumerate(prepared.document):
         per_example[n].append(held_out[k])
     return record, per_example
 
 
-def train_tagger(examples: Sequence[Example], directory: Path, *, c1: float = C1, c2: float = C2,
-                 max_iterations: int = MAX_ITERATIONS) -> dict:
+def train_tagger(
+    examples: Sequence[Example],
+    directory: Path,
+    *,
+    c1: float = C1,
+    c2: float = C2,
+    max_iterations: int = MAX_ITERATIONS,
+) -> dict:
     """Train the transformer, then the CRF over its held-out probabilities, and write both and
     the cue lexicon into `directory`."""
     import pycrfsuite
@@ -124,22 +150,22 @@ def train_tagger(examples: Sequence[Example], directory: Path, *, c1: float = C1
     for example, found in zip(examples, probabilities, strict=True):
         for rows, tags in sequences(example, lexicon, found):
             trainer.append(rows, tags)
-    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iterations,
-                        "feature.possible_transitions": True})
+    trainer.set_params(
+        {"c1": c1, "c2": c2, "max_iterations": max_iterations, "feature.possible_transitions": True}
+    )
     directory.mkdir(parents=True, exist_ok=True)
     model = directory / f"{MODEL_NAME}.bin"
     trainer.train(str(model))
     meta = {
-        "model": MODEL_NAME, "documents": len(examples),
-        "settings": {"c1": c1, "c2": c2, "max_iterations": max_iterations,
-                     "min_cue_count": MIN_CUE_COUNT},
+        "model": MODEL_NAME,
+        "documents": len(examples),
+        "settings": {"c1": c1, "c2": c2, "max_iterations": max_iterations, "min_cue_count": MIN_CUE_COUNT},
         "training_seconds": round(time.perf_counter() - started, 1),
         "model_bytes": model.stat().st_size,
         "transformer": {k: transformer[k] for k in ("model", "model_bytes", "training_seconds")},
         "cue_rate": lexicon.cue_rate,
     }
-    (directory / f"{MODEL_NAME}.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n",
-                                                 "utf-8")
+    (directory / f"{MODEL_NAME}.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", "utf-8")
     return meta
 
 
@@ -152,9 +178,12 @@ def parse_examples(data_dir: str | Path, split: str = "train") -> list[Example]:
     documents = read_polnear(data_dir, split)
     pipeline = nlp.spacy_pipeline()
     docs = pipeline.pipe((d.text for d in documents), batch_size=16)
-    return [Example(name=d.name, text=d.text, gold=d.gold,
-                    analysis=nlp.analysis_from_doc(article_id(d.text), doc))
-            for d, doc in zip(documents, docs, strict=True)]
+    return [
+        Example(
+            name=d.name, text=d.text, gold=d.gold, analysis=nlp.analysis_from_doc(article_id(d.text), doc)
+        )
+        for d, doc in zip(documents, docs, strict=True)
+    ]
 
 
 def train_quotes(data_dir: str | Path, directory: str | Path | None = None) -> dict:

@@ -57,27 +57,33 @@ def learn_vocabulary(examples: Sequence, lexicon: Lexicon) -> Vocabulary:
         counts["pos"].update(t.pos for t in tokens)
         counts["branch"].update(cue_branches(tokens, _strong(tokens, lexicon)))
     sizes = dict(zip(("dep", "pos", "branch"), FEATURE_SIZES[2:], strict=True))
-    return Vocabulary(**{name: {value: k + 1 for k, (value, _) in
-                                enumerate(counter.most_common(sizes[name] - 1))}
-                         for name, counter in counts.items()})
+    return Vocabulary(
+        **{
+            name: {value: k + 1 for k, (value, _) in enumerate(counter.most_common(sizes[name] - 1))}
+            for name, counter in counts.items()
+        }
+    )
 
 
 def _strong(tokens, lexicon: Lexicon) -> list[bool]:
     return [lexicon.bucket(t.lemma) in ("mid", "high") for t in tokens]
 
 
-def prepare(examples: Sequence, lexicon: Lexicon, vocabulary: Vocabulary, tokenizer,
-            lower) -> Prepared:
+def prepare(examples: Sequence, lexicon: Lexicon, vocabulary: Vocabulary, tokenizer, lower) -> Prepared:
     """Inputs, labels and frozen lower-layer states of every training sentence."""
     import torch
 
     inputs, labels, document = [], [], []
     for n, example in enumerate(examples):
-        roles = [(label, pieces, k) for k, g in enumerate(example.gold)
-                 for label, pieces in (("CUE", g.cue), ("SOURCE", g.source), ("CONTENT", g.content))
-                 if pieces]
-        sentences, found = transformer_inputs(example.text, example.analysis, lexicon, vocabulary,
-                                          tokenizer, find_quoted_spans(example.text))
+        roles = [
+            (label, pieces, k)
+            for k, g in enumerate(example.gold)
+            for label, pieces in (("CUE", g.cue), ("SOURCE", g.source), ("CONTENT", g.content))
+            if pieces
+        ]
+        sentences, found = transformer_inputs(
+            example.text, example.analysis, lexicon, vocabulary, tokenizer, find_quoted_spans(example.text)
+        )
         for ids, unit in zip(sentences, found, strict=True):
             tags = gold_tags(example.analysis.tokens, ids, roles)
             inputs.append(unit)
@@ -89,15 +95,16 @@ def prepare(examples: Sequence, lexicon: Lexicon, vocabulary: Vocabulary, tokeni
             ids, mask, _ = padded([inputs[k] for k in rows])
             hidden = lower(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
             for r, k in enumerate(rows):
-                states[k] = hidden[r, :len(inputs[k].wordpieces)].astype(np.float16)
+                states[k] = hidden[r, : len(inputs[k].wordpieces)].astype(np.float16)
     return Prepared(inputs=inputs, labels=labels, document=document, states=states)
 
 
-def _batches(inputs: Sequence[UnitInput], size: int, *, shuffle: bool,
-             rng: random.Random | None = None) -> list[list[int]]:
+def _batches(
+    inputs: Sequence[UnitInput], size: int, *, shuffle: bool, rng: random.Random | None = None
+) -> list[list[int]]:
     """Indexes in batches of similar length (little padding), in random order when training."""
     order = sorted(range(len(inputs)), key=lambda k: len(inputs[k].wordpieces))
-    batches = [order[i:i + size] for i in range(0, len(order), size)]
+    batches = [order[i : i + size] for i in range(0, len(order), size)]
     if shuffle:
         rng.shuffle(batches)
     return batches
@@ -112,15 +119,20 @@ def _tensors(prepared: Prepared, rows: Sequence[int]):
     target = np.full(ids.shape, -100, dtype=np.int64)  # -100: not scored
     for r, k in enumerate(rows):
         state = prepared.states[k]
-        hidden[r, :len(state)] = state
+        hidden[r, : len(state)] = state
         kept = batch[r].first >= 0
         target[r, batch[r].first[kept]] = prepared.labels[k][kept]
-    return (torch.from_numpy(hidden), torch.from_numpy(mask), torch.from_numpy(facts),
-            torch.from_numpy(target))
+    return (
+        torch.from_numpy(hidden),
+        torch.from_numpy(mask),
+        torch.from_numpy(facts),
+        torch.from_numpy(target),
+    )
 
 
-def train_head(base, prepared: Prepared, chosen: Sequence[int], *, epochs: int | None = None,
-               seed: int = SEED):
+def train_head(
+    base, prepared: Prepared, chosen: Sequence[int], *, epochs: int | None = None, seed: int = SEED
+):
     """Fine-tune the upper layers on the sentences `chosen` (indexes into `prepared`)."""
     import torch
 
@@ -132,13 +144,15 @@ def train_head(base, prepared: Prepared, chosen: Sequence[int], *, epochs: int |
     head = AttributionHead(base, CUT).train()
     layers = list(head.layers.parameters())
     rest = [p for name, p in head.named_parameters() if not name.startswith("layers.")]
-    optimizer = torch.optim.AdamW([{"params": layers, "lr": LAYER_RATE},
-                                   {"params": rest, "lr": HEAD_RATE}], weight_decay=0.01)
+    optimizer = torch.optim.AdamW(
+        [{"params": layers, "lr": LAYER_RATE}, {"params": rest, "lr": HEAD_RATE}], weight_decay=0.01
+    )
     subset = [prepared.inputs[k] for k in chosen]
     steps = epochs * math.ceil(len(subset) / BATCH)
     warmup = max(1, int(0.06 * steps))
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (steps - s) / steps))
+        optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (steps - s) / steps)
+    )
     loss_of = torch.nn.CrossEntropyLoss(ignore_index=-100)
     for epoch in range(epochs):
         total, started = 0.0, time.perf_counter()
@@ -152,8 +166,12 @@ def train_head(base, prepared: Prepared, chosen: Sequence[int], *, epochs: int |
             optimizer.step()
             schedule.step()
             total += loss.item()
-        log.info("epoch %d: loss %.4f (%.0f s)", epoch + 1, total / max(1, len(batches)),
-                 time.perf_counter() - started)
+        log.info(
+            "epoch %d: loss %.4f (%.0f s)",
+            epoch + 1,
+            total / max(1, len(batches)),
+            time.perf_counter() - started,
+        )
     return head.eval()
 
 
@@ -173,8 +191,7 @@ def head_probabilities(head, prepared: Prepared, chosen: Sequence[int]) -> dict[
     return out
 
 
-def save_head(head, lower, vocabulary: Vocabulary, probe: UnitInput, directory: Path,
-              record: dict) -> dict:
+def save_head(head, lower, vocabulary: Vocabulary, probe: UnitInput, directory: Path, record: dict) -> dict:
     """Write the fine-tuned part (float16) and its record, with the probe's probabilities that
     the export must reproduce."""
     import torch
@@ -189,12 +206,18 @@ def save_head(head, lower, vocabulary: Vocabulary, probe: UnitInput, directory: 
     with torch.no_grad():
         probabilities = torch.softmax(head(lower(ids, mask), mask, facts), dim=-1)[0].numpy()
     meta = {
-        **record, "model": MODEL_NAME, "labels": list(LABELS), "model_bytes": weights.stat().st_size,
+        **record,
+        "model": MODEL_NAME,
+        "labels": list(LABELS),
+        "model_bytes": weights.stat().st_size,
         "cut": CUT,
         "vocabulary": {"dep": vocabulary.dep, "pos": vocabulary.pos, "branch": vocabulary.branch},
-        "probe": {"wordpieces": probe.wordpieces.tolist(), "first": probe.first.tolist(),
-                  "facts": probe.facts.tolist(),
-                  "probabilities": np.round(token_probabilities(probabilities, probe), 5).tolist()},
+        "probe": {
+            "wordpieces": probe.wordpieces.tolist(),
+            "first": probe.first.tolist(),
+            "facts": probe.facts.tolist(),
+            "probabilities": np.round(token_probabilities(probabilities, probe), 5).tolist(),
+        },
     }
     meta_file.write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", "utf-8")
     return meta
@@ -208,8 +231,11 @@ def load_training_base():
 
     name = base_model_name()
     base = load_base(name)
-    tokenizer = Tokenizer.from_file(str(Path(name) / "tokenizer.json")) if Path(name).is_dir() \
+    tokenizer = (
+        Tokenizer.from_file(str(Path(name) / "tokenizer.json"))
+        if Path(name).is_dir()
         else Tokenizer.from_pretrained(name)
+    )
     tokenizer.no_truncation()
     tokenizer.no_padding()
     return base, LowerLayers(base, CUT).eval(), tokenizer

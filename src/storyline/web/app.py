@@ -48,8 +48,7 @@ UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 TOKEN_ENV = "STORYLINE_TOKEN"
 TOKEN_COOKIE = "storyline_token"
 MAX_PASTED_URLS = 200
-Speaker = Annotated[str | None, Query(max_length=200,
-                                      description="Only this speaker's quotes")]
+Speaker = Annotated[str | None, Query(max_length=200, description="Only this speaker's quotes")]
 Offset = Annotated[int | None, Query(ge=0, le=10**9, description="Highlight from here")]
 Query_ = Annotated[str, Query(max_length=500, description="Words to find (all of them)")]
 Files = Annotated[list[UploadFile], File(description="Article files: .txt, .html, .jsonl")]
@@ -57,25 +56,30 @@ Urls = Annotated[str, Form(max_length=20_000, description="URLs, one a line")]
 _STATIC = Path(__file__).parent / "static"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
-_env = Environment(loader=PackageLoader("storyline", "web/templates"), autoescape=True,
-                   trim_blocks=True, lstrip_blocks=True)
+_env = Environment(
+    loader=PackageLoader("storyline", "web/templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+)
 _env.filters["pct"] = lambda part, whole: f"{100 * part / whole:.0f}" if whole else "0"
 
 _ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
-_JSON = {200: {"content": {"application/json": {"schema": {"type": "object"}}},
-               "description": "The page's data"},
-         400: {"description": "Bad parameter", "content": {"application/json": {"schema": _ERROR}}},
-         404: {"description": "No such item", "content": {"application/json": {"schema": _ERROR}}}}
-_HTML = {200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "Page"},
-         400: {"description": "Bad parameter", "content": {"text/html": {"schema": {"type": "string"}}}},
-         404: {"description": "No such item", "content": {"text/html": {"schema": {"type": "string"}}}}}
+_JSON = {
+    200: {"content": {"application/json": {"schema": {"type": "object"}}}, "description": "The page's data"},
+    400: {"description": "Bad parameter", "content": {"application/json": {"schema": _ERROR}}},
+    404: {"description": "No such item", "content": {"application/json": {"schema": _ERROR}}},
+}
+_HTML = {
+    200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "Page"},
+    400: {"description": "Bad parameter", "content": {"text/html": {"schema": {"type": "string"}}}},
+    404: {"description": "No such item", "content": {"text/html": {"schema": {"type": "string"}}}},
+}
 
 
 class AppState:
     """The store path, the briefing in memory, the ingestion jobs."""
 
-    def __init__(self, db: str, data_dir: Path, token: str | None, max_upload_bytes: int,
-                 fetch_options: FetchOptions) -> None:
+    def __init__(
+        self, db: str, data_dir: Path, token: str | None, max_upload_bytes: int, fetch_options: FetchOptions
+    ) -> None:
         self.db, self.data_dir, self.token = db, data_dir, token
         self.max_upload_bytes = max_upload_bytes
         self.corpus: views.Corpus | None = None
@@ -163,9 +167,13 @@ class _Guard:
             return
         limit = self.state.max_upload_bytes + 64 * 1024  # multipart framing on top of the files
         if int(headers.get("content-length") or 0) > limit:
-            await JSONResponse({"error": f"upload larger than {self.state.max_upload_bytes} "
-                                         "bytes; send fewer or smaller files"},
-                               status_code=413)(scope, receive, send)
+            await JSONResponse(
+                {
+                    "error": f"upload larger than {self.state.max_upload_bytes} "
+                    "bytes; send fewer or smaller files"
+                },
+                status_code=413,
+            )(scope, receive, send)
             return
         seen = 0
 
@@ -192,12 +200,15 @@ class _Guard:
         given = headers.get("x-storyline-token") or ""
         if headers.get("authorization", "").startswith("Bearer "):
             given = headers["authorization"][7:]
-        cookies = dict(part.strip().split("=", 1) for part in headers.get("cookie", "").split(";")
-                       if "=" in part)
+        cookies = dict(
+            part.strip().split("=", 1) for part in headers.get("cookie", "").split(";") if "=" in part
+        )
         given = given or cookies.get(TOKEN_COOKIE, "")
         if not hmac.compare_digest(given.encode(), token.encode()):
-            return 401, ("this server needs its token for changes: send it as 'Authorization: "
-                         "Bearer TOKEN', or open any page once with ?token=TOKEN")
+            return 401, (
+                "this server needs its token for changes: send it as 'Authorization: "
+                "Bearer TOKEN', or open any page once with ?token=TOKEN"
+            )
         return None
 
 
@@ -205,9 +216,15 @@ class _TooLarge(Exception):
     pass
 
 
-def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str | None = None,
-               max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
-               allow_private: bool = False, allowed_hosts: Sequence[str] | None = None) -> FastAPI:
+def create_app(
+    db: str | Path,
+    *,
+    data_dir: str | Path | None = None,
+    token: str | None = None,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    allow_private: bool = False,
+    allowed_hosts: Sequence[str] | None = None,
+) -> FastAPI:
     """The web app over the store at `db`; uploads go under `data_dir` (default: beside db).
 
     Pasted URLs are fetched with the same guard as the CLI: private, loopback and link-local
@@ -217,10 +234,20 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
     the store through the visitor's browser."""
     db_path = Path(db).resolve()
     data = Path(data_dir) if data_dir else db_path.parent / "storyline-data"
-    state = AppState(str(db_path), data.resolve(), token or None, max_upload_bytes,
-                     FetchOptions(max_bytes=max_upload_bytes, allow_private=allow_private))
-    app = FastAPI(title="storyline", version="1.0", docs_url=None, redoc_url=None,
-                  description="Every page of the storyline web app and its JSON twin.")
+    state = AppState(
+        str(db_path),
+        data.resolve(),
+        token or None,
+        max_upload_bytes,
+        FetchOptions(max_bytes=max_upload_bytes, allow_private=allow_private),
+    )
+    app = FastAPI(
+        title="storyline",
+        version="1.0",
+        docs_url=None,
+        redoc_url=None,
+        description="Every page of the storyline web app and its JSON twin.",
+    )
     app.state.storyline = state
     app.add_middleware(_Guard, state=state)
     if allowed_hosts is not None:
@@ -240,12 +267,17 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
         if request.url.path.endswith(".json"):
             response = JSONResponse({"error": exc.detail}, status_code=exc.status_code)
         else:
-            response = _page("error.html", request, status=exc.status_code,
-                             status_code=exc.status_code, message=exc.detail)
+            response = _page(
+                "error.html", request, status=exc.status_code, status_code=exc.status_code, message=exc.detail
+            )
         response.headers.update(exc.headers or {})
         if exc.status_code == 405:  # every method of the path, not only the first route's
-            allowed = {m for route in app.routes if getattr(route, "methods", None)
-                       and route.path_regex.match(request.url.path) for m in route.methods}
+            allowed = {
+                m
+                for route in app.routes
+                if getattr(route, "methods", None) and route.path_regex.match(request.url.path)
+                for m in route.methods
+            }
             response.headers["Allow"] = ", ".join(sorted(allowed))
         return response
 
@@ -262,10 +294,13 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
 
     def corpus_data() -> dict:
         corpus = corpus_or_none()
-        page = views.corpus_page(corpus) if corpus else {"articles": 0, "events": [],
-                                                          "entities": 0, "quotes": 0}
-        return {**page, "jobs": [j.to_dict() for j in state.jobs.jobs.values()
-                                 if j.state in ("queued", "running")]}
+        page = (
+            views.corpus_page(corpus) if corpus else {"articles": 0, "events": [], "entities": 0, "quotes": 0}
+        )
+        return {
+            **page,
+            "jobs": [j.to_dict() for j in state.jobs.jobs.values() if j.state in ("queued", "running")],
+        }
 
     @app.get("/", response_class=HTMLResponse, responses=_HTML, summary="Corpus: events")
     def corpus_html(request: Request):
@@ -295,24 +330,40 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
             return response
         return Response(corpus.page_cache[key], media_type="application/json")
 
-    @app.get("/events/{event_id}/briefing.{fmt}", summary="Event export: md, json or html",
-             responses={200: {"content": {"text/markdown": {}, "application/json": {},
-                                          "text/html": {}}, "description": "The export"},
-                        404: {"description": "No such event or format"}})
+    @app.get(
+        "/events/{event_id}/briefing.{fmt}",
+        summary="Event export: md, json or html",
+        responses={
+            200: {
+                "content": {"text/markdown": {}, "application/json": {}, "text/html": {}},
+                "description": "The export",
+            },
+            404: {"description": "No such event or format"},
+        },
+    )
     def event_export(event_id: str, fmt: str):
         if fmt not in ("md", "json", "html"):
             raise HTTPException(404, f"no export format {fmt!r}; use md, json or html")
         briefing = views.event_briefing(corpus_required(), event_id)
         if briefing is None:
             raise _not_found("event", event_id)
-        body, media = {"md": (render_markdown, "text/markdown; charset=utf-8"),
-                       "json": (render_json, "application/json"),
-                       "html": (render_html, "text/html; charset=utf-8")}[fmt]
-        return Response(body(briefing), media_type=media, headers={
-            "Content-Disposition": f'attachment; filename="{event_id}.{fmt}"'})
+        body, media = {
+            "md": (render_markdown, "text/markdown; charset=utf-8"),
+            "json": (render_json, "application/json"),
+            "html": (render_html, "text/html; charset=utf-8"),
+        }[fmt]
+        return Response(
+            body(briefing),
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="{event_id}.{fmt}"'},
+        )
 
-    @app.get("/events/{event_id}", response_class=HTMLResponse, responses=_HTML,
-             summary="Event: summary, timeline, quotes, claims, coverage")
+    @app.get(
+        "/events/{event_id}",
+        response_class=HTMLResponse,
+        responses=_HTML,
+        summary="Event: summary, timeline, quotes, claims, coverage",
+    )
     def event_html(request: Request, event_id: str, speaker: Speaker = None):
         page = event_data(event_id, speaker)
         corpus = state.corpus
@@ -320,8 +371,14 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
         plain = not request.query_params and corpus is not None  # the same bytes every time
         if plain and key in corpus.page_cache:
             return HTMLResponse(corpus.page_cache[key])
-        response = _page("event.html", request, page=page, speaker=speaker,
-                         unique_limit=UNIQUE_ROWS_SHOWN, quote_limit=QUOTES_SHOWN_PER_SPEAKER)
+        response = _page(
+            "event.html",
+            request,
+            page=page,
+            speaker=speaker,
+            unique_limit=UNIQUE_ROWS_SHOWN,
+            quote_limit=QUOTES_SHOWN_PER_SPEAKER,
+        )
         if plain:
             corpus.page_cache[key] = response.body
         return response
@@ -336,22 +393,26 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
         highlight = None
         if start is not None and end is not None:
             if not 0 <= start < end <= len(article.text):
-                raise HTTPException(400, f"span {start}-{end} is outside the article "
-                                         f"(0-{len(article.text)})")
+                raise HTTPException(400, f"span {start}-{end} is outside the article (0-{len(article.text)})")
             highlight = Span(article_id=article.id, start=start, end=end)
         with Store(state.db) as store:
             stored = store.get_output("analysis", article.id, nlp.ANALYSIS_VERSION)
         analysis = nlp.analysis_from_json(stored) if stored else None
-        dates = timex.find_dates(article, analysis.sentences if analysis else (),
-                                 tokens=analysis.tokens if analysis else ())
+        dates = timex.find_dates(
+            article, analysis.sentences if analysis else (), tokens=analysis.tokens if analysis else ()
+        )
         return views.article_page(corpus, article, analysis, dates, highlight)
 
     @app.get("/articles/{article_id}.json", responses=_JSON, summary="Article (JSON)")
     def article_json(article_id: str, start: Offset = None, end: Offset = None):
         return _json(article_data(article_id, start, end))
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, responses=_HTML,
-             summary="Article: cleaned text with marks, removed debris, copies")
+    @app.get(
+        "/articles/{article_id}",
+        response_class=HTMLResponse,
+        responses=_HTML,
+        summary="Article: cleaned text with marks, removed debris, copies",
+    )
     def article_html(request: Request, article_id: str, start: Offset = None, end: Offset = None):
         return _page("article.html", request, page=article_data(article_id, start, end))
 
@@ -367,8 +428,12 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
     def entity_json(entity_id: str):
         return _json(entity_data(entity_id))
 
-    @app.get("/entities/{entity_id}", response_class=HTMLResponse, responses=_HTML,
-             summary="Entity: aliases, quotes, events")
+    @app.get(
+        "/entities/{entity_id}",
+        response_class=HTMLResponse,
+        responses=_HTML,
+        summary="Entity: aliases, quotes, events",
+    )
     def entity_html(request: Request, entity_id: str):
         return _page("entity.html", request, page=entity_data(entity_id))
 
@@ -382,8 +447,9 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
             hits = store.search(q) if q.strip() else []
         return views.search_page(corpus, q, hits)
 
-    @app.get("/search", response_class=HTMLResponse, responses=_HTML,
-             summary="Search articles, quotes and claims")
+    @app.get(
+        "/search", response_class=HTMLResponse, responses=_HTML, summary="Search articles, quotes and claims"
+    )
     def search_html(request: Request, q: Query_ = ""):
         return _page("search.html", request, page=search_data(q), query=q)
 
@@ -394,9 +460,13 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
     # -- add articles -------------------------------------------------------------------------
 
     def add_data() -> dict:
-        return {"max_upload_bytes": state.max_upload_bytes, "accepted": list(UPLOAD_SUFFIXES),
-                "url_ingest": True, "token_required": state.token is not None,
-                "jobs": [j.to_dict() for j in reversed(state.jobs.jobs.values())]}
+        return {
+            "max_upload_bytes": state.max_upload_bytes,
+            "accepted": list(UPLOAD_SUFFIXES),
+            "url_ingest": True,
+            "token_required": state.token is not None,
+            "jobs": [j.to_dict() for j in reversed(state.jobs.jobs.values())],
+        }
 
     @app.get("/add", response_class=HTMLResponse, responses=_HTML, summary="Add articles")
     def add_html(request: Request):
@@ -415,22 +485,26 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
             return None, f"{len(wanted_urls)} URLs pasted; at most {MAX_PASTED_URLS} at a time"
         files = [f for f in files if f.filename]
         if not files and not wanted_urls:
-            return None, notes[0] if notes else ("nothing to add: pick .txt, .html or .jsonl files "
-                                                 "or paste URLs")
+            return None, notes[0] if notes else (
+                "nothing to add: pick .txt, .html or .jsonl files or paste URLs"
+            )
         directory = state.data_dir / "uploads" / uuid.uuid4().hex[:12]
         accepted: list[tuple[Path, bytes]] = []
         total = 0
         for index, upload in enumerate(files):
             target = safe_upload_path(directory, upload.filename, index)
             if target is None:
-                notes.append(f"skipped {upload.filename!r}: only {', '.join(UPLOAD_SUFFIXES)} "
-                             "files with plain names are accepted")
+                notes.append(
+                    f"skipped {upload.filename!r}: only {', '.join(UPLOAD_SUFFIXES)} "
+                    "files with plain names are accepted"
+                )
                 continue
             content = await upload.read(state.max_upload_bytes + 1 - total)
             total += len(content)
             if total > state.max_upload_bytes:  # nothing is written unless all of it fits
-                raise HTTPException(413, f"upload larger than {state.max_upload_bytes} bytes; "
-                                         "send fewer or smaller files")
+                raise HTTPException(
+                    413, f"upload larger than {state.max_upload_bytes} bytes; send fewer or smaller files"
+                )
             accepted.append((target, content))
         saved = []
         for target, content in accepted:
@@ -441,29 +515,39 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
             return None, "; ".join(notes)
         return state.jobs.submit([str(p) for p in saved], notes, urls=wanted_urls).to_dict(), None
 
-    @app.post("/add", response_class=HTMLResponse, summary="Upload articles (form)",
-              responses={303: {"description": "To the job's progress page"},
-                         400: {"description": "Nothing to ingest"},
-                         401: {"description": "Token missing or wrong"},
-                         403: {"description": "Cross-site request"},
-                         413: {"description": "Upload too large"}})
+    @app.post(
+        "/add",
+        response_class=HTMLResponse,
+        summary="Upload articles (form)",
+        responses={
+            303: {"description": "To the job's progress page"},
+            400: {"description": "Nothing to ingest"},
+            401: {"description": "Token missing or wrong"},
+            403: {"description": "Cross-site request"},
+            413: {"description": "Upload too large"},
+        },
+    )
     async def add_post(request: Request, files: Files = (), urls: Urls = ""):
         job, problem = await start_job(list(files), urls)
         if job is None:
             return _page("add.html", request, status=400, page=add_data(), problem=problem)
         return RedirectResponse(job["href"], status_code=303)
 
-    @app.post("/add.json", status_code=202, summary="Upload articles (JSON)",
-              responses={202: {"description": "The job", "content": {"application/json": {
-                  "schema": {"type": "object"}}}},
-                  400: {"description": "Nothing to ingest",
-                        "content": {"application/json": {"schema": _ERROR}}},
-                  401: {"description": "Token missing or wrong",
-                        "content": {"application/json": {"schema": _ERROR}}},
-                  403: {"description": "Cross-site request",
-                        "content": {"application/json": {"schema": _ERROR}}},
-                  413: {"description": "Upload too large",
-                        "content": {"application/json": {"schema": _ERROR}}}})
+    @app.post(
+        "/add.json",
+        status_code=202,
+        summary="Upload articles (JSON)",
+        responses={
+            202: {"description": "The job", "content": {"application/json": {"schema": {"type": "object"}}}},
+            400: {"description": "Nothing to ingest", "content": {"application/json": {"schema": _ERROR}}},
+            401: {
+                "description": "Token missing or wrong",
+                "content": {"application/json": {"schema": _ERROR}},
+            },
+            403: {"description": "Cross-site request", "content": {"application/json": {"schema": _ERROR}}},
+            413: {"description": "Upload too large", "content": {"application/json": {"schema": _ERROR}}},
+        },
+    )
     async def add_post_json(files: Files = (), urls: Urls = ""):
         job, problem = await start_job(list(files), urls)
         if job is None:
@@ -476,16 +560,18 @@ def create_app(db: str | Path, *, data_dir: str | Path | None = None, token: str
             raise _not_found("job", job_id)
         data = job.to_dict()
         corpus = state.corpus
-        data["articles"] = [corpus.article_brief(a) for a in job.article_ids
-                            if corpus and a in corpus.articles] if job.state == "done" else []
+        data["articles"] = (
+            [corpus.article_brief(a) for a in job.article_ids if corpus and a in corpus.articles]
+            if job.state == "done"
+            else []
+        )
         return data
 
     @app.get("/jobs/{job_id}.json", responses=_JSON, summary="Ingestion progress (JSON)")
     def job_json(job_id: str):
         return _json(job_data(job_id))
 
-    @app.get("/jobs/{job_id}", response_class=HTMLResponse, responses=_HTML,
-             summary="Ingestion progress")
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse, responses=_HTML, summary="Ingestion progress")
     def job_html(request: Request, job_id: str):
         return _page("job.html", request, page=job_data(job_id))
 

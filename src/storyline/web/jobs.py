@@ -20,10 +20,15 @@ from storyline.store import Store
 
 log = logging.getLogger(__name__)
 
-STAGE_NAMES = {"queued": "waiting for the previous job", "fetch": "fetching the URLs",
-               "clean": "reading and cleaning",
-               "parse": "parsing", "briefing": "grouping events, quotes and claims",
-               "done": "done", "failed": "failed"}
+STAGE_NAMES = {
+    "queued": "waiting for the previous job",
+    "fetch": "fetching the URLs",
+    "clean": "reading and cleaning",
+    "parse": "parsing",
+    "briefing": "grouping events, quotes and claims",
+    "done": "done",
+    "failed": "failed",
+}
 
 
 @dataclass
@@ -56,8 +61,9 @@ class Job:
 class JobRunner:
     """Runs ingestion jobs one after another on a worker thread."""
 
-    def __init__(self, db: str, on_briefing: Callable[[Briefing, str], None],
-                 fetch_options: FetchOptions) -> None:
+    def __init__(
+        self, db: str, on_briefing: Callable[[Briefing, str], None], fetch_options: FetchOptions
+    ) -> None:
         self.db = db
         self.fetch_options = fetch_options
         self.on_briefing = on_briefing
@@ -76,8 +82,7 @@ class JobRunner:
         self._queue.put(job)
         with self._lock:
             if self._worker is None or not self._worker.is_alive():
-                self._worker = threading.Thread(target=self._work, name="storyline-ingest",
-                                                daemon=True)
+                self._worker = threading.Thread(target=self._work, name="storyline-ingest", daemon=True)
                 self._worker.start()
         return job
 
@@ -101,6 +106,7 @@ class JobRunner:
             for item in items:
                 yield item
                 job.done += 1
+
         return progress
 
     def _run(self, job: Job) -> None:
@@ -108,8 +114,9 @@ class JobRunner:
         with Store(self.db) as store:
             if job.urls:
                 job.stage = "fetch"
-            result = pipeline.ingest([*job.files, *job.urls], store, fetch_options=self.fetch_options,
-                                     progress=self._progress(job))
+            result = pipeline.ingest(
+                [*job.files, *job.urls], store, fetch_options=self.fetch_options, progress=self._progress(job)
+            )
             store.add_failures(uuid.uuid4().hex, result.failures)
             job.article_ids, job.added = list(result.article_ids), result.added
             job.failures = [_shown_failure(f) for f in result.failures]
@@ -128,8 +135,11 @@ def _shown_failure(failure) -> dict:
     if is_url(failure.source):
         return {"source": failure.source, "stage": failure.stage, "message": failure.message}
     folder = str(Path(failure.source).parent) + "/"
-    return {"source": Path(failure.source).name, "stage": failure.stage,
-            "message": failure.message.replace(folder, "")}
+    return {
+        "source": Path(failure.source).name,
+        "stage": failure.stage,
+        "message": failure.message.replace(folder, ""),
+    }
 
 
 def briefing_signature(store: Store) -> str:

@@ -26,8 +26,9 @@ class Mark:
 
 
 _TAGS = frozenset({"span", "a", "mark", "time"})
-_ATTRS = frozenset({"href", "title", "id", "class", "datetime", "data-kind", "data-start",
-                    "data-end", "data-speaker"})
+_ATTRS = frozenset(
+    {"href", "title", "id", "class", "datetime", "data-kind", "data-start", "data-end", "data-speaker"}
+)
 
 
 def _open(mark: Mark, first: bool) -> str:
@@ -58,8 +59,8 @@ def mark_up(text: str, marks: Sequence[Mark]) -> Markup:
         # close every mark ending here; marks above it on the stack are closed and reopened
         ending = [i for i, m in enumerate(stack) if m.end == pos]
         if ending:
-            above = stack[ending[0]:]
-            del stack[ending[0]:]
+            above = stack[ending[0] :]
+            del stack[ending[0] :]
             for m in reversed(above):
                 out.append(f"</{m.tag}>")
             for m in above:

@@ -19,12 +19,12 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 @contextmanager
-def running_server(app: FastAPI, host: str = "127.0.0.1", port: int | None = None,
-                   timeout: float = 30.0) -> Iterator[str]:
+def running_server(
+    app: FastAPI, host: str = "127.0.0.1", port: int | None = None, timeout: float = 30.0
+) -> Iterator[str]:
     """Serve `app` until the block ends; yields its base URL ("http://127.0.0.1:PORT")."""
     port = port or free_port(host)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
-                                           lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, name="storyline-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout

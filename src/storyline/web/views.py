@@ -77,9 +77,10 @@ class Corpus:
             copies[dup.duplicate_of].append(dup.article_id)
         corpus.copies = dict(copies)
         for mapping, items, key_of in (
-                (corpus.quotes, briefing.quotes, lambda q: corpus.event_of.get(q.article_id)),
-                (corpus.claims, briefing.claims, lambda c: c.event_id),
-                (corpus.timeline, briefing.timeline, lambda t: t.event_id)):
+            (corpus.quotes, briefing.quotes, lambda q: corpus.event_of.get(q.article_id)),
+            (corpus.claims, briefing.claims, lambda c: c.event_id),
+            (corpus.timeline, briefing.timeline, lambda t: t.event_id),
+        ):
             for item in items:
                 mapping.setdefault(key_of(item), []).append(item)
         for entity in briefing.entities:
@@ -93,18 +94,30 @@ class Corpus:
 
     def cite(self, span: Span) -> dict:
         article = self.articles.get(span.article_id)
-        text = article.text[span.start:span.end] if article else ""
-        return {"article_id": span.article_id, "start": span.start, "end": span.end,
-                "label": self.labels.get(span.article_id, "?"), "outlet": self.outlet(span.article_id),
-                "text": text, "href": cite_href(span)}
+        text = article.text[span.start : span.end] if article else ""
+        return {
+            "article_id": span.article_id,
+            "start": span.start,
+            "end": span.end,
+            "label": self.labels.get(span.article_id, "?"),
+            "outlet": self.outlet(span.article_id),
+            "text": text,
+            "href": cite_href(span),
+        }
 
     def article_brief(self, article_id: str) -> dict:
         article = self.articles[article_id]
-        return {"id": article.id, "label": self.labels[article.id], "outlet": self.outlet(article.id),
-                "title": article.title or article.source.rsplit("/", 1)[-1],
-                "published": article.published.isoformat() if article.published else None,
-                "url": article.url, "duplicate_of": self.copy_of.get(article.id),
-                "event_id": self.event_of.get(article.id), "href": f"/articles/{article.id}"}
+        return {
+            "id": article.id,
+            "label": self.labels[article.id],
+            "outlet": self.outlet(article.id),
+            "title": article.title or article.source.rsplit("/", 1)[-1],
+            "published": article.published.isoformat() if article.published else None,
+            "url": article.url,
+            "duplicate_of": self.copy_of.get(article.id),
+            "event_id": self.event_of.get(article.id),
+            "href": f"/articles/{article.id}",
+        }
 
 
 def _event_outlets(corpus: Corpus, event: Event) -> list[str]:
@@ -117,19 +130,31 @@ def corpus_page(corpus: Corpus) -> dict:
     rows = []
     for event in events:
         claims = corpus.claims.get(event.id, [])
-        rows.append({
-            "id": event.id, "title": event.title, "date": event.date, "precision": event.precision,
-            "articles": len(event.article_ids), "outlets": len(_event_outlets(corpus, event)),
-            "conflicts": sum(1 for c in claims if c.status == "conflict"),
-            "quotes": len(corpus.quotes.get(event.id, [])), "href": f"/events/{event.id}",
-        })
-    return {"articles": len(corpus.articles), "events": rows,
-            "entities": len(corpus.entities), "quotes": len(corpus.briefing.quotes)}
+        rows.append(
+            {
+                "id": event.id,
+                "title": event.title,
+                "date": event.date,
+                "precision": event.precision,
+                "articles": len(event.article_ids),
+                "outlets": len(_event_outlets(corpus, event)),
+                "conflicts": sum(1 for c in claims if c.status == "conflict"),
+                "quotes": len(corpus.quotes.get(event.id, [])),
+                "href": f"/events/{event.id}",
+            }
+        )
+    return {
+        "articles": len(corpus.articles),
+        "events": rows,
+        "entities": len(corpus.entities),
+        "quotes": len(corpus.briefing.quotes),
+    }
 
 
 def speaker_key(quote: Quote) -> str:
-    return quote.speaker_entity_id or (normalize_name(quote.speaker).lower() if quote.speaker
-                                       else UNATTRIBUTED)
+    return quote.speaker_entity_id or (
+        normalize_name(quote.speaker).lower() if quote.speaker else UNATTRIBUTED
+    )
 
 
 def quote_groups(corpus: Corpus, quotes: Sequence[Quote], speaker: str | None = None) -> list[dict]:
@@ -146,23 +171,43 @@ def quote_groups(corpus: Corpus, quotes: Sequence[Quote], speaker: str | None = 
             continue
         # one utterance as each article reports it (storyline.quotes.groups decides which)
         variants = list(utterances(items))
-        groups.append({
-            "speaker": name, "key": key, "entity_id": entity.id if entity else None,
-            "speaker_type": speaker_type_of(items), "count": len(items),
-            "quotes": [{
-                "text": quote_words(group[0]), "kind": group[0].kind,
-                "marked": shown_in_quote_marks(group[0]),
-                "outlets": sorted({corpus.outlet(q.article_id) for q in group}),
-                "variants": [{
-                    "id": q.id, "text": quote_words(q), "kind": q.kind, "cue": q.cue,
-                    "marked": shown_in_quote_marks(q),
-                    "confidence": q.confidence,
-                    "differs": quote_words(q) != quote_words(group[0]),
-                    **{k: v for k, v in corpus.cite(Span(article_id=q.article_id, start=q.start,
-                                                         end=q.end)).items() if k != "text"},
-                } for q in group],
-            } for group in variants],
-        })
+        groups.append(
+            {
+                "speaker": name,
+                "key": key,
+                "entity_id": entity.id if entity else None,
+                "speaker_type": speaker_type_of(items),
+                "count": len(items),
+                "quotes": [
+                    {
+                        "text": quote_words(group[0]),
+                        "kind": group[0].kind,
+                        "marked": shown_in_quote_marks(group[0]),
+                        "outlets": sorted({corpus.outlet(q.article_id) for q in group}),
+                        "variants": [
+                            {
+                                "id": q.id,
+                                "text": quote_words(q),
+                                "kind": q.kind,
+                                "cue": q.cue,
+                                "marked": shown_in_quote_marks(q),
+                                "confidence": q.confidence,
+                                "differs": quote_words(q) != quote_words(group[0]),
+                                **{
+                                    k: v
+                                    for k, v in corpus.cite(
+                                        Span(article_id=q.article_id, start=q.start, end=q.end)
+                                    ).items()
+                                    if k != "text"
+                                },
+                            }
+                            for q in group
+                        ],
+                    }
+                    for group in variants
+                ],
+            }
+        )
     groups.sort(key=lambda g: (g["key"] == UNATTRIBUTED, -g["count"], g["speaker"]))
     return groups
 
@@ -200,11 +245,23 @@ def coverage_matrix(corpus: Corpus, event: Event, claims: Sequence[ClaimGroup]) 
                 state = "alone"
             else:
                 state = "carried"
-            cells.append({"outlet": outlet, "state": state, "reports": stances.get(outlet),
-                          "cites": [{k: c[k] for k in ("article_id", "start", "end", "href")}
-                                    for c in cites]})
-        rows.append({"claim_id": claim.id, "status": claim.status, "text": claim.text,
-                     "note": claim.note, "cells": cells})
+            cells.append(
+                {
+                    "outlet": outlet,
+                    "state": state,
+                    "reports": stances.get(outlet),
+                    "cites": [{k: c[k] for k in ("article_id", "start", "end", "href")} for c in cites],
+                }
+            )
+        rows.append(
+            {
+                "claim_id": claim.id,
+                "status": claim.status,
+                "text": claim.text,
+                "note": claim.note,
+                "cells": cells,
+            }
+        )
     return {"outlets": outlets, "rows": rows}
 
 
@@ -216,34 +273,56 @@ def event_page(corpus: Corpus, event_id: str, speaker: str | None = None) -> dic
     event = corpus.events.get(event_id)
     if event is None:
         return None
-    claims = sorted(corpus.claims.get(event.id, []),
-                    key=lambda c: (STATUS_ORDER.get(c.status, 3), -len(c.outlets)))
+    claims = sorted(
+        corpus.claims.get(event.id, []), key=lambda c: (STATUS_ORDER.get(c.status, 3), -len(c.outlets))
+    )
     counts = {status: sum(1 for c in claims if c.status == status) for status in STATUS_ORDER}
     timeline = sorted(corpus.timeline.get(event.id, []), key=lambda t: t.date)
     speakers = quote_groups(corpus, corpus.quotes.get(event.id, []))
     page = {
-        "event": {"id": event.id, "title": event.title, "date": event.date,
-                  "precision": event.precision,
-                  "date_cites": [corpus.cite(c) for c in event.date_cites]},
+        "event": {
+            "id": event.id,
+            "title": event.title,
+            "date": event.date,
+            "precision": event.precision,
+            "date_cites": [corpus.cite(c) for c in event.date_cites],
+        },
         "articles": [corpus.article_brief(aid) for aid in event.article_ids],
         "outlets": _event_outlets(corpus, event),
-        "summary": [{"text": line.text, "cites": [corpus.cite(c) for c in line.cites]}
-                    for line in event.summary],
-        "timeline": [{"date": t.date, "precision": t.precision, "text": t.text,
-                      "cites": [corpus.cite(c) for c in t.cites],
-                      "date_cites": [corpus.cite(c) for c in t.date_cites]} for t in timeline],
-        "speakers": [{"speaker": g["speaker"], "key": g["key"], "count": g["count"]}
-                     for g in speakers],
-        "quotes": speakers if not speaker else quote_groups(
-            corpus, corpus.quotes.get(event.id, []), speaker),
-        "claims": [{"id": c.id, "status": c.status, "text": c.text, "note": c.note,
-                    "outlets": list(c.outlets),
-                    "cites": [_short(corpus.cite(s)) if c.status == "unique" else corpus.cite(s)
-                              for s in c.cites]}
-                   for c in claims],
+        "summary": [
+            {"text": line.text, "cites": [corpus.cite(c) for c in line.cites]} for line in event.summary
+        ],
+        "timeline": [
+            {
+                "date": t.date,
+                "precision": t.precision,
+                "text": t.text,
+                "cites": [corpus.cite(c) for c in t.cites],
+                "date_cites": [corpus.cite(c) for c in t.date_cites],
+            }
+            for t in timeline
+        ],
+        "speakers": [{"speaker": g["speaker"], "key": g["key"], "count": g["count"]} for g in speakers],
+        "quotes": speakers if not speaker else quote_groups(corpus, corpus.quotes.get(event.id, []), speaker),
+        "claims": [
+            {
+                "id": c.id,
+                "status": c.status,
+                "text": c.text,
+                "note": c.note,
+                "outlets": list(c.outlets),
+                "cites": [
+                    _short(corpus.cite(s)) if c.status == "unique" else corpus.cite(s) for s in c.cites
+                ],
+            }
+            for c in claims
+        ],
         "claim_counts": counts,
-        "coverage": coverage_matrix(corpus, event, [c for c in claims if c.status != "unique"]
-                                    + [c for c in claims if c.status == "unique"]),
+        "coverage": coverage_matrix(
+            corpus,
+            event,
+            [c for c in claims if c.status != "unique"] + [c for c in claims if c.status == "unique"],
+        ),
         "exports": {fmt: f"/events/{event.id}/briefing.{fmt}" for fmt in ("md", "json", "html")},
     }
     if speaker is None:  # filtered pages are cheap and their keys unbounded: not kept
@@ -261,12 +340,17 @@ def event_briefing(corpus: Corpus, event_id: str) -> Briefing | None:
     return replace(
         briefing,
         articles=tuple(a for a in briefing.articles if a.id in ids),
-        entities=tuple(replace(e, article_ids=tuple(a for a in e.article_ids if a in ids))
-                       for e in briefing.entities if ids & set(e.article_ids)),
+        entities=tuple(
+            replace(e, article_ids=tuple(a for a in e.article_ids if a in ids))
+            for e in briefing.entities
+            if ids & set(e.article_ids)
+        ),
         duplicates=tuple(d for d in briefing.duplicates if d.article_id in ids),
-        events=(event,), quotes=tuple(q for q in briefing.quotes if q.article_id in ids),
+        events=(event,),
+        quotes=tuple(q for q in briefing.quotes if q.article_id in ids),
         timeline=tuple(corpus.timeline.get(event.id, [])),
-        claims=tuple(corpus.claims.get(event.id, [])), failures=(),
+        claims=tuple(corpus.claims.get(event.id, [])),
+        failures=(),
         repeated=tuple(s for s in briefing.repeated if s.article_id in ids),
     )
 
@@ -284,8 +368,9 @@ def place_removals(article: Article) -> list[tuple[int, int]]:
     starts = _paragraph_starts(article.text) + [len(article.text)]
     placed = []
     removed_before = 0
-    for index, removal in sorted(enumerate(article.removed),
-                                 key=lambda ir: (ir[1].start is None, ir[1].start or 0)):
+    for index, removal in sorted(
+        enumerate(article.removed), key=lambda ir: (ir[1].start is None, ir[1].start or 0)
+    ):
         if removal.start is None:
             placed.append((len(article.text), index))
             continue
@@ -296,41 +381,74 @@ def place_removals(article: Article) -> list[tuple[int, int]]:
 
 
 def _debris(removal_text: str, reason: str) -> Markup:
-    return Markup('<span class="debris" data-kind="removed"><del>{}</del> '
-                  '<span class="reason">{}</span></span>').format(removal_text, reason)
+    return Markup(
+        '<span class="debris" data-kind="removed"><del>{}</del> <span class="reason">{}</span></span>'
+    ).format(removal_text, reason)
 
 
-def article_marks(corpus: Corpus, article: Article, analysis: Analysis | None, dates: Iterable,
-                  highlight: Span | None) -> list[Mark]:
+def article_marks(
+    corpus: Corpus, article: Article, analysis: Analysis | None, dates: Iterable, highlight: Span | None
+) -> list[Mark]:
     """Entities (linked to their page), quotes, dates and the highlighted cite of one article."""
     marks: list[Mark] = []
     if highlight is not None:
-        marks.append(Mark(start=highlight.start, end=highlight.end, tag="mark", cls="hl", rank=0,
-                          attrs=(("id", "hl"), ("data-start", str(highlight.start)),
-                                 ("data-end", str(highlight.end)))))
+        marks.append(
+            Mark(
+                start=highlight.start,
+                end=highlight.end,
+                tag="mark",
+                cls="hl",
+                rank=0,
+                attrs=(("id", "hl"), ("data-start", str(highlight.start)), ("data-end", str(highlight.end))),
+            )
+        )
     for quote in corpus.briefing.quotes:
         if quote.article_id == article.id:
-            marks.append(Mark(start=quote.start, end=quote.end, tag="span", cls=f"quote {quote.kind}",
-                              rank=1, attrs=(("title", f"{quote.speaker or UNATTRIBUTED}: "
-                                                       f"{quote.cue or quote.kind}"),
-                                             ("data-kind", "quote"))))
+            marks.append(
+                Mark(
+                    start=quote.start,
+                    end=quote.end,
+                    tag="span",
+                    cls=f"quote {quote.kind}",
+                    rank=1,
+                    attrs=(
+                        ("title", f"{quote.speaker or UNATTRIBUTED}: {quote.cue or quote.kind}"),
+                        ("data-kind", "quote"),
+                    ),
+                )
+            )
     for when in dates:
-        marks.append(Mark(start=when.start, end=when.end, tag="time", cls="date", rank=2,
-                          attrs=(("datetime", when.value), ("title", when.value))))
+        marks.append(
+            Mark(
+                start=when.start,
+                end=when.end,
+                tag="time",
+                cls="date",
+                rank=2,
+                attrs=(("datetime", when.value), ("title", when.value)),
+            )
+        )
     for mention in analysis.mentions if analysis else ():
         entity_id = corpus.entity_by_name.get(normalize_name(mention.text).lower())
         if entity_id is None:
             continue
         entity = corpus.entities[entity_id]
-        marks.append(Mark(start=mention.start, end=mention.end, tag="a",
-                          cls=f"ent ent-{entity.type.lower()}", rank=3,
-                          attrs=(("href", f"/entities/{entity_id}"),
-                                 ("title", f"{entity.name} ({entity.type})"))))
+        marks.append(
+            Mark(
+                start=mention.start,
+                end=mention.end,
+                tag="a",
+                cls=f"ent ent-{entity.type.lower()}",
+                rank=3,
+                attrs=(("href", f"/entities/{entity_id}"), ("title", f"{entity.name} ({entity.type})")),
+            )
+        )
     return marks
 
 
-def article_page(corpus: Corpus, article: Article, analysis: Analysis | None, dates: Sequence,
-                 highlight: Span | None) -> dict:
+def article_page(
+    corpus: Corpus, article: Article, analysis: Analysis | None, dates: Sequence, highlight: Span | None
+) -> dict:
     """The cleaned text with marks and the removed debris in place, plus its copies."""
     marks = article_marks(corpus, article, analysis, dates, highlight)
     html = mark_up(article.text, marks)
@@ -339,36 +457,68 @@ def article_page(corpus: Corpus, article: Article, analysis: Analysis | None, da
         removal = article.removed[index]
         inserts[offset].append(_debris(removal.text, removal.reason))
     body = _insert_at_paragraphs(article.text, marks, inserts) if inserts else html
-    similar = [{"id": d.article_id if d.duplicate_of == article.id else d.duplicate_of,
-                "kind": d.kind, "similarity": d.similarity,
-                "relation": "copy of this article" if d.duplicate_of == article.id
-                else "original of this copy"}
-               for d in corpus.briefing.duplicates if article.id in (d.article_id, d.duplicate_of)]
+    similar = [
+        {
+            "id": d.article_id if d.duplicate_of == article.id else d.duplicate_of,
+            "kind": d.kind,
+            "similarity": d.similarity,
+            "relation": "copy of this article" if d.duplicate_of == article.id else "original of this copy",
+        }
+        for d in corpus.briefing.duplicates
+        if article.id in (d.article_id, d.duplicate_of)
+    ]
     for item in similar:
-        item.update(href=f"/articles/{item['id']}", outlet=corpus.outlet(item["id"]),
-                    title=(corpus.articles[item["id"]].title if item["id"] in corpus.articles
-                           else None))
+        item.update(
+            href=f"/articles/{item['id']}",
+            outlet=corpus.outlet(item["id"]),
+            title=(corpus.articles[item["id"]].title if item["id"] in corpus.articles else None),
+        )
     event_id = corpus.event_of.get(article.id)
     return {
-        "article": {**corpus.article_brief(article.id), "source": shown_source(article.source),
-                    "published_from": article.published_from, "text": article.text},
-        "event": ({"id": event_id, "title": corpus.events[event_id].title,
-                   "href": f"/events/{event_id}"} if event_id else None),
-        "highlight": ({"start": highlight.start, "end": highlight.end,
-                       "text": article.text[highlight.start:highlight.end]} if highlight else None),
-        "removed": [{"text": r.text, "reason": r.reason, "start": r.start, "end": r.end}
-                    for r in article.removed],
-        "quotes": [{"id": q.id, "speaker": q.speaker, "speaker_entity_id": q.speaker_entity_id,
-                    "text": q.text, "start": q.start, "end": q.end, "kind": q.kind, "cue": q.cue}
-                   for q in corpus.briefing.quotes if q.article_id == article.id],
+        "article": {
+            **corpus.article_brief(article.id),
+            "source": shown_source(article.source),
+            "published_from": article.published_from,
+            "text": article.text,
+        },
+        "event": (
+            {"id": event_id, "title": corpus.events[event_id].title, "href": f"/events/{event_id}"}
+            if event_id
+            else None
+        ),
+        "highlight": (
+            {
+                "start": highlight.start,
+                "end": highlight.end,
+                "text": article.text[highlight.start : highlight.end],
+            }
+            if highlight
+            else None
+        ),
+        "removed": [
+            {"text": r.text, "reason": r.reason, "start": r.start, "end": r.end} for r in article.removed
+        ],
+        "quotes": [
+            {
+                "id": q.id,
+                "speaker": q.speaker,
+                "speaker_entity_id": q.speaker_entity_id,
+                "text": q.text,
+                "start": q.start,
+                "end": q.end,
+                "kind": q.kind,
+                "cue": q.cue,
+            }
+            for q in corpus.briefing.quotes
+            if q.article_id == article.id
+        ],
         "dates": [{"text": d.text, "value": d.value, "start": d.start, "end": d.end} for d in dates],
         "similar": similar,
         "_body": body,
     }
 
 
-def _insert_at_paragraphs(text: str, marks: Sequence[Mark], inserts: dict[int, list[Markup]]
-                          ) -> Markup:
+def _insert_at_paragraphs(text: str, marks: Sequence[Mark], inserts: dict[int, list[Markup]]) -> Markup:
     """Mark up the text paragraph by paragraph so debris can sit between paragraphs; marks
     crossing a paragraph break are split at it."""
     cuts = sorted({0, len(text), *inserts})
@@ -377,10 +527,16 @@ def _insert_at_paragraphs(text: str, marks: Sequence[Mark], inserts: dict[int, l
         pieces.extend(inserts.get(start, []))
         if end is None:
             break
-        local = [replace(m, start=max(m.start, start) - start, end=min(m.end, end) - start,
-                         attrs=m.attrs if m.start >= start else
-                         tuple(a for a in m.attrs if a[0] != "id"))
-                 for m in marks if m.start < end and m.end > start]
+        local = [
+            replace(
+                m,
+                start=max(m.start, start) - start,
+                end=min(m.end, end) - start,
+                attrs=m.attrs if m.start >= start else tuple(a for a in m.attrs if a[0] != "id"),
+            )
+            for m in marks
+            if m.start < end and m.end > start
+        ]
         pieces.append(mark_up(text[start:end], local))
     return Markup("").join(pieces)
 
@@ -388,17 +544,30 @@ def _insert_at_paragraphs(text: str, marks: Sequence[Mark], inserts: dict[int, l
 def passages(corpus: Corpus) -> list[tuple[str, str, str, int, int, str]]:
     """The quotes and claims of the briefing as rows for the search index."""
     rows = [("quote", q.id, q.article_id, q.start, q.end, q.text) for q in corpus.briefing.quotes]
-    rows += [("claim", c.id, c.cites[0].article_id, c.cites[0].start, c.cites[0].end,
-              c.text + (f" ({c.note})" if c.note else ""))
-             for c in corpus.briefing.claims if c.cites]
+    rows += [
+        (
+            "claim",
+            c.id,
+            c.cites[0].article_id,
+            c.cites[0].start,
+            c.cites[0].end,
+            c.text + (f" ({c.note})" if c.note else ""),
+        )
+        for c in corpus.briefing.claims
+        if c.cites
+    ]
     return rows
 
 
 def _snippet(marked: str) -> Markup:
     """An FTS5 snippet with \x02...\x03 around matches, escaped, the matches in <mark>."""
     return Markup("").join(
-        Markup("<mark>{}</mark>").format(piece[1:]) if piece.startswith("\x02") else
-        Markup("{}").format(piece) for piece in re.split(r"(\x02[^\x03]*)\x03", marked) if piece)
+        Markup("<mark>{}</mark>").format(piece[1:])
+        if piece.startswith("\x02")
+        else Markup("{}").format(piece)
+        for piece in re.split(r"(\x02[^\x03]*)\x03", marked)
+        if piece
+    )
 
 
 def search_page(corpus: Corpus | None, query: str, hits: Sequence[dict]) -> dict:
@@ -409,30 +578,44 @@ def search_page(corpus: Corpus | None, query: str, hits: Sequence[dict]) -> dict
     for hit in hits:
         if corpus is None or hit["article_id"] not in corpus.articles:
             continue
-        item = {"kind": hit["kind"], "article_id": hit["article_id"],
-                "outlet": corpus.outlet(hit["article_id"]),
-                "snippet": hit["snippet"].replace("\x02", "").replace("\x03", ""),
-                "_snippet": _snippet(hit["snippet"])}
+        item = {
+            "kind": hit["kind"],
+            "article_id": hit["article_id"],
+            "outlet": corpus.outlet(hit["article_id"]),
+            "snippet": hit["snippet"].replace("\x02", "").replace("\x03", ""),
+            "_snippet": _snippet(hit["snippet"]),
+        }
         if hit["kind"] == "article":
             article = corpus.articles[hit["article_id"]]
             item.update(title=article.title or article.source, href=f"/articles/{article.id}")
         elif hit["kind"] == "quote" and hit["ref"] in quotes:
             quote = quotes[hit["ref"]]
-            item.update(id=quote.id, speaker=quote.speaker or UNATTRIBUTED,
-                        event_id=corpus.event_of.get(quote.article_id),
-                        href=cite_href(Span(article_id=quote.article_id, start=quote.start,
-                                            end=quote.end)))
+            item.update(
+                id=quote.id,
+                speaker=quote.speaker or UNATTRIBUTED,
+                event_id=corpus.event_of.get(quote.article_id),
+                href=cite_href(Span(article_id=quote.article_id, start=quote.start, end=quote.end)),
+            )
         elif hit["kind"] == "claim" and hit["ref"] in claims:
             claim = claims[hit["ref"]]
-            item.update(id=claim.id, status=claim.status, outlets=list(claim.outlets),
-                        event_id=claim.event_id,
-                        href=f"/events/{claim.event_id}#claim-{claim.id}",
-                        cites=[corpus.cite(c) for c in claim.cites])
+            item.update(
+                id=claim.id,
+                status=claim.status,
+                outlets=list(claim.outlets),
+                event_id=claim.event_id,
+                href=f"/events/{claim.event_id}#claim-{claim.id}",
+                cites=[corpus.cite(c) for c in claim.cites],
+            )
         else:
             continue
         results[hit["kind"]].append(item)
-    return {"query": query, "total": sum(len(v) for v in results.values()),
-            "claims": results["claim"], "quotes": results["quote"], "articles": results["article"]}
+    return {
+        "query": query,
+        "total": sum(len(v) for v in results.values()),
+        "claims": results["claim"],
+        "quotes": results["quote"],
+        "articles": results["article"],
+    }
 
 
 def entity_page(corpus: Corpus, entity_id: str) -> dict | None:
@@ -443,17 +626,31 @@ def entity_page(corpus: Corpus, entity_id: str) -> dict | None:
     quotes = [q for q in corpus.briefing.quotes if q.speaker_entity_id == entity.id]
     events = sorted({corpus.event_of[a] for a in entity.article_ids if a in corpus.event_of})
     return {
-        "entity": {"id": entity.id, "name": entity.name, "type": entity.type,
-                   "aliases": list(entity.aliases), "articles": len(entity.article_ids)},
-        "events": [{"id": e, "title": corpus.events[e].title, "date": corpus.events[e].date,
-                    "href": f"/events/{e}"} for e in events],
+        "entity": {
+            "id": entity.id,
+            "name": entity.name,
+            "type": entity.type,
+            "aliases": list(entity.aliases),
+            "articles": len(entity.article_ids),
+        },
+        "events": [
+            {"id": e, "title": corpus.events[e].title, "date": corpus.events[e].date, "href": f"/events/{e}"}
+            for e in events
+        ],
         "quotes": quote_groups(corpus, quotes),
         "articles": [corpus.article_brief(a) for a in entity.article_ids if a in corpus.articles],
     }
 
 
-__all__ = ["Corpus", "article_page", "cite_href", "corpus_page", "entity_page",
-           "event_briefing", "event_page"]
+__all__ = [
+    "Corpus",
+    "article_page",
+    "cite_href",
+    "corpus_page",
+    "entity_page",
+    "event_briefing",
+    "event_page",
+]
 
 
 def shown_source(source: str) -> str:
