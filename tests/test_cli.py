@@ -1,23 +1,27 @@
-"""The command line end to end: formats, exit codes, bad input, reruns, a killed run."""
+"""The command line end to end: formats, exit codes, bad input, reruns, a killed run, and every
+failure as one line on stderr."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
 
+import click
 import pytest
 from click.testing import CliRunner
 from tests.conftest import SAMPLE
 
 from storyline.cli import cli
+from storyline.cli.options import common_options
+from storyline.errors import ConfigError
 from storyline.store import Store
 
-pytestmark = pytest.mark.models
 MANIFEST = str(SAMPLE / "manifest.jsonl")
 
 
@@ -25,6 +29,7 @@ def _run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
+@pytest.mark.models
 def test_brief_markdown_with_tally(tmp_path):
     result = _run("brief", str(SAMPLE), "--manifest", MANIFEST, "--db", str(tmp_path / "s.db"))
     assert result.exit_code == 0
@@ -33,6 +38,7 @@ def test_brief_markdown_with_tally(tmp_path):
     assert "8 articles, 2 events" in result.stderr and "0 failed" in result.stderr
 
 
+@pytest.mark.models
 def test_brief_json_and_html_to_file(tmp_path):
     db = str(tmp_path / "s.db")
     out = tmp_path / "b.json"
@@ -64,6 +70,7 @@ def test_brief_json_and_html_to_file(tmp_path):
     assert page.read_text("utf-8").startswith("<!doctype html>")
 
 
+@pytest.mark.models
 def test_bad_inputs_fail_alone_and_the_batch_goes_on(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -102,6 +109,7 @@ def test_bad_inputs_fail_alone_and_the_batch_goes_on(tmp_path):
         assert line in result.stderr
 
 
+@pytest.mark.models
 def test_exit_status_when_nothing_is_readable_and_on_usage_error(tmp_path):
     (tmp_path / "empty.txt").write_text("")
     assert _run("brief", str(tmp_path / "empty.txt"), "--db", str(tmp_path / "s.db")).exit_code == 1
@@ -109,6 +117,7 @@ def test_exit_status_when_nothing_is_readable_and_on_usage_error(tmp_path):
     assert _run("brief").exit_code == 2
 
 
+@pytest.mark.models
 def test_ingest_twice_then_query_the_store(tmp_path):
     db = str(tmp_path / "s.db")
     first = _run("ingest", str(SAMPLE), "--manifest", MANIFEST, "--db", db)
@@ -125,6 +134,7 @@ def test_ingest_twice_then_query_the_store(tmp_path):
     assert "2025-05-20" in timeline.stdout
 
 
+@pytest.mark.models
 def test_a_killed_run_leaves_a_store_the_next_run_completes(tmp_path):
     db = tmp_path / "s.db"
     folder = tmp_path / "many"
@@ -156,6 +166,7 @@ def test_a_killed_run_leaves_a_store_the_next_run_completes(tmp_path):
     assert len(json.loads(result.stdout)["articles"]) == 40
 
 
+@pytest.mark.models
 def test_timeline_command_filters_and_cites(sample_db):
     db = str(sample_db)
     rows = json.loads(_run("timeline", "--db", db, "-q", "--format", "json").stdout)
@@ -177,9 +188,175 @@ def test_timeline_command_filters_and_cites(sample_db):
     assert missing.exit_code != 0 and "no event" in missing.output
 
 
+@pytest.mark.models
 def test_models_says_what_runs():
     result = _run("models")
     assert result.exit_code == 0
     lines = dict(line.split(": ", 1) for line in result.output.splitlines())
     assert "parser" in lines["parse"] and "ner" in lines["parse"]
     assert lines["embeddings runtime"] == "onnxruntime"
+
+
+def _storyline(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """The installed command in a process of its own, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "storyline", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=600,
+    )
+
+
+def _one_error_line(stderr: str) -> str:
+    """The failure's message: stderr ends in exactly one `error:` line, and has no traceback."""
+    lines = stderr.splitlines()
+    assert "Traceback" not in stderr, stderr
+    assert [line for line in lines if line.startswith("error: ")] == lines[-1:], stderr
+    return lines[-1]
+
+
+@pytest.fixture
+def corrupt_store(tmp_path):
+    path = tmp_path / "corrupt.db"
+    path.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 16)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "says"),
+    [
+        (["events", "--db", "{tmp}/notes.txt"], 1, "notes.txt: not a usable storyline store"),
+        (["quotes", "--db", "{tmp}"], 2, "Invalid value for '--db'"),
+        (["failures", "--db", "{tmp}/notes.txt"], 1, "not a usable storyline store"),
+        (["brief", "x.txt", "--format", "nope"], 2, "'nope' is not one of 'html', 'json', 'md'"),
+        (["brief", "x.txt", "--manifest", "{tmp}"], 2, "Invalid value for '--manifest'"),
+        (["watch", "{tmp}/no-feeds.txt"], 2, "does not exist"),
+        (["brief"], 2, "give PATHS or URLs"),
+        (["nope"], 2, "No such command 'nope'"),
+        (["timeline", "--db", "{tmp}/no-folder/s.db"], 1, "unable to open database file"),
+    ],
+)
+def test_cli_failure_is_one_line_with_a_non_zero_exit(tmp_path, args, status, says):
+    (tmp_path / "notes.txt").write_text("not a store\n")
+    result = CliRunner().invoke(cli, [a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code == status, result.output
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: "), result.stderr
+    assert says in result.stderr
+    assert result.stdout == ""
+
+
+def test_cli_a_missing_path_is_a_failure_line_then_one_error(tmp_path):
+    result = CliRunner().invoke(cli, ["brief", str(tmp_path / "nope"), "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"failed (ingest): no such file or folder: {tmp_path / 'nope'}",
+        "error: no article could be read (1 failed)",
+    ]
+
+
+def test_cli_an_unreadable_manifest_is_reported_and_the_batch_goes_on(tmp_path):
+    manifest, db = str(tmp_path / "gone.jsonl"), str(tmp_path / "s.db")
+    result = CliRunner().invoke(cli, ["ingest", str(SAMPLE), "--manifest", manifest, "--db", db])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"failed (manifest): {tmp_path / 'gone.jsonl'}: cannot read file (No such file or directory)",
+        "8 articles read, 8 new, 8 in store, 1 failed",
+    ]
+
+
+def test_cli_a_corrupt_store_is_one_line_and_debug_shows_the_traceback(corrupt_store):
+    plain = _storyline("events", "--db", str(corrupt_store))
+    assert plain.returncode == 1
+    assert _one_error_line(plain.stderr) == (
+        f"error: {corrupt_store}: not a usable storyline store (file is not a database); "
+        "pass another --db file"
+    )
+    debug = _storyline("events", "--db", str(corrupt_store), "--debug")
+    assert debug.returncode == 1
+    assert "Traceback" in debug.stderr and "storyline.errors.StoreError" in debug.stderr
+
+
+@click.command()
+@click.option("--message", required=True)
+@click.option("--kind", type=click.Choice(["config", "bug"]))
+@common_options
+def _failing(message, kind, quiet, verbose, debug):
+    raise ConfigError(message) if kind == "config" else ZeroDivisionError(message)
+
+
+def test_cli_config_error_is_one_line_even_when_its_message_is_not():
+    message = "STORYLINE_PARSE_PROCESSES='two' is not a whole number;\n  set it to 1 or more"
+    result = CliRunner().invoke(_failing, ["--kind", "config", "--message", message])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: STORYLINE_PARSE_PROCESSES='two' is not a whole number; set it to 1 or more\n"
+    )
+
+
+def test_cli_an_unforeseen_error_is_one_line_naming_its_type_and_debug_raises_it():
+    result = CliRunner().invoke(_failing, ["--kind", "bug", "--message", "division by zero"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: ZeroDivisionError: division by zero (rerun with --debug for the traceback)\n"
+    )
+    debug = CliRunner().invoke(_failing, ["--kind", "bug", "--message", "division by zero", "--debug"])
+    assert isinstance(debug.exception, ZeroDivisionError)
+
+
+@pytest.mark.models
+def test_cli_an_unwritable_output_is_one_line(sample_db, tmp_path):
+    out = tmp_path / "no-folder" / "brief.md"
+    result = CliRunner().invoke(
+        cli, ["brief", str(SAMPLE), "--manifest", MANIFEST, "--db", str(sample_db), "-q", "-o", str(out)]
+    )
+    assert result.exit_code == 1
+    assert _one_error_line(result.stderr) == (
+        f"error: cannot write {out} (No such file or directory); pass -o a file in a folder you can write"
+    )
+
+
+@pytest.mark.models
+def test_cli_a_failed_model_export_is_one_line(tmp_path):
+    cache = tmp_path / "cache-is-a-file"
+    cache.write_text("")
+    result = _storyline("models", STORYLINE_CACHE=str(cache))
+    assert result.returncode == 1
+    error = _one_error_line(result.stderr)
+    assert error.startswith("error: cannot export the attribution transformer to ")
+    assert "set STORYLINE_CACHE to a writable folder" in error
+
+
+STAGES = (
+    "read",
+    "clean",
+    "analyze",
+    "entities",
+    "dedup",
+    "dates",
+    "events",
+    "quotes",
+    "groups",
+    "summary",
+    "claims",
+    "timeline",
+    "store",
+    "render",
+)
+
+
+@pytest.mark.models
+def test_brief_verbose_logs_each_stage_with_its_counts_and_time(tmp_path):
+    result = _storyline(
+        "brief", str(SAMPLE), "--manifest", MANIFEST, "--db", str(tmp_path / "s.db"), "-v", "-q"
+    )
+    assert result.returncode == 0, result.stderr
+    logged = {}
+    for line in result.stderr.splitlines():
+        found = re.fullmatch(r"INFO storyline\.[\w.]+: stage (\w+): (.+) in (\d+\.\d\d) s", line)
+        if found:
+            logged[found[1]] = found[2]
+    assert tuple(logged) == STAGES
+    assert logged["clean"] == "8 articles from 8 documents, 8 new, 0 failed"
+    assert logged["quotes"] == "70 quotes from 8 articles"
+    assert logged["events"] == "2 events from 8 articles"

@@ -153,6 +153,7 @@ FLOORS = {"text": {"coverage": 0.53}, "batch": {"coverage": 0.69}}
 MAX_MEDIAN_WIDTH_DAYS = 16
 
 
+@pytest.mark.data
 @pytest.mark.skipif(not TIMELINE17.is_dir(), reason=f"Timeline17 not present at {TIMELINE17}")
 def test_quality_gate_on_timeline17_hidden_dates():
     from storyline.evaluate.dating import evaluate_dating

@@ -79,6 +79,7 @@ def test_reader_rejects_a_folder_without_ground_truth(tmp_path):
         read_benchmark(tmp_path)
 
 
+@pytest.mark.data
 @pytest.mark.skipif(not BENCHMARK.is_dir(), reason=f"benchmark data not found at {BENCHMARK}")
 def test_quality_gate_on_the_benchmark():
     result = evaluate_extraction(BENCHMARK, peers=["trafilatura"])

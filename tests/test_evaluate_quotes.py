@@ -78,6 +78,7 @@ def test_read_polnear_reports_a_wrong_folder(tmp_path):
 
 
 @pytest.mark.models
+@pytest.mark.data
 @pytest.mark.skipif(not POLNEAR.is_dir(), reason=f"PolNeAR not present at {POLNEAR}")
 def test_quality_gate_on_polnear_dev():
     from storyline.evaluate.quotes import evaluate_quotes

@@ -105,6 +105,7 @@ FLOORS = {
 
 
 @pytest.mark.models
+@pytest.mark.data
 @pytest.mark.skipif(not TIMEBANK.is_dir(), reason=f"TimeBank not present at {TIMEBANK}")
 def test_quality_gate_on_timebank():
     from storyline.evaluate.timex import evaluate_timex

@@ -135,6 +135,7 @@ FLOORS = {"date_f1": 0.72, "ar1_f": 0.141, "ar2_f": 0.039}
 MAX_SECONDS_PER_TOPIC = 16.0
 
 
+@pytest.mark.data
 @pytest.mark.skipif(not TIMELINE17.is_dir(), reason=f"Timeline17 not present at {TIMELINE17}")
 def test_quality_gate_on_timeline17():
     pytest.importorskip("tilse")

@@ -129,6 +129,7 @@ def test_quote_after_a_colon_paragraph_and_a_statement_saying():
     assert statement.speaker == "Jonas Halder"
 
 
+@pytest.mark.models
 def test_according_to_is_the_cue_whatever_its_lemma(seed_briefing):
     cues = {q.cue for q in seed_briefing.quotes if q.cue and q.cue.lower().startswith("accord")}
     assert cues == {"according to"}

@@ -8,6 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
+from storyline.errors import MissingDependency
 from storyline.models import Token
 from storyline.quotes import tagger as attribution
 from storyline.quotes import transformer as at
@@ -145,7 +146,7 @@ def test_an_export_that_does_not_reproduce_the_probe_is_refused(tmp_path):
     meta = at.read_meta(shipped)
     meta["probe"]["probabilities"] = (1 - np.array(meta["probe"]["probabilities"])).tolist()
     at.shipped_files(shipped)[1].write_text(json.dumps(meta), "utf-8")
-    with pytest.raises(RuntimeError, match="does not reproduce"):
+    with pytest.raises(MissingDependency, match="does not reproduce"):
         at.export(shipped, tmp_path / "export")
     assert not (tmp_path / "export").exists()
 

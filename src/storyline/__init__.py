@@ -8,6 +8,7 @@
 from storyline.errors import (
     ConfigError,
     ExtractionError,
+    FetchError,
     InputError,
     MissingDependency,
     StageError,
@@ -44,6 +45,7 @@ __all__ = [
     "Event",
     "ExtractionError",
     "Failure",
+    "FetchError",
     "InputError",
     "MissingDependency",
     "Quote",

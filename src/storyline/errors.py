@@ -2,6 +2,7 @@
 
     StorylineError
     ├── InputError          an input file, line or manifest entry cannot be read
+    ├── FetchError          a URL cannot be fetched (carries `transient` and `retry_after`)
     ├── ExtractionError     a document holds no article text
     ├── StoreError          the SQLite store is unusable (wrong schema, corrupt, locked)
     ├── ConfigError         a setting has an invalid value
@@ -20,6 +21,16 @@ class StorylineError(Exception):
 
 class InputError(StorylineError):
     pass
+
+
+class FetchError(StorylineError):
+    """A URL that cannot be fetched; the message says why, for the user. `transient` failures
+    (a timeout, a 503) are worth retrying, after `retry_after` seconds when the server said."""
+
+    def __init__(self, message: str, *, transient: bool = False, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.retry_after = retry_after
 
 
 class ExtractionError(StorylineError):

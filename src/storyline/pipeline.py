@@ -2,14 +2,17 @@
 
 Per-article work (the parse, embeddings) is stored under the stage's version and skipped on a
 rerun; the corpus-level stages are cheap and stored as one briefing per set of articles. One
-failing item becomes a Failure and the batch goes on.
+failing item becomes a Failure and the batch goes on; an unforeseen error in a corpus stage is a
+StageError naming the stage and the item. Each stage logs its counts and time at INFO (`-v`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -22,7 +25,7 @@ from storyline import cluster, dedup, entities, nlp, summarize
 from storyline.clean import clean_document, repeated_lines
 from storyline.dates import inference as dating
 from storyline.dates import timex
-from storyline.errors import ExtractionError
+from storyline.errors import ExtractionError, StageError, StorylineError
 from storyline.ingest import (
     apply_manifest,
     iter_input_files,
@@ -70,6 +73,33 @@ def _no_progress(items: Iterable, label: str, total: int) -> Iterable:
     return items
 
 
+class _Clock:
+    """The time spent in each stage, logged with what the stage made."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def stage(self, name: str, item_id: str | None = None) -> Iterator[None]:
+        """Time the block as part of stage `name`; an unforeseen error in it becomes a
+        StageError naming the stage and the item (errors of ours already say what failed)."""
+        start = time.perf_counter()
+        try:
+            yield
+        except StorylineError:
+            raise
+        except Exception as e:
+            on = f" on {item_id}" if item_id else ""
+            raise StageError(
+                f"stage {name} failed{on}: {type(e).__name__}: {e}", stage=name, item_id=item_id
+            ) from e
+        finally:
+            self.spent[name] = self.spent.get(name, 0.0) + time.perf_counter() - start
+
+    def log(self, name: str, counts: str) -> None:
+        log.info("stage %s: %s in %.2f s", name, counts, self.spent.pop(name, 0.0))
+
+
 @dataclass(frozen=True, slots=True)
 class IngestResult:
     article_ids: tuple[str, ...]
@@ -93,30 +123,55 @@ def ingest(
     http(s) URLs), the URLs listed in `urls_file`, and the new entries of `feeds`; return the
     articles' ids and the failures."""
     failures: list[Failure] = []
+    clock = _Clock()
     urls = [str(s) for s in sources if is_url(s)]
     paths = [s for s in sources if not is_url(s)]
     if urls_file is not None:
         urls += read_url_list(urls_file)
-    documents, warcs = _read_files(paths, manifest, max_bytes, failures)
+    with clock.stage("read"):
+        documents, warcs = _read_files(paths, manifest, max_bytes, failures)
+    clock.log("read", f"{len(documents)} documents from {len(paths)} paths, {len(failures)} failed")
 
     web = WebBatch()
     if urls or feeds:
         options = fetch_options or FetchOptions(max_bytes=max_bytes)
-        web = fetch_web(urls, feeds, store, options)
+        with clock.stage("fetch"):
+            web = fetch_web(urls, feeds, store, options)
         failures.extend(web.failures)
         documents.extend(web.documents)
+        clock.log(
+            "fetch",
+            f"{len(web.documents)} pages from {len(urls)} URLs and {len(feeds)} feeds, "
+            f"{len(web.unchanged_ids)} unchanged, {len(web.failures)} failed",
+        )
 
-    repeats = repeated_lines(doc.text for doc in documents if doc.text)
-    stored = _store_documents(progress(documents, "clean", len(documents)), store, repeats, failures)
+    failed_before = len(failures)
+    with clock.stage("clean"):
+        repeats = repeated_lines(doc.text for doc in documents if doc.text)
+        stored = _store_documents(progress(documents, "clean", len(documents)), store, repeats, failures)
+    clock.log(
+        "clean",
+        f"{len(stored.ids)} articles from {len(documents)} documents, {stored.added} new, "
+        f"{len(failures) - failed_before} failed",
+    )
     remember(web, store, stored.ids_by_source)
     ids = dict.fromkeys([*stored.ids, *web.unchanged_ids])
     added = stored.added
     for path in warcs:  # streamed: an archive of any size is cleaned and stored record by record
-        from_warc = _store_documents(
-            _drop_failures(iter_warc(path, keep=warc_filter or WarcFilter(), max_bytes=max_bytes), failures),
-            store,
-            frozenset(),
-            failures,
+        failed_before = len(failures)
+        with clock.stage("warc"):
+            from_warc = _store_documents(
+                _drop_failures(
+                    iter_warc(path, keep=warc_filter or WarcFilter(), max_bytes=max_bytes), failures
+                ),
+                store,
+                frozenset(),
+                failures,
+            )
+        clock.log(
+            "warc",
+            f"{len(from_warc.ids)} articles from {path}, {from_warc.added} new, "
+            f"{len(failures) - failed_before} failed",
         )
         ids.update(dict.fromkeys(from_warc.ids))
         added += from_warc.added
@@ -177,15 +232,9 @@ def _store_documents(
     stored = _Stored(ids={}, ids_by_source={})
     for doc in documents:
         try:
-            article = clean_document(doc, batch_repeats=repeats)
-        except ExtractionError as e:
+            article = _clean(doc, repeats)
+        except (ExtractionError, StageError) as e:
             failures.append(Failure(source=doc.source, stage="clean", message=str(e)))
-            continue
-        except Exception as e:  # one broken document must not sink the batch
-            log.exception("cleaning %s failed", doc.source)
-            failures.append(
-                Failure(source=doc.source, stage="clean", message=f"{doc.source}: {type(e).__name__}: {e}")
-            )
             continue
         stored.added += store.add_article(article)
         stored.ids_by_source[doc.source] = article.id
@@ -193,11 +242,24 @@ def _store_documents(
     return stored
 
 
+def _clean(doc: RawDocument, repeats: frozenset[str]) -> Article:
+    """The document's article; ExtractionError when it holds none, StageError when a cleaner
+    breaks on it (one broken document must not sink the batch)."""
+    try:
+        return clean_document(doc, batch_repeats=repeats)
+    except ExtractionError:
+        raise
+    except Exception as e:
+        log.debug("cleaning %s failed", doc.source, exc_info=True)  # the Failure says why, on one line
+        raise StageError(f"{doc.source}: {type(e).__name__}: {e}", stage="clean", item_id=doc.source) from e
+
+
 def analyze_articles(
     store: Store, articles: Sequence[Article], *, progress: Progress = _no_progress
 ) -> dict[str, Analysis]:
     """The parse of each article, from the store when already done; each new parse is stored
     as soon as it is made, so a killed run keeps what it finished."""
+    started = time.perf_counter()
     stored = store.get_outputs("analysis", (a.id for a in articles), nlp.ANALYSIS_VERSION)
     analyses = {key: nlp.analysis_from_json(value) for key, value in stored.items()}
     todo = [a for a in articles if a.id not in analyses]
@@ -209,6 +271,12 @@ def analyze_articles(
             "analysis", analysis.article_id, nlp.ANALYSIS_VERSION, nlp.analysis_to_json(analysis)
         )
         analyses[analysis.article_id] = analysis
+    log.info(
+        "stage analyze: %d articles parsed, %d from the store in %.2f s",
+        len(todo),
+        len(articles) - len(todo),
+        time.perf_counter() - started,
+    )
     return analyses
 
 
@@ -242,10 +310,14 @@ def build_briefing(
     version = f"{BRIEFING_VERSION}+tagger-{tagger_digest()}"  # a retrained tagger: new quotes
     stored = store.get_output("briefing", key, version)
     if stored is not None:
+        log.info("stage briefing: the stored briefing of %d articles reused", len(articles))
         return replace(from_dict(Briefing, stored), failures=tuple(failures))
     analyses = analyze_articles(store, articles, progress=progress)
     briefing = corpus_stages(articles, analyses, lambda texts: embed_texts(store, texts))
+    started = time.perf_counter()
     store.put_output("briefing", key, version, to_dict(briefing))
+    seconds = time.perf_counter() - started
+    log.info("stage store: the briefing of %d articles stored in %.2f s", len(articles), seconds)
     return replace(briefing, failures=tuple(failures))
 
 
@@ -253,42 +325,78 @@ def corpus_stages(
     articles: Sequence[Article], analyses: dict[str, Analysis], embed: Callable[[Sequence[str]], np.ndarray]
 ) -> Briefing:
     """The stages that need the whole batch, in order; `embed` turns sentences into vectors."""
+    clock = _Clock()
     by_id = {a.id: a for a in articles}
-    entity_list, linked = entities.merge_entities([analyses[a.id] for a in articles])
+    with clock.stage("entities"):
+        entity_list, linked = entities.merge_entities([analyses[a.id] for a in articles])
+    clock.log("entities", f"{len(entity_list)} entities from {len(articles)} articles")
     analyses = {a.article_id: a for a in linked}
     names = {e.id: e.name for e in entity_list}
     kinds = {e.id: e.type for e in entity_list}
-    duplicates = dedup.find_duplicates(articles)
-    copy_of = {d.article_id: d.duplicate_of for d in duplicates}
-    repeated = [span for a in articles for span in dedup.repeated_sentences(a, analyses[a.id])]
+    with clock.stage("dedup"):
+        duplicates = dedup.find_duplicates(articles)
+        copy_of = {d.article_id: d.duplicate_of for d in duplicates}
+        repeated = [span for a in articles for span in dedup.repeated_sentences(a, analyses[a.id])]
+    clock.log("dedup", f"{len(duplicates)} duplicate articles, {len(repeated)} repeated sentences")
     # Undated articles get an inferred interval; their relative dates resolve only where
     # every day of it gives the same value.
-    inferred = dating.infer_dates(articles)
-    dates = {
-        a.id: timex.find_dates(a, analyses[a.id].sentences, tokens=analyses[a.id].tokens)
-        if a.published
-        else dating.resolve_dates(a, analyses[a.id].sentences, inferred.get(a.id), analyses[a.id].tokens)
-        for a in articles
-    }
-    events = cluster.cluster_events(
-        articles, _article_vectors(articles, analyses, embed), analyses, dates, duplicates, inferred=inferred
+    with clock.stage("dates"):
+        inferred = dating.infer_dates(articles)
+    dates = {}
+    for a in articles:
+        with clock.stage("dates", a.id):
+            dates[a.id] = (
+                timex.find_dates(a, analyses[a.id].sentences, tokens=analyses[a.id].tokens)
+                if a.published
+                else dating.resolve_dates(
+                    a, analyses[a.id].sentences, inferred.get(a.id), analyses[a.id].tokens
+                )
+            )
+    clock.log(
+        "dates",
+        f"{sum(map(len, dates.values()))} dates in {len(articles)} articles, {len(inferred)} undated "
+        "articles given an interval",
     )
-    all_quotes = quotes.extract_all_quotes(articles, analyses, names, entity_types=kinds)
-    all_quotes = quote_groups.group_quotes(all_quotes)
+    with clock.stage("events"):
+        events = cluster.cluster_events(
+            articles,
+            _article_vectors(articles, analyses, embed),
+            analyses,
+            dates,
+            duplicates,
+            inferred=inferred,
+        )
+    clock.log("events", f"{len(events)} events from {len(articles)} articles")
+    all_quotes = []
+    for a in articles:  # as quotes.extract_all_quotes, an article at a time
+        with clock.stage("quotes", a.id):
+            all_quotes.extend(quotes.extract_quotes(a, analyses[a.id], names, entity_types=kinds))
+    clock.log("quotes", f"{len(all_quotes)} quotes from {len(articles)} articles")
+    with clock.stage("groups"):
+        all_quotes = quote_groups.group_quotes(all_quotes)
+    grouped = [q for q in all_quotes if q.group_id]
+    clock.log("groups", f"{len(grouped)} quotes in {len({q.group_id for q in grouped})} groups")
     skip = frozenset((s.article_id, s.start) for s in repeated)
     final_events, claim_groups, entries = [], [], []
     for event in events:
-        candidates = claims_stage.candidate_sentences(event, by_id, analyses, copy_of, skip)
-        wanted = claims_stage.needs_vector(candidates)
-        chosen = [c for c, w in zip(candidates, wanted, strict=True) if w]
-        rows = iter(embed([c.text for c in chosen]))
-        vectors = [next(rows) if w else None for w in wanted]
-        statements = claims_stage.statements_of(candidates, vectors)
-        loners = [c for c, w in zip(candidates, wanted, strict=True) if not w]
-        event = replace(event, summary=tuple(summarize.summarize_event(statements)))
-        claim_groups.extend(claims_stage.align_claims(event, statements, analyses, loners))
-        entries.extend(timeline.build_timeline(event, by_id, analyses, dates, inferred))
+        with clock.stage("claims", event.id):
+            candidates = claims_stage.candidate_sentences(event, by_id, analyses, copy_of, skip)
+            wanted = claims_stage.needs_vector(candidates)
+            chosen = [c for c, w in zip(candidates, wanted, strict=True) if w]
+            rows = iter(embed([c.text for c in chosen]))
+            vectors = [next(rows) if w else None for w in wanted]
+            statements = claims_stage.statements_of(candidates, vectors)
+            loners = [c for c, w in zip(candidates, wanted, strict=True) if not w]
+        with clock.stage("summary", event.id):
+            event = replace(event, summary=tuple(summarize.summarize_event(statements)))
+        with clock.stage("claims", event.id):
+            claim_groups.extend(claims_stage.align_claims(event, statements, analyses, loners))
+        with clock.stage("timeline", event.id):
+            entries.extend(timeline.build_timeline(event, by_id, analyses, dates, inferred))
         final_events.append(event)
+    clock.log("summary", f"{sum(len(e.summary) for e in final_events)} lines for {len(events)} events")
+    clock.log("claims", f"{len(claim_groups)} claim groups for {len(events)} events")
+    clock.log("timeline", f"{len(entries)} entries for {len(events)} events")
     return Briefing(
         articles=tuple(articles),
         entities=tuple(entity_list),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 import uuid
@@ -12,6 +13,7 @@ import click
 from storyline import nlp, pipeline
 from storyline.cli.options import (
     EXIT_NO_ARTICLES,
+    Group,
     common_options,
     db_option,
     fail,
@@ -31,6 +33,8 @@ from storyline.render.markdown import article_labels, cite_label, date_note
 from storyline.serialize import to_dict
 from storyline.store import Store, default_db_path
 from storyline.timeline import entries as timeline_stage
+
+log = logging.getLogger(__name__)
 
 
 def _source_options(func):
@@ -109,7 +113,7 @@ def _require_sources(paths, urls_file, feeds) -> None:
         raise click.UsageError("give PATHS or URLs, or --urls FILE, or --feed URL")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="storyline")
 def cli() -> None:
     """storyline: turn news articles from many outlets into a cited briefing.
@@ -143,7 +147,16 @@ def brief(paths, fmt, output, db, quiet, verbose, debug, **sources) -> None:
     if not briefing.articles:
         click.echo(f"error: no article could be read ({len(briefing.failures)} failed)", err=True)
         sys.exit(EXIT_NO_ARTICLES)
-    write(RENDERERS[fmt](briefing), output)
+    started = time.perf_counter()
+    text = RENDERERS[fmt](briefing)
+    write(text, output)
+    log.info(
+        "stage render: %s, %d characters to %s in %.2f s",
+        fmt,
+        len(text),
+        output or "stdout",
+        time.perf_counter() - started,
+    )
     if not quiet:
         click.echo(tally(briefing), err=True)
 
@@ -369,11 +382,13 @@ def timeline(event_id, since, until, fmt, db, quiet, verbose, debug) -> None:
 
 @cli.command()
 @db_option
-def failures(db) -> None:
+@common_options
+def failures(db, quiet, verbose, debug) -> None:
     """The items that failed in the latest run that had failures.
 
     Example: storyline failures --db story.db
     """
+    setup_logging(verbose)
     with Store(db or default_db_path()) as store:
         for failure in store.failures():
             click.echo(json.dumps(to_dict(failure), ensure_ascii=False))

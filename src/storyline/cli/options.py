@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import logging
 import math
@@ -14,6 +16,7 @@ import click
 from tqdm import tqdm
 
 from storyline import pipeline
+from storyline.errors import StorylineError
 
 EXIT_NO_ARTICLES = 1
 
@@ -45,7 +48,20 @@ def db_option(func):
 
 
 def common_options(func):
-    func = click.option("-q", "--quiet", is_flag=True, help="No progress bars or tally.")(func)
+    """-q, -v and --debug; an error the command lets through ends in one line (see `fail`)."""
+
+    command = func
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as e:  # a bug or an unforeseen OSError: still one line, unless --debug
+            fail(e, kwargs["debug"])
+
+    func = click.option("-q", "--quiet", is_flag=True, help="No progress bars or tally.")(run)
     func = click.option("-v", "--verbose", is_flag=True, help="Log what each stage does.")(func)
     return click.option("--debug", is_flag=True, help="Show tracebacks on errors.")(func)
 
@@ -61,10 +77,46 @@ def setup_logging(verbose: bool) -> None:
 
 
 def fail(error: Exception, debug: bool) -> NoReturn:
+    """End the command with `error` as one line on stderr, or with its traceback under --debug."""
     if debug:
         raise error
-    click.echo(f"error: {error}", err=True)
+    message = " ".join(str(error).split()) or type(error).__name__
+    if not isinstance(error, StorylineError):  # not foreseen: say what it was, and how to see more
+        message = f"{type(error).__name__}: {message} (rerun with --debug for the traceback)"
+    click.echo(f"error: {message}", err=True)
     sys.exit(EXIT_NO_ARTICLES)
+
+
+class UsageError(click.UsageError):
+    """A usage error on one line like every other failure (click's spans four), pointing to --help."""
+
+    def show(self, file=None) -> None:
+        where = f" (see `{self.ctx.command_path} --help`)" if self.ctx else ""
+        click.echo(f"error: {self.format_message()}{where}", err=True)
+
+
+@contextlib.contextmanager
+def one_line_usage():
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise
+    except click.UsageError as e:
+        if isinstance(e, UsageError):
+            raise
+        raise UsageError(e.format_message(), e.ctx) from e
+
+
+class Group(click.Group):
+    """A command group whose usage errors, its own and its commands', take one line."""
+
+    def make_context(self, *args, **kwargs):
+        with one_line_usage():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with one_line_usage():
+            return super().invoke(ctx)
 
 
 def report_failures(failures) -> None:
@@ -89,6 +141,11 @@ def figures_json(result: dict) -> str:
 
 def write(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise StorylineError(
+                f"cannot write {output} ({e.strerror or e}); pass -o a file in a folder you can write"
+            ) from e
     else:
         click.echo(text, nl=not text.endswith("\n"))

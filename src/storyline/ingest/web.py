@@ -27,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from storyline.errors import FetchError
 from storyline.models import Failure, RawDocument
 
 log = logging.getLogger(__name__)
@@ -84,15 +85,6 @@ class Fetched:
     validators: Validators = Validators()
     not_modified: bool = False
     failure: Failure | None = None
-
-
-class FetchError(Exception):
-    """A URL that cannot be fetched; the message says why, for the user."""
-
-    def __init__(self, message: str, *, transient: bool = False, retry_after: float | None = None):
-        super().__init__(message)
-        self.transient = transient
-        self.retry_after = retry_after
 
 
 Resolver = Callable[[str, int], Sequence[str]]

