@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -72,9 +73,50 @@ def hostile_db(tmp_path_factory) -> Path:
     return build_hostile_db(tmp_path_factory.mktemp("web-hostile"))
 
 
+def evaluation_section(section: str) -> str:
+    """The text under the `## section` heading of docs/evaluation.md."""
+    text = (ROOT / "docs" / "evaluation.md").read_text("utf-8")
+    assert f"\n## {section}\n" in text, f"docs/evaluation.md has no section {section!r}"
+    return text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def evaluation_table(section: str) -> dict[str, list[str]]:
+    """The tables under the `## section` heading of docs/evaluation.md: each row's first cell
+    (its figure) -> its other cells (the first row of that name wins)."""
+    table: dict[str, list[str]] = {}
+    for line in evaluation_section(section).splitlines():
+        if line.startswith("| "):
+            first, *cells = (cell.strip() for cell in line.strip().strip("|").split("|"))
+            table.setdefault(first, cells)
+    return table
+
+
+def figures(text: str) -> list[float]:
+    """The decimal figures in `text`, in order ("0.853 (0.852)" -> [0.853, 0.852])."""
+    return [float(f) for f in re.findall(r"\d+\.\d+", text)]
+
+
+def readme_headline(command: str) -> list[float]:
+    """storyline's figures in the README's evaluation table, on the row of `storyline eval command`."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    (row,) = [line for line in readme.splitlines() if line.startswith(f"| `storyline eval {command}` |")]
+    return figures(row.strip("|").split("|")[2])
+
+
 def seed_id(briefing, prefix: str) -> str:
     """The article id of the seed whose file name starts with `prefix` ("000")."""
     return next(a.id for a in briefing.articles if Path(a.source).name.startswith(prefix))
 
 
-__all__ = ["ROOT", "SAMPLE", "SEEDS", "date", "make_article", "seed_id"]
+__all__ = [
+    "ROOT",
+    "SAMPLE",
+    "SEEDS",
+    "date",
+    "evaluation_section",
+    "evaluation_table",
+    "figures",
+    "make_article",
+    "readme_headline",
+    "seed_id",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import storyline
@@ -28,3 +29,10 @@ def test_every_command_has_an_example_and_is_in_the_readme():
     for name, command in cli.commands.items():
         assert "Example: storyline " + name in (command.help or ""), name
         assert f"storyline {name}" in readme, name
+
+
+def test_every_gate_the_evaluation_docs_name_exists():
+    docs = (ROOT / "docs" / "evaluation.md").read_text("utf-8")
+    gates = re.findall(r"\| `(tests/test_\w+\.py)` \|", docs)
+    assert len(gates) == 5
+    assert [g for g in gates if not (ROOT / g).is_file()] == []

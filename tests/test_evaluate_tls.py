@@ -4,11 +4,12 @@ quality gate on the shared topics."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date
 
 import pytest
-from tests.conftest import ROOT
+from tests.conftest import ROOT, evaluation_section, evaluation_table, figures, readme_headline
 
 from storyline.errors import InputError
 from storyline.evaluate.tls import (
@@ -149,9 +150,24 @@ def test_quality_gate_on_timeline17():
     assert ours["seconds"] < MAX_SECONDS_PER_TOPIC
 
 
-def test_tls_evaluation_is_documented_in_the_readme():
-    readme = (ROOT / "README.md").read_text("utf-8")
-    assert "storyline eval tls" in readme
+SECTION = "Corpus timelines: Timeline17"
+
+
+def test_documented_floors_are_the_pinned_ones_and_the_gate_s_figures_meet_them():
+    """docs/evaluation.md states the gate's figures (Python ROUGE) and its floors: a floor
+    raised or lowered in one place only fails here, as does a documented figure under its floor."""
+    stated = re.search(r"--rouge python`\): (.+?); floors (.+?)\.\n", evaluation_section(SECTION), re.DOTALL)
+    assert stated, "docs/evaluation.md no longer states the gate's figures and floors"
+    gate, floors = figures(stated[1]), figures(stated[2])
+    assert floors == list(FLOORS.values())
+    assert len(gate) == len(floors) and all(g >= f for g, f in zip(gate, floors, strict=True)), gate
+
+
+def test_readme_headline_repeats_the_documented_figures():
+    table = evaluation_table(SECTION)
+    assert table["figure"][0] == "storyline"
+    rows = ["date F1", "AR-1 F", "AR-2 F"]
+    assert readme_headline("tls") == [figures(table[row][0])[0] for row in rows]
 
 
 def test_eval_tls_command_prints_the_table(tmp_path):
