@@ -6,6 +6,7 @@ import inspect
 import re
 
 import pytest
+from tests.conftest import ROOT
 
 from storyline import errors
 from storyline.models import RawDocument
@@ -72,3 +73,9 @@ def test_a_document_a_cleaner_breaks_on_is_a_clean_failure_and_the_batch_goes_on
     (failure,) = failures
     assert (failure.source, failure.stage) == ("broken.txt", "clean")
     assert failure.message.startswith("broken.txt: TypeError: ")
+
+
+def test_architecture_docs_draw_the_same_tree():
+    drawing = errors.__doc__.split("\n\n")[1]
+    docs = (ROOT / "docs" / "architecture.md").read_text("utf-8")
+    assert "\n".join(line.strip() for line in drawing.splitlines()) in docs
