@@ -129,9 +129,9 @@ def _environment_reads(tree: ast.AST) -> list[tuple[int, str]]:
         for name in names:
             for part in ast.walk(name):
                 if isinstance(part, ast.Constant) and str(part.value).startswith("STORYLINE"):
-                    found.append((node.lineno, str(part.value)))
+                    found.append((getattr(node, "lineno", 0), str(part.value)))
                 elif isinstance(part, ast.Name) and part.id in constants:
-                    found.append((node.lineno, part.id))
+                    found.append((getattr(node, "lineno", 0), part.id))
     return found
 
 
