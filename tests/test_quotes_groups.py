@@ -124,13 +124,17 @@ def test_a_mixed_quote_is_matched_on_its_quoted_words():
 def test_similarity_with_score_cutoffs_gives_the_uncut_scores():
     from rapidfuzz import fuzz
 
-    from storyline.quotes.groups import PART_SIMILARITY, WHOLE_SIMILARITY, _similarity
+    from storyline.config import DEFAULTS
+    from storyline.quotes.groups import _similarity
+
+    settings = DEFAULTS.quotes
 
     def uncut(a: str, b: str) -> float:
-        if (whole := fuzz.ratio(a, b)) >= WHOLE_SIMILARITY:
+        if (whole := fuzz.ratio(a, b)) >= settings.whole_similarity:
             return whole
         part = fuzz.partial_ratio(a, b)
-        return part - 1.0 if part >= PART_SIMILARITY and min(len(a.split()), len(b.split())) >= 5 else 0.0
+        shorter = min(len(a.split()), len(b.split()))
+        return part - 1.0 if part >= settings.part_similarity and shorter >= settings.part_min_words else 0.0
 
     whole = "we will not let this spill define the gulf coast for a generation"
     pairs = [

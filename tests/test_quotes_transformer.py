@@ -8,6 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
+from storyline.config import DEFAULTS
 from storyline.errors import MissingDependency
 from storyline.models import Token
 from storyline.quotes import tagger as attribution
@@ -134,7 +135,7 @@ def test_the_shipped_transformer_exports_and_reproduces_its_training_output(tmp_
     )
     (got,) = loaded.probabilities([unit])
     expected = np.array(probe["probabilities"])
-    assert np.abs(got - expected).max() <= at.PROBE_TOLERANCE  # int8 weights, float32 training
+    assert np.abs(got - expected).max() <= DEFAULTS.quotes.probe_tolerance  # int8 weights, float32 training
     assert (got.argmax(axis=1) == expected.argmax(axis=1)).all()
     assert np.allclose(got.sum(axis=1), 1.0, atol=1e-4)
 

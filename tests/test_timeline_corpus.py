@@ -6,6 +6,7 @@ from datetime import date
 
 from tests.conftest import make_article
 
+from storyline.config import DEFAULTS
 from storyline.dates.timex import find_dates
 from storyline.timeline import corpus as tls
 
@@ -155,9 +156,9 @@ def test_date_sentences_reads_only_the_lead():
     )
     sentences = tls.split_sentences(article)
     dated = tls.date_sentences(article, sentences, tls.find_day_dates(article, sentences))
-    assert len(sentences) == tls.LEAD_SENTENCES + 1
+    assert len(sentences) == DEFAULTS.corpus_timeline.lead_sentences + 1
     assert {c.how for c in dated} == {"lead"}
-    assert max(c.span.end for c in dated) <= sentences[tls.LEAD_SENTENCES - 1].end
+    assert max(c.span.end for c in dated) <= sentences[DEFAULTS.corpus_timeline.lead_sentences - 1].end
 
 
 def test_topic_terms_are_used_by_half_the_articles_and_keep_off_topic_days_out():

@@ -21,15 +21,11 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from storyline.config import DEFAULTS
 from storyline.entities import normalize_name
 from storyline.models import Analysis, Article, ClaimGroup, Event, Span, Token
 
 CLAIMS_VERSION = "claims-2"
-ALIGN_SIMILARITY = 0.72
-CONFLICT_SIMILARITY = 0.45
-LEXICAL_NEIGHBOUR = 0.2
-LEAD_SENTENCES = 5
-MIN_WORDS = 6
 _POSITIVE = frozenset("welcome support praise accept approve endorse back embrace hail applaud agree".split())
 _NEGATIVE = frozenset(
     "reject criticize criticise oppose condemn dismiss refuse denounce deny decline disapprove".split()
@@ -77,7 +73,7 @@ def candidate_sentences(
         article = articles[article_id]
         for sent in analyses[article_id].sentences:
             text = article.text[sent.start : sent.end].strip()
-            if len(text.split()) < MIN_WORDS or (article_id, sent.start) in skip:
+            if len(text.split()) < DEFAULTS.claims.min_words or (article_id, sent.start) in skip:
                 continue
             start = sent.start + article.text[sent.start : sent.end].index(text)
             found.append(
@@ -92,9 +88,11 @@ def candidate_sentences(
     return found
 
 
-def needs_vector(candidates: Sequence[Candidate], *, lead: int = LEAD_SENTENCES) -> list[bool]:
+def needs_vector(
+    candidates: Sequence[Candidate], *, lead: int = DEFAULTS.claims.lead_sentences
+) -> list[bool]:
     """Which candidates to embed: the lead of each article (for the summary) and any sentence
-    sharing words with another source's sentence (TF-IDF cosine >= LEXICAL_NEIGHBOUR).
+    sharing words with another source's sentence (TF-IDF cosine >= DEFAULTS.claims.lexical_neighbour).
 
     A sentence with no lexical neighbour cannot align with another source, so it is `unique`
     without an embedding; on large corpora this skips most of the embedding work."""
@@ -109,7 +107,10 @@ def needs_vector(candidates: Sequence[Candidate], *, lead: int = LEAD_SENTENCES)
     )
     similar = (matrix @ matrix.T).tocoo()
     for i, j, value in zip(similar.row, similar.col, similar.data, strict=True):
-        if value >= LEXICAL_NEIGHBOUR and candidates[i].source_key != candidates[j].source_key:
+        if (
+            value >= DEFAULTS.claims.lexical_neighbour
+            and candidates[i].source_key != candidates[j].source_key
+        ):
             flags[i] = True
     return flags
 
@@ -178,7 +179,7 @@ def _align(statements: Sequence[Statement]) -> list[int]:
     distance[article[:, None] == article[None, :]] = 2.0
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(distance, checks=False), method="average")
-    return [int(x) for x in fcluster(tree, t=1.0 - ALIGN_SIMILARITY, criterion="distance")]
+    return [int(x) for x in fcluster(tree, t=1.0 - DEFAULTS.claims.align_similarity, criterion="distance")]
 
 
 def _claim(
@@ -222,7 +223,7 @@ def _conflicts(
     for i in range(len(statements)):
         for j in range(i + 1, len(statements)):
             a, b = statements[i], statements[j]
-            if a.source_key == b.source_key or similar[i, j] < CONFLICT_SIMILARITY:
+            if a.source_key == b.source_key or similar[i, j] < DEFAULTS.claims.conflict_similarity:
                 continue
             note = _figure_conflict(figures[i], figures[j], a, b) or _stance_conflict(
                 stances[i], stances[j], a, b

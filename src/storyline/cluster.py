@@ -19,11 +19,11 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
+from storyline.config import DEFAULTS
 from storyline.dates import inference as dating
 from storyline.models import Analysis, Article, Duplicate, Event, InferredDate, Span, TimeExpression
 
 CLUSTER_VERSION = "events-2"
-LEAD_SENTENCES = 3
 _ENTITY_TYPES = frozenset({"PERSON", "ORG", "EVENT", "FAC", "LAW"})
 _SINCE = re.compile(r"\b(?:since|until|till|from)\s+(?:early\s+|late\s+|mid-?\s*)?$", re.I)
 
@@ -44,7 +44,7 @@ def article_event_date(
     lead = [
         d
         for d in dates
-        if 0 <= d.sentence_index < LEAD_SENTENCES
+        if 0 <= d.sentence_index < DEFAULTS.events.date_lead_sentences
         and d.precision == "day"
         and (latest is None or d.value <= latest.isoformat())
         and not starts_a_stretch(article.text, d)
@@ -69,9 +69,9 @@ def cluster_events(
     dates: Mapping[str, Sequence[TimeExpression]],
     duplicates: Sequence[Duplicate] = (),
     *,
-    threshold: float = 0.5,
-    max_gap_days: int = 4,
-    entity_weight: float = 0.35,
+    threshold: float = DEFAULTS.events.threshold,
+    max_gap_days: int = DEFAULTS.events.max_gap_days,
+    entity_weight: float = DEFAULTS.events.entity_weight,
     inferred: Mapping[str, InferredDate] | None = None,
 ) -> list[Event]:
     """Cluster articles into events; duplicates join the event of the article they copy;
@@ -192,7 +192,7 @@ def _make_event(members: list[Article], vectors, event_dates, copy_of, inferred)
     )
 
 
-def _headline_from(text: str, limit: int = 110) -> str:
+def _headline_from(text: str, limit: int = DEFAULTS.events.headline_chars) -> str:
     first = text.split("\n", 1)[0].strip()
     for stop in (". ", "; ", ", marking", ", continuing", " — "):
         if stop in first[: limit * 2]:

@@ -10,11 +10,9 @@ from collections.abc import Sequence
 
 from datasketch import MinHash, MinHashLSH
 
+from storyline.config import DEFAULTS
 from storyline.models import Analysis, Article, Duplicate, Span
 
-NEAR_DUPLICATE_THRESHOLD = 0.8
-SHINGLE_WORDS = 5
-NUM_PERM = 128
 _WORD = re.compile(r"\w+")
 
 
@@ -23,8 +21,11 @@ def _words(text: str) -> list[str]:
 
 
 def _minhash(words: Sequence[str]) -> MinHash:
-    minhash = MinHash(num_perm=NUM_PERM, seed=1)
-    shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    minhash = MinHash(num_perm=DEFAULTS.dedup.minhash_permutations, seed=1)
+    shingles = {
+        " ".join(words[i : i + DEFAULTS.dedup.shingle_words])
+        for i in range(max(1, len(words) - DEFAULTS.dedup.shingle_words + 1))
+    }
     minhash.update_batch([s.encode("utf-8") for s in shingles])
     return minhash
 
@@ -35,11 +36,11 @@ def _original_first(article: Article) -> tuple:
 
 
 def find_duplicates(
-    articles: Sequence[Article], *, threshold: float = NEAR_DUPLICATE_THRESHOLD
+    articles: Sequence[Article], *, threshold: float = DEFAULTS.dedup.near_duplicate_threshold
 ) -> list[Duplicate]:
     """Mark every article that copies an earlier one, exactly or nearly (Jaccard >= threshold)."""
     ordered = sorted(articles, key=_original_first)
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    lsh = MinHashLSH(threshold=threshold, num_perm=DEFAULTS.dedup.minhash_permutations)
     exact: dict[str, str] = {}
     hashes: dict[str, MinHash] = {}
     duplicates: list[Duplicate] = []

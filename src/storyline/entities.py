@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from rapidfuzz.distance import JaroWinkler
 
+from storyline.config import DEFAULTS
 from storyline.models import Analysis, Entity, Mention
 
 _TITLES = re.compile(
@@ -26,8 +27,6 @@ _TITLES = re.compile(
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_SURNAME_SIMILARITY = 0.9
-_FIRST_NAME_SIMILARITY = 0.85
 MERGE_VERSION = "entities-1"
 
 
@@ -135,7 +134,10 @@ def merge_entities(analyses: Sequence[Analysis]) -> tuple[list[Entity], list[Ana
 def _similar_surname(a: str, b: str) -> bool:
     """Transliteration variants (Zelenskiy/Zelensky) but not different short names."""
     return (
-        len(a) >= 5 and len(b) >= 5 and a[0] == b[0] and JaroWinkler.similarity(a, b) >= _SURNAME_SIMILARITY
+        len(a) >= 5
+        and len(b) >= 5
+        and a[0] == b[0]
+        and JaroWinkler.similarity(a, b) >= DEFAULTS.entities.surname_similarity
     )
 
 
@@ -150,7 +152,7 @@ def _same_person(a: list[str], b: list[str]) -> bool:
     first_a, first_b = a[0].rstrip("."), b[0].rstrip(".")
     if len(first_a) == 1 or len(first_b) == 1:
         return first_a[0] == first_b[0]
-    return JaroWinkler.similarity(first_a, first_b) >= _FIRST_NAME_SIMILARITY
+    return JaroWinkler.similarity(first_a, first_b) >= DEFAULTS.entities.first_name_similarity
 
 
 def _canonical_name(members: Sequence[Mention]) -> str:

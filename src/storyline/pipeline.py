@@ -23,6 +23,7 @@ import numpy as np
 from storyline import claims as claims_stage
 from storyline import cluster, dedup, entities, nlp, summarize
 from storyline.clean import clean_document, repeated_lines
+from storyline.config import DEFAULTS
 from storyline.dates import inference as dating
 from storyline.dates import timex
 from storyline.errors import ExtractionError, StageError, StorylineError
@@ -33,7 +34,6 @@ from storyline.ingest import (
     read_documents,
     read_manifest,
 )
-from storyline.ingest.files import DEFAULT_MAX_BYTES
 from storyline.ingest.remote import WebBatch, fetch_web, is_url, read_url_list, remember
 from storyline.ingest.warc import WarcFilter, is_warc, iter_warc
 from storyline.ingest.web import FetchOptions
@@ -48,9 +48,6 @@ from storyline.timeline import entries as timeline
 log = logging.getLogger(__name__)
 
 EMBED_VERSION = "minilm-1"
-EVENT_VECTOR_SENTENCES = 5
-PARSE_PROCESSES = 2
-PARALLEL_PARSE_FROM = 48
 BRIEFING_VERSION = "+".join(
     (
         nlp.ANALYSIS_VERSION,
@@ -112,7 +109,7 @@ def ingest(
     store: Store,
     *,
     manifest: str | os.PathLike[str] | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = DEFAULTS.ingest.max_bytes,
     urls_file: str | os.PathLike[str] | None = None,
     feeds: Sequence[str] = (),
     fetch_options: FetchOptions | None = None,
@@ -263,7 +260,7 @@ def analyze_articles(
     stored = store.get_outputs("analysis", (a.id for a in articles), nlp.ANALYSIS_VERSION)
     analyses = {key: nlp.analysis_from_json(value) for key, value in stored.items()}
     todo = [a for a in articles if a.id not in analyses]
-    processes = PARSE_PROCESSES if len(todo) >= PARALLEL_PARSE_FROM else 1
+    processes = DEFAULTS.models.parse_processes if len(todo) >= DEFAULTS.models.parallel_parse_from else 1
     if todo and processes == 1:  # new sentences to embed; workers must not fork mid-import
         nlp.preload_embedding_model()
     for analysis in progress(nlp.analyze_stream(todo, processes=processes), "parse", len(todo)):
@@ -416,7 +413,7 @@ def _article_vectors(
     """Each article as the mean embedding of its lead sentences, in one embedding call."""
     texts, owners = [], []
     for article in articles:
-        for sent in analyses[article.id].sentences[:EVENT_VECTOR_SENTENCES]:
+        for sent in analyses[article.id].sentences[: DEFAULTS.events.vector_sentences]:
             texts.append(article.text[sent.start : sent.end].strip())
             owners.append(article.id)
     rows = embed(texts)

@@ -13,17 +13,17 @@ from collections.abc import Sequence
 import numpy as np
 
 from storyline.claims import Statement
+from storyline.config import DEFAULTS
 from storyline.models import SummaryLine
 
 SUMMARY_VERSION = "summary-1"
-SUPPORT_SIMILARITY = 0.75
-REDUNDANCY_SIMILARITY = 0.7
-MAX_WORDS = 60
 
 
-def summarize_event(statements: Sequence[Statement], *, max_lines: int = 4) -> list[SummaryLine]:
+def summarize_event(
+    statements: Sequence[Statement], *, max_lines: int = DEFAULTS.summary.max_lines
+) -> list[SummaryLine]:
     """Pick up to `max_lines` statements that cover the event without repeating each other."""
-    candidates = [s for s in statements if len(s.text.split()) <= MAX_WORDS]
+    candidates = [s for s in statements if len(s.text.split()) <= DEFAULTS.summary.max_words]
     if not candidates:
         return []
     matrix = np.stack([s.vector for s in candidates])
@@ -31,15 +31,15 @@ def summarize_event(statements: Sequence[Statement], *, max_lines: int = 4) -> l
     centroid /= np.linalg.norm(centroid) or 1.0
     similar = matrix @ matrix.T
     support = [
-        {candidates[j].source_key for j in np.flatnonzero(similar[i] >= SUPPORT_SIMILARITY)}
+        {candidates[j].source_key for j in np.flatnonzero(similar[i] >= DEFAULTS.summary.support_similarity)}
         for i in range(len(candidates))
     ]
     relevance = (
         matrix @ centroid
-        + 0.05 * np.array([len(s) - 1 for s in support])
-        + 0.1 * np.array([s.position == 0 for s in candidates])
+        + DEFAULTS.summary.support_weight * np.array([len(s) - 1 for s in support])
+        + DEFAULTS.summary.lead_weight * np.array([s.position == 0 for s in candidates])
         # A bare quotation reads badly out of context; prefer reported prose.
-        - 0.15 * np.array([s.text[:1] in "\"“‘'" for s in candidates])
+        - DEFAULTS.summary.quotation_penalty * np.array([s.text[:1] in "\"“‘'" for s in candidates])
     )
     chosen: list[int] = []
     while len(chosen) < min(max_lines, len(candidates)):
@@ -48,9 +48,9 @@ def summarize_event(statements: Sequence[Statement], *, max_lines: int = 4) -> l
             if i in chosen:
                 continue
             redundancy = max((similar[i, j] for j in chosen), default=0.0)
-            if redundancy >= REDUNDANCY_SIMILARITY:
+            if redundancy >= DEFAULTS.summary.redundancy_similarity:
                 continue
-            score = relevance[i] - 0.5 * redundancy
+            score = relevance[i] - DEFAULTS.summary.redundancy_weight * redundancy
             if score > best_score:
                 best, best_score = i, score
         if best is None:
@@ -62,7 +62,7 @@ def summarize_event(statements: Sequence[Statement], *, max_lines: int = 4) -> l
         others = {}
         for j in np.argsort(-similar[i]):
             other = candidates[j]
-            if similar[i, j] < SUPPORT_SIMILARITY:
+            if similar[i, j] < DEFAULTS.summary.support_similarity:
                 break
             if other.source_key != own.source_key and other.source_key not in others:
                 others[other.source_key] = other.span

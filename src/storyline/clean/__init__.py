@@ -6,10 +6,9 @@ import hashlib
 
 from storyline.clean.html import extract_html
 from storyline.clean.text import clean_text, normalize_text, repeated_lines
+from storyline.config import DEFAULTS
 from storyline.errors import ExtractionError
 from storyline.models import Article, RawDocument
-
-MIN_ARTICLE_CHARS = 40
 
 __all__ = ["article_id", "clean_document", "normalize_text", "repeated_lines"]
 
@@ -42,7 +41,7 @@ def clean_document(doc: RawDocument, *, batch_repeats: frozenset[str] = frozense
         layout_known=doc.html is not None,
     )
     text = cleaned.text
-    if len(text.strip()) < MIN_ARTICLE_CHARS:
+    if len(text.strip()) < DEFAULTS.clean.min_article_chars:
         raise ExtractionError(
             f"{doc.source}: no article text left after cleaning ({len(text.strip())} characters)"
         )

@@ -13,10 +13,10 @@ import trafilatura
 
 from storyline.clean.authors import clean_authors
 from storyline.clean.text import is_prose
+from storyline.config import DEFAULTS
 from storyline.errors import ExtractionError
 from storyline.models import Removal
 
-MIN_ARTICLE_CHARS = 100
 # "Related:", "READ MORE:", list bullets: what precedes a link to another story on its own line.
 _LINK_LEAD = re.compile(
     r"^(?:[-•*]\s*|(?:related|read more|see more|more|watch|also on \S+)\s*:?\s*)+", re.IGNORECASE
@@ -57,7 +57,7 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> Extracted
     text, dropped = _drop_lines(
         text, title=doc.title if doc is not None else None, anchors=lambda: _anchor_texts(tree)
     )
-    if len(text) < MIN_ARTICLE_CHARS:
+    if len(text) < DEFAULTS.clean.min_html_chars:
         raise ExtractionError(
             f"{source}: no article text found in the HTML page "
             f"({len(text)} characters of main text; is it an index or login page?)"

@@ -22,8 +22,8 @@ from storyline.cli.options import (
     setup_logging,
     write,
 )
-from storyline.errors import InputError, StorylineError
-from storyline.ingest.files import DEFAULT_MAX_BYTES
+from storyline.config import DEFAULTS, from_environment
+from storyline.errors import ConfigError, InputError, StorylineError
 from storyline.ingest.warc import WarcFilter
 from storyline.ingest.web import FetchOptions
 from storyline.models import Briefing
@@ -81,7 +81,7 @@ def _source_options(func):
         click.option(
             "--max-bytes",
             type=int,
-            default=DEFAULT_MAX_BYTES,
+            default=DEFAULTS.ingest.max_bytes,
             show_default=True,
             help="Refuse files, pages and WARC records larger than this.",
         ),
@@ -120,6 +120,10 @@ def cli() -> None:
 
     Example: storyline brief examples/sample --manifest examples/sample/manifest.jsonl
     """
+    try:
+        from_environment()  # a bad STORYLINE_* value stops any command in one line, before work
+    except ConfigError as e:
+        fail(e, debug=False)
 
 
 @cli.command()
@@ -208,12 +212,14 @@ def _interval(value: str) -> float:
 
 @cli.command()
 @click.argument("feeds_file", type=click.Path(dir_okay=False, exists=True))
-@click.option("--every", default="15m", show_default=True, help="How often to poll: 15m, 1h, ...")
+@click.option(
+    "--every", default=DEFAULTS.ingest.watch_every, show_default=True, help="How often to poll: 15m, 1h, ..."
+)
 @click.option("--rounds", type=int, help="Stop after this many polls (default: run until stopped).")
 @click.option(
     "--allow-private", is_flag=True, help="Let URLs reach private, loopback and link-local addresses."
 )
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True)
+@click.option("--max-bytes", type=int, default=DEFAULTS.ingest.max_bytes, show_default=True)
 @db_option
 @common_options
 def watch(feeds_file, every, rounds, allow_private, max_bytes, db, quiet, verbose, debug) -> None:
@@ -413,10 +419,9 @@ def _answered_hosts(host: str, allowed: tuple[str, ...]) -> list[str] | None:
     show_default=True,
     help="Address to listen on; anything but loopback needs a token.",
 )
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=int, default=DEFAULTS.web.port, show_default=True)
 @click.option(
     "--token",
-    envvar="STORYLINE_TOKEN",
     default=None,
     help="Required for changes (uploads) [env: STORYLINE_TOKEN]; needed off loopback.",
 )
@@ -426,7 +431,7 @@ def _answered_hosts(host: str, allowed: tuple[str, ...]) -> list[str] | None:
     default=None,
     help="Where uploads are written (default: storyline-data beside the store).",
 )
-@click.option("--max-upload-bytes", type=int, default=10 * 2**20, show_default=True)
+@click.option("--max-upload-bytes", type=int, default=DEFAULTS.ingest.max_bytes, show_default=True)
 @click.option(
     "--allow-private", is_flag=True, help="Let pasted URLs reach private, loopback and link-local addresses."
 )
@@ -452,6 +457,7 @@ def serve(
     from storyline.web import create_app
 
     setup_logging(verbose)
+    token = token or from_environment().web.token
     if host not in _LOOPBACK and not token:
         raise click.UsageError(
             f"--host {host} is reachable from other machines: set --token "

@@ -8,15 +8,16 @@ was written, loosely. The evidence, strongest last:
    A deadline ("by 2014", "until May 2011") is no such date, nor is a time-stamped date past
    the lead, a reader's comment or a feed item in the page margins.
    Only a day or a month bounds it from above as well, since news of a stated day or month is
-   written soon after (`HORIZON_DAYS`); a bare year says nothing of how long ago it was ("the
-   2022 file photo"), so the interval stays open. "On Wednesday" cannot be placed without a
-   reference date and is not used.
+   written soon after (`DEFAULTS.dates.day_horizon_days`, `month_horizon_days`); a bare year
+   says nothing of how long ago it was ("the 2022 file photo"), so the interval stays open.
+   "On Wednesday" cannot be placed without a reference date and is not used.
 2. Durations anchored to a date known in the batch: "the invasion more than a month ago", where
    another article says "the invasion in early 2022", places the article a month or two after
    that date (the noun before "ago" is looked up beside an explicit date in the batch).
-3. Articles of the same story (TF-IDF cosine of their text at least `SAME_STORY`; for an
-   article with none, the nearest article when its cosine reaches `NEAR_STORY`): their
-   publication days, or their own inferred intervals, bound this one within `STORY_DAYS`.
+3. Articles of the same story (TF-IDF cosine of their text at least
+   `DEFAULTS.dates.same_story`; for an article with none, the nearest article when its cosine
+   reaches `DEFAULTS.dates.near_story`): their publication days, or their own inferred
+   intervals, bound this one within `DEFAULTS.dates.story_days`.
 
 The result is an interval, never a day made up: `describe` writes "April 2023 (inferred)" when
 the interval lies within April 2023, "2022-03 to 2022-06 (inferred)" when it spans months,
@@ -34,15 +35,11 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from storyline.config import DEFAULTS
 from storyline.dates.timex import find_dates, tag_text
 from storyline.models import Article, InferredDate, Sentence, Span, TimeExpression, Token
 
 DATING_VERSION = "dating-4"
-HORIZON_DAYS = {"day": 31, "month": 62}
-LEAD_CHARS = 300
-SAME_STORY = 0.35
-NEAR_STORY = 0.25
-STORY_DAYS = 7
 _FUTURE = re.compile(
     r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
     r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b",
@@ -110,12 +107,13 @@ def text_interval(article: Article) -> InferredDate | None:
     first, last, precision, start, end = latest
     # Only the news day bounds the article from above: a day or month in its first lines
     # (dateline, lead). Older dates are background and may be years old.
-    horizon = HORIZON_DAYS.get(precision) if start < LEAD_CHARS else None
+    horizons = {"day": DEFAULTS.dates.day_horizon_days, "month": DEFAULTS.dates.month_horizon_days}
+    horizon = horizons.get(precision) if start < DEFAULTS.dates.lead_chars else None
     return InferredDate(
         article_id=article.id,
         earliest=first,
         latest=last + timedelta(days=horizon) if horizon else None,
-        confidence=0.8 if horizon else 0.5,
+        confidence=DEFAULTS.dates.bounded_confidence if horizon else DEFAULTS.dates.open_confidence,
         evidence=(Span(article_id=article.id, start=start, end=end),),
         basis="text",
     )
@@ -156,7 +154,7 @@ def _not_past(text: str, start: int, end: int) -> bool:
     margins, written after the article or when the page was fetched, years later."""
     if _DEADLINE.search(text[max(0, start - 25) : start]):
         return True
-    return start >= LEAD_CHARS and bool(
+    return start >= DEFAULTS.dates.lead_chars and bool(
         _CLOCK.search(text[max(0, start - 12) : start]) or _CLOCK.search(text[end : end + 12])
     )
 
@@ -219,7 +217,7 @@ def anchored_interval(article: Article, batch: Sequence[Article]) -> InferredDat
             article_id=article.id,
             earliest=first + timedelta(days=low),
             latest=last + timedelta(days=high),
-            confidence=0.6,
+            confidence=DEFAULTS.dates.anchored_confidence,
             evidence=(Span(article_id=article.id, start=match.start(), end=match.end()), evidence),
             basis="anchored",
         )
@@ -272,9 +270,9 @@ def _dated_mention(noun: str, batch: Sequence[Article]) -> tuple[tuple[date, dat
 
 def same_story_neighbours(articles: Sequence[Article]) -> dict[str, list[str]]:
     """For each article, the other articles of the batch telling the same story (cosine at
-    least `SAME_STORY`); for one with none, the nearest article if it is close enough
-    (`NEAR_STORY`): an article with no twin in the batch is still most likely written within
-    days of the story nearest to it."""
+    least `DEFAULTS.dates.same_story`); for one with none, the nearest article if it is close
+    enough (`DEFAULTS.dates.near_story`): an article with no twin in the batch is still most
+    likely written within days of the story nearest to it."""
     if len(articles) < 2:
         return {a.id: [] for a in articles}
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -286,9 +284,9 @@ def same_story_neighbours(articles: Sequence[Article]) -> dict[str, list[str]]:
     np.fill_diagonal(similar, -1.0)
     out = {}
     for i, article in enumerate(articles):
-        found = [articles[j].id for j in np.flatnonzero(similar[i] >= SAME_STORY)]
+        found = [articles[j].id for j in np.flatnonzero(similar[i] >= DEFAULTS.dates.same_story)]
         nearest = int(similar[i].argmax())
-        if not found and similar[i, nearest] >= NEAR_STORY:
+        if not found and similar[i, nearest] >= DEFAULTS.dates.near_story:
             found = [articles[nearest].id]
         out[article.id] = found
     return out
@@ -328,9 +326,9 @@ def infer_one(
     if story:
         from_story = InferredDate(
             article_id=article.id,
-            earliest=min(story) - timedelta(days=STORY_DAYS),
-            latest=max(story) + timedelta(days=STORY_DAYS),
-            confidence=0.7,
+            earliest=min(story) - timedelta(days=DEFAULTS.dates.story_days),
+            latest=max(story) + timedelta(days=DEFAULTS.dates.story_days),
+            confidence=DEFAULTS.dates.same_story_confidence,
             evidence=(),
             basis="same story",
             from_articles=tuple(n for n in neighbours if n in known),
@@ -340,7 +338,10 @@ def infer_one(
     if lent:
         widest = min(lent, key=lambda i: i.earliest)
         borrowed = replace(
-            widest, article_id=article.id, basis="same story", confidence=widest.confidence * 0.8
+            widest,
+            article_id=article.id,
+            basis="same story",
+            confidence=widest.confidence * DEFAULTS.dates.borrowed_share,
         )
         return _intersect([guess, borrowed]) if guess else borrowed
     return guess
@@ -357,7 +358,10 @@ def _intersect(intervals: Sequence[InferredDate]) -> InferredDate:
         article_id=intervals[0].article_id,
         earliest=earliest,
         latest=latest,
-        confidence=min(0.95, max(i.confidence for i in intervals) + 0.05 * (len(intervals) - 1)),
+        confidence=min(
+            DEFAULTS.dates.max_confidence,
+            max(i.confidence for i in intervals) + DEFAULTS.dates.agreement_bonus * (len(intervals) - 1),
+        ),
         evidence=tuple(dict.fromkeys(s for i in intervals for s in i.evidence)),
         basis="+".join(dict.fromkeys(i.basis for i in intervals)),
         from_articles=tuple(dict.fromkeys(a for i in intervals for a in i.from_articles)),

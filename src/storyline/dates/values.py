@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from storyline.config import DEFAULTS
 from storyline.dates.rules import (
     DAY_PARTS,
     MONTHS,
@@ -141,9 +142,6 @@ def _last_quarter(ref: date) -> tuple[int, int]:
     return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
 
 
-FORESIGHT_DAYS = 75
-
-
 def _nearest_year(month: int, day: int, ctx: Context) -> date:
     """The year for a month and day given without one: in a sentence about the future the next
     such day; otherwise the latest one, unless the next one is only weeks away (news names
@@ -156,7 +154,7 @@ def _nearest_year(month: int, day: int, ctx: Context) -> date:
     if (
         ctx.future
         or _preceded_by(ctx.text, ctx.start, ("effective", "until", "till"))
-        or (ahead - ref).days <= FORESIGHT_DAYS
+        or (ahead - ref).days <= DEFAULTS.dates.foresight_days
     ):
         return ahead
     return max(c for c in candidates if c <= ref)

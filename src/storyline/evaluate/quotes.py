@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storyline.config import DEFAULTS
 from storyline.errors import InputError
 from storyline.evaluate import pr_f1, ratio
 
@@ -248,7 +249,7 @@ def predict_all(documents: Sequence[Document]):
     ours: dict[str, list[Attribution]] = {}
     peer: dict[str, list[Attribution]] = {}
     bailed: list[str] = []
-    docs = pipeline.pipe((d.text for d in documents), batch_size=16)
+    docs = pipeline.pipe((d.text for d in documents), batch_size=DEFAULTS.models.parse_batch_size)
     for document, doc in zip(documents, docs, strict=True):
         article = Article(id=article_id(document.text), source=document.name, text=document.text)
         entities, (analysis,) = merge_entities([nlp.analysis_from_doc(article.id, doc)])

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from storyline.config import DEFAULTS
 from storyline.errors import InputError
 from storyline.evaluate import f1, ratio
 
@@ -169,7 +170,9 @@ def predict_storyline(documents: Sequence[Document]) -> dict[str, list[Timex]]:
     pipeline = nlp.spacy_pipeline()
     # Entities are not needed to tag times; the parser and tagger are (tense, sentences).
     disabled = [name for name in ("ner",) if name in pipeline.pipe_names]
-    docs = pipeline.pipe((d.text for d in documents), batch_size=16, disable=disabled)
+    docs = pipeline.pipe(
+        (d.text for d in documents), batch_size=DEFAULTS.models.parse_batch_size, disable=disabled
+    )
     out: dict[str, list[Timex]] = {}
     for document, doc in zip(documents, docs, strict=True):
         article = Article(

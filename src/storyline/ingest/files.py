@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dateutil import parser as date_parser
 
+from storyline.config import DEFAULTS
 from storyline.errors import InputError
 from storyline.ingest.warc import is_warc
 from storyline.models import Failure, RawDocument
@@ -22,7 +23,6 @@ TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MANIFEST_FIELDS = ("published", "outlet", "title", "url")
 
 
@@ -52,7 +52,7 @@ def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path |
             yield Failure(source=str(path), stage="ingest", message=f"no such file or folder: {path}")
 
 
-def read_documents(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[RawDocument | Failure]:
+def read_documents(path: Path, *, max_bytes: int = DEFAULTS.ingest.max_bytes) -> list[RawDocument | Failure]:
     """Read one input file into documents; a JSONL file may give several, plus Failures."""
     try:
         data = _read_bytes(path, max_bytes)
@@ -174,7 +174,7 @@ def read_manifest(path: Path) -> tuple[dict[str, dict], list[Failure]]:
     """Read a JSONL manifest keyed by `file` (a file name or path) into metadata by file name."""
     failures: list[Failure] = []
     try:
-        text = decode_text(_read_bytes(path, DEFAULT_MAX_BYTES), str(path))
+        text = decode_text(_read_bytes(path, DEFAULTS.ingest.max_bytes), str(path))
     except InputError as e:
         return {}, [Failure(source=str(path), stage="manifest", message=str(e))]
     entries: dict[str, dict] = {}

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from storyline.config import DEFAULTS
 from storyline.models import Failure, RawDocument
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".warc.zst", ".warc.lz4")
@@ -42,7 +43,7 @@ def is_warc(path: str | os.PathLike[str]) -> bool:
 
 
 def iter_warc(
-    path: Path, *, keep: WarcFilter = WarcFilter(), max_bytes: int = 10 * 1024 * 1024
+    path: Path, *, keep: WarcFilter = WarcFilter(), max_bytes: int = DEFAULTS.ingest.max_bytes
 ) -> Iterator[RawDocument | Failure]:
     """Yield a RawDocument for each HTML response kept by `keep`, a Failure for each bad one."""
     from fastwarc.warc import ArchiveIterator, WarcRecordType

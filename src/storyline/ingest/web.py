@@ -27,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from storyline.config import DEFAULTS
 from storyline.errors import FetchError
 from storyline.models import Failure, RawDocument
 
@@ -47,20 +48,19 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain",)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-ROBOTS_MAX_BYTES = 512 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class FetchOptions:
-    max_bytes: int = 10 * 1024 * 1024
-    timeout: float = 20.0  # seconds for the whole exchange of one page, body included
-    connect_timeout: float = 10.0
-    max_redirects: int = 5
-    retries: int = 2  # extra attempts after a transient failure
-    backoff: float = 1.0  # seconds before the first retry, doubled each time
-    max_retry_after: float = 60.0  # a server's Retry-After is honoured up to this
-    host_interval: float = 1.0  # seconds between two requests to one host
-    concurrency: int = 8
+    max_bytes: int = DEFAULTS.ingest.max_bytes
+    timeout: float = DEFAULTS.ingest.fetch_timeout
+    connect_timeout: float = DEFAULTS.ingest.connect_timeout
+    max_redirects: int = DEFAULTS.ingest.max_redirects
+    retries: int = DEFAULTS.ingest.retries
+    backoff: float = DEFAULTS.ingest.backoff
+    max_retry_after: float = DEFAULTS.ingest.max_retry_after
+    host_interval: float = DEFAULTS.ingest.host_interval
+    concurrency: int = DEFAULTS.ingest.concurrency
     allow_private: bool = False
     respect_robots: bool = True
     user_agent: str = USER_AGENT
@@ -336,12 +336,12 @@ class Fetcher:
                     except (KeyError, ValueError):
                         return None
                     continue
-                body = bytearray()
+                body, limit = bytearray(), DEFAULTS.ingest.robots_max_bytes
                 async for chunk in response.aiter_bytes():
                     body += chunk
-                    if len(body) > ROBOTS_MAX_BYTES:
+                    if len(body) > limit:
                         break
-                return response.status_code, bytes(body[:ROBOTS_MAX_BYTES]).decode("utf-8", "replace")
+                return response.status_code, bytes(body[:limit]).decode("utf-8", "replace")
         return None
 
 

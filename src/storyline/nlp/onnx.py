@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from storyline.config import DEFAULTS, from_environment
+
 log = logging.getLogger(__name__)
 
 FORMAT = 1  # bump when the exported bundle changes shape
@@ -33,8 +35,9 @@ _FILES = ("model.onnx", "tokenizer.json", "encoder.json")
 
 
 def cache_root() -> Path:
-    if os.environ.get("STORYLINE_CACHE"):
-        return Path(os.environ["STORYLINE_CACHE"])
+    cache_dir = from_environment().models.cache_dir
+    if cache_dir is not None:
+        return cache_dir
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "storyline"
 
@@ -59,7 +62,9 @@ class OnnxEncoder:
     tokenizer: object  # tokenizers.Tokenizer, truncating at the model's maximum length
     dimension: int
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+    def encode(
+        self, texts: Sequence[str], *, batch_size: int = DEFAULTS.models.embed_batch_size
+    ) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")  # little padding per batch
         for begin in range(0, len(texts), batch_size):

@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from storyline.config import DEFAULTS
 from storyline.models import Analysis, Article, Mention, Quote, Span, Token
 from storyline.quotes.parse import (
     ACT_LEMMAS,
@@ -229,7 +230,9 @@ def _colon_speaker_quotes(
             continue
         _, head = source_phrase(parse, *name)
         colon = parse.tokens[parse.token_at(name[1])]
-        attribution = Attribution(cue=colon, speaker=name, head=head, confidence=0.7, scope=name)
+        attribution = Attribution(
+            cue=colon, speaker=name, head=head, confidence=DEFAULTS.quotes.colon_speaker, scope=name
+        )
         # Inside quotation marks ('"Ilse Varga: Seriously, ...') the words are verbatim.
         kind = (
             "direct"
@@ -542,12 +545,14 @@ def _proposal_attribution(parse: ParseIndex, proposal) -> Attribution | None:
         if undergoes(parse, cue_ids, head):
             return agent_attribution(parse, cue_ids)
         if not _says_when_or_how(head):
-            return Attribution(cue=cue, speaker=speaker, head=head, confidence=0.75, scope=speaker)
+            return Attribution(
+                cue=cue, speaker=speaker, head=head, confidence=DEFAULTS.quotes.tagged_source, scope=speaker
+            )
     if is_according(cue):
         return according(parse, cue)
     if passive_verbs(parse, cue_ids):
         return agent_attribution(parse, cue_ids)
-    return attributed(parse, cue, subject_of(parse, cue), 0.6)
+    return attributed(parse, cue, subject_of(parse, cue), DEFAULTS.quotes.cue_subject)
 
 
 def _says_when_or_how(head: Token) -> bool:
@@ -604,7 +609,11 @@ def _tagged_source(
     if _says_when_or_how(head):
         return attribution
     return Attribution(
-        cue=cue, speaker=speaker, head=head, confidence=attribution.confidence - 0.1, scope=speaker
+        cue=cue,
+        speaker=speaker,
+        head=head,
+        confidence=attribution.confidence - DEFAULTS.quotes.nearest_source_penalty,
+        scope=speaker,
     )
 
 
@@ -651,7 +660,7 @@ def _make_quote(
     quote_id = "q-" + hashlib.sha1(f"{article.id}:{start}:{end}".encode()).hexdigest()[:10]
     base = dict(id=quote_id, article_id=article.id, start=start, end=end, text=text, kind=kind)
     if attribution is None:
-        return Quote(**base, confidence=0.3)
+        return Quote(**base, confidence=DEFAULTS.quotes.unattributed)
     relative = _antecedent(parse, attribution)
     if relative is not attribution:
         # The source as written is the relative pronoun (as PolNeAR marks it); the speaker is
@@ -677,7 +686,7 @@ def _make_quote(
         if mention is None:
             mention, at = _adjacent_surname(article.text, parse, analysis, cue)
         if mention is None:
-            return Quote(**base, cue=cue_word, cue_span=cue_span, confidence=0.3)
+            return Quote(**base, cue=cue_word, cue_span=cue_span, confidence=DEFAULTS.quotes.unattributed)
         start, end = (at.start, at.end) if at is not None else (mention.start, mention.end)
         return Quote(
             **base,
@@ -686,7 +695,7 @@ def _make_quote(
             speaker=entity_names.get(mention.entity_id, mention.text),
             speaker_entity_id=mention.entity_id,
             speaker_span=Span(article_id=article.id, start=start, end=end),
-            confidence=round(attribution.confidence - 0.2, 2),
+            confidence=round(attribution.confidence - DEFAULTS.quotes.adjacent_name_penalty, 2),
         )
     s_start, s_end = attribution.speaker
     speaker_span = Span(article_id=article.id, start=s_start, end=s_end)
@@ -706,7 +715,7 @@ def _make_quote(
                 speaker=entity_names.get(subject.entity_id, subject.text),
                 speaker_entity_id=subject.entity_id,
                 speaker_span=speaker_span,
-                confidence=round(confidence - 0.15, 2),
+                confidence=round(confidence - DEFAULTS.quotes.pronoun_penalty, 2),
             )
         if previous is not None and previous.speaker and sentence_gap <= 3:
             return Quote(
@@ -716,11 +725,17 @@ def _make_quote(
                 speaker=previous.speaker,
                 speaker_entity_id=previous.speaker_entity_id,
                 speaker_span=speaker_span,
-                confidence=round(confidence - 0.15, 2),
+                confidence=round(confidence - DEFAULTS.quotes.pronoun_penalty, 2),
             )
         mention = _previous_person(analysis, s_start)
         if mention is None:
-            return Quote(**base, cue=cue_word, cue_span=cue_span, speaker_span=speaker_span, confidence=0.3)
+            return Quote(
+                **base,
+                cue=cue_word,
+                cue_span=cue_span,
+                speaker_span=speaker_span,
+                confidence=DEFAULTS.quotes.unattributed,
+            )
         return Quote(
             **base,
             cue=cue_word,
@@ -728,7 +743,7 @@ def _make_quote(
             speaker=entity_names.get(mention.entity_id, mention.text),
             speaker_entity_id=mention.entity_id,
             speaker_span=speaker_span,
-            confidence=round(confidence - 0.25, 2),
+            confidence=round(confidence - DEFAULTS.quotes.previous_person_penalty, 2),
         )
     joint = _joint_speakers(article.text, analysis, s_start, s_end, entity_names)
     if joint is not None:
@@ -780,7 +795,7 @@ def _make_quote(
         cue_span=cue_span,
         speaker=_tidy(speaker_text),
         speaker_span=speaker_span,
-        confidence=round(confidence - 0.1, 2),
+        confidence=round(confidence - DEFAULTS.quotes.description_penalty, 2),
     )
 
 
@@ -926,7 +941,7 @@ def _carry_over(quote: Quote, previous: Quote) -> Quote:
         speaker=previous.speaker,
         speaker_entity_id=previous.speaker_entity_id,
         speaker_span=previous.speaker_span,
-        confidence=0.6,
+        confidence=DEFAULTS.quotes.carried_over,
     )
 
 
@@ -999,7 +1014,7 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names, direct: Seq
         speaker = subject_of(parse, token)
         if speaker is not None and speaker[1].dep == "nsubjpass":
             continue  # "the parliament is expected to vote": the subject expects nothing
-        attribution = attributed(parse, token, speaker, 0.7)
+        attribution = attributed(parse, token, speaker, DEFAULTS.quotes.reported_clause)
         quote = _make_quote(
             article, analysis, parse, start, end, "indirect", attribution, entity_names, previous, 1
         )

@@ -22,14 +22,11 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
+from storyline.config import DEFAULTS
 from storyline.entities import normalize_name
 from storyline.models import Quote, quote_words
 
 GROUPS_VERSION = "quote-groups-1"
-WHOLE_SIMILARITY = 85.0  # fuzz.ratio of the normalized texts: the same passage, reworded
-PART_SIMILARITY = 95.0  # fuzz.partial_ratio: the shorter passage inside the longer one
-PART_MIN_WORDS = 5  # a part shorter than this is too common a phrase to link on
-MAX_SHARING = 50  # quotes sharing one three-word run beyond which it links nothing
 _GROUPED_KINDS = frozenset({"direct", "mixed"})
 _PUNCTUATION = re.compile(r"[^\w\s]")
 
@@ -62,13 +59,13 @@ def _similarity(a: str, b: str) -> float:
     """How surely two normalized passages are the same words: 0 when they are not."""
     # With score_cutoff rapidfuzz returns the same score, or 0 below the cutoff, and stops
     # early: partial_ratio of two long passages far apart is ten times faster.
-    whole = fuzz.ratio(a, b, score_cutoff=WHOLE_SIMILARITY)
-    if whole >= WHOLE_SIMILARITY:
+    whole = fuzz.ratio(a, b, score_cutoff=DEFAULTS.quotes.whole_similarity)
+    if whole >= DEFAULTS.quotes.whole_similarity:
         return whole
     shorter = a if len(a) <= len(b) else b
-    if len(shorter.split()) >= PART_MIN_WORDS:
-        part = fuzz.partial_ratio(a, b, score_cutoff=PART_SIMILARITY)
-        if part >= PART_SIMILARITY:
+    if len(shorter.split()) >= DEFAULTS.quotes.part_min_words:
+        part = fuzz.partial_ratio(a, b, score_cutoff=DEFAULTS.quotes.part_similarity)
+        if part >= DEFAULTS.quotes.part_similarity:
             return part - 1.0  # a whole match outranks a part of the same strength
     return 0.0
 
@@ -91,7 +88,7 @@ def _candidates(
             index.setdefault(key, []).append(i)
     shared: Counter[tuple[int, int]] = Counter()
     for sharing in index.values():
-        if len(sharing) > MAX_SHARING:  # a run this common ("the oil spill") links nothing
+        if len(sharing) > DEFAULTS.quotes.max_sharing:  # a run this common ("the oil spill") links nothing
             continue
         for position, i in enumerate(sharing):
             for j in sharing[position + 1 :]:

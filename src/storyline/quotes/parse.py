@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from storyline.config import DEFAULTS
 from storyline.models import Analysis, Token
 from storyline.quotes.speakers import RELATIVES
 
@@ -139,9 +140,18 @@ def agent_attribution(parse: ParseIndex, cue_ids: range) -> Attribution:
                 for noun in parse.children.get(child, ()):
                     if parse.tokens[noun].dep == "pobj":
                         return attributed(
-                            parse, parse.tokens[i], (phrase(parse, noun), parse.tokens[noun]), 0.7
+                            parse,
+                            parse.tokens[i],
+                            (phrase(parse, noun), parse.tokens[noun]),
+                            DEFAULTS.quotes.passive_agent,
                         )
-    return Attribution(cue=parse.tokens[cue_ids[0]], speaker=None, head=None, confidence=0.5, sourceless=True)
+    return Attribution(
+        cue=parse.tokens[cue_ids[0]],
+        speaker=None,
+        head=None,
+        confidence=DEFAULTS.quotes.sourceless,
+        sourceless=True,
+    )
 
 
 def within_spans(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -187,9 +197,11 @@ def attribution_by_parse(
                 continue
             speaker = subject_of(parse, node)
             if node.lemma.lower() in SPEECH_LEMMAS:
-                return passive_attribution(parse, node) or attributed(parse, node, speaker, 0.9), None
+                return passive_attribution(parse, node) or attributed(
+                    parse, node, speaker, DEFAULTS.quotes.speech_verb
+                ), None
             if fallback is None and speaker and is_agent(parse, speaker[1]):
-                fallback = attributed(parse, node, speaker, 0.6)
+                fallback = attributed(parse, node, speaker, DEFAULTS.quotes.governing_verb)
     return None, fallback
 
 
@@ -261,7 +273,7 @@ def attribution_before_colon(
     for token in verbs:
         speaker = subject_of(parse, token)
         if speaker is not None:
-            return attributed(parse, token, speaker, 0.7)
+            return attributed(parse, token, speaker, DEFAULTS.quotes.colon_verb)
     return None
 
 
@@ -298,7 +310,7 @@ def attribution_before_paragraph(
     speaker = subject_of(parse, root)
     if speaker is None or not is_agent(parse, speaker[1]):
         return None
-    return attributed(parse, root, speaker, 0.6)
+    return attributed(parse, root, speaker, DEFAULTS.quotes.announcing_sentence)
 
 
 def attributed(
@@ -321,7 +333,12 @@ def according(parse: ParseIndex, token: Token) -> Attribution | None:
     for child in parse.children.get(token.i, ()):
         for grandchild in parse.children.get(child, ()):
             if parse.tokens[grandchild].dep == "pobj":
-                return attributed(parse, token, (phrase(parse, grandchild), parse.tokens[grandchild]), 0.8)
+                return attributed(
+                    parse,
+                    token,
+                    (phrase(parse, grandchild), parse.tokens[grandchild]),
+                    DEFAULTS.quotes.according_to,
+                )
     return None
 
 

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from storyline.config import DEFAULTS
 from storyline.models import Analysis, Mention, Quote, Token
 
 SPEAKER_TYPES = ("person", "spokesperson", "anonymous", "organization", "document")
@@ -59,7 +60,6 @@ _QUANTIFIERS = frozenset(
     "a an one two three some several many both neither either all each every "
     "no other another few most".split()
 )
-_ROLE_WINDOW = 2000  # characters before the quote in which a named role-holder is looked for
 
 
 def type_speakers(
@@ -222,7 +222,7 @@ def _named_role_holder(text: str, analysis: Analysis, quote: Quote, head: str) -
     role = re.compile(rf"\b{re.escape(head)}", re.IGNORECASE)
     holders: list[Mention] = []
     for mention in sorted(analysis.mentions, key=lambda m: -m.start):
-        if mention.end > before or before - mention.start > _ROLE_WINDOW:
+        if mention.end > before or before - mention.start > DEFAULTS.quotes.role_window:
             continue
         if mention.label != "PERSON" or not mention.entity_id:
             continue

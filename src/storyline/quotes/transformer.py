@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from storyline.config import DEFAULTS
 from storyline.errors import MissingDependency
 from storyline.models import Token
 from storyline.quotes.tagset import BUCKETS, CUT, FACTS, LABELS, MAX_WORDPIECES
@@ -38,7 +39,6 @@ BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _EXPORT_FILES = ("model.onnx", "tokenizer.json", "tagger.json")
 # The int8 export's largest gap from the float32 probabilities on the probe; other lower layers
 # than MiniLM's give gaps near 1.
-PROBE_TOLERANCE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,7 +356,7 @@ def _check_probe(staging: Path, probe: dict) -> None:
     got = loaded.probabilities([unit])[0]
     gap = float(np.max(np.abs(got - np.array(probe["probabilities"], dtype=np.float32))))
     log.debug("export's largest gap from the training output on the probe: %.4f", gap)
-    if gap > PROBE_TOLERANCE:
+    if gap > DEFAULTS.quotes.probe_tolerance:
         raise MissingDependency(
             f"the exported attribution transformer does not reproduce its training output "
             f"(largest gap {gap:.4f}); install the base model {BASE_MODEL} that it was trained on "

@@ -16,19 +16,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from storyline.config import DEFAULTS, from_environment
 from storyline.errors import StoreError
 from storyline.models import Article, Failure
 from storyline.serialize import from_dict, to_dict
 from storyline.store.migrations import SCHEMA_VERSION, migrate, schema_version
 
-DEFAULT_DB = "storyline.db"
-
-__all__ = ["DEFAULT_DB", "SCHEMA_VERSION", "Store", "default_db_path"]
+__all__ = ["SCHEMA_VERSION", "Store", "default_db_path"]
 
 
 def default_db_path() -> Path:
     """`$STORYLINE_DB` if set, else `storyline.db` in the working directory."""
-    return Path(os.environ.get("STORYLINE_DB") or DEFAULT_DB)
+    return from_environment().store.db
 
 
 def _now() -> str:
@@ -190,7 +189,7 @@ class Store:
             conn.execute("INSERT OR REPLACE INTO passage_search_source (id, briefing) VALUES (1, ?)", (key,))
         return True
 
-    def search(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
+    def search(self, query: str, limit: int = DEFAULTS.store.search_limit) -> list[dict[str, Any]]:
         """Articles and passages matching every word of `query` (the last one as a prefix),
         best first; `snippet` marks the matches with \x02 and \x03."""
         match = fts_query(query)

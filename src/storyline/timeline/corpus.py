@@ -3,16 +3,18 @@
 The method follows DATEWISE (Gholipour Ghalandari & Ifrim, ACL 2020) without its trained date
 ranker:
 
-1. Every sentence is dated by its first day-precise temporal expression, resolved against its
-   article's publication date ("on Tuesday" in a story of 2011-01-27 is 2011-01-25). Only the
-   lead sentences (the first `LEAD_SENTENCES` of an article, news-tls' `clip_sents`) are
-   candidates to tell a day: further down, a dated sentence is mostly background, a reaction
-   or a recap of an older day. A lead sentence with no temporal expression at all reports its
-   article's news, so it is a candidate for the publication day and the day before.
+1. Every sentence is dated by its first day-precise temporal expression, resolved against
+   its article's publication date ("on Tuesday" in a story of 2011-01-27 is 2011-01-25).
+   Only the lead sentences (the first `DEFAULTS.corpus_timeline.lead_sentences` of an
+   article, news-tls' `clip_sents`) are candidates to tell a day: further down, a dated
+   sentence is mostly background, a reaction or a recap of an older day. A lead sentence
+   with no temporal expression at all reports its article's news, so it is a candidate for
+   the publication day and the day before.
    A sentence must also be on the corpus topic: it holds a topic term, a word (not a stop
-   word) used by at least half of the articles (`TOPIC_SHARE`). This stands in for the topic
-   keywords DATEWISE's filter requires, and keeps out the pages a crawl brings along (programme
-   schedules, site furniture, unrelated stories) whose dates and sentences are not the topic's.
+   word) used by at least half of the articles (`DEFAULTS.corpus_timeline.topic_share`).
+   This stands in for the topic keywords DATEWISE's filter requires, and keeps out the pages
+   a crawl brings along (programme schedules, site furniture, unrelated stories) whose dates
+   and sentences are not the topic's.
 2. Days are ranked by how many articles look back at them: the number of distinct articles
    published on or after the day that name it in an on-topic sentence. A day only previewed
    ("talks are set for Friday") has not happened yet when it is named. Ties go to the day
@@ -43,17 +45,11 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from storyline.config import DEFAULTS
 from storyline.dates.timex import precision_of_value, tag_text
 from storyline.models import Article, Sentence, Span, TimeExpression, TimelineEntry
 
 TLS_VERSION = "tls-4"
-LEAD_SENTENCES = 5
-PUB_DAYS = 2  # a lead sentence reports the publication day or the day before
-MIN_WORDS = 10  # shorter sentences are headlines, datelines and fragments...
-SHORT_WORDS = 6  # ...used only for a day that has nothing longer
-MAX_WORDS = 60
-REPEAT_SIMILARITY = 0.5
-TOPIC_SHARE = 0.5  # a topic term is used by at least this share of the articles
 
 _record = dataclass(frozen=True, slots=True, kw_only=True)
 
@@ -191,7 +187,7 @@ def date_sentences(
         first.setdefault(expression.sentence_index, expression)
     dated = []
     for sent in sentences:
-        if sent.index >= LEAD_SENTENCES:
+        if sent.index >= DEFAULTS.corpus_timeline.lead_sentences:
             continue
         span = Span(article_id=article.id, start=sent.start, end=sent.end)
         expression = first.get(sent.index)
@@ -205,7 +201,7 @@ def date_sentences(
                 )
             )
         elif article.published and not _has_any_date(article.text[sent.start : sent.end]):
-            for back in range(PUB_DAYS):
+            for back in range(DEFAULTS.corpus_timeline.pub_days):
                 dated.append(
                     DatedSentence(span=span, how="lead", day=article.published - timedelta(days=back))
                 )
@@ -233,7 +229,9 @@ def _analyzer() -> Callable[[str], list[str]]:
     return TfidfVectorizer(stop_words="english").build_analyzer()
 
 
-def topic_terms(articles: Sequence[Article], *, share: float = TOPIC_SHARE) -> frozenset[str]:
+def topic_terms(
+    articles: Sequence[Article], *, share: float = DEFAULTS.corpus_timeline.topic_share
+) -> frozenset[str]:
     """The words (lowercased, stop words left out) used by at least `share` of the articles."""
     analyze = _analyzer()
     used: Counter[str] = Counter()
@@ -293,7 +291,13 @@ def summarize_days(
     def text_of(span: Span) -> str:
         return texts[span.article_id][span.start : span.end]
 
-    usable = [c for c in candidates if SHORT_WORDS <= len(text_of(c.span).split()) <= MAX_WORDS]
+    usable = [
+        c
+        for c in candidates
+        if DEFAULTS.corpus_timeline.short_words
+        <= len(text_of(c.span).split())
+        <= DEFAULTS.corpus_timeline.max_words
+    ]
     by_day: dict[date, list[DatedSentence]] = defaultdict(list)
     for candidate in usable:
         by_day[candidate.day].append(candidate)
@@ -311,7 +315,9 @@ def summarize_days(
         if told >= max_days:
             break
         group = list({c.span: c for c in by_day.get(day, ())}.values())
-        group = [c for c in group if len(text_of(c.span).split()) >= MIN_WORDS] or group
+        group = [
+            c for c in group if len(text_of(c.span).split()) >= DEFAULTS.corpus_timeline.min_words
+        ] or group
         picked = _pick(group, matrix, row_of, chosen_rows, per_day)
         if not picked:
             continue
@@ -358,9 +364,11 @@ def _pick(
     while len(picked) < per_day:
         best, best_score = None, 0.0
         for i in range(len(group)):
-            if i in picked or repeats[i] >= REPEAT_SIMILARITY:
+            if i in picked or repeats[i] >= DEFAULTS.corpus_timeline.repeat_similarity:
                 continue
-            if any(float(vectors[i] @ vectors[j]) >= REPEAT_SIMILARITY for j in picked):
+            if any(
+                float(vectors[i] @ vectors[j]) >= DEFAULTS.corpus_timeline.repeat_similarity for j in picked
+            ):
                 continue
             candidate = summary + vectors[i]
             score = float(candidate @ centroid) / (np.linalg.norm(candidate) or 1.0)
@@ -380,7 +388,7 @@ def summarize_timeline(
     articles: Sequence[Article],
     *,
     max_days: int,
-    per_day: int = 1,
+    per_day: int = DEFAULTS.corpus_timeline.per_day,
     start: date | None = None,
     end: date | None = None,
     sentences: Mapping[str, Sequence[Sentence]] | None = None,
@@ -415,7 +423,7 @@ def first_mentions_timeline(
     articles: Sequence[Article],
     *,
     max_days: int,
-    per_day: int = 1,
+    per_day: int = DEFAULTS.corpus_timeline.per_day,
     start: date | None = None,
     end: date | None = None,
     event_id: str = "baseline",

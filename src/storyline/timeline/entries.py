@@ -1,20 +1,20 @@
 """Each event's timeline: what happened, each fact at the date it happened, every entry cited.
 
 A sentence is placed at the first calendar date it names (a day, week, month or year: "a
-previous call in January 2022" goes to January 2022, "two months earlier" to its month), not
-at the day it was reported. A date after its article's publication is a plan, not a fact, and
+previous call in January 2022" goes to January 2022, "two months earlier" to its month), not at
+the day it was reported. A date after its article's publication is a plan, not a fact, and
 "since March 1" starts a stretch rather than dating the sentence's news; the sentence's next
-date is used instead. A lead sentence (among the first `LEAD_SENTENCES`) naming no date tells
-its article's news: it goes to the article's news day (the day its lead names, cited,
-`dated_by` "news"), else to its publication date ("publication"), else, for an undated
-article, to the calendar period holding its inferred interval if one does ("inferred"). Other
-sentences without a date are left out.
+date is used instead. A lead sentence (among the first `DEFAULTS.timeline.lead_sentences`)
+naming no date tells its article's news: it goes to the article's news day (the day its lead
+names, cited, `dated_by` "news"), else to its publication date ("publication"), else, for an
+undated article, to the calendar period holding its inferred interval if one does ("inferred").
+Other sentences without a date are left out.
 
-The same fact told by several outlets, or retold a day later, is one entry: sentences dated
-the same day or neighbouring days (the same value for coarser dates) whose content words
-overlap by at least `SAME_FACT_OVERLAP` merge, keeping every cite; the entry takes the date
-most of its sentences give. At most `PER_DATE` entries are kept per date, those told by most
-articles first, so a large event's timeline stays readable.
+The same fact told by several outlets, or retold a day later, is one entry: sentences dated the
+same day or neighbouring days (the same value for coarser dates) whose content words overlap by
+at least `DEFAULTS.timeline.same_fact_overlap` merge, keeping every cite; the entry takes the
+date most of its sentences give. At most `DEFAULTS.timeline.per_date` entries are kept per
+date, those told by most articles first, so a large event's timeline stays readable.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from storyline.cluster import article_event_date, starts_a_stretch
+from storyline.config import DEFAULTS
 from storyline.dates import inference as dating
 from storyline.models import (
     Analysis,
@@ -38,10 +39,6 @@ from storyline.models import (
 )
 
 TIMELINE_VERSION = "timeline-2"
-SAME_FACT_OVERLAP = 0.25
-LEAD_SENTENCES = 3
-PER_DATE = 6
-MIN_LEAD_WORDS = 6  # shorter lead "sentences" are datelines and headlines, not news
 _WORD = re.compile(r"[a-z]{3,}")
 _STOPWORDS = frozenset(
     "the and for with that this from was were has have had are its his her their they them "
@@ -148,10 +145,10 @@ def _candidates(
                 "mention",
             )
         elif (
-            sent.index < LEAD_SENTENCES
+            sent.index < DEFAULTS.timeline.lead_sentences
             and lead_date
             and sent.index not in timed
-            and len(stripped.split()) >= MIN_LEAD_WORDS
+            and len(stripped.split()) >= DEFAULTS.timeline.min_lead_words
             and not _ANY_DATE_WORD.search(stripped)
         ):
             value, precision, date_spans, how = lead_date
@@ -221,7 +218,10 @@ def _merge(candidates: Sequence[_Candidate]) -> list[_Entry]:
                 if any(m.sentence == candidate.sentence for m in entry.members):
                     match = entry  # the same sentence twice (a copy): nothing to add
                     break
-                if max(_overlap(m.words, candidate.words) for m in entry.members[:8]) >= SAME_FACT_OVERLAP:
+                if (
+                    max(_overlap(m.words, candidate.words) for m in entry.members[:8])
+                    >= DEFAULTS.timeline.same_fact_overlap
+                ):
                     match = entry
                     break
             if match is not None:
@@ -239,7 +239,7 @@ def _merge(candidates: Sequence[_Candidate]) -> list[_Entry]:
 
 
 def _keep_per_date(entries: Sequence[_Entry]) -> list[_Entry]:
-    """At most `PER_DATE` entries per date: told by most articles, best dated, first."""
+    """At most `DEFAULTS.timeline.per_date` entries per date: told by most articles, best dated, first."""
     kept: dict[str, list[_Entry]] = {}
     ranked = sorted(
         entries,
@@ -250,7 +250,7 @@ def _keep_per_date(entries: Sequence[_Entry]) -> list[_Entry]:
     )
     for entry in ranked:
         group = kept.setdefault(_date_of(entry)[0], [])
-        if len(group) < PER_DATE:
+        if len(group) < DEFAULTS.timeline.per_date:
             group.append(entry)
     return [e for group in kept.values() for e in group]
 

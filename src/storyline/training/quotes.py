@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from storyline.config import DEFAULTS
 from storyline.models import Analysis
 from storyline.quotes.extract import find_quoted_spans
 from storyline.quotes.tagger import (
@@ -177,7 +178,7 @@ def parse_examples(data_dir: str | Path, split: str = "train") -> list[Example]:
 
     documents = read_polnear(data_dir, split)
     pipeline = nlp.spacy_pipeline()
-    docs = pipeline.pipe((d.text for d in documents), batch_size=16)
+    docs = pipeline.pipe((d.text for d in documents), batch_size=DEFAULTS.models.parse_batch_size)
     return [
         Example(
             name=d.name, text=d.text, gold=d.gold, analysis=nlp.analysis_from_doc(article_id(d.text), doc)

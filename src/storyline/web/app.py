@@ -30,6 +30,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storyline import nlp, pipeline
+from storyline.config import DEFAULTS
 from storyline.dates import timex
 from storyline.ingest.remote import is_url
 from storyline.ingest.web import FetchOptions
@@ -41,13 +42,9 @@ from storyline.web.jobs import JobRunner, briefing_signature
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_UPLOAD_BYTES = 10 * 2**20
-UNIQUE_ROWS_SHOWN = 150  # claims carried by one outlet shown on the event page (all in JSON)
-QUOTES_SHOWN_PER_SPEAKER = 8  # on the event page, unless filtered to one speaker
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 TOKEN_ENV = "STORYLINE_TOKEN"
 TOKEN_COOKIE = "storyline_token"
-MAX_PASTED_URLS = 200
 Speaker = Annotated[str | None, Query(max_length=200, description="Only this speaker's quotes")]
 Offset = Annotated[int | None, Query(ge=0, le=10**9, description="Highlight from here")]
 Query_ = Annotated[str, Query(max_length=500, description="Words to find (all of them)")]
@@ -221,7 +218,7 @@ def create_app(
     *,
     data_dir: str | Path | None = None,
     token: str | None = None,
-    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    max_upload_bytes: int = DEFAULTS.ingest.max_bytes,
     allow_private: bool = False,
     allowed_hosts: Sequence[str] | None = None,
 ) -> FastAPI:
@@ -376,8 +373,8 @@ def create_app(
             request,
             page=page,
             speaker=speaker,
-            unique_limit=UNIQUE_ROWS_SHOWN,
-            quote_limit=QUOTES_SHOWN_PER_SPEAKER,
+            unique_limit=DEFAULTS.web.unique_rows_shown,
+            quote_limit=DEFAULTS.web.quotes_shown_per_speaker,
         )
         if plain:
             corpus.page_cache[key] = response.body
@@ -481,8 +478,8 @@ def create_app(
         pasted = [u for u in urls.split() if u]
         wanted_urls = [u for u in pasted if is_url(u)]
         notes += [f"skipped {u!r}: not an http(s) URL" for u in pasted if not is_url(u)][:5]
-        if len(wanted_urls) > MAX_PASTED_URLS:
-            return None, f"{len(wanted_urls)} URLs pasted; at most {MAX_PASTED_URLS} at a time"
+        if len(wanted_urls) > DEFAULTS.web.max_pasted_urls:
+            return None, f"{len(wanted_urls)} URLs pasted; at most {DEFAULTS.web.max_pasted_urls} at a time"
         files = [f for f in files if f.filename]
         if not files and not wanted_urls:
             return None, notes[0] if notes else (
@@ -578,4 +575,4 @@ def create_app(
     return app
 
 
-__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "TOKEN_ENV", "create_app", "safe_upload_path"]
+__all__ = ["TOKEN_ENV", "create_app", "safe_upload_path"]
