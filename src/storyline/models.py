@@ -220,7 +220,7 @@ class Event:
     article_ids: tuple[str, ...]
     title: str
     date: str | None = None
-    precision: str | None = None
+    precision: TimelinePrecision | None = None
     date_cites: tuple[Span, ...] = ()
     summary: tuple[SummaryLine, ...] = ()
     # Set when no article of the event has a date: the interval its articles' inferred

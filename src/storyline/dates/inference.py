@@ -35,7 +35,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from storyline.dates.timex import find_dates, tag_text
-from storyline.models import Article, InferredDate, Sentence, Span, TimeExpression, Token
+from storyline.models import Article, InferredDate, Sentence, Span, TimeExpression, TimelinePrecision, Token
 
 DATING_VERSION = "dating-4"
 HORIZON_DAYS = {"day": 31, "month": 62}
@@ -286,7 +286,7 @@ def same_story_neighbours(articles: Sequence[Article]) -> dict[str, list[str]]:
     np.fill_diagonal(similar, -1.0)
     out = {}
     for i, article in enumerate(articles):
-        found = [articles[j].id for j in np.flatnonzero(similar[i] >= SAME_STORY)]
+        found = [articles[int(j)].id for j in np.flatnonzero(similar[i] >= SAME_STORY)]
         nearest = int(similar[i].argmax())
         if not found and similar[i, nearest] >= NEAR_STORY:
             found = [articles[nearest].id]
@@ -370,7 +370,7 @@ def combine(intervals: Sequence[InferredDate]) -> InferredDate:
     return _intersect(intervals)
 
 
-def calendar_value(inferred: InferredDate) -> tuple[str, str] | None:
+def calendar_value(inferred: InferredDate) -> tuple[str, TimelinePrecision] | None:
     """The TIMEX3 value and precision of the smallest calendar day, month or year holding the
     whole interval ("2023-04", "month"), or None when it spans more than a calendar year."""
     first, last = inferred.earliest, inferred.latest
