@@ -23,8 +23,13 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # loaded lazily at run time: importing them costs seconds
+    import onnxruntime
+    from tokenizers import Tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +60,8 @@ def bundle_dir(model_name: str) -> Path:
 class OnnxEncoder:
     """Mean-pooled, unit-length sentence vectors from an exported transformer."""
 
-    session: object  # onnxruntime.InferenceSession
-    tokenizer: object  # tokenizers.Tokenizer, truncating at the model's maximum length
+    session: onnxruntime.InferenceSession
+    tokenizer: Tokenizer  # truncating at the model's maximum length
     dimension: int
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
