@@ -55,10 +55,8 @@ MAX_WORDS = 60
 REPEAT_SIMILARITY = 0.5
 TOPIC_SHARE = 0.5  # a topic term is used by at least this share of the articles
 
-_record = dataclass(frozen=True, slots=True, kw_only=True)
 
-
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DatedSentence:
     """A candidate sentence for one day: `how` is "mention" (dated by `date_span`) or "lead"."""
 
@@ -194,14 +192,14 @@ def date_sentences(
         if sent.index >= LEAD_SENTENCES:
             continue
         span = Span(article_id=article.id, start=sent.start, end=sent.end)
-        expression = first.get(sent.index)
-        if expression is not None:
+        found = first.get(sent.index)
+        if found is not None:
             dated.append(
                 DatedSentence(
                     span=span,
-                    day=date.fromisoformat(expression.value),
+                    day=date.fromisoformat(found.value),
                     how="mention",
-                    date_span=Span(article_id=article.id, start=expression.start, end=expression.end),
+                    date_span=Span(article_id=article.id, start=found.start, end=found.end),
                 )
             )
         elif article.published and not _has_any_date(article.text[sent.start : sent.end]):
@@ -363,7 +361,7 @@ def _pick(
             if any(float(vectors[i] @ vectors[j]) >= REPEAT_SIMILARITY for j in picked):
                 continue
             candidate = summary + vectors[i]
-            score = float(candidate @ centroid) / (np.linalg.norm(candidate) or 1.0)
+            score = float(candidate @ centroid) / (float(np.linalg.norm(candidate)) or 1.0)
             if score > best_score:
                 best, best_score = i, score
         if best is None:
