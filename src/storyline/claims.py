@@ -23,7 +23,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.config import DEFAULTS
 from storyline.entities import normalize_name
-from storyline.models import Analysis, Article, ClaimGroup, Event, Span, Token
+from storyline.models import Analysis, Article, ClaimGroup, ClaimStatus, Event, Span, Token
 
 CLAIMS_VERSION = "claims-2"
 _POSITIVE = frozenset("welcome support praise accept approve endorse back embrace hail applaud agree".split())
@@ -152,15 +152,15 @@ def align_claims(
         notes[target] = note
         disputed.setdefault(target, []).extend(i for i in (a, b) if i not in disputed[target])
         groups[max(la, lb)] = [] if la != lb else groups[la]
-    for label, members in merged.items():
-        groups[label] = sorted(members)
+    for label, together in merged.items():
+        groups[label] = sorted(together)
     claims = []
     for label, members in groups.items():
         if not members:
             continue
         items = [statements[i] for i in members]
         sources = {s.source_key for s in items}
-        status = "conflict" if label in notes else "consensus" if len(sources) >= 2 else "unique"
+        status: ClaimStatus = "conflict" if label in notes else "consensus" if len(sources) >= 2 else "unique"
         lead = [statements[i] for i in disputed.get(label, [])]
         claims.append(_claim(event, items, status, notes.get(label), lead=lead))
     claims.extend(singles)
@@ -185,7 +185,7 @@ def _align(statements: Sequence[Statement]) -> list[int]:
 def _claim(
     event: Event,
     items: Sequence[Statement | Candidate],
-    status: str,
+    status: ClaimStatus,
     note: str | None,
     lead: Sequence[Statement] = (),
 ) -> ClaimGroup:
@@ -278,7 +278,7 @@ def _stances(
             value = (sign, statement.text[verb.start - span.start : verb.end - span.start], written)
             mention = next((m for m in mentions if m.start <= actor.start < m.end), None)
             # Keyed by entity and by name, so a mention the recognizer missed elsewhere still meets.
-            if mention is not None:
+            if mention is not None and mention.entity_id:  # always set: `mentions` keeps only those
                 stances[mention.entity_id] = value
                 stances[normalize_name(mention.text).lower()] = value
             elif actor.pos == "PROPN":

@@ -21,7 +21,16 @@ from scipy.spatial.distance import squareform
 
 from storyline.config import DEFAULTS
 from storyline.dates import inference as dating
-from storyline.models import Analysis, Article, Duplicate, Event, InferredDate, Span, TimeExpression
+from storyline.models import (
+    Analysis,
+    Article,
+    Duplicate,
+    Event,
+    InferredDate,
+    Span,
+    TimeExpression,
+    TimelinePrecision,
+)
 
 CLUSTER_VERSION = "events-2"
 _ENTITY_TYPES = frozenset({"PERSON", "ORG", "EVENT", "FAC", "LAW"})
@@ -36,7 +45,7 @@ def starts_a_stretch(text: str, expression: TimeExpression) -> bool:
 
 def article_event_date(
     article: Article, dates: Sequence[TimeExpression], latest: date | None = None
-) -> tuple[str, str, tuple[Span, ...]] | None:
+) -> tuple[str, TimelinePrecision, tuple[Span, ...]] | None:
     """When the article's news happened: the commonest day-precise date in its lead sentences,
     not after publication (or after `latest`, the end of an undated article's inferred
     interval); else the publication date. Returns (value, precision, cites)."""
@@ -166,6 +175,7 @@ def _make_event(members: list[Article], vectors, event_dates, copy_of, inferred)
     centroid = np.mean([vectors[a.id] for a in originals], axis=0)
     central = max(originals, key=lambda a: float(vectors[a.id] @ centroid))
     votes = Counter(event_dates[a.id][0] for a in originals if event_dates[a.id])
+    precision: TimelinePrecision | None
     when, precision, cites = None, None, ()
     if votes:
         when = max(votes, key=lambda v: (votes[v], v))

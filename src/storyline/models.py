@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
-_record = dataclass(frozen=True, slots=True, kw_only=True)
+# The closed vocabularies of the briefing; tests/test_models.py holds each to its enum in
+# schema/briefing.schema.json.
+DuplicateKind = Literal["exact", "near"]
+QuoteKind = Literal["direct", "indirect", "mixed"]
+SpeakerType = Literal["person", "spokesperson", "anonymous", "organization", "document"]
+TimelinePrecision = Literal["day", "week", "month", "year"]
+DatedBy = Literal["mention", "news", "publication", "inferred", "event"]
+ClaimStatus = Literal["consensus", "unique", "conflict"]
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Span:
     """A citation: characters `start:end` of one article's cleaned text."""
 
@@ -21,7 +29,7 @@ class Span:
     end: int
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RawDocument:
     """One input item as read, before cleaning: either `text` or `html` is set."""
 
@@ -35,7 +43,7 @@ class RawDocument:
     published_from: str | None = None
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Removal:
     """A span dropped while cleaning, with offsets into the raw input text and a reason."""
 
@@ -45,7 +53,7 @@ class Removal:
     end: int | None = None
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Article:
     """A cleaned article; `id` is a hash of its cleaned text, so re-ingesting is a no-op."""
 
@@ -63,7 +71,7 @@ class Article:
     language: str | None = None  # the page's declared language, such as "en"
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Sentence:
     article_id: str
     index: int
@@ -71,7 +79,7 @@ class Sentence:
     end: int
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Token:
     """One token of the dependency parse; `i` and `head` index the article's token list."""
 
@@ -86,7 +94,7 @@ class Token:
     sent: int
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Mention:
     """A named-entity mention; `entity_id` is set once aliases are merged."""
 
@@ -98,7 +106,7 @@ class Mention:
     entity_id: str | None = None
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Analysis:
     """The NLP layer of one article: sentences, tokens with their parse, entity mentions."""
 
@@ -108,7 +116,7 @@ class Analysis:
     mentions: tuple[Mention, ...]
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Entity:
     id: str
     name: str
@@ -117,17 +125,17 @@ class Entity:
     article_ids: tuple[str, ...]
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Duplicate:
     """Marks `article_id` as an exact or near copy of `duplicate_of`."""
 
     article_id: str
     duplicate_of: str
     similarity: float
-    kind: str  # "exact" | "near"
+    kind: DuplicateKind
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Quote:
     """An attributed passage: `start:end` is the content; the speaker may be unresolved."""
 
@@ -136,14 +144,13 @@ class Quote:
     start: int
     end: int
     text: str
-    kind: str  # "direct" | "indirect" | "mixed"
+    kind: QuoteKind
     cue: str | None = None
     cue_span: Span | None = None
     speaker: str | None = None
     speaker_span: Span | None = None
     speaker_entity_id: str | None = None
-    # person | spokesperson | anonymous | organization | document (storyline.quotes.speakers)
-    speaker_type: str | None = None
+    speaker_type: SpeakerType | None = None  # set by storyline.quotes.speakers
     confidence: float = 0.5
     group_id: str | None = None  # the same utterance as reported by other articles
     # The content's pieces when the attribution interrupts it ("X," he said, "Y"): `start:end`
@@ -164,7 +171,7 @@ def shown_in_quote_marks(quote: Quote) -> bool:
     return quote.kind == "direct" or (quote.kind == "mixed" and not any(mark in quote.text for mark in '"“”'))
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TimeExpression:
     """A temporal expression found in text, normalized against the article's reference date
     as a TimeML TIMEX3 type and value."""
@@ -179,7 +186,7 @@ class TimeExpression:
     type: str = "DATE"  # TIMEX3 type: "DATE" | "TIME" | "DURATION" | "SET"
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InferredDate:
     """When an undated article was published, inferred: between `earliest` and `latest`
     (None: open), how sure (`confidence`, 0-1), on what evidence (`evidence`: spans of this or
@@ -201,19 +208,19 @@ class InferredDate:
         return float("inf") if self.latest is None else (self.latest - self.earliest).days + 1
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SummaryLine:
     text: str
     cites: tuple[Span, ...]
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
     id: str
     article_ids: tuple[str, ...]
     title: str
     date: str | None = None
-    precision: str | None = None
+    precision: TimelinePrecision | None = None
     date_cites: tuple[Span, ...] = ()
     summary: tuple[SummaryLine, ...] = ()
     # Set when no article of the event has a date: the interval its articles' inferred
@@ -221,7 +228,7 @@ class Event:
     inferred: InferredDate | None = None
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TimelineEntry:
     """A dated fact: `cites` are the sentences that state it, `date_cites` the words that
     gave its date ("on Wednesday"). `dated_by` says how it was dated: "mention" (a date in
@@ -231,27 +238,27 @@ class TimelineEntry:
 
     event_id: str
     date: str
-    precision: str
+    precision: TimelinePrecision
     text: str
     cites: tuple[Span, ...]
     date_cites: tuple[Span, ...] = ()
-    dated_by: str = "mention"
+    dated_by: DatedBy = "mention"
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClaimGroup:
     """Statements aligned across articles of one event, with their agreement status."""
 
     id: str
     event_id: str
-    status: str  # "consensus" | "unique" | "conflict"
+    status: ClaimStatus
     text: str
     outlets: tuple[str, ...]
     cites: tuple[Span, ...]
     note: str | None = None
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Failure:
     """One item that could not be processed; the batch goes on without it."""
 
@@ -260,7 +267,7 @@ class Failure:
     message: str
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Briefing:
     articles: tuple[Article, ...]
     entities: tuple[Entity, ...] = ()

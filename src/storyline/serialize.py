@@ -27,7 +27,7 @@ def to_dict(record: Any) -> Any:
 
 def from_dict(cls: type[T], data: dict) -> T:
     """Rebuild a record of type `cls` from `to_dict` output."""
-    hints = _hints(cls)
+    hints = _hints(cls)  # type: ignore[arg-type]  # mypy does not count type[T] as Hashable
     values = {name: _convert(hints[name], value) for name, value in data.items() if name in hints}
     return cls(**values)
 
@@ -49,6 +49,6 @@ def _convert(hint: Any, value: Any) -> Any:
         return tuple(_convert(item_hint, item) for item in value)
     if hint is date:
         return date.fromisoformat(value)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return from_dict(hint, value)
     return value

@@ -22,6 +22,7 @@ def clean_document(doc: RawDocument, *, batch_repeats: frozenset[str] = frozense
     """Clean one document into an Article; raise ExtractionError when no article text remains."""
     removed: tuple = ()
     title, outlet, url, published = doc.title, doc.outlet, doc.url, doc.published
+    authors: tuple[str, ...]
     authors, updated, language = (), None, None
     published_from = doc.published_from
     if doc.html is not None:

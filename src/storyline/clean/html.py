@@ -10,6 +10,7 @@ from datetime import date
 import lxml.etree
 import lxml.html
 import trafilatura
+from trafilatura.settings import Document
 
 from storyline.clean.authors import clean_authors
 from storyline.clean.text import is_prose
@@ -43,7 +44,8 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> Extracted
         # One parse, trafilatura's own, serves its extraction (which reads the tree without
         # changing it) and the link texts, dates and removed blocks found here.
         tree = trafilatura.load_html(html)
-        doc = trafilatura.bare_extraction(
+        # Typed Document | dict | None whatever `as_dict`; a dict comes only with as_dict=True.
+        doc: Document | None = trafilatura.bare_extraction(  # type: ignore[assignment]
             tree if tree is not None else html,
             url=url,
             with_metadata=True,
@@ -57,7 +59,7 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> Extracted
     text, dropped = _drop_lines(
         text, title=doc.title if doc is not None else None, anchors=lambda: _anchor_texts(tree)
     )
-    if len(text) < DEFAULTS.clean.min_html_chars:
+    if doc is None or len(text) < DEFAULTS.clean.min_html_chars:  # no document: no text
         raise ExtractionError(
             f"{source}: no article text found in the HTML page "
             f"({len(text)} characters of main text; is it an index or login page?)"

@@ -37,7 +37,7 @@ import numpy as np
 
 from storyline.config import DEFAULTS
 from storyline.dates.timex import find_dates, tag_text
-from storyline.models import Article, InferredDate, Sentence, Span, TimeExpression, Token
+from storyline.models import Article, InferredDate, Sentence, Span, TimeExpression, TimelinePrecision, Token
 
 DATING_VERSION = "dating-4"
 _FUTURE = re.compile(
@@ -284,7 +284,7 @@ def same_story_neighbours(articles: Sequence[Article]) -> dict[str, list[str]]:
     np.fill_diagonal(similar, -1.0)
     out = {}
     for i, article in enumerate(articles):
-        found = [articles[j].id for j in np.flatnonzero(similar[i] >= DEFAULTS.dates.same_story)]
+        found = [articles[int(j)].id for j in np.flatnonzero(similar[i] >= DEFAULTS.dates.same_story)]
         nearest = int(similar[i].argmax())
         if not found and similar[i, nearest] >= DEFAULTS.dates.near_story:
             found = [articles[nearest].id]
@@ -374,7 +374,7 @@ def combine(intervals: Sequence[InferredDate]) -> InferredDate:
     return _intersect(intervals)
 
 
-def calendar_value(inferred: InferredDate) -> tuple[str, str] | None:
+def calendar_value(inferred: InferredDate) -> tuple[str, TimelinePrecision] | None:
     """The TIMEX3 value and precision of the smallest calendar day, month or year holding the
     whole interval ("2023-04", "month"), or None when it spans more than a calendar year."""
     first, last = inferred.earliest, inferred.latest

@@ -17,13 +17,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
+from typing import TypeGuard, get_args
 
 from storyline.dates.rules import KEYWORDS, RULES
 from storyline.dates.values import Context, normalize
-from storyline.models import Article, Sentence, TimeExpression, Token
+from storyline.models import Article, Sentence, TimeExpression, TimelinePrecision, Token
 
 TIMEX_VERSION = "timex-2"
-CALENDAR_PRECISIONS = frozenset({"day", "week", "month", "year"})
+CALENDAR_PRECISIONS = frozenset(get_args(TimelinePrecision))
 
 _FUTURE = re.compile(
     r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
@@ -190,6 +191,11 @@ def precision_of_value(value: str) -> str:
     return ""
 
 
+def is_calendar_precision(precision: str) -> TypeGuard[TimelinePrecision]:
+    """Whether a TIMEX3 precision is one a timeline places: a day, week, month or year."""
+    return precision in CALENDAR_PRECISIONS
+
+
 _WORDS_PRECISION = (
     (re.compile(r"\d:\d\d|\b[ap]\.?m\b\.?|\bnoon\b|\bmidnight\b|\bo'clock\b", re.I), "time"),
     (
@@ -279,6 +285,7 @@ __all__ = [
     "TIMEX_VERSION",
     "find_dates",
     "find_times",
+    "is_calendar_precision",
     "precision_of_value",
     "precision_of_words",
     "tag_text",

@@ -78,9 +78,9 @@ def _year(match: re.Match[str]) -> int:
 def _spoken_year(text: str) -> int:
     words = text.lower().replace("-", " ").split()
     if words[:2] == ["two", "thousand"]:
-        return 2000 + (NUMBER_WORDS.get(words[-1], 0) if len(words) > 2 else 0)
+        return 2000 + int(NUMBER_WORDS.get(words[-1], 0) if len(words) > 2 else 0)
     rest = words[1:]
-    return 1900 + sum(NUMBER_WORDS[w] for w in rest)
+    return 1900 + int(sum(NUMBER_WORDS[w] for w in rest))  # whole numbers: one word each
 
 
 def number(text: str) -> float | None:

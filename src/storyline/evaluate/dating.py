@@ -20,7 +20,7 @@ from pathlib import Path
 from storyline.dates import inference as dating
 from storyline.errors import InputError
 from storyline.evaluate.tls import _topic_dirs, read_topic
-from storyline.models import Article
+from storyline.models import Article, Failure, RawDocument
 
 
 def _figures(
@@ -39,7 +39,7 @@ def _figures(
 
 def evaluate_topic_dating(articles: Sequence[Article]) -> dict:
     """Text-only and batch figures for one topic, each article's date hidden in turn."""
-    truth = {a.id: a.published for a in articles}
+    truth = {a.id: a.published for a in articles if a.published is not None}  # every one has its dct
     undated = [Article(id=a.id, source=a.source, text=a.text) for a in articles]
     own = {a.id: i for a in undated for i in [dating._own_interval(a, undated)] if i}
     neighbours = dating.same_story_neighbours(undated)
@@ -66,7 +66,11 @@ def evaluate_seeds(seeds_dir: str | Path) -> dict:
         for row in map(json.loads, manifest.read_text("utf-8").splitlines())
         if row
     }
-    articles = [clean_document(doc) for name in sorted(published) for doc in read_documents(seeds_dir / name)]
+    documents = [doc for name in sorted(published) for doc in read_documents(seeds_dir / name)]
+    for doc in documents:
+        if isinstance(doc, Failure):
+            raise InputError(doc.message)
+    articles = [clean_document(doc) for doc in documents if isinstance(doc, RawDocument)]
     truth = {a.id: published[Path(a.source).name] for a in articles}
     inferred = dating.infer_dates(articles, known={})
     rows = [

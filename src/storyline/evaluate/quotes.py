@@ -17,7 +17,7 @@ containing a quotation mark), which is all a direct-quote finder such as textacy
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,7 +132,8 @@ def _parse_ann(text: str) -> Iterable[Attribution]:
         parts = line.split("\t")
         if line.startswith("T") and len(parts) >= 2:
             _label, _, offsets = parts[1].partition(" ")
-            spans[parts[0]] = tuple(tuple(int(x) for x in piece.split()) for piece in offsets.split(";"))
+            pairs = (piece.split() for piece in offsets.split(";"))
+            spans[parts[0]] = tuple((int(start), int(end)) for start, end in pairs)
     for line in text.splitlines():
         if not line.startswith("E"):
             continue
@@ -296,6 +297,13 @@ FIGURES = (
 )
 
 
+def _looked_up(
+    predictions: Mapping[str, Sequence[Attribution]],
+) -> Callable[[Document], Sequence[Attribution]]:
+    """A predictor reading each document's attributions, made beforehand, by its name."""
+    return lambda document: predictions[document.name]
+
+
 def evaluate_quotes(data_dir: str | Path, *, split: str = "dev", limit: int | None = None) -> dict:
     """storyline and textacy on one PolNeAR split: all attributions, and direct quotes only."""
     documents = read_polnear(data_dir, split)[:limit]
@@ -308,7 +316,7 @@ def evaluate_quotes(data_dir: str | Path, *, split: str = "dev", limit: int | No
     }
     for name, predictions in (("storyline", ours), ("textacy", peer)):
         for subset, direct in (("all", False), ("direct", True)):
-            scores = score(documents, lambda d, p=predictions: p[d.name], direct_only=direct)
+            scores = score(documents, _looked_up(predictions), direct_only=direct)
             result[f"{name}_{subset}"] = scores.table()
     result["annotators"] = annotator_agreement(data_dir)
     return result

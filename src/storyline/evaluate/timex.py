@@ -17,7 +17,7 @@ TempEval-3 (UzZaman et al., 2013):
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -243,13 +243,18 @@ FIGURES = (
 HEIDELTIME_TEMPEVAL3 = {"strict_f1": 0.8134, "relaxed_f1": 0.9030, "value_f1": 0.7761}
 
 
+def _looked_up(predictions: Mapping[str, Sequence[Timex]]) -> Callable[[Document], Sequence[Timex]]:
+    """A predictor reading each document's expressions, made beforehand, by its name."""
+    return lambda document: predictions[document.name]
+
+
 def evaluate_timex(data_dir: str | Path, *, limit: int | None = None) -> dict:
     """storyline and dateparser on the TimeBank documents of `data_dir`."""
     documents = read_timebank(data_dir)[:limit]
     result: dict = {"documents": len(documents), "gold_timexes": sum(len(d.gold) for d in documents)}
     for name, predict in (("storyline", predict_storyline), ("dateparser", predict_dateparser)):
         predictions = predict(documents)
-        result[name] = score(documents, lambda d, p=predictions: p[d.name]).table()
+        result[name] = score(documents, _looked_up(predictions)).table()
     return result
 
 

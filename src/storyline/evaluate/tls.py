@@ -39,7 +39,7 @@ import bisect
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -200,7 +200,7 @@ def date_scores(predicted: Sequence[date], reference: Sequence[date]) -> dict[st
 
 
 def alignment_rouge(
-    predicted: dict[date, Sequence[str]], reference: dict[date, Sequence[str]], *, rouge: str = "perl"
+    predicted: Mapping[date, Sequence[str]], reference: Mapping[date, Sequence[str]], *, rouge: str = "perl"
 ) -> dict[str, dict[str, float]]:
     """AR-1 and AR-2 (many-to-one alignment by date and content) of a predicted timeline
     against one reference, both given as day -> tokenized sentences; tilse computes them."""

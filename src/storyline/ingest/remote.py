@@ -7,6 +7,7 @@ article the page gave, so a refetch is a conditional request and an unchanged pa
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,7 +38,7 @@ def is_url(source: str | object) -> bool:
     return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
 
 
-def read_url_list(path: str | Path) -> list[str]:
+def read_url_list(path: str | os.PathLike[str]) -> list[str]:
     """The URLs of a file, one per line; blank lines and # comments are skipped."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -58,12 +59,14 @@ def fetch_web(urls: Sequence[str], feeds: Sequence[str], store: Store, options: 
     """Fetch the URLs and the new entries of the feeds; one bad URL never stops the rest."""
     batch = WebBatch()
     entries_by_url: dict[str, tuple[FeedEntry, list[str]]] = {}
+    entry: FeedEntry | None
     if feeds:
         feed_options = replace(options, accepted_types=options.accepted_types + FEED_TYPES)
         for result in fetch(feeds, feed_options):
             if result.failure is not None:
                 batch.failures.append(result.failure)
                 continue
+            assert result.document is not None  # feeds are fetched without validators, so never a 304
             raw = result.document.html or result.document.text or ""
             try:
                 entries = parse_feed(raw, result.url)
@@ -94,6 +97,7 @@ def fetch_web(urls: Sequence[str], feeds: Sequence[str], store: Store, options: 
             batch.feed_entries[result.url] = feed_keys
         else:
             document = result.document
+            assert document is not None  # a fetch that neither failed nor was unchanged has one
             if entry is not None:  # the feed's title and date stand in where the page has none
                 document = replace(
                     document,

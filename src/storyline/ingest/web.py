@@ -96,7 +96,7 @@ def resolve_host(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as e:
         raise FetchError(f"cannot resolve host {host!r} ({e.strerror})", transient=True) from e
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})  # a str for IP families; typed str | int
 
 
 def is_public_address(address: str) -> bool:
@@ -314,7 +314,7 @@ class Fetcher:
         status, text = found
         parser = urllib.robotparser.RobotFileParser()
         if status in (401, 403):
-            parser.disallow_all = True
+            parser.disallow_all = True  # type: ignore[attr-defined]  # set in __init__; typeshed omits it
             return parser
         if status >= 400:
             return None

@@ -16,12 +16,16 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from storyline.config import DEFAULTS, from_environment
 from storyline.errors import MissingDependency
 from storyline.models import Analysis, Article, Mention, Sentence, Token
+
+if TYPE_CHECKING:  # loaded lazily at run time: importing it costs seconds
+    from sentence_transformers import SentenceTransformer
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +167,7 @@ def _onnx_encoder(name: str):
 class TorchEncoder:
     """A sentence-transformers model behind the same `encode` as `OnnxEncoder`."""
 
-    model: object
+    model: SentenceTransformer
 
     def encode(
         self, texts: Sequence[str], *, batch_size: int = DEFAULTS.models.embed_batch_size

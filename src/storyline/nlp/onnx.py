@@ -23,10 +23,15 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from storyline.config import DEFAULTS, from_environment
+
+if TYPE_CHECKING:  # loaded lazily at run time: importing them costs seconds
+    import onnxruntime
+    from tokenizers import Tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +63,8 @@ def bundle_dir(model_name: str) -> Path:
 class OnnxEncoder:
     """Mean-pooled, unit-length sentence vectors from an exported transformer."""
 
-    session: object  # onnxruntime.InferenceSession
-    tokenizer: object  # tokenizers.Tokenizer, truncating at the model's maximum length
+    session: onnxruntime.InferenceSession
+    tokenizer: Tokenizer  # truncating at the model's maximum length
     dimension: int
 
     def encode(

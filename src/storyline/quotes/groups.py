@@ -80,6 +80,7 @@ def _candidates(
     quotes of one company: 2 million comparisons)."""
     index: dict[tuple[str, ...] | str, list[int]] = {}
     runs: dict[int, int] = {}
+    keys: set[tuple[str, ...] | str]
     for i in members:
         words = texts[i].split()
         keys = {tuple(words[k : k + 3]) for k in range(len(words) - 2)} or {texts[i]}

@@ -15,11 +15,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import get_args
 
 from storyline.config import DEFAULTS
-from storyline.models import Analysis, Mention, Quote, Token
+from storyline.models import Analysis, Mention, Quote, SpeakerType, Token
 
-SPEAKER_TYPES = ("person", "spokesperson", "anonymous", "organization", "document")
+SPEAKER_TYPES: tuple[SpeakerType, ...] = get_args(SpeakerType)
 
 _SPOKES = re.compile(
     r"\b(spokes(?:man|woman|person|people|men|women)|press secretary|"
@@ -111,6 +112,7 @@ def _typed(
     spokes = bool(_SPOKES.search(phrase))
     if quote.speaker_entity_id:
         label = label_of.get(quote.speaker_entity_id, "PERSON")
+        kind: SpeakerType
         if spokes:
             kind = "spokesperson"
         elif label == "PERSON":

@@ -21,11 +21,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storyline.errors import MissingDependency
 from storyline.models import Analysis, Token
 from storyline.quotes import tagset
 from storyline.quotes import transformer as attribution_transformer
+
+if TYPE_CHECKING:  # imported where the tagger loads, so that a missing one is a clear error
+    import pycrfsuite
 
 MODEL_NAME = "quotes-crf"
 LABELS = ("CUE", "SOURCE", "CONTENT")
@@ -106,7 +110,7 @@ def children_of(tokens: Sequence[Token]) -> dict[int, list[int]]:
     return children
 
 
-class _Feature(dict):
+class _Feature(dict[object, str]):
     """The strings `name=value` of one feature that takes few values (a part of speech, a bucket,
     a flag), each made once per process: shared strings cost much less than a new one for every
     token. A tuple value is joined with "|"."""
@@ -162,7 +166,7 @@ def token_values(
     strong = [b in ("mid", "high") for b in buckets]
     words = [text[t.start : t.end].lower() for t in tokens]
     own = [_token_features(text, tokens, t, lemmas, buckets, strong, in_quote[t.i], children) for t in tokens]
-    seen = tuple(
+    seen: tuple[list[tuple[str, ...]], ...] = tuple(
         [
             (f"{off}w={w}", pos[t.pos], bucket[b], inside[q])
             for t, w, b, q in zip(tokens, words, buckets, in_quote, strict=True)
@@ -310,11 +314,11 @@ def group_spans(text: str, spans: Sequence[TaggedSpan]) -> list[Proposal]:
         if not cues:
             orphans.extend(s for s in items if s.label == "CONTENT")
             continue
-        found = [{"cue": c, "source": None, "content": []} for c in cues]
+        found: list[dict] = [{"cue": c, "source": None, "content": []} for c in cues]
         for s in items:
             if s.label == "CUE":
                 continue
-            nearest = min(found, key=lambda g, s=s: _distance(g["cue"], s))
+            nearest = min(found, key=lambda g: _distance(g["cue"], s))
             if s.label == "SOURCE":
                 if nearest["source"] is None or _distance(nearest["cue"], s) < _distance(
                     nearest["cue"], nearest["source"]
@@ -455,9 +459,9 @@ def model_dir() -> Path:
 class Tagger:
     """The shipped tagger: the transformer's label probabilities feed the CRF as features."""
 
-    crf: object  # pycrfsuite.Tagger
+    crf: pycrfsuite.Tagger
     lexicon: Lexicon
-    transformer: object  # attribution_transformer.Transformer
+    transformer: attribution_transformer.Transformer
 
 
 @functools.cache

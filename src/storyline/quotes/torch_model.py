@@ -25,9 +25,10 @@ class AttributionHead(nn.Module):
         super().__init__()
         hidden = base.config.hidden_size
         self.layers = nn.ModuleList(copy.deepcopy(base.encoder.layer[cut:]))
-        self.facts = nn.ModuleList(nn.Embedding(size, hidden) for size in FEATURE_SIZES)
-        for table in self.facts:  # start as the plain model: the facts are learned on top
+        tables = [nn.Embedding(size, hidden) for size in FEATURE_SIZES]
+        for table in tables:  # start as the plain model: the facts are learned on top
             nn.init.zeros_(table.weight)
+        self.facts = nn.ModuleList(tables)
         self.dropout = nn.Dropout(0.1)
         self.classify = nn.Linear(hidden, len(LABELS))
 

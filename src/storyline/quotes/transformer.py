@@ -24,6 +24,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,6 +32,10 @@ from storyline.config import DEFAULTS
 from storyline.errors import MissingDependency
 from storyline.models import Token
 from storyline.quotes.tagset import BUCKETS, CUT, FACTS, LABELS, MAX_WORDPIECES
+
+if TYPE_CHECKING:  # loaded lazily at run time: importing them costs seconds
+    import onnxruntime
+    from tokenizers import Tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -139,8 +144,8 @@ def token_probabilities(probabilities: np.ndarray, unit: UnitInput) -> np.ndarra
 class Transformer:
     """The exported tagger in onnxruntime, with its tokenizer and vocabulary."""
 
-    session: object
-    tokenizer: object
+    session: onnxruntime.InferenceSession
+    tokenizer: Tokenizer
     vocabulary: Vocabulary
 
     def probabilities(self, inputs: Sequence[UnitInput]) -> list[np.ndarray]:
@@ -347,6 +352,8 @@ def _check_probe(staging: Path, probe: dict) -> None:
     """The export must give the probabilities the trained model gave on the probe sentence:
     other lower layers than MiniLM's (a changed package) would silently ruin the tagger."""
     loaded = _load_export(staging)
+    if loaded is None:
+        raise RuntimeError(f"the attribution transformer export in {staging} is incomplete")
     unit = UnitInput(
         tokens=tuple(range(len(probe["first"]))),
         wordpieces=np.array(probe["wordpieces"], dtype=np.int64),

@@ -51,10 +51,8 @@ from storyline.models import Article, Sentence, Span, TimeExpression, TimelineEn
 
 TLS_VERSION = "tls-4"
 
-_record = dataclass(frozen=True, slots=True, kw_only=True)
 
-
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DatedSentence:
     """A candidate sentence for one day: `how` is "mention" (dated by `date_span`) or "lead"."""
 
@@ -190,14 +188,14 @@ def date_sentences(
         if sent.index >= DEFAULTS.corpus_timeline.lead_sentences:
             continue
         span = Span(article_id=article.id, start=sent.start, end=sent.end)
-        expression = first.get(sent.index)
-        if expression is not None:
+        found = first.get(sent.index)
+        if found is not None:
             dated.append(
                 DatedSentence(
                     span=span,
-                    day=date.fromisoformat(expression.value),
+                    day=date.fromisoformat(found.value),
                     how="mention",
-                    date_span=Span(article_id=article.id, start=expression.start, end=expression.end),
+                    date_span=Span(article_id=article.id, start=found.start, end=found.end),
                 )
             )
         elif article.published and not _has_any_date(article.text[sent.start : sent.end]):
@@ -371,7 +369,7 @@ def _pick(
             ):
                 continue
             candidate = summary + vectors[i]
-            score = float(candidate @ centroid) / (np.linalg.norm(candidate) or 1.0)
+            score = float(candidate @ centroid) / (float(np.linalg.norm(candidate)) or 1.0)
             if score > best_score:
                 best, best_score = i, score
         if best is None:

@@ -28,14 +28,17 @@ from datetime import date, timedelta
 from storyline.cluster import article_event_date, starts_a_stretch
 from storyline.config import DEFAULTS
 from storyline.dates import inference as dating
+from storyline.dates.timex import is_calendar_precision
 from storyline.models import (
     Analysis,
     Article,
+    DatedBy,
     Event,
     InferredDate,
     Span,
     TimeExpression,
     TimelineEntry,
+    TimelinePrecision,
 )
 
 TIMELINE_VERSION = "timeline-2"
@@ -57,11 +60,11 @@ _RANK = {"mention": 0, "news": 1, "publication": 2, "inferred": 3, "event": 4}
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Candidate:
     value: str
-    precision: str
+    precision: TimelinePrecision
     text: str
     sentence: Span
     date_spans: tuple[Span, ...]
-    dated_by: str
+    dated_by: DatedBy
     words: frozenset[str]
 
 
@@ -123,12 +126,15 @@ def _candidates(
             continue
         by_sentence.setdefault(expression.sentence_index, expression)
     news = article_event_date(article, dates, limit)
-    lead_date: tuple[str, str, tuple[Span, ...], str] | None = None
+    lead_date: tuple[str, TimelinePrecision, tuple[Span, ...], DatedBy] | None = None
     if news is not None:
         lead_date = (*news, "news" if news[2] else "publication")
     elif inferred is not None and (period := dating.calendar_value(inferred)):
         lead_date = (*period, (), "inferred")
     found = []
+    precision: TimelinePrecision
+    date_spans: tuple[Span, ...]
+    how: DatedBy
     for sent in analysis.sentences:
         raw = text[sent.start : sent.end]
         stripped = raw.strip()
@@ -136,12 +142,13 @@ def _candidates(
             continue
         start = sent.start + raw.index(stripped)
         span = Span(article_id=article.id, start=start, end=start + len(stripped))
-        expression = by_sentence.get(sent.index)
-        if expression is not None:
+        dated = by_sentence.get(sent.index)
+        # find_dates keeps only calendar precisions; the check narrows the type
+        if dated is not None and is_calendar_precision(dated.precision):
             value, precision, date_spans, how = (
-                expression.value,
-                expression.precision,
-                (Span(article_id=article.id, start=expression.start, end=expression.end),),
+                dated.value,
+                dated.precision,
+                (Span(article_id=article.id, start=dated.start, end=dated.end),),
                 "mention",
             )
         elif (
@@ -255,7 +262,7 @@ def _keep_per_date(entries: Sequence[_Entry]) -> list[_Entry]:
     return [e for group in kept.values() for e in group]
 
 
-def _date_of(entry: _Entry) -> tuple[str, str]:
+def _date_of(entry: _Entry) -> tuple[str, TimelinePrecision]:
     """The date most of the entry's sentences give, the best-dated first on a tie."""
     votes = Counter((m.value, m.precision) for m in entry.members)
     return min(

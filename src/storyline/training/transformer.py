@@ -89,23 +89,24 @@ def prepare(examples: Sequence, lexicon: Lexicon, vocabulary: Vocabulary, tokeni
             inputs.append(unit)
             labels.append(np.array([LABELS.index(t) for t in tags], dtype=np.int64))
             document.append(n)
-    states: list[np.ndarray | None] = [None] * len(inputs)
+    states: dict[int, np.ndarray] = {}
     with torch.no_grad():
-        for rows in _batches(inputs, 64, shuffle=False):
+        for rows in _batches(inputs, 64):
             ids, mask, _ = padded([inputs[k] for k in rows])
             hidden = lower(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
             for r, k in enumerate(rows):
                 states[k] = hidden[r, : len(inputs[k].wordpieces)].astype(np.float16)
-    return Prepared(inputs=inputs, labels=labels, document=document, states=states)
+    return Prepared(
+        inputs=inputs, labels=labels, document=document, states=[states[k] for k in range(len(inputs))]
+    )
 
 
-def _batches(
-    inputs: Sequence[UnitInput], size: int, *, shuffle: bool, rng: random.Random | None = None
-) -> list[list[int]]:
-    """Indexes in batches of similar length (little padding), in random order when training."""
+def _batches(inputs: Sequence[UnitInput], size: int, *, rng: random.Random | None = None) -> list[list[int]]:
+    """Indexes in batches of similar length (little padding), in random order when training
+    (with `rng`)."""
     order = sorted(range(len(inputs)), key=lambda k: len(inputs[k].wordpieces))
     batches = [order[i : i + size] for i in range(0, len(order), size)]
-    if shuffle:
+    if rng is not None:
         rng.shuffle(batches)
     return batches
 
@@ -156,7 +157,7 @@ def train_head(
     loss_of = torch.nn.CrossEntropyLoss(ignore_index=-100)
     for epoch in range(epochs):
         total, started = 0.0, time.perf_counter()
-        batches = _batches(subset, BATCH, shuffle=True, rng=rng)
+        batches = _batches(subset, BATCH, rng=rng)
         for rows in batches:
             hidden, mask, facts, target = _tensors(prepared, [chosen[k] for k in rows])
             loss = loss_of(head(hidden, mask, facts).reshape(-1, len(LABELS)), target.reshape(-1))
@@ -182,7 +183,7 @@ def head_probabilities(head, prepared: Prepared, chosen: Sequence[int]) -> dict[
     out = {}
     subset = [prepared.inputs[k] for k in chosen]
     with torch.no_grad():
-        for rows in _batches(subset, 64, shuffle=False):
+        for rows in _batches(subset, 64):
             picked = [chosen[k] for k in rows]
             hidden, mask, facts, _ = _tensors(prepared, picked)
             probabilities = torch.softmax(head(hidden, mask, facts), dim=-1).numpy()

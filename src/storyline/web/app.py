@@ -27,6 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storyline import nlp, pipeline
@@ -48,7 +49,7 @@ TOKEN_COOKIE = "storyline_token"
 Speaker = Annotated[str | None, Query(max_length=200, description="Only this speaker's quotes")]
 Offset = Annotated[int | None, Query(ge=0, le=10**9, description="Highlight from here")]
 Query_ = Annotated[str, Query(max_length=500, description="Words to find (all of them)")]
-Files = Annotated[list[UploadFile], File(description="Article files: .txt, .html, .jsonl")]
+Files = Annotated[Sequence[UploadFile], File(description="Article files: .txt, .html, .jsonl")]
 Urls = Annotated[str, Form(max_length=20_000, description="URLs, one a line")]
 _STATIC = Path(__file__).parent / "static"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -59,12 +60,12 @@ _env = Environment(
 _env.filters["pct"] = lambda part, whole: f"{100 * part / whole:.0f}" if whole else "0"
 
 _ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
-_JSON = {
+_JSON: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/json": {"schema": {"type": "object"}}}, "description": "The page's data"},
     400: {"description": "Bad parameter", "content": {"application/json": {"schema": _ERROR}}},
     404: {"description": "No such item", "content": {"application/json": {"schema": _ERROR}}},
 }
-_HTML = {
+_HTML: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "Page"},
     400: {"description": "Bad parameter", "content": {"text/html": {"schema": {"type": "string"}}}},
     404: {"description": "No such item", "content": {"text/html": {"schema": {"type": "string"}}}},
@@ -261,6 +262,7 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        response: Response
         if request.url.path.endswith(".json"):
             response = JSONResponse({"error": exc.detail}, status_code=exc.status_code)
         else:
@@ -272,7 +274,7 @@ def create_app(
             allowed = {
                 m
                 for route in app.routes
-                if getattr(route, "methods", None) and route.path_regex.match(request.url.path)
+                if isinstance(route, Route) and route.methods and route.path_regex.match(request.url.path)
                 for m in route.methods
             }
             response.headers["Allow"] = ", ".join(sorted(allowed))
@@ -365,9 +367,10 @@ def create_app(
         page = event_data(event_id, speaker)
         corpus = state.corpus
         key = ("html", event_id, None)
-        plain = not request.query_params and corpus is not None  # the same bytes every time
-        if plain and key in corpus.page_cache:
-            return HTMLResponse(corpus.page_cache[key])
+        # An unfiltered page is the same bytes every time, so it is kept.
+        cache = corpus.page_cache if not request.query_params and corpus is not None else None
+        if cache is not None and key in cache:
+            return HTMLResponse(cache[key])
         response = _page(
             "event.html",
             request,
@@ -376,8 +379,8 @@ def create_app(
             unique_limit=DEFAULTS.web.unique_rows_shown,
             quote_limit=DEFAULTS.web.quotes_shown_per_speaker,
         )
-        if plain:
-            corpus.page_cache[key] = response.body
+        if cache is not None:
+            cache[key] = response.body
         return response
 
     # -- article ------------------------------------------------------------------------------

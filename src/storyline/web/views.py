@@ -29,6 +29,7 @@ from storyline.models import (
     Event,
     Quote,
     Span,
+    TimelineEntry,
     quote_words,
     shown_in_quote_marks,
 )
@@ -57,9 +58,9 @@ class Corpus:
     event_of: dict[str, str] = field(default_factory=dict)
     copy_of: dict[str, str] = field(default_factory=dict)
     copies: dict[str, list[str]] = field(default_factory=dict)
-    quotes: dict[str, list[Quote]] = field(default_factory=dict)
+    quotes: dict[str | None, list[Quote]] = field(default_factory=dict)  # None: articles in no event
     claims: dict[str, list[ClaimGroup]] = field(default_factory=dict)
-    timeline: dict[str, list] = field(default_factory=dict)
+    timeline: dict[str, list[TimelineEntry]] = field(default_factory=dict)
     entity_by_name: dict[str, str] = field(default_factory=dict)
     page_cache: dict[tuple, Any] = field(default_factory=dict)  # unfiltered pages only
 
@@ -76,13 +77,12 @@ class Corpus:
         for dup in briefing.duplicates:
             copies[dup.duplicate_of].append(dup.article_id)
         corpus.copies = dict(copies)
-        for mapping, items, key_of in (
-            (corpus.quotes, briefing.quotes, lambda q: corpus.event_of.get(q.article_id)),
-            (corpus.claims, briefing.claims, lambda c: c.event_id),
-            (corpus.timeline, briefing.timeline, lambda t: t.event_id),
-        ):
-            for item in items:
-                mapping.setdefault(key_of(item), []).append(item)
+        for quote in briefing.quotes:
+            corpus.quotes.setdefault(corpus.event_of.get(quote.article_id), []).append(quote)
+        for claim in briefing.claims:
+            corpus.claims.setdefault(claim.event_id, []).append(claim)
+        for entry in briefing.timeline:
+            corpus.timeline.setdefault(entry.event_id, []).append(entry)
         for entity in briefing.entities:
             for name in (entity.name, *entity.aliases):
                 corpus.entity_by_name.setdefault(normalize_name(name).lower(), entity.id)
@@ -163,7 +163,7 @@ def quote_groups(corpus: Corpus, quotes: Sequence[Quote], speaker: str | None = 
     by_speaker: dict[str, list[Quote]] = defaultdict(list)
     for quote in quotes:
         by_speaker[speaker_key(quote)].append(quote)
-    groups = []
+    groups: list[dict[str, Any]] = []
     for key, items in by_speaker.items():
         entity = corpus.entities.get(key)
         name = entity.name if entity else (items[0].speaker or UNATTRIBUTED)
@@ -457,7 +457,7 @@ def article_page(
         removal = article.removed[index]
         inserts[offset].append(_debris(removal.text, removal.reason))
     body = _insert_at_paragraphs(article.text, marks, inserts) if inserts else html
-    similar = [
+    similar: list[dict[str, Any]] = [
         {
             "id": d.article_id if d.duplicate_of == article.id else d.duplicate_of,
             "kind": d.kind,
