@@ -4,6 +4,7 @@ one-line failure of the item at fault, never a crash, a poisoned store or a lost
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -11,6 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+from tests.conftest import SAMPLE, make_article
+
+from storyline import nlp, pipeline
+from storyline.nlp import split_text
 from storyline.store import SCHEMA_VERSION, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,3 +54,107 @@ def test_migration_two_processes_creating_one_store_both_succeed(tmp_path):
         with Store(path) as store:
             assert store.check() == []
         assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+# -- 1. a text over spaCy's limit -----------------------------------------------------------------
+
+
+def _long_text() -> str:
+    """Over spaCy's 1,000,000 characters but cheap to parse: few, long words."""
+    paragraphs = [f"The minister said on Monday that plan {i} was {'x' * 4000}." for i in range(250)]
+    return "Long report\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def test_split_text_covers_the_text_with_pieces_cut_after_blank_lines():
+    text = "".join(f"Paragraph {i} says something. And more.\n\n" for i in range(200))
+    pieces = split_text(text, 500)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(end == next_start for (_, end), (next_start, _) in zip(pieces, pieces[1:], strict=False))
+    assert all(0 < end - start <= 500 for start, end in pieces)
+    assert all(text[end - 2 : end] == "\n\n" for _, end in pieces[:-1])
+
+
+def test_split_text_cuts_one_huge_line_after_sentences_then_words_then_anywhere():
+    sentences = "The talks went on. " * 100
+    assert all(sentences[e - 2 : e] == ". " for _, e in split_text(sentences, 300)[:-1])
+    words = "word " * 200
+    assert all(words[e - 1] == " " for _, e in split_text(words, 300)[:-1])
+    blob = "x" * 1000
+    assert split_text(blob, 300) == [(0, 300), (300, 600), (600, 900), (900, 1000)]
+
+
+@pytest.mark.models
+def test_analyze_stream_in_pieces_gives_spans_into_the_whole_text():
+    text = "".join(
+        f"Kuleba met Wang Yi in Kyiv on Monday, meeting {i}.\n\n\u201cWe agreed,\u201d Kuleba said.\n\n"
+        for i in range(12)
+    )
+    article = make_article(text)
+    (whole,) = nlp.analyze_stream([article])
+    (pieced,) = nlp.analyze_stream([article], piece_chars=300)
+    assert [(s.start, s.end) for s in pieced.sentences] == [(s.start, s.end) for s in whole.sentences]
+    assert [(m.start, m.end, m.text) for m in pieced.mentions] == [
+        (m.start, m.end, m.text) for m in whole.mentions
+    ]
+    words = [(t.start, t.end, t.dep, t.sent) for t in pieced.tokens if text[t.start : t.end].strip()]
+    assert words == [(t.start, t.end, t.dep, t.sent) for t in whole.tokens if text[t.start : t.end].strip()]
+    for token in pieced.tokens:
+        head = pieced.tokens[token.head]
+        assert head.sent == token.sent and pieced.tokens[token.i] == token
+
+
+@pytest.mark.models
+def test_analyze_stream_turns_a_text_spacy_refuses_into_a_failure_of_that_article():
+    good = make_article("Kuleba met Wang Yi in Kyiv on Monday.", source="good.txt")
+    huge = make_article(_long_text(), source="long.txt")
+    results = list(nlp.analyze_stream([good, huge, good], piece_chars=2_000_000))  # one piece: E088
+    assert [type(r).__name__ for r in results] == ["Analysis", "Failure", "Analysis"]
+    assert results[1].source == "long.txt" and results[1].stage == "parse"
+    assert "E088" in results[1].message and "\n" not in results[1].message
+
+
+@pytest.mark.models
+def test_build_briefing_leaves_out_an_article_that_cannot_be_parsed(tmp_path, monkeypatch):
+    monkeypatch.setattr(nlp, "PIECE_CHARS", 2_000_000)  # a limit over spaCy's own: E088 again
+    good = (SAMPLE / "05_wire_treaty.txt").read_text("utf-8")
+    with Store(tmp_path / "s.db") as store:
+        for article in (make_article(good, source="good.txt"), make_article(_long_text(), source="long.txt")):
+            store.add_article(article)
+        ids = [a.id for a in store.articles()]
+        for _ in range(2):  # the second comes from the stored briefing
+            briefing = pipeline.build_briefing(store, ids)
+            assert [a.source for a in briefing.articles] == ["good.txt"]
+            assert [(f.source, f.stage) for f in briefing.failures] == [("long.txt", "parse")]
+        assert [f.source for f in store.failures()] == ["long.txt"]
+
+
+def _storyline(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "storyline", *args],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.mark.models
+def test_brief_of_an_article_over_a_million_characters_leaves_the_store_usable(tmp_path):
+    (tmp_path / "long.txt").write_text(_long_text(), "utf-8")
+    (tmp_path / "good.txt").write_text((SAMPLE / "05_wire_treaty.txt").read_text("utf-8"), "utf-8")
+    db = str(tmp_path / "s.db")
+    run = _storyline(
+        "brief", str(tmp_path / "long.txt"), str(tmp_path / "good.txt"), "--db", db, "--format", "json"
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["events"] and "2 articles" in run.stderr and "0 failed" in run.stderr
+    with Store(db) as store:
+        (article,) = [a for a in store.articles() if a.source.endswith("long.txt")]
+        analysis = nlp.analysis_from_json(store.get_output("analysis", article.id, nlp.ANALYSIS_VERSION))
+    assert len(article.text) > 1_000_000 and analysis.sentences[-1].end <= len(article.text)
+    assert article.text[analysis.sentences[-1].start :].startswith(
+        "The minister said on Monday that plan 249"
+    )
+    for command in ("events", "quotes", "timeline"):
+        run = _storyline(command, "--db", db)
+        assert run.returncode == 0, f"{command}: {run.stderr}"
