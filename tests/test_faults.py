@@ -4,6 +4,7 @@ one-line failure of the item at fault, never a crash, a poisoned store or a lost
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sqlite3
@@ -16,6 +17,8 @@ import pytest
 from tests.conftest import SAMPLE, make_article
 
 from storyline import nlp, pipeline
+from storyline.ingest import read_documents
+from storyline.models import Failure, RawDocument
 from storyline.nlp import split_text
 from storyline.store import SCHEMA_VERSION, Store
 
@@ -158,3 +161,55 @@ def test_brief_of_an_article_over_a_million_characters_leaves_the_store_usable(t
     for command in ("events", "quotes", "timeline"):
         run = _storyline(command, "--db", db)
         assert run.returncode == 0, f"{command}: {run.stderr}"
+
+
+# -- 4. binary junk -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind"),
+    [
+        ("bomb.html", gzip.compress(b"<html><body>" + b"A" * 200_000 + b"</body></html>"), "gzip"),
+        ("archive.txt", b"PK\x03\x04" + os.urandom(3000), "zip"),
+        ("noise.html", bytes(range(128, 256)) * 40, "binary"),
+    ],
+)
+def test_read_documents_refuses_binary_content_whatever_its_name(tmp_path, name, content, kind):
+    path = tmp_path / name
+    path.write_bytes(content)
+    (failure,) = read_documents(path)
+    assert isinstance(failure, Failure) and kind in failure.message and name in failure.message
+
+
+def test_ingest_of_a_gzip_bomb_named_html_stores_nothing_and_says_why(tmp_path):
+    bomb = tmp_path / "bomb.html"
+    bomb.write_bytes(gzip.compress(b"<p>" + b"x" * 1_000_000 + b"</p>"))
+    run = _storyline("ingest", str(bomb), "--db", str(tmp_path / "s.db"))
+    assert run.returncode != 0 and "bomb.html: a gzip file, not text or HTML" in run.stderr
+    with Store(tmp_path / "s.db") as store:
+        assert store.count_articles() == 0
+
+
+# -- 5. a JSONL record over the limit -------------------------------------------------------------
+
+
+def _record(i: int) -> bytes:
+    text = f"Report {i}\n\nThe ministers met in Geneva on Monday, officials said, for talks number {i}."
+    return json.dumps({"text": text, "title": f"Report {i}"}).encode() + b"\n"
+
+
+def test_jsonl_line_over_the_limit_fails_alone_and_keeps_the_records_beside_it(tmp_path):
+    path = tmp_path / "batch.jsonl"
+    huge = json.dumps({"text": "word " * 4_000_000}).encode() + b"\n"  # 20 MB
+    path.write_bytes(_record(1) + _record(2) + huge + _record(4))
+    results = read_documents(path, max_bytes=10 * 2**20)
+    assert [r.title for r in results if isinstance(r, RawDocument)] == ["Report 1", "Report 2", "Report 4"]
+    (failure,) = [r for r in results if isinstance(r, Failure)]
+    assert failure.source == f"{path}:3" and "record larger than 10.5 MB" in failure.message
+
+
+def test_jsonl_file_over_the_limit_is_read_when_each_record_fits(tmp_path):
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes(b"".join(_record(i) for i in range(40)))
+    results = read_documents(path, max_bytes=1000)
+    assert len(results) == 40 and all(isinstance(r, RawDocument) for r in results)
