@@ -213,3 +213,73 @@ def test_jsonl_file_over_the_limit_is_read_when_each_record_fits(tmp_path):
     path.write_bytes(b"".join(_record(i) for i in range(40)))
     results = read_documents(path, max_bytes=1000)
     assert len(results) == 40 and all(isinstance(r, RawDocument) for r in results)
+
+
+# -- 6. parse workers outliving a killed run ------------------------------------------------------
+
+PLACES = ("Dravik", "Valmora", "Geneva", "Brena", "Tarn delta", "Kyiv", "Oslo", "Cairo")
+
+
+def synthetic_corpus(folder: Path, count: int) -> Path:
+    """`count` small articles made from the sample's, each with its own title, lead and order
+    of paragraphs, so that no two are the same article."""
+    folder.mkdir(parents=True, exist_ok=True)
+    samples = [p.read_text("utf-8").splitlines() for p in sorted(SAMPLE.glob("*.txt"))]
+    for i in range(count):
+        lines = samples[i % len(samples)]
+        body = [line for line in lines[1:] if line.strip()]
+        shift = i % max(len(body), 1)
+        place = PLACES[i % len(PLACES)]
+        lead = f"Officials in {place} said on day {i} that the {i}th round of talks would follow."
+        text = "\n".join([f"{lines[0]} ({place}, report {i})", lead, *body[shift:], *body[:shift]])
+        (folder / f"{i:04d}.txt").write_text(text + "\n", "utf-8")
+    return folder
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.models
+@pytest.mark.parametrize("signum", [9, 15])
+def test_parse_workers_exit_when_their_brief_is_killed(tmp_path, signum):
+    corpus = synthetic_corpus(tmp_path / "corpus", pipeline.PARALLEL_PARSE_FROM + 40)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "storyline", "brief", str(corpus), "--db", str(tmp_path / "s.db"), "-q"],
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        workers: set[int] = set()
+        while len(workers) < pipeline.PARSE_PROCESSES and time.monotonic() < deadline:
+            assert run.poll() is None, run.stderr.read().decode()
+            time.sleep(0.2)
+            workers = _children(run.pid)
+        assert len(workers) >= pipeline.PARSE_PROCESSES, "the parse workers never started"
+        os.kill(run.pid, signum)
+        run.wait(timeout=30)
+        deadline = time.monotonic() + 5
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [w for w in workers if _alive(w)] == []
+    finally:
+        if run.poll() is None:
+            run.kill()

@@ -15,6 +15,7 @@ import re
 import shutil
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -383,11 +384,36 @@ def _analyze_in_workers(
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [list(items[i : i + batch_size]) for i in range(0, len(items), batch_size)]
-    with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
+    )
+    try:
         for rows in pool.map(functools.partial(_analyze_chunk, piece_chars=piece_chars), chunks):
             yield from (
                 Failure(**row["failure"]) if "failure" in row else analysis_from_json(row) for row in rows
             )
+    except BaseException:  # stopped (SIGTERM, Ctrl-C, an error): leave now, not after every chunk
+        workers = list((getattr(pool, "_processes", None) or {}).values())  # no public handle
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        raise
+    pool.shutdown()
+
+
+def _watch_parent(parent: int) -> None:
+    """In a parse worker: exit as soon as the process that started it is gone (killed with -9,
+    say), instead of living on, adopted by init, with hundreds of MB of model."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def _analyze_chunk(items: list[tuple[str, str, str]], piece_chars: int) -> list[dict]:
