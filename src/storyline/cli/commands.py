@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import sys
 import time
@@ -379,16 +380,24 @@ def failures(db) -> None:
             click.echo(json.dumps(to_dict(failure), ensure_ascii=False))
 
 
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
-_LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")  # as they appear in a Host header
+_LOOPBACK_NAMES = ("localhost",)  # as they appear in a Host header; IP literals are always answered
 
 
-def _answered_hosts(host: str, allowed: tuple[str, ...]) -> list[str] | None:
-    """The Host header names `serve` answers to: on loopback only the loopback names (and
-    those allowed), so a page that rebinds its domain to 127.0.0.1 cannot read the store."""
-    if allowed:
-        return [*allowed, *(_LOOPBACK_NAMES if host in _LOOPBACK else ())]
-    return list(_LOOPBACK_NAMES) if host in _LOOPBACK else None
+def is_loopback(host: str) -> bool:
+    """Whether `host` is a loopback address (all of 127.0.0.0/8, ::1) or `localhost`."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _answered_hosts(host: str, allowed: tuple[str, ...]) -> list[str]:
+    """The host names (besides IP addresses) `serve` answers to, whatever it listens on and
+    with or without a token: `localhost` and those allowed, so that a page that rebinds its own
+    domain to this server's address cannot read the store through a visitor's browser."""
+    return [*dict.fromkeys([*_LOOPBACK_NAMES, *allowed])]
 
 
 @cli.command()
@@ -420,8 +429,8 @@ def _answered_hosts(host: str, allowed: tuple[str, ...]) -> list[str] | None:
     "allowed_hosts",
     multiple=True,
     metavar="NAME",
-    help="A host name the server answers to (repeatable); default: the loopback names "
-    "when serving on loopback, any name otherwise.",
+    help="A host name the server answers to (repeatable); IP addresses and localhost are always "
+    "answered, other names only when allowed.",
 )
 @db_option
 @common_options
@@ -437,7 +446,7 @@ def serve(
     from storyline.web import create_app
 
     setup_logging(verbose)
-    if host not in _LOOPBACK and not token:
+    if not is_loopback(host) and not token:
         raise click.UsageError(
             f"--host {host} is reachable from other machines: set --token "
             "or STORYLINE_TOKEN so that only you can add articles"

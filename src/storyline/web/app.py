@@ -4,16 +4,21 @@ twin at the same path plus `.json`, and an OpenAPI description at /openapi.json.
     app = create_app("story.db")          # then: uvicorn.run(app)
 
 Reads are open; every request that changes anything (POST) needs the token when one is set,
-and is refused when it comes from another site (Origin header). Uploads are size-limited and
-written only under the data directory.
+is refused when it comes from another site (an Origin header naming another host, or `null`),
+and must prove it comes from this app: the form's `csrf` field, or a custom header that no
+other site can send without a CORS preflight, which this server never grants. Uploads are
+size-limited and written only under the data directory.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 import logging
 import re
+import secrets
+import shutil
 import threading
 import uuid
 from collections.abc import Sequence
@@ -22,11 +27,10 @@ from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storyline import nlp, pipeline
@@ -47,12 +51,20 @@ QUOTES_SHOWN_PER_SPEAKER = 8  # on the event page, unless filtered to one speake
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 TOKEN_ENV = "STORYLINE_TOKEN"
 TOKEN_COOKIE = "storyline_token"
+# Scripts send this header (any value) on changes; a page of another site cannot send a custom
+# header without a preflight, so no token is needed to tell their requests apart.
+REQUEST_HEADER = "X-Storyline-Request"
+CSRF_FIELD = "csrf"
 MAX_PASTED_URLS = 200
+MAX_NAME_CHARS = 120  # of an uploaded file's name, before its suffix (ASCII once sanitized)
 Speaker = Annotated[str | None, Query(max_length=200, description="Only this speaker's quotes")]
 Offset = Annotated[int | None, Query(ge=0, le=10**9, description="Highlight from here")]
 Query_ = Annotated[str, Query(max_length=500, description="Words to find (all of them)")]
 Files = Annotated[list[UploadFile], File(description="Article files: .txt, .html, .jsonl")]
 Urls = Annotated[str, Form(max_length=20_000, description="URLs, one a line")]
+Csrf = Annotated[
+    str, Form(max_length=100, description="The form's token (not needed with X-Storyline-Request)")
+]
 _STATIC = Path(__file__).parent / "static"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
@@ -82,6 +94,8 @@ class AppState:
     ) -> None:
         self.db, self.data_dir, self.token = db, data_dir, token
         self.max_upload_bytes = max_upload_bytes
+        self.csrf = secrets.token_urlsafe(24)  # the forms' token, new each time the server starts
+        self.writes: frozenset[tuple[str, str]] = frozenset()  # (method, path) of each change
         self.corpus: views.Corpus | None = None
         self.lock = threading.Lock()
         self.jobs = JobRunner(db, self._use_briefing, fetch_options)
@@ -145,6 +159,8 @@ def safe_upload_path(directory: Path, filename: str | None, index: int) -> Path 
     base = _SAFE_NAME.sub("_", base).strip(" .")
     if not base or not base.lower().endswith(UPLOAD_SUFFIXES):
         return None
+    stem, dot, suffix = base.rpartition(".")
+    base = f"{stem[:MAX_NAME_CHARS]}{dot}{suffix}"  # file systems take names of 255 bytes at most
     path = (directory / f"{index:03d}-{base}").resolve()
     return path if path.is_relative_to(directory.resolve()) else None
 
@@ -160,7 +176,7 @@ class _Guard:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        refusal = self._refusal(headers)
+        refusal = self._refusal(headers, scope)
         if refusal is not None:
             status, message = refusal
             await JSONResponse({"error": message}, status_code=status)(scope, receive, send)
@@ -190,10 +206,26 @@ class _Guard:
         except _TooLarge:
             await JSONResponse({"error": "upload too large"}, status_code=413)(scope, receive, send)
 
-    def _refusal(self, headers: dict[str, str]) -> tuple[int, str] | None:
+    def _refusal(self, headers: dict[str, str], scope: Scope) -> tuple[int, str] | None:
         origin = headers.get("origin")
-        if origin and origin != "null" and urlsplit(origin).netloc != headers.get("host"):
-            return 403, f"cross-site request from {origin} refused"
+        # `null` is what a sandboxed iframe, a data: URL or a file: page sends: another site.
+        if origin and (origin == "null" or urlsplit(origin).netloc != headers.get("host")):
+            return 403, f"cross-site request from Origin {origin} refused"
+        refusal = self._token_refusal(headers)
+        if refusal is not None:
+            return refusal
+        # only where a route takes the method: elsewhere the app's 405 is the truer answer
+        if (scope["method"], scope["path"]) in self.state.writes and REQUEST_HEADER.lower() not in headers:
+            content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+                return 403, (
+                    f"a change needs the header '{REQUEST_HEADER}: 1' (or the form's {CSRF_FIELD} "
+                    "field); send it from scripts"
+                )
+            scope.setdefault("state", {})["csrf_field_needed"] = True  # checked by the route
+        return None
+
+    def _token_refusal(self, headers: dict[str, str]) -> tuple[int, str] | None:
         token = self.state.token
         if token is None:
             return None
@@ -216,6 +248,41 @@ class _TooLarge(Exception):
     pass
 
 
+class _HostCheck:
+    """ASGI middleware: answer only a Host header that is an IP address (a rebinding page
+    cannot send one: its Host is its own domain) or one of the allowed names."""
+
+    def __init__(self, app: ASGIApp, allowed: frozenset[str]) -> None:
+        self.app, self.allowed = app, allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+            if not _host_answered(host, self.allowed):
+                refusal = PlainTextResponse(
+                    f"Invalid host header {host[:100]!r}: this server answers its IP addresses"
+                    " and the names given with --allowed-host",
+                    status_code=400,
+                )
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _host_answered(host: str, allowed: frozenset[str]) -> bool:
+    try:
+        name = urlsplit(f"//{host}").hostname or ""
+    except ValueError:  # "[::1", say
+        return False
+    if name in allowed or "*" in allowed:
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def create_app(
     db: str | Path,
     *,
@@ -229,9 +296,9 @@ def create_app(
 
     Pasted URLs are fetched with the same guard as the CLI: private, loopback and link-local
     addresses are refused unless `allow_private`, so the server cannot be used to reach into
-    the network it runs in. With `allowed_hosts`, a request whose Host header names another
-    host is refused (400): a web page that rebinds its own domain to 127.0.0.1 cannot read
-    the store through the visitor's browser."""
+    the network it runs in. With `allowed_hosts`, a request whose Host header is neither an IP
+    address nor one of those names is refused (400): a web page that rebinds its own domain to
+    the server's address cannot read the store through the visitor's browser."""
     db_path = Path(db).resolve()
     data = Path(data_dir) if data_dir else db_path.parent / "storyline-data"
     state = AppState(
@@ -251,7 +318,7 @@ def create_app(
     app.state.storyline = state
     app.add_middleware(_Guard, state=state)
     if allowed_hosts is not None:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+        app.add_middleware(_HostCheck, allowed=frozenset(h.lower() for h in allowed_hosts))
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
 
     @app.middleware("http")
@@ -470,11 +537,22 @@ def create_app(
 
     @app.get("/add", response_class=HTMLResponse, responses=_HTML, summary="Add articles")
     def add_html(request: Request):
-        return _page("add.html", request, page=add_data())
+        return _page("add.html", request, page=add_data(), csrf=state.csrf)
 
     @app.get("/add.json", responses=_JSON, summary="Add articles: limits and jobs (JSON)")
     def add_json():
         return _json(add_data())
+
+    def check_csrf(request: Request, csrf: str) -> None:
+        """A form sent without the custom header must carry this server's form token."""
+        if getattr(request.state, "csrf_field_needed", False) and not hmac.compare_digest(
+            csrf.encode(), state.csrf.encode()
+        ):
+            raise HTTPException(
+                403,
+                f"this form is out of date or came from another site (no valid {CSRF_FIELD} field); "
+                f"reload /add and send it again, or send the header '{REQUEST_HEADER}: 1' from scripts",
+            )
 
     async def start_job(files: list[UploadFile], urls: str) -> tuple[dict | None, str | None]:
         notes: list[str] = []
@@ -507,10 +585,15 @@ def create_app(
                 )
             accepted.append((target, content))
         saved = []
-        for target, content in accepted:
-            directory.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-            saved.append(target)
+        try:
+            for target, content in accepted:
+                directory.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+                saved.append(target)
+        except OSError as e:  # a full disk, say: the files of this request go, none stays half
+            shutil.rmtree(directory, ignore_errors=True)
+            log.error("cannot save an upload in %s: %s", directory, e)
+            raise HTTPException(507, "the server cannot store this upload now (disk full?); try later") from e
         if not saved and not wanted_urls:
             return None, "; ".join(notes)
         return state.jobs.submit([str(p) for p in saved], notes, urls=wanted_urls).to_dict(), None
@@ -527,10 +610,11 @@ def create_app(
             413: {"description": "Upload too large"},
         },
     )
-    async def add_post(request: Request, files: Files = (), urls: Urls = ""):
+    async def add_post(request: Request, files: Files = (), urls: Urls = "", csrf: Csrf = ""):
+        check_csrf(request, csrf)
         job, problem = await start_job(list(files), urls)
         if job is None:
-            return _page("add.html", request, status=400, page=add_data(), problem=problem)
+            return _page("add.html", request, status=400, page=add_data(), problem=problem, csrf=state.csrf)
         return RedirectResponse(job["href"], status_code=303)
 
     @app.post(
@@ -548,7 +632,8 @@ def create_app(
             413: {"description": "Upload too large", "content": {"application/json": {"schema": _ERROR}}},
         },
     )
-    async def add_post_json(files: Files = (), urls: Urls = ""):
+    async def add_post_json(request: Request, files: Files = (), urls: Urls = "", csrf: Csrf = ""):
+        check_csrf(request, csrf)
         job, problem = await start_job(list(files), urls)
         if job is None:
             return _json({"error": problem}, 400)
@@ -575,6 +660,12 @@ def create_app(
     def job_html(request: Request, job_id: str):
         return _page("job.html", request, page=job_data(job_id))
 
+    state.writes = frozenset(
+        (method, route.path)
+        for route in app.routes
+        for method in getattr(route, "methods", None) or ()
+        if method not in ("GET", "HEAD", "OPTIONS")
+    )
     return app
 
 

@@ -1,0 +1,189 @@
+"""Attacks on a real server on a loopback port (issue 18): cross-site writes, rebound host
+names, hostile upload names, refusals a browser can read, server paths kept private."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from storyline.cli.commands import is_loopback
+from storyline.store import Store
+from storyline.web import create_app
+from storyline.web.server import free_port, running_server
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+
+SCRIPT = {"X-Storyline-Request": "1"}
+
+
+@pytest.fixture
+def empty_site(tmp_path):
+    """A server over an empty store; its data directory is `tmp_path / "data"`."""
+    app = create_app(tmp_path / "s.db", data_dir=tmp_path / "data")
+    with running_server(app) as base:
+        yield base
+
+
+def _files_written(tmp_path: Path) -> list[Path]:
+    data = tmp_path / "data"
+    return [p for p in data.rglob("*") if p.is_file()] if data.exists() else []
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+# -- 2. cross-site writes --------------------------------------------------------------------------
+
+
+def test_guard_refuses_a_post_from_origin_null(empty_site, tmp_path):
+    article = {"files": ("a.txt", b"Planted story\n\nA planted article about the treaty, officials said.")}
+    for headers in ({"Origin": "null"}, {"Origin": "null", **SCRIPT}):
+        answer = httpx.post(f"{empty_site}/add.json", files=article, headers=headers)
+        assert answer.status_code == 403 and "cross-site" in answer.json()["error"]
+    assert _files_written(tmp_path) == []
+    with Store(tmp_path / "s.db") as store:
+        assert store.count_articles() == 0
+
+
+def test_guard_refuses_a_change_with_neither_the_header_nor_the_form_token(empty_site, tmp_path):
+    article = {"files": ("a.txt", b"Planted story\n\nA planted article about the treaty, officials said.")}
+    for path in ("/add.json", "/add"):
+        answer = httpx.post(empty_site + path, files=article)
+        assert answer.status_code == 403 and "csrf" in answer.text
+        answer = httpx.post(empty_site + path, files=article, data={"csrf": "guessed"})
+        assert answer.status_code == 403
+    answer = httpx.post(
+        f"{empty_site}/add.json", content=b'{"urls": "x"}', headers={"Content-Type": "text/plain"}
+    )
+    assert answer.status_code == 403 and "X-Storyline-Request" in answer.json()["error"]
+    assert _files_written(tmp_path) == []
+
+
+def test_guard_lets_the_form_with_its_token_and_scripts_with_the_header_through(empty_site):
+    form = httpx.get(f"{empty_site}/add")
+    answer = httpx.post(f"{empty_site}/add", data={"urls": "not-a-url", "csrf": _csrf(form.text)})
+    assert answer.status_code == 400 and "not an http(s) URL" in answer.text  # past the guard
+    answer = httpx.post(f"{empty_site}/add.json", data={"urls": "not-a-url"}, headers=SCRIPT)
+    assert answer.status_code == 400 and "not an http(s) URL" in answer.json()["error"]
+
+
+def test_guard_grants_no_preflight_so_other_sites_cannot_send_the_header(empty_site):
+    answer = httpx.options(
+        f"{empty_site}/add.json",
+        headers={
+            "Origin": "https://evil.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "x-storyline-request",
+        },
+    )
+    assert "access-control-allow-origin" not in answer.headers
+    assert "access-control-allow-headers" not in answer.headers
+
+
+# -- 7. a file name over 255 bytes ----------------------------------------------------------------
+
+
+def _wait_for_job(base: str, href: str, timeout: float = 300) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = httpx.get(f"{base}{href}.json").json()
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.5)
+    raise AssertionError(f"job {href} still {job['state']} after {timeout} s")
+
+
+@pytest.mark.models
+def test_upload_with_a_name_over_255_bytes_is_stored_under_a_shorter_name(empty_site, tmp_path):
+    story = b"Dam talks resume\n\nEngineers from Estria and Karvonia met in Dravik on Monday, officials said."
+    long_name = "report-" + "\u00e9" * 200 + ".txt"  # 407 bytes in UTF-8
+    files = [("files", ("first.txt", story)), ("files", (long_name, story.replace(b"Monday", b"Friday")))]
+    answer = httpx.post(f"{empty_site}/add.json", files=files, headers=SCRIPT)
+    assert answer.status_code == 202, answer.text
+    written = _files_written(tmp_path)
+    assert len(written) == 2 and all(len(p.name.encode()) <= 255 for p in written)
+    job = _wait_for_job(empty_site, answer.json()["href"])
+    assert job["state"] == "done" and job["failures"] == [] and len(job["article_ids"]) == 2
+
+
+# -- 8. loopback addresses and rebound host names -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.0.0.2", True), ("127.255.0.9", True), ("::1", True), ("localhost", True)]
+    + [("0.0.0.0", False), ("192.0.2.7", False), ("::", False), ("news.example", False)],
+)
+def test_is_loopback_knows_all_of_127_0_0_0_8(host, loopback):
+    assert is_loopback(host) is loopback
+
+
+def _serve(tmp_path: Path, *args: str) -> tuple[subprocess.Popen, str]:
+    port = free_port("127.0.0.1")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "storyline",
+            "serve",
+            "--db",
+            str(tmp_path / "s.db"),
+            "--port",
+            str(port),
+            *args,
+        ],
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"serve exited: {process.stderr.read()}")
+        try:
+            httpx.get(base + "/add.json", timeout=2)
+            return process, base
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError("serve did not start")
+
+
+def test_serve_with_a_token_still_refuses_a_rebound_host_name(tmp_path):
+    process, base = _serve(tmp_path, "--token", "s3cret")
+    try:
+        port = base.rsplit(":", 1)[1]
+        assert httpx.get(base + "/index.json").status_code == 200
+        assert httpx.get(base + "/index.json", headers={"Host": f"localhost:{port}"}).status_code == 200
+        rebound = httpx.get(base + "/index.json", headers={"Host": f"attacker.example:{port}"})
+        assert rebound.status_code == 400 and "articles" not in rebound.text
+        allowed = _serve(tmp_path, "--token", "s3cret", "--allowed-host", "news.example")
+        try:
+            news = httpx.get(allowed[1] + "/index.json", headers={"Host": "news.example"})
+            assert news.status_code == 200
+        finally:
+            allowed[0].terminate()
+            allowed[0].wait(30)
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def test_serve_off_loopback_without_a_token_is_refused_before_listening(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "storyline", "serve", "--db", str(tmp_path / "s.db"), "--host", "192.0.2.7"],
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 2 and "reachable from other machines" in run.stderr
