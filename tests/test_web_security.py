@@ -12,6 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.conftest import SAMPLE
+from tests.web_support import copy_store
 
 from storyline.cli.commands import is_loopback
 from storyline.store import Store
@@ -187,3 +189,115 @@ def test_serve_off_loopback_without_a_token_is_refused_before_listening(tmp_path
         timeout=120,
     )
     assert run.returncode == 2 and "reachable from other machines" in run.stderr
+
+
+# -- 11. refusals a browser and a script can read -------------------------------------------------
+
+
+@pytest.fixture
+def token_site(tmp_path):
+    app = create_app(tmp_path / "s.db", data_dir=tmp_path / "data", token="s3cret", max_upload_bytes=2000)
+    with running_server(app) as base:
+        yield base
+
+
+def test_add_on_a_token_server_says_a_token_is_needed_in_html(token_site):
+    page = httpx.get(f"{token_site}/add")
+    assert "needs its token" in page.text and "/add?token=TOKEN" in page.text
+    with_token = httpx.get(f"{token_site}/add", params={"token": "s3cret"})
+    assert "needs its token" not in with_token.text
+    refused = httpx.post(
+        f"{token_site}/add", data={"urls": "https://example.com/a", "csrf": _csrf(page.text)}
+    )
+    assert refused.status_code == 401 and refused.headers["content-type"].startswith("text/html")
+    assert "<h1>" in refused.text and "?token=TOKEN" in refused.text
+    refused = httpx.post(f"{token_site}/add.json", data={"urls": "https://example.com/a"}, headers=SCRIPT)
+    assert refused.status_code == 401 and "token" in refused.json()["error"]
+
+
+def test_an_oversized_chunked_upload_gets_413(token_site, tmp_path):
+    def chunks():
+        for _ in range(200):
+            yield b"x" * 1000
+
+    headers = {**SCRIPT, "Authorization": "Bearer s3cret", "Content-Type": "multipart/form-data; boundary=b"}
+    answer = httpx.post(f"{token_site}/add.json", content=chunks(), headers=headers)
+    assert "content-length" not in answer.request.headers  # sent chunked
+    assert answer.status_code == 413 and "larger than 2000" in answer.json()["error"]
+    assert _files_written(tmp_path) == []
+
+
+def test_an_empty_file_name_gets_an_error_in_the_apps_own_shape(empty_site):
+    files = [("files", ("", b"Some story\n\nText of the story.", "text/plain"))]
+    answer = httpx.post(f"{empty_site}/add.json", files=files, headers=SCRIPT)
+    assert answer.status_code == 422 and list(answer.json()) == ["error"]
+    assert "needs a file name" in answer.json()["error"]
+    page = httpx.post(f"{empty_site}/add", files=files, headers=SCRIPT)
+    assert page.status_code == 422 and "needs a file name" in page.text and "<h1>" in page.text
+
+
+# -- 9. server paths and other people's jobs ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_site(sample_db, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("paths")
+    app = create_app(copy_store(sample_db, folder / "s.db"), data_dir=folder / "data", token="s3cret")
+    with running_server(app) as base:
+        yield base
+
+
+@pytest.mark.models
+def test_pages_and_exports_never_show_the_servers_folders(sample_site):
+    folder = str(SAMPLE)
+    event = httpx.get(f"{sample_site}/index.json").json()["events"][0]["href"]
+    paths = ["/search?q=treaty", "/search.json?q=treaty", "/search.json?q=Estria", f"{event}.json", event]
+    paths += [f"{event}/briefing.{fmt}" for fmt in ("md", "json", "html")]
+    for path in paths:
+        answer = httpx.get(sample_site + path)
+        assert answer.status_code == 200, path
+        assert folder not in answer.text and "/examples/" not in answer.text, path
+    export = httpx.get(f"{sample_site}{event}/briefing.md").text
+    assert any(p.name.replace("_", "\\_") in export for p in SAMPLE.glob("*.txt"))  # by name alone
+
+
+@pytest.mark.models
+def test_cli_exports_name_files_without_their_folders(sample_db, tmp_path):
+    db = copy_store(sample_db, tmp_path / "s.db")
+    for fmt in ("md", "json", "html"):
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "storyline",
+                "brief",
+                str(SAMPLE),
+                "--manifest",
+                str(SAMPLE / "manifest.jsonl"),
+            ]
+            + ["--db", str(db), "--format", fmt, "-q"],
+            env={**os.environ, "PYTHONPATH": str(SRC)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stderr
+        assert str(SAMPLE) not in run.stdout and "treaty.txt" in run.stdout, fmt
+
+
+@pytest.mark.models
+def test_recent_jobs_are_shown_only_with_the_token(sample_site):
+    story = b"Dam visit\n\nEngineers from Estria visited the Brena dam on Thursday, officials said."
+    answer = httpx.post(
+        f"{sample_site}/add.json",
+        files={"files": ("visit.txt", story)},
+        headers={**SCRIPT, "Authorization": "Bearer s3cret"},
+    )
+    assert answer.status_code == 202
+    job = _wait_for_job(sample_site, answer.json()["href"])
+    assert job["state"] == "done"
+    assert httpx.get(f"{sample_site}/add.json").json()["jobs"] == []
+    assert "visit.txt" not in httpx.get(f"{sample_site}/add").text
+    mine = httpx.get(f"{sample_site}/add.json", headers={"Authorization": "Bearer s3cret"}).json()["jobs"]
+    assert [j["files"] for j in mine] == [["000-visit.txt"]]
+    assert "visit.txt" in httpx.get(f"{sample_site}/add", params={"token": "s3cret"}).text

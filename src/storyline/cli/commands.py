@@ -23,6 +23,7 @@ from storyline.cli.options import (
 )
 from storyline.errors import InputError, StorylineError
 from storyline.ingest.files import DEFAULT_MAX_BYTES
+from storyline.ingest.remote import shown_source
 from storyline.ingest.warc import WarcFilter
 from storyline.ingest.web import FetchOptions
 from storyline.models import Briefing
@@ -276,7 +277,9 @@ def events(fmt, db, quiet, verbose, debug) -> None:
         )
         for aid in event.article_ids:
             article = by_id[aid]
-            click.echo(f"    {article.outlet or 'unnamed outlet'}: {article.title or article.source}")
+            click.echo(
+                f"    {article.outlet or 'unnamed outlet'}: {article.title or shown_source(article.source)}"
+            )
 
 
 def _words(quote: dict) -> str:

@@ -27,6 +27,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
@@ -78,11 +79,13 @@ _JSON = {
     200: {"content": {"application/json": {"schema": {"type": "object"}}}, "description": "The page's data"},
     400: {"description": "Bad parameter", "content": {"application/json": {"schema": _ERROR}}},
     404: {"description": "No such item", "content": {"application/json": {"schema": _ERROR}}},
+    422: {"description": "Invalid parameter", "content": {"application/json": {"schema": _ERROR}}},
 }
 _HTML = {
     200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "Page"},
     400: {"description": "Bad parameter", "content": {"text/html": {"schema": {"type": "string"}}}},
     404: {"description": "No such item", "content": {"text/html": {"schema": {"type": "string"}}}},
+    422: {"description": "Invalid parameter", "content": {"text/html": {"schema": {"type": "string"}}}},
 }
 
 
@@ -178,19 +181,19 @@ class _Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         refusal = self._refusal(headers, scope)
         if refusal is not None:
-            status, message = refusal
-            await JSONResponse({"error": message}, status_code=status)(scope, receive, send)
+            await _refusal_response(scope, *refusal)(scope, receive, send)
             return
         limit = self.state.max_upload_bytes + 64 * 1024  # multipart framing on top of the files
+        too_large = f"upload larger than {self.state.max_upload_bytes} bytes; send fewer or smaller files"
         if int(headers.get("content-length") or 0) > limit:
-            await JSONResponse(
-                {
-                    "error": f"upload larger than {self.state.max_upload_bytes} "
-                    "bytes; send fewer or smaller files"
-                },
-                status_code=413,
-            )(scope, receive, send)
+            await _refusal_response(scope, 413, too_large)(scope, receive, send)
             return
+        if "content-length" not in headers:  # chunked: read it here, so the limit answers 413
+            body = await _read_body(receive, limit)
+            if body is None:
+                await _refusal_response(scope, 413, too_large)(scope, receive, send)
+                return
+            receive = _replay(body, receive)
         seen = 0
 
         async def counted() -> Message:
@@ -204,7 +207,7 @@ class _Guard:
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
-            await JSONResponse({"error": "upload too large"}, status_code=413)(scope, receive, send)
+            await _refusal_response(scope, 413, too_large)(scope, receive, send)
 
     def _refusal(self, headers: dict[str, str], scope: Scope) -> tuple[int, str] | None:
         origin = headers.get("origin")
@@ -246,6 +249,54 @@ class _Guard:
 
 class _TooLarge(Exception):
     pass
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body of a request, or None as soon as it grows past `limit` bytes."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()  # the disconnect, when it comes
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def _refusal_response(scope: Scope, status: int, message: str) -> Response:
+    """`{"error": message}` for a JSON path, else an error page that a browser shows."""
+    if scope["path"].endswith(".json") or scope["path"].startswith("/openapi"):
+        return JSONResponse({"error": message}, status_code=status)
+    return _page("error.html", Request(scope), status=status, status_code=status, message=message)
+
+
+def _validation_message(errors: Sequence[dict]) -> str:
+    """FastAPI's validation errors in one line: where, and what is wrong."""
+    parts = []
+    for error in errors[:5]:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path"))
+        message = error.get("msg", "invalid")
+        if "UploadFile" in message:  # a part sent without a file name arrives as a string
+            message = "not a file: each uploaded file needs a file name"
+        parts.append(f"{where or 'request'}: {message}")
+    return "; ".join(parts) + " (see /openapi.json)"
 
 
 class _HostCheck:
@@ -329,6 +380,10 @@ def create_app(
             response.set_cookie(TOKEN_COOKIE, given, httponly=True, samesite="strict")
         return response
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        return _refusal_response(request.scope, 422, _validation_message(exc.errors()))
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if request.url.path.endswith(".json"):
@@ -359,23 +414,35 @@ def create_app(
 
     # -- corpus ---------------------------------------------------------------------------------
 
-    def corpus_data() -> dict:
+    def may_change(request: Request) -> bool:
+        """Whether the request carries the token (always true on a server without one)."""
+        if state.token is None:
+            return True
+        given = request.query_params.get("token", "")
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        return _Guard(app, state)._token_refusal(headers) is None or hmac.compare_digest(
+            given.encode(), state.token.encode()
+        )
+
+    def corpus_data(request: Request) -> dict:
         corpus = corpus_or_none()
         page = (
             views.corpus_page(corpus) if corpus else {"articles": 0, "events": [], "entities": 0, "quotes": 0}
         )
         return {
             **page,
-            "jobs": [j.to_dict() for j in state.jobs.jobs.values() if j.state in ("queued", "running")],
+            "jobs": [j.to_dict() for j in state.jobs.jobs.values() if j.state in ("queued", "running")]
+            if may_change(request)
+            else [],
         }
 
     @app.get("/", response_class=HTMLResponse, responses=_HTML, summary="Corpus: events")
     def corpus_html(request: Request):
-        return _page("corpus.html", request, page=corpus_data())
+        return _page("corpus.html", request, page=corpus_data(request))
 
     @app.get("/index.json", responses=_JSON, summary="Corpus: events (JSON)")
-    def corpus_json():
-        return _json(corpus_data())
+    def corpus_json(request: Request):
+        return _json(corpus_data(request))
 
     # -- event --------------------------------------------------------------------------------
 
@@ -406,6 +473,7 @@ def create_app(
                 "description": "The export",
             },
             404: {"description": "No such event or format"},
+            422: {"description": "Invalid parameter", "content": {"application/json": {"schema": _ERROR}}},
         },
     )
     def event_export(event_id: str, fmt: str):
@@ -526,22 +594,25 @@ def create_app(
 
     # -- add articles -------------------------------------------------------------------------
 
-    def add_data() -> dict:
+    def add_data(request: Request) -> dict:
+        """Recent jobs name the files people uploaded: only those with the token see them."""
         return {
             "max_upload_bytes": state.max_upload_bytes,
             "accepted": list(UPLOAD_SUFFIXES),
             "url_ingest": True,
             "token_required": state.token is not None,
-            "jobs": [j.to_dict() for j in reversed(state.jobs.jobs.values())],
+            "jobs": [j.to_dict() for j in reversed(state.jobs.jobs.values())] if may_change(request) else [],
         }
 
     @app.get("/add", response_class=HTMLResponse, responses=_HTML, summary="Add articles")
     def add_html(request: Request):
-        return _page("add.html", request, page=add_data(), csrf=state.csrf)
+        return _page(
+            "add.html", request, page=add_data(request), csrf=state.csrf, token_given=may_change(request)
+        )
 
     @app.get("/add.json", responses=_JSON, summary="Add articles: limits and jobs (JSON)")
-    def add_json():
-        return _json(add_data())
+    def add_json(request: Request):
+        return _json(add_data(request))
 
     def check_csrf(request: Request, csrf: str) -> None:
         """A form sent without the custom header must carry this server's form token."""
@@ -608,13 +679,16 @@ def create_app(
             401: {"description": "Token missing or wrong"},
             403: {"description": "Cross-site request"},
             413: {"description": "Upload too large"},
+            422: {"description": "Invalid form", "content": {"text/html": {"schema": {"type": "string"}}}},
         },
     )
     async def add_post(request: Request, files: Files = (), urls: Urls = "", csrf: Csrf = ""):
         check_csrf(request, csrf)
         job, problem = await start_job(list(files), urls)
         if job is None:
-            return _page("add.html", request, status=400, page=add_data(), problem=problem, csrf=state.csrf)
+            return _page(
+                "add.html", request, status=400, page=add_data(request), problem=problem, csrf=state.csrf
+            )
         return RedirectResponse(job["href"], status_code=303)
 
     @app.post(
@@ -630,6 +704,7 @@ def create_app(
             },
             403: {"description": "Cross-site request", "content": {"application/json": {"schema": _ERROR}}},
             413: {"description": "Upload too large", "content": {"application/json": {"schema": _ERROR}}},
+            422: {"description": "Invalid form", "content": {"application/json": {"schema": _ERROR}}},
         },
     )
     async def add_post_json(request: Request, files: Files = (), urls: Urls = "", csrf: Csrf = ""):
