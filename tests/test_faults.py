@@ -7,20 +7,25 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from tests.conftest import SAMPLE, make_article
 
 from storyline import nlp, pipeline
+from storyline.clean import article_id
 from storyline.ingest import read_documents
 from storyline.models import Failure, RawDocument
 from storyline.nlp import split_text
 from storyline.store import SCHEMA_VERSION, Store
+from storyline.store.migrations import MIGRATIONS
+from storyline.web.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
@@ -283,3 +288,121 @@ def test_parse_workers_exit_when_their_brief_is_killed(tmp_path, signum):
     finally:
         if run.poll() is None:
             run.kill()
+
+
+# -- kill -9 at random points, concurrent ingests, an old store served ----------------------------
+
+
+def _count(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    except sqlite3.Error:  # not created yet, or its schema not yet there
+        return 0
+
+
+def _check_store(db: Path) -> int:
+    """The store is sound and holds only whole articles; returns how many."""
+    with Store(db) as store:
+        assert store.check() == []
+        articles = store.articles()
+        assert all(a.id == article_id(a.text) and a.text.strip() for a in articles)  # none half-written
+        orphans = store.conn.execute(
+            "SELECT COUNT(*) FROM articles WHERE id NOT IN (SELECT article_id FROM sources)"
+        ).fetchone()[0]
+        assert orphans == 0
+        return len(articles)
+
+
+def test_ingest_killed_at_random_points_then_rerun_loses_and_doubles_nothing(tmp_path):
+    count = 300
+    corpus = synthetic_corpus(tmp_path / "corpus", count)
+    db = tmp_path / "s.db"
+    chance = random.Random(18)
+    before = 0
+    for _ in range(3):
+        target = before + chance.randint(1, (count - before) // 2)  # a random point of the ingest
+        run = subprocess.Popen(
+            [sys.executable, "-m", "storyline", "ingest", str(corpus), "--db", str(db), "-q"],
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 240
+        while _count(db) < target and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        run.kill()
+        run.wait(30)
+        now = _check_store(db)
+        assert before <= now < count  # killed midway, and nothing lost from before
+        before = now
+    run = _storyline("ingest", str(corpus), "--db", str(db))
+    assert run.returncode == 0, run.stderr
+    assert f"{count} articles read, {count - before} new, {count} in store, 0 failed" in run.stderr
+    assert _check_store(db) == count
+    with Store(db) as store:
+        sources = [row[0] for row in store.conn.execute("SELECT source FROM sources")]
+    assert sorted(Path(s).name for s in sources) == sorted(p.name for p in corpus.iterdir())
+
+
+def test_concurrent_ingests_into_one_new_store_keep_every_article_once(tmp_path):
+    corpus = synthetic_corpus(tmp_path / "corpus", 120)
+    halves = [tmp_path / "a", tmp_path / "b"]  # overlapping: 0-79 and 40-119
+    for folder, names in zip(
+        halves, [sorted(corpus.iterdir())[:80], sorted(corpus.iterdir())[40:]], strict=True
+    ):
+        folder.mkdir()
+        for path in names:
+            (folder / path.name).write_bytes(path.read_bytes())
+    db = tmp_path / "s.db"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "storyline", "ingest", str(folder), "--db", str(db), "-q"],
+            env=_env(),
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for folder in halves
+    ]
+    errors = [run.communicate(timeout=300)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], errors
+    assert _check_store(db) == 120
+
+
+@pytest.mark.models
+def test_serve_upgrades_a_version_1_store_and_serves_it(tmp_path):
+    db = tmp_path / "old.db"
+    text = (SAMPLE / "05_wire_treaty.txt").read_text("utf-8")
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.executescript(f"BEGIN;{MIGRATIONS[0][1]}PRAGMA user_version = 1;COMMIT;")
+    conn.execute(
+        "INSERT INTO articles (id, source, title, text, removed, added_at) VALUES (?, ?, ?, ?, '[]', 'then')",
+        (article_id(text), "/srv/old/05_wire_treaty.txt", text.splitlines()[0], text),
+    )
+    conn.execute("INSERT INTO sources VALUES (?, ?)", ("/srv/old/05_wire_treaty.txt", article_id(text)))
+    conn.close()
+    port = free_port("127.0.0.1")
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port)],
+        env=_env(),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            assert serve.poll() is None, serve.stderr.read()
+            try:
+                corpus = httpx.get(f"{base}/index.json", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        assert corpus.status_code == 200 and corpus.json()["articles"] == 1
+        assert httpx.get(f"{base}/search.json", params={"q": "treaty"}).json()["total"] > 0
+        assert httpx.get(base + corpus.json()["events"][0]["href"]).status_code == 200
+    finally:
+        serve.terminate()
+        serve.wait(30)
+    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert _check_store(db) == 1
