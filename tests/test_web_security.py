@@ -301,3 +301,22 @@ def test_recent_jobs_are_shown_only_with_the_token(sample_site):
     mine = httpx.get(f"{sample_site}/add.json", headers={"Authorization": "Bearer s3cret"}).json()["jobs"]
     assert [j["files"] for j in mine] == [["000-visit.txt"]]
     assert "visit.txt" in httpx.get(f"{sample_site}/add", params={"token": "s3cret"}).text
+
+
+# -- 1. a text over spaCy's limit, uploaded -------------------------------------------------------
+
+
+@pytest.mark.models
+def test_upload_of_an_article_over_a_million_characters_keeps_every_page_answering(empty_site):
+    paragraphs = [f"The minister said on Monday that plan {i} was {'x' * 4000}." for i in range(250)]
+    text = "Long report\n\n" + "\n\n".join(paragraphs) + "\n"
+    good = (SAMPLE / "05_wire_treaty.txt").read_bytes()
+    files = [("files", ("long.txt", text.encode())), ("files", ("good.txt", good))]
+    answer = httpx.post(f"{empty_site}/add.json", files=files, headers=SCRIPT)
+    assert answer.status_code == 202, answer.text
+    job = _wait_for_job(empty_site, answer.json()["href"])
+    assert job["state"] == "done" and job["failures"] == [] and len(job["article_ids"]) == 2
+    corpus = httpx.get(f"{empty_site}/index.json").json()
+    assert corpus["articles"] == 2
+    for path in ["/", "/search?q=minister", *(e["href"] for e in corpus["events"])]:
+        assert httpx.get(empty_site + path, timeout=60).status_code == 200, path
