@@ -9,9 +9,15 @@ own process and requests the page of the largest event and its `.json` twin N ti
 after another, with httpx. Reports median, p95 and max in milliseconds, and the first request
 after start-up.
 
+With --load it is a bounded load test instead: the sample corpus (examples/sample) in a
+store, `storyline serve` in its own process, and --clients (20) clients at once, each asking
+for the main pages in turn (corpus, event, article, entity, search, and their JSON twins)
+--rounds times; reports p50, p95 and max per page and overall, and the errors (there must be 0).
+
 Run from the project root:
     .venv/bin/python bench/bench_serve.py [--shared ../shared] [--topic bpoil_bbc]
         [--db /tmp/bench_serve.db] [--requests 200] [--markdown]
+    .venv/bin/python bench/bench_serve.py --load [--clients 20] [--rounds 10] [--markdown]
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -168,6 +175,134 @@ def measure(db: Path, requests: int) -> dict:
     return result
 
 
+def _start_server(db: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    exe = [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port), "-q"]
+    server = subprocess.Popen(
+        exe, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "STORYLINE_TOKEN": ""}
+    )
+    base = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            httpx.get(f"{base}/index.json", timeout=120).raise_for_status()
+            return server, base
+        except httpx.TransportError:
+            if server.poll() is not None:
+                sys.exit(f"server exited: {server.stderr.read().decode()}")
+            time.sleep(0.2)
+
+
+def main_pages(base: str) -> dict[str, str]:
+    """One URL of each main page of the store, and the JSON twins."""
+    corpus = httpx.get(f"{base}/index.json").json()
+    event = max(corpus["events"], key=lambda e: e["articles"])["href"]
+    data = httpx.get(f"{base}{event}.json").json()
+    article = data["articles"][0]["href"]
+    entity = "/entities/" + next(g["entity_id"] for g in data["quotes"] if g.get("entity_id"))
+    pages = {
+        "corpus": "/",
+        "event": event,
+        "article": article,
+        "entity": entity,
+        "search": "/search?q=treaty",
+    }
+    pages |= {f"{name} JSON": _json_twin(url) for name, url in pages.items()}
+    return pages
+
+
+def _json_twin(url: str) -> str:
+    path, _, query = url.partition("?")
+    return (path.rstrip("/") or "/index") + ".json" + (f"?{query}" if query else "")
+
+
+def load(db: Path, clients: int, rounds: int) -> dict:
+    """`clients` threads at once, each asking for every main page `rounds` times."""
+    server, base = _start_server(db)
+    try:
+        pages = main_pages(base)
+        timings: dict[str, list[float]] = {name: [] for name in pages}
+        errors: list[str] = []
+        lock = threading.Lock()
+        barrier = threading.Barrier(clients)
+
+        def client_run(seed: int) -> None:
+            order = list(pages.items())
+            with httpx.Client(base_url=base, timeout=60) as client:
+                barrier.wait()
+                for turn in range(rounds):
+                    shift = (seed + turn) % len(order)  # clients ask for different pages at once
+                    for name, url in order[shift:] + order[:shift]:
+                        t = time.perf_counter()
+                        try:
+                            status = client.get(url).status_code
+                        except httpx.HTTPError as e:
+                            status = f"{type(e).__name__}"
+                        ms = (time.perf_counter() - t) * 1000
+                        with lock:
+                            timings[name].append(ms)
+                            if status != 200:
+                                errors.append(f"{url}: {status}")
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=client_run, args=(i,)) for i in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(10)
+    every = [ms for values in timings.values() for ms in values]
+    return {
+        "clients": clients,
+        "rounds": rounds,
+        "requests": len(every),
+        "errors": errors,
+        "seconds": wall,
+        "pages": {
+            name: {
+                "median_ms": statistics.median(v),
+                "p95_ms": percentile(v, 0.95),
+                "max_ms": max(v),
+            }
+            for name, v in timings.items()
+        },
+        "all": {
+            "median_ms": statistics.median(every),
+            "p95_ms": percentile(every, 0.95),
+            "max_ms": max(every),
+        },
+    }
+
+
+def load_markdown(r: dict) -> str:
+    rows = [
+        f"Store: the sample corpus (examples/sample, 8 articles). {r['clients']} clients at once, each "
+        f"asking for {len(r['pages'])} pages {r['rounds']} times: {r['requests']} requests in "
+        f"{r['seconds']:.1f} s ({r['requests'] / r['seconds']:.0f} a second), {len(r['errors'])} errors.",
+        "",
+        "| page | median | p95 | max |",
+        "|---|---|---|---|",
+    ]
+    for name, v in [*r["pages"].items(), ("all pages", r["all"])]:
+        rows.append(f"| {name} | {v['median_ms']:.1f} ms | {v['p95_ms']:.1f} ms | {v['max_ms']:.1f} ms |")
+    met = r["all"]["p95_ms"] < P95_TARGET_MS and not r["errors"]
+    rows += [
+        "",
+        f"Target p95 < {P95_TARGET_MS:.0f} ms at {r['clients']} clients, 0 errors: "
+        + ("met." if met else "NOT met."),
+    ]
+    return "\n".join(rows)
+
+
+def build_sample_store(db: Path) -> None:
+    from storyline import brief
+
+    root = Path(__file__).resolve().parent.parent / "examples" / "sample"
+    brief([root], manifest=root / "manifest.jsonl", db=db)
+
+
 def markdown(r: dict, topic: str, build_s: float) -> str:
     rows = [
         f"Store: Timeline17 `{topic}`, {r['articles_in_store']} articles, {r['events']} events; "
@@ -200,12 +335,22 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "bench_serve.db")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--load", action="store_true", help="the load test on the sample store")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument(
         "--as-clustered",
         action="store_true",
         help="keep the real clustering (many small events) instead of one event",
     )
     args = parser.parse_args()
+    if args.load:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "sample.db"
+            build_sample_store(db)
+            result = load(db, args.clients, args.rounds)
+        print(load_markdown(result) if args.markdown else json.dumps(result, indent=2))
+        return
     build_s = build_store(args.shared, args.topic, args.db, not args.as_clustered)
     result = measure(args.db, args.requests)
     print(markdown(result, args.topic, build_s) if args.markdown else json.dumps(result, indent=2))

@@ -21,9 +21,14 @@ from storyline.web import create_app
 pytestmark = pytest.mark.models
 
 
+def ScriptClient(app, **kwargs) -> TestClient:  # noqa: N802 - stands for the class
+    """A client that sends changes as a script does, with the app's custom request header."""
+    return TestClient(app, headers={"X-Storyline-Request": "1"}, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def client(sample_db):
-    with TestClient(create_app(sample_db)) as c:
+    with ScriptClient(create_app(sample_db)) as c:
         yield c
 
 
@@ -196,7 +201,7 @@ def test_exports_of_an_event(client, treaty):
 
 
 def test_hostile_article_is_escaped_everywhere(hostile_db):
-    with TestClient(create_app(hostile_db)) as c:
+    with ScriptClient(create_app(hostile_db)) as c:
         corpus = c.get("/index.json").json()
         pages = ["/", "/add"]
         for event in corpus["events"]:
@@ -232,7 +237,7 @@ def _upload(client, name: str, content: bytes, **kwargs):
 def test_token_is_checked_on_every_change(sample_db, tmp_path):
     db = copy_store(sample_db, tmp_path / "s.db")
     app = create_app(db, data_dir=tmp_path / "data", token="s3cret")
-    with TestClient(app) as c:
+    with ScriptClient(app) as c:
         assert c.get("/").status_code == 200  # reads are open
         assert _upload(c, "a.txt", b"x" * 10).status_code == 401
         assert _upload(c, "a.txt", b"x", headers={"Authorization": "Bearer wrong"}).status_code == 401
@@ -245,7 +250,7 @@ def test_token_is_checked_on_every_change(sample_db, tmp_path):
 
 
 def test_cross_site_posts_are_refused(sample_db, tmp_path):
-    with TestClient(create_app(copy_store(sample_db, tmp_path / "s.db"))) as c:
+    with ScriptClient(create_app(copy_store(sample_db, tmp_path / "s.db"))) as c:
         refused = c.post("/add.json", data={"urls": "x"}, headers={"Origin": "https://evil.example"})
         assert refused.status_code == 403
         same = c.post("/add.json", data={"urls": "x"}, headers={"Origin": "http://testserver"})
@@ -256,20 +261,20 @@ def test_a_rebound_host_name_cannot_read_the_store(sample_db):
     from storyline.cli.commands import _answered_hosts
 
     hosts = _answered_hosts("127.0.0.1", ())
-    with TestClient(create_app(sample_db, allowed_hosts=hosts), base_url="http://127.0.0.1:8000") as c:
+    with ScriptClient(create_app(sample_db, allowed_hosts=hosts), base_url="http://127.0.0.1:8000") as c:
         assert "evt-" in c.get("/index.json").text
         assert c.get("/", headers={"Host": "localhost:8000"}).status_code == 200
         assert c.get("/", headers={"Host": "[::1]:8000"}).status_code == 200
         rebound = c.get("/index.json", headers={"Host": "attacker.example:8000"})
         assert rebound.status_code == 400
         assert "evt-" not in rebound.text
-    assert _answered_hosts("0.0.0.0", ()) is None  # off loopback (with a token): any name
-    assert _answered_hosts("0.0.0.0", ("news.example",)) == ["news.example"]
+    assert _answered_hosts("0.0.0.0", ()) == ["localhost"]  # and IP addresses: with a token too
+    assert _answered_hosts("0.0.0.0", ("news.example",)) == ["localhost", "news.example"]
 
 
 def test_upload_size_limit(sample_db, tmp_path):
     data = tmp_path / "data"
-    with TestClient(
+    with ScriptClient(
         create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=data, max_upload_bytes=2_000)
     ) as c:
         too_big = _upload(c, "big.txt", b"word " * 30_000)
@@ -297,7 +302,7 @@ def test_upload_size_limit(sample_db, tmp_path):
 )
 def test_uploads_never_leave_the_data_directory(sample_db, tmp_path, name):
     data = tmp_path / "nest" / "data"
-    with TestClient(create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=data)) as c:
+    with ScriptClient(create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=data)) as c:
         job = _upload(c, name, b"A short text that is not long enough to be an article.")
         assert job.status_code == 202
         _wait(c, job.json()["id"])
@@ -306,7 +311,7 @@ def test_uploads_never_leave_the_data_directory(sample_db, tmp_path, name):
 
 
 def test_unsupported_file_types_are_skipped(sample_db, tmp_path):
-    with TestClient(create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d")) as c:
+    with ScriptClient(create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d")) as c:
         answer = _upload(c, "run.sh", b"#!/bin/sh\nrm -rf /\n")
         assert answer.status_code == 400 and "run.sh" in answer.json()["error"]
 
@@ -314,7 +319,7 @@ def test_unsupported_file_types_are_skipped(sample_db, tmp_path):
 def test_pasted_urls_inside_the_network_are_refused(sample_db, tmp_path):
     with (
         LoopbackServer() as server,
-        TestClient(create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d")) as c,
+        ScriptClient(create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d")) as c,
     ):
         answer = c.post("/add.json", data={"urls": server.base + "/article.html"})
         assert answer.status_code == 202
@@ -327,7 +332,7 @@ def test_pasted_urls_inside_the_network_are_refused(sample_db, tmp_path):
 def test_pasted_urls_are_fetched_and_appear(sample_db, tmp_path):
     with (
         LoopbackServer() as server,
-        TestClient(
+        ScriptClient(
             create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d", allow_private=True)
         ) as c,
     ):
@@ -361,7 +366,7 @@ def test_upload_is_ingested_in_the_background(sample_db, tmp_path):
         .replace("Reporting by Tomas Brenner", "Reporting by Ana Lind")
     )
     article += "\nFarmers in the Tarn delta cheered the news on Tuesday, local officials said.\n"
-    with TestClient(create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d")) as c:
+    with ScriptClient(create_app(copy_store(sample_db, tmp_path / "s.db"), data_dir=tmp_path / "d")) as c:
         answer = c.post(
             "/add", files=[("files", ("10_new.txt", article.encode(), "text/plain"))], follow_redirects=False
         )

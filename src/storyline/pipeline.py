@@ -252,10 +252,15 @@ def _clean(doc: RawDocument, repeats: frozenset[str]) -> Article:
 
 
 def analyze_articles(
-    store: Store, articles: Sequence[Article], *, progress: Progress = _no_progress
+    store: Store,
+    articles: Sequence[Article],
+    *,
+    progress: Progress = _no_progress,
+    failures: list[Failure] | None = None,
 ) -> dict[str, Analysis]:
     """The parse of each article, from the store when already done; each new parse is stored
-    as soon as it is made, so a killed run keeps what it finished."""
+    as soon as it is made, so a killed run keeps what it finished. An article that cannot be
+    parsed is left out of the result, and its Failure appended to `failures`."""
     started = time.perf_counter()
     stored = store.get_outputs("analysis", (a.id for a in articles), nlp.ANALYSIS_VERSION)
     analyses = {key: nlp.analysis_from_json(value) for key, value in stored.items()}
@@ -263,11 +268,13 @@ def analyze_articles(
     processes = DEFAULTS.models.parse_processes if len(todo) >= DEFAULTS.models.parallel_parse_from else 1
     if todo and processes == 1:  # new sentences to embed; workers must not fork mid-import
         nlp.preload_embedding_model()
-    for analysis in progress(nlp.analyze_stream(todo, processes=processes), "parse", len(todo)):
-        store.put_output(
-            "analysis", analysis.article_id, nlp.ANALYSIS_VERSION, nlp.analysis_to_json(analysis)
-        )
-        analyses[analysis.article_id] = analysis
+    for result in progress(nlp.analyze_stream(todo, processes=processes), "parse", len(todo)):
+        if isinstance(result, Failure):
+            if failures is not None:
+                failures.append(result)
+            continue
+        store.put_output("analysis", result.article_id, nlp.ANALYSIS_VERSION, nlp.analysis_to_json(result))
+        analyses[result.article_id] = result
     log.info(
         "stage analyze: %d articles parsed, %d from the store in %.2f s",
         len(todo),
@@ -300,22 +307,30 @@ def build_briefing(
     *,
     failures: Sequence[Failure] = (),
     progress: Progress = _no_progress,
+    run_id: str | None = None,
 ) -> Briefing:
-    """Run every stage over the given articles and return the briefing (cached by article set)."""
+    """Run every stage over the given articles and return the briefing (cached by article set);
+    the articles that cannot be parsed are left out, their failures stored under `run_id`."""
     articles = store.articles(article_ids)
     key = hashlib.sha1(",".join(sorted(a.id for a in articles)).encode()).hexdigest()
     version = f"{BRIEFING_VERSION}+tagger-{tagger_digest()}"  # a retrained tagger: new quotes
     stored = store.get_output("briefing", key, version)
     if stored is not None:
         log.info("stage briefing: the stored briefing of %d articles reused", len(articles))
-        return replace(from_dict(Briefing, stored), failures=tuple(failures))
-    analyses = analyze_articles(store, articles, progress=progress)
+        briefing = from_dict(Briefing, stored)
+        return replace(briefing, failures=(*failures, *briefing.failures))
+    parse_failures: list[Failure] = []
+    analyses = analyze_articles(store, articles, progress=progress, failures=parse_failures)
+    if parse_failures:  # the articles that could not be parsed are left out, not the run
+        store.add_failures(run_id or uuid.uuid4().hex, parse_failures)
+        articles = [a for a in articles if a.id in analyses]
     briefing = corpus_stages(articles, analyses, lambda texts: embed_texts(store, texts))
+    briefing = replace(briefing, failures=tuple(parse_failures))
     started = time.perf_counter()
     store.put_output("briefing", key, version, to_dict(briefing))
     seconds = time.perf_counter() - started
     log.info("stage store: the briefing of %d articles stored in %.2f s", len(articles), seconds)
-    return replace(briefing, failures=tuple(failures))
+    return replace(briefing, failures=(*failures, *parse_failures))
 
 
 def corpus_stages(
@@ -438,7 +453,10 @@ def brief(
     feeds, fetch_options, warc_filter)."""
     with Store(db) as store:
         result = ingest(sources, store, progress=progress, **ingest_options)
-        store.add_failures(uuid.uuid4().hex, result.failures)
+        run_id = uuid.uuid4().hex
+        store.add_failures(run_id, result.failures)
         if not result.article_ids:
             return Briefing(articles=(), failures=result.failures)
-        return build_briefing(store, result.article_ids, failures=result.failures, progress=progress)
+        return build_briefing(
+            store, result.article_ids, failures=result.failures, progress=progress, run_id=run_id
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import sys
@@ -24,6 +25,7 @@ from storyline.cli.options import (
 )
 from storyline.config import DEFAULTS, from_environment
 from storyline.errors import ConfigError, InputError, StorylineError
+from storyline.ingest.remote import shown_source
 from storyline.ingest.warc import WarcFilter
 from storyline.ingest.web import FetchOptions
 from storyline.models import Briefing
@@ -294,7 +296,9 @@ def events(fmt, db, quiet, verbose, debug) -> None:
         )
         for aid in event.article_ids:
             article = by_id[aid]
-            click.echo(f"    {article.outlet or 'unnamed outlet'}: {article.title or article.source}")
+            click.echo(
+                f"    {article.outlet or 'unnamed outlet'}: {article.title or shown_source(article.source)}"
+            )
 
 
 def _words(quote: dict) -> str:
@@ -400,16 +404,24 @@ def failures(db, quiet, verbose, debug) -> None:
             click.echo(json.dumps(to_dict(failure), ensure_ascii=False))
 
 
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
-_LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")  # as they appear in a Host header
+_LOOPBACK_NAMES = ("localhost",)  # as they appear in a Host header; IP literals are always answered
 
 
-def _answered_hosts(host: str, allowed: tuple[str, ...]) -> list[str] | None:
-    """The Host header names `serve` answers to: on loopback only the loopback names (and
-    those allowed), so a page that rebinds its domain to 127.0.0.1 cannot read the store."""
-    if allowed:
-        return [*allowed, *(_LOOPBACK_NAMES if host in _LOOPBACK else ())]
-    return list(_LOOPBACK_NAMES) if host in _LOOPBACK else None
+def is_loopback(host: str) -> bool:
+    """Whether `host` is a loopback address (all of 127.0.0.0/8, ::1) or `localhost`."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _answered_hosts(host: str, allowed: tuple[str, ...]) -> list[str]:
+    """The host names (besides IP addresses) `serve` answers to, whatever it listens on and
+    with or without a token: `localhost` and those allowed, so that a page that rebinds its own
+    domain to this server's address cannot read the store through a visitor's browser."""
+    return [*dict.fromkeys([*_LOOPBACK_NAMES, *allowed])]
 
 
 @cli.command()
@@ -440,8 +452,8 @@ def _answered_hosts(host: str, allowed: tuple[str, ...]) -> list[str] | None:
     "allowed_hosts",
     multiple=True,
     metavar="NAME",
-    help="A host name the server answers to (repeatable); default: the loopback names "
-    "when serving on loopback, any name otherwise.",
+    help="A host name the server answers to (repeatable); IP addresses and localhost are always "
+    "answered, other names only when allowed.",
 )
 @db_option
 @common_options
@@ -458,7 +470,7 @@ def serve(
 
     setup_logging(verbose)
     token = token or from_environment().web.token
-    if host not in _LOOPBACK and not token:
+    if not is_loopback(host) and not token:
         raise click.UsageError(
             f"--host {host} is reachable from other machines: set --token "
             "or STORYLINE_TOKEN so that only you can add articles"

@@ -53,22 +53,71 @@ def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path |
 
 
 def read_documents(path: Path, *, max_bytes: int = DEFAULTS.ingest.max_bytes) -> list[RawDocument | Failure]:
-    """Read one input file into documents; a JSONL file may give several, plus Failures."""
+    """Read one input file into documents; a JSONL file may give several, plus Failures.
+    `max_bytes` limits a file, or each record of a JSONL file (which may be of any size)."""
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        try:
+            return list(_read_jsonl(path, max_bytes))
+        except InputError as e:
+            return [Failure(source=str(path), stage="ingest", message=str(e))]
     try:
         data = _read_bytes(path, max_bytes)
     except InputError as e:
         return [Failure(source=str(path), stage="ingest", message=str(e))]
-    suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        return list(_parse_jsonl(data, str(path)))
     if suffix in HTML_SUFFIXES:
-        # trafilatura sniffs the page's own encoding, so HTML stays bytes-tolerant.
-        return [RawDocument(source=str(path), html=data.decode("utf-8", errors="replace"))]
+        try:
+            html = decode_html(data, str(path))
+        except InputError as e:
+            return [Failure(source=str(path), stage="ingest", message=str(e))]
+        return [RawDocument(source=str(path), html=html)]
     try:
         text = decode_text(data, str(path))
     except InputError as e:
         return [Failure(source=str(path), stage="ingest", message=str(e))]
     return [RawDocument(source=str(path), text=text)]
+
+
+# The first bytes of compressed and binary formats: never an article, whatever the file's name.
+_BINARY_MAGIC = {
+    b"\x1f\x8b": "gzip",
+    b"PK\x03\x04": "zip",
+    b"BZh": "bzip2",
+    b"\xfd7zXZ\x00": "xz",
+    b"\x28\xb5\x2f\xfd": "zstd",
+    b"%PDF-": "PDF",
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF8": "GIF",
+    b"\x7fELF": "ELF executable",
+}
+
+
+def refuse_binary(data: bytes, source: str) -> None:
+    """Raise InputError when `data` is a compressed or binary file rather than text or HTML."""
+    head = data.lstrip()[:8]
+    for magic, kind in _BINARY_MAGIC.items():
+        if head.startswith(magic):
+            raise InputError(f"{source}: a {kind} file, not text or HTML; decompress or convert it first")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{source}: looks like a binary file (contains NUL bytes), not text")
+
+
+def decode_html(data: bytes, source: str) -> str:
+    """HTML as text, bytes-tolerant (trafilatura sniffs the page's own encoding), refusing
+    binary data with a clear reason."""
+    refuse_binary(data, source)
+    text = data.decode("utf-8", errors="replace")
+    sample = text[:8192]
+    odd = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\r\t\f"))
+    if odd > 0.05 * len(sample) and not _declares_a_legacy_charset(data[:4096]):
+        raise InputError(f"{source}: looks like a binary file (not UTF-8 and not HTML), not a web page")
+    return text
+
+
+def _declares_a_legacy_charset(head: bytes) -> bool:
+    """A page that names its charset (windows-1251, shift_jis...) is left to trafilatura."""
+    return b"charset" in head.lower() and b"utf-8" not in head.lower()
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -90,9 +139,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 def decode_text(data: bytes, source: str) -> str:
     """Decode UTF-8 text, refusing binary data with a clear reason."""
-    sample = data[:8192]
-    if b"\x00" in sample:
-        raise InputError(f"{source}: looks like a binary file (contains NUL bytes), not text")
+    refuse_binary(data, source)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -108,22 +155,67 @@ def decode_text(data: bytes, source: str) -> str:
     return text
 
 
-def _parse_jsonl(data: bytes, source: str) -> Iterator[RawDocument | Failure]:
+def _read_jsonl(path: Path, max_bytes: int) -> Iterator[RawDocument | Failure]:
+    """The records of a JSONL file, read a line at a time: a line over `max_bytes` fails alone,
+    named by its line number, and the records around it are kept."""
+    source = str(path)
     try:
-        text = decode_text(data, source)
+        handle = path.open("rb")
+    except OSError as e:
+        raise InputError(f"{path}: cannot read file ({e.strerror or e})") from e
+    with handle:
+        head = handle.read(8192)
+        refuse_binary(head, source)
+        handle.seek(0)
+        seen_any = False
+        for number, line in enumerate(_lines(handle, max_bytes), start=1):
+            where = f"{source}:{number}"
+            if line is None:
+                seen_any = True
+                yield Failure(
+                    source=where,
+                    stage="ingest",
+                    message=f"{where}: record larger than {max_bytes / 1e6:.1f} MB; "
+                    "split it or raise the limit with --max-bytes",
+                )
+                continue
+            if not line.strip():
+                continue
+            seen_any = True
+            yield _parse_record(line, where, first=number == 1)
+    if not seen_any:
+        raise InputError(f"{path}: file is empty")
+
+
+def _lines(handle, max_bytes: int) -> Iterator[bytes | None]:
+    """The lines of a binary file, None for a line over `max_bytes` (read past, never kept)."""
+    while True:
+        line = handle.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = handle.readline(1 << 20)
+            yield None
+        else:
+            yield line
+
+
+def _parse_record(line: bytes, where: str, *, first: bool) -> RawDocument | Failure:
+    try:
+        text = line.decode("utf-8-sig" if first else "utf-8")
+    except UnicodeDecodeError as e:
+        return Failure(
+            source=where,
+            stage="ingest",
+            message=f"{where}: not valid UTF-8 (byte 0x{line[e.start]:02x}); re-encode the file as UTF-8",
+        )
+    try:
+        return _document_from_record(json.loads(text), where)
+    except json.JSONDecodeError as e:
+        return Failure(source=where, stage="ingest", message=f"{where}: invalid JSON ({e.msg})")
     except InputError as e:
-        yield Failure(source=source, stage="ingest", message=str(e))
-        return
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{source}:{number}"
-        try:
-            yield _document_from_record(json.loads(line), where)
-        except json.JSONDecodeError as e:
-            yield Failure(source=where, stage="ingest", message=f"{where}: invalid JSON ({e.msg})")
-        except InputError as e:
-            yield Failure(source=where, stage="ingest", message=str(e))
+        return Failure(source=where, stage="ingest", message=str(e))
 
 
 def _document_from_record(record: object, where: str) -> RawDocument:

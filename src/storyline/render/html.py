@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from storyline.ingest.remote import shown_message, shown_source
 from storyline.models import Briefing
 from storyline.render.markdown import (
     article_labels,
@@ -23,6 +24,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_env.globals.update(shown_source=shown_source, shown_message=shown_message)
 
 
 def render_html(briefing: Briefing) -> str:

@@ -6,6 +6,7 @@ import json as _json
 from importlib import resources
 
 from storyline.dates.inference import describe
+from storyline.ingest.remote import shown_message, shown_source
 from storyline.models import Briefing, InferredDate, Span, TimelineEntry
 from storyline.serialize import to_dict
 
@@ -57,7 +58,7 @@ def briefing_to_dict(briefing: Briefing) -> dict:
         "articles": [
             {
                 "id": a.id,
-                "source": a.source,
+                "source": shown_source(a.source),
                 "title": a.title,
                 "outlet": a.outlet,
                 "url": a.url,
@@ -126,7 +127,14 @@ def briefing_to_dict(briefing: Briefing) -> dict:
             for c in briefing.claims
         ],
         "duplicates": [to_dict(d) for d in briefing.duplicates],
-        "failures": [to_dict(f) for f in briefing.failures],
+        "failures": [
+            {
+                "source": shown_source(f.source),
+                "stage": f.stage,
+                "message": shown_message(f.source, f.message),
+            }
+            for f in briefing.failures
+        ],
     }
 
 

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from storyline.dates.inference import describe
+from storyline.ingest.remote import shown_message, shown_source
 from storyline.models import (
     Article,
     Briefing,
@@ -46,7 +47,7 @@ def describe_article(
     parts = [article.outlet or "unnamed outlet", when]
     if article.title:
         parts.append(f"“{article.title}”")
-    parts.append(article.source)
+    parts.append(shown_source(article.source))
     return ", ".join(parts)
 
 
@@ -164,6 +165,9 @@ def render_markdown(briefing: Briefing) -> str:
         out.append("")
     if briefing.failures:
         out += ["## Failures", ""]
-        out += [f"- {_md(f.source)} ({f.stage}): {_md(f.message)}" for f in briefing.failures]
+        out += [
+            f"- {_md(shown_source(f.source))} ({f.stage}): {_md(shown_message(f.source, f.message))}"
+            for f in briefing.failures
+        ]
         out.append("")
     return "\n".join(out)

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -41,19 +42,33 @@ class Store:
         self.path = str(path)
         try:
             self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            found = schema_version(self.conn)
-            if found > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path}: store has schema version {found}, newer than this storyline "
-                    f"understands ({SCHEMA_VERSION}); upgrade storyline or use another --db"
-                )
-            migrate(self.conn)
+            self._open()
         except sqlite3.DatabaseError as e:
             raise StoreError(
                 f"{self.path}: not a usable storyline store ({e}); pass another --db file"
             ) from e
+
+    def _open(self) -> None:
+        """WAL mode and the schema brought up to date. Another process creating the same new
+        file can make the switch to WAL fail at once with "database is locked" (SQLite does not
+        wait there, to avoid a deadlock), so that step is tried again for a while."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        found = schema_version(self.conn)
+        if found > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store has schema version {found}, newer than this storyline "
+                f"understands ({SCHEMA_VERSION}); upgrade storyline or use another --db"
+            )
+        migrate(self.conn)
 
     def close(self) -> None:
         self.conn.close()

@@ -93,18 +93,37 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the store up to SCHEMA_VERSION; return the number of migrations applied."""
-    current = schema_version(conn)
+    """Bring the store up to SCHEMA_VERSION; return the number of migrations applied.
+
+    Each migration holds the write lock from the moment it reads the version (BEGIN
+    IMMEDIATE), so that two processes opening a new store at once apply it once between them:
+    the second waits, reads the new version and skips it."""
     applied = 0
     for version, script in MIGRATIONS:
-        if version <= current:
+        if version <= schema_version(conn):
             continue
-        # executescript commits first, so each migration runs in an explicit transaction.
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
-        except sqlite3.Error:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            if schema_version(conn) < version:  # not applied meanwhile by another process
+                for statement in _statements(script):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version}")
+                applied += 1
+        except BaseException:
+            conn.execute("ROLLBACK")
             raise
-        applied += 1
+        conn.execute("COMMIT")
     return applied
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of an SQL script, each whole (a trigger's body keeps its semicolons)."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements

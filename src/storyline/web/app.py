@@ -4,16 +4,21 @@ twin at the same path plus `.json`, and an OpenAPI description at /openapi.json.
     app = create_app("story.db")          # then: uvicorn.run(app)
 
 Reads are open; every request that changes anything (POST) needs the token when one is set,
-and is refused when it comes from another site (Origin header). Uploads are size-limited and
-written only under the data directory.
+is refused when it comes from another site (an Origin header naming another host, or `null`),
+and must prove it comes from this app: the form's `csrf` field, or a custom header that no
+other site can send without a CORS preflight, which this server never grants. Uploads are
+size-limited and written only under the data directory.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 import logging
 import re
+import secrets
+import shutil
 import threading
 import uuid
 from collections.abc import Sequence
@@ -22,11 +27,11 @@ from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -46,11 +51,19 @@ log = logging.getLogger(__name__)
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 TOKEN_ENV = "STORYLINE_TOKEN"
 TOKEN_COOKIE = "storyline_token"
+# Scripts send this header (any value) on changes; a page of another site cannot send a custom
+# header without a preflight, so no token is needed to tell their requests apart.
+REQUEST_HEADER = "X-Storyline-Request"
+CSRF_FIELD = "csrf"
+MAX_NAME_CHARS = 120  # of an uploaded file's name, before its suffix (ASCII once sanitized)
 Speaker = Annotated[str | None, Query(max_length=200, description="Only this speaker's quotes")]
 Offset = Annotated[int | None, Query(ge=0, le=10**9, description="Highlight from here")]
 Query_ = Annotated[str, Query(max_length=500, description="Words to find (all of them)")]
 Files = Annotated[Sequence[UploadFile], File(description="Article files: .txt, .html, .jsonl")]
 Urls = Annotated[str, Form(max_length=20_000, description="URLs, one a line")]
+Csrf = Annotated[
+    str, Form(max_length=100, description="The form's token (not needed with X-Storyline-Request)")
+]
 _STATIC = Path(__file__).parent / "static"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
@@ -64,11 +77,13 @@ _JSON: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/json": {"schema": {"type": "object"}}}, "description": "The page's data"},
     400: {"description": "Bad parameter", "content": {"application/json": {"schema": _ERROR}}},
     404: {"description": "No such item", "content": {"application/json": {"schema": _ERROR}}},
+    422: {"description": "Invalid parameter", "content": {"application/json": {"schema": _ERROR}}},
 }
 _HTML: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "Page"},
     400: {"description": "Bad parameter", "content": {"text/html": {"schema": {"type": "string"}}}},
     404: {"description": "No such item", "content": {"text/html": {"schema": {"type": "string"}}}},
+    422: {"description": "Invalid parameter", "content": {"text/html": {"schema": {"type": "string"}}}},
 }
 
 
@@ -80,6 +95,8 @@ class AppState:
     ) -> None:
         self.db, self.data_dir, self.token = db, data_dir, token
         self.max_upload_bytes = max_upload_bytes
+        self.csrf = secrets.token_urlsafe(24)  # the forms' token, new each time the server starts
+        self.writes: frozenset[tuple[str, str]] = frozenset()  # (method, path) of each change
         self.corpus: views.Corpus | None = None
         self.lock = threading.Lock()
         self.jobs = JobRunner(db, self._use_briefing, fetch_options)
@@ -143,6 +160,8 @@ def safe_upload_path(directory: Path, filename: str | None, index: int) -> Path 
     base = _SAFE_NAME.sub("_", base).strip(" .")
     if not base or not base.lower().endswith(UPLOAD_SUFFIXES):
         return None
+    stem, dot, suffix = base.rpartition(".")
+    base = f"{stem[:MAX_NAME_CHARS]}{dot}{suffix}"  # file systems take names of 255 bytes at most
     path = (directory / f"{index:03d}-{base}").resolve()
     return path if path.is_relative_to(directory.resolve()) else None
 
@@ -158,21 +177,21 @@ class _Guard:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        refusal = self._refusal(headers)
+        refusal = self._refusal(headers, scope)
         if refusal is not None:
-            status, message = refusal
-            await JSONResponse({"error": message}, status_code=status)(scope, receive, send)
+            await _refusal_response(scope, *refusal)(scope, receive, send)
             return
         limit = self.state.max_upload_bytes + 64 * 1024  # multipart framing on top of the files
+        too_large = f"upload larger than {self.state.max_upload_bytes} bytes; send fewer or smaller files"
         if int(headers.get("content-length") or 0) > limit:
-            await JSONResponse(
-                {
-                    "error": f"upload larger than {self.state.max_upload_bytes} "
-                    "bytes; send fewer or smaller files"
-                },
-                status_code=413,
-            )(scope, receive, send)
+            await _refusal_response(scope, 413, too_large)(scope, receive, send)
             return
+        if "content-length" not in headers:  # chunked: read it here, so the limit answers 413
+            body = await _read_body(receive, limit)
+            if body is None:
+                await _refusal_response(scope, 413, too_large)(scope, receive, send)
+                return
+            receive = _replay(body, receive)
         seen = 0
 
         async def counted() -> Message:
@@ -186,12 +205,28 @@ class _Guard:
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
-            await JSONResponse({"error": "upload too large"}, status_code=413)(scope, receive, send)
+            await _refusal_response(scope, 413, too_large)(scope, receive, send)
 
-    def _refusal(self, headers: dict[str, str]) -> tuple[int, str] | None:
+    def _refusal(self, headers: dict[str, str], scope: Scope) -> tuple[int, str] | None:
         origin = headers.get("origin")
-        if origin and origin != "null" and urlsplit(origin).netloc != headers.get("host"):
-            return 403, f"cross-site request from {origin} refused"
+        # `null` is what a sandboxed iframe, a data: URL or a file: page sends: another site.
+        if origin and (origin == "null" or urlsplit(origin).netloc != headers.get("host")):
+            return 403, f"cross-site request from Origin {origin} refused"
+        refusal = self._token_refusal(headers)
+        if refusal is not None:
+            return refusal
+        # only where a route takes the method: elsewhere the app's 405 is the truer answer
+        if (scope["method"], scope["path"]) in self.state.writes and REQUEST_HEADER.lower() not in headers:
+            content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+                return 403, (
+                    f"a change needs the header '{REQUEST_HEADER}: 1' (or the form's {CSRF_FIELD} "
+                    "field); send it from scripts"
+                )
+            scope.setdefault("state", {})["csrf_field_needed"] = True  # checked by the route
+        return None
+
+    def _token_refusal(self, headers: dict[str, str]) -> tuple[int, str] | None:
         token = self.state.token
         if token is None:
             return None
@@ -214,6 +249,90 @@ class _TooLarge(Exception):
     pass
 
 
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body of a request, or None as soon as it grows past `limit` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()  # the disconnect, when it comes
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def _refusal_response(scope: Scope, status: int, message: str) -> Response:
+    """`{"error": message}` for a JSON path, else an error page that a browser shows."""
+    if scope["path"].endswith(".json") or scope["path"].startswith("/openapi"):
+        return JSONResponse({"error": message}, status_code=status)
+    return _page("error.html", Request(scope), status=status, status_code=status, message=message)
+
+
+def _validation_message(errors: Sequence[dict]) -> str:
+    """FastAPI's validation errors in one line: where, and what is wrong."""
+    parts = []
+    for error in errors[:5]:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path"))
+        message = error.get("msg", "invalid")
+        if "UploadFile" in message:  # a part sent without a file name arrives as a string
+            message = "not a file: each uploaded file needs a file name"
+        parts.append(f"{where or 'request'}: {message}")
+    return "; ".join(parts) + " (see /openapi.json)"
+
+
+class _HostCheck:
+    """ASGI middleware: answer only a Host header that is an IP address (a rebinding page
+    cannot send one: its Host is its own domain) or one of the allowed names."""
+
+    def __init__(self, app: ASGIApp, allowed: frozenset[str]) -> None:
+        self.app, self.allowed = app, allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+            if not _host_answered(host, self.allowed):
+                refusal = PlainTextResponse(
+                    f"Invalid host header {host[:100]!r}: this server answers its IP addresses"
+                    " and the names given with --allowed-host",
+                    status_code=400,
+                )
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _host_answered(host: str, allowed: frozenset[str]) -> bool:
+    try:
+        name = urlsplit(f"//{host}").hostname or ""
+    except ValueError:  # "[::1", say
+        return False
+    if name in allowed or "*" in allowed:
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def create_app(
     db: str | Path,
     *,
@@ -227,9 +346,9 @@ def create_app(
 
     Pasted URLs are fetched with the same guard as the CLI: private, loopback and link-local
     addresses are refused unless `allow_private`, so the server cannot be used to reach into
-    the network it runs in. With `allowed_hosts`, a request whose Host header names another
-    host is refused (400): a web page that rebinds its own domain to 127.0.0.1 cannot read
-    the store through the visitor's browser."""
+    the network it runs in. With `allowed_hosts`, a request whose Host header is neither an IP
+    address nor one of those names is refused (400): a web page that rebinds its own domain to
+    the server's address cannot read the store through the visitor's browser."""
     db_path = Path(db).resolve()
     data = Path(data_dir) if data_dir else db_path.parent / "storyline-data"
     state = AppState(
@@ -249,7 +368,7 @@ def create_app(
     app.state.storyline = state
     app.add_middleware(_Guard, state=state)
     if allowed_hosts is not None:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+        app.add_middleware(_HostCheck, allowed=frozenset(h.lower() for h in allowed_hosts))
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
 
     @app.middleware("http")
@@ -259,6 +378,10 @@ def create_app(
         if state.token and given and hmac.compare_digest(given.encode(), state.token.encode()):
             response.set_cookie(TOKEN_COOKIE, given, httponly=True, samesite="strict")
         return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        return _refusal_response(request.scope, 422, _validation_message(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -291,23 +414,35 @@ def create_app(
 
     # -- corpus ---------------------------------------------------------------------------------
 
-    def corpus_data() -> dict:
+    def may_change(request: Request) -> bool:
+        """Whether the request carries the token (always true on a server without one)."""
+        if state.token is None:
+            return True
+        given = request.query_params.get("token", "")
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        return _Guard(app, state)._token_refusal(headers) is None or hmac.compare_digest(
+            given.encode(), state.token.encode()
+        )
+
+    def corpus_data(request: Request) -> dict:
         corpus = corpus_or_none()
         page = (
             views.corpus_page(corpus) if corpus else {"articles": 0, "events": [], "entities": 0, "quotes": 0}
         )
         return {
             **page,
-            "jobs": [j.to_dict() for j in state.jobs.jobs.values() if j.state in ("queued", "running")],
+            "jobs": [j.to_dict() for j in state.jobs.jobs.values() if j.state in ("queued", "running")]
+            if may_change(request)
+            else [],
         }
 
     @app.get("/", response_class=HTMLResponse, responses=_HTML, summary="Corpus: events")
     def corpus_html(request: Request):
-        return _page("corpus.html", request, page=corpus_data())
+        return _page("corpus.html", request, page=corpus_data(request))
 
     @app.get("/index.json", responses=_JSON, summary="Corpus: events (JSON)")
-    def corpus_json():
-        return _json(corpus_data())
+    def corpus_json(request: Request):
+        return _json(corpus_data(request))
 
     # -- event --------------------------------------------------------------------------------
 
@@ -338,6 +473,7 @@ def create_app(
                 "description": "The export",
             },
             404: {"description": "No such event or format"},
+            422: {"description": "Invalid parameter", "content": {"application/json": {"schema": _ERROR}}},
         },
     )
     def event_export(event_id: str, fmt: str):
@@ -459,22 +595,36 @@ def create_app(
 
     # -- add articles -------------------------------------------------------------------------
 
-    def add_data() -> dict:
+    def add_data(request: Request) -> dict:
+        """Recent jobs name the files people uploaded: only those with the token see them."""
         return {
             "max_upload_bytes": state.max_upload_bytes,
             "accepted": list(UPLOAD_SUFFIXES),
             "url_ingest": True,
             "token_required": state.token is not None,
-            "jobs": [j.to_dict() for j in reversed(state.jobs.jobs.values())],
+            "jobs": [j.to_dict() for j in reversed(state.jobs.jobs.values())] if may_change(request) else [],
         }
 
     @app.get("/add", response_class=HTMLResponse, responses=_HTML, summary="Add articles")
     def add_html(request: Request):
-        return _page("add.html", request, page=add_data())
+        return _page(
+            "add.html", request, page=add_data(request), csrf=state.csrf, token_given=may_change(request)
+        )
 
     @app.get("/add.json", responses=_JSON, summary="Add articles: limits and jobs (JSON)")
-    def add_json():
-        return _json(add_data())
+    def add_json(request: Request):
+        return _json(add_data(request))
+
+    def check_csrf(request: Request, csrf: str) -> None:
+        """A form sent without the custom header must carry this server's form token."""
+        if getattr(request.state, "csrf_field_needed", False) and not hmac.compare_digest(
+            csrf.encode(), state.csrf.encode()
+        ):
+            raise HTTPException(
+                403,
+                f"this form is out of date or came from another site (no valid {CSRF_FIELD} field); "
+                f"reload /add and send it again, or send the header '{REQUEST_HEADER}: 1' from scripts",
+            )
 
     async def start_job(files: list[UploadFile], urls: str) -> tuple[dict | None, str | None]:
         notes: list[str] = []
@@ -507,10 +657,15 @@ def create_app(
                 )
             accepted.append((target, content))
         saved = []
-        for target, content in accepted:
-            directory.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-            saved.append(target)
+        try:
+            for target, content in accepted:
+                directory.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+                saved.append(target)
+        except OSError as e:  # a full disk, say: the files of this request go, none stays half
+            shutil.rmtree(directory, ignore_errors=True)
+            log.error("cannot save an upload in %s: %s", directory, e)
+            raise HTTPException(507, "the server cannot store this upload now (disk full?); try later") from e
         if not saved and not wanted_urls:
             return None, "; ".join(notes)
         return state.jobs.submit([str(p) for p in saved], notes, urls=wanted_urls).to_dict(), None
@@ -525,12 +680,16 @@ def create_app(
             401: {"description": "Token missing or wrong"},
             403: {"description": "Cross-site request"},
             413: {"description": "Upload too large"},
+            422: {"description": "Invalid form", "content": {"text/html": {"schema": {"type": "string"}}}},
         },
     )
-    async def add_post(request: Request, files: Files = (), urls: Urls = ""):
+    async def add_post(request: Request, files: Files = (), urls: Urls = "", csrf: Csrf = ""):
+        check_csrf(request, csrf)
         job, problem = await start_job(list(files), urls)
         if job is None:
-            return _page("add.html", request, status=400, page=add_data(), problem=problem)
+            return _page(
+                "add.html", request, status=400, page=add_data(request), problem=problem, csrf=state.csrf
+            )
         return RedirectResponse(job["href"], status_code=303)
 
     @app.post(
@@ -546,9 +705,11 @@ def create_app(
             },
             403: {"description": "Cross-site request", "content": {"application/json": {"schema": _ERROR}}},
             413: {"description": "Upload too large", "content": {"application/json": {"schema": _ERROR}}},
+            422: {"description": "Invalid form", "content": {"application/json": {"schema": _ERROR}}},
         },
     )
-    async def add_post_json(files: Files = (), urls: Urls = ""):
+    async def add_post_json(request: Request, files: Files = (), urls: Urls = "", csrf: Csrf = ""):
+        check_csrf(request, csrf)
         job, problem = await start_job(list(files), urls)
         if job is None:
             return _json({"error": problem}, 400)
@@ -575,6 +736,13 @@ def create_app(
     def job_html(request: Request, job_id: str):
         return _page("job.html", request, page=job_data(job_id))
 
+    state.writes = frozenset(
+        (method, route.path)
+        for route in app.routes
+        if isinstance(route, Route)
+        for method in route.methods or ()
+        if method not in ("GET", "HEAD", "OPTIONS")
+    )
     return app
 
 

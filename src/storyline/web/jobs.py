@@ -125,6 +125,8 @@ class JobRunner:
                 job.stage, job.done, job.total = "briefing", 0, 0
                 briefing = pipeline.build_briefing(store, ids, progress=self._progress(job))
                 job.stage = "briefing"
+                mine = set(job.files)  # an article of this job that could not be parsed
+                job.failures += [_shown_failure(f) for f in briefing.failures if f.source in mine]
                 self.on_briefing(briefing, briefing_signature(store))
         job.state = job.stage = "done"
 

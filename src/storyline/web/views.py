@@ -11,7 +11,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,7 +18,7 @@ from markupsafe import Markup
 
 from storyline.claims import outlet_name
 from storyline.entities import normalize_name
-from storyline.ingest.remote import is_url
+from storyline.ingest.remote import shown_source
 from storyline.models import (
     Analysis,
     Article,
@@ -587,7 +586,7 @@ def search_page(corpus: Corpus | None, query: str, hits: Sequence[dict]) -> dict
         }
         if hit["kind"] == "article":
             article = corpus.articles[hit["article_id"]]
-            item.update(title=article.title or article.source, href=f"/articles/{article.id}")
+            item.update(title=article.title or shown_source(article.source), href=f"/articles/{article.id}")
         elif hit["kind"] == "quote" and hit["ref"] in quotes:
             quote = quotes[hit["ref"]]
             item.update(
@@ -651,12 +650,3 @@ __all__ = [
     "event_briefing",
     "event_page",
 ]
-
-
-def shown_source(source: str) -> str:
-    """Where an article came from, as a page may show it: a URL whole, a file by its name only,
-    so that a server does not publish its own folders."""
-    if is_url(source):
-        return source
-    path, _, record = source.partition("#")  # a WARC record: archive#url
-    return Path(path).name + (f"#{record}" if record else "")
