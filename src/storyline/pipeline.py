@@ -35,6 +35,7 @@ from storyline.ingest.remote import WebBatch, fetch_web, is_url, read_url_list, 
 from storyline.ingest.warc import WarcFilter, is_warc, iter_warc
 from storyline.ingest.web import FetchOptions
 from storyline.models import Analysis, Article, Briefing, Failure, RawDocument
+from storyline.quotes import acts as quote_acts
 from storyline.quotes import extract as quotes
 from storyline.quotes import groups as quote_groups
 from storyline.quotes.tagger import tagger_digest
@@ -274,6 +275,8 @@ def corpus_stages(
         articles, _article_vectors(articles, analyses, embed), analyses, dates, duplicates, inferred=inferred
     )
     all_quotes = quotes.extract_all_quotes(articles, analyses, names, entity_types=kinds)
+    # Beliefs, intentions, actions and declined speech are attributions, not what was said.
+    all_quotes = quote_acts.shown_quotes(all_quotes, by_id, analyses)
     all_quotes = quote_groups.group_quotes(all_quotes)
     skip = frozenset((s.article_id, s.start) for s in repeated)
     final_events, claim_groups, entries = [], [], []
