@@ -93,3 +93,14 @@ def test_reported_words_that_open_on_a_comma_or_lack_a_subject_are_left_out():
     assert all(q.text.startswith("The main goal") for q in _said(shown, "was to convince Beijing"))
     [officials] = _said(shown, "Xi asked Putin to delay the invasion")
     assert officials.text.startswith("Xi asked") and officials.speaker == "U.S. officials"
+
+
+def test_reported_words_stop_where_the_reporters_own_clause_begins():
+    shown = _shown(
+        "Talks\n\nWang Yi noted that Xi had “comprehensively expounded” on the need for dialogue "
+        "and peace talks, but the Chinese diplomat made no new commitments toward mediating the "
+        "conflict."
+    )
+    [quote] = _said(shown, "comprehensively expounded")
+    assert quote.text.endswith("dialogue and peace talks")
+    assert quote.speaker == "Wang Yi"

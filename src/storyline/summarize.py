@@ -14,8 +14,9 @@ import numpy as np
 
 from storyline.claims import Statement
 from storyline.models import SummaryLine
+from storyline.sentences import is_whole_sentence
 
-SUMMARY_VERSION = "summary-1"
+SUMMARY_VERSION = "summary-2"
 SUPPORT_SIMILARITY = 0.75
 REDUNDANCY_SIMILARITY = 0.7
 MAX_WORDS = 60
@@ -23,7 +24,7 @@ MAX_WORDS = 60
 
 def summarize_event(statements: Sequence[Statement], *, max_lines: int = 4) -> list[SummaryLine]:
     """Pick up to `max_lines` statements that cover the event without repeating each other."""
-    candidates = [s for s in statements if len(s.text.split()) <= MAX_WORDS]
+    candidates = [s for s in statements if len(s.text.split()) <= MAX_WORDS and is_whole_sentence(s.text)]
     if not candidates:
         return []
     matrix = np.stack([s.vector for s in candidates])

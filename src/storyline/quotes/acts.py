@@ -19,6 +19,7 @@ they report, so the word lists are written here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from storyline.models import Analysis, Article, Quote, Token
 from storyline.quotes.parse import SPEECH_LEMMAS, ParseIndex
@@ -60,13 +61,15 @@ def shown_quotes(
 ) -> list[Quote]:
     """The quotes of many articles that a briefing shows: the statements (see `is_statement`)."""
     parses = {article_id: ParseIndex(analysis) for article_id, analysis in analyses.items()}
-    return [q for q in quotes if is_statement(articles[q.article_id].text, parses[q.article_id], q)]
+    shown = [_without_reporters_words(articles[q.article_id].text, parses[q.article_id], q) for q in quotes]
+    return [q for q in shown if is_statement(articles[q.article_id].text, parses[q.article_id], q)]
 
 
 def statements_only(text: str, analysis: Analysis, quotes: Sequence[Quote]) -> list[Quote]:
     """The quotes that report what someone said or wrote; the rest are left out."""
     parse = ParseIndex(analysis)
-    return [q for q in quotes if is_statement(text, parse, q)]
+    shown = [_without_pronoun_speaker(_without_reporters_words(text, parse, q)) for q in quotes]
+    return [q for q in shown if is_statement(text, parse, q)]
 
 
 def is_statement(text: str, parse: ParseIndex, quote: Quote) -> bool:
@@ -76,7 +79,7 @@ def is_statement(text: str, parse: ParseIndex, quote: Quote) -> bool:
         return False
     if quote.kind != "indirect":
         return True
-    if quote.speaker is None or quote.speaker.strip().lower() in BARE_PRONOUNS:
+    if quote.speaker is None or is_bare_pronoun(quote.speaker):
         return False
     if _fragment(parse, quote):
         return False
@@ -110,6 +113,48 @@ def _has_verb(parse: ParseIndex, quote: Quote) -> bool:
     if parse.tokens[ids[0]].lemma.lower() in ("that", "whether", "if"):
         return True  # a complementizer opens a clause even where the parse missed its verb
     return any(parse.tokens[i].pos in ("VERB", "AUX") for i in ids)
+
+
+def is_bare_pronoun(speaker: str) -> bool:
+    """'it', 'They', 'I'; not an acronym that spells one ('WHO', the World Health Organization)."""
+    word = speaker.strip()
+    if len(word) > 1 and word.isupper():
+        return False
+    return word.lower() in BARE_PRONOUNS
+
+
+def _without_pronoun_speaker(quote: Quote) -> Quote:
+    """Quoted words whose speaker stayed a bare pronoun: shown with no speaker, never 'it'."""
+    if quote.speaker is None or not is_bare_pronoun(quote.speaker):
+        return quote
+    return replace(quote, speaker=None, speaker_entity_id=None, speaker_span=None, speaker_type=None)
+
+
+def _without_reporters_words(text: str, parse: ParseIndex, quote: Quote) -> Quote:
+    """The quote ending where the reporter's own words begin: a clause joined to the cue verb
+    with its own subject ("Wang noted that …, but the Chinese diplomat made no new
+    commitments") is the reporter's, not the speaker's."""
+    cue = _cue_token(parse, quote)
+    if cue is None or quote.kind == "direct" or quote.parts:
+        return quote
+    cut = None
+    for child in parse.children.get(cue.i, ()):
+        token = parse.tokens[child]
+        if token.dep != "conj" or not quote.start < token.start < quote.end:
+            continue
+        if any(parse.tokens[c].dep in ("nsubj", "nsubjpass") for c in parse.children.get(child, ())):
+            first = parse.subtree(child)[0]
+            cut = first if cut is None else min(cut, first)
+    if cut is None:
+        return quote
+    last = cut - 1
+    while last >= 0 and parse.tokens[last].pos in ("CCONJ", "PUNCT", "SPACE"):
+        last -= 1
+    end = parse.tokens[last].end if last >= 0 else quote.start
+    kept = text[quote.start : end]
+    if end <= quote.start or kept.count('"') % 2 or kept.count("“") != kept.count("”"):
+        return quote  # the cut would fall inside quoted words
+    return replace(quote, end=end, text=text[quote.start : end])
 
 
 def _cue_token(parse: ParseIndex, quote: Quote) -> Token | None:

@@ -36,8 +36,9 @@ from storyline.models import (
     TimeExpression,
     TimelineEntry,
 )
+from storyline.sentences import is_whole_sentence
 
-TIMELINE_VERSION = "timeline-2"
+TIMELINE_VERSION = "timeline-3"
 SAME_FACT_OVERLAP = 0.25
 LEAD_SENTENCES = 3
 PER_DATE = 6
@@ -135,8 +136,8 @@ def _candidates(
     for sent in analysis.sentences:
         raw = text[sent.start : sent.end]
         stripped = raw.strip()
-        if not stripped:
-            continue
+        if not is_whole_sentence(stripped):
+            continue  # a piece cut inside a quotation, a dateline: no line to show
         start = sent.start + raw.index(stripped)
         span = Span(article_id=article.id, start=start, end=start + len(stripped))
         expression = by_sentence.get(sent.index)
