@@ -38,6 +38,7 @@ from storyline.ingest.remote import WebBatch, fetch_web, is_url, read_url_list, 
 from storyline.ingest.warc import WarcFilter, is_warc, iter_warc
 from storyline.ingest.web import FetchOptions
 from storyline.models import Analysis, Article, Briefing, Failure, RawDocument
+from storyline.quotes import acts as quote_acts
 from storyline.quotes import extract as quotes
 from storyline.quotes import groups as quote_groups
 from storyline.quotes.tagger import tagger_digest
@@ -368,6 +369,8 @@ def corpus_stages(
     for a in articles:  # as quotes.extract_all_quotes, an article at a time
         with clock.stage("quotes", a.id):
             all_quotes.extend(quotes.extract_quotes(a, analyses[a.id], names, entity_types=kinds))
+    # Beliefs, intentions, actions and declined speech are attributions, not what was said.
+    all_quotes = quote_acts.shown_quotes(all_quotes, by_id, analyses)
     clock.log("quotes", f"{len(all_quotes)} quotes from {len(articles)} articles")
     with clock.stage("groups"):
         all_quotes = quote_groups.group_quotes(all_quotes)

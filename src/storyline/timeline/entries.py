@@ -40,8 +40,9 @@ from storyline.models import (
     TimelineEntry,
     TimelinePrecision,
 )
+from storyline.sentences import is_whole_sentence
 
-TIMELINE_VERSION = "timeline-2"
+TIMELINE_VERSION = "timeline-3"
 _WORD = re.compile(r"[a-z]{3,}")
 _STOPWORDS = frozenset(
     "the and for with that this from was were has have had are its his her their they them "
@@ -138,8 +139,8 @@ def _candidates(
     for sent in analysis.sentences:
         raw = text[sent.start : sent.end]
         stripped = raw.strip()
-        if not stripped:
-            continue
+        if not is_whole_sentence(stripped):
+            continue  # a piece cut inside a quotation, a dateline: no line to show
         start = sent.start + raw.index(stripped)
         span = Span(article_id=article.id, start=start, end=start + len(stripped))
         dated = by_sentence.get(sent.index)
