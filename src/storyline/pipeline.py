@@ -286,7 +286,17 @@ def corpus_stages(
         statements = claims_stage.statements_of(candidates, vectors)
         loners = [c for c, w in zip(candidates, wanted, strict=True) if not w]
         event = replace(event, summary=tuple(summarize.summarize_event(statements)))
-        claim_groups.extend(claims_stage.align_claims(event, statements, analyses, loners))
+        members = set(event.article_ids)
+        claim_groups.extend(
+            claims_stage.align_claims(
+                event,
+                statements,
+                analyses,
+                loners,
+                quotes=[q for q in all_quotes if q.article_id in members],
+                dates=dates,
+            )
+        )
         entries.extend(timeline.build_timeline(event, by_id, analyses, dates, inferred))
         final_events.append(event)
     return Briefing(
