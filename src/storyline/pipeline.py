@@ -390,7 +390,17 @@ def corpus_stages(
         with clock.stage("summary", event.id):
             event = replace(event, summary=tuple(summarize.summarize_event(statements)))
         with clock.stage("claims", event.id):
-            claim_groups.extend(claims_stage.align_claims(event, statements, analyses, loners))
+            members = set(event.article_ids)
+            claim_groups.extend(
+                claims_stage.align_claims(
+                    event,
+                    statements,
+                    analyses,
+                    loners,
+                    quotes=[q for q in all_quotes if q.article_id in members],
+                    dates=dates,
+                )
+            )
         with clock.stage("timeline", event.id):
             entries.extend(timeline.build_timeline(event, by_id, analyses, dates, inferred))
         final_events.append(event)

@@ -141,10 +141,10 @@ def trust_batches(data_dir: str | Path, *, size: int = 30, days: int = 3) -> lis
             stories[story].append(replace(article, outlet=outlet, source=article.id))
     batches = []
     for story, articles in sorted(stories.items()):
-        dated = sorted((a for a in articles if a.published), key=lambda a: (a.published, a.id))
+        dated = sorted(((a.published, a) for a in articles if a.published), key=lambda p: (p[0], p[1].id))
         best: list[Article] = []
-        for i, first in enumerate(dated):
-            window = [a for a in dated[i:] if (a.published - first.published).days < days]
+        for i, (day, _) in enumerate(dated):
+            window = [a for when, a in dated[i:] if (when - day).days < days]
             if len(window) > len(best):
                 best = window
         batches.append((story, best[:size]))
