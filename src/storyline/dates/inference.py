@@ -35,9 +35,10 @@ from datetime import date, timedelta
 import numpy as np
 
 from storyline.dates.timex import find_dates, tag_text
+from storyline.dates.values import clock_at
 from storyline.models import Article, InferredDate, Sentence, Span, TimeExpression, Token
 
-DATING_VERSION = "dating-4"
+DATING_VERSION = "dating-5"
 HORIZON_DAYS = {"day": 31, "month": 62}
 LEAD_CHARS = 300
 SAME_STORY = 0.35
@@ -101,7 +102,12 @@ def text_interval(article: Article) -> InferredDate | None:
     latest: tuple[date, date, str, int, int] | None = None
     for start, end, value in _year_bearing_dates(text):
         period = _period_at(text, start, end, value)
-        if period is None or _future_sentence(text, start) or _not_past(text, start, end):
+        if (
+            period is None
+            or _future_sentence(text, start)
+            or _not_past(text, start, end)
+            or (period[2] == "year" and clock_at(text, start, end))
+        ):
             continue
         if latest is None or period[0] > latest[0]:
             latest = (*period, start, end)
