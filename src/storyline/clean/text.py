@@ -95,6 +95,15 @@ def is_prose(line: str) -> bool:
     return len(line.split()) >= 6 and bool(_TERMINAL.search(line))
 
 
+def is_caption(line: str) -> bool:
+    """A photo caption: a line ending with a photographer's credit ("... on May 20.Mila
+    Dorne/Karvonia Post") or a short line opening as captions do ("In this file photo ...")."""
+    line = line.strip()
+    return bool(_CAPTION_CREDIT.search(line)) or (
+        bool(_CAPTION_START.match(line)) and len(line.split()) <= 60
+    )
+
+
 def is_headline(line: str) -> bool:
     """A short line without final punctuation, as headlines are written."""
     words = line.split()
@@ -128,7 +137,7 @@ def _debris_reason(
         return "credit line"
     if not layout_known and outlet and line.lower().startswith(outlet.lower()) and not is_prose(line):
         return "masthead"
-    if _CAPTION_CREDIT.search(line) or (_CAPTION_START.match(line) and len(line.split()) <= 60):
+    if is_caption(line):
         return "photo caption or credit"
     if line in batch_repeats:
         return "line repeated across articles (page furniture)"
