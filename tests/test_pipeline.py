@@ -103,10 +103,12 @@ def test_sample_cleaning_removes_debris(sample_briefing):
             "Open this photo",
             "Build your personal news feed",
             "The Valmora LedgerNews",
+            "VALMORA, Estria -",
+            "DRAVIK, Karvonia",
         ):
             assert debris not in article.text
     reasons = {r.reason for a in sample_briefing.articles for r in a.removed}
-    assert {"masthead", "photo caption or credit", "update timestamp"} <= reasons
+    assert {"masthead", "photo caption or credit", "update timestamp", "dateline"} <= reasons
 
 
 def test_sample_provenance(sample_briefing):
