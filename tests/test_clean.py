@@ -227,3 +227,184 @@ def test_clean_text_never_invents_text(text):
     normalized = normalize_text(text)
     for paragraph in cleaned.text.split("\n\n"):
         assert paragraph in normalized
+
+
+STORY = (
+    "The council approved the flood budget on Tuesday after a debate that lasted six hours.\n\n"
+    "“We cannot wait for another winter like the last one,” the mayor said after the vote."
+)
+
+
+def test_comment_section_is_removed_from_its_heading_to_the_end():
+    comments = (
+        "\n\n24 comments\n\nSort by: Newest\n\nriverwatcher\n3 hours ago\n"
+        "This council never listens to anyone, I said so last year.\nReply\n\n"
+        "jdoe_77\n5 hours ago\n“Finally,” said my neighbour when she heard.\nReply | Report\n2 points"
+    )
+    cleaned = clean_text(STORY + comments, take_title=False)
+    assert cleaned.text == STORY
+    section = [r for r in cleaned.removed if r.reason == "reader comments"]
+    assert len(section) == 1 and section[0].text.startswith("24 comments")
+    assert section[0].text.endswith("2 points")
+
+
+def test_inline_comments_of_a_text_without_line_breaks_are_removed():
+    text = (
+        "At least 20 people have died of the new flu in Mexico, officials said. "
+        "The health ministry said schools would stay closed. "
+        "At 22:56 26th Apr 2009, FlourishingInCrisis wrote: Governments should stop all travel now. "
+        "At 23:51 26th Apr 2009, thedeftwriter wrote: The last pandemic killed a million people."
+    )
+    cleaned = clean_text(text, take_title=False)
+    assert cleaned.text == (
+        "At least 20 people have died of the new flu in Mexico, officials said. "
+        "The health ministry said schools would stay closed."
+    )
+    assert [r.reason for r in cleaned.removed] == ["reader comments"]
+
+
+def test_comment_form_footer_and_what_follows_are_removed():
+    text = (
+        STORY + " (required, but will not be displayed) CNN welcomes a lively and courteous discussion "
+        "as long as you follow the Rules of Conduct. Comments are not pre-screened before they post."
+    )
+    cleaned = clean_text(text, take_title=False)
+    assert cleaned.text == STORY
+    assert cleaned.removed[0].reason == "comment form and page footer"
+
+
+def test_prose_about_comments_is_not_a_comment_section():
+    text = (
+        "The minister declined to comment on the report when asked on Monday.\n\n"
+        "Comments\n\n"
+        "Readers sent more than 300 comments to the paper, and the editor replied to each one.\n\n"
+        "No comments were posted by the ministry, a spokesman said in a statement."
+    )
+    cleaned = clean_text(text, take_title=False)
+    assert "declined to comment" in cleaned.text
+    assert "300 comments" in cleaned.text and "No comments were posted" in cleaned.text
+    assert not [r for r in cleaned.removed if r.reason == "reader comments"]
+
+
+def test_comment_marks_above_the_story_do_not_remove_it():
+    text = "Flood budget approved\n\n2 hours ago\n\nLike\n\n" + STORY
+    cleaned = clean_text(text)
+    assert cleaned.text == STORY
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "A man walks past a flooded shop in Valmora on Tuesday. (Photo: Reuters)",
+        "Protesters gather in Tahrir Square in Cairo. Photograph: Amr Nabil/AP",
+        "Pictured: the mayor and council members outside the town hall",
+        "Rescue workers search the rubble of the collapsed building on Monday / AFP",
+        "Police officers stand guard outside parliament. REUTERS/Amr Abdallah Dalsh",
+        "The president waves to supporters at the rally in Ohio. (AP Photo/Evan Vucci)",
+        "Oil washes ashore on a beach in Louisiana, May 24, 2010. Joe Raedle/Getty Images",
+        "Scott Olson via Getty Images.",
+    ],
+)
+def test_captions_and_credits_are_removed(caption):
+    cleaned = clean_text(f"{STORY}\n\n{caption}\n\n{STORY}", take_title=False)
+    assert caption not in cleaned.text
+    assert [r.reason for r in cleaned.removed] == ["photo caption or credit"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The photo was later sold to Getty Images, the agency said.",
+        "Officials told AFP the bridge had been closed since Monday.",
+        "He said the pictures showed a convoy moving towards the border / crossing.",
+        "By Monday the river had risen above the level of the old quay.",
+        "Related talks between the two countries are set to begin next week in Geneva.",
+        "More than 40 people were rescued from the roofs of their houses overnight.",
+    ],
+)
+def test_prose_that_mentions_photos_agencies_or_related_stays(line):
+    cleaned = clean_text(f"{STORY}\n\n{line}", take_title=False)
+    assert line in cleaned.text.split("\n\n")
+    assert not cleaned.removed
+
+
+def test_leading_bylines_are_removed_and_the_headline_kept():
+    text = "Flood budget approved after six-hour debate\n\nBy Jane Doe and Tom Reed, Reuters\n\n" + STORY
+    cleaned = clean_text(text)
+    assert cleaned.title == "Flood budget approved after six-hour debate"
+    assert cleaned.text == STORY
+    assert ("By Jane Doe and Tom Reed, Reuters", "byline") in [(r.text, r.reason) for r in cleaned.removed]
+    piped = clean_text("Flood budget approved after six-hour debate\n\nJane Doe | The Ledger\n\n" + STORY)
+    assert piped.text == STORY and "byline" in [r.reason for r in piped.removed]
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "WASHINGTON (Reuters) - ",
+        "LONDON, April 3 (AP) — ",
+        "VALMORA, Estria - ",
+        "(CNN) -- ",
+        "ST. JOSEPH, Mich. (AP) — ",
+    ],
+)
+def test_a_dateline_prefix_is_removed_and_the_sentence_kept(dateline):
+    first = "The council approved the flood budget on Tuesday after a debate that lasted six hours."
+    headline = "Flood budget approved after six-hour debate"
+    raw = f"{headline}\n\n{dateline}{first}\n\nThe mayor said it was a good day."
+    cleaned = clean_text(raw)
+    assert cleaned.text.split("\n\n")[0] == first
+    removal = next(r for r in cleaned.removed if r.reason == "dateline")
+    assert removal.text == dateline.rstrip()
+    normalized = normalize_text(raw)
+    assert normalized[removal.start : removal.end] == removal.text
+    assert normalized[removal.start + len(dateline) :].startswith(first)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "NATO - the alliance said on Monday - would send more ships to the region.",
+        "EXCLUSIVE – Roger Stone: Don’t Trust the Voting Machines, he told the program.",
+        "The U.S. - China talks resumed on Monday after a break of two months.",
+        "EDGAR HERNANDEZ - FIRST CONFIRMED CASE Edgar Hernandez says he now feels a lot better.",
+    ],
+)
+def test_capitals_that_are_not_a_dateline_stay(first):
+    cleaned = clean_text(f"{first}\n\n{STORY}", take_title=False)
+    assert cleaned.text.split("\n\n")[0] == first
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Related: Dam inspectors find cracks in the northern spillway",
+        "Read more: How the Tarn treaty was agreed",
+        "More on this story",
+        "Most popular",
+        "Top stories",
+        "Our Standards: The Thomson Reuters Trust Principles.",
+        "© 2010 BBC",
+        "Copyright 2010 The Associated Press. All rights reserved. This material may not be published, "
+        "broadcast, rewritten or redistributed.",
+        "(Reporting by Maggie Fox; Editing by Will Dunham and Eric Walsh)",
+    ],
+)
+def test_furniture_and_wire_boilerplate_lines_are_removed(furniture):
+    cleaned = clean_text(f"{STORY}\n\n{furniture}\n\n{STORY}", take_title=False)
+    assert furniture not in cleaned.text
+    assert len(cleaned.removed) == 1
+
+
+def test_wire_trailer_inside_a_text_without_line_breaks_ends_the_story():
+    text = (
+        "Flu already resists two older drugs, the CDC said on Friday in a statement. "
+        "(Reporting by Maggie Fox; Editing by Will Dunham) An ultra-low latency infrastructure for "
+        "electronic trading A connected approach to governance, risk and compliance"
+    )
+    cleaned = clean_text(text, take_title=False)
+    assert cleaned.text == "Flu already resists two older drugs, the CDC said on Friday in a statement."
+    assert [r.reason for r in cleaned.removed] == ["credit line", "page furniture after the article"]
+    normalized = normalize_text(text)
+    for removal in cleaned.removed:
+        assert normalized[removal.start : removal.end] == removal.text

@@ -148,8 +148,11 @@ def test_every_seed_without_its_manifest_gets_an_interval_holding_its_true_date(
     assert all("(inferred)" in row["inferred"] for row in result["articles"])
 
 
-# Pinned Timeline17 figures (every article's date hidden in turn). Floors only rise.
-FLOORS = {"text": {"coverage": 0.53}, "batch": {"coverage": 0.69}}
+# Pinned Timeline17 figures (every article's date hidden in turn). Floors only rise. The one
+# exception: text coverage was 0.5304 while clock times were read as years ("at 1930 CDT",
+# "2000 BST" gave "after 1930" and "after 2000", open intervals that held any true date); with
+# clock times never years it is 0.5121, the 19 articles lost being exactly those.
+FLOORS = {"text": {"coverage": 0.512}, "batch": {"coverage": 0.69}}
 MAX_MEDIAN_WIDTH_DAYS = 16
 
 

@@ -242,7 +242,8 @@ KEYWORD_EXAMPLES = (
     "tomorrow, early summer of 2010, third-quarter, the third quarter of last year, the "
     "year-earlier period, the second half of 2010, the first two quarters of 2010, three years "
     "ago, two weeks from now, a two-week truce, the past 3 to 5 years. TODAY, THREE YEARS AGO, "
-    "The Second Half Of 2009, THE EARLY NINETIES, Noon Tomorrow, 11 AM Friday."
+    "The Second Half Of 2009, THE EARLY NINETIES, Noon Tomorrow, 11 AM Friday, at 2000 GMT.\n"
+    "1905: Police fire tear gas."
 )
 
 
@@ -264,3 +265,86 @@ def test_keywords_only_skip_rules_that_cannot_match(monkeypatch):
     with_keywords = [tag_text(t, date(2010, 6, 1)) for t in texts]
     monkeypatch.setattr(timex, "KEYWORDS", {})
     assert [tag_text(t, date(2010, 6, 1)) for t in texts] == with_keywords
+
+
+def _parsed_dates(cases):
+    from storyline.nlp import analyze
+
+    articles = [make_article(text, published=published) for text, published in cases]
+    return [
+        [(t.text, t.value) for t in find_dates(article, analysis.sentences, tokens=analysis.tokens)]
+        for article, analysis in zip(articles, analyze(articles), strict=True)
+    ]
+
+
+@pytest.mark.models
+def test_modal_and_scheduled_verbs_resolve_forward():
+    # issue 15: "would hold its first meeting in July" in an article of 2025-05-22 was 2024-07;
+    # "his showdown meeting Wednesday" in an article of Tuesday 2010-06-15 was 06-09.
+    cases = [
+        ("She said the commission would hold its first meeting in July.", date(2025, 5, 22)),
+        ("Obama said he would demand a fund from BP at his showdown meeting Wednesday.", date(2010, 6, 15)),
+        ("The talks could resume Monday, officials said.", date(2010, 6, 15)),
+        ("BP must submit its plan by Friday.", date(2010, 6, 15)),
+        ("The vote, scheduled for Friday, could be delayed.", date(2010, 6, 15)),
+    ]
+    assert _parsed_dates(cases) == [
+        [("July", "2025-07")],
+        [("Wednesday", "2010-06-16")],
+        [("Monday", "2010-06-21")],
+        [("Friday", "2010-06-18")],
+        [("Friday", "2010-06-18")],
+    ]
+
+
+@pytest.mark.models
+def test_modals_of_refusal_habit_and_past_keep_the_past():
+    tuesday = date(2010, 6, 15)
+    cases = [
+        ("A spokesman would not comment on Monday.", tuesday),
+        ("She could not be reached Monday.", tuesday),
+        ("He would often visit his mother on Sunday.", tuesday),
+        ("He would have left on Monday.", tuesday),
+        ("The meeting, scheduled for Monday, went ahead.", tuesday),
+        ("Moscow warned on Monday that strikes could do serious harm.", tuesday),
+    ]
+    assert (
+        _parsed_dates(cases)
+        == [[("Monday", "2010-06-14")]] * 2 + [[("Sunday", "2010-06-13")]] + [[("Monday", "2010-06-14")]] * 3
+    )
+
+
+LIVE_LOG = (
+    "Egypt protests live\n"
+    "2010: Crowds grow in Tahrir Square.\n"
+    "1905: Police fire tear gas at protesters.\n"
+    "1850: A curfew is announced."
+)
+CHRONOLOGY = "Key dates\n1905: A revolt is crushed.\n1915: The canal opens to traffic.\n1939: War begins."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (LIVE_LOG, [("TIME", f"2011-02-01T{hm}") for hm in ("20:10", "19:05", "18:50")]),
+        (CHRONOLOGY, [("DATE", "1905"), ("DATE", "1915"), ("DATE", "1939")]),
+        ("Talks ended at 2000 GMT.", [("TIME", "2011-02-01T20:00")]),
+        ("A curfew starts at 2330 local time.", [("TIME", "2011-02-01T23:30")]),
+        ("By 1400 hours the crowd had gone.", [("TIME", "2011-02-01T14:00")]),
+        ("The dam was built in 1905.", [("DATE", "1905")]),
+    ],
+)
+def test_clock_times_are_never_years(text, expected):
+    # issue 15: "1905:" at the start of a live-blog line and "at 2000 GMT" were dated as years
+    assert [(kind, value) for _, _, kind, value in tag_text(text, date(2011, 2, 1))] == expected
+    # without a reference date the clock times stay times too (the years still resolve)
+    years = [value for _, _, kind, value in tag_text(text, None) if kind == "DATE"]
+    assert years == [value for kind, value in expected if kind == "DATE"]
+
+
+def test_clock_times_give_no_inferred_year():
+    from storyline.dates.inference import text_interval
+
+    assert text_interval(make_article("The well was capped at 1930 CDT (0030 GMT).", published=None)) is None
+    assert text_interval(make_article(LIVE_LOG, published=None)) is None
+    assert text_interval(make_article(CHRONOLOGY, published=None)).earliest == date(1939, 1, 1)

@@ -141,7 +141,9 @@ def test_the_table_shows_the_annotators_beside_the_tools():
     from storyline.evaluate.quotes import render_table
 
     tools = {
-        f"{n}_{s}": {"source_overlap_f1": 0.5} for n in ("storyline", "textacy") for s in ("all", "direct")
+        f"{n}_{s}": {"source_overlap_f1": 0.5}
+        for n in ("storyline", "textacy", "shown")
+        for s in ("all", "direct")
     }
     result = {
         "split": "dev",
@@ -154,7 +156,8 @@ def test_the_table_shows_the_annotators_beside_the_tools():
     table = render_table(result)
     header, _, *rows = table.splitlines()[2:]
     assert header.endswith("| annotator vs annotator (all) |")
-    assert "| source_overlap_f1 | 0.500 | 0.500 | 0.500 | 0.500 | 0.800 |" in rows
+    assert header.startswith("| figure | storyline (all) | storyline shown (all) | textacy (all) |")
+    assert "| source_overlap_f1 | 0.500 | 0.500 | 0.500 | 0.500 | 0.500 | 0.800 |" in rows
 
 
 def test_a_malformed_annotation_file_is_named_in_a_clear_error(tmp_path):

@@ -103,10 +103,12 @@ def test_sample_cleaning_removes_debris(sample_briefing):
             "Open this photo",
             "Build your personal news feed",
             "The Valmora LedgerNews",
+            "VALMORA, Estria -",
+            "DRAVIK, Karvonia",
         ):
             assert debris not in article.text
     reasons = {r.reason for a in sample_briefing.articles for r in a.removed}
-    assert {"masthead", "photo caption or credit", "update timestamp"} <= reasons
+    assert {"masthead", "photo caption or credit", "update timestamp", "dateline"} <= reasons
 
 
 def test_sample_provenance(sample_briefing):
@@ -196,6 +198,19 @@ def _name3(briefing, article_id: str) -> str:
 def test_seeds_disagreement_on_the_peace_plan_is_a_conflict(seed_briefing):
     conflicts = [c for c in seed_briefing.claims if c.status == "conflict"]
     assert any("welcomed" in (c.note or "") and "rejected" in (c.note or "") for c in conflicts)
+
+
+def test_seeds_date_of_wang_remark_is_a_conflict_and_consensus_needs_two_outlets(seed_briefing):
+    from storyline.claims import outlet_key
+
+    conflicts = [c for c in seed_briefing.claims if c.status == "conflict"]
+    (wang,) = [c for c in conflicts if "safe distance" in c.text]
+    assert "Monday (2022-04-04)" in wang.note and "Tuesday (2022-04-05)" in wang.note
+    by_id = {a.id: a for a in seed_briefing.articles}
+    copy_of = {d.article_id: d.duplicate_of for d in seed_briefing.duplicates}
+    for claim in (c for c in seed_briefing.claims if c.status == "consensus"):
+        keys = {outlet_key(by_id[copy_of.get(s.article_id, s.article_id)]) for s in claim.cites}
+        assert len(keys) >= 2, claim.text
 
 
 def test_seeds_name_variants_merge(seed_briefing):

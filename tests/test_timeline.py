@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pytest
 from tests.conftest import make_article
 
 from storyline import cluster
@@ -127,3 +128,37 @@ def test_undated_articles_a_year_apart_are_two_events_dated_as_inferred():
     first = next(e for e in events if articles[0].id in e.article_ids)
     assert (first.inferred.earliest, first.inferred.latest) == (date(2022, 3, 1), date(2022, 4, 30))
     assert (first.date, first.precision) == ("2022", "year")
+
+
+def test_a_caption_does_not_date_an_entry():
+    # issue 15: dates taken from captions dated entries
+    article = make_article(
+        "Karvonia and Estria signed a treaty on Tuesday in Dravik, officials said.\n"
+        "The two presidents exchange copies of the treaty in Dravik on May 19.Mila Dorne/Karvonia Post\n",
+        published=date(2025, 5, 22),
+    )
+    entries = _timeline(article)
+    assert [(e.date, e.text[:25]) for e in entries] == [("2025-05-20", "Karvonia and Estria signe")]
+
+
+@pytest.mark.models
+def test_a_date_in_a_clause_about_another_event_does_not_date_an_entry():
+    # issue 15: "the dam, which Karvonia completed in March, 2023" dated a sentence about the treaty
+    from storyline.nlp import analyze
+
+    article = make_article(
+        "Karvonia and Estria signed a water treaty on Tuesday, officials said. "
+        "The treaty sets rules for releases from the Brena dam, which Karvonia completed in March, 2023. "
+        "Shares in the utility fell after the company reported losses in April. "
+        "The Brena dam was completed in March, 2023.",
+        published=date(2025, 5, 22),
+    )
+    (analysis,) = analyze([article])
+    dates = timex.find_dates(article, analysis.sentences, tokens=analysis.tokens)
+    event = Event(id="evt", article_ids=(article.id,), title="t")
+    analyses, found = {article.id: analysis}, {article.id: dates}
+    entries = timeline.build_timeline(event, {article.id: article}, analyses, found)
+    assert [(e.date, e.text[:24]) for e in entries] == [
+        ("2023-03", "The Brena dam was comple"),
+        ("2025-05-20", "Karvonia and Estria sign"),
+    ]

@@ -79,7 +79,10 @@ def test_event_page_shows_the_disagreement_first(client, treaty):
     assert "40 percent" in conflict["note"] and "60 percent" in conflict["note"]
     row = next(r for r in treaty["coverage"]["rows"] if r["claim_id"] == conflict["id"])
     reports = {cell["outlet"]: cell["reports"] for cell in row["cells"] if cell["reports"]}
-    assert reports == {"Estria Daily Wire": "40 percent", "Karvonia Post": "60 percent"}
+    assert reports == {
+        "Estria Daily Wire": "40 percent of the river's flow",
+        "Karvonia Post": "60 percent of the Tarn river’s flow",
+    }
     assert all(c["state"] == "disagrees" for c in row["cells"] if c["outlet"] in reports)
     html = client.get(f"/events/{treaty['event']['id']}").text
     callout = html.index('id="disagreements"')

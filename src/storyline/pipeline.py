@@ -38,6 +38,7 @@ from storyline.ingest.remote import WebBatch, fetch_web, is_url, read_url_list, 
 from storyline.ingest.warc import WarcFilter, is_warc, iter_warc
 from storyline.ingest.web import FetchOptions
 from storyline.models import Analysis, Article, Briefing, Failure, RawDocument
+from storyline.quotes import acts as quote_acts
 from storyline.quotes import extract as quotes
 from storyline.quotes import groups as quote_groups
 from storyline.quotes.tagger import tagger_digest
@@ -383,6 +384,8 @@ def corpus_stages(
     for a in articles:  # as quotes.extract_all_quotes, an article at a time
         with clock.stage("quotes", a.id):
             all_quotes.extend(quotes.extract_quotes(a, analyses[a.id], names, entity_types=kinds))
+    # Beliefs, intentions, actions and declined speech are attributions, not what was said.
+    all_quotes = quote_acts.shown_quotes(all_quotes, by_id, analyses)
     clock.log("quotes", f"{len(all_quotes)} quotes from {len(articles)} articles")
     with clock.stage("groups"):
         all_quotes = quote_groups.group_quotes(all_quotes)
@@ -402,7 +405,17 @@ def corpus_stages(
         with clock.stage("summary", event.id):
             event = replace(event, summary=tuple(summarize.summarize_event(statements)))
         with clock.stage("claims", event.id):
-            claim_groups.extend(claims_stage.align_claims(event, statements, analyses, loners))
+            members = set(event.article_ids)
+            claim_groups.extend(
+                claims_stage.align_claims(
+                    event,
+                    statements,
+                    analyses,
+                    loners,
+                    quotes=[q for q in all_quotes if q.article_id in members],
+                    dates=dates,
+                )
+            )
         with clock.stage("timeline", event.id):
             entries.extend(timeline.build_timeline(event, by_id, analyses, dates, inferred))
         final_events.append(event)

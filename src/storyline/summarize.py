@@ -15,15 +15,20 @@ import numpy as np
 from storyline.claims import Statement
 from storyline.config import DEFAULTS
 from storyline.models import SummaryLine
+from storyline.sentences import is_whole_sentence
 
-SUMMARY_VERSION = "summary-1"
+SUMMARY_VERSION = "summary-2"
 
 
 def summarize_event(
     statements: Sequence[Statement], *, max_lines: int = DEFAULTS.summary.max_lines
 ) -> list[SummaryLine]:
     """Pick up to `max_lines` statements that cover the event without repeating each other."""
-    candidates = [s for s in statements if len(s.text.split()) <= DEFAULTS.summary.max_words]
+    candidates = [
+        s
+        for s in statements
+        if len(s.text.split()) <= DEFAULTS.summary.max_words and is_whole_sentence(s.text)
+    ]
     if not candidates:
         return []
     matrix = np.stack([s.vector for s in candidates])

@@ -22,13 +22,22 @@ _UI_LINES = re.compile(
       | placeholder\ while\ article\ actions\ load
       | open\ this\ photo\ in\ gallery:?
       | advertisement | sponsored\ content | supported\ by
-      | share\ (?:this\ )?(?:article|story|on\ \w+)?:? | share | print | comments?
+      | share\ (?:this\ )?(?:article|story|on\ \w+)?:? | share | print | comments? | like
+      | (?:\d+|an?)\ (?:second|minute|hour|day|week)s?\ ago
       | listen\ to\ (?:this\ )?(?:article|story).* | \d+\s+min(?:ute)?s?\ read
       | (?:sign\ up|subscribe)\b.{0,60} | .{0,40}\bnewsletters?\b.{0,40}
       | follow\ (?:the\ )?(?:authors?|topics?|us)\b.{0,60}
       | build\ your\ personal\ news\ feed | check\ following\ for\ new\ articles
       | read\ (?:more|next)\b.{0,60} | (?:click|tap)\ here\b.{0,60}
-      | (?:email|e-mail)\ the\ author | related(?:\ (?:articles|stories|coverage))?:?
+      | (?:email|e-mail)\ the\ author
+      | (?:related|see\ also|more\ on\ this\ (?:story|topic))
+        (?:\ (?:articles|stories|coverage|content|links|topics|news))?
+        (?::.{0,150})?
+      | more\ (?:from|in)\ [\w&'’ -]{2,40}
+      | (?:most\ (?:popular|read|viewed|shared|watched)|top\ stories|trending)
+        (?:\ (?:now|today|stories|in\ [\w ]{2,20}))?:?
+      | you\ (?:may|might)\ also\ (?:like|be\ interested\ in):?
+      | recommended(?:\ (?:for\ you|stories|reading))?:?
       | image\ \d+\ of\ \d+ | (?:photo|image|video)(?:\ credit)?:.{0,120}
       | this\ (?:article|story)\ (?:was|has\ been)\ (?:updated|corrected).{0,80}
       | we\ use\ cookies.{0,200} | accept\ (?:all\ )?cookies
@@ -45,7 +54,9 @@ _FURNITURE_SENTENCES = re.compile(
       | this\ copy\ is\ for\ your\ personal,?\ non-commercial\ use.{0,400}
       | by\ submitting\ this\ form\b.{0,300}
       | get\ (?:the\ latest|the\ day'?s).{0,80}\b(?:inbox|newsletters?)\b.{0,80}
-      | (?:copyright\ )?(?:©|\(c\)|copyright)\ ?\d{4}\b.{0,100} | all\ rights\ reserved\.?
+      | (?:copyright\ )?(?:©|\(c\)|copyright)\ ?\d{4}\b.{0,250} | all\ rights\ reserved\.?
+      | this\ material\ may\ not\ be\ published,\ broadcast,\ rewritten,?\ or\ redistributed\.?
+      | our\ standards:\ the\ thomson\ reuters\ trust\ principles\.?
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -67,12 +78,95 @@ _CAPTION_CREDIT = re.compile(
     r"|[.!?]\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*/\s*(?:The\s+|AFP|AP|Getty|Reuters)"
     r"[\w.&'’ -]{0,60})\s*$"
 )
+# Agency credits that end a caption whatever precedes them: "(AP Photo/Evan Vucci)",
+# "REUTERS/Amr Abdallah Dalsh", "/ AFP", "via Getty Images", "Photograph: Amr Nabil/AP".
+_AGENCY_CREDIT = re.compile(
+    r"""(?:\((?:AP|AFP|EPA|Reuters|PA|Getty)\ (?:Photo|Images?)(?:\ ?/[^()]{1,60})?\)
+      | \((?i:photo|picture|image|video)s?(?:\ credit)?:\ ?[^()]{1,60}\)
+      | \b(?:REUTERS|AFP|EPA|AP\ Photo)/\ ?[A-Z][\w.'’ -]{1,40}
+      | /\ ?(?:AFP|AP|EPA|Reuters|Getty\ Images|PA(?:\ Wire)?)(?:\ via\ Getty\ Images)?
+      | \b(?:via|for)\ Getty\ Images | \bAFP\ PHOTO\b.{0,60}
+      | \b(?i:photograph|photo|picture|image)(?:\ credit)?:\ [A-Z][\w.'’ -]{1,40}(?:/[\w.&'’ -]{1,40})?
+    )\.?\s*$""",
+    re.VERBOSE,
+)
 _CAPTION_START = re.compile(
     r"^(?:in\ this\ (?:\d{4}\ )?(?:file\ )?(?:photo|image|picture)\b"
-    r"|(?:file\ )?(?:photo|photograph|picture)\ (?:by|courtesy)\b)",
+    r"|(?:file\ )?(?:photo|photograph|picture)\ (?:by|courtesy)\b"
+    r"|(?:pictured|photograph|caption|main\ picture):)",
     re.IGNORECASE | re.VERBOSE,
 )
 _TERMINAL = re.compile(r"[.!?…\"”’')\]]\s*$")
+
+# Reader comments. A section heading alone ("Comments", "Have your say") also sits in share bars
+# above the story, so a section is only taken to start where a heading or a comment is followed
+# by (another) comment's own marks: its author and time, or its Reply/Report buttons.
+_COMMENT_HEADING = re.compile(
+    r"""^(?:(?:\d[\d,]*\ )?(?:reader\ |user\ )?comments?(?:\ \(\d[\d,]*\))?:?
+      | showing\ \d+(?:\ ?[-–]\ ?\d+)?\ of\ \d[\d,]*\ comments?
+      | (?:add|post|leave|write)\ (?:your|a)\ (?:comment|reply)
+      | have\ your\ say | join\ the\ (?:conversation|discussion) | comments\ are\ (?:closed|now\ closed)\.?
+      | (?:view|show|read|see)\ (?:all\ )?(?:\d[\d,]*\ )?comments?
+      | sort\ by:?\ (?:newest|oldest|best|top|most\ recommended|popular).{0,40}
+    )$""",
+    re.IGNORECASE | re.VERBOSE | re.MULTILINE,
+)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_COMMENT_MARK = re.compile(
+    rf"""\bat\ \d{{1,2}}:\d{{2}}(?:\ ?[ap]m)?,?\ (?:on\ )?\d{{1,2}}(?:st|nd|rd|th)?\ {_MONTH}\ \d{{4}},?
+        \ \S{{2,40}}\ wrote:
+      | \b{_MONTH}\ \d{{1,2}},\ \d{{4}},?\ at\ \d{{1,2}}:\d{{2}}\ ?[ap]\.?m\.?
+        \ ?\|\ ?(?:report\ abuse|reply|permalink)\b
+      | \|\ ?report\ abuse\b | \breport\ abuse\ ?\| | \bposted\ by\ \S{{2,40}}\ (?:at|on)\ \d
+      | ^(?:reply|report|recommend|flag|like|permalink)
+        (?:\ ?[|·•]\ ?(?:reply|report|recommend|flag|like|share|permalink))*$
+      | ^\d+\ (?:points?|likes?|replies|recommendations?|recommends?)$
+      | ^(?:\d+|an?)\ (?:second|minute|hour|day|week|month|year)s?\ ago$
+      | ^\S{{2,40}}\ (?:wrote|said|replied):$ | ^in\ reply\ to\ \S{{2,40}}$
+    """,
+    re.IGNORECASE | re.VERBOSE | re.MULTILINE,
+)
+# Where a comment form and the page's footer start: nothing after it is the article.
+_COMMENT_FOOTER = re.compile(
+    r"""\(required,\ but\ will\ not\ be\ displayed\)
+      | \b\w+\ welcomes\ a\ lively\ and\ courteous\ discussion
+      | \bviews\ expressed\ in\ the\ comments\ do\ not\ represent
+      | \bcomments\ are\ not\ pre-screened\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+COMMENT_WINDOW = 3000  # characters after a heading within which a comment's marks must follow
+
+# Wire boilerplate inside a paragraph (one-line texts have nothing else): the reporting credit
+# that closes a wire story, and reprint notices.
+_WIRE_TRAILER = re.compile(
+    r"\((?:additional\ )?(?:reporting|writing|editing|compiled)\ by\b[^()]{2,300}\)",
+    re.IGNORECASE | re.VERBOSE,
+)
+_INLINE_NOTICE = re.compile(
+    r"""(?:copyright|©)\ ?\d{4}\ [\w.&'’ -]{2,60}?\.\ all\ rights\ reserved\.
+        (?:\ this\ material\ may\ not\ be\ published,\ broadcast,\ rewritten,?\ or\ redistributed\.)?
+      | our\ standards:\ the\ thomson\ reuters\ trust\ principles\.""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_NAME = r"[A-Z][\w.'’-]*(?:\ (?:[A-Z][\w.'’-]*|de|van|von|da|al|bin|el))*"
+_BYLINE = re.compile(
+    rf"""^(?:[Bb]y\ {_NAME}(?:(?:,|\ and|\ &)\ {_NAME})*(?:,?\ (?:and\ )?{_NAME})?(?:\ (?:in|for)\ {_NAME})?
+        (?:\s*[,|–—-]\s*[\w.&'’ -]{{2,60}})?
+      | {_NAME}\ ?\|\ ?[\w.&'’ -]{{2,60}}(?:\ ?\|\ ?[\w.&'’ -]{{2,60}})?
+    )$""",
+    re.VERBOSE,
+)
+# A wire dateline opening the first paragraph: "WASHINGTON (Reuters) - ", "LONDON, April 3 (AP) — ",
+# "VALMORA, Estria - ", "(CNN) -- ". The place is in capitals, which prose never opens with.
+_DATELINE = re.compile(
+    rf"""^(?!(?:EXCLUSIVE|BREAKING|UPDATE|UPDATED|WATCH|ANALYSIS|OPINION|EDITORIAL|LIVE|VIDEO|NEWS)\b)
+      (?:(?=[A-Z .'’-]*[A-Z]{{3}})[A-Z][A-Z.'’-]*(?:[ -][A-Z][A-Z.'’-]*){{0,3}}
+        (?:,\ [A-Z][\w.'’]*(?:\ [A-Z][\w.'’]*){{0,3}})?(?:,?\ (?i:{_MONTH})\ \d{{1,2}}(?:,\ \d{{4}})?)?
+        (?:\ ?\([A-Z][\w.&'’ -]{{1,40}}\))?
+      | \((?:CNN|AP|AFP|Reuters|[A-Z][\w.&' -]{{1,30}}\ News)\)
+    )\ ?(?:-{{1,2}}|–|—)\ (?=[A-Z0-9"“‘'](?![A-Z ]{{12}}))""",
+    re.VERBOSE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +187,17 @@ def normalize_text(text: str) -> str:
 def is_prose(line: str) -> bool:
     """A line of running text: several words and sentence-final punctuation."""
     return len(line.split()) >= 6 and bool(_TERMINAL.search(line))
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption: a line ending with a photographer's credit ("... on May 20.Mila
+    Dorne/Karvonia Post") or a short line opening as captions do ("In this file photo ...")."""
+    line = line.strip()
+    return (
+        bool(_CAPTION_CREDIT.search(line))
+        or (bool(_AGENCY_CREDIT.search(line)) and len(line.split()) <= 80)
+        or (bool(_CAPTION_START.match(line)) and len(line.split()) <= 60)
+    )
 
 
 def is_headline(line: str) -> bool:
@@ -128,7 +233,7 @@ def _debris_reason(
         return "credit line"
     if not layout_known and outlet and line.lower().startswith(outlet.lower()) and not is_prose(line):
         return "masthead"
-    if _CAPTION_CREDIT.search(line) or (_CAPTION_START.match(line) and len(line.split()) <= 60):
+    if is_caption(line):
         return "photo caption or credit"
     if line in batch_repeats:
         return "line repeated across articles (page furniture)"
@@ -157,6 +262,99 @@ def _masthead_before_headline(kept: list[tuple[int, str]]) -> bool:
     return share <= 1 / 3 and share < len(second & body) / len(second) / 2
 
 
+def _comment_section(text: str) -> tuple[int, str] | None:
+    """Where the reader comments (or the comment form and the footer below them) start, with
+    the reason; None when the text has none. Some prose must come before it."""
+    marks = [m.start() for m in _COMMENT_MARK.finditer(text)]
+    start = None
+    for heading in _COMMENT_HEADING.finditer(text):
+        if any(heading.end() < m <= heading.end() + COMMENT_WINDOW for m in marks):
+            start = heading.start()
+            break
+    if start is None and len(marks) >= 2 and marks[1] - marks[0] <= COMMENT_WINDOW:
+        start = marks[0]
+    found = [(start, "reader comments")] if start is not None else []
+    footer = _COMMENT_FOOTER.search(text)
+    if footer:
+        found.append((footer.start(), "comment form and page footer"))
+    for start, reason in sorted(found):
+        if any(is_prose(part) for part in _sentences(text[:start])):
+            return start, reason
+    return None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…\"”])\s+(?=[A-Z“\"‘(])|\n+")
+
+
+def _sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def _cuts(text: str) -> list[tuple[int, int, str]]:
+    """Spans to drop that need not be whole lines: the comment section to the end of the text,
+    wire trailers and reprint notices, and the non-prose rest of a line after a wire trailer."""
+    found: list[tuple[int, int, str]] = []
+    comments = _comment_section(text)
+    limit = comments[0] if comments else len(text)
+    if comments:
+        found.append((comments[0], len(text), comments[1]))
+    for match in _WIRE_TRAILER.finditer(text, 0, limit):
+        found.append((match.start(), match.end(), "credit line"))
+        line_end = text.find("\n", match.end())
+        rest_end = min(limit, len(text) if line_end < 0 else line_end)
+        rest = text[match.end() : rest_end]
+        if rest.strip() and not any(is_prose(part) for part in _sentences(rest)):
+            found.append((match.end(), rest_end, "page furniture after the article"))
+    for match in _INLINE_NOTICE.finditer(text, 0, limit):
+        found.append((match.start(), match.end(), "reader prompt or legal notice"))
+    kept: list[tuple[int, int, str]] = []
+    for start, end, reason in sorted(found):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start and not any(s < end and start < e for s, e, _ in kept):
+            kept.append((start, end, reason))
+    return kept
+
+
+def _pieces(start: int, line: str, cuts: list[tuple[int, int, str]]) -> list[tuple[int, str]]:
+    """What is left of a line once the cuts inside it are taken out, each piece stripped."""
+    spans = [(start, start + len(line))]
+    for cut_start, cut_end, _ in cuts:
+        spans = [
+            part
+            for s, e in spans
+            for part in ((s, min(e, cut_start)), (max(s, cut_end), e))
+            if part[1] > part[0]
+        ]
+    pieces = []
+    for s, e in spans:
+        piece = line[s - start : e - start]
+        if piece.strip():
+            pieces.append((s + len(piece) - len(piece.lstrip()), piece.strip()))
+    return pieces
+
+
+def _removal(start: int, line: str, reason: str) -> Removal:
+    return Removal(text=line, reason=reason, start=start, end=start + len(line))
+
+
+def _leading_bylines(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[Removal]]:
+    """Byline lines ("By Jane Doe, Reuters", "Jane Doe | The Ledger") above the first prose."""
+    removed, rest = [], []
+    for index, (start, line) in enumerate(kept):
+        if is_prose(line):
+            rest.extend(kept[index:])
+            break
+        match = _BYLINE.match(line)
+        if match and len(line.split()) <= 16 and (line[:3].lower() == "by " or index > 0):
+            removed.append(_removal(start, line, "byline"))
+        else:
+            rest.append((start, line))
+    return rest, removed
+
+
 def clean_text(
     text: str,
     *,
@@ -165,28 +363,34 @@ def clean_text(
     take_title: bool = True,
     layout_known: bool = False,
 ) -> CleanText:
-    """Remove debris lines from scraped text; offsets in `removed` point into `normalize_text(text)`.
+    """Remove debris from scraped text; offsets in `removed` point into `normalize_text(text)`.
+
+    Debris is mostly whole lines, but a comment section runs from its first mark to the end of
+    the text, a wire trailer or notice may sit inside a paragraph (texts without line breaks),
+    and a dateline is the first words of the first paragraph: the cleaned text is the kept
+    pieces, each a paragraph.
 
     `layout_known` says the text comes from an extractor that saw the page's structure (HTML):
     the rules that guess structure from flattened text (a masthead line, short lines after the
-    last paragraph of prose) are then left out, as they would drop lists and tables the
-    extractor rightly kept.
+    last paragraph of prose, bylines and datelines) are then left out, as they would drop lists
+    and tables the extractor rightly kept.
     """
     text = normalize_text(text)
+    cuts = [] if layout_known else _cuts(text)
+    removed: list[Removal] = [_removal(s, text[s:e], reason) for s, e, reason in cuts]
     lines: list[tuple[int, str]] = []
     offset = 0
     for raw_line in text.split("\n"):
         stripped = raw_line.strip()
         if stripped:
-            lines.append((offset + raw_line.index(stripped[0]), stripped))
+            lines.extend(_pieces(offset + raw_line.index(stripped[0]), stripped, cuts))
         offset += len(raw_line) + 1
 
-    removed: list[Removal] = []
     kept: list[tuple[int, str]] = []
     for start, line in lines:
         reason = _debris_reason(line, outlet, batch_repeats, layout_known)
         if reason:
-            removed.append(Removal(text=line, reason=reason, start=start, end=start + len(line)))
+            removed.append(_removal(start, line, reason))
         else:
             kept.append((start, line))
 
@@ -196,21 +400,27 @@ def clean_text(
     if last_prose >= 0 and not layout_known:
         tail = kept[last_prose + 1 :]
         furniture = [(s, ln) for s, ln in tail if len(ln.split()) <= 8 and not _TERMINAL.search(ln)]
-        removed.extend(
-            Removal(text=ln, reason="page furniture after the article", start=s, end=s + len(ln))
-            for s, ln in furniture
-        )
+        removed.extend(_removal(s, ln, "page furniture after the article") for s, ln in furniture)
         kept = kept[: last_prose + 1] + [item for item in tail if item not in furniture]
+
+    if not layout_known:
+        kept, bylines = _leading_bylines(kept)
+        removed.extend(bylines)
 
     if take_title and not layout_known and _masthead_before_headline(kept):
         start, line = kept.pop(0)
-        removed.append(Removal(text=line, reason="masthead", start=start, end=start + len(line)))
+        removed.append(_removal(start, line, "masthead"))
 
     title = None
     if take_title and len(kept) > 1 and is_headline(kept[0][1]):
         start, title = kept.pop(0)
-        removed.append(
-            Removal(text=title, reason="headline (used as title)", start=start, end=start + len(title))
-        )
+        removed.append(_removal(start, title, "headline (used as title)"))
+
+    if kept and not layout_known:
+        start, line = kept[0]
+        dateline = _DATELINE.match(line)
+        if dateline and is_prose(line[dateline.end() :]):
+            removed.append(_removal(start, line[: dateline.end()].rstrip(), "dateline"))
+            kept[0] = (start + dateline.end(), line[dateline.end() :])
     removed.sort(key=lambda r: r.start or 0)
     return CleanText(text="\n\n".join(line for _, line in kept), removed=tuple(removed), title=title)

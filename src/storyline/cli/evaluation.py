@@ -81,6 +81,25 @@ def eval_quotes(data_dir, split, limit, fmt, quiet, verbose, debug) -> None:
     _report_evaluation(lambda: evaluate_quotes(data_dir, split=split, limit=limit), render_table, fmt, debug)
 
 
+@eval_group.command(name="trust")
+@click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--size", type=int, default=30, show_default=True, help="Articles per batch.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@common_options
+def eval_trust(data_dir, size, fmt, quiet, verbose, debug) -> None:
+    """Brief batches of real multi-outlet coverage (Timeline17: each story's busiest three
+    days, its outlets together) and count what no briefing may show: bare-pronoun speakers,
+    negated cues, single-outlet consensus, clock times read as years, summary and timeline
+    lines that are not whole sentences; and the share of articles left alone in an event.
+
+    Example: storyline eval trust ../shared/data/timeline17
+    """
+    from storyline.evaluate.trust import evaluate_trust, render_table
+
+    setup_logging(verbose)
+    _report_evaluation(lambda: evaluate_trust(data_dir, size=size), render_table, fmt, debug)
+
+
 @eval_group.command(name="extraction")
 @click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
 @click.option("--limit", type=int, help="Only the first N pages.")

@@ -37,9 +37,10 @@ import numpy as np
 
 from storyline.config import DEFAULTS
 from storyline.dates.timex import find_dates, tag_text
+from storyline.dates.values import clock_at
 from storyline.models import Article, InferredDate, Sentence, Span, TimeExpression, TimelinePrecision, Token
 
-DATING_VERSION = "dating-4"
+DATING_VERSION = "dating-5"
 _FUTURE = re.compile(
     r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
     r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b",
@@ -98,7 +99,12 @@ def text_interval(article: Article) -> InferredDate | None:
     latest: tuple[date, date, str, int, int] | None = None
     for start, end, value in _year_bearing_dates(text):
         period = _period_at(text, start, end, value)
-        if period is None or _future_sentence(text, start) or _not_past(text, start, end):
+        if (
+            period is None
+            or _future_sentence(text, start)
+            or _not_past(text, start, end)
+            or (period[2] == "year" and clock_at(text, start, end))
+        ):
             continue
         if latest is None or period[0] > latest[0]:
             latest = (*period, start, end)

@@ -152,6 +152,8 @@ YEAR = (
     rf"(?:(?<![\d$.,/])(?<!\d-)(?P<year>1[5-9]\d\d|20\d\d)(?![\d%]|,\d|\.\d|-\d|(?i:\s+percent))|"
     rf"(?P<spoken_year>{_SPOKEN_YEAR}))"
 )
+# A line of a live report opening with its time: "1905: Police fire tear gas".
+CLOCK_STAMP = r"(?m:^)[ \t]*(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)(?=:\s)"
 YEAR_SUFFIX = r"(?P<yrel>(?i:(?:of\s+)?(?:this|last|next)\s+year))"
 # Words before a date that narrow it without changing its TIMEX3 value (TimeML puts them in
 # the `mod` attribute): "early September" is 1989-09, "the end of 1990" is 1990.
@@ -188,6 +190,14 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("dm", rf"{PREFIX}(?:{WEEKDAY},?\s+)?(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTH}"),
     ("my", rf"{PREFIX}{MONTH},?\s+(?:of\s+)?{YEAR}"),
     ("month", rf"{PREFIX}(?:{DIRECTION}\s+)?{MONTH}(?:,?\s+{YEAR_SUFFIX})?"),
+    # A 24-hour clock written as four digits is not a year: "at 2000 GMT", "2330 local time",
+    # "1400 hours", and the "1905:" stamps that open the lines of a live report.
+    (
+        "clock24",
+        r"(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)\s*(?P<tz>GMT|UTC|[ECMP][SD]T|BST|CES?T|"
+        r"(?i:local\s+time|hours|hrs)\b)",
+    ),
+    ("clock_stamp", CLOCK_STAMP),
     (
         "year",
         rf"{PREFIX}(?:(?P<fiscal>(?i:fiscal(?:\s+year)?|FY|calendar(?:\s+year)?|"
@@ -389,6 +399,8 @@ _KEYWORDS: dict[str, str] = {
     "day_part": r"(?i:morning|afternoon|evening|night)",
     "clock": r"(?i:[ap]\.m\.|[ap]m\b)",
     "noon": r"(?i:today|yesterday|tomorrow)",
+    "clock24": r"\d{4}\s*(?:GMT|UTC|[ECMP][SD]T|BST|CES?T|(?i:local\s+time|hours|hrs)\b)",
+    "clock_stamp": r"(?m:^)[ \t]*\d{4}",
     "season": r"(?i:spring|summer|fall|autumn|winter)",
     "quarter_adj": r"(?i:quarter)",
     "quarter": r"(?i:quarter)",

@@ -23,7 +23,7 @@ from storyline.dates.rules import KEYWORDS, RULES
 from storyline.dates.values import Context, normalize
 from storyline.models import Article, Sentence, TimeExpression, TimelinePrecision, Token
 
-TIMEX_VERSION = "timex-2"
+TIMEX_VERSION = "timex-3"
 CALENDAR_PRECISIONS = frozenset(get_args(TimelinePrecision))
 
 _FUTURE = re.compile(
@@ -35,6 +35,9 @@ _FUTURE_AUX = frozenset({"will", "shall", "'ll"})
 _PLAN_LEMMAS = frozenset(
     {"plan", "expect", "schedule", "due", "intend", "aim", "hope", "set", "slate", "prepare"}
 )
+# Participles that make a noun a plan by themselves ("the vote scheduled Friday"); the other
+# plan words do with "for" ("a meeting set for Friday", not "the record set on Aug. 6").
+_SCHEDULE_LEMMAS = frozenset({"schedule", "slate", "plan"})
 
 Found = tuple[int, int, str, str]  # start, end, TIMEX3 type, value
 
@@ -231,23 +234,95 @@ def _sentence_at(sentences: Sequence[Sentence], offset: int) -> Sentence | None:
 
 _PAST_TAGS = frozenset({"VBD"})
 _PRESENT_TAGS = frozenset({"VBP", "VBZ"})
+# Modals that put a clause after its time ("the talks could resume Monday", "said the
+# commission would meet in July"). Refusal and inability are past events ("would not comment
+# Tuesday", "could not be reached Monday"), "would often" and "would later" tell a past habit
+# or a past story, and "would have" a past that did not happen: none of them looks forward.
+_MODALS = frozenset({"would", "could", "might", "should", "must", "may", "can", "ought"})
+_NEGATED_PAST_MODALS = frozenset({"would", "could"})
+_HABIT_ADVERBS = frozenset(
+    {
+        "often",
+        "usually",
+        "always",
+        "sometimes",
+        "regularly",
+        "frequently",
+        "typically",
+        "occasionally",
+        "normally",
+        "generally",
+        "later",
+        "eventually",
+        "subsequently",
+        "then",
+    }
+)
+# Words of a time modifier: a reporting verb that has one ("said last week that ...") was
+# not speaking at the reference date, so what it "would" do is not placed by that date.
+_TIME_LEMMAS = frozenset(
+    {"week", "month", "year", "ago", "earlier", "yesterday", "last", "previously"}
+    | {w.capitalize() for w in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")}
+    | {
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    }
+)
 
 
 def _tense_reader(tokens: Sequence[Token]) -> Callable[[int], str]:
     """A function telling the tense of the verb governing the token at an offset: "future"
-    ("will meet Friday", "plans to meet Friday"), "past" ("met Friday", "had been due to
-    expire Friday"), "present" ("meets Friday", "is to resume Tuesday") or "". The index
-    over the parse is built once per article; token `i` is its position in `tokens`."""
+    ("will meet Friday", "plans to meet Friday", "could resume Monday", "said the commission
+    would meet in July", "a vote scheduled for Friday"), "past" ("met Friday", "had been due
+    to expire Friday", "would have left Monday"), "present" ("meets Friday", "is to resume
+    Tuesday") or "". The index over the parse is built once per article; token `i` is its
+    position in `tokens`."""
     starts = [t.start for t in tokens]
     children: dict[int, list[Token]] = {}
     for t in tokens:
         if t.head != t.i:
             children.setdefault(t.head, []).append(t)
 
-    def tense_of(node: Token) -> str:
+    def modal_tense(node: Token, modal: Token, auxes: list[Token], offset: int) -> str:
+        kids = children.get(node.i, ())
+        if offset < modal.start:
+            return ""  # "warnings on Thursday that strikes could harm": outside the clause
+        if any(c.lemma.lower() == "have" for c in auxes):
+            return "past"  # "would have left", "might have met"
+        if modal.lemma.lower() in _NEGATED_PAST_MODALS and any(c.dep == "neg" for c in kids):
+            return ""
+        if any(c.dep == "advmod" and c.lemma.lower() in _HABIT_ADVERBS for c in kids):
+            return ""
+        if node.dep == "ccomp" and node.head != node.i and _has_time_modifier(tokens[node.head]):
+            return ""  # "said last week that she would resign Friday": which Friday is open
+        return "future"
+
+    def _has_time_modifier(node: Token) -> bool:
+        for child in children.get(node.i, ()):
+            if child.dep in ("npadvmod", "advmod", "prep", "tmod", "pobj"):
+                if child.lemma in _TIME_LEMMAS or child.lemma.lower() in _TIME_LEMMAS:
+                    return True
+                if any(g.lemma in _TIME_LEMMAS for g in children.get(child.i, ())):
+                    return True
+        return False
+
+    def tense_of(node: Token, offset: int = -1) -> str:
         auxes = [c for c in children.get(node.i, ()) if c.dep in ("aux", "auxpass")]
         if any(c.lemma.lower() in _FUTURE_AUX for c in auxes):
             return "future"
+        modal = next((c for c in auxes if c.tag == "MD" and c.lemma.lower() in _MODALS), None)
+        if modal is not None:
+            return modal_tense(node, modal, auxes, offset)
         if (
             node.tag in _PAST_TAGS
             or any(c.tag in _PAST_TAGS for c in auxes)
@@ -258,14 +333,38 @@ def _tense_reader(tokens: Sequence[Token]) -> Callable[[int], str]:
             return "present"
         return ""
 
+    def governing_verb(node: Token) -> Token | None:
+        for _ in range(6):
+            if node.head == node.i:
+                return None
+            node = tokens[node.head]
+            if node.pos in ("VERB", "AUX"):
+                return node
+        return None
+
     def tense_at(offset: int) -> str:
         node, steps = tokens[max(0, bisect.bisect_right(starts, offset) - 1)], 0
         if node.dep == "poss":
             return ""  # "Friday's purchases": the clause's tense says nothing of the day
+        path = []
         while node.pos not in ("VERB", "AUX") and node.head != node.i and steps < 6:
+            path.append(node)
             node, steps = tokens[node.head], steps + 1
         for _ in range(3):
-            tense = tense_of(node)
+            tense = tense_of(node, offset)
+            if (
+                not tense
+                and node.dep in ("acl", "amod")
+                and node.tag == "VBN"
+                and (
+                    node.lemma.lower() in _SCHEDULE_LEMMAS
+                    or (node.lemma.lower() in _PLAN_LEMMAS and any(t.lemma.lower() == "for" for t in path))
+                )
+            ):
+                # "a vote scheduled for Friday", unless told in the past ("the meeting,
+                # scheduled for Monday, went ahead")
+                verb = governing_verb(node)
+                return "" if verb is not None and tense_of(verb) == "past" else "future"
             if tense or node.dep not in ("xcomp", "conj") or node.head == node.i:
                 return tense
             head = tokens[node.head]

@@ -10,6 +10,8 @@ about the future the next one.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from storyline.dates.rules import (
     MONTHS,
     NUMBER_WORDS,
     ORDINALS,
+    RULES,
     SEASONS,
     TIME_UNITS,
     UNITS,
@@ -417,6 +420,57 @@ def _clock(match, ctx):
         if found and len(found) == 10:
             when = date.fromisoformat(found)
     return "TIME", f"{day_value(when)}T{hour:02d}:{match['minute'] or '00'}"
+
+
+def _clock_value(match: re.Match[str], ctx: Context) -> Resolved:
+    day = day_value(ctx.reference) if ctx.reference else "XXXX-XX-XX"
+    return "TIME", f"{day}T{match['hour']}:{match['minute']}"
+
+
+_AT_CLOCK = ("at", "by", "from", "until", "till", "before", "after", "around", "about", "since")
+
+
+def _clock24(match, ctx):
+    """ "at 2000 GMT", "2330 local time", "at 1400 hours": a time of day, never a year; even
+    without a reference date the match keeps the year rule off it."""
+    if match["tz"].lower() in ("hours", "hrs") and not _preceded_by(ctx.text, match.start(), _AT_CLOCK):
+        return None  # "for 1400 hours" is a duration
+    return _clock_value(match, ctx)
+
+
+def _clock_stamp(match, ctx):
+    """ "1905: Police fire tear gas": the time of a live report's line, when the text's other
+    line stamps show a live log (see `live_log`); in a chronology ("1969: Gaddafi seizes
+    power") the stamps are years."""
+    if not live_log(ctx.text):
+        return None
+    return _clock_value(match, ctx)
+
+
+_LINE_STAMP = re.compile(r"^[ \t]*(\d{4}):\s", re.M)
+
+
+@functools.lru_cache(maxsize=16)
+def live_log(text: str) -> bool:
+    """Whether the four-digit numbers that open lines of `text` ("1905: ...") are clock times:
+    at least two, every one a valid 24-hour time, and either one of them no year a news text
+    names (before 1500 or after 2099, "0930", "2330") or running backwards somewhere, as a live
+    log runs (latest first) and a chronology never does."""
+    stamps = [int(m[1]) for m in _LINE_STAMP.finditer(text)]
+    if len(stamps) < 2 or any(n // 100 > 23 or n % 100 > 59 for n in stamps):
+        return False
+    return any(n < 1500 or n > 2099 for n in stamps) or any(b < a for a, b in itertools.pairwise(stamps))
+
+
+def clock_at(text: str, start: int, end: int) -> bool:
+    """Whether the four digits at `text[start:end]` are a time of day ("at 2000 GMT", a live
+    log's "1905:") rather than a year, judged on the whole text."""
+    for kind in ("clock24", "clock_stamp"):
+        pattern = _CLOCK_PATTERNS[kind]
+        for match in pattern.finditer(text, max(0, start - 2), min(len(text), end + 16)):
+            if match.start("hour") == start and _NORMALIZERS[kind](match, Context(text=text, reference=None)):
+                return True
+    return False
 
 
 def _noon(match, ctx):
@@ -843,6 +897,8 @@ _NORMALIZERS = {
     "day_part": _day_part,
     "clock": _clock,
     "noon": _noon,
+    "clock24": _clock24,
+    "clock_stamp": _clock_stamp,
     "unit_rel": _unit_rel,
     "the_unit": _the_unit,
     "season": _season,
@@ -862,3 +918,6 @@ _NORMALIZERS = {
     "year_end": _year_end,
     "ref": _ref,
 }
+
+
+_CLOCK_PATTERNS = {kind: pattern for kind, pattern in RULES if kind in ("clock24", "clock_stamp")}

@@ -236,18 +236,20 @@ def _span(start: int, end: int) -> Spans:
 
 
 def predict_all(documents: Sequence[Document]):
-    """storyline's and textacy's attributions for every document, from one spaCy parse, and the
-    documents textacy refused."""
+    """storyline's attributions for every document (all it extracts, and the statements a
+    briefing shows), textacy's, from one spaCy parse, and the documents textacy refused."""
     from textacy.extract.triples import direct_quotations
 
     from storyline import nlp
     from storyline.clean import article_id
     from storyline.entities import merge_entities
     from storyline.models import Article
+    from storyline.quotes.acts import statements_only
     from storyline.quotes.extract import extract_quotes
 
     pipeline = nlp.spacy_pipeline()
     ours: dict[str, list[Attribution]] = {}
+    shown: dict[str, list[Attribution]] = {}
     peer: dict[str, list[Attribution]] = {}
     bailed: list[str] = []
     docs = pipeline.pipe((d.text for d in documents), batch_size=DEFAULTS.models.parse_batch_size)
@@ -255,14 +257,9 @@ def predict_all(documents: Sequence[Document]):
         article = Article(id=article_id(document.text), source=document.name, text=document.text)
         entities, (analysis,) = merge_entities([nlp.analysis_from_doc(article.id, doc)])
         names = {e.id: e.name for e in entities}
-        ours[document.name] = [
-            Attribution(
-                content=tuple((p.start, p.end) for p in q.parts) or _span(q.start, q.end),
-                source=_span(q.speaker_span.start, q.speaker_span.end) if q.speaker_span else (),
-                cue=_span(q.cue_span.start, q.cue_span.end) if q.cue_span else (),
-            )
-            for q in extract_quotes(article, analysis, names)
-        ]
+        quotes = extract_quotes(article, analysis, names)
+        ours[document.name] = [_attribution(q) for q in quotes]
+        shown[document.name] = [_attribution(q) for q in statements_only(article.text, analysis, quotes)]
         try:
             triples = list(direct_quotations(doc))
         except ValueError:  # textacy bails out on a document with an unclosed quotation
@@ -276,7 +273,15 @@ def predict_all(documents: Sequence[Document]):
             )
             for t in triples
         ]
-    return ours, peer, bailed
+    return ours, shown, peer, bailed
+
+
+def _attribution(quote) -> Attribution:
+    return Attribution(
+        content=tuple((p.start, p.end) for p in quote.parts) or _span(quote.start, quote.end),
+        source=_span(quote.speaker_span.start, quote.speaker_span.end) if quote.speaker_span else (),
+        cue=_span(quote.cue_span.start, quote.cue_span.end) if quote.cue_span else (),
+    )
 
 
 def _token_span(tokens) -> Spans:
@@ -307,14 +312,16 @@ def _looked_up(
 def evaluate_quotes(data_dir: str | Path, *, split: str = "dev", limit: int | None = None) -> dict:
     """storyline and textacy on one PolNeAR split: all attributions, and direct quotes only."""
     documents = read_polnear(data_dir, split)[:limit]
-    ours, peer, bailed = predict_all(documents)
+    ours, shown, peer, bailed = predict_all(documents)
     result = {
         "split": split,
         "documents": len(documents),
         "gold_attributions": sum(len(d.gold) for d in documents),
         "textacy_bailed_out": len(bailed),
     }
-    for name, predictions in (("storyline", ours), ("textacy", peer)):
+    # "shown": the statements a briefing shows (`storyline.quotes.acts`), without the beliefs,
+    # intentions and declined speech that PolNeAR also counts as attributions.
+    for name, predictions in (("storyline", ours), ("textacy", peer), ("shown", shown)):
         for subset, direct in (("all", False), ("direct", True)):
             scores = score(documents, _looked_up(predictions), direct_only=direct)
             result[f"{name}_{subset}"] = scores.table()
@@ -325,8 +332,14 @@ def evaluate_quotes(data_dir: str | Path, *, split: str = "dev", limit: int | No
 def render_table(result: dict) -> str:
     """The figures side by side as a Markdown table."""
     columns = {
-        f"{n} ({s})": result[f"{n}_{s}"]
-        for n, s in (("storyline", "all"), ("textacy", "all"), ("storyline", "direct"), ("textacy", "direct"))
+        ("storyline shown" if n == "shown" else n) + f" ({s})": result[f"{n}_{s}"]
+        for n, s in (
+            ("storyline", "all"),
+            ("shown", "all"),
+            ("textacy", "all"),
+            ("storyline", "direct"),
+            ("textacy", "direct"),
+        )
     }
     agreement = result.get("annotators") or {}
     if agreement.get("documents"):

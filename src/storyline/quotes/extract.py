@@ -50,7 +50,7 @@ from storyline.quotes.parse import (
 from storyline.quotes.speakers import RELATIVES, named_by_surname, type_speakers
 from storyline.quotes.tagger import Proposal, TaggedSpan, group_spans, tag_analysis
 
-QUOTES_VERSION = "quotes-9"
+QUOTES_VERSION = "quotes-10"
 
 # Titles that rule a person out as the antecedent of a pronoun ("Mr. Xi ... She said").
 _OTHER_GENDER_TITLES = {"she": {"mr"}, "her": {"mr"}, "he": {"ms", "mrs"}, "him": {"ms", "mrs"}}
@@ -849,9 +849,10 @@ def _antecedent(parse: ParseIndex, attribution: Attribution) -> Attribution:
 
 
 def _possessor(parse: ParseIndex, mention: Mention, head: Token) -> bool:
-    """Whether the mention only owns the speaker phrase's head noun ("Kovalenk's government")."""
+    """Whether the mention only owns or names the speaker phrase's head noun ("Kovalenk's
+    government", "the Biden administration", "Obama's lawyers"): then the head speaks."""
     return head.pos == "NOUN" and any(
-        parse.tokens[i].dep == "poss" and parse.tokens[i].head == head.i
+        parse.tokens[i].dep in ("poss", "compound") and parse.tokens[i].head == head.i
         for i in parse.token_range(mention.start, mention.end)
     )
 
@@ -1038,6 +1039,8 @@ def _according_report(article, analysis, parse, token, taken, entity_names) -> Q
     p_start, p_end = parse.tokens[phrase[0]].start, parse.tokens[phrase[-1]].end
     before = _trim(article.text, sentence.start, p_start)
     after = _trim(article.text, p_end, sentence.end)
+    while after[0] < after[1] and article.text[after[0]] in ",;:—– ":
+        after = (after[0] + 1, after[1])  # "According to X, Y ...": the report is Y
     start, end = max((before, after), key=lambda span: span[1] - span[0])
     end = end - 1 if end > start and article.text[end - 1] in ".;" else end
     if len(article.text[start:end].split()) < 4 or any(s < end and start < e for s, e in taken):

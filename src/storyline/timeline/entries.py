@@ -1,14 +1,16 @@
 """Each event's timeline: what happened, each fact at the date it happened, every entry cited.
 
 A sentence is placed at the first calendar date it names (a day, week, month or year: "a
-previous call in January 2022" goes to January 2022, "two months earlier" to its month), not at
-the day it was reported. A date after its article's publication is a plan, not a fact, and
-"since March 1" starts a stretch rather than dating the sentence's news; the sentence's next
-date is used instead. A lead sentence (among the first `DEFAULTS.timeline.lead_sentences`)
-naming no date tells its article's news: it goes to the article's news day (the day its lead
-names, cited, `dated_by` "news"), else to its publication date ("publication"), else, for an
-undated article, to the calendar period holding its inferred interval if one does ("inferred").
-Other sentences without a date are left out.
+previous call in January 2022" goes to January 2022, "two months earlier" to its month), not
+at the day it was reported. A date after its article's publication is a plan, not a fact, and
+"since March 1" starts a stretch rather than dating the sentence's news; nor does a date in a
+photo caption, or in a clause about another event (a relative clause, an "after" or "since"
+clause: "the dam, which Karvonia completed in March, 2023"); the sentence's next date is used
+instead. A lead sentence (among the first `DEFAULTS.timeline.lead_sentences`) naming no date tells
+its article's news: it goes to the article's news day (the day its lead names, cited,
+`dated_by` "news"), else to its publication date ("publication"), else, for an undated
+article, to the calendar period holding its inferred interval if one does ("inferred"). Other
+sentences without a date are left out.
 
 The same fact told by several outlets, or retold a day later, is one entry: sentences dated the
 same day or neighbouring days (the same value for coarser dates) whose content words overlap by
@@ -19,12 +21,14 @@ date, those told by most articles first, so a large event's timeline stays reada
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from storyline.clean.text import is_caption
 from storyline.cluster import article_event_date, starts_a_stretch
 from storyline.config import DEFAULTS
 from storyline.dates import inference as dating
@@ -40,8 +44,9 @@ from storyline.models import (
     TimelineEntry,
     TimelinePrecision,
 )
+from storyline.sentences import is_whole_sentence
 
-TIMELINE_VERSION = "timeline-2"
+TIMELINE_VERSION = "timeline-3"
 _WORD = re.compile(r"[a-z]{3,}")
 _STOPWORDS = frozenset(
     "the and for with that this from was were has have had are its his her their they them "
@@ -119,10 +124,13 @@ def _candidates(
     limit = article.published or (inferred.latest if inferred else None)
     by_sentence: dict[int, TimeExpression] = {}
     timed = {d.sentence_index for d in dates}  # a plan's date still says "not today's news"
+    other_event = _other_event_reader(analysis)
     for expression in sorted(dates, key=lambda d: d.start):
         if limit is not None and _first_day(expression.value) > limit.isoformat():
             continue  # after publication: a plan, not a fact
         if starts_a_stretch(text, expression) or _attributive_year(text, expression):
+            continue
+        if is_caption(_line_at(text, expression.start)) or other_event(expression.start):
             continue
         by_sentence.setdefault(expression.sentence_index, expression)
     news = article_event_date(article, dates, limit)
@@ -138,8 +146,8 @@ def _candidates(
     for sent in analysis.sentences:
         raw = text[sent.start : sent.end]
         stripped = raw.strip()
-        if not stripped:
-            continue
+        if not is_whole_sentence(stripped):
+            continue  # a piece cut inside a quotation, a dateline: no line to show
         start = sent.start + raw.index(stripped)
         span = Span(article_id=article.id, start=start, end=start + len(stripped))
         dated = by_sentence.get(sent.index)
@@ -173,6 +181,44 @@ def _candidates(
             )
         )
     return found
+
+
+def _line_at(text: str, offset: int) -> str:
+    end = text.find("\n", offset)
+    return text[text.rfind("\n", 0, offset) + 1 : end if end >= 0 else len(text)]
+
+
+_OTHER_EVENT_MARKS = frozenset({"after", "since"})
+
+
+def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
+    """A function telling whether the date at an offset belongs to a clause about another
+    event than the sentence's own: a relative clause ("the dam, which Karvonia completed in
+    March, 2023"; "the protest it lodged last month") or an "after" or "since" clause, at any
+    depth ("negotiations that began when the ministers met in March"). Such a date says when
+    that other thing happened, not when the sentence's news did. Without a parse, never."""
+    tokens = analysis.tokens
+    if not tokens:
+        return lambda offset: False
+    starts = [t.start for t in tokens]
+    marks: dict[int, set[str]] = {}
+    for t in tokens:
+        if t.dep == "mark" and t.head != t.i:
+            marks.setdefault(t.head, set()).add(t.lemma.lower())
+
+    def other_event(offset: int) -> bool:
+        node = tokens[max(0, bisect.bisect_right(starts, offset) - 1)]
+        for _ in range(24):
+            if node.pos in ("VERB", "AUX") and (
+                node.dep == "relcl" or (node.dep == "advcl" and marks.get(node.i, set()) & _OTHER_EVENT_MARKS)
+            ):
+                return True
+            if node.head == node.i:
+                return False
+            node = tokens[node.head]
+        return False
+
+    return other_event
 
 
 def _first_day(value: str) -> str:

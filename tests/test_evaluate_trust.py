@@ -1,0 +1,107 @@
+"""The automatic trust checks: each finds the error it is for, and real briefings pass them."""
+
+from __future__ import annotations
+
+import pytest
+from tests.conftest import make_article
+
+from storyline.evaluate.trust import automatic_checks
+from storyline.models import Briefing, ClaimGroup, Event, Quote, Span, SummaryLine, TimelineEntry
+
+TEXT = (
+    "The minister said the talks would go on. Marcia McNutt declined to confirm that the spill "
+    "grew. The markets opened at 0930 GMT on Monday. It belongs to the people,"
+)
+ARTICLE = make_article(TEXT)
+
+
+def _span(words: str) -> Span:
+    start = TEXT.index(words)
+    return Span(article_id=ARTICLE.id, start=start, end=start + len(words))
+
+
+def _quote(speaker: str, cue: str, words: str) -> Quote:
+    span = _span(words)
+    return Quote(
+        id=f"q-{speaker}",
+        article_id=ARTICLE.id,
+        start=span.start,
+        end=span.end,
+        text=words,
+        kind="indirect",
+        cue=cue,
+        cue_span=_span(cue),
+        speaker=speaker,
+    )
+
+
+def _violations(**fields) -> dict[str, list[str]]:
+    return {k: v for k, v in automatic_checks(Briefing(articles=(ARTICLE,), **fields)).items() if v}
+
+
+def test_a_clean_briefing_passes_every_check():
+    event = Event(
+        id="e1",
+        article_ids=(ARTICLE.id,),
+        title="Talks",
+        summary=(
+            SummaryLine(text="The minister said the talks would go on.", cites=(_span("The minister"),)),
+        ),
+    )
+    assert (
+        _violations(quotes=(_quote("The minister", "said", "the talks would go on"),), events=(event,)) == {}
+    )
+
+
+def test_each_check_finds_its_error():
+    found = _violations(
+        quotes=(
+            _quote("it", "said", "the talks would go on"),
+            _quote("Marcia McNutt", "confirm", "the spill grew"),
+        ),
+        claims=(
+            ClaimGroup(
+                id="c1", event_id="e1", status="consensus", text="x", outlets=("BBC", "bbc"), cites=()
+            ),
+        ),
+        timeline=(
+            TimelineEntry(
+                event_id="e1",
+                date="0930",
+                precision="year",
+                text="The markets opened at 0930 GMT on Monday.",
+                cites=(_span("The markets"),),
+                date_cites=(_span("0930"),),
+            ),
+            TimelineEntry(
+                event_id="e1",
+                date="2024",
+                precision="year",
+                text="It belongs to the people,",
+                cites=(_span("It belongs"),),
+            ),
+        ),
+        events=(
+            Event(
+                id="e1",
+                article_ids=(ARTICLE.id,),
+                title="Talks",
+                summary=(SummaryLine(text="It belongs to the people,", cites=(_span("It belongs"),)),),
+            ),
+        ),
+    )
+    assert {name: len(lines) for name, lines in found.items()} == {
+        "pronoun_speaker": 1,
+        "negated_cue": 1,
+        "single_outlet_consensus": 1,
+        "clock_time_as_year": 1,
+        "summary_fragment": 1,
+        "timeline_fragment": 1,
+    }
+
+
+@pytest.mark.models
+@pytest.mark.parametrize("fixture", ["sample_briefing", "seed_briefing"])
+def test_the_sample_and_the_seeds_pass_every_check(fixture, request):
+    briefing = request.getfixturevalue(fixture)
+    assert {k: v for k, v in automatic_checks(briefing).items() if v} == {}

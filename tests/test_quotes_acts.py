@@ -1,0 +1,106 @@
+"""What a briefing shows as said: statements, never declined speech, actions or pronoun speakers."""
+
+from __future__ import annotations
+
+import pytest
+from tests.conftest import make_article
+
+from storyline.entities import merge_entities
+from storyline.quotes.acts import statements_only
+from storyline.quotes.extract import extract_quotes
+
+pytestmark = pytest.mark.models
+
+
+def _shown(text: str) -> dict[str, object]:
+    from storyline.nlp import analyze
+
+    article = make_article(text)
+    entities, (analysis,) = merge_entities(analyze([article]))
+    names = {e.id: e.name for e in entities}
+    quotes = extract_quotes(article, analysis, names)
+    return {q.text: q for q in statements_only(article.text, analysis, quotes)}
+
+
+def _said(shown: dict[str, object], words: str) -> list[object]:
+    return [q for text, q in shown.items() if words in text]
+
+
+def test_declined_and_refused_speech_is_not_what_was_said():
+    shown = _shown(
+        "Spill response\n\nAdmiral Thad Allen said on Friday that the leak had slowed. "
+        "Marcia McNutt declined to confirm that the spill has eclipsed the Exxon Valdez. "
+        "The company refused to say whether the cap would hold."
+    )
+    assert _said(shown, "the leak had slowed")
+    assert not _said(shown, "eclipsed the Exxon Valdez")
+    assert not _said(shown, "the cap would hold")
+
+
+def test_negated_and_nobody_speech_is_not_what_was_said():
+    shown = _shown(
+        "Budget vote\n\nThe finance minister said the budget would pass. "
+        "No major party has said it will vote against it. "
+        "China has continued to pass up opportunities to publicly criticize Russia's violation "
+        "of Ukraine's sovereignty."
+    )
+    assert _said(shown, "the budget would pass")
+    assert not _said(shown, "vote against it")
+    assert not _said(shown, "violation of Ukraine")
+
+
+def test_actions_intentions_and_targets_of_pressure_are_not_statements():
+    shown = _shown(
+        "Ukraine and China\n\nPresident Volodymyr Zelensky named a former cabinet minister as "
+        "Ukraine's new ambassador to Beijing. Pressure mounted on Xi Jinping to denounce the war. "
+        "Xi Jinping is introducing a 12-point plan for peace. Analysts see the invasion as "
+        "accelerating military cooperation. Zelensky said that Ukraine wanted China among the "
+        "guarantors of any deal."
+    )
+    assert _said(shown, "Ukraine wanted China among the")
+    for words in ("former cabinet minister", "denounce the war", "12-point plan", "accelerating"):
+        assert not _said(shown, words), words
+
+
+def test_a_bare_pronoun_is_never_a_speaker_of_reported_speech():
+    shown = _shown(
+        "Peace plan\n\nIt said the plan would be changed within weeks. "
+        "They argued that the ceasefire had failed."
+    )
+    assert all(q.speaker is not None and q.speaker.lower() not in ("it", "they") for q in shown.values())
+
+
+def test_an_administration_named_after_a_person_speaks_for_itself():
+    shown = _shown(
+        "Washington\n\nPresident Joe Biden met his advisers on Monday. "
+        "The Biden administration has said that Chinese overtures for peace deserve caution."
+    )
+    [quote] = _said(shown, "deserve caution")
+    assert quote.speaker == "The Biden administration"
+    assert quote.speaker_entity_id is None
+
+
+def test_reported_words_that_open_on_a_comma_or_lack_a_subject_are_left_out():
+    shown = _shown(
+        "Talks\n\nIt was the first reported high-level conversation between the countries since "
+        "March 1, according to Reuters, with pressure growing on Chinese leader Xi Jinping to reach "
+        "out to Ukrainian President Volodymyr Zelensky. According to U.S. officials, Xi asked Putin "
+        "to delay the invasion. The main goal of Ukraine, Solodkyy said, was to convince Beijing "
+        "to maintain its neutrality."
+    )
+    assert not [q for q in shown.values() if not q.text.strip()[0].isalnum()]
+    assert not _said(shown, "with pressure growing")
+    assert all(q.text.startswith("The main goal") for q in _said(shown, "was to convince Beijing"))
+    [officials] = _said(shown, "Xi asked Putin to delay the invasion")
+    assert officials.text.startswith("Xi asked") and officials.speaker == "U.S. officials"
+
+
+def test_reported_words_stop_where_the_reporters_own_clause_begins():
+    shown = _shown(
+        "Talks\n\nWang Yi noted that Xi had “comprehensively expounded” on the need for dialogue "
+        "and peace talks, but the Chinese diplomat made no new commitments toward mediating the "
+        "conflict."
+    )
+    [quote] = _said(shown, "comprehensively expounded")
+    assert quote.text.endswith("dialogue and peace talks")
+    assert quote.speaker == "Wang Yi"
