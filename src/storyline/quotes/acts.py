@@ -60,9 +60,14 @@ def shown_quotes(
     quotes: Sequence[Quote], articles: Mapping[str, Article], analyses: Mapping[str, Analysis]
 ) -> list[Quote]:
     """The quotes of many articles that a briefing shows: the statements (see `is_statement`)."""
-    parses = {article_id: ParseIndex(analysis) for article_id, analysis in analyses.items()}
-    shown = [_without_reporters_words(articles[q.article_id].text, parses[q.article_id], q) for q in quotes]
-    return [q for q in shown if is_statement(articles[q.article_id].text, parses[q.article_id], q)]
+    by_article: dict[str, list[Quote]] = {}
+    for quote in quotes:
+        by_article.setdefault(quote.article_id, []).append(quote)
+    return [
+        shown
+        for article_id, group in by_article.items()
+        for shown in statements_only(articles[article_id].text, analyses[article_id], group)
+    ]
 
 
 def statements_only(text: str, analysis: Analysis, quotes: Sequence[Quote]) -> list[Quote]:
