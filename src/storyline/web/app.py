@@ -27,6 +27,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -57,6 +58,9 @@ REQUEST_HEADER = "X-Storyline-Request"
 CSRF_FIELD = "csrf"
 MAX_NAME_CHARS = 120  # of an uploaded file's name, before its suffix (ASCII once sanitized)
 Speaker = Annotated[str | None, Query(max_length=200, description="Only this speaker's quotes")]
+# An HTML page's id has no dot: "/events/ID.json" is the page's JSON twin, never an HTML page of
+# the id "ID.json" (ids are hex digests and slugs).
+PageId = Annotated[str, PathParam(pattern=r"^[^.]+$", description="The id, without a suffix")]
 Offset = Annotated[int | None, Query(ge=0, le=10**9, description="Highlight from here")]
 Query_ = Annotated[str, Query(max_length=500, description="Words to find (all of them)")]
 Files = Annotated[Sequence[UploadFile], File(description="Article files: .txt, .html, .jsonl")]
@@ -499,7 +503,7 @@ def create_app(
         responses=_HTML,
         summary="Event: summary, timeline, quotes, claims, coverage",
     )
-    def event_html(request: Request, event_id: str, speaker: Speaker = None):
+    def event_html(request: Request, event_id: PageId, speaker: Speaker = None):
         page = event_data(event_id, speaker)
         corpus = state.corpus
         key = ("html", event_id, None)
@@ -549,7 +553,7 @@ def create_app(
         responses=_HTML,
         summary="Article: cleaned text with marks, removed debris, copies",
     )
-    def article_html(request: Request, article_id: str, start: Offset = None, end: Offset = None):
+    def article_html(request: Request, article_id: PageId, start: Offset = None, end: Offset = None):
         return _page("article.html", request, page=article_data(article_id, start, end))
 
     # -- entity -------------------------------------------------------------------------------
@@ -570,7 +574,7 @@ def create_app(
         responses=_HTML,
         summary="Entity: aliases, quotes, events",
     )
-    def entity_html(request: Request, entity_id: str):
+    def entity_html(request: Request, entity_id: PageId):
         return _page("entity.html", request, page=entity_data(entity_id))
 
     # -- search -------------------------------------------------------------------------------
@@ -733,7 +737,7 @@ def create_app(
         return _json(job_data(job_id))
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse, responses=_HTML, summary="Ingestion progress")
-    def job_html(request: Request, job_id: str):
+    def job_html(request: Request, job_id: PageId):
         return _page("job.html", request, page=job_data(job_id))
 
     state.writes = frozenset(
