@@ -20,6 +20,7 @@ from tests.conftest import SAMPLE, make_article
 
 from storyline import nlp, pipeline
 from storyline.clean import article_id
+from storyline.config import DEFAULTS
 from storyline.ingest import read_documents
 from storyline.models import Failure, RawDocument
 from storyline.nlp import split_text
@@ -264,7 +265,7 @@ def _alive(pid: int) -> bool:
 @pytest.mark.models
 @pytest.mark.parametrize("signum", [9, 15])
 def test_parse_workers_exit_when_their_brief_is_killed(tmp_path, signum):
-    corpus = synthetic_corpus(tmp_path / "corpus", pipeline.PARALLEL_PARSE_FROM + 40)
+    corpus = synthetic_corpus(tmp_path / "corpus", DEFAULTS.models.parallel_parse_from + 40)
     run = subprocess.Popen(
         [sys.executable, "-m", "storyline", "brief", str(corpus), "--db", str(tmp_path / "s.db"), "-q"],
         env=_env(),
@@ -274,11 +275,11 @@ def test_parse_workers_exit_when_their_brief_is_killed(tmp_path, signum):
     try:
         deadline = time.monotonic() + 240
         workers: set[int] = set()
-        while len(workers) < pipeline.PARSE_PROCESSES and time.monotonic() < deadline:
+        while len(workers) < DEFAULTS.models.parse_processes and time.monotonic() < deadline:
             assert run.poll() is None, run.stderr.read().decode()
             time.sleep(0.2)
             workers = _children(run.pid)
-        assert len(workers) >= pipeline.PARSE_PROCESSES, "the parse workers never started"
+        assert len(workers) >= DEFAULTS.models.parse_processes, "the parse workers never started"
         os.kill(run.pid, signum)
         run.wait(timeout=30)
         deadline = time.monotonic() + 5
