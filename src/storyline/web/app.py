@@ -41,7 +41,7 @@ from storyline.config import DEFAULTS
 from storyline.dates import timex
 from storyline.ingest.remote import is_url
 from storyline.ingest.web import FetchOptions
-from storyline.models import Span
+from storyline.models import Analysis, Article, Span, TimeExpression
 from storyline.render import render_html, render_json, render_markdown
 from storyline.store import Store
 from storyline.web import views
@@ -535,13 +535,27 @@ def create_app(
             if not 0 <= start < end <= len(article.text):
                 raise HTTPException(400, f"span {start}-{end} is outside the article (0-{len(article.text)})")
             highlight = Span(article_id=article.id, start=start, end=end)
-        with Store(state.db) as store:
-            stored = store.get_output("analysis", article.id, nlp.ANALYSIS_VERSION)
-        analysis = nlp.analysis_from_json(stored) if stored else None
-        dates = timex.find_dates(
-            article, analysis.sentences if analysis else (), tokens=analysis.tokens if analysis else ()
-        )
+        analysis, dates = parsed_article(article)
         return views.article_page(corpus, article, analysis, dates, highlight)
+
+    # An article's id is a hash of its text and its parse is stored under ANALYSIS_VERSION, so
+    # its parse and dates never change while the server runs: read and tag them once per article
+    # (the article page re-read and re-tagged them on every request; about half its time).
+    parsed: dict[str, tuple[Analysis | None, list[TimeExpression]]] = {}
+
+    def parsed_article(article: Article) -> tuple[Analysis | None, list[TimeExpression]]:
+        found = parsed.get(article.id)
+        if found is None:
+            with Store(state.db) as store:
+                stored = store.get_output("analysis", article.id, nlp.ANALYSIS_VERSION)
+            analysis = nlp.analysis_from_json(stored) if stored else None
+            dates = timex.find_dates(
+                article, analysis.sentences if analysis else (), tokens=analysis.tokens if analysis else ()
+            )
+            found = parsed[article.id] = (analysis, dates)
+            if len(parsed) > 512:  # the oldest out: a bounded cache on a long-running server
+                parsed.pop(next(iter(parsed)), None)
+        return found
 
     @app.get("/articles/{article_id}.json", responses=_JSON, summary="Article (JSON)")
     def article_json(article_id: str, start: Offset = None, end: Offset = None):
