@@ -45,6 +45,7 @@ Store(sys.argv[1]).close()
 """
 
 
+@pytest.mark.slow
 def test_migration_two_processes_creating_one_store_both_succeed(tmp_path):
     for trial in range(6):
         path = tmp_path / f"race-{trial}.db"
@@ -315,6 +316,7 @@ def _check_store(db: Path) -> int:
         return len(articles)
 
 
+@pytest.mark.slow
 def test_ingest_killed_at_random_points_then_rerun_loses_and_doubles_nothing(tmp_path):
     count = 300
     corpus = synthetic_corpus(tmp_path / "corpus", count)
@@ -346,6 +348,7 @@ def test_ingest_killed_at_random_points_then_rerun_loses_and_doubles_nothing(tmp
     assert sorted(Path(s).name for s in sources) == sorted(p.name for p in corpus.iterdir())
 
 
+@pytest.mark.slow
 def test_concurrent_ingests_into_one_new_store_keep_every_article_once(tmp_path):
     corpus = synthetic_corpus(tmp_path / "corpus", 120)
     halves = [tmp_path / "a", tmp_path / "b"]  # overlapping: 0-79 and 40-119

@@ -293,6 +293,7 @@ def test_cli_ingest_refuses_loopback_without_the_flag(server, tmp_path):
     assert allowed.exit_code == 0, allowed.output
 
 
+@pytest.mark.slow
 def test_cli_watch_takes_new_feed_entries_once(server, tmp_path):
     from click.testing import CliRunner
 

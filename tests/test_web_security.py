@@ -160,6 +160,7 @@ def _serve(tmp_path: Path, *args: str) -> tuple[subprocess.Popen, str]:
     raise AssertionError("serve did not start")
 
 
+@pytest.mark.slow
 def test_serve_with_a_token_still_refuses_a_rebound_host_name(tmp_path):
     process, base = _serve(tmp_path, "--token", "s3cret")
     try:
