@@ -120,6 +120,8 @@ class Handler(BaseHTTPRequestHandler):
                     article_html("etag").encode(),
                     headers={"ETag": '"v1"', "Last-Modified": formatdate(usegmt=True)},
                 )
+        elif path == "/always-304":  # "not modified" whatever was asked
+            self._send(304)
         elif path == "/feed.xml":
             self._send(200, FEED.format(host=host).encode(), "application/rss+xml")
         elif path == "/broken.html":

@@ -324,3 +324,13 @@ def test_malformed_urls_fail_clearly():
     for url in ("http://[::1/x", "http://example.com:port/"):
         with pytest.raises(FetchError, match="malformed URL"):
             check_url(url, allow_private=False, resolver=lambda h, p: ["93.184.216.34"])
+
+
+def test_an_unasked_not_modified_is_one_failure_for_a_page_and_a_feed(server, store):
+    from storyline import pipeline
+
+    url = server.base + "/always-304"
+    result = pipeline.ingest([url], store, feeds=[url], fetch_options=FAST)
+    assert result.article_ids == ()
+    assert [f.source for f in result.failures] == [url, url]
+    assert all("not conditional" in f.message for f in result.failures)

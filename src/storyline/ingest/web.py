@@ -233,6 +233,10 @@ class Fetcher:
     async def _read(self, response: httpx.Response, url: str, final_url: str) -> Fetched:
         status = response.status_code
         if status == 304:
+            asked = response.request.headers
+            if "if-none-match" not in asked and "if-modified-since" not in asked:
+                # Not modified since a copy storyline never asked about: the server misbehaves.
+                raise FetchError("HTTP 304 Not Modified to a request that was not conditional")
             return Fetched(url=url, final_url=final_url, not_modified=True)
         if status in RETRY_STATUSES:
             raise FetchError(
