@@ -91,21 +91,17 @@ def test_relative_dates_resolve_only_where_the_whole_interval_agrees():
     assert values == {"January 2022": "2022-01"}
 
 
-def test_calendar_value_is_the_smallest_period_holding_the_interval():
-    def make(a, b):
-        return dating.InferredDate(
-            article_id="a",
-            earliest=a,
-            latest=b,
-            confidence=0.5,
-            evidence=(),
-            basis="text",
-        )
+def _interval(earliest: date, latest: date) -> dating.InferredDate:
+    return dating.InferredDate(
+        article_id="a", earliest=earliest, latest=latest, confidence=0.5, evidence=(), basis="text"
+    )
 
-    assert dating.calendar_value(make(date(2023, 4, 2), date(2023, 4, 28))) == ("2023-04", "month")
-    assert dating.calendar_value(make(date(2023, 1, 2), date(2023, 6, 28))) == ("2023", "year")
-    assert dating.calendar_value(make(date(2022, 12, 2), date(2023, 1, 8))) is None
-    assert dating.calendar_value(make(date(2022, 12, 2), None)) is None
+
+def test_calendar_value_is_the_smallest_period_holding_the_interval():
+    assert dating.calendar_value(_interval(date(2023, 4, 2), date(2023, 4, 28))) == ("2023-04", "month")
+    assert dating.calendar_value(_interval(date(2023, 1, 2), date(2023, 6, 28))) == ("2023", "year")
+    assert dating.calendar_value(_interval(date(2022, 12, 2), date(2023, 1, 8))) is None
+    assert dating.calendar_value(_interval(date(2022, 12, 2), None)) is None
 
 
 def test_same_story_articles_lend_their_dates():
@@ -120,19 +116,9 @@ def test_same_story_articles_lend_their_dates():
 
 
 def test_describe_says_no_more_than_the_interval():
-    def make(a, b):
-        return dating.InferredDate(
-            article_id="a",
-            earliest=a,
-            latest=b,
-            confidence=0.5,
-            evidence=(),
-            basis="text",
-        )
-
-    assert dating.describe(make(date(2023, 4, 2), date(2023, 4, 28))) == "April 2023 (inferred)"
-    assert dating.describe(make(date(2023, 4, 2), date(2023, 4, 2))) == "2023-04-02 (inferred)"
-    assert dating.describe(make(date(2023, 1, 1), date(2023, 12, 31))) == "2023 (inferred)"
+    assert dating.describe(_interval(date(2023, 4, 2), date(2023, 4, 28))) == "April 2023 (inferred)"
+    assert dating.describe(_interval(date(2023, 4, 2), date(2023, 4, 2))) == "2023-04-02 (inferred)"
+    assert dating.describe(_interval(date(2023, 1, 1), date(2023, 12, 31))) == "2023 (inferred)"
 
 
 def test_dated_articles_are_not_inferred():

@@ -17,11 +17,9 @@ from pathlib import Path
 
 from storyline.errors import InputError
 from storyline.models import Article, Briefing, Span
+from storyline.quotes.acts import is_bare_pronoun
 from storyline.sentences import is_whole_sentence
 
-BARE_PRONOUNS = frozenset(
-    "i me you we us it they them he him she her this that these those one who someone".split()
-)
 # Words just before a cue that say the speech did not happen ("did not say", "declined to
 # confirm", "never said", "no one has said").
 _NOT_SAID = re.compile(
@@ -57,13 +55,8 @@ def _pronoun_speakers(briefing: Briefing, articles: Mapping[str, Article]) -> li
     return [
         f"{q.id}: speaker {q.speaker!r} for {q.text[:60]!r}"
         for q in briefing.quotes
-        if q.speaker is not None and _pronoun(q.speaker)
+        if q.speaker is not None and is_bare_pronoun(q.speaker)
     ]
-
-
-def _pronoun(speaker: str) -> bool:
-    word = speaker.strip()
-    return not (len(word) > 1 and word.isupper()) and word.lower() in BARE_PRONOUNS
 
 
 def _negated_cues(briefing: Briefing, articles: Mapping[str, Article]) -> list[str]:

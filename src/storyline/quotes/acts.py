@@ -74,10 +74,10 @@ def statements_only(text: str, analysis: Analysis, quotes: Sequence[Quote]) -> l
     """The quotes that report what someone said or wrote; the rest are left out."""
     parse = ParseIndex(analysis)
     shown = [_without_pronoun_speaker(_without_reporters_words(text, parse, q)) for q in quotes]
-    return [q for q in shown if is_statement(text, parse, q)]
+    return [q for q in shown if is_statement(parse, q)]
 
 
-def is_statement(text: str, parse: ParseIndex, quote: Quote) -> bool:
+def is_statement(parse: ParseIndex, quote: Quote) -> bool:
     """Whether `quote` reports a statement (see the module's docstring)."""
     cue = _cue_token(parse, quote)
     if cue is not None and (_negated(parse, cue) or _declined(parse, cue)):
