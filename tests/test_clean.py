@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -408,3 +411,39 @@ def test_wire_trailer_inside_a_text_without_line_breaks_ends_the_story():
     normalized = normalize_text(text)
     for removal in cleaned.removed:
         assert normalized[removal.start : removal.end] == removal.text
+
+
+_LIVE_PAGE = (
+    "Live coverage of the president's address on the oil spill, as it happened. "
+    "2155: The president has finished speaking and the networks have cut away. "
+    "2130: He says the company will be made to pay for the damage it has caused. "
+    "2104 : We also expect him to announce changes to the agency that oversees drilling. "
+    "1914: Officials say the speech will last about eighteen minutes."
+)
+
+
+def test_live_page_stamps_in_a_text_without_line_breaks_are_cut_into_entries():
+    result = clean_text(_LIVE_PAGE, take_title=False, published=date(2010, 6, 15))
+    stamps = [r for r in result.removed if r.reason == "live-page time stamp"]
+    assert [r.text.strip() for r in stamps] == ["2155:", "2130:", "2104 :", "1914:"]
+    paragraphs = result.text.split("\n\n")
+    assert paragraphs[1] == "The president has finished speaking and the networks have cut away."
+    assert len(paragraphs) == 5
+    assert not re.search(r"\b\d{4} ?:", result.text)
+
+
+def test_a_chronology_of_years_keeps_its_years():
+    chronology = (
+        "The region has a long history of conflict, and the dates below mark its turning points. "
+        "1914: War breaks out across the continent. 1918: An armistice ends the fighting. "
+        "1939: War returns to the region. 1945: The second war ends in surrender."
+    )
+    result = clean_text(chronology, take_title=False, published=date(2010, 6, 15))
+    assert "1914: War breaks out" in result.text
+    assert not [r for r in result.removed if r.reason == "live-page time stamp"]
+
+
+def test_stamps_out_of_order_are_not_taken_for_a_live_page():
+    shuffled = _LIVE_PAGE.replace("2130:", "2230:")
+    result = clean_text(shuffled, take_title=False, published=date(2010, 6, 15))
+    assert "2155: The president" in result.text

@@ -40,6 +40,7 @@ def clean_document(doc: RawDocument, *, batch_repeats: frozenset[str] = frozense
         batch_repeats=batch_repeats,
         take_title=doc.html is None,
         layout_known=doc.html is not None,
+        published=published,
     )
     text = cleaned.text
     if len(text.strip()) < DEFAULTS.clean.min_article_chars:

@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from storyline.models import Removal
 
@@ -168,6 +169,37 @@ _DATELINE = re.compile(
     re.VERBOSE,
 )
 
+# The time stamps that open each entry of a live page ("2155: BP's chairman ...", "1914 GMT: ..."),
+# which text without line breaks runs into one paragraph. The same shape opens the entries of a
+# chronology of years ("1914: War begins."), so stamps are taken for clock times only as a set:
+# three or more, in order (live pages run newest first or oldest first), and at least one of them
+# impossible as a year of the story (see `_live_page_stamps`).
+_ENTRY_STAMP = re.compile(
+    r"""(?:^|(?<=[.!?"'”’)]\ ))
+        (?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)(?P<zone>\ ?(?:GMT|BST|UTC|CET|EST|EDT|ET))?\ ?:[ ]
+        (?=[A-Z"“‘'])""",
+    re.VERBOSE | re.MULTILINE,
+)
+MIN_LIVE_STAMPS = 3
+
+
+def _live_page_stamps(text: str, published: date | None) -> list[tuple[int, int]]:
+    """The spans of a live page's entry stamps, or none when the stamps could be years: a stamp
+    is certainly a clock time when it has a time zone, opens with 0 ("0930"), or lies after the
+    year after publication (after 2100 when the date is unknown)."""
+    stamps = list(_ENTRY_STAMP.finditer(text))
+    if len(stamps) < MIN_LIVE_STAMPS:
+        return []
+    values = [int(m["hour"] + m["minute"]) for m in stamps]
+    if values != sorted(values) and values != sorted(values, reverse=True):
+        return []
+    latest_year = published.year + 1 if published else 2100
+    if not any(
+        m["zone"] or m["hour"].startswith("0") or v > latest_year for m, v in zip(stamps, values, strict=True)
+    ):
+        return []
+    return [(m.start(), m.end()) for m in stamps]
+
 
 @dataclass(frozen=True, slots=True)
 class CleanText:
@@ -290,10 +322,13 @@ def _sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
-def _cuts(text: str) -> list[tuple[int, int, str]]:
+def _cuts(text: str, published: date | None) -> list[tuple[int, int, str]]:
     """Spans to drop that need not be whole lines: the comment section to the end of the text,
-    wire trailers and reprint notices, and the non-prose rest of a line after a wire trailer."""
-    found: list[tuple[int, int, str]] = []
+    wire trailers and reprint notices, the non-prose rest of a line after a wire trailer, and a
+    live page's entry stamps (so that each entry becomes a paragraph of its own)."""
+    found: list[tuple[int, int, str]] = [
+        (start, end, "live-page time stamp") for start, end in _live_page_stamps(text, published)
+    ]
     comments = _comment_section(text)
     limit = comments[0] if comments else len(text)
     if comments:
@@ -362,6 +397,7 @@ def clean_text(
     batch_repeats: frozenset[str] = frozenset(),
     take_title: bool = True,
     layout_known: bool = False,
+    published: date | None = None,
 ) -> CleanText:
     """Remove debris from scraped text; offsets in `removed` point into `normalize_text(text)`.
 
@@ -373,10 +409,11 @@ def clean_text(
     `layout_known` says the text comes from an extractor that saw the page's structure (HTML):
     the rules that guess structure from flattened text (a masthead line, short lines after the
     last paragraph of prose, bylines and datelines) are then left out, as they would drop lists
-    and tables the extractor rightly kept.
+    and tables the extractor rightly kept. `published`, the article's date if known, tells a live
+    page's time stamps from a chronology's years.
     """
     text = normalize_text(text)
-    cuts = [] if layout_known else _cuts(text)
+    cuts = [] if layout_known else _cuts(text, published)
     removed: list[Removal] = [_removal(s, text[s:e], reason) for s, e, reason in cuts]
     lines: list[tuple[int, str]] = []
     offset = 0
