@@ -304,16 +304,26 @@ def test_cli_an_unforeseen_error_is_one_line_naming_its_type_and_debug_raises_it
     assert isinstance(debug.exception, ZeroDivisionError)
 
 
-@pytest.mark.models
-def test_cli_an_unwritable_output_is_one_line(sample_db, tmp_path):
+def test_cli_an_unwritable_output_fails_in_one_line_before_any_work(tmp_path):
     out = tmp_path / "no-folder" / "brief.md"
+    db = tmp_path / "never-made.db"
     result = CliRunner().invoke(
-        cli, ["brief", str(SAMPLE), "--manifest", MANIFEST, "--db", str(sample_db), "-q", "-o", str(out)]
+        cli, ["brief", str(SAMPLE), "--manifest", MANIFEST, "--db", str(db), "-q", "-o", str(out)]
     )
     assert result.exit_code == 1
     assert _one_error_line(result.stderr) == (
-        f"error: cannot write {out} (No such file or directory); pass -o a file in a folder you can write"
+        f"error: cannot write {out}: there is no folder {out.parent}; create it or pass -o elsewhere"
     )
+    assert not db.exists()  # nothing was read or briefed
+
+
+def test_cli_an_output_that_is_a_folder_fails_in_one_line(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["brief", str(SAMPLE), "--db", str(tmp_path / "s.db"), "-q", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert _one_error_line(result.stderr).startswith("error: Invalid value for '-o' / '--output'")
+    assert "is a directory" in result.stderr
 
 
 @pytest.mark.models

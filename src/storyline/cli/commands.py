@@ -15,6 +15,7 @@ from storyline import nlp, pipeline
 from storyline.cli.options import (
     EXIT_NO_ARTICLES,
     Group,
+    check_output,
     common_options,
     db_option,
     fail,
@@ -144,6 +145,7 @@ def brief(paths, fmt, output, db, quiet, verbose, debug, **sources) -> None:
     setup_logging(verbose)
     _require_sources(paths, sources["urls_file"], sources["feeds"])
     try:
+        check_output(output)
         briefing = pipeline.brief(
             paths, db=db or default_db_path(), progress=progress_for(quiet), **_ingest_options(**sources)
         )
@@ -155,7 +157,10 @@ def brief(paths, fmt, output, db, quiet, verbose, debug, **sources) -> None:
         sys.exit(EXIT_NO_ARTICLES)
     started = time.perf_counter()
     text = RENDERERS[fmt](briefing)
-    write(text, output)
+    try:
+        write(text, output)
+    except StorylineError as e:
+        fail(e, debug)
     log.info(
         "stage render: %s, %d characters to %s in %.2f s",
         fmt,

@@ -7,6 +7,7 @@ import functools
 import json
 import logging
 import math
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -137,6 +138,25 @@ def finite(value):
 
 def figures_json(result: dict) -> str:
     return json.dumps(finite(result), indent=2, allow_nan=False)
+
+
+def check_output(output: str | None) -> None:
+    """Fail before any work when `-o` names a file that cannot be written: a briefing of a large
+    batch takes minutes, and an error found only when it is done would throw it away."""
+    if not output:
+        return
+    path = Path(output)
+    folder = path.parent
+    if path.is_dir():
+        raise StorylineError(f"cannot write {output}: it is a folder; pass -o a file name")
+    if not folder.is_dir():
+        raise StorylineError(
+            f"cannot write {output}: there is no folder {folder}; create it or pass -o elsewhere"
+        )
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise StorylineError(
+            f"cannot write {output}: permission denied; pass -o a file in a folder you can write"
+        )
 
 
 def write(text: str, output: str | None) -> None:

@@ -50,7 +50,6 @@ from storyline.web.jobs import JobRunner, briefing_signature
 log = logging.getLogger(__name__)
 
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
-TOKEN_ENV = "STORYLINE_TOKEN"
 TOKEN_COOKIE = "storyline_token"
 # Scripts send this header (any value) on changes; a page of another site cannot send a custom
 # header without a preflight, so no token is needed to tell their requests apart.
@@ -764,4 +763,4 @@ def create_app(
     return app
 
 
-__all__ = ["TOKEN_ENV", "create_app", "safe_upload_path"]
+__all__ = ["create_app", "safe_upload_path"]
