@@ -447,3 +447,31 @@ def test_stamps_out_of_order_are_not_taken_for_a_live_page():
     shuffled = _LIVE_PAGE.replace("2130:", "2230:")
     result = clean_text(shuffled, take_title=False, published=date(2010, 6, 15))
     assert "2155: The president" in result.text
+
+
+def test_a_flattened_pull_quote_and_its_credit_are_removed():
+    text = (
+        "The court heard a recording of the emergency call made from the house that morning . "
+        "He 's pumping the chest , but he 's not responding to anything , sir '' End Quote "
+        "Alberto Alvarez Bodyguard , 911 call `` He 's pumping the chest , but he 's not responding "
+        "to anything , sir , '' Mr Alvarez told the call handler . The doctor was then seen leaving ."
+    )
+    result = clean_text(text, take_title=False)
+    reasons = {r.reason: r.text for r in result.removed}
+    assert reasons["pull quote (repeated from the story)"].startswith("He 's pumping the chest")
+    assert reasons["pull quote (repeated from the story)"].endswith("End Quote")
+    assert reasons["pull quote credit"] == "Alberto Alvarez Bodyguard , 911 call"
+    assert result.text.count("``") == result.text.count("''") == 1  # the lone closing mark is gone
+    assert "The court heard a recording" in result.text and "Mr Alvarez told the call handler" in result.text
+
+
+def test_a_pull_quote_credit_without_a_clear_end_is_left_in_the_text():
+    text = (
+        "The company said the leak had slowed after engineers fitted a new cap to the well . "
+        "It is imperative the company provides all information regarding the oil spill '' End Quote "
+        "Laura Dudley Bob Dudley 's sister , Laura , came out of retirement to speak for the family ."
+    )
+    result = clean_text(text, take_title=False)
+    assert "pull quote credit" not in {r.reason for r in result.removed}
+    assert "End Quote" not in result.text
+    assert result.text.startswith("The company said the leak had slowed")

@@ -201,6 +201,41 @@ def _live_page_stamps(text: str, published: date | None) -> list[tuple[int, int]
     return [(m.start(), m.end()) for m in stamps]
 
 
+# A pull quote as BBC pages flatten it: the quote repeated from the story in a box, its opening
+# mark lost, then "End Quote" and the speaker's name and role run into the next paragraph
+# ("... sir '' End Quote Alberto Alvarez Bodyguard , 911 call `` He 's pumping ..."). Its lone
+# closing mark would pair with the next opening one and make the writer's narration a quote.
+_PULL_QUOTE_END = re.compile(r"(?P<close>''|\"|”)?\s*\bEnd Quote\b")
+_SENTENCE_BOUNDARY = re.compile(r"[.!?](?:\s?(?:''|['\"’”]))*\s+")
+# Where the credit after "End Quote" ends: the first word that opens a sentence. A name and a role
+# have no mark of their end, so only these are trusted; with none near, the credit is left.
+_CREDIT_END = re.compile(
+    r"""\s(?=``|“|"|(?:The|It|There|He|She|They|We|I|But|And|Meanwhile|However|In|On|At|If|As|When
+        |While|After|Before|During|Since|This|That|These|Those|His|Her|Their|Its|Many|Some|A|An)\b)""",
+    re.VERBOSE,
+)
+MAX_CREDIT_WORDS = 12
+
+
+def _pull_quotes(text: str, limit: int) -> list[tuple[int, int, str]]:
+    """A flattened pull quote's words and its "End Quote" mark, and the credit after it when its
+    end can be found."""
+    found: list[tuple[int, int, str]] = []
+    for match in _PULL_QUOTE_END.finditer(text, 0, limit):
+        if match["close"]:  # the quote's own words: the sentence that the lone mark closes
+            words_end = len(text[: match.start()].rstrip().rstrip(".!?"))
+            boundaries = [b.end() for b in _SENTENCE_BOUNDARY.finditer(text, 0, words_end)]
+            start = boundaries[-1] if boundaries else 0
+        else:  # the box's words were lost: only the mark is left
+            start = match.start() + len(text[match.start() : match.end()]) - len("End Quote")
+        found.append((start, match.end(), "pull quote (repeated from the story)"))
+        window = text[match.end() : match.end() + 200]
+        credit_end = _CREDIT_END.search(window)
+        if credit_end and 1 <= len(window[: credit_end.start()].split()) <= MAX_CREDIT_WORDS:
+            found.append((match.end(), match.end() + credit_end.start(), "pull quote credit"))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class CleanText:
     """The result of cleaning one text: kept paragraphs, what was dropped, and a headline."""
@@ -324,8 +359,9 @@ def _sentences(text: str) -> list[str]:
 
 def _cuts(text: str, published: date | None) -> list[tuple[int, int, str]]:
     """Spans to drop that need not be whole lines: the comment section to the end of the text,
-    wire trailers and reprint notices, the non-prose rest of a line after a wire trailer, and a
-    live page's entry stamps (so that each entry becomes a paragraph of its own)."""
+    wire trailers and reprint notices, the non-prose rest of a line after a wire trailer, flattened
+    pull quotes, and a live page's entry stamps (so that each entry becomes a paragraph of its
+    own)."""
     found: list[tuple[int, int, str]] = [
         (start, end, "live-page time stamp") for start, end in _live_page_stamps(text, published)
     ]
@@ -342,6 +378,7 @@ def _cuts(text: str, published: date | None) -> list[tuple[int, int, str]]:
             found.append((match.end(), rest_end, "page furniture after the article"))
     for match in _INLINE_NOTICE.finditer(text, 0, limit):
         found.append((match.start(), match.end(), "reader prompt or legal notice"))
+    found.extend(_pull_quotes(text, limit))
     kept: list[tuple[int, int, str]] = []
     for start, end, reason in sorted(found):
         while start < end and text[start].isspace():
