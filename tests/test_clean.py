@@ -266,6 +266,29 @@ def test_inline_comments_of_a_text_without_line_breaks_are_removed():
     assert [r.reason for r in cleaned.removed] == ["reader comments"]
 
 
+def test_blog_comments_stamped_with_a_date_and_a_bar_are_removed():
+    # A blog's comments as scraped text without line breaks: each one's date and time, a bar,
+    # then its words (the commas spaced as tokenized text has them).
+    text = (
+        STORY + " January 31 , 2011 at 1:59 pm | Instability in the region will help extremists . "
+        "January 31 , 2011 at 2:07 pm | the everyman has a voice and is using it ."
+    )
+    cleaned = clean_text(text, take_title=False)
+    assert cleaned.text == STORY
+    assert [r.reason for r in cleaned.removed] == ["reader comments"]
+
+
+def test_one_comment_mark_above_the_comment_form_starts_the_comments():
+    text = (
+        STORY + " February 1 , 2011 at 3:56 am | Report abuse | There is great hype that today a million "
+        "will protest . I doubt it . Comments are not pre-screened before they post ."
+    )
+    cleaned = clean_text(text, take_title=False)
+    assert cleaned.text == STORY
+    assert [r.reason for r in cleaned.removed] == ["reader comments"]
+    assert cleaned.removed[0].text.endswith("Comments are not pre-screened before they post .")
+
+
 def test_comment_form_footer_and_what_follows_are_removed():
     text = (
         STORY + " (required, but will not be displayed) CNN welcomes a lively and courteous discussion "

@@ -116,8 +116,7 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _COMMENT_MARK = re.compile(
     rf"""\bat\ \d{{1,2}}:\d{{2}}(?:\ ?[ap]m)?,?\ (?:on\ )?\d{{1,2}}(?:st|nd|rd|th)?\ {_MONTH}\ \d{{4}},?
         \ \S{{2,40}}\ wrote:
-      | \b{_MONTH}\ \d{{1,2}},\ \d{{4}},?\ at\ \d{{1,2}}:\d{{2}}\ ?[ap]\.?m\.?
-        \ ?\|\ ?(?:report\ abuse|reply|permalink)\b
+      | \b{_MONTH}\ \d{{1,2}}\ ?,\ \d{{4}},?\ at\ \d{{1,2}}:\d{{2}}\ ?[ap]\.?m\.?\ ?\|
       | \|\ ?report\ abuse\b | \breport\ abuse\ ?\| | \bposted\ by\ \S{{2,40}}\ (?:at|on)\ \d
       | ^(?:reply|report|recommend|flag|like|permalink)
         (?:\ ?[|·•]\ ?(?:reply|report|recommend|flag|like|share|permalink))*$
@@ -340,8 +339,10 @@ def _comment_section(text: str) -> tuple[int, str] | None:
             break
     if start is None and len(marks) >= 2 and marks[1] - marks[0] <= COMMENT_WINDOW:
         start = marks[0]
-    found = [(start, "reader comments")] if start is not None else []
     footer = _COMMENT_FOOTER.search(text)
+    if start is None and footer and marks and marks[0] < footer.start():
+        start = marks[0]  # one comment's marks, then the comment form: the comments between
+    found = [(start, "reader comments")] if start is not None else []
     if footer:
         found.append((footer.start(), "comment form and page footer"))
     for start, reason in sorted(found):
