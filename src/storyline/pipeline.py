@@ -14,7 +14,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -41,7 +41,7 @@ from storyline.models import Analysis, Article, Briefing, Failure, RawDocument
 from storyline.quotes import acts as quote_acts
 from storyline.quotes import extract as quotes
 from storyline.quotes import groups as quote_groups
-from storyline.quotes.tagger import tagger_digest
+from storyline.quotes.tagger import TaggedSpan, tagger_digest
 from storyline.serialize import from_dict, to_dict
 from storyline.store import Store
 from storyline.timeline import entries as timeline
@@ -49,6 +49,7 @@ from storyline.timeline import entries as timeline
 log = logging.getLogger(__name__)
 
 EMBED_VERSION = "minilm-1"
+TAGS_VERSION = "tags-1"  # the stored form of the quote tagger's spans of one article
 BRIEFING_VERSION = "+".join(
     (
         nlp.ANALYSIS_VERSION,
@@ -230,7 +231,7 @@ def _store_documents(
     stored = _Stored(ids={}, ids_by_source={})
     for doc in documents:
         try:
-            article = _clean(doc, repeats)
+            article = clean_article(doc, repeats)
         except (ExtractionError, StageError) as e:
             failures.append(Failure(source=doc.source, stage="clean", message=str(e)))
             continue
@@ -240,8 +241,8 @@ def _store_documents(
     return stored
 
 
-def _clean(doc: RawDocument, repeats: frozenset[str]) -> Article:
-    """The document's article; ExtractionError when it holds none, StageError when a cleaner
+def clean_article(doc: RawDocument, repeats: frozenset[str]) -> Article:
+    """The document's article, cleaned with the lines repeated across its batch (`repeats`); ExtractionError when it holds none, StageError when a cleaner
     breaks on it (one broken document must not sink the batch)."""
     try:
         return clean_document(doc, batch_repeats=repeats)
@@ -269,7 +270,8 @@ def analyze_articles(
     processes = DEFAULTS.models.parse_processes if len(todo) >= DEFAULTS.models.parallel_parse_from else 1
     if todo and processes == 1:  # new sentences to embed; workers must not fork mid-import
         nlp.preload_embedding_model()
-    for result in progress(nlp.analyze_stream(todo, processes=processes), "parse", len(todo)):
+    stream = nlp.analyze_stream(todo, processes=processes) if todo else iter(())  # no spaCy load
+    for result in progress(stream, "parse", len(todo)):
         if isinstance(result, Failure):
             if failures is not None:
                 failures.append(result)
@@ -283,6 +285,51 @@ def analyze_articles(
         time.perf_counter() - started,
     )
     return analyses
+
+
+def quote_tags_version() -> str:
+    """The version the quote tagger's spans are stored under: the parse they read and the
+    tagger's files (a retrained tagger tags again)."""
+    return f"{TAGS_VERSION}+{nlp.ANALYSIS_VERSION}+tagger-{tagger_digest()}"
+
+
+def tags_to_json(tags: Sequence[TaggedSpan]) -> list[list]:
+    return [[t.label, t.start, t.end, t.sent, t.first, t.last] for t in tags]
+
+
+def tags_from_json(rows: Sequence[Sequence]) -> list[TaggedSpan]:
+    return [TaggedSpan(label, start, end, sent, first, last) for label, start, end, sent, first, last in rows]
+
+
+def tag_articles(
+    store: Store,
+    articles: Sequence[Article],
+    analyses: dict[str, Analysis],
+    *,
+    progress: Progress = _no_progress,
+) -> dict[str, list[TaggedSpan]]:
+    """The quote tagger's spans of each article, from the store when already made; each new
+    article's spans are stored as soon as they are made. They depend on the article alone, so
+    briefing a set with one article more or less tags only the new one."""
+    started = time.perf_counter()
+    version = quote_tags_version()
+    wanted = [a for a in articles if a.id in analyses]
+    stored = store.get_outputs("quote_tags", (a.id for a in wanted), version)
+    tags = {key: tags_from_json(value) for key, value in stored.items()}
+    todo = [a for a in wanted if a.id not in tags]
+    clock = _Clock()
+    for article in progress(todo, "tag quotes", len(todo)):
+        with clock.stage("quotes", article.id):  # a bug names the article, as in corpus_stages
+            found = quotes.tag_article(article, analyses[article.id])
+        store.put_output("quote_tags", article.id, version, tags_to_json(found))
+        tags[article.id] = found
+    log.info(
+        "stage tag quotes: %d articles tagged, %d from the store in %.2f s",
+        len(todo),
+        len(wanted) - len(todo),
+        time.perf_counter() - started,
+    )
+    return tags
 
 
 def embed_texts(store: Store, texts: Sequence[str]) -> np.ndarray:
@@ -325,7 +372,8 @@ def build_briefing(
     if parse_failures:  # the articles that could not be parsed are left out, not the run
         store.add_failures(run_id or uuid.uuid4().hex, parse_failures)
         articles = [a for a in articles if a.id in analyses]
-    briefing = corpus_stages(articles, analyses, lambda texts: embed_texts(store, texts))
+    tags = tag_articles(store, articles, analyses, progress=progress)
+    briefing = corpus_stages(articles, analyses, lambda texts: embed_texts(store, texts), tags=tags)
     briefing = replace(briefing, failures=tuple(parse_failures))
     started = time.perf_counter()
     store.put_output("briefing", key, version, to_dict(briefing))
@@ -335,9 +383,15 @@ def build_briefing(
 
 
 def corpus_stages(
-    articles: Sequence[Article], analyses: dict[str, Analysis], embed: Callable[[Sequence[str]], np.ndarray]
+    articles: Sequence[Article],
+    analyses: dict[str, Analysis],
+    embed: Callable[[Sequence[str]], np.ndarray],
+    *,
+    tags: Mapping[str, Sequence[TaggedSpan]] | None = None,
 ) -> Briefing:
-    """The stages that need the whole batch, in order; `embed` turns sentences into vectors."""
+    """The stages that need the whole batch, in order; `embed` turns sentences into vectors;
+    `tags` are the quote tagger's spans of the articles already tagged (`tag_articles`)."""
+    tags = tags or {}
     clock = _Clock()
     by_id = {a.id: a for a in articles}
     with clock.stage("entities"):
@@ -383,7 +437,9 @@ def corpus_stages(
     all_quotes = []
     for a in articles:  # as quotes.extract_all_quotes, an article at a time
         with clock.stage("quotes", a.id):
-            all_quotes.extend(quotes.extract_quotes(a, analyses[a.id], names, entity_types=kinds))
+            all_quotes.extend(
+                quotes.extract_quotes(a, analyses[a.id], names, entity_types=kinds, tags=tags.get(a.id))
+            )
     # Beliefs, intentions, actions and declined speech are attributions, not what was said.
     all_quotes = quote_acts.shown_quotes(all_quotes, by_id, analyses)
     clock.log("quotes", f"{len(all_quotes)} quotes from {len(articles)} articles")
