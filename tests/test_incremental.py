@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import SAMPLE
 
 from storyline import brief, briefing_to_dict
-from storyline.pipeline import quote_tags_version, tags_from_json, tags_to_json
+from storyline.per_article import quote_tags_version, tags_from_json, tags_to_json
 from storyline.quotes.tagger import TaggedSpan
 from storyline.store import Store
 

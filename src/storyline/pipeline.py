@@ -22,10 +22,11 @@ import numpy as np
 
 from storyline import claims as claims_stage
 from storyline import cluster, dedup, entities, nlp, summarize
-from storyline.clean import clean_document, repeated_lines
+from storyline.clean import repeated_lines
 from storyline.config import DEFAULTS
 from storyline.dates import inference as dating
 from storyline.dates import timex
+from storyline.distributed import RayOptions
 from storyline.errors import ExtractionError, StageError, StorylineError
 from storyline.ingest import (
     apply_manifest,
@@ -38,6 +39,7 @@ from storyline.ingest.remote import WebBatch, fetch_web, is_url, read_url_list, 
 from storyline.ingest.warc import WarcFilter, is_warc, iter_warc
 from storyline.ingest.web import FetchOptions
 from storyline.models import Analysis, Article, Briefing, Failure, RawDocument
+from storyline.per_article import clean_article, quote_tags_version, tags_from_json, tags_to_json
 from storyline.quotes import acts as quote_acts
 from storyline.quotes import extract as quotes
 from storyline.quotes import groups as quote_groups
@@ -49,7 +51,6 @@ from storyline.timeline import entries as timeline
 log = logging.getLogger(__name__)
 
 EMBED_VERSION = "minilm-1"
-TAGS_VERSION = "tags-1"  # the stored form of the quote tagger's spans of one article
 BRIEFING_VERSION = "+".join(
     (
         nlp.ANALYSIS_VERSION,
@@ -117,10 +118,12 @@ def ingest(
     fetch_options: FetchOptions | None = None,
     warc_filter: WarcFilter | None = None,
     progress: Progress = _no_progress,
+    ray: RayOptions | None = None,
 ) -> IngestResult:
     """Read, clean and store every article from `sources` (files, folders, WARC archives and
     http(s) URLs), the URLs listed in `urls_file`, and the new entries of `feeds`; return the
-    articles' ids and the failures."""
+    articles' ids and the failures. With `ray`, the articles are also parsed and tagged, on a
+    Ray cluster, and their parses and tags stored (`storyline.distributed.ray_runner`)."""
     failures: list[Failure] = []
     clock = _Clock()
     urls = [str(s) for s in sources if is_url(s)]
@@ -144,6 +147,8 @@ def ingest(
             f"{len(web.unchanged_ids)} unchanged, {len(web.failures)} failed",
         )
 
+    if ray is not None:
+        return _ingest_on_ray(documents, warcs, web, store, failures, ray, max_bytes, warc_filter)
     failed_before = len(failures)
     with clock.stage("clean"):
         repeats = repeated_lines(doc.text for doc in documents if doc.text)
@@ -174,6 +179,52 @@ def ingest(
         )
         ids.update(dict.fromkeys(from_warc.ids))
         added += from_warc.added
+    return IngestResult(article_ids=tuple(ids), added=added, failures=tuple(failures))
+
+
+def _ingest_on_ray(
+    documents: list[RawDocument],
+    warcs: Sequence[Path],
+    web: WebBatch,
+    store: Store,
+    failures: list[Failure],
+    options: RayOptions,
+    max_bytes: int,
+    warc_filter: WarcFilter | None,
+) -> IngestResult:
+    """`ingest` with the per-article stages on Ray: the same articles, ids and order as the
+    single-process path (WARC records are cleaned without the batch's repeated lines, as there),
+    with their parses and quote tags stored too."""
+    from storyline.distributed import ray_runner  # the optional extra, only when asked for
+
+    clock = _Clock()
+    repeats = repeated_lines(doc.text for doc in documents if doc.text)
+    with_repeats = [True] * len(documents)
+    for path in warcs:  # read on the driver; a cluster run holds its inputs in memory anyway
+        before = len(documents)
+        documents.extend(
+            _drop_failures(iter_warc(path, keep=warc_filter or WarcFilter(), max_bytes=max_bytes), failures)
+        )
+        with_repeats.extend([False] * (len(documents) - before))
+    with clock.stage("ray"):
+        folder = ray_runner.process_on_ray(documents, with_repeats, repeats, options)
+    clock.log("ray", f"{len(documents)} documents cleaned, parsed and tagged into {folder}")
+    before = store.count_articles()
+    with clock.stage("load"):
+        outcomes = ray_runner.load_results(folder, store)
+    added = store.count_articles() - before
+    failures.extend(o.failure for o in outcomes if o.failure is not None)
+    kept = [o for o in outcomes if o.article_id is not None]
+    clock.log("load", f"{len(kept)} articles, their parses and quote tags stored, {added} new")
+    first = [o for o in kept if with_repeats[o.index]]
+    remember(web, store, {o.source: o.article_id for o in first if o.article_id})
+    ids = dict.fromkeys(
+        [
+            *(o.article_id for o in first if o.article_id),
+            *web.unchanged_ids,
+            *(o.article_id for o in kept if not with_repeats[o.index] and o.article_id),
+        ]
+    )
     return IngestResult(article_ids=tuple(ids), added=added, failures=tuple(failures))
 
 
@@ -241,18 +292,6 @@ def _store_documents(
     return stored
 
 
-def clean_article(doc: RawDocument, repeats: frozenset[str]) -> Article:
-    """The document's article, cleaned with the lines repeated across its batch (`repeats`); ExtractionError when it holds none, StageError when a cleaner
-    breaks on it (one broken document must not sink the batch)."""
-    try:
-        return clean_document(doc, batch_repeats=repeats)
-    except ExtractionError:
-        raise
-    except Exception as e:
-        log.debug("cleaning %s failed", doc.source, exc_info=True)  # the Failure says why, on one line
-        raise StageError(f"{doc.source}: {type(e).__name__}: {e}", stage="clean", item_id=doc.source) from e
-
-
 def analyze_articles(
     store: Store,
     articles: Sequence[Article],
@@ -285,20 +324,6 @@ def analyze_articles(
         time.perf_counter() - started,
     )
     return analyses
-
-
-def quote_tags_version() -> str:
-    """The version the quote tagger's spans are stored under: the parse they read and the
-    tagger's files (a retrained tagger tags again)."""
-    return f"{TAGS_VERSION}+{nlp.ANALYSIS_VERSION}+tagger-{tagger_digest()}"
-
-
-def tags_to_json(tags: Sequence[TaggedSpan]) -> list[list]:
-    return [[t.label, t.start, t.end, t.sent, t.first, t.last] for t in tags]
-
-
-def tags_from_json(rows: Sequence[Sequence]) -> list[TaggedSpan]:
-    return [TaggedSpan(label, start, end, sent, first, last) for label, start, end, sent, first, last in rows]
 
 
 def tag_articles(
