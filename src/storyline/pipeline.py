@@ -206,6 +206,9 @@ def _ingest_on_ray(
             _drop_failures(iter_warc(path, keep=warc_filter or WarcFilter(), max_bytes=max_bytes), failures)
         )
         with_repeats.extend([False] * (len(documents) - before))
+    if not documents:  # nothing to map: no cluster needed
+        remember(web, store, {})
+        return IngestResult(article_ids=tuple(web.unchanged_ids), added=0, failures=tuple(failures))
     with clock.stage("ray"):
         folder = ray_runner.process_on_ray(documents, with_repeats, repeats, options)
     clock.log("ray", f"{len(documents)} documents cleaned, parsed and tagged into {folder}")
