@@ -105,7 +105,7 @@ def process_on_ray(
             fn_constructor_kwargs={"repeats": repeats},
             batch_size=options.batch_size,
             batch_format="pyarrow",
-            concurrency=workers,
+            concurrency=min(workers, blocks),  # no actor loads models for nothing
             num_cpus=1,
         )
         # Writing is I/O: its tasks take no CPU, which the workers hold.
