@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -70,6 +71,28 @@ def test_ray_ingest_gives_the_single_process_briefing(cluster, tmp_path):
         ray_view = _run(*command, "--db", str(on_ray))
         assert ray_view.returncode == 0, ray_view.stderr
         assert ray_view.stdout == _run(*command, "--db", str(alone)).stdout
+
+
+@pytest.mark.ray
+@pytest.mark.models
+def test_ray_ingest_fails_the_items_a_single_process_fails(cluster, tmp_path):
+    folder = tmp_path / "mixed"
+    shutil.copytree(SAMPLE, folder)
+    (folder / "09_empty.txt").write_text("", "utf-8")
+    (folder / "10_too_short.txt").write_text("Read more.\n", "utf-8")
+    (folder / "11_nav.html").write_text("<html><body><nav>Home | World</nav></body></html>", "utf-8")
+    outputs = []
+    for name, extra in (("alone", []), ("ray", ["--ray", cluster, "--parquet", str(tmp_path / "pq")])):
+        db = str(tmp_path / f"{name}.db")
+        done = _run("ingest", str(folder), "--manifest", str(folder / "manifest.jsonl"), "--db", db, *extra)
+        assert done.returncode == 0, done.stderr
+        tally = [line for line in done.stderr.splitlines() if "articles read" in line]
+        failures = _run("failures", "--db", db).stdout
+        brief = _run("brief", str(folder), "--manifest", str(folder / "manifest.jsonl"), "--db", db,
+                     "--format", "json", "-q")  # fmt: skip
+        outputs.append((tally, failures, brief.stdout))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == ["8 articles read, 8 new, 8 in store, 3 failed"]
 
 
 @pytest.mark.ray
