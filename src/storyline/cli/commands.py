@@ -8,6 +8,7 @@ import logging
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import click
 
@@ -25,6 +26,7 @@ from storyline.cli.options import (
     write,
 )
 from storyline.config import DEFAULTS, from_environment
+from storyline.distributed import RayOptions
 from storyline.errors import ConfigError, InputError, StorylineError
 from storyline.ingest.remote import shown_source
 from storyline.ingest.warc import WarcFilter
@@ -175,20 +177,44 @@ def brief(paths, fmt, output, db, quiet, verbose, debug, **sources) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1)
 @_source_options
+@click.option(
+    "--ray",
+    "ray_address",
+    metavar="ADDRESS",
+    help="Clean, parse and tag the articles on this Ray cluster (auto, or HOST:PORT); "
+    "needs pip install 'storyline[ray]'.",
+)
+@click.option(
+    "--parquet",
+    "parquet_dir",
+    type=click.Path(file_okay=False),
+    help="With --ray: the new folder the per-article results are written to as Parquet "
+    "[default: a new storyline-ray-* folder beside the store].",
+)
 @db_option
 @common_options
-def ingest(paths, db, quiet, verbose, debug, **sources) -> None:
+def ingest(paths, db, quiet, verbose, debug, ray_address, parquet_dir, **sources) -> None:
     """Add articles to the store without briefing them (a no-op for articles already there).
 
-    PATHS are files or folders (.txt, .html, .jsonl, .warc.gz) or http(s) URLs.
+    PATHS are files or folders (.txt, .html, .jsonl, .warc.gz) or http(s) URLs. With --ray, the
+    articles are also parsed and tagged on a Ray cluster, so a later brief starts from that work.
 
     Example: storyline ingest more-articles/ https://example.com/story.html --db story.db
     """
     setup_logging(verbose)
     _require_sources(paths, sources["urls_file"], sources["feeds"])
+    if parquet_dir and not ray_address:
+        raise click.UsageError("--parquet goes with --ray ADDRESS")
+    db_path = Path(db or default_db_path())
+    ray = None
+    if ray_address:
+        folder = Path(parquet_dir or db_path.parent / f"storyline-ray-{uuid.uuid4().hex[:12]}")
+        ray = RayOptions(address=ray_address, output=folder, progress=not quiet)
     try:
-        with Store(db or default_db_path()) as store:
-            result = pipeline.ingest(paths, store, progress=progress_for(quiet), **_ingest_options(**sources))
+        with Store(db_path) as store:
+            result = pipeline.ingest(
+                paths, store, progress=progress_for(quiet), ray=ray, **_ingest_options(**sources)
+            )
             store.add_failures(uuid.uuid4().hex, result.failures)
             total = store.count_articles()
     except StorylineError as e:

@@ -105,19 +105,29 @@ def extract_all_quotes(
     ]
 
 
+def tag_article(article: Article, analysis: Analysis) -> list[TaggedSpan]:
+    """The tagger's CUE, SOURCE and CONTENT spans of one article: the costly, per-article part
+    of quote extraction (the transformer and the CRF), which needs neither the other articles
+    nor the merged entities (the tagger reads no entity ids)."""
+    return tag_analysis(article.text, analysis, find_quoted_spans(article.text))
+
+
 def extract_quotes(
     article: Article,
     analysis: Analysis,
     entity_names: Mapping[str, str] | None = None,
     *,
     entity_types: Mapping[str, str] | None = None,
+    tags: Sequence[TaggedSpan] | None = None,
 ) -> list[Quote]:
     """Every quoted passage and reported statement in the article, with its speaker;
-    `entity_types` (PERSON, ORG, ... of the merged entities) decide the speaker types."""
+    `entity_types` (PERSON, ORG, ... of the merged entities) decide the speaker types. `tags`
+    are the tagger's spans of this article (`tag_article`) when already made: they depend on
+    the article alone, so a runner stores them once per article and tagger."""
     entity_names = entity_names or {}
     parse = ParseIndex(analysis)
     quoted = find_quoted_spans(article.text)
-    spans = tag_analysis(article.text, analysis, quoted)
+    spans = list(tags) if tags is not None else tag_article(article, analysis)
     proposals = group_spans(article.text, spans)
     headed = _colon_speaker_quotes(article, analysis, parse, entity_names)
     quotes: list[Quote] = []
