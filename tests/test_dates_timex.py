@@ -348,3 +348,81 @@ def test_clock_times_give_no_inferred_year():
     assert text_interval(make_article("The well was capped at 1930 CDT (0030 GMT).", published=None)) is None
     assert text_interval(make_article(LIVE_LOG, published=None)) is None
     assert text_interval(make_article(CHRONOLOGY, published=None)).earliest == date(1939, 1, 1)
+
+
+# Issue 16: weekdays after plans, schedules and deadlines told in the past tense resolved to the
+# previous week. Wednesday 2000-03-01 is the reference: the coming Tuesday is 03-07, the last 02-29.
+WEDNESDAY = date(2000, 3, 1)
+PLANS_AND_DEADLINES = (
+    "The company said the vote was scheduled for Tuesday.",
+    "The company said it planned to vote Tuesday.",
+    "Officials said they expected a decision by Tuesday.",
+    "The parties agreed to meet again Tuesday.",
+    "He said the report was due Tuesday.",
+    "The minister said he was set to visit Tuesday.",
+    "The board was expected to vote Tuesday.",
+    "He said he was going to resign Tuesday.",
+    "The group announced plans to protest Tuesday.",
+    "The ceasefire was extended until Tuesday.",
+    "Rebels were given until Tuesday to leave.",
+    "The meeting was postponed until Tuesday.",
+    "The vote was delayed to Tuesday.",
+    "The union said the strike would last until Tuesday.",
+    "Leaders may meet Tuesday.",
+)
+
+
+@pytest.mark.models
+def test_plans_schedules_and_deadlines_told_in_the_past_resolve_forward():
+    found = _parsed_dates([(text, WEDNESDAY) for text in PLANS_AND_DEADLINES])
+    wrong = {text: dates for text, dates in zip(PLANS_AND_DEADLINES, found, strict=True)}
+    wrong = {text: dates for text, dates in wrong.items() if dates != [("Tuesday", "2000-03-07")]}
+    assert not wrong
+
+
+@pytest.mark.models
+def test_past_perfect_plans_and_past_events_keep_the_past():
+    cases = [
+        "The contract had been due to expire Tuesday.",
+        "The deadline expired Tuesday.",
+        "The ceasefire lasted until Tuesday.",
+        "The talks were held Tuesday.",
+        "The record was set on Tuesday.",
+        "A vote scheduled for Tuesday was delayed.",
+        "He had until Tuesday to decide.",
+    ]
+    assert _parsed_dates([(text, WEDNESDAY) for text in cases]) == [[("Tuesday", "2000-02-29")]] * len(cases)
+
+
+@pytest.mark.models
+def test_the_forward_readings_are_settings():
+    from dataclasses import replace
+
+    from storyline.config import DEFAULTS
+    from storyline.nlp import analyze
+
+    texts = ["The company said it planned to vote Tuesday.", "The meeting was postponed until Tuesday."]
+    articles = [make_article(text, published=WEDNESDAY) for text in texts]
+    off = replace(DEFAULTS.dates, plans_forward=False, deadlines_forward=False)
+    for article, analysis in zip(articles, analyze(articles), strict=True):
+        (shipped,) = find_dates(article, analysis.sentences, tokens=analysis.tokens)
+        (switched_off,) = find_times(article, analysis.sentences, tokens=analysis.tokens, settings=off)
+        assert (shipped.value, switched_off.value) == ("2000-03-07", "2000-02-29")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The talks could resume Tuesday.", "2000-03-07"),
+        ("The vote was scheduled for Tuesday.", "2000-03-07"),
+        ("The hearing was postponed until Tuesday.", "2000-03-07"),
+        ("A truce until Tuesday.", "2000-03-07"),
+        ("She could not be reached Tuesday.", "2000-02-29"),
+        ("He would have left Tuesday.", "2000-02-29"),
+        ("The talks resumed Tuesday.", "2000-02-29"),
+    ],
+)
+def test_without_the_parse_modals_plans_and_deadlines_look_forward(text, expected):
+    article = make_article(text, published=WEDNESDAY)
+    sentences = [Sentence(article_id=article.id, index=0, start=0, end=len(text))]
+    assert [t.value for t in find_times(article, sentences)] == [expected]

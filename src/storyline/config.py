@@ -96,6 +96,11 @@ class EntitySettings:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DateSettings:
     foresight_days: int = 75  # a month and day without a year this near ahead is the coming one
+    # Plans and intentions told in the past tense still look forward ("said it planned to vote
+    # Tuesday", "the vote was scheduled for Tuesday"), unless in the perfect ("had been due to").
+    plans_forward: bool = True
+    # A deadline a delay or extension sets looks forward ("was postponed until Tuesday").
+    deadlines_forward: bool = True
     lead_chars: int = 300  # a date in the first characters of an undated article dates it
     day_horizon_days: int = 31  # an undated article is written this soon after a day it names...
     month_horizon_days: int = 62  # ...or a month it names

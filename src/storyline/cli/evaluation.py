@@ -128,18 +128,26 @@ def eval_extraction(data_dir, limit, peers, fmt, quiet, verbose, debug) -> None:
 @eval_group.command(name="timex")
 @click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
 @click.option("--limit", type=int, help="Only the first N documents.")
+@click.option(
+    "--folds",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Document folds of the cross-validated figure (1: none).",
+)
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @common_options
-def eval_timex(data_dir, limit, fmt, quiet, verbose, debug) -> None:
+def eval_timex(data_dir, limit, folds, fmt, quiet, verbose, debug) -> None:
     """Temporal expressions on TimeBank: TempEval-3 span and value scores, storyline beside
-    dateparser.
+    dateparser; storyline's shipped settings on the whole set, and its settings chosen under
+    document-fold cross-validation.
 
-    Example: storyline eval timex ../shared/data/timebank
+    Example: storyline eval timex ../shared/data/timebank --folds 5
     """
     from storyline.evaluate.timex import evaluate_timex, render_table
 
     setup_logging(verbose)
-    _report_evaluation(lambda: evaluate_timex(data_dir, limit=limit), render_table, fmt, debug)
+    _report_evaluation(lambda: evaluate_timex(data_dir, limit=limit, folds=folds), render_table, fmt, debug)
 
 
 @eval_group.command(name="tls")

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from storyline.config import DEFAULTS
+from storyline.config import DEFAULTS, DateSettings
 from storyline.dates.rules import (
     DAY_PARTS,
     MONTHS,
@@ -50,6 +50,7 @@ class Context:
     # The value of a date phrase inside this one ("9 a.m. on Monday"): `timex.resolve_text`,
     # passed in so that this module needs nothing from the one that calls it.
     resolve: Callable[[str, Context], str | None] | None = None
+    settings: DateSettings = DEFAULTS.dates
 
     @property
     def future(self) -> bool:
@@ -157,7 +158,7 @@ def _nearest_year(month: int, day: int, ctx: Context) -> date:
     if (
         ctx.future
         or _preceded_by(ctx.text, ctx.start, ("effective", "until", "till"))
-        or (ahead - ref).days <= DEFAULTS.dates.foresight_days
+        or (ahead - ref).days <= ctx.settings.foresight_days
     ):
         return ahead
     return max(c for c in candidates if c <= ref)
@@ -356,6 +357,8 @@ def _weekday_date(weekday: str, rel: str, ctx: Context) -> date:
         return ref - timedelta(days=ref.weekday()) + timedelta(days=target)
     if ctx.tense in ("future", "present") and not _preceded_by(ctx.text, ctx.start, ("since",)):
         return ref + timedelta(days=ahead)  # "the talks resume Monday": a schedule
+    if ctx.tense != "past" and _preceded_by(ctx.text, ctx.start, ("until", "till")):
+        return ref + timedelta(days=ahead)  # a deadline: "a truce until Tuesday"
     return ref - timedelta(days=back)
 
 
