@@ -242,7 +242,8 @@ KEYWORD_EXAMPLES = (
     "tomorrow, early summer of 2010, third-quarter, the third quarter of last year, the "
     "year-earlier period, the second half of 2010, the first two quarters of 2010, three years "
     "ago, two weeks from now, a two-week truce, the past 3 to 5 years. TODAY, THREE YEARS AGO, "
-    "The Second Half Of 2009, THE EARLY NINETIES, Noon Tomorrow, 11 AM Friday, at 2000 GMT.\n"
+    "The Second Half Of 2009, THE EARLY NINETIES, Noon Tomorrow, 11 AM Friday, at 2000 GMT, "
+    "Tuesday nights.\n"
     "1905: Police fire tear gas."
 )
 
@@ -426,3 +427,37 @@ def test_without_the_parse_modals_plans_and_deadlines_look_forward(text, expecte
     article = make_article(text, published=WEDNESDAY)
     sentences = [Sentence(article_id=article.id, index=0, start=0, end=len(text))]
     assert [t.value for t in find_times(article, sentences)] == [expected]
+
+
+# Issue 16: TIMEX3 value conventions (TimeML 1.2.1 guidelines), resolved on Wednesday 2000-10-18.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # seasons: the latest that has ended, the next that has not begun
+        ("He left last summer.", ("DATE", "2000-SU")),
+        ("It began last spring.", ("DATE", "2000-SP")),
+        ("It fell last fall.", ("DATE", "1999-FA")),
+        ("He leaves next summer.", ("DATE", "2001-SU")),
+        # weekends: the one before the reference date, the one after
+        ("They met last weekend.", ("DATE", "2000-W41-WE")),
+        ("They meet next weekend.", ("DATE", "2000-W42-WE")),
+        # weeks are ISO weeks, two digits
+        ("They met last week.", ("DATE", "2000-W41")),
+        # recurring weekdays and parts of days are sets
+        ("He works Tuesdays.", ("SET", "XXXX-WXX-2")),
+        ("He works Tuesday nights.", ("SET", "XXXX-WXX-2TNI")),
+        ("He calls every Sunday morning.", ("SET", "XXXX-WXX-7TMO")),
+        # a part of a named day is a TIME with the part's code
+        ("He left Wednesday night.", ("TIME", "2000-10-18TNI")),
+        ("He left Monday afternoon.", ("TIME", "2000-10-16TAF")),
+        # an indefinite weekday: the day is unknown
+        ("It happened on a Monday.", ("DATE", "XXXX-WXX-1")),
+        # decades and centuries
+        ("in the 1990s", ("DATE", "199")),
+        ("in the 1800s", ("DATE", "18")),
+        ("in the 2000s", ("DATE", "200")),
+    ],
+)
+def test_timex3_value_conventions(text, expected):
+    (found,) = tag_text(text, date(2000, 10, 18))
+    assert found[2:] == expected

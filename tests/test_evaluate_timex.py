@@ -147,13 +147,13 @@ def test_setting_candidates_start_with_the_shipped_settings_and_are_distinct():
 # TimeBank, the data the rules were written on; CV_FLOORS the document-fold cross-validated
 # figures (settings chosen on the other folds), the ones to quote.
 FLOORS = {
-    "strict_f1": 0.905,
+    "strict_f1": 0.907,
     "relaxed_f1": 0.94,
     "value_f1": 0.834,
     "value_accuracy": 0.884,
     "type_accuracy": 0.97,
 }
-CV_FLOORS = {"strict_f1": 0.905, "value_f1": 0.834}
+CV_FLOORS = {"strict_f1": 0.907, "value_f1": 0.834}
 
 
 @pytest.mark.models

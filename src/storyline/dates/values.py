@@ -333,6 +333,8 @@ def _decade(match, ctx):
             else str(ctx.reference.year // 100)
         )
         return "DATE", century + match["decade2"]
+    if match["decade"] == "0" and match["century"] != "20":
+        return "DATE", match["century"]  # "the 1800s", "the 1900s": the century (but "the 2000s")
     return "DATE", match["century"] + match["decade"]
 
 
@@ -362,9 +364,21 @@ def _weekday_date(weekday: str, rel: str, ctx: Context) -> date:
     return ref - timedelta(days=back)
 
 
+def _weekday_set(match, ctx):
+    """ "Tuesdays", "Tuesday nights", "every Tuesday night": each such day (TIMEX3 SET
+    `XXXX-WXX-2`, `XXXX-WXX-2TNI`); a single weekday is left to the other rules."""
+    if not (match["quant"] or match["plural"] or match["plural2"]):
+        return None
+    value = f"XXXX-WXX-{WEEKDAYS[match['weekday'].lower()] + 1}"
+    part = _word(match, "part")
+    return "SET", value + (f"T{DAY_PARTS[part]}" if part else "")
+
+
 def _weekday(match, ctx):
     if ctx.reference is None:
         return None
+    if re.search(r"(?:^|[^\w'’])an?\s$", ctx.text[max(0, match.start() - 4) : match.start()], re.I):
+        return "DATE", f"XXXX-WXX-{WEEKDAYS[match['weekday'].lower()] + 1}"  # "on a Monday": which is unknown
     when = _weekday_date(match["weekday"], _word(match, "rel"), ctx)
     part = _word(match, "part")
     if part:
@@ -493,12 +507,25 @@ def _unit_rel(match, ctx):
     if rel in ("same", "latest"):
         return None
     if unit in SEASONS and rel in ("this past", "this coming"):
-        start = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[SEASONS[unit]]
+        start = _SEASON_START[SEASONS[unit]]
         past = rel == "this past"
         year = (
             ref.year - (1 if past and start > ref.month else 0) + (1 if not past and start < ref.month else 0)
         )
         return "DATE", f"{year}-{SEASONS[unit]}"
+    if unit in SEASONS and rel in ("last", "past", "previous", "next", "coming"):
+        # The latest such season that has ended ("last summer" in October is this year's), or
+        # the next that has not begun ("next spring" in January is this year's).
+        start = _SEASON_START[SEASONS[unit]]
+        if rel in ("next", "coming"):
+            return "DATE", f"{ref.year + (0 if start > ref.month else 1)}-{SEASONS[unit]}"
+        return "DATE", f"{ref.year - (0 if start + 3 <= ref.month else 1)}-{SEASONS[unit]}"
+    if unit == "weekend" and rel in ("last", "past", "previous", "this past"):
+        # the weekend before the reference date: "last weekend" on a Wednesday is three days ago
+        back = (ref.weekday() - 5) % 7 + (7 if ref.weekday() >= 5 else 0)  # not the one under way
+        return "DATE", week_value(ref - timedelta(days=back)) + "-WE"
+    if unit == "weekend" and rel in ("next", "coming", "this coming"):
+        return "DATE", week_value(ref + timedelta(days=(5 - ref.weekday()) % 7 or 7)) + "-WE"
     step = {
         "last": -1,
         "past": -1,
@@ -526,6 +553,9 @@ def _unit_rel(match, ctx):
     if unit in SEASONS:
         return "DATE", f"{ref.year + step}-{SEASONS[unit]}"
     return None
+
+
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # the month each season begins
 
 
 def _weekend(ref: date, ctx: Context) -> date:
@@ -895,6 +925,7 @@ _NORMALIZERS = {
     "decade": _decade,
     "century": _century,
     "weekday": _weekday,
+    "weekday_set": _weekday_set,
     "part_weekday": _part_weekday,
     "today": _today,
     "day_part": _day_part,
