@@ -59,6 +59,10 @@ class IngestSettings:
 class CleanSettings:
     min_article_chars: int = 40  # a cleaned text shorter than this is no article
     min_html_chars: int = 100  # an HTML page with less main text is an index or login page
+    # trafilatura's precision mode keeping less than this share of the page (of its paragraphs'
+    # words, and of what its recall mode keeps) kept a summary, not the article: the recall
+    # mode's text is used instead (issue 16: a review page kept 117 of 1,965 words).
+    fallback_ratio: float = 0.3
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -104,10 +104,18 @@ def eval_trust(data_dir, size, fmt, quiet, verbose, debug) -> None:
 @click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
 @click.option("--limit", type=int, help="Only the first N pages.")
 @click.option("--peer", "peers", multiple=True, help="Only these peers (repeatable); default: all installed.")
+@click.option(
+    "--folds",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Page folds of the cross-validated fallback ratio (1: none).",
+)
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @common_options
-def eval_extraction(data_dir, limit, peers, fmt, quiet, verbose, debug) -> None:
-    """Main-text extraction on the article-extraction benchmark: storyline beside its peers.
+def eval_extraction(data_dir, limit, peers, folds, fmt, quiet, verbose, debug) -> None:
+    """Main-text extraction on the article-extraction benchmark: storyline beside its peers,
+    and storyline with its fallback ratio chosen under page-fold cross-validation.
 
     Example: storyline eval extraction ../shared/data/extraction
     """
@@ -118,7 +126,7 @@ def eval_extraction(data_dir, limit, peers, fmt, quiet, verbose, debug) -> None:
     if unknown:
         fail(InputError(f"unknown peer {', '.join(unknown)}; choose from {', '.join(PEERS)}"), debug)
     _report_evaluation(
-        lambda: evaluate_extraction(data_dir, limit=limit, peers=list(peers) or None),
+        lambda: evaluate_extraction(data_dir, limit=limit, peers=list(peers) or None, folds=folds),
         render_table,
         fmt,
         debug,
