@@ -111,6 +111,10 @@ class DateSettings:
     same_story: float = 0.35  # TF-IDF cosine of two articles of one story
     near_story: float = 0.25  # the nearest article counts as the same story from this cosine
     story_days: int = 7  # articles of one story are written within this many days of each other
+    # An undated article is no newer than its batch's newest publication date by more than
+    # this (a batch is gathered at one time), once the batch has `batch_min_known` dates.
+    batch_margin_days: int = 7
+    batch_min_known: int = 3
     # Confidence of an inferred interval by where it comes from.
     bounded_confidence: float = 0.8  # a day or month in the lead: bounded on both sides
     open_confidence: float = 0.5  # an older year-bearing date: a lower bound only
