@@ -461,3 +461,22 @@ def test_without_the_parse_modals_plans_and_deadlines_look_forward(text, expecte
 def test_timex3_value_conventions(text, expected):
     (found,) = tag_text(text, date(2000, 10, 18))
     assert found[2:] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In 1949 the war ended. That day, people danced.", "1949-XX-XX"),
+        ("In 1949 the war ended. That month, people danced.", "1949-XX"),
+        ("In 1949 the war ended. That week, people danced.", "1949-WXX"),
+        ("In 1949 the war ended. That night, people danced.", "1949-XX-XXTNI"),
+        ("In March 1949 the war ended. That day, people danced.", "1949-03-XX"),
+        ("In March 1949 the war ended. The following month they left.", "1949-04"),
+        ("On March 3, 1949 the war ended. The following day they left.", "1949-03-04"),
+        ("In 1949 the war ended. The next year they left.", "1950"),
+    ],
+)
+def test_a_day_or_month_anchored_to_a_coarser_date_has_unknown_parts(text, expected):
+    """Issue 16: "that day" after "in 1949" was 1949-01-01, a made-up day; TIMEX3 writes the
+    parts it does not know as X."""
+    assert tag_text(text, date(2000, 10, 18))[-1][3] == expected

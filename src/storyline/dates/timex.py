@@ -203,11 +203,11 @@ def _remember(ctx: Context, rule: str, kind: str, value: str) -> Context:
         return ctx
     precision = precision_of_value(value)
     if precision == "day":
-        return replace(ctx, anchor=date.fromisoformat(value))
+        return replace(ctx, anchor=date.fromisoformat(value), anchor_precision="day")
     if precision == "month":
-        return replace(ctx, anchor=date(int(value[:4]), int(value[5:7]), 1))
+        return replace(ctx, anchor=date(int(value[:4]), int(value[5:7]), 1), anchor_precision="month")
     if precision == "year" and ctx.reference and value != str(ctx.reference.year):
-        return replace(ctx, anchor=date(int(value), 1, 1))
+        return replace(ctx, anchor=date(int(value), 1, 1), anchor_precision="year")
     return ctx
 
 

@@ -43,6 +43,7 @@ class Context:
     reference: date | None
     tense: str = ""  # of the verb the expression belongs to: "past" | "present" | "future" | ""
     anchor: date | None = None  # the last date resolved to the day, month or year
+    anchor_precision: str = "day"  # which of the three the anchor is known to
     quarter: tuple[int, int] | None = None  # the last fiscal quarter named (year, quarter)
     start: int = 0  # where the expression starts in `text`
     previous_end: int = -1  # where the expression before it ended
@@ -864,6 +865,18 @@ def _anchored(match, ctx):
     step = {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1, "the prior": -1}.get(
         det, 0
     )
+    if ctx.anchor is not None and ctx.anchor_precision != "day" and unit != "year":
+        # "that day" after "in 1949": a day of that year, which one unknown (TIMEX3 `XX`)
+        year = str(anchor.year)
+        if unit in ("week", "weekend"):
+            return "DATE", f"{year}-WXX" + ("-WE" if unit == "weekend" else "")
+        if ctx.anchor_precision == "month" and unit == "month":
+            return "DATE", (anchor + relativedelta(months=step)).strftime("%Y-%m")
+        if unit == "month":
+            return "DATE", f"{year}-XX"
+        known_month = ctx.anchor_precision == "month" and not step
+        day = f"{year}-{anchor.month:02d}-XX" if known_month else f"{year}-XX-XX"
+        return ("TIME", f"{day}T{DAY_PARTS[unit]}") if unit in DAY_PARTS else ("DATE", day)
     if unit in DAY_PARTS:
         return "TIME", f"{day_value(anchor)}T{DAY_PARTS[unit]}"
     if unit == "day":
