@@ -498,3 +498,43 @@ def test_a_pull_quote_credit_without_a_clear_end_is_left_in_the_text():
     assert "pull quote credit" not in {r.reason for r in result.removed}
     assert "End Quote" not in result.text
     assert result.text.startswith("The company said the leak had slowed")
+
+
+def _teaser_page() -> str:
+    """A page whose teaser block trafilatura's precision mode leaves out and its recall mode keeps."""
+    body = " ".join(
+        f"<p>Paragraph {i} of the review tells how the quiet hotel by the harbour served "
+        "breakfast late and the rooms were warm enough in winter.</p>"
+        for i in range(12)
+    )
+    return (
+        '<html><head><title>Review</title></head><body><header><nav><a href="/">Home</a></nav>'
+        '</header><main><div class="summary"><p>The summary: a quiet hotel by the harbour, '
+        "recommended for a weekend stay away from the city crowds.</p></div>"
+        f'<div class="teaser">{body}</div></main><footer>Footer text here</footer></body></html>'
+    )
+
+
+def test_html_falls_back_to_the_recall_mode_when_precision_keeps_too_little():
+    """Issue 16: the precision mode kept a review page's summary only. Under the page's share
+    (what the precision mode keeps of it) the recall mode's text is used; above, the precision
+    mode's; every piece dropped either way is recorded."""
+    from storyline.clean.html import extract_html, precision_share
+
+    html = _teaser_page()
+    share = precision_share(html)
+    assert 0 < share < 1
+    precise = extract_html(html, source="p", fallback_ratio=share - 0.01)
+    fuller = extract_html(html, source="p", fallback_ratio=share + 0.01)
+    assert len(fuller.text) > len(precise.text) and precise.text.split("\n")[0] in fuller.text
+    assert extract_html(html, source="p", fallback_ratio=0.0).text == precise.text
+    for page in (precise, fuller):
+        kept = " ".join(page.text.split()) + " " + " ".join(" ".join(r.text.split()) for r in page.removed)
+        assert "Footer text here" in kept and "Home" in kept  # accounted for
+
+
+def test_clean_document_passes_the_fallback_ratio_on():
+    html = _teaser_page()
+    never = clean_document(RawDocument(source="p", html=html), fallback_ratio=0.0)
+    always = clean_document(RawDocument(source="p", html=html), fallback_ratio=float("inf"))
+    assert len(always.text) > len(never.text)

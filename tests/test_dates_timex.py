@@ -242,7 +242,8 @@ KEYWORD_EXAMPLES = (
     "tomorrow, early summer of 2010, third-quarter, the third quarter of last year, the "
     "year-earlier period, the second half of 2010, the first two quarters of 2010, three years "
     "ago, two weeks from now, a two-week truce, the past 3 to 5 years. TODAY, THREE YEARS AGO, "
-    "The Second Half Of 2009, THE EARLY NINETIES, Noon Tomorrow, 11 AM Friday, at 2000 GMT.\n"
+    "The Second Half Of 2009, THE EARLY NINETIES, Noon Tomorrow, 11 AM Friday, at 2000 GMT, "
+    "Tuesday nights.\n"
     "1905: Police fire tear gas."
 )
 
@@ -348,3 +349,134 @@ def test_clock_times_give_no_inferred_year():
     assert text_interval(make_article("The well was capped at 1930 CDT (0030 GMT).", published=None)) is None
     assert text_interval(make_article(LIVE_LOG, published=None)) is None
     assert text_interval(make_article(CHRONOLOGY, published=None)).earliest == date(1939, 1, 1)
+
+
+# Issue 16: weekdays after plans, schedules and deadlines told in the past tense resolved to the
+# previous week. Wednesday 2000-03-01 is the reference: the coming Tuesday is 03-07, the last 02-29.
+WEDNESDAY = date(2000, 3, 1)
+PLANS_AND_DEADLINES = (
+    "The company said the vote was scheduled for Tuesday.",
+    "The company said it planned to vote Tuesday.",
+    "Officials said they expected a decision by Tuesday.",
+    "The parties agreed to meet again Tuesday.",
+    "He said the report was due Tuesday.",
+    "The minister said he was set to visit Tuesday.",
+    "The board was expected to vote Tuesday.",
+    "He said he was going to resign Tuesday.",
+    "The group announced plans to protest Tuesday.",
+    "The ceasefire was extended until Tuesday.",
+    "Rebels were given until Tuesday to leave.",
+    "The meeting was postponed until Tuesday.",
+    "The vote was delayed to Tuesday.",
+    "The union said the strike would last until Tuesday.",
+    "Leaders may meet Tuesday.",
+)
+
+
+@pytest.mark.models
+def test_plans_schedules_and_deadlines_told_in_the_past_resolve_forward():
+    found = _parsed_dates([(text, WEDNESDAY) for text in PLANS_AND_DEADLINES])
+    wrong = {text: dates for text, dates in zip(PLANS_AND_DEADLINES, found, strict=True)}
+    wrong = {text: dates for text, dates in wrong.items() if dates != [("Tuesday", "2000-03-07")]}
+    assert not wrong
+
+
+@pytest.mark.models
+def test_past_perfect_plans_and_past_events_keep_the_past():
+    cases = [
+        "The contract had been due to expire Tuesday.",
+        "The deadline expired Tuesday.",
+        "The ceasefire lasted until Tuesday.",
+        "The talks were held Tuesday.",
+        "The record was set on Tuesday.",
+        "A vote scheduled for Tuesday was delayed.",
+        "He had until Tuesday to decide.",
+    ]
+    assert _parsed_dates([(text, WEDNESDAY) for text in cases]) == [[("Tuesday", "2000-02-29")]] * len(cases)
+
+
+@pytest.mark.models
+def test_the_forward_readings_are_settings():
+    from dataclasses import replace
+
+    from storyline.config import DEFAULTS
+    from storyline.nlp import analyze
+
+    texts = ["The company said it planned to vote Tuesday.", "The meeting was postponed until Tuesday."]
+    articles = [make_article(text, published=WEDNESDAY) for text in texts]
+    off = replace(DEFAULTS.dates, plans_forward=False, deadlines_forward=False)
+    for article, analysis in zip(articles, analyze(articles), strict=True):
+        (shipped,) = find_dates(article, analysis.sentences, tokens=analysis.tokens)
+        (switched_off,) = find_times(article, analysis.sentences, tokens=analysis.tokens, settings=off)
+        assert (shipped.value, switched_off.value) == ("2000-03-07", "2000-02-29")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The talks could resume Tuesday.", "2000-03-07"),
+        ("The vote was scheduled for Tuesday.", "2000-03-07"),
+        ("The hearing was postponed until Tuesday.", "2000-03-07"),
+        ("A truce until Tuesday.", "2000-03-07"),
+        ("She could not be reached Tuesday.", "2000-02-29"),
+        ("He would have left Tuesday.", "2000-02-29"),
+        ("The talks resumed Tuesday.", "2000-02-29"),
+    ],
+)
+def test_without_the_parse_modals_plans_and_deadlines_look_forward(text, expected):
+    article = make_article(text, published=WEDNESDAY)
+    sentences = [Sentence(article_id=article.id, index=0, start=0, end=len(text))]
+    assert [t.value for t in find_times(article, sentences)] == [expected]
+
+
+# Issue 16: TIMEX3 value conventions (TimeML 1.2.1 guidelines), resolved on Wednesday 2000-10-18.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # seasons: the latest that has ended, the next that has not begun
+        ("He left last summer.", ("DATE", "2000-SU")),
+        ("It began last spring.", ("DATE", "2000-SP")),
+        ("It fell last fall.", ("DATE", "1999-FA")),
+        ("He leaves next summer.", ("DATE", "2001-SU")),
+        # weekends: the one before the reference date, the one after
+        ("They met last weekend.", ("DATE", "2000-W41-WE")),
+        ("They meet next weekend.", ("DATE", "2000-W42-WE")),
+        # weeks are ISO weeks, two digits
+        ("They met last week.", ("DATE", "2000-W41")),
+        # recurring weekdays and parts of days are sets
+        ("He works Tuesdays.", ("SET", "XXXX-WXX-2")),
+        ("He works Tuesday nights.", ("SET", "XXXX-WXX-2TNI")),
+        ("He calls every Sunday morning.", ("SET", "XXXX-WXX-7TMO")),
+        # a part of a named day is a TIME with the part's code
+        ("He left Wednesday night.", ("TIME", "2000-10-18TNI")),
+        ("He left Monday afternoon.", ("TIME", "2000-10-16TAF")),
+        # an indefinite weekday: the day is unknown
+        ("It happened on a Monday.", ("DATE", "XXXX-WXX-1")),
+        # decades and centuries
+        ("in the 1990s", ("DATE", "199")),
+        ("in the 1800s", ("DATE", "18")),
+        ("in the 2000s", ("DATE", "200")),
+    ],
+)
+def test_timex3_value_conventions(text, expected):
+    (found,) = tag_text(text, date(2000, 10, 18))
+    assert found[2:] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In 1949 the war ended. That day, people danced.", "1949-XX-XX"),
+        ("In 1949 the war ended. That month, people danced.", "1949-XX"),
+        ("In 1949 the war ended. That week, people danced.", "1949-WXX"),
+        ("In 1949 the war ended. That night, people danced.", "1949-XX-XXTNI"),
+        ("In March 1949 the war ended. That day, people danced.", "1949-03-XX"),
+        ("In March 1949 the war ended. The following month they left.", "1949-04"),
+        ("On March 3, 1949 the war ended. The following day they left.", "1949-03-04"),
+        ("In 1949 the war ended. The next year they left.", "1950"),
+    ],
+)
+def test_a_day_or_month_anchored_to_a_coarser_date_has_unknown_parts(text, expected):
+    """Issue 16: "that day" after "in 1949" was 1949-01-01, a made-up day; TIMEX3 writes the
+    parts it does not know as X."""
+    assert tag_text(text, date(2000, 10, 18))[-1][3] == expected

@@ -60,6 +60,10 @@ class IngestSettings:
 class CleanSettings:
     min_article_chars: int = 40  # a cleaned text shorter than this is no article
     min_html_chars: int = 100  # an HTML page with less main text is an index or login page
+    # trafilatura's precision mode keeping less than this share of the page (of its paragraphs'
+    # words, and of what its recall mode keeps) kept a summary, not the article: the recall
+    # mode's text is used instead (issue 16: a review page kept 117 of 1,965 words).
+    fallback_ratio: float = 0.3
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,12 +101,21 @@ class EntitySettings:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DateSettings:
     foresight_days: int = 75  # a month and day without a year this near ahead is the coming one
+    # Plans and intentions told in the past tense still look forward ("said it planned to vote
+    # Tuesday", "the vote was scheduled for Tuesday"), unless in the perfect ("had been due to").
+    plans_forward: bool = True
+    # A deadline a delay or extension sets looks forward ("was postponed until Tuesday").
+    deadlines_forward: bool = True
     lead_chars: int = 300  # a date in the first characters of an undated article dates it
     day_horizon_days: int = 31  # an undated article is written this soon after a day it names...
     month_horizon_days: int = 62  # ...or a month it names
     same_story: float = 0.35  # TF-IDF cosine of two articles of one story
     near_story: float = 0.25  # the nearest article counts as the same story from this cosine
     story_days: int = 7  # articles of one story are written within this many days of each other
+    # An undated article is no newer than its batch's newest publication date by more than
+    # this (a batch is gathered at one time), once the batch has `batch_min_known` dates.
+    batch_margin_days: int = 7
+    batch_min_known: int = 3
     # Confidence of an inferred interval by where it comes from.
     bounded_confidence: float = 0.8  # a day or month in the lead: bounded on both sides
     open_confidence: float = 0.5  # an older year-bearing date: a lower bound only

@@ -191,7 +191,8 @@ class InferredDate:
     """When an undated article was published, inferred: between `earliest` and `latest`
     (None: open), how sure (`confidence`, 0-1), on what evidence (`evidence`: spans of this or
     other articles; `from_articles`: articles whose publication dates were used), by which
-    rule (`basis`: "text", "anchored", "same story", joined by "+" when several agree)."""
+    rule (`basis`: "text", "anchored", "same story", "batch", joined by "+" when several
+    agree)."""
 
     article_id: str
     earliest: date

@@ -18,15 +18,21 @@ def article_id(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
 
 
-def clean_document(doc: RawDocument, *, batch_repeats: frozenset[str] = frozenset()) -> Article:
-    """Clean one document into an Article; raise ExtractionError when no article text remains."""
+def clean_document(
+    doc: RawDocument,
+    *,
+    batch_repeats: frozenset[str] = frozenset(),
+    fallback_ratio: float = DEFAULTS.clean.fallback_ratio,
+) -> Article:
+    """Clean one document into an Article; raise ExtractionError when no article text remains.
+    `fallback_ratio`: see `clean.html.extract_html`."""
     removed: tuple = ()
     title, outlet, url, published = doc.title, doc.outlet, doc.url, doc.published
     authors: tuple[str, ...]
     authors, updated, language = (), None, None
     published_from = doc.published_from
     if doc.html is not None:
-        page = extract_html(doc.html, source=doc.source, url=doc.url)
+        page = extract_html(doc.html, source=doc.source, url=doc.url, fallback_ratio=fallback_ratio)
         raw_text, removed = page.text, page.removed
         title, outlet, url = title or page.title, outlet or page.outlet, url or page.url
         if published is None and page.published is not None:

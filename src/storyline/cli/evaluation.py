@@ -104,10 +104,18 @@ def eval_trust(data_dir, size, fmt, quiet, verbose, debug) -> None:
 @click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
 @click.option("--limit", type=int, help="Only the first N pages.")
 @click.option("--peer", "peers", multiple=True, help="Only these peers (repeatable); default: all installed.")
+@click.option(
+    "--folds",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Page folds of the cross-validated fallback ratio (1: none).",
+)
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @common_options
-def eval_extraction(data_dir, limit, peers, fmt, quiet, verbose, debug) -> None:
-    """Main-text extraction on the article-extraction benchmark: storyline beside its peers.
+def eval_extraction(data_dir, limit, peers, folds, fmt, quiet, verbose, debug) -> None:
+    """Main-text extraction on the article-extraction benchmark: storyline beside its peers,
+    and storyline with its fallback ratio chosen under page-fold cross-validation.
 
     Example: storyline eval extraction ../shared/data/extraction
     """
@@ -118,7 +126,7 @@ def eval_extraction(data_dir, limit, peers, fmt, quiet, verbose, debug) -> None:
     if unknown:
         fail(InputError(f"unknown peer {', '.join(unknown)}; choose from {', '.join(PEERS)}"), debug)
     _report_evaluation(
-        lambda: evaluate_extraction(data_dir, limit=limit, peers=list(peers) or None),
+        lambda: evaluate_extraction(data_dir, limit=limit, peers=list(peers) or None, folds=folds),
         render_table,
         fmt,
         debug,
@@ -128,18 +136,26 @@ def eval_extraction(data_dir, limit, peers, fmt, quiet, verbose, debug) -> None:
 @eval_group.command(name="timex")
 @click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
 @click.option("--limit", type=int, help="Only the first N documents.")
+@click.option(
+    "--folds",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Document folds of the cross-validated figure (1: none).",
+)
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @common_options
-def eval_timex(data_dir, limit, fmt, quiet, verbose, debug) -> None:
+def eval_timex(data_dir, limit, folds, fmt, quiet, verbose, debug) -> None:
     """Temporal expressions on TimeBank: TempEval-3 span and value scores, storyline beside
-    dateparser.
+    dateparser; storyline's shipped settings on the whole set, and its settings chosen under
+    document-fold cross-validation.
 
-    Example: storyline eval timex ../shared/data/timebank
+    Example: storyline eval timex ../shared/data/timebank --folds 5
     """
     from storyline.evaluate.timex import evaluate_timex, render_table
 
     setup_logging(verbose)
-    _report_evaluation(lambda: evaluate_timex(data_dir, limit=limit), render_table, fmt, debug)
+    _report_evaluation(lambda: evaluate_timex(data_dir, limit=limit, folds=folds), render_table, fmt, debug)
 
 
 @eval_group.command(name="tls")

@@ -18,6 +18,10 @@ was written, loosely. The evidence, strongest last:
    `DEFAULTS.dates.same_story`; for an article with none, the nearest article when its cosine
    reaches `DEFAULTS.dates.near_story`): their publication days, or their own inferred
    intervals, bound this one within `DEFAULTS.dates.story_days`.
+4. The batch: an interval still open above is closed at the batch's newest publication date
+   plus `DEFAULTS.dates.batch_margin_days`, when the batch has at least
+   `DEFAULTS.dates.batch_min_known` dates (a batch is gathered at one time: an article in it
+   was not written long after the newest one). Never below the interval's own start.
 
 The result is an interval, never a day made up: `describe` writes "April 2023 (inferred)" when
 the interval lies within April 2023, "2022-03 to 2022-06 (inferred)" when it spans months,
@@ -40,7 +44,7 @@ from storyline.dates.timex import find_dates, tag_text
 from storyline.dates.values import clock_at
 from storyline.models import Article, InferredDate, Sentence, Span, TimeExpression, TimelinePrecision, Token
 
-DATING_VERSION = "dating-5"
+DATING_VERSION = "dating-6"
 _FUTURE = re.compile(
     r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
     r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b",
@@ -325,8 +329,27 @@ def _own_interval(article: Article, batch: Sequence[Article]) -> InferredDate | 
 def infer_one(
     article: Article, known: Mapping[str, date], neighbours: Sequence[str], own: Mapping[str, InferredDate]
 ) -> InferredDate | None:
-    """One article's interval from its own (`own[article.id]`, rules 1 and 2) and its
-    same-story `neighbours`' evidence (rule 3): their `known` dates or their `own` intervals."""
+    """One article's interval from its own (`own[article.id]`, rules 1 and 2), its
+    same-story `neighbours`' evidence (rule 3): their `known` dates or their `own` intervals,
+    and the batch's newest `known` date (rule 4)."""
+    guess = _story_interval(article, known, neighbours, own)
+    if guess is None or guess.latest is not None or len(known) < DEFAULTS.dates.batch_min_known:
+        return guess
+    newest_id = max(known, key=lambda k: (known[k], k))
+    bound = known[newest_id] + timedelta(days=DEFAULTS.dates.batch_margin_days)
+    if bound < guess.earliest:
+        return guess  # the article's own words say it is newer: they win
+    return replace(
+        guess,
+        latest=bound,
+        basis=guess.basis + "+batch",
+        from_articles=tuple(dict.fromkeys((*guess.from_articles, newest_id))),
+    )
+
+
+def _story_interval(
+    article: Article, known: Mapping[str, date], neighbours: Sequence[str], own: Mapping[str, InferredDate]
+) -> InferredDate | None:
     guess = own.get(article.id)
     story = [known[n] for n in neighbours if n in known]
     if story:

@@ -232,6 +232,12 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"evening|night)))?",
     ),
     ("part_weekday", rf"(?P<part>(?i:noon|midnight|morning|afternoon|evening|night)),?\s+{WEEKDAY}"),
+    # A weekday that recurs: "Tuesdays", "Tuesday nights", "every Tuesday night".
+    (
+        "weekday_set",
+        rf"(?:(?P<quant>(?i:each|every))\s+)?{WEEKDAY}(?:(?P<plural>s)\b|\s+(?P<part>(?i:morning|"
+        r"afternoon|evening|night))(?P<plural2>s)?\b)?",
+    ),
     (
         "today",
         rf"{PREFIX}(?P<word>(?i:today|yesterday|tomorrow|tonight|the\s+day\s+before\s+"
@@ -395,6 +401,7 @@ _KEYWORDS: dict[str, str] = {
     "century": r"(?i:century)",
     "weekday": _WEEKDAY_NAME,
     "part_weekday": _WEEKDAY_NAME,
+    "weekday_set": _WEEKDAY_NAME,
     "today": r"(?i:today|yesterday|tomorrow|tonight)",  # and "the day before yesterday"
     "day_part": r"(?i:morning|afternoon|evening|night)",
     "clock": r"(?i:[ap]\.m\.|[ap]m\b)",

@@ -19,16 +19,23 @@ from dataclasses import replace
 from datetime import date
 from typing import TypeGuard, get_args
 
+from storyline.config import DEFAULTS, DateSettings
 from storyline.dates.rules import KEYWORDS, RULES
 from storyline.dates.values import Context, normalize
 from storyline.models import Article, Sentence, TimeExpression, TimelinePrecision, Token
 
-TIMEX_VERSION = "timex-3"
+TIMEX_VERSION = "timex-4"
 CALENDAR_PRECISIONS = frozenset(get_args(TimelinePrecision))
 
+# Without the parse, a sentence looks forward by these words: the future, a modal that is not
+# refused or in the past ("could resume", not "could not be reached", "would have left"), and
+# plans and deadlines, also told in the past ("was scheduled for", "planned to", "postponed until").
 _FUTURE = re.compile(
-    r"\b(?:will|shall|'ll|is\s+(?:expected|due|scheduled|set|slated)\s+to|"
-    r"are\s+(?:expected|due|scheduled|set)\s+to|plans?\s+to|next)\b",
+    r"\b(?:will|shall|'ll|(?:is|are|was|were)\s+(?:expected|due|scheduled|set|slated|going)\s+to|"
+    r"plan(?:s|ned)?\s+to|(?:scheduled|slated|set|planned)\s+for|"
+    r"(?:postponed|delayed|adjourned|extended|deferred)\s+(?:until|till|to)|"
+    r"(?:would|could|might|may)\s+(?!not\b|n't|never\b|have\b|often\b|usually\b|later\b)[a-z]+|"
+    r"next)\b",
     re.I,
 )
 _FUTURE_AUX = frozenset({"will", "shall", "'ll"})
@@ -38,6 +45,33 @@ _PLAN_LEMMAS = frozenset(
 # Participles that make a noun a plan by themselves ("the vote scheduled Friday"); the other
 # plan words do with "for" ("a meeting set for Friday", not "the record set on Aug. 6").
 _SCHEDULE_LEMMAS = frozenset({"schedule", "slate", "plan"})
+# Verbs of intention whose infinitive is still ahead when they are told in the past ("agreed to
+# meet Tuesday", "was going to resign Tuesday"), besides the plan words.
+_INTENT_LEMMAS = _PLAN_LEMMAS | frozenset(
+    {"agree", "promise", "vow", "pledge", "threaten", "go", "decide", "vote", "move", "seek", "propose"}
+)
+# Nouns of a plan whose infinitive is ahead ("announced plans to march Tuesday").
+_PLAN_NOUNS = frozenset({"plan", "intention", "bid", "promise", "pledge", "threat", "agreement", "deal"})
+# Verbs that move or extend a date: the date they move it to is ahead ("was postponed until
+# Tuesday", "extended the deadline to Tuesday", "adjourned till Tuesday").
+_DELAY_LEMMAS = frozenset(
+    {
+        "postpone",
+        "delay",
+        "defer",
+        "adjourn",
+        "extend",
+        "reschedule",
+        "push",
+        "move",
+        "put",
+        "suspend",
+        "recess",
+        "give",
+        "grant",
+    }
+)
+_DEADLINE_PREPOSITIONS = frozenset({"until", "till", "to", "by"})
 
 Found = tuple[int, int, str, str]  # start, end, TIMEX3 type, value
 
@@ -47,6 +81,8 @@ def find_times(
     sentences: Sequence[Sentence],
     reference: date | None = None,
     tokens: Sequence[Token] = (),
+    *,
+    settings: DateSettings = DEFAULTS.dates,
 ) -> list[TimeExpression]:
     """Every temporal expression of the article with its TIMEX3 type and value, resolved
     against `reference` (default: the publication date).
@@ -56,7 +92,7 @@ def find_times(
     reference = reference or article.published
     text = article.text
     if tokens:
-        tense_at = _tense_reader(tokens)
+        tense_at = _tense_reader(tokens, settings)
     else:
 
         def tense_at(offset: int) -> str:
@@ -65,7 +101,7 @@ def find_times(
             return "future" if _FUTURE.search(around) else ""
 
     expressions = []
-    for start, end, kind, value in tag_text(text, reference, tense_at=tense_at):
+    for start, end, kind, value in tag_text(text, reference, tense_at=tense_at, settings=settings):
         sent = _sentence_at(sentences, start)
         expressions.append(
             TimeExpression(
@@ -100,14 +136,18 @@ def find_dates(
 
 
 def tag_text(
-    text: str, reference: date | None, *, tense_at: Callable[[int], str] = lambda offset: ""
+    text: str,
+    reference: date | None,
+    *,
+    tense_at: Callable[[int], str] = lambda offset: "",
+    settings: DateSettings = DEFAULTS.dates,
 ) -> list[Found]:
     """(start, end, type, value) of every temporal expression in `text`, in text order;
     `tense_at(offset)` tells the tense of the verb an expression belongs to.
 
     Overlapping candidates are settled longest first (the earlier rule on a tie); a candidate
     that does not resolve leaves room for the others."""
-    base = Context(text=text, reference=reference, resolve=resolve_text)
+    base = Context(text=text, reference=reference, resolve=resolve_text, settings=settings)
     candidates = []
     for order, (kind, pattern) in enumerate(RULES):
         keyword = KEYWORDS.get(kind)
@@ -138,7 +178,7 @@ def tag_text(
 
 def resolve_text(text: str, ctx: Context) -> str | None:
     """The value of the first expression in a short phrase, in the context of another."""
-    found = tag_text(text, ctx.reference, tense_at=lambda offset: ctx.tense)
+    found = tag_text(text, ctx.reference, tense_at=lambda offset: ctx.tense, settings=ctx.settings)
     return found[0][3] if found else None
 
 
@@ -163,11 +203,11 @@ def _remember(ctx: Context, rule: str, kind: str, value: str) -> Context:
         return ctx
     precision = precision_of_value(value)
     if precision == "day":
-        return replace(ctx, anchor=date.fromisoformat(value))
+        return replace(ctx, anchor=date.fromisoformat(value), anchor_precision="day")
     if precision == "month":
-        return replace(ctx, anchor=date(int(value[:4]), int(value[5:7]), 1))
+        return replace(ctx, anchor=date(int(value[:4]), int(value[5:7]), 1), anchor_precision="month")
     if precision == "year" and ctx.reference and value != str(ctx.reference.year):
-        return replace(ctx, anchor=date(int(value), 1, 1))
+        return replace(ctx, anchor=date(int(value), 1, 1), anchor_precision="year")
     return ctx
 
 
@@ -280,7 +320,7 @@ _TIME_LEMMAS = frozenset(
 )
 
 
-def _tense_reader(tokens: Sequence[Token]) -> Callable[[int], str]:
+def _tense_reader(tokens: Sequence[Token], settings: DateSettings = DEFAULTS.dates) -> Callable[[int], str]:
     """A function telling the tense of the verb governing the token at an offset: "future"
     ("will meet Friday", "plans to meet Friday", "could resume Monday", "said the commission
     would meet in July", "a vote scheduled for Friday"), "past" ("met Friday", "had been due
@@ -342,6 +382,46 @@ def _tense_reader(tokens: Sequence[Token]) -> Callable[[int], str]:
                 return node
         return None
 
+    def past_perfect(node: Token) -> bool:
+        """ "had been due to", "had planned to": a plan that has passed."""
+        for _ in range(3):
+            auxes = [c for c in children.get(node.i, ()) if c.dep in ("aux", "auxpass")]
+            if any(c.lemma.lower() == "have" and c.tag == "VBD" for c in auxes):
+                return True
+            if node.dep not in ("acomp", "xcomp") or node.head == node.i:
+                return False
+            node = tokens[node.head]
+        return False
+
+    def looks_forward(verb: Token, path: list[Token]) -> bool:
+        """Whether a clause told in the past places its time ahead of the telling: a plan
+        ("said it planned to vote Tuesday", "the vote was scheduled for Tuesday", "the report
+        was due Tuesday", "expected a decision by Tuesday") or a deadline a delay sets ("was
+        postponed until Tuesday"); never one in the past perfect ("had been due to expire")."""
+        if past_perfect(verb) or (verb.dep in ("acl", "amod") and verb.tag == "VBN"):
+            return False  # a participle's own reading is `clause_tense`'s ("the meeting, set for ...")
+        lemma = verb.lemma.lower()
+        preps = {t.lemma.lower() for t in path if t.pos == "ADP"}
+        if settings.deadlines_forward and lemma in _DELAY_LEMMAS and preps & _DEADLINE_PREPOSITIONS:
+            return True
+        if not settings.plans_forward:
+            return False
+        if lemma in _SCHEDULE_LEMMAS and verb.tag == "VBN":
+            return True  # "was scheduled for Tuesday", "had been planned Tuesday" is caught above
+        if lemma in _PLAN_LEMMAS and preps & {"for", "by"}:
+            return True  # "expected a decision by Tuesday", "set the vote for Tuesday"
+        if any(t.lemma.lower() == "due" for t in path) or any(
+            c.lemma.lower() == "due" and c.dep == "acomp" for c in children.get(verb.i, ())
+        ):
+            return True  # "the report was due Tuesday"
+        if verb.head != verb.i:
+            head = tokens[verb.head]
+            if verb.dep == "xcomp" and head.lemma.lower() in _INTENT_LEMMAS and not past_perfect(head):
+                return True  # "planned to vote Tuesday", "was expected to vote Tuesday"
+            if verb.dep == "acl" and head.lemma.lower() in _PLAN_NOUNS:
+                return True  # "announced plans to march Tuesday"
+        return False
+
     def tense_at(offset: int) -> str:
         node, steps = tokens[max(0, bisect.bisect_right(starts, offset) - 1)], 0
         if node.dep == "poss":
@@ -350,6 +430,12 @@ def _tense_reader(tokens: Sequence[Token]) -> Callable[[int], str]:
         while node.pos not in ("VERB", "AUX") and node.head != node.i and steps < 6:
             path.append(node)
             node, steps = tokens[node.head], steps + 1
+        tense = clause_tense(node, path, offset)
+        if tense in ("past", "") and looks_forward(node, path):
+            return "future"
+        return tense
+
+    def clause_tense(node: Token, path: list[Token], offset: int) -> str:
         for _ in range(3):
             tense = tense_of(node, offset)
             if (

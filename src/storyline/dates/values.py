@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from storyline.config import DEFAULTS
+from storyline.config import DEFAULTS, DateSettings
 from storyline.dates.rules import (
     DAY_PARTS,
     MONTHS,
@@ -43,6 +43,7 @@ class Context:
     reference: date | None
     tense: str = ""  # of the verb the expression belongs to: "past" | "present" | "future" | ""
     anchor: date | None = None  # the last date resolved to the day, month or year
+    anchor_precision: str = "day"  # which of the three the anchor is known to
     quarter: tuple[int, int] | None = None  # the last fiscal quarter named (year, quarter)
     start: int = 0  # where the expression starts in `text`
     previous_end: int = -1  # where the expression before it ended
@@ -50,6 +51,7 @@ class Context:
     # The value of a date phrase inside this one ("9 a.m. on Monday"): `timex.resolve_text`,
     # passed in so that this module needs nothing from the one that calls it.
     resolve: Callable[[str, Context], str | None] | None = None
+    settings: DateSettings = DEFAULTS.dates
 
     @property
     def future(self) -> bool:
@@ -157,7 +159,7 @@ def _nearest_year(month: int, day: int, ctx: Context) -> date:
     if (
         ctx.future
         or _preceded_by(ctx.text, ctx.start, ("effective", "until", "till"))
-        or (ahead - ref).days <= DEFAULTS.dates.foresight_days
+        or (ahead - ref).days <= ctx.settings.foresight_days
     ):
         return ahead
     return max(c for c in candidates if c <= ref)
@@ -332,6 +334,8 @@ def _decade(match, ctx):
             else str(ctx.reference.year // 100)
         )
         return "DATE", century + match["decade2"]
+    if match["decade"] == "0" and match["century"] != "20":
+        return "DATE", match["century"]  # "the 1800s", "the 1900s": the century (but "the 2000s")
     return "DATE", match["century"] + match["decade"]
 
 
@@ -356,12 +360,26 @@ def _weekday_date(weekday: str, rel: str, ctx: Context) -> date:
         return ref - timedelta(days=ref.weekday()) + timedelta(days=target)
     if ctx.tense in ("future", "present") and not _preceded_by(ctx.text, ctx.start, ("since",)):
         return ref + timedelta(days=ahead)  # "the talks resume Monday": a schedule
+    if ctx.tense != "past" and _preceded_by(ctx.text, ctx.start, ("until", "till")):
+        return ref + timedelta(days=ahead)  # a deadline: "a truce until Tuesday"
     return ref - timedelta(days=back)
+
+
+def _weekday_set(match, ctx):
+    """ "Tuesdays", "Tuesday nights", "every Tuesday night": each such day (TIMEX3 SET
+    `XXXX-WXX-2`, `XXXX-WXX-2TNI`); a single weekday is left to the other rules."""
+    if not (match["quant"] or match["plural"] or match["plural2"]):
+        return None
+    value = f"XXXX-WXX-{WEEKDAYS[match['weekday'].lower()] + 1}"
+    part = _word(match, "part")
+    return "SET", value + (f"T{DAY_PARTS[part]}" if part else "")
 
 
 def _weekday(match, ctx):
     if ctx.reference is None:
         return None
+    if re.search(r"(?:^|[^\w'’])an?\s$", ctx.text[max(0, match.start() - 4) : match.start()], re.I):
+        return "DATE", f"XXXX-WXX-{WEEKDAYS[match['weekday'].lower()] + 1}"  # "on a Monday": which is unknown
     when = _weekday_date(match["weekday"], _word(match, "rel"), ctx)
     part = _word(match, "part")
     if part:
@@ -490,12 +508,25 @@ def _unit_rel(match, ctx):
     if rel in ("same", "latest"):
         return None
     if unit in SEASONS and rel in ("this past", "this coming"):
-        start = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[SEASONS[unit]]
+        start = _SEASON_START[SEASONS[unit]]
         past = rel == "this past"
         year = (
             ref.year - (1 if past and start > ref.month else 0) + (1 if not past and start < ref.month else 0)
         )
         return "DATE", f"{year}-{SEASONS[unit]}"
+    if unit in SEASONS and rel in ("last", "past", "previous", "next", "coming"):
+        # The latest such season that has ended ("last summer" in October is this year's), or
+        # the next that has not begun ("next spring" in January is this year's).
+        start = _SEASON_START[SEASONS[unit]]
+        if rel in ("next", "coming"):
+            return "DATE", f"{ref.year + (0 if start > ref.month else 1)}-{SEASONS[unit]}"
+        return "DATE", f"{ref.year - (0 if start + 3 <= ref.month else 1)}-{SEASONS[unit]}"
+    if unit == "weekend" and rel in ("last", "past", "previous", "this past"):
+        # the weekend before the reference date: "last weekend" on a Wednesday is three days ago
+        back = (ref.weekday() - 5) % 7 + (7 if ref.weekday() >= 5 else 0)  # not the one under way
+        return "DATE", week_value(ref - timedelta(days=back)) + "-WE"
+    if unit == "weekend" and rel in ("next", "coming", "this coming"):
+        return "DATE", week_value(ref + timedelta(days=(5 - ref.weekday()) % 7 or 7)) + "-WE"
     step = {
         "last": -1,
         "past": -1,
@@ -523,6 +554,9 @@ def _unit_rel(match, ctx):
     if unit in SEASONS:
         return "DATE", f"{ref.year + step}-{SEASONS[unit]}"
     return None
+
+
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # the month each season begins
 
 
 def _weekend(ref: date, ctx: Context) -> date:
@@ -831,6 +865,18 @@ def _anchored(match, ctx):
     step = {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1, "the prior": -1}.get(
         det, 0
     )
+    if ctx.anchor is not None and ctx.anchor_precision != "day" and unit != "year":
+        # "that day" after "in 1949": a day of that year, which one unknown (TIMEX3 `XX`)
+        year = str(anchor.year)
+        if unit in ("week", "weekend"):
+            return "DATE", f"{year}-WXX" + ("-WE" if unit == "weekend" else "")
+        if ctx.anchor_precision == "month" and unit == "month":
+            return "DATE", (anchor + relativedelta(months=step)).strftime("%Y-%m")
+        if unit == "month":
+            return "DATE", f"{year}-XX"
+        known_month = ctx.anchor_precision == "month" and not step
+        day = f"{year}-{anchor.month:02d}-XX" if known_month else f"{year}-XX-XX"
+        return ("TIME", f"{day}T{DAY_PARTS[unit]}") if unit in DAY_PARTS else ("DATE", day)
     if unit in DAY_PARTS:
         return "TIME", f"{day_value(anchor)}T{DAY_PARTS[unit]}"
     if unit == "day":
@@ -892,6 +938,7 @@ _NORMALIZERS = {
     "decade": _decade,
     "century": _century,
     "weekday": _weekday,
+    "weekday_set": _weekday_set,
     "part_weekday": _part_weekday,
     "today": _today,
     "day_part": _day_part,

@@ -107,16 +107,66 @@ def aggregate(scores: Sequence[PageScore]) -> dict[str, float]:
     )
 
 
-def storyline_extractor(html: str, url: str | None) -> str:
-    """The article text storyline keeps from a page: extraction, then its debris rules."""
+def storyline_extractor(html: str, url: str | None, *, fallback_ratio: float | None = None) -> str:
+    """The article text storyline keeps from a page: extraction, then its debris rules (with
+    the shipped fallback ratio unless one is given)."""
     from storyline.clean import clean_document
+    from storyline.config import DEFAULTS
     from storyline.errors import ExtractionError
     from storyline.models import RawDocument
 
+    ratio = DEFAULTS.clean.fallback_ratio if fallback_ratio is None else fallback_ratio
     try:
-        return clean_document(RawDocument(source=url or "page", html=html, url=url)).text
+        return clean_document(
+            RawDocument(source=url or "page", html=html, url=url), fallback_ratio=ratio
+        ).text
     except ExtractionError:
         return ""
+
+
+# The fallback ratios tried under cross-validation (0: never fall back to the recall mode).
+FALLBACK_RATIOS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+FOLDS = 5
+
+
+def cross_validate_fallback(
+    pages: Sequence[Page], *, ratios: Sequence[float] = FALLBACK_RATIOS, folds: int = FOLDS
+) -> dict:
+    """Page-fold cross-validation of the fallback ratio: for each fold (round-robin over the
+    pages in name order), the ratio with the best F1 on the other folds (a tie keeps the shipped
+    ratio, then the smaller) extracts the held-out pages; their scores are pooled.
+
+    A page's text under a ratio is one of two: the precision mode's, or the recall mode's when
+    the page's `precision_share` is under the ratio; both are made once per page."""
+    from storyline.clean.html import precision_share
+    from storyline.config import DEFAULTS
+
+    shipped = DEFAULTS.clean.fallback_ratio
+    precise = [score_page(p.gold, storyline_extractor(p.html, p.url, fallback_ratio=0.0)) for p in pages]
+    fuller = [
+        score_page(p.gold, storyline_extractor(p.html, p.url, fallback_ratio=float("inf"))) for p in pages
+    ]
+    shares = [precision_share(p.html, p.url) for p in pages]
+
+    def page_score(i: int, ratio: float) -> PageScore:
+        return fuller[i] if shares[i] < ratio else precise[i]
+
+    order = sorted(set(ratios) | {shipped}, key=lambda r: (r != shipped, r))
+    fold_of = [i % folds for i in range(len(pages))]
+    chosen: list[float] = []
+    held_out: list[PageScore] = []
+    for fold in range(folds):
+        train = [i for i in range(len(pages)) if fold_of[i] != fold]
+        best = max(order, key=lambda r: (aggregate([page_score(i, r) for i in train])["f1"], -order.index(r)))
+        chosen.append(best)
+        held_out += [page_score(i, best) for i in range(len(pages)) if fold_of[i] == fold]
+    return {
+        **aggregate(held_out),
+        "folds": folds,
+        "chosen": chosen,
+        "by_ratio": {r: aggregate([page_score(i, r) for i in range(len(pages))])["f1"] for r in order},
+        "fallback_pages": sum(s < shipped for s in shares),
+    }
 
 
 def _trafilatura(html: str, url: str | None) -> str:
@@ -182,13 +232,21 @@ def run_extractor(extract: Extractor, pages: Sequence[Page]) -> dict[str, float]
 
 
 def evaluate_extraction(
-    data_dir: str | Path, *, limit: int | None = None, peers: Sequence[str] | None = None
+    data_dir: str | Path,
+    *,
+    limit: int | None = None,
+    peers: Sequence[str] | None = None,
+    folds: int = FOLDS,
 ) -> dict:
-    """storyline and each installed peer on the same pages, with the benchmark's figures."""
+    """storyline and each installed peer on the same pages, with the benchmark's figures;
+    storyline also with its fallback ratio chosen under page-fold cross-validation."""
     pages = read_benchmark(data_dir, limit)
     if not pages:
         raise StorylineError(f"{data_dir}: the benchmark has no pages")
     results = {"storyline": run_extractor(storyline_extractor, pages)}
+    cv = (
+        cross_validate_fallback(pages, folds=min(folds, len(pages))) if folds > 1 and len(pages) > 1 else None
+    )
     missing = []
     for name in peers if peers is not None else PEERS:
         module, extract = PEERS[name]
@@ -196,7 +254,7 @@ def evaluate_extraction(
             results[name] = run_extractor(extract, pages)
         else:
             missing.append(name)
-    return {"pages": len(pages), "results": results, "missing_peers": missing}
+    return {"pages": len(pages), "results": results, "missing_peers": missing, "cv": cv}
 
 
 def render_table(result: dict) -> str:
@@ -212,6 +270,16 @@ def render_table(result: dict) -> str:
             f"| {name} | {f['precision']:.3f} | {f['recall']:.3f} | {f['f1']:.3f} "
             f"| {f['pages_per_second']:.1f} | {f['crashes']} |"
         )
+    cv = result.get("cv")
+    if cv:
+        lines += [
+            "",
+            f"storyline, fallback ratio chosen under {cv['folds']}-fold CV by page: precision "
+            f"{cv['precision']:.3f}, recall {cv['recall']:.3f}, F1 {cv['f1']:.3f} (ratios chosen: "
+            + ", ".join(f"{r:g}" for r in cv["chosen"])
+            + f"; pages falling back at the shipped ratio: {cv['fallback_pages']})",
+            "F1 by ratio on all pages: " + ", ".join(f"{r:g}: {f:.4f}" for r, f in cv["by_ratio"].items()),
+        ]
     if result["missing_peers"]:
         lines += ["", "Not installed (pip install 'storyline[eval]'): " + ", ".join(result["missing_peers"])]
     return "\n".join(lines)
