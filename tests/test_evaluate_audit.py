@@ -147,6 +147,7 @@ def test_a_judgment_of_other_words_does_not_match(tmp_path):
     [
         ({"kind": "quote", "digest": "d", "verdict": "maybe", "reason": "r"}, "verdict 'maybe'"),
         ({"kind": "quote", "digest": "d", "verdict": "right"}, "needs a reason"),
+        ({"kind": "quote", "digest": "d", "verdict": "wrong", "reason": "r"}, "needs an error category"),
         ({"kind": "claim", "digest": "d", "verdict": "right", "reason": "r"}, "needs a kind"),
     ],
 )
@@ -158,7 +159,7 @@ def test_bad_judgments_are_refused_with_their_line(tmp_path, record, message):
 
 
 def test_contradictory_judgments_are_refused(tmp_path):
-    record = {"kind": "quote", "digest": "d", "reason": "r"}
+    record = {"kind": "quote", "digest": "d", "reason": "r", "category": "c"}
     _write(tmp_path, [{**record, "verdict": "right"}, {**record, "verdict": "wrong"}])
     with pytest.raises(InputError, match="judged wrong here and right before"):
         read_judgments(tmp_path)

@@ -189,6 +189,8 @@ def read_judgments(folder: str | Path) -> dict[tuple, dict]:
                 raise InputError(f"{where}: verdict {record.get('verdict')!r} is not 'right' or 'wrong'")
             if not record.get("reason"):
                 raise InputError(f"{where}: a judgment needs a reason")
+            if record["verdict"] == "wrong" and not record.get("category"):
+                raise InputError(f"{where}: a wrong judgment needs an error category (docs/evaluation.md)")
             key = match_key(record)
             if key in judgments and judgments[key]["verdict"] != record["verdict"]:
                 raise InputError(
@@ -248,9 +250,10 @@ def evaluate_audit(
 
 
 def judgment_stub(item: Mapping) -> dict:
-    """The line to fill in (verdict, reason, category) and add to `<story>.jsonl`."""
+    """The line to fill in (verdict, reason, and for a wrong line its category) and add to
+    `<story>.jsonl`."""
     stub = {k: item[k] for k in ("kind", "article", "speaker", "date", "digest", "text") if k in item}
-    return {**stub, "verdict": None, "reason": None}
+    return {**stub, "verdict": None, "reason": None, "category": None}
 
 
 def _figure(value: float | None) -> str:
