@@ -83,21 +83,54 @@ def eval_quotes(data_dir, split, limit, fmt, quiet, verbose, debug) -> None:
 
 @eval_group.command(name="trust")
 @click.argument("data_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--size", type=int, default=30, show_default=True, help="Articles per batch.")
+@click.option("--size", type=int, help="Articles per batch (default: 30, with --audit 20).")
+@click.option(
+    "--audit",
+    is_flag=True,
+    help="Brief the audit batches (a second window of each story) and score every shown line "
+    "against the judgments: precision and coverage per kind.",
+)
+@click.option(
+    "--judgments",
+    type=click.Path(file_okay=False, exists=True),
+    help="With --audit: the folder of judgment files (default: the bundled storyline/data/audit).",
+)
+@click.option(
+    "--unjudged",
+    is_flag=True,
+    help="With --audit: also list each unjudged item, its context and a stub to judge.",
+)
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @common_options
-def eval_trust(data_dir, size, fmt, quiet, verbose, debug) -> None:
+def eval_trust(data_dir, size, audit, judgments, unjudged, fmt, quiet, verbose, debug) -> None:
     """Brief batches of real multi-outlet coverage (Timeline17: each story's busiest three
     days, its outlets together) and count what no briefing may show: bare-pronoun speakers,
     negated cues, single-outlet consensus, clock times read as years, summary and timeline
     lines that are not whole sentences; and the share of articles left alone in an event.
 
-    Example: storyline eval trust ../shared/data/timeline17
+    With --audit, brief the audit batches instead and score each shown quote, timeline entry,
+    conflict, consensus and summary line against the judgments (docs/evaluation.md).
+
+    Example: storyline eval trust ../shared/data/timeline17 --audit --unjudged
     """
+    setup_logging(verbose)
+    if (judgments or unjudged) and not audit:
+        fail(InputError("--judgments and --unjudged go with --audit"), debug)
+    if audit:
+        from storyline.evaluate import audit as audit_eval
+
+        _report_evaluation(
+            lambda: audit_eval.evaluate_audit(
+                data_dir, judgments_dir=judgments, size=size or 20, unjudged=unjudged
+            ),
+            audit_eval.render_table,
+            fmt,
+            debug,
+        )
+        return
     from storyline.evaluate.trust import evaluate_trust, render_table
 
-    setup_logging(verbose)
-    _report_evaluation(lambda: evaluate_trust(data_dir, size=size), render_table, fmt, debug)
+    _report_evaluation(lambda: evaluate_trust(data_dir, size=size or 30), render_table, fmt, debug)
 
 
 @eval_group.command(name="extraction")

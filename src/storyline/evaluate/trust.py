@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 from storyline.errors import InputError
@@ -116,10 +117,9 @@ _OUTLET_OF_TOPIC = re.compile(
 )
 
 
-def trust_batches(data_dir: str | Path, *, size: int = 30, days: int = 3) -> list[tuple[str, list[Article]]]:
-    """Batches of real coverage: for each story (topics named `STORY_OUTLET` are one story told
-    by several outlets), the `size` articles of its busiest `days`-day window, each article
-    tagged with its outlet."""
+def _stories(data_dir: str | Path) -> dict[str, list[Article]]:
+    """Each story's articles (topics named `STORY_OUTLET` are one story told by several
+    outlets), each tagged with its outlet; `Article.id` and `source` are `TOPIC/uid`."""
     from storyline.evaluate.tls import read_topic
 
     stories: dict[str, list[Article]] = defaultdict(list)
@@ -132,41 +132,99 @@ def trust_batches(data_dir: str | Path, *, size: int = 30, days: int = 3) -> lis
         outlet = match.group(1).upper() if match else None
         for article in read_topic(folder).articles:
             stories[story].append(replace(article, outlet=outlet, source=article.id))
+    return dict(sorted(stories.items()))
+
+
+def _busiest_window(
+    articles: list[Article], days: int, *, outside: tuple[date, date] | None = None
+) -> list[Article]:
+    """The dated articles of the `days`-day window holding the most of them (the earliest on a
+    tie), in order of date then id; with `outside`, only windows that share no day with that
+    (first, last) range of days."""
+    dated = sorted(((a.published, a) for a in articles if a.published), key=lambda p: (p[0], p[1].id))
+    best: list[Article] = []
+    for i, (day, _) in enumerate(dated):
+        if outside is not None and day <= outside[1] and day + timedelta(days=days - 1) >= outside[0]:
+            continue
+        window = [a for when, a in dated[i:] if (when - day).days < days]
+        if len(window) > len(best):
+            best = window
+    return best
+
+
+def trust_batches(data_dir: str | Path, *, size: int = 30, days: int = 3) -> list[tuple[str, list[Article]]]:
+    """Batches of real coverage: for each story (topics named `STORY_OUTLET` are one story told
+    by several outlets), the `size` articles of its busiest `days`-day window, each article
+    tagged with its outlet."""
+    return [(story, _busiest_window(articles, days)[:size]) for story, articles in _stories(data_dir).items()]
+
+
+def audit_batches(data_dir: str | Path, *, size: int = 20, days: int = 3) -> list[tuple[str, list[Article]]]:
+    """The audit batches: held apart from the development batches of `trust_batches`, which
+    others have read while building the rules.
+
+    For each story, the busiest `days`-day window among the windows that share no day with its
+    development window (the whole `days`-day window `trust_batches` picks, not only the
+    articles it keeps), and from it up to `size` articles taken in turn from each (day, outlet)
+    group (each group in order of article id), so that a batch spreads over its days and its
+    outlets instead of filling up with the first day. Deterministic: it depends only on the
+    `dct` and `uid` of the records in `articles.json`."""
     batches = []
-    for story, articles in sorted(stories.items()):
-        dated = sorted(((a.published, a) for a in articles if a.published), key=lambda p: (p[0], p[1].id))
-        best: list[Article] = []
-        for i, (day, _) in enumerate(dated):
-            window = [a for when, a in dated[i:] if (when - day).days < days]
-            if len(window) > len(best):
-                best = window
-        batches.append((story, best[:size]))
+    for story, articles in _stories(data_dir).items():
+        development = _busiest_window(articles, days)
+        if not development:
+            continue
+        first = min(a.published for a in development if a.published)
+        window = _busiest_window(articles, days, outside=(first, first + timedelta(days=days - 1)))
+        groups: dict[tuple[date | None, str | None], list[Article]] = defaultdict(list)
+        for article in window:
+            groups[(article.published, article.outlet)].append(article)
+        queues = [groups[k] for k in sorted(groups, key=lambda k: (str(k[0]), k[1] or ""))]
+        picked: list[Article] = []
+        while len(picked) < size and any(queues):
+            for queue in queues:
+                if queue and len(picked) < size:
+                    picked.append(queue.pop(0))
+        batches.append((story, sorted(picked, key=lambda a: (a.published or date.min, a.id))))
     return batches
 
 
-def evaluate_trust(data_dir: str | Path, *, size: int = 30) -> dict:
-    """The automatic checks on a briefing of each multi-outlet batch, and how many articles end
-    alone in an event of their own."""
+def brief_batch(story: str, articles: Sequence[Article]) -> tuple[Briefing, dict[str, str]]:
+    """The briefing of one batch, made through the whole product as a user runs it (a JSONL
+    file of the batch, then `brief`), and the identity (`TOPIC/uid` in Timeline17) of each of
+    its articles by article id."""
     import json
     import tempfile
 
     from storyline.pipeline import brief
 
+    dated = [a for a in articles if a.published]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{story}.jsonl"
+        path.write_text(
+            "".join(
+                json.dumps({"text": a.text, "published": a.published.isoformat(), "outlet": a.outlet}) + "\n"
+                for a in dated
+                if a.published
+            ),
+            "utf-8",
+        )
+        briefing = brief([path])
+    # Without a URL an article's source is `FILE:LINE`, and line N is the batch's Nth article.
+    identity = {}
+    for article in briefing.articles:
+        line = article.source.rpartition(":")[2]
+        if line.isdigit() and 0 < int(line) <= len(dated):
+            identity[article.id] = dated[int(line) - 1].id
+    return briefing, identity
+
+
+def evaluate_trust(data_dir: str | Path, *, size: int = 30) -> dict:
+    """The automatic checks on a briefing of each multi-outlet batch, and how many articles end
+    alone in an event of their own."""
     result: dict = {"batches": []}
     for story, articles in trust_batches(data_dir, size=size):
-        # Through the whole product as a user runs it: a JSONL file of the batch, then `brief`.
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"{story}.jsonl"
-            path.write_text(
-                "".join(
-                    json.dumps({"text": a.text, "published": a.published.isoformat(), "outlet": a.outlet})
-                    + "\n"
-                    for a in articles
-                    if a.published
-                ),
-                "utf-8",
-            )
-            briefing = brief([path])
+        briefing, _ = brief_batch(story, articles)
         alone = sum(len(e.article_ids) for e in briefing.events if len(e.article_ids) == 1)
         checks = automatic_checks(briefing)
         result["batches"].append(
