@@ -480,3 +480,22 @@ def test_a_day_or_month_anchored_to_a_coarser_date_has_unknown_parts(text, expec
     """Issue 16: "that day" after "in 1949" was 1949-01-01, a made-up day; TIMEX3 writes the
     parts it does not know as X."""
     assert tag_text(text, date(2000, 10, 18))[-1][3] == expected
+
+
+def test_an_update_stamp_anchors_the_relative_dates_of_its_update():
+    # A topic page first published on 2011-01-31 and updated for weeks: each update's weekday is
+    # counted from the update's own stamp (issue 15: "Thursday" of a 3 March update was dated 27 January).
+    text = (
+        "Tunisia sets date for elections updated: Thu Mar 03 2011 23:59:00 The government said "
+        "Thursday it had chosen a date. Protesters clash in Algiers updated: Mon Feb 14 2011 10:24:00 "
+        "Police clashed with protesters on Sunday in the capital."
+    )
+    values = {text[s:e]: value for s, e, _kind, value in tag_text(text, date(2011, 1, 31))}
+    assert values["Thursday"] == "2011-03-03"
+    assert values["Sunday"] == "2011-02-13"
+
+
+def test_a_stamp_whose_weekday_disagrees_with_its_date_anchors_nothing():
+    text = "Page updated: Wed Mar 03 2011 23:59:00 The minister spoke on Sunday."
+    values = {text[s:e]: value for s, e, _kind, value in tag_text(text, date(2011, 1, 31))}
+    assert values["Sunday"] == "2011-01-30"

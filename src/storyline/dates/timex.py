@@ -24,7 +24,7 @@ from storyline.dates.rules import KEYWORDS, RULES
 from storyline.dates.values import Context, normalize
 from storyline.models import Article, Sentence, TimeExpression, TimelinePrecision, Token
 
-TIMEX_VERSION = "timex-4"
+TIMEX_VERSION = "timex-5"
 CALENDAR_PRECISIONS = frozenset(get_args(TimelinePrecision))
 
 # Without the parse, a sentence looks forward by these words: the future, a modal that is not
@@ -135,6 +135,31 @@ def find_dates(
     return dates
 
 
+# The stamp a topic or live page prints above each of its updates ("updated: Thu Mar 03 2011
+# 23:59:00", "Fri Jan 14 2011 20:54:00"): the page's date is that of its first version, so the
+# weekdays and "yesterday"s of an update are counted from the update's own stamp. Only this
+# machine-printed shape is taken, and only when its weekday agrees with its date.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_UPDATE_STAMP = re.compile(
+    rf"\b(?P<weekday>{'|'.join(_WEEKDAYS)})\s+(?P<month>{'|'.join(_MONTHS)})\s+(?P<day>\d{{1,2}})\s+"
+    r"(?P<year>\d{4})\s+\d{1,2}:\d{2}(?::\d{2})?\b"
+)
+
+
+def update_stamps(text: str) -> list[tuple[int, date]]:
+    """(offset, day) of each update stamp in `text`, in text order."""
+    stamps = []
+    for match in _UPDATE_STAMP.finditer(text):
+        try:
+            day = date(int(match["year"]), _MONTHS.index(match["month"]) + 1, int(match["day"]))
+        except ValueError:
+            continue
+        if day.weekday() == _WEEKDAYS.index(match["weekday"]):
+            stamps.append((match.start(), day))
+    return stamps
+
+
 def tag_text(
     text: str,
     reference: date | None,
@@ -146,7 +171,8 @@ def tag_text(
     `tense_at(offset)` tells the tense of the verb an expression belongs to.
 
     Overlapping candidates are settled longest first (the earlier rule on a tie); a candidate
-    that does not resolve leaves room for the others."""
+    that does not resolve leaves room for the others. After an update stamp of a topic page
+    (`update_stamps`), expressions resolve against the stamp's day instead of `reference`."""
     base = Context(text=text, reference=reference, resolve=resolve_text, settings=settings)
     candidates = []
     for order, (kind, pattern) in enumerate(RULES):
@@ -166,8 +192,12 @@ def tag_text(
         chosen.append((start, end, kind, match))
     found: list[Found] = []
     ctx = base
+    stamps = update_stamps(text) if reference is not None else []
+    offsets = [offset for offset, _ in stamps]
     for start, end, kind, match in sorted(chosen, key=lambda c: c[0]):
-        ctx = replace(ctx, tense=tense_at(start), start=start)
+        stamp = bisect.bisect_right(offsets, start) - 1
+        here = stamps[stamp][1] if stamp >= 0 else reference
+        ctx = replace(ctx, tense=tense_at(start), start=start, reference=here)
         resolved = normalize(kind, match, ctx)
         if resolved is None:
             continue
