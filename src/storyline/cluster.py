@@ -28,11 +28,12 @@ from storyline.models import (
     Event,
     InferredDate,
     Span,
+    Story,
     TimeExpression,
     TimelinePrecision,
 )
 
-CLUSTER_VERSION = "events-2"
+CLUSTER_VERSION = "events-3"
 _ENTITY_TYPES = frozenset({"PERSON", "ORG", "EVENT", "FAC", "LAW"})
 _SINCE = re.compile(r"\b(?:since|until|till|from)\s+(?:early\s+|late\s+|mid-?\s*)?$", re.I)
 
@@ -142,26 +143,103 @@ def _days_apart(a: tuple[date, date] | None, b: tuple[date, date] | None) -> int
     return max((b[0] - a[1]).days, (a[0] - b[1]).days, 0)
 
 
+def article_similarity(
+    article_ids: Sequence[str],
+    vectors: Mapping[str, np.ndarray],
+    analyses: Mapping[str, Analysis],
+    *,
+    entity_weight: float = DEFAULTS.events.entity_weight,
+) -> np.ndarray:
+    """How alike each pair of articles is: the cosine of their lead vectors, mixed with the
+    Jaccard overlap of the named entities they mention (`entity_weight` of it)."""
+    matrix = np.stack([vectors[i] for i in article_ids])
+    cosine = np.clip(matrix @ matrix.T, -1.0, 1.0)
+    if not entity_weight:
+        return cosine
+    return (1 - entity_weight) * cosine + entity_weight * _jaccard(
+        [_entity_set(analyses.get(i)) for i in article_ids]
+    )
+
+
+def _jaccard(entity_sets: Sequence[set[str]]) -> np.ndarray:
+    """The Jaccard overlap of each pair of sets (0 when both are empty)."""
+    column = {e: k for k, e in enumerate(sorted(set().union(*entity_sets)))}
+    named = np.zeros((len(entity_sets), max(len(column), 1)))
+    for i, found in enumerate(entity_sets):
+        named[i, [column[e] for e in found]] = 1.0
+    shared = named @ named.T
+    sizes = named.sum(axis=1)
+    union = sizes[:, None] + sizes[None, :] - shared
+    return np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+
+
 def _cluster_labels(
     articles, vectors, analyses, spans, *, threshold, max_gap_days, entity_weight
 ) -> list[int]:
     n = len(articles)
     if n == 1:
         return [1]
-    matrix = np.stack([vectors[a.id] for a in articles])
-    cosine = np.clip(matrix @ matrix.T, -1.0, 1.0)
-    entity_sets = [_entity_set(analyses.get(a.id)) for a in articles]
+    distance = 1.0 - article_similarity(
+        [a.id for a in articles], vectors, analyses, entity_weight=entity_weight
+    )
     day = [spans[a.id] for a in articles]
-    distance = np.zeros((n, n))
     for i in range(n):
         for j in range(i + 1, n):
-            union = entity_sets[i] | entity_sets[j]
-            overlap = len(entity_sets[i] & entity_sets[j]) / len(union) if union else 0.0
-            similarity = (1 - entity_weight) * cosine[i, j] + entity_weight * overlap
-            apart = _days_apart(day[i], day[j]) > max_gap_days
-            distance[i, j] = distance[j, i] = 2.0 if apart else 1.0 - similarity
-    tree = linkage(squareform(distance, checks=False), method="average")
+            if _days_apart(day[i], day[j]) > max_gap_days:
+                distance[i, j] = distance[j, i] = 2.0
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(np.clip(distance, 0.0, 2.0), checks=False), method="average")
     return [int(label) for label in fcluster(tree, t=1.0 - threshold, criterion="distance")]
+
+
+def thread_stories(
+    events: Sequence[Event],
+    vectors: Mapping[str, np.ndarray],
+    analyses: Mapping[str, Analysis],
+    *,
+    threshold: float = DEFAULTS.events.story_threshold,
+    entity_weight: float = DEFAULTS.events.entity_weight,
+) -> list[Story]:
+    """Thread events into stories by how alike the events are as wholes: the cosine of their
+    centroids (the mean of their articles' lead vectors) mixed with the Jaccard overlap of the
+    entities their articles name, with no date gap, so an ongoing story's events a year apart
+    are one story; average linkage cut at `threshold`."""
+    if not events:
+        return []
+    centroids = np.stack([np.mean([vectors[i] for i in e.article_ids], axis=0) for e in events])
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True).clip(min=1e-9)
+    similarity = (1 - entity_weight) * np.clip(centroids @ centroids.T, -1.0, 1.0)
+    if entity_weight:
+        similarity += entity_weight * _jaccard(
+            [set().union(*(_entity_set(analyses.get(i)) for i in e.article_ids)) for e in events]
+        )
+    distance = 1.0 - similarity
+    np.fill_diagonal(distance, 0.0)
+    if len(events) == 1:
+        labels = [1]
+    else:
+        tree = linkage(squareform(np.clip(distance, 0.0, 2.0), checks=False), method="average")
+        labels = [int(label) for label in fcluster(tree, t=1.0 - threshold, criterion="distance")]
+    threads: dict[int, list[Event]] = {}
+    for event, label in zip(events, labels, strict=True):
+        threads.setdefault(label, []).append(event)
+    stories = [_make_story(thread, analyses) for thread in threads.values()]
+    order = {e.id: k for k, e in enumerate(events)}
+    return sorted(stories, key=lambda s: order[s.event_ids[0]])
+
+
+def _make_story(events: list[Event], analyses: Mapping[str, Analysis]) -> Story:
+    """A story of `events` (in the order given, which is time order)."""
+    best = max(events, key=lambda e: (len(e.article_ids), -events.index(e)))
+    ids = [i for e in events for i in e.article_ids]
+    named = Counter(e for i in ids for e in _entity_set(analyses.get(i)))
+    common = [e for e, n in named.most_common() if 2 * n >= len(ids)][: DEFAULTS.events.story_entities]
+    return Story(
+        id="sty-" + hashlib.sha1(",".join(sorted(e.id for e in events)).encode()).hexdigest()[:10],
+        event_ids=tuple(e.id for e in events),
+        title=best.title,
+        entity_ids=tuple(common),
+    )
 
 
 def _entity_set(analysis: Analysis | None) -> set[str]:

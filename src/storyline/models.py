@@ -229,6 +229,17 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Story:
+    """Events of one ongoing story, threaded together: `event_ids` in time order, `title` that
+    of its best-covered event, `entity_ids` the entities most of its articles name."""
+
+    id: str
+    event_ids: tuple[str, ...]
+    title: str
+    entity_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TimelineEntry:
     """A dated fact: `cites` are the sentences that state it, `date_cites` the words that
     gave its date ("on Wednesday"). `dated_by` says how it was dated: "mention" (a date in
@@ -247,7 +258,9 @@ class TimelineEntry:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClaimGroup:
-    """Statements aligned across articles of one event, with their agreement status."""
+    """Statements aligned across articles of one event, with their agreement status; `related`
+    are the claims of other events of the same story that state the same (their outlets and
+    cites then count here too, and `note` says who reported it when)."""
 
     id: str
     event_id: str
@@ -256,6 +269,7 @@ class ClaimGroup:
     outlets: tuple[str, ...]
     cites: tuple[Span, ...]
     note: str | None = None
+    related: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -273,6 +287,7 @@ class Briefing:
     entities: tuple[Entity, ...] = ()
     duplicates: tuple[Duplicate, ...] = ()
     events: tuple[Event, ...] = ()
+    stories: tuple[Story, ...] = ()
     quotes: tuple[Quote, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
     claims: tuple[ClaimGroup, ...] = ()
