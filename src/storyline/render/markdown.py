@@ -108,8 +108,10 @@ def render_markdown(briefing: Briefing) -> str:
     if briefing.stories:
         out += ["## Stories", ""]
         for story in briefing.stories:
-            threads = ", ".join(
+            threads = ", ".join(  # an event's export keeps its story, not the story's other events
                 f"event {number_of[eid]}" + (f" ({date_of[eid]})" if date_of[eid] else "")
+                if eid in number_of
+                else "an event not in this briefing"
                 for eid in story.event_ids
             )
             out.append(f"- **{_md(story.title)}**: {threads}")
