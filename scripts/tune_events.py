@@ -118,7 +118,7 @@ def _run(key, inputs, *, threshold, entity_weight, story_threshold, story_weight
         )
     events = _EVENTS[key, threshold, entity_weight, max_gap_days]
     stories = cluster.thread_stories(
-        events, inputs["vectors"], inputs["analyses"], threshold=story_threshold, entity_weight=story_weight
+        events, {a.id: a.text for a in inputs["articles"]}, inputs["analyses"], threshold=story_threshold
     )
     return events, stories
 
@@ -130,8 +130,8 @@ def main() -> None:
     args = parser.parse_args()
     grid_event = [round(float(t), 2) for t in np.arange(0.20, 0.56, 0.05)]
     grid_weight = [0.0, 0.2, 0.35, 0.5]
-    grid_story = [round(float(t), 2) for t in np.arange(0.10, 0.86, 0.05)]
-    grid_story_weight = [0.0, 0.35]
+    grid_story = [round(float(t), 2) for t in np.arange(0.05, 0.51, 0.025)]
+    grid_story_weight = [0.0]
     with Store(args.db) as store:
         topics = _load(args.data_dir, store)
         names = sorted(topics)
@@ -141,12 +141,17 @@ def main() -> None:
         # their articles may share events and stories.
         owner = {a.id: t.rsplit("_", 1)[0] for t in names for w in topics[t] for a in w}
         mixed = {
-            (a, b): _inputs(store, topics[a][0][:15] + topics[b][0][:15])
+            (a, b, k): _inputs(store, topics[a][k][:15] + topics[b][k][:15])
             for a, b in itertools.combinations(names, 2)
+            for k in range(min(len(topics[a]), len(topics[b])))
         }
     figures: dict[tuple, dict] = {}
     for setting in itertools.product(grid_event, grid_weight, grid_story, grid_story_weight):
         threshold, weight, story, story_weight = setting
+        if (
+            weight and story != grid_story[0]
+        ):  # stories are scored under text-only events (every fold's choice)
+            continue
         run = functools.partial(
             _run, threshold=threshold, entity_weight=weight, story_threshold=story, story_weight=story_weight
         )

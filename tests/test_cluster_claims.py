@@ -201,16 +201,27 @@ def test_loners_become_unique_claims():
 
 
 def test_thread_stories_joins_events_a_year_apart_and_keeps_other_stories_apart():
+    texts = [
+        "Estria and Karvonia ministers met in Valmora over the Tarn river dam.",
+        "Ministers of Estria and Karvonia agreed to inspect the Tarn dam.",
+        "Estria and Karvonia signed a treaty sharing the Tarn river's water.",
+        "The Tarn river treaty gives Estria 40 percent of the dam's releases.",
+        "Swine flu cases rose in Mexico City as hospitals filled.",
+    ]
     arts = [
-        make_article(f"text {i}", id=f"a{i}", published=p)
-        for i, p in enumerate(
-            [date(2022, 4, 4), date(2022, 4, 5), date(2023, 4, 26), date(2023, 4, 26), date(2023, 4, 26)]
+        make_article(text, id=f"a{i}", published=p)
+        for i, (text, p) in enumerate(
+            zip(
+                texts,
+                [date(2022, 4, 4), date(2022, 4, 5), date(2023, 4, 26), date(2023, 4, 26), date(2023, 4, 26)],
+                strict=True,
+            )
         )
     ]
     vectors = {a.id: _unit(1, 0.1 * i, 0) for i, a in enumerate(arts[:4])} | {"a4": _unit(0, 0, 1)}
     analyses = {a.id: _empty(a.id) for a in arts}
     events = cluster_events(arts, vectors, analyses, {})
-    stories = thread_stories(events, vectors, analyses)
+    stories = thread_stories(events, {a.id: a.text for a in arts}, analyses)
     assert sorted(e.article_ids for e in events) == [("a0", "a1"), ("a2", "a3"), ("a4",)]
     by_articles = {e.id: e.article_ids for e in events}
     assert sorted([by_articles[i] for i in s.event_ids] for s in stories) == [

@@ -1,10 +1,13 @@
-"""Group articles into events from text similarity, shared entities and dates.
+"""Group articles into events from text similarity and dates, and thread events into stories.
 
 The same actors meeting twice a year apart are two events: articles whose event dates lie more
 than `max_gap_days` apart never join, however similar their words. An undated article takes
 part with its inferred publication interval: it stays apart only from articles certainly more
 than `max_gap_days` away. An event none of whose articles is dated gets the interval its
 articles' inferred dates agree on, flagged as inferred.
+
+Stories have no date gap: the events of one ongoing story, a year apart or a day, are threaded
+by how alike the events are as wholes (their centroids), at a looser cut than articles.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from datetime import date
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.config import DEFAULTS
 from storyline.dates import inference as dating
@@ -194,31 +198,34 @@ def _cluster_labels(
 
 def thread_stories(
     events: Sequence[Event],
-    vectors: Mapping[str, np.ndarray],
+    texts: Mapping[str, str],
     analyses: Mapping[str, Analysis],
     *,
     threshold: float = DEFAULTS.events.story_threshold,
-    entity_weight: float = DEFAULTS.events.entity_weight,
 ) -> list[Story]:
-    """Thread events into stories by how alike the events are as wholes: the cosine of their
-    centroids (the mean of their articles' lead vectors) mixed with the Jaccard overlap of the
-    entities their articles name, with no date gap, so an ongoing story's events a year apart
-    are one story; average linkage cut at `threshold`."""
+    """Thread events into stories by the words of their whole articles: the cosine of the events'
+    TF-IDF vectors (`texts`: each article's text), average linkage cut at `threshold`, with no
+    date gap, so an ongoing story's events a year apart are one story. Whole texts, not leads:
+    a story is told in its topic's words ("swine flu", "oil spill") that every article repeats,
+    while two stories' leads can read alike ("Readers in the affected areas ...")."""
     if not events:
         return []
-    centroids = np.stack([np.mean([vectors[i] for i in e.article_ids], axis=0) for e in events])
-    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True).clip(min=1e-9)
-    similarity = (1 - entity_weight) * np.clip(centroids @ centroids.T, -1.0, 1.0)
-    if entity_weight:
-        similarity += entity_weight * _jaccard(
-            [set().union(*(_entity_set(analyses.get(i)) for i in e.article_ids)) for e in events]
-        )
-    distance = 1.0 - similarity
-    np.fill_diagonal(distance, 0.0)
     if len(events) == 1:
         labels = [1]
     else:
-        tree = linkage(squareform(np.clip(distance, 0.0, 2.0), checks=False), method="average")
+        ids = [i for e in events for i in e.article_ids]
+        words = TfidfVectorizer(stop_words="english", sublinear_tf=True)
+        matrix = words.fit_transform([texts[i] for i in ids])
+        member = np.zeros((len(events), len(ids)))
+        row = 0
+        for k, event in enumerate(events):
+            member[k, row : row + len(event.article_ids)] = 1.0
+            row += len(event.article_ids)
+        summed = np.asarray(member @ matrix)  # each event's articles' vectors added
+        summed /= np.linalg.norm(summed, axis=1, keepdims=True).clip(min=1e-12)
+        distance = 1.0 - np.clip(summed @ summed.T, 0.0, 1.0)
+        np.fill_diagonal(distance, 0.0)
+        tree = linkage(squareform(distance, checks=False), method="average")
         labels = [int(label) for label in fcluster(tree, t=1.0 - threshold, criterion="distance")]
     threads: dict[int, list[Event]] = {}
     for event, label in zip(events, labels, strict=True):

@@ -120,7 +120,7 @@ class EventSettings:
     threshold: float = 0.45  # the similarity at which two articles are one event
     max_gap_days: int = 4  # articles with event dates further apart are never one event
     entity_weight: float = 0.0  # the share of shared entities in the similarity (text: the rest)
-    story_threshold: float = 0.35  # the similarity of event centroids at which events are one story
+    story_threshold: float = 0.25  # the TF-IDF cosine of two events' texts at which they are one story
     story_entities: int = 5  # the entities kept as a story's own (named by at least half its articles)
     headline_chars: int = 110  # an event title made from a sentence is cut at this length
 

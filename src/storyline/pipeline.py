@@ -375,7 +375,7 @@ def corpus_stages(
         events = cluster.cluster_events(
             articles, article_vectors, analyses, dates, duplicates, inferred=inferred
         )
-        stories = cluster.thread_stories(events, article_vectors, analyses)
+        stories = cluster.thread_stories(events, {a.id: a.text for a in articles}, analyses)
     clock.log("events", f"{len(events)} events in {len(stories)} stories from {len(articles)} articles")
     all_quotes = []
     for a in articles:  # as quotes.extract_all_quotes, an article at a time
