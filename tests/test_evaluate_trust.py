@@ -123,7 +123,7 @@ CEILINGS = {
 }
 # Articles alone in a one-article event, over the four batches (issue 15 asks for at most 25% of
 # a one-story batch): a ceiling that may only fall.
-ALONE_CEILING = 999
+ALONE_CEILING = 14  # of 93 (15%); 58 (62%) before events and stories
 
 
 @pytest.mark.models

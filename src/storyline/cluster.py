@@ -7,7 +7,7 @@ than `max_gap_days` away. An event none of whose articles is dated gets the inte
 articles' inferred dates agree on, flagged as inferred.
 
 Stories have no date gap: the events of one ongoing story, a year apart or a day, are threaded
-by how alike the events are as wholes (their centroids), at a looser cut than articles.
+by the words of their whole texts.
 """
 
 from __future__ import annotations
