@@ -376,7 +376,7 @@ def corpus_stages(
             articles, article_vectors, analyses, dates, duplicates, inferred=inferred
         )
         stories = cluster.thread_stories(events, {a.id: a.text for a in articles}, analyses)
-    clock.log("events", f"{len(events)} events in {len(stories)} stories from {len(articles)} articles")
+    clock.log("events", f"{len(events)} events from {len(articles)} articles in {len(stories)} stories")
     all_quotes = []
     for a in articles:  # as quotes.extract_all_quotes, an article at a time
         with clock.stage("quotes", a.id):
