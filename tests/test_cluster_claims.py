@@ -7,9 +7,9 @@ from dataclasses import replace
 import numpy as np
 from tests.conftest import date, make_article
 
-from storyline.claims import Statement, align_claims
-from storyline.cluster import cluster_events
-from storyline.models import Analysis, Event, Span, TimeExpression
+from storyline.claims import Statement, align_across_stories, align_claims
+from storyline.cluster import cluster_events, thread_stories
+from storyline.models import Analysis, Event, Span, Story, TimeExpression
 from storyline.summarize import summarize_event
 
 
@@ -198,3 +198,76 @@ def test_loners_become_unique_claims():
     )
     (claim,) = align_claims(event, [], {"a": _empty("a")}, [loner])
     assert claim.status == "unique" and claim.text == "Nets."
+
+
+def test_thread_stories_joins_events_a_year_apart_and_keeps_other_stories_apart():
+    texts = [
+        "Estria and Karvonia ministers met in Valmora over the Tarn river dam.",
+        "Ministers of Estria and Karvonia agreed to inspect the Tarn dam.",
+        "Estria and Karvonia signed a treaty sharing the Tarn river's water.",
+        "The Tarn river treaty gives Estria 40 percent of the dam's releases.",
+        "Swine flu cases rose in Mexico City as hospitals filled.",
+    ]
+    arts = [
+        make_article(text, id=f"a{i}", published=p)
+        for i, (text, p) in enumerate(
+            zip(
+                texts,
+                [date(2022, 4, 4), date(2022, 4, 5), date(2023, 4, 26), date(2023, 4, 26), date(2023, 4, 26)],
+                strict=True,
+            )
+        )
+    ]
+    vectors = {a.id: _unit(1, 0.1 * i, 0) for i, a in enumerate(arts[:4])} | {"a4": _unit(0, 0, 1)}
+    analyses = {a.id: _empty(a.id) for a in arts}
+    events = cluster_events(arts, vectors, analyses, {})
+    stories = thread_stories(events, {a.id: a.text for a in arts}, analyses)
+    assert sorted(e.article_ids for e in events) == [("a0", "a1"), ("a2", "a3"), ("a4",)]
+    by_articles = {e.id: e.article_ids for e in events}
+    assert sorted([by_articles[i] for i in s.event_ids] for s in stories) == [
+        [("a0", "a1"), ("a2", "a3")],
+        [("a4",)],
+    ]
+    (thread,) = (s for s in stories if len(s.event_ids) == 2)
+    assert [next(e.date for e in events if e.id == i) for i in thread.event_ids] == [
+        "2022-04-05",
+        "2023-04-26",
+    ]
+
+
+def _story_claims(second_day: date, second_text: str):
+    """One claim in each of two events of one story, by two outlets, the same in meaning."""
+    first = Event(id="e1", article_ids=("a",), title="t", date="2024-03-01", precision="day")
+    second = Event(id="e2", article_ids=("b",), title="t", date=second_day.isoformat(), precision="day")
+    statements = [
+        _statement("a", "The storm killed 12 people in Dravik.", _unit(1, 0.02, 0), outlet="Estria Daily"),
+        _statement("b", second_text, _unit(1, 0, 0), outlet="Karvonia Post"),
+    ]
+    claims = [
+        *align_claims(first, statements[:1], {"a": _empty("a")}),
+        *align_claims(second, statements[1:], {"b": _empty("b")}),
+    ]
+    story = Story(id="s", event_ids=("e1", "e2"), title="t")
+    return align_across_stories(claims, {s.span: s for s in statements}, [story], [first, second])
+
+
+def test_align_across_stories_makes_consensus_of_two_outlets_in_two_events():
+    first, second = _story_claims(
+        date(2024, 3, 2), "Twelve people, 12 in all, were killed by the storm in Dravik."
+    )
+    assert [c.status for c in (first, second)] == ["consensus", "consensus"]
+    assert first.related == (second.id,) and second.related == (first.id,)
+    assert first.outlets == ("Estria Daily", "Karvonia Post")
+    assert "Karvonia Post (2024-03-02)" in first.note
+
+
+def test_align_across_stories_reads_another_days_figure_as_an_update():
+    first, second = _story_claims(date(2024, 3, 2), "The storm killed 15 people in Dravik.")
+    assert [c.status for c in (first, second)] == ["unique", "unique"]
+    assert "another day" in first.note and "15 people" in first.note
+
+
+def test_align_across_stories_leaves_events_far_apart_alone():
+    first, second = _story_claims(date(2025, 3, 1), "The storm killed 12 people in Dravik.")
+    assert [c.status for c in (first, second)] == ["unique", "unique"]
+    assert first.related == () and first.note is None

@@ -121,6 +121,7 @@ def test_sample_json_follows_the_schema(sample_briefing):
 
 def _digest(briefing) -> dict:
     """The parts of the sample briefing a reader checks, without volatile details."""
+    dates = {e.id: e.date for e in briefing.events}
     return {
         "events": [
             {
@@ -130,6 +131,7 @@ def _digest(briefing) -> dict:
             }
             for e in briefing.events
         ],
+        "stories": [[dates[i] for i in s.event_ids] for s in briefing.stories],
         "quotes": sorted(
             [_name(briefing, q.article_id), q.kind, q.speaker or "", q.text] for q in briefing.quotes
         ),
@@ -159,6 +161,19 @@ def test_seeds_two_events_with_their_dates(seed_briefing):
     )
     assert groups == [("000", "001"), ("002", "003", "004")]
     assert sorted(e.date for e in b.events) == ["2022-04-04", "2023-04-26"]
+
+
+def test_seeds_two_events_threaded_into_one_story(seed_briefing):
+    b = seed_briefing
+    (story,) = b.stories
+    dates = {e.id: e.date for e in b.events}
+    assert [dates[i] for i in story.event_ids] == ["2022-04-04", "2023-04-26"]
+    names = {e.id: e.name for e in b.entities}
+    assert {"Xi Jinping", "Volodymyr Zelensky"} & {names[i] for i in story.entity_ids}
+    data = briefing_to_dict(b)
+    assert {e["story_id"] for e in data["events"]} == {story.id}
+    # Claims of events a year apart are other happenings, never aligned across the story.
+    assert not any(c.related for c in b.claims)
 
 
 def _true_dates() -> dict[str, date]:

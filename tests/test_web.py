@@ -90,6 +90,17 @@ def test_event_page_shows_the_disagreement_first(client, treaty):
     assert set(treaty["coverage"]["outlets"]) >= {"Estria Daily Wire", "Karvonia Post"}
 
 
+def test_event_page_links_the_other_events_of_its_story(client, treaty):
+    story = treaty["story"]
+    dates = [e["date"] for e in story["events"]]
+    assert dates == sorted(dates) and dates[0].startswith("2024") and dates[1].startswith("2025")
+    assert [e["current"] for e in story["events"]] == [False, True]
+    earlier = story["events"][0]
+    html = client.get(f"/events/{treaty['event']['id']}").text
+    assert f'href="{earlier["href"]}"' in html and "this event" in html
+    assert client.get(earlier["href"] + ".json").json()["story"]["id"] == story["id"]
+
+
 def test_coverage_marks_who_carried_what(client, treaty):
     states = {cell["state"] for row in treaty["coverage"]["rows"] for cell in row["cells"]}
     assert {"carried", "alone", "disagrees", "absent"} <= states

@@ -24,6 +24,7 @@ from storyline.models import (
     Failure,
     Quote,
     Span,
+    Story,
     TimelineEntry,
 )
 from storyline.pipeline import brief, build_briefing, ingest
@@ -53,6 +54,7 @@ __all__ = [
     "StageError",
     "Store",
     "StoreError",
+    "Story",
     "StorylineError",
     "TimelineEntry",
     "brief",

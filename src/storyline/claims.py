@@ -21,6 +21,7 @@ own figure is an update, not a disagreement).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
@@ -43,11 +44,12 @@ from storyline.models import (
     Event,
     Quote,
     Span,
+    Story,
     TimeExpression,
     Token,
 )
 
-CLAIMS_VERSION = "claims-3"
+CLAIMS_VERSION = "claims-4"
 _POSITIVE = frozenset("welcome support praise accept approve endorse back embrace hail applaud agree".split())
 _NEGATIVE = frozenset(
     "reject criticize criticise oppose condemn dismiss refuse denounce deny decline disapprove".split()
@@ -639,3 +641,87 @@ def _stance_conflict(sa, sb, a: Statement, b: Statement) -> str | None:
         if actor in sb and sb[actor][0] != sign:
             return f"{a.outlet}: {written}, {verb}; {b.outlet}: {sb[actor][2]}, {sb[actor][1]}"
     return None
+
+
+def align_across_stories(
+    claims: Sequence[ClaimGroup],
+    statements: Mapping[Span, Statement],
+    stories: Sequence[Story],
+    events: Sequence[Event],
+) -> list[ClaimGroup]:
+    """Align the claims of the events of each story that lie within the event date gap (one
+    news cycle; events further apart are other happenings, and their like-worded claims, "Xi
+    spoke with Zelensky" a year after "Xi could soon speak with Zelensky", are other claims).
+    A claim that states what a claim of such an event states is `related` to it, and
+    `consensus` when the two bring two independent sources, with who reported it when in the
+    note. A figure that differs between two events is a report of its own day, not a conflict:
+    the note says what differs and the status stays. Claims without an embedding (no lexical
+    neighbour) and conflicts stay as they are."""
+    story_of = {eid: s.id for s in stories if len(s.event_ids) > 1 for eid in s.event_ids}
+    by_story: dict[str, list[tuple[int, np.ndarray]]] = {}
+    for k, claim in enumerate(claims):
+        vectors = [statements[c].vector for c in claim.cites if c in statements]
+        if claim.status != "conflict" and claim.event_id in story_of and vectors:
+            mean = np.mean(vectors, axis=0)
+            by_story.setdefault(story_of[claim.event_id], []).append(
+                (k, mean / (np.linalg.norm(mean) or 1.0))
+            )
+    day = {e.id: date.fromisoformat(e.date) for e in events if e.date and e.precision == "day"}
+    related: dict[int, list[int]] = {}
+    for items in by_story.values():
+        matrix = np.stack([v for _, v in items])
+        close = np.triu(matrix @ matrix.T >= DEFAULTS.claims.align_similarity, 1)
+        for a, b in zip(*np.nonzero(close), strict=True):
+            i, j = items[a][0], items[b][0]
+            first, second = day.get(claims[i].event_id), day.get(claims[j].event_id)
+            if (
+                claims[i].event_id != claims[j].event_id
+                and first is not None
+                and second is not None
+                and abs((first - second).days) <= DEFAULTS.events.max_gap_days
+            ):
+                related.setdefault(i, []).append(j)
+                related.setdefault(j, []).append(i)
+    when = {e.id: e.date or "undated" for e in events}
+    found = list(claims)
+    for i, others in related.items():
+        found[i] = _story_claim(claims[i], [claims[j] for j in others], statements, when)
+    return found
+
+
+def _story_claim(
+    claim: ClaimGroup,
+    others: Sequence[ClaimGroup],
+    statements: Mapping[Span, Statement],
+    when: Mapping[str, str],
+) -> ClaimGroup:
+    figures = {_number_value(n) for n in _NUMBER.findall(claim.text)}
+    same = [o for o in others if {_number_value(n) for n in _NUMBER.findall(o.text)} == figures]
+    updated = [o for o in others if o not in same]
+    notes = []
+    status = claim.status
+    outlets = set(claim.outlets)
+    if same:
+        carried = [statements[c] for o in (claim, *same) for c in o.cites if c in statements]
+        if _independent(carried) >= 2:
+            status = "consensus"
+            outlets.update(o for other in same for o in other.outlets)
+        notes.append(
+            "also reported in another event of this story: "
+            + "; ".join(f"{', '.join(o.outlets)} ({when[o.event_id]})" for o in same)
+        )
+    for other in updated:  # another event's figure: a later or earlier report, not a conflict
+        day = "another day" if when[other.event_id] != when[claim.event_id] else "the same day"
+        notes.append(
+            f"other figures in another event of this story ({day}): {', '.join(claim.outlets)} "
+            f"({when[claim.event_id]}) against {', '.join(other.outlets)} ({when[other.event_id]}): "
+            f"{other.text!r}"
+        )
+    note = "; ".join(filter(None, [claim.note, *notes]))
+    return dataclasses.replace(
+        claim,
+        status=status,
+        outlets=tuple(sorted(outlets)),
+        note=note or None,
+        related=tuple(o.id for o in others),
+    )

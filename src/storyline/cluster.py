@@ -1,10 +1,13 @@
-"""Group articles into events from text similarity, shared entities and dates.
+"""Group articles into events from text similarity and dates, and thread events into stories.
 
 The same actors meeting twice a year apart are two events: articles whose event dates lie more
 than `max_gap_days` apart never join, however similar their words. An undated article takes
 part with its inferred publication interval: it stays apart only from articles certainly more
 than `max_gap_days` away. An event none of whose articles is dated gets the interval its
 articles' inferred dates agree on, flagged as inferred.
+
+Stories have no date gap: the events of one ongoing story, a year apart or a day, are threaded
+by the words of their whole texts.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from datetime import date
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.config import DEFAULTS
 from storyline.dates import inference as dating
@@ -28,11 +32,12 @@ from storyline.models import (
     Event,
     InferredDate,
     Span,
+    Story,
     TimeExpression,
     TimelinePrecision,
 )
 
-CLUSTER_VERSION = "events-2"
+CLUSTER_VERSION = "events-3"
 _ENTITY_TYPES = frozenset({"PERSON", "ORG", "EVENT", "FAC", "LAW"})
 _SINCE = re.compile(r"\b(?:since|until|till|from)\s+(?:early\s+|late\s+|mid-?\s*)?$", re.I)
 
@@ -142,26 +147,106 @@ def _days_apart(a: tuple[date, date] | None, b: tuple[date, date] | None) -> int
     return max((b[0] - a[1]).days, (a[0] - b[1]).days, 0)
 
 
+def article_similarity(
+    article_ids: Sequence[str],
+    vectors: Mapping[str, np.ndarray],
+    analyses: Mapping[str, Analysis],
+    *,
+    entity_weight: float = DEFAULTS.events.entity_weight,
+) -> np.ndarray:
+    """How alike each pair of articles is: the cosine of their lead vectors, mixed with the
+    Jaccard overlap of the named entities they mention (`entity_weight` of it)."""
+    matrix = np.stack([vectors[i] for i in article_ids])
+    cosine = np.clip(matrix @ matrix.T, -1.0, 1.0)
+    if not entity_weight:
+        return cosine
+    return (1 - entity_weight) * cosine + entity_weight * _jaccard(
+        [_entity_set(analyses.get(i)) for i in article_ids]
+    )
+
+
+def _jaccard(entity_sets: Sequence[set[str]]) -> np.ndarray:
+    """The Jaccard overlap of each pair of sets (0 when both are empty)."""
+    column = {e: k for k, e in enumerate(sorted(set().union(*entity_sets)))}
+    named = np.zeros((len(entity_sets), max(len(column), 1)))
+    for i, found in enumerate(entity_sets):
+        named[i, [column[e] for e in found]] = 1.0
+    shared = named @ named.T
+    sizes = named.sum(axis=1)
+    union = sizes[:, None] + sizes[None, :] - shared
+    return np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+
+
 def _cluster_labels(
     articles, vectors, analyses, spans, *, threshold, max_gap_days, entity_weight
 ) -> list[int]:
     n = len(articles)
     if n == 1:
         return [1]
-    matrix = np.stack([vectors[a.id] for a in articles])
-    cosine = np.clip(matrix @ matrix.T, -1.0, 1.0)
-    entity_sets = [_entity_set(analyses.get(a.id)) for a in articles]
+    distance = 1.0 - article_similarity(
+        [a.id for a in articles], vectors, analyses, entity_weight=entity_weight
+    )
     day = [spans[a.id] for a in articles]
-    distance = np.zeros((n, n))
     for i in range(n):
         for j in range(i + 1, n):
-            union = entity_sets[i] | entity_sets[j]
-            overlap = len(entity_sets[i] & entity_sets[j]) / len(union) if union else 0.0
-            similarity = (1 - entity_weight) * cosine[i, j] + entity_weight * overlap
-            apart = _days_apart(day[i], day[j]) > max_gap_days
-            distance[i, j] = distance[j, i] = 2.0 if apart else 1.0 - similarity
-    tree = linkage(squareform(distance, checks=False), method="average")
+            if _days_apart(day[i], day[j]) > max_gap_days:
+                distance[i, j] = distance[j, i] = 2.0
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(np.clip(distance, 0.0, 2.0), checks=False), method="average")
     return [int(label) for label in fcluster(tree, t=1.0 - threshold, criterion="distance")]
+
+
+def thread_stories(
+    events: Sequence[Event],
+    texts: Mapping[str, str],
+    analyses: Mapping[str, Analysis],
+    *,
+    threshold: float = DEFAULTS.events.story_threshold,
+) -> list[Story]:
+    """Thread events into stories by the words of their whole articles: the cosine of the events'
+    TF-IDF vectors (`texts`: each article's text), average linkage cut at `threshold`, with no
+    date gap, so an ongoing story's events a year apart are one story. Whole texts, not leads:
+    a story is told in its topic's words ("swine flu", "oil spill") that every article repeats,
+    while two stories' leads can read alike ("Readers in the affected areas ...")."""
+    if not events:
+        return []
+    if len(events) == 1:
+        labels = [1]
+    else:
+        ids = [i for e in events for i in e.article_ids]
+        words = TfidfVectorizer(stop_words="english", sublinear_tf=True)
+        matrix = words.fit_transform([texts[i] for i in ids])
+        member = np.zeros((len(events), len(ids)))
+        row = 0
+        for k, event in enumerate(events):
+            member[k, row : row + len(event.article_ids)] = 1.0
+            row += len(event.article_ids)
+        summed = np.asarray(member @ matrix)  # each event's articles' vectors added
+        summed /= np.linalg.norm(summed, axis=1, keepdims=True).clip(min=1e-12)
+        distance = 1.0 - np.clip(summed @ summed.T, 0.0, 1.0)
+        np.fill_diagonal(distance, 0.0)
+        tree = linkage(squareform(distance, checks=False), method="average")
+        labels = [int(label) for label in fcluster(tree, t=1.0 - threshold, criterion="distance")]
+    threads: dict[int, list[Event]] = {}
+    for event, label in zip(events, labels, strict=True):
+        threads.setdefault(label, []).append(event)
+    stories = [_make_story(thread, analyses) for thread in threads.values()]
+    order = {e.id: k for k, e in enumerate(events)}
+    return sorted(stories, key=lambda s: order[s.event_ids[0]])
+
+
+def _make_story(events: list[Event], analyses: Mapping[str, Analysis]) -> Story:
+    """A story of `events` (in the order given, which is time order)."""
+    best = max(events, key=lambda e: (len(e.article_ids), -events.index(e)))
+    ids = [i for e in events for i in e.article_ids]
+    named = Counter(e for i in ids for e in _entity_set(analyses.get(i)))
+    common = [e for e, n in named.most_common() if 2 * n >= len(ids)][: DEFAULTS.events.story_entities]
+    return Story(
+        id="sty-" + hashlib.sha1(",".join(sorted(e.id for e in events)).encode()).hexdigest()[:10],
+        event_ids=tuple(e.id for e in events),
+        title=best.title,
+        entity_ids=tuple(common),
+    )
 
 
 def _entity_set(analysis: Analysis | None) -> set[str]:

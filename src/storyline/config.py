@@ -130,9 +130,12 @@ class DateSettings:
 class EventSettings:
     date_lead_sentences: int = 3  # the sentences whose dates give an article's event date
     vector_sentences: int = 5  # the sentences whose mean embedding stands for the article
-    threshold: float = 0.5  # the similarity at which two articles are one event
+    # Chosen by leave-one-topic-out over Timeline17 (scripts/tune_events.py, docs/evaluation.md).
+    threshold: float = 0.45  # the similarity at which two articles are one event
     max_gap_days: int = 4  # articles with event dates further apart are never one event
-    entity_weight: float = 0.35  # the share of shared entities in the similarity (text: the rest)
+    entity_weight: float = 0.0  # the share of shared entities in the similarity (text: the rest)
+    story_threshold: float = 0.25  # the TF-IDF cosine of two events' texts at which they are one story
+    story_entities: int = 5  # the entities kept as a story's own (named by at least half its articles)
     headline_chars: int = 110  # an event title made from a sentence is cut at this length
 
 

@@ -230,6 +230,17 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Story:
+    """Events of one ongoing story, threaded together: `event_ids` in time order, `title` that
+    of its best-covered event, `entity_ids` the entities most of its articles name."""
+
+    id: str
+    event_ids: tuple[str, ...]
+    title: str
+    entity_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TimelineEntry:
     """A dated fact: `cites` are the sentences that state it, `date_cites` the words that
     gave its date ("on Wednesday"). `dated_by` says how it was dated: "mention" (a date in
@@ -248,7 +259,9 @@ class TimelineEntry:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClaimGroup:
-    """Statements aligned across articles of one event, with their agreement status."""
+    """Statements aligned across articles of one event, with their agreement status; `related`
+    are the claims of other events of the same story that state the same (their outlets and
+    cites then count here too, and `note` says who reported it when)."""
 
     id: str
     event_id: str
@@ -257,6 +270,7 @@ class ClaimGroup:
     outlets: tuple[str, ...]
     cites: tuple[Span, ...]
     note: str | None = None
+    related: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -274,6 +288,7 @@ class Briefing:
     entities: tuple[Entity, ...] = ()
     duplicates: tuple[Duplicate, ...] = ()
     events: tuple[Event, ...] = ()
+    stories: tuple[Story, ...] = ()
     quotes: tuple[Quote, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
     claims: tuple[ClaimGroup, ...] = ()

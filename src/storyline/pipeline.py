@@ -38,7 +38,7 @@ from storyline.ingest import (
 from storyline.ingest.remote import WebBatch, fetch_web, is_url, read_url_list, remember
 from storyline.ingest.warc import WarcFilter, is_warc, iter_warc
 from storyline.ingest.web import FetchOptions
-from storyline.models import Analysis, Article, Briefing, Failure, RawDocument
+from storyline.models import Analysis, Article, Briefing, Failure, RawDocument, Span
 from storyline.per_article import clean_article, quote_tags_version, tags_from_json, tags_to_json
 from storyline.quotes import acts as quote_acts
 from storyline.quotes import extract as quotes
@@ -453,15 +453,12 @@ def corpus_stages(
         "articles given an interval",
     )
     with clock.stage("events"):
+        article_vectors = _article_vectors(articles, analyses, embed)
         events = cluster.cluster_events(
-            articles,
-            _article_vectors(articles, analyses, embed),
-            analyses,
-            dates,
-            duplicates,
-            inferred=inferred,
+            articles, article_vectors, analyses, dates, duplicates, inferred=inferred
         )
-    clock.log("events", f"{len(events)} events from {len(articles)} articles")
+        stories = cluster.thread_stories(events, {a.id: a.text for a in articles}, analyses)
+    clock.log("events", f"{len(events)} events from {len(articles)} articles in {len(stories)} stories")
     all_quotes = []
     for a in articles:  # as quotes.extract_all_quotes, an article at a time
         with clock.stage("quotes", a.id):
@@ -477,15 +474,35 @@ def corpus_stages(
     clock.log("groups", f"{len(grouped)} quotes in {len({q.group_id for q in grouped})} groups")
     skip = frozenset((s.article_id, s.start) for s in repeated)
     final_events, claim_groups, entries = [], [], []
+    with clock.stage("claims"):
+        candidates = {
+            e.id: claims_stage.candidate_sentences(e, by_id, analyses, copy_of, skip) for e in events
+        }
+        # A sentence with no neighbour in its event but one in another event of its story is
+        # embedded too, for the claims across the story; within its event it stays a loner, so
+        # the event's own summary and claims are as they were.
+        in_story: dict[str, list[bool]] = {}
+        for story in (s for s in stories if len(s.event_ids) > 1):
+            in_order = iter(
+                claims_stage.needs_vector([c for eid in story.event_ids for c in candidates[eid]])
+            )
+            for eid in story.event_ids:
+                in_story[eid] = [next(in_order) for _ in candidates[eid]]
+    statement_of: dict[Span, claims_stage.Statement] = {}
     for event in events:
         with clock.stage("claims", event.id):
-            candidates = claims_stage.candidate_sentences(event, by_id, analyses, copy_of, skip)
-            wanted = claims_stage.needs_vector(candidates)
-            chosen = [c for c, w in zip(candidates, wanted, strict=True) if w]
+            own = claims_stage.needs_vector(candidates[event.id])
+            wanted = [a or b for a, b in zip(own, in_story.get(event.id, own), strict=True)]
+            chosen = [c for c, w in zip(candidates[event.id], wanted, strict=True) if w]
             rows = iter(embed([c.text for c in chosen]))
             vectors = [next(rows) if w else None for w in wanted]
-            statements = claims_stage.statements_of(candidates, vectors)
-            loners = [c for c, w in zip(candidates, wanted, strict=True) if not w]
+            statement_of.update(
+                (s.span, s) for s in claims_stage.statements_of(candidates[event.id], vectors)
+            )
+            statements = claims_stage.statements_of(
+                candidates[event.id], [v if w else None for v, w in zip(vectors, own, strict=True)]
+            )
+            loners = [c for c, w in zip(candidates[event.id], own, strict=True) if not w]
         with clock.stage("summary", event.id):
             event = replace(event, summary=tuple(summarize.summarize_event(statements)))
         with clock.stage("claims", event.id):
@@ -503,6 +520,8 @@ def corpus_stages(
         with clock.stage("timeline", event.id):
             entries.extend(timeline.build_timeline(event, by_id, analyses, dates, inferred))
         final_events.append(event)
+    with clock.stage("claims"):
+        claim_groups = claims_stage.align_across_stories(claim_groups, statement_of, stories, final_events)
     clock.log("summary", f"{sum(len(e.summary) for e in final_events)} lines for {len(events)} events")
     clock.log("claims", f"{len(claim_groups)} claim groups for {len(events)} events")
     clock.log("timeline", f"{len(entries)} entries for {len(events)} events")
@@ -511,6 +530,7 @@ def corpus_stages(
         entities=tuple(entity_list),
         duplicates=tuple(duplicates),
         events=tuple(final_events),
+        stories=tuple(stories),
         quotes=tuple(all_quotes),
         timeline=tuple(entries),
         claims=tuple(claim_groups),

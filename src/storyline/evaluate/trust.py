@@ -189,6 +189,18 @@ def audit_batches(data_dir: str | Path, *, size: int = 20, days: int = 3) -> lis
     return batches
 
 
+def mixed_batch(
+    batches: list[tuple[str, list[Article]]], stories: tuple[str, str] = ("H1N1", "bpoil")
+) -> list[Article]:
+    """Half of each of two stories' batches read together, each article's outlet tagged with
+    its story ("BBC | bpoil"): no event or story may hold both."""
+    chosen = [(story, articles) for story, articles in batches if story in stories]
+    if len(chosen) < 2:
+        return []
+    half = min(len(articles) for _, articles in chosen) // 2
+    return [replace(a, outlet=f"{a.outlet} | {story}") for story, articles in chosen for a in articles[:half]]
+
+
 def brief_batch(story: str, articles: Sequence[Article]) -> tuple[Briefing, dict[str, str]]:
     """The briefing of one batch, made through the whole product as a user runs it (a JSONL
     file of the batch, then `brief`), and the identity (`TOPIC/uid` in Timeline17) of each of
@@ -219,11 +231,25 @@ def brief_batch(story: str, articles: Sequence[Article]) -> tuple[Briefing, dict
     return briefing, identity
 
 
+def mixed_events(briefing: Briefing) -> tuple[int, int]:
+    """How many events, and how many stories, hold articles of two stories (each article's
+    story after the "|" of its outlet, as `mixed_batch` tags it)."""
+    story_of = {a.id: (a.outlet or "").rpartition(" | ")[2] for a in briefing.articles}
+    members = {e.id: e.article_ids for e in briefing.events}
+    events = sum(len({story_of[i] for i in e.article_ids}) > 1 for e in briefing.events)
+    stories = sum(
+        len({story_of[i] for eid in s.event_ids for i in members[eid]}) > 1 for s in briefing.stories
+    )
+    return events, stories
+
+
 def evaluate_trust(data_dir: str | Path, *, size: int = 30) -> dict:
-    """The automatic checks on a briefing of each multi-outlet batch, and how many articles end
-    alone in an event of their own."""
+    """The automatic checks on a briefing of each multi-outlet batch, how many articles end
+    alone in an event of their own, and, on a batch mixing two stories, how many events and
+    stories hold both."""
     result: dict = {"batches": []}
-    for story, articles in trust_batches(data_dir, size=size):
+    batches = trust_batches(data_dir, size=size)
+    for story, articles in batches:
         briefing, _ = brief_batch(story, articles)
         alone = sum(len(e.article_ids) for e in briefing.events if len(e.article_ids) == 1)
         checks = automatic_checks(briefing)
@@ -233,6 +259,8 @@ def evaluate_trust(data_dir: str | Path, *, size: int = 30) -> dict:
                 "articles": len(briefing.articles),
                 "outlets": sorted({a.outlet or "?" for a in briefing.articles}),
                 "events": len(briefing.events),
+                "stories": len(briefing.stories),
+                "alone": alone,
                 "alone_share": alone / len(briefing.articles) if briefing.articles else 0.0,
                 "quotes": len(briefing.quotes),
                 "timeline": len(briefing.timeline),
@@ -241,6 +269,18 @@ def evaluate_trust(data_dir: str | Path, *, size: int = 30) -> dict:
                 "examples": {name: found[:3] for name, found in checks.items() if found},
             }
         )
+    mixed = mixed_batch(batches)
+    if mixed:
+        briefing, _ = brief_batch("mixed", mixed)
+        events, stories = mixed_events(briefing)
+        result["mixed"] = {
+            "stories": sorted({(a.outlet or "").rpartition(" | ")[2] for a in mixed}),
+            "articles": len(briefing.articles),
+            "events": len(briefing.events),
+            "threads": len(briefing.stories),
+            "mixed_events": events,
+            "mixed_stories": stories,
+        }
     return result
 
 
@@ -248,18 +288,26 @@ def render_table(result: dict) -> str:
     """Each batch's figures and its count of each check's violations as a Markdown table."""
     names = list(result["batches"][0]["violations"]) if result["batches"] else []
     lines = [
-        "| story | articles | outlets | events | alone | quotes | "
+        "| story | articles | outlets | events | stories | alone | quotes | "
         + " | ".join(n.replace("_", " ") for n in names)
         + " |",
-        "|---" * (6 + len(names)) + "|",
+        "|---" * (7 + len(names)) + "|",
     ]
     for batch in result["batches"]:
         lines.append(
             f"| {batch['story']} | {batch['articles']} | {', '.join(batch['outlets'])} | {batch['events']} | "
-            f"{batch['alone_share']:.0%} | {batch['quotes']} | "
+            f"{batch['stories']} | {batch['alone']} ({batch['alone_share']:.0%}) | {batch['quotes']} | "
             + " | ".join(str(batch["violations"][n]) for n in names)
             + " |"
         )
+    if "mixed" in result:
+        mixed = result["mixed"]
+        lines += [
+            "",
+            f"Mixed batch ({' + '.join(mixed['stories'])}, {mixed['articles']} articles): "
+            f"{mixed['events']} events in {mixed['threads']} stories; {mixed['mixed_events']} events and "
+            f"{mixed['mixed_stories']} stories hold both",
+        ]
     for batch in result["batches"]:
         for name, found in batch["examples"].items():
             lines += ["", f"{batch['story']}, {name}:"] + [f"- {line}" for line in found]

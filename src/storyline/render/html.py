@@ -40,6 +40,7 @@ def render_html(briefing: Briefing) -> str:
         quotes=quotes,
         describe=describe_article,
         by_id={a.id: a for a in briefing.articles},
+        events_by_id={e.id: e for e in briefing.events},
         inferred={i.article_id: i for i in briefing.inferred_dates},
         inferred_label=inferred_label,
         date_note=date_note,

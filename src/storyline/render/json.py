@@ -45,10 +45,11 @@ def timeline_entry_to_dict(entry: TimelineEntry) -> dict:
 
 
 def briefing_to_dict(briefing: Briefing) -> dict:
-    """The JSON contract: schema_version, articles, entities, events, quotes, timeline, claims,
-    failures (plus duplicates)."""
+    """The JSON contract: schema_version, articles, entities, events, stories, quotes, timeline,
+    claims, failures (plus duplicates)."""
     copy_of = {d.article_id: d.duplicate_of for d in briefing.duplicates}
     event_of = {aid: e.id for e in briefing.events for aid in e.article_ids}
+    story_of = {eid: s.id for s in briefing.stories for eid in s.event_ids}
     inferred = {i.article_id: i for i in briefing.inferred_dates}
     repeated: dict[str, list[Span]] = {}
     for span in briefing.repeated:
@@ -88,10 +89,12 @@ def briefing_to_dict(briefing: Briefing) -> dict:
                 "date_cites": _cites(e.date_cites),
                 "date_inferred": _inferred(e.inferred),
                 "article_ids": list(e.article_ids),
+                "story_id": story_of.get(e.id),
                 "summary": [{"text": line.text, "cites": _cites(line.cites)} for line in e.summary],
             }
             for e in briefing.events
         ],
+        "stories": [to_dict(s) for s in briefing.stories],
         "quotes": [
             {
                 "id": q.id,
@@ -123,6 +126,7 @@ def briefing_to_dict(briefing: Briefing) -> dict:
                 "outlets": list(c.outlets),
                 "cites": _cites(c.cites),
                 "note": c.note,
+                "related": list(c.related),
             }
             for c in briefing.claims
         ],

@@ -103,6 +103,19 @@ def render_markdown(briefing: Briefing) -> str:
         quotes_by_event[event_of.get(q.article_id)].append(q)
     out = [f"# Briefing: {tally(briefing)}", ""]
     inferred = {i.article_id: i for i in briefing.inferred_dates}
+    number_of = {e.id: number for number, e in enumerate(briefing.events, start=1)}
+    date_of = {e.id: e.date for e in briefing.events}
+    if briefing.stories:
+        out += ["## Stories", ""]
+        for story in briefing.stories:
+            threads = ", ".join(  # an event's export keeps its story, not the story's other events
+                f"event {number_of[eid]}" + (f" ({date_of[eid]})" if date_of[eid] else "")
+                if eid in number_of
+                else "an event not in this briefing"
+                for eid in story.event_ids
+            )
+            out.append(f"- **{_md(story.title)}**: {threads}")
+        out.append("")
     for number, event in enumerate(briefing.events, start=1):
         when = f" ({event.date})" if event.date else ""
         if event.inferred is not None:

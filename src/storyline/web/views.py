@@ -28,6 +28,7 @@ from storyline.models import (
     Event,
     Quote,
     Span,
+    Story,
     TimelineEntry,
     quote_words,
     shown_in_quote_marks,
@@ -55,6 +56,7 @@ class Corpus:
     entities: dict[str, Entity] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     event_of: dict[str, str] = field(default_factory=dict)
+    story_of: dict[str, Story] = field(default_factory=dict)  # event id -> its story
     copy_of: dict[str, str] = field(default_factory=dict)
     copies: dict[str, list[str]] = field(default_factory=dict)
     quotes: dict[str | None, list[Quote]] = field(default_factory=dict)  # None: articles in no event
@@ -71,6 +73,7 @@ class Corpus:
         corpus.entities = {e.id: e for e in briefing.entities}
         corpus.labels = article_labels(briefing)
         corpus.event_of = {aid: e.id for e in briefing.events for aid in e.article_ids}
+        corpus.story_of = {eid: s for s in briefing.stories for eid in s.event_ids}
         corpus.copy_of = {d.article_id: d.duplicate_of for d in briefing.duplicates}
         copies = defaultdict(list)
         for dup in briefing.duplicates:
@@ -140,6 +143,7 @@ def corpus_page(corpus: Corpus) -> dict:
                 "conflicts": sum(1 for c in claims if c.status == "conflict"),
                 "quotes": len(corpus.quotes.get(event.id, [])),
                 "href": f"/events/{event.id}",
+                "story_id": story.id if (story := corpus.story_of.get(event.id)) else None,
             }
         )
     return {
@@ -234,7 +238,7 @@ def coverage_matrix(corpus: Corpus, event: Event, claims: Sequence[ClaimGroup]) 
         cells = []
         for outlet in outlets:
             cites = [corpus.cite(c) for c in claim.cites if corpus.outlet(c.article_id) == outlet]
-            if not cites and outlet not in claim.outlets:
+            if not cites and (outlet not in claim.outlets or claim.related):  # another event's outlet
                 state = "absent"
             elif outlet not in claim.outlets:  # only through a syndicated copy: not counted
                 state = "copy"
@@ -286,6 +290,7 @@ def event_page(corpus: Corpus, event_id: str, speaker: str | None = None) -> dic
             "precision": event.precision,
             "date_cites": [corpus.cite(c) for c in event.date_cites],
         },
+        "story": _story_of(corpus, event),
         "articles": [corpus.article_brief(aid) for aid in event.article_ids],
         "outlets": _event_outlets(corpus, event),
         "summary": [
@@ -310,6 +315,7 @@ def event_page(corpus: Corpus, event_id: str, speaker: str | None = None) -> dic
                 "text": c.text,
                 "note": c.note,
                 "outlets": list(c.outlets),
+                "related": list(c.related),
                 "cites": [
                     _short(corpus.cite(s)) if c.status == "unique" else corpus.cite(s) for s in c.cites
                 ],
@@ -329,6 +335,27 @@ def event_page(corpus: Corpus, event_id: str, speaker: str | None = None) -> dic
     return page
 
 
+def _story_of(corpus: Corpus, event: Event) -> dict | None:
+    """The story an event is a thread of, with its other events, when it has any."""
+    story = corpus.story_of.get(event.id)
+    if story is None or len(story.event_ids) < 2:
+        return None
+    return {
+        "id": story.id,
+        "title": story.title,
+        "events": [
+            {
+                "id": eid,
+                "title": corpus.events[eid].title,
+                "date": corpus.events[eid].date,
+                "href": f"/events/{eid}",
+                "current": eid == event.id,
+            }
+            for eid in story.event_ids
+        ],
+    }
+
+
 def event_briefing(corpus: Corpus, event_id: str) -> Briefing | None:
     """The briefing restricted to one event, for the exports."""
     event = corpus.events.get(event_id)
@@ -346,6 +373,7 @@ def event_briefing(corpus: Corpus, event_id: str) -> Briefing | None:
         ),
         duplicates=tuple(d for d in briefing.duplicates if d.article_id in ids),
         events=(event,),
+        stories=tuple(s for s in briefing.stories if event.id in s.event_ids),
         quotes=tuple(q for q in briefing.quotes if q.article_id in ids),
         timeline=tuple(corpus.timeline.get(event.id, [])),
         claims=tuple(corpus.claims.get(event.id, [])),
