@@ -15,9 +15,9 @@ import numpy as np
 from storyline.claims import Statement
 from storyline.config import DEFAULTS
 from storyline.models import SummaryLine
-from storyline.sentences import is_whole_sentence
+from storyline.sentences import is_whole_sentence, stands_alone
 
-SUMMARY_VERSION = "summary-2"
+SUMMARY_VERSION = "summary-3"
 
 
 def summarize_event(
@@ -27,12 +27,16 @@ def summarize_event(
     candidates = [
         s
         for s in statements
-        if len(s.text.split()) <= DEFAULTS.summary.max_words and is_whole_sentence(s.text)
+        if len(s.text.split()) <= DEFAULTS.summary.max_words
+        and is_whole_sentence(s.text)
+        and stands_alone(s.text)
     ]
     if not candidates:
         return []
     matrix = np.stack([s.vector for s in candidates])
-    centroid = matrix.mean(axis=0)
+    # The event's centre is that of all its statements, not only those fit to be lines, so
+    # that which lines are eligible does not move what the event is about.
+    centroid = np.stack([s.vector for s in statements]).mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     similar = matrix @ matrix.T
     support = [
