@@ -282,8 +282,8 @@ def test_evaluate_tls_reports_an_unknown_topic(tmp_path):
 # improves, never lower them to let a change through. CV_FLOORS hold the headline: settings
 # chosen on four topics, scored on the fifth. FLOORS hold the development figure of the
 # defaults, which were chosen on all five and so flatter the method.
-CV_FLOORS = {"date_f1": 0.727, "ar1_f": 0.147, "ar2_f": 0.045}
-FLOORS = {"date_f1": 0.731, "ar1_f": 0.149, "ar2_f": 0.045}
+CV_FLOORS = {"date_f1": 0.727, "ar1_f": 0.149, "ar2_f": 0.046}
+FLOORS = {"date_f1": 0.731, "ar1_f": 0.15, "ar2_f": 0.046}
 MAX_SECONDS_PER_TOPIC = 16.0
 
 

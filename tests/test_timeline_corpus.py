@@ -277,3 +277,23 @@ def test_story_timeline_is_the_scored_timeline_under_each_entry_s_event():
     for entry in story:
         assert entry.event_id == ("evt-egypt" if entry.cites[0].article_id in event.article_ids else "corpus")
         assert entry.dated_by == ("mention" if entry.date_cites else "publication")
+
+
+def test_a_piece_cut_inside_a_quotation_is_no_timeline_line():
+    """The splitter cuts “... shrinks. It belongs ...,” at the full stop inside the quote; the
+    second piece opens no quotation but closes one, so it never becomes an entry (the sample's
+    story timeline showed it)."""
+    text = (
+        "“The Tarn river does not belong to one country as it shrinks. It belongs to the people "
+        "who live along the Tarn river, and today we agreed to inspect the dam together,” the "
+        "minister said on Monday."
+    )
+    whole = "The ministers agreed on Monday to inspect the dam on the Tarn river together, officials said."
+    articles = [
+        make_article(text, published=date(2024, 3, 12)),
+        make_article(whole, published=date(2024, 3, 12)),
+    ]
+    pieces = [articles[0].text[s.start : s.end] for s in tls.split_sentences(articles[0])]
+    assert len(pieces) == 2 and pieces[1].startswith("It belongs")
+    entries = tls.summarize_timeline(articles, max_days=3)
+    assert [e.text for e in entries] == [whole]

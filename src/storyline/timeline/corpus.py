@@ -56,8 +56,9 @@ import numpy as np
 from storyline.config import DEFAULTS, CorpusTimelineSettings
 from storyline.dates.timex import precision_of_value, tag_text
 from storyline.models import Article, Event, Sentence, Span, TimeExpression, TimelineEntry
+from storyline.sentences import is_whole_sentence
 
-TLS_VERSION = "tls-5"
+TLS_VERSION = "tls-6"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -339,8 +340,13 @@ def summarize_days(
     def text_of(span: Span) -> str:
         return texts[span.article_id][span.start : span.end]
 
+    # a piece the splitter cut inside a quotation ("It belongs to ... together,” Varga said.")
+    # is no line to show
     usable = [
-        c for c in candidates if settings.short_words <= len(text_of(c.span).split()) <= settings.max_words
+        c
+        for c in candidates
+        if settings.short_words <= len(text_of(c.span).split()) <= settings.max_words
+        and is_whole_sentence(text_of(c.span))
     ]
     by_day: dict[date, list[DatedSentence]] = defaultdict(list)
     for candidate in usable:
