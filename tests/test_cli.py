@@ -189,6 +189,27 @@ def test_timeline_command_filters_and_cites(sample_db):
 
 
 @pytest.mark.models
+def test_timeline_command_prints_the_story_timeline_eval_tls_scores(sample_db):
+    """`storyline timeline` is the briefing's corpus timeline: `story_timeline` over the
+    store's articles, the function `storyline eval tls` scores; --days and --since rebuild it
+    with that length and bound."""
+    from storyline import pipeline
+    from storyline.timeline.corpus import story_timeline
+
+    db = str(sample_db)
+    with Store(db) as store:
+        briefing = pipeline.build_briefing(store, [a.id for a in store.articles()])
+    rows = json.loads(_run("timeline", "--db", db, "-q", "--format", "json").stdout)
+    assert [(r["date"], r["text"]) for r in rows] == [(t.date, t.text) for t in briefing.corpus_timeline]
+    assert len({r["date"] for r in rows}) == len(rows)  # one sentence a day
+    two = json.loads(_run("timeline", "--db", db, "-q", "--format", "json", "--days", "2").stdout)
+    expected = story_timeline(briefing.articles, briefing.events, days=2)
+    assert [(r["date"], r["text"]) for r in two] == [(t.date, t.text) for t in expected] and len(two) == 2
+    late = json.loads(_run("timeline", "--db", db, "-q", "--format", "json", "--since", "2025-01-01").stdout)
+    assert late and all(r["date"] >= "2025-01-01" for r in late)
+
+
+@pytest.mark.models
 def test_models_says_what_runs():
     result = _run("models")
     assert result.exit_code == 0

@@ -27,8 +27,9 @@ def _all_cites(briefing):
         yield from event.date_cites
         for line in event.summary:
             yield from line.cites
-    for entry in briefing.timeline:
+    for entry in (*briefing.timeline, *briefing.corpus_timeline):
         yield from entry.cites
+        yield from entry.date_cites
     for claim in briefing.claims:
         yield from claim.cites
 
@@ -55,6 +56,16 @@ def _check_provenance(briefing):
                 for c in entry.cites
             )
         assert entry.date_cites or entry.dated_by in ("publication", "inferred", "event")
+    # the story's timeline (the one `eval tls` scores): one cited sentence a day, its date
+    # cited inside it unless its article's publication dated it
+    assert len({e.date for e in briefing.corpus_timeline}) == len(briefing.corpus_timeline)
+    events = {e.id for e in briefing.events}
+    for entry in briefing.corpus_timeline:
+        (cite,) = entry.cites
+        assert " ".join(texts[cite.article_id][cite.start : cite.end].split()) == entry.text
+        assert all(cite.start <= when.start < when.end <= cite.end for when in entry.date_cites)
+        assert (entry.dated_by == "mention") == bool(entry.date_cites)
+        assert entry.event_id in events
 
 
 def test_sample_events_duplicates_and_conflict(sample_briefing):
@@ -139,6 +150,7 @@ def _digest(briefing) -> dict:
             [c.status, list(c.outlets), c.text] for c in briefing.claims if c.status != "unique"
         ),
         "timeline": [[t.date, t.text] for t in briefing.timeline],
+        "corpus_timeline": [[t.date, t.text] for t in briefing.corpus_timeline],
         "people": sorted([e.name, list(e.aliases)] for e in briefing.entities if e.type == "PERSON"),
     }
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from tests.conftest import make_article
 
 from storyline.config import DEFAULTS
 from storyline.dates.timex import find_dates
+from storyline.models import Event
 from storyline.timeline import corpus as tls
 
 
@@ -175,3 +177,123 @@ def test_topic_terms_are_used_by_half_the_articles_and_keep_off_topic_days_out()
     assert tls.on_topic_sentences(schedule, tls.split_sentences(schedule), terms) == frozenset()
     entries = tls.summarize_timeline(articles, max_days=5, per_day=1)
     assert "2011-01-29" not in {e.date for e in entries}
+
+
+def test_spread_days_keeps_the_ranking_without_spread_and_reaches_out_with_it():
+    """Three busy days in one week outrank a day months later; spread takes the far day
+    before the third busy one (the bad case: a long story's dates crowding its densest week)."""
+    week = [date(2010, 4, 20), date(2010, 4, 21), date(2010, 4, 22)]
+    far = date(2010, 9, 19)
+    ranked = [*week, far]
+    weight = {week[0]: 30.0, week[1]: 25.0, week[2]: 20.0, far: 6.0}
+    assert tls.spread_days(ranked, weight, spread=0.0, gap=50.0) == ranked
+    spread = tls.spread_days(ranked, weight, spread=1.0, gap=50.0)
+    assert spread[:2] == [week[0], far] and sorted(spread) == sorted(ranked)
+
+
+_BUSY = (
+    "Oil gushed from the broken well",
+    "Engineers lowered a containment dome",
+    "Fishermen were told to stay in port",
+    "Tar balls washed onto beaches in Louisiana",
+    "The coast guard burned oil at sea",
+    "Shares in the company fell sharply",
+    "Robots tried to close a valve",
+    "Volunteers cleaned birds covered in oil",
+    "Senators questioned company executives",
+    "Dispersants were sprayed from aircraft",
+    "Shrimp boats laid booms along marshes",
+    "Scientists measured plumes under water",
+)
+
+
+def _long_story():
+    """Twelve articles in one week, two on each of its days, then one a month for five months."""
+    busy = [
+        make_article(
+            f"{what} on April {20 + i // 2}, 2010, in the gulf spill.", published=date(2010, 4, 20 + i // 2)
+        )
+        for i, what in enumerate(_BUSY)
+    ]
+    later = [
+        make_article(
+            f"On {month} 15, 2010 the gulf spill reached a new stage as {what}.",
+            published=date(2010, number, 16),
+        )
+        for number, month, what in (
+            (5, "May", "a top kill failed"),
+            (6, "June", "a fund for victims was set up"),
+            (7, "July", "a cap stopped the flow"),
+            (8, "August", "mud was pumped into the well"),
+            (9, "September", "a relief well sealed it"),
+        )
+    ]
+    return busy + later
+
+
+def test_a_long_story_s_timeline_covers_its_span_not_only_its_busiest_week():
+    articles = _long_story()
+    crowded = tls.summarize_timeline(
+        articles, max_days=6, settings=replace(DEFAULTS.corpus_timeline, spread=0.0)
+    )
+    assert all(e.date.startswith("2010-04") for e in crowded)
+    spread = tls.summarize_timeline(articles, max_days=6)
+    months = {e.date[:7] for e in spread}
+    assert DEFAULTS.corpus_timeline.spread > 0 and len(months) >= 4
+
+
+def test_timeline_of_a_read_corpus_is_summarize_timeline():
+    articles = _long_story()
+    corpus = tls.read_corpus(articles, start=date(2010, 4, 1), end=date(2010, 8, 31))
+    assert tls.timeline_of(corpus, max_days=5) == tls.summarize_timeline(
+        articles, max_days=5, start=date(2010, 4, 1), end=date(2010, 8, 31)
+    )
+
+
+def test_lead_sentences_zero_reads_every_sentence():
+    lead = " ".join(f"Crowds gathered in the square for the {n} time." for n in ("first", "second", "third"))
+    article = make_article(
+        lead + " On Tuesday police fired tear gas at the crowds.", published=date(2011, 1, 27)
+    )
+    sentences = tls.split_sentences(article)
+    dates = tls.find_day_dates(article, sentences)
+    clipped = tls.date_sentences(
+        article, sentences, dates, settings=replace(DEFAULTS.corpus_timeline, lead_sentences=3)
+    )
+    every = tls.date_sentences(
+        article, sentences, dates, settings=replace(DEFAULTS.corpus_timeline, lead_sentences=0)
+    )
+    assert "mention" not in {c.how for c in clipped} and "mention" in {c.how for c in every}
+
+
+def test_story_timeline_is_the_scored_timeline_under_each_entry_s_event():
+    articles = _corpus()
+    event = Event(id="evt-egypt", article_ids=tuple(a.id for a in articles[:2]), title="Protests")
+    story = tls.story_timeline(articles, [event], days=2)
+    scored = tls.summarize_timeline(articles, max_days=2)
+    assert [(e.date, e.text, e.cites, e.date_cites) for e in story] == [
+        (e.date, e.text, e.cites, e.date_cites) for e in scored
+    ]
+    for entry in story:
+        assert entry.event_id == ("evt-egypt" if entry.cites[0].article_id in event.article_ids else "corpus")
+        assert entry.dated_by == ("mention" if entry.date_cites else "publication")
+
+
+def test_a_piece_cut_inside_a_quotation_is_no_timeline_line():
+    """The splitter cuts “... shrinks. It belongs ...,” at the full stop inside the quote; the
+    second piece opens no quotation but closes one, so it never becomes an entry (the sample's
+    story timeline showed it)."""
+    text = (
+        "“The Tarn river does not belong to one country as it shrinks. It belongs to the people "
+        "who live along the Tarn river, and today we agreed to inspect the dam together,” the "
+        "minister said on Monday."
+    )
+    whole = "The ministers agreed on Monday to inspect the dam on the Tarn river together, officials said."
+    articles = [
+        make_article(text, published=date(2024, 3, 12)),
+        make_article(whole, published=date(2024, 3, 12)),
+    ]
+    pieces = [articles[0].text[s.start : s.end] for s in tls.split_sentences(articles[0])]
+    assert len(pieces) == 2 and pieces[1].startswith("It belongs")
+    entries = tls.summarize_timeline(articles, max_days=3)
+    assert [e.text for e in entries] == [whole]

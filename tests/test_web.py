@@ -45,6 +45,7 @@ def _twin_pairs(client, treaty):
     entity = next(g["entity_id"] for g in treaty["quotes"] if g["entity_id"])
     return [
         ("/", "/index.json"),
+        ("/timeline", "/timeline.json"),
         (f"/events/{treaty['event']['id']}", f"/events/{treaty['event']['id']}.json"),
         (f"/articles/{article}", f"/articles/{article}.json"),
         (f"/entities/{entity}", f"/entities/{entity}.json"),
@@ -72,6 +73,22 @@ def test_every_page_has_a_json_twin_linked_from_it(client, treaty):
         data = client.get(twin)
         assert data.status_code == 200 and data.headers["content-type"] == "application/json"
         assert isinstance(data.json(), dict)
+
+
+def test_timeline_page_is_the_story_timeline_eval_tls_scores(client, sample_briefing):
+    """The web app's timeline is the briefing's corpus timeline (`story_timeline`, the system
+    `storyline eval tls` scores), every day cited into its article's text."""
+    rows = client.get("/timeline.json").json()["timeline"]
+    assert [(r["date"], r["text"]) for r in rows] == [
+        (t.date, t.text) for t in sample_briefing.corpus_timeline
+    ]
+    texts = {a.id: a.text for a in sample_briefing.articles}
+    for row in rows:
+        (cite,) = row["cites"]
+        assert " ".join(texts[cite["article_id"]][cite["start"] : cite["end"]].split()) == row["text"]
+        assert row["event"] and row["event"]["href"] == f"/events/{row['event']['id']}"
+    html = client.get("/timeline").text
+    assert rows[0]["date"] in html and 'href="/timeline"' in client.get("/").text
 
 
 def test_event_page_shows_the_disagreement_first(client, treaty):

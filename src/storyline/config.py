@@ -179,7 +179,8 @@ class TimelineSettings:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CorpusTimelineSettings:
-    lead_sentences: int = 5  # the lead sentences that report the publication day (news-tls' clip_sents)
+    # the lead sentences that are candidates to tell a day (news-tls' clip_sents); 0: every sentence
+    lead_sentences: int = 5
     pub_days: int = 2  # a lead sentence reports the publication day or the day before
     min_words: int = 10  # shorter sentences are headlines, datelines and fragments...
     short_words: int = 6  # ...used only for a day that has nothing longer
@@ -187,6 +188,10 @@ class CorpusTimelineSettings:
     repeat_similarity: float = 0.5  # cosine at which a sentence repeats one already picked
     topic_share: float = 0.5  # a topic term is used by at least this share of the articles
     per_day: int = 1  # sentences per day
+    # how far apart the chosen days keep: a day near days already chosen counts less, within
+    # about `spread` x the even gap between the timeline's dates; 0: days by rank alone
+    spread: float = 4.0
+    days: int = 20  # days in `storyline timeline`'s corpus timeline (`--days`)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -290,7 +290,10 @@ class Briefing:
     events: tuple[Event, ...] = ()
     stories: tuple[Story, ...] = ()
     quotes: tuple[Quote, ...] = ()
-    timeline: tuple[TimelineEntry, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()  # each event's facts at their dates
+    # the story's timeline across the batch: the days that mattered, one cited sentence each
+    # (`timeline.corpus.story_timeline`, the system `storyline eval tls` scores)
+    corpus_timeline: tuple[TimelineEntry, ...] = ()
     claims: tuple[ClaimGroup, ...] = ()
     failures: tuple[Failure, ...] = ()
     repeated: tuple[Span, ...] = field(default=())

@@ -46,6 +46,7 @@ from storyline.quotes import groups as quote_groups
 from storyline.quotes.tagger import TaggedSpan, tagger_digest
 from storyline.serialize import from_dict, to_dict
 from storyline.store import Store
+from storyline.timeline import corpus as corpus_timeline
 from storyline.timeline import entries as timeline
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ BRIEFING_VERSION = "+".join(
         timex.TIMEX_VERSION,
         dating.DATING_VERSION,
         timeline.TIMELINE_VERSION,
+        corpus_timeline.TLS_VERSION,
         claims_stage.CLAIMS_VERSION,
         summarize.SUMMARY_VERSION,
     )
@@ -525,6 +527,9 @@ def corpus_stages(
     clock.log("summary", f"{sum(len(e.summary) for e in final_events)} lines for {len(events)} events")
     clock.log("claims", f"{len(claim_groups)} claim groups for {len(events)} events")
     clock.log("timeline", f"{len(entries)} entries for {len(events)} events")
+    with clock.stage("corpus timeline"):
+        story = corpus_timeline.story_timeline(articles, final_events)
+    clock.log("corpus timeline", f"{len(story)} days")
     return Briefing(
         articles=tuple(articles),
         entities=tuple(entity_list),
@@ -533,6 +538,7 @@ def corpus_stages(
         stories=tuple(stories),
         quotes=tuple(all_quotes),
         timeline=tuple(entries),
+        corpus_timeline=tuple(story),
         claims=tuple(claim_groups),
         repeated=tuple(repeated),
         inferred_dates=tuple(inferred[a.id] for a in articles if a.id in inferred),

@@ -37,6 +37,7 @@ from storyline.render.json import timeline_entry_to_dict
 from storyline.render.markdown import article_labels, cite_label, date_note
 from storyline.serialize import to_dict
 from storyline.store import Store, default_db_path
+from storyline.timeline import corpus as corpus_timeline
 from storyline.timeline import entries as timeline_stage
 
 log = logging.getLogger(__name__)
@@ -379,23 +380,35 @@ def quotes(speaker, event_id, fmt, db, quiet, verbose, debug) -> None:
 
 
 @cli.command()
-@click.option("--event", "event_id", help="Only entries of this event id (see `storyline events`).")
+@click.option(
+    "--event",
+    "event_id",
+    help="That event's own timeline, every dated fact (see `storyline events`), in place of the story's.",
+)
 @click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Only entries on or after this day (YYYY-MM-DD).",
+    help="Only days on or after this day (YYYY-MM-DD).",
 )
 @click.option(
     "--until",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Only entries on or before this day (YYYY-MM-DD).",
+    help="Only days on or before this day (YYYY-MM-DD).",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    help=f"Days in the story's timeline  [default: {DEFAULTS.corpus_timeline.days}]",
 )
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @db_option
 @common_options
-def timeline(event_id, since, until, fmt, db, quiet, verbose, debug) -> None:
-    """A dated, cited list of what happened across the store: each fact at the date it
-    happened, with the sentences that state it and the words that date it.
+def timeline(event_id, since, until, days, fmt, db, quiet, verbose, debug) -> None:
+    """The story's timeline across the store: the days that mattered, each told by one cited
+    sentence, with the words that date it. It is the timeline `storyline eval tls` scores;
+    --since and --until bound the days it chooses from, as the evaluation bounds them by its
+    reference. With --event, that event's timeline instead: each of its facts at the date it
+    happened.
 
     Example: storyline timeline --db story.db --since 2023-04-01 --format json
     """
@@ -403,12 +416,19 @@ def timeline(event_id, since, until, fmt, db, quiet, verbose, debug) -> None:
     briefing = _store_briefing(db, quiet, debug)
     if event_id and event_id not in {e.id for e in briefing.events}:
         fail(InputError(f"no event {event_id!r} in the store; list them with `storyline events`"), debug)
-    entries = timeline_stage.select_entries(
-        briefing.timeline,
-        event_id=event_id,
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-    )
+    start, end = (since.date() if since else None), (until.date() if until else None)
+    if event_id:
+        entries = timeline_stage.select_entries(briefing.timeline, event_id=event_id, since=start, until=end)
+    elif start or end or days:
+        entries = corpus_timeline.story_timeline(
+            briefing.articles,
+            briefing.events,
+            days=days or DEFAULTS.corpus_timeline.days,
+            start=start,
+            end=end,
+        )
+    else:
+        entries = list(briefing.corpus_timeline)
     if fmt == "json":
         rows = [timeline_entry_to_dict(entry) for entry in entries]
         write(json.dumps(rows, ensure_ascii=False, indent=2), None)

@@ -210,19 +210,27 @@ def eval_timex(data_dir, limit, folds, fmt, quiet, verbose, debug) -> None:
 @click.option(
     "--no-span", is_flag=True, help="Do not bound days and articles by the reference's first and last date."
 )
+@click.option(
+    "--cv",
+    is_flag=True,
+    help="Also choose the timeline settings by leave-one-topic-out cross-validation and print the "
+    "held-out figures beside the development ones (needs two topics or more).",
+)
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @common_options
-def eval_tls(data_dir, topics, rouge, no_span, fmt, quiet, verbose, debug) -> None:
+def eval_tls(data_dir, topics, rouge, no_span, cv, fmt, quiet, verbose, debug) -> None:
     """Timeline summarization on Timeline17: date F1 and alignment-based ROUGE-1/2 F as
-    news-tls scores them, storyline beside a first-mentions baseline and DATEWISE.
+    news-tls scores them (every reference timeline of a topic, averaged), storyline beside a
+    first-mentions baseline and DATEWISE; with --cv, the cross-validated figures too.
 
-    Example: storyline eval tls ../shared/data/timeline17 --topics bpoil_bbc
+    Example: storyline eval tls ../shared/data/timeline17 --cv --rouge python
     """
-    from storyline.evaluate.tls import evaluate_tls, render_table
+    from storyline.evaluate.tls import evaluate_tls, evaluate_tls_cv, render_table
 
     setup_logging(verbose)
+    evaluate = evaluate_tls_cv if cv else evaluate_tls
     _report_evaluation(
-        lambda: evaluate_tls(data_dir, topics=topics, rouge=rouge, bounded=not no_span),
+        lambda: evaluate(data_dir, topics=topics, rouge=rouge, bounded=not no_span),
         render_table,
         fmt,
         debug,

@@ -82,7 +82,7 @@ def _single_outlet_consensus(briefing: Briefing, articles: Mapping[str, Article]
 
 def _clock_times_as_years(briefing: Briefing, articles: Mapping[str, Article]) -> list[str]:
     found = []
-    for entry in briefing.timeline:
+    for entry in (*briefing.timeline, *briefing.corpus_timeline):
         for cite in entry.date_cites:
             if not _CLOCK.match(_text(articles, cite)):
                 continue
@@ -106,7 +106,7 @@ def _summary_fragments(briefing: Briefing, articles: Mapping[str, Article]) -> l
 def _timeline_fragments(briefing: Briefing, articles: Mapping[str, Article]) -> list[str]:
     return [
         f"{entry.date}: {entry.text.strip()[:80]!r}"
-        for entry in briefing.timeline
+        for entry in (*briefing.timeline, *briefing.corpus_timeline)
         if not is_whole_sentence(entry.text) or not entry.cites
     ]
 
@@ -264,6 +264,7 @@ def evaluate_trust(data_dir: str | Path, *, size: int = 30) -> dict:
                 "alone_share": alone / len(briefing.articles) if briefing.articles else 0.0,
                 "quotes": len(briefing.quotes),
                 "timeline": len(briefing.timeline),
+                "corpus_timeline": len(briefing.corpus_timeline),
                 "claims": len(briefing.claims),
                 "violations": {name: len(found) for name, found in checks.items()},
                 "examples": {name: found[:3] for name, found in checks.items() if found},

@@ -117,6 +117,7 @@ def briefing_to_dict(briefing: Briefing) -> dict:
             for q in briefing.quotes
         ],
         "timeline": [timeline_entry_to_dict(t) for t in briefing.timeline],
+        "corpus_timeline": [timeline_entry_to_dict(t) for t in briefing.corpus_timeline],
         "claims": [
             {
                 "id": c.id,

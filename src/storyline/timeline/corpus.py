@@ -18,7 +18,10 @@ ranker:
 2. Days are ranked by how many articles look back at them: the number of distinct articles
    published on or after the day that name it in an on-topic sentence. A day only previewed
    ("talks are set for Friday") has not happened yet when it is named. Ties go to the day
-   named by more sentences, then to the day with more publications.
+   named by more sentences, then to the day with more publications. The days are then taken
+   greedily, a day near days already taken counting for less (`spread_days`), so that a long
+   story's timeline reaches beyond the weeks where articles are densest: every busy week names
+   many of its own days.
 3. Each chosen day is told by the sentences nearest the TF-IDF centroid of its candidates, the
    mention-dated and the lead sentences weighted equally (news-tls' PM-Mean collector), chosen
    greedily so the summary as a whole stays near the centroid (its CentroidOpt summarizer). A
@@ -31,7 +34,12 @@ expression (a month or weekday name, "yesterday", "days", a numeric date...) are
 article at a time so that "the next day" still follows the date before it.
 
 Every entry cites its sentence; an entry dated by an expression also cites the expression
-(`date_cites`); one dated by its article's publication day has no words to cite for its date.
+(`date_cites`, `dated_by` "mention"); one dated by its article's publication day (or the day
+before) has no words to cite for its date (`dated_by` "publication").
+
+The settings (`DEFAULTS.corpus_timeline`) are chosen by leave-one-topic-out cross-validation
+on Timeline17 (`storyline eval tls --cv`). `story_timeline` is what `storyline timeline` and
+the web app show: this same timeline, each entry under the event of the article it cites.
 """
 
 from __future__ import annotations
@@ -40,16 +48,17 @@ import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
 
-from storyline.config import DEFAULTS
+from storyline.config import DEFAULTS, CorpusTimelineSettings
 from storyline.dates.timex import precision_of_value, tag_text
-from storyline.models import Article, Sentence, Span, TimeExpression, TimelineEntry
+from storyline.models import Article, Event, Sentence, Span, TimeExpression, TimelineEntry
+from storyline.sentences import is_whole_sentence
 
-TLS_VERSION = "tls-4"
+TLS_VERSION = "tls-6"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -176,7 +185,11 @@ def find_day_dates(article: Article, sentences: Sequence[Sentence]) -> list[Time
 
 
 def date_sentences(
-    article: Article, sentences: Sequence[Sentence], dates: Sequence[TimeExpression]
+    article: Article,
+    sentences: Sequence[Sentence],
+    dates: Sequence[TimeExpression],
+    *,
+    settings: CorpusTimelineSettings = DEFAULTS.corpus_timeline,
 ) -> list[DatedSentence]:
     """The candidate days of the article's lead sentences: its first day-precise date for a
     sentence that has one, the publication day and the day before for one naming no date."""
@@ -185,7 +198,7 @@ def date_sentences(
         first.setdefault(expression.sentence_index, expression)
     dated = []
     for sent in sentences:
-        if sent.index >= DEFAULTS.corpus_timeline.lead_sentences:
+        if settings.lead_sentences and sent.index >= settings.lead_sentences:
             continue
         span = Span(article_id=article.id, start=sent.start, end=sent.end)
         found = first.get(sent.index)
@@ -199,7 +212,7 @@ def date_sentences(
                 )
             )
         elif article.published and not _has_any_date(article.text[sent.start : sent.end]):
-            for back in range(DEFAULTS.corpus_timeline.pub_days):
+            for back in range(settings.pub_days):
                 dated.append(
                     DatedSentence(span=span, how="lead", day=article.published - timedelta(days=back))
                 )
@@ -232,10 +245,14 @@ def topic_terms(
 ) -> frozenset[str]:
     """The words (lowercased, stop words left out) used by at least `share` of the articles."""
     analyze = _analyzer()
+    return _terms_used_by([frozenset(analyze(a.text)) for a in articles], share)
+
+
+def _terms_used_by(words: Sequence[frozenset[str]], share: float) -> frozenset[str]:
     used: Counter[str] = Counter()
-    for article in articles:
-        used.update(set(analyze(article.text)))
-    least = share * len(articles)
+    for article_words in words:
+        used.update(article_words)
+    least = share * len(words)
     return frozenset(term for term, count in used.items() if count >= least)
 
 
@@ -252,9 +269,11 @@ def on_topic_sentences(
 # ------------------------------------------------------------------------------ ranking
 
 
-def rank_days(articles: Sequence[Article], dates: Mapping[str, Sequence[TimeExpression]]) -> list[date]:
-    """Days by how many articles published on or after them name them (see the module
-    docstring), best first."""
+def day_counts(
+    articles: Sequence[Article], dates: Mapping[str, Sequence[TimeExpression]]
+) -> dict[date, tuple[int, int, int]]:
+    """For each day named: how many articles published on or after it name it, how many
+    sentences do, and how many articles were published on it."""
     looking_back: Counter[date] = Counter()
     sentences: Counter[date] = Counter()
     published = Counter(a.published for a in articles if a.published)
@@ -267,7 +286,38 @@ def rank_days(articles: Sequence[Article], dates: Mapping[str, Sequence[TimeExpr
             sentences[day] += 1
             named.add(day)
         looking_back.update(named)
-    return sorted(looking_back, key=lambda d: (-looking_back[d], -sentences[d], -published[d], d))
+    return {d: (looking_back[d], sentences[d], published[d]) for d in looking_back}
+
+
+def rank_days(articles: Sequence[Article], dates: Mapping[str, Sequence[TimeExpression]]) -> list[date]:
+    """Days by how many articles published on or after them name them (see the module
+    docstring), best first."""
+    counts = day_counts(articles, dates)
+    return sorted(counts, key=lambda d: (-counts[d][0], -counts[d][1], -counts[d][2], d))
+
+
+def spread_days(
+    ranked: Sequence[date], weight: Mapping[date, float], *, spread: float, gap: float
+) -> list[date]:
+    """`ranked` reordered so that a day close to days already taken counts for less: each step
+    takes the day of highest `weight[day]` x the product, over the days taken, of
+    (1 - exp(-|days apart| / (spread x gap))), `gap` being the mean gap in days between the
+    timeline's dates were they evenly spread. `spread` 0 keeps the ranking."""
+    if spread <= 0 or len(ranked) < 2:
+        return list(ranked)
+    scale = spread * max(gap, 1.0)
+    ordinals = np.array([d.toordinal() for d in ranked], dtype=float)
+    score = np.array([weight[d] for d in ranked], dtype=float)
+    factor = np.ones(len(ranked))
+    left = np.ones(len(ranked), dtype=bool)
+    order: list[date] = []
+    for _ in range(len(ranked)):
+        # ties keep the ranking's order: argmax takes the first best
+        best = int(np.argmax(np.where(left, score * factor, -1.0)))
+        order.append(ranked[best])
+        left[best] = False
+        factor *= 1.0 - np.exp(-np.abs(ordinals - ordinals[best]) / scale)
+    return order
 
 
 # -------------------------------------------------------------------------- summarizing
@@ -281,6 +331,7 @@ def summarize_days(
     max_days: int,
     per_day: int,
     event_id: str = "corpus",
+    settings: CorpusTimelineSettings = DEFAULTS.corpus_timeline,
 ) -> list[TimelineEntry]:
     """Up to `per_day` entries for each of the first `max_days` of `days` that has usable
     candidates, in date order; a day with none is passed over for the next one."""
@@ -289,12 +340,13 @@ def summarize_days(
     def text_of(span: Span) -> str:
         return texts[span.article_id][span.start : span.end]
 
+    # a piece the splitter cut inside a quotation ("It belongs to ... together,” Varga said.")
+    # is no line to show
     usable = [
         c
         for c in candidates
-        if DEFAULTS.corpus_timeline.short_words
-        <= len(text_of(c.span).split())
-        <= DEFAULTS.corpus_timeline.max_words
+        if settings.short_words <= len(text_of(c.span).split()) <= settings.max_words
+        and is_whole_sentence(text_of(c.span))
     ]
     by_day: dict[date, list[DatedSentence]] = defaultdict(list)
     for candidate in usable:
@@ -313,10 +365,8 @@ def summarize_days(
         if told >= max_days:
             break
         group = list({c.span: c for c in by_day.get(day, ())}.values())
-        group = [
-            c for c in group if len(text_of(c.span).split()) >= DEFAULTS.corpus_timeline.min_words
-        ] or group
-        picked = _pick(group, matrix, row_of, chosen_rows, per_day)
+        group = [c for c in group if len(text_of(c.span).split()) >= settings.min_words] or group
+        picked = _pick(group, matrix, row_of, chosen_rows, per_day, settings.repeat_similarity)
         if not picked:
             continue
         told += 1
@@ -330,6 +380,7 @@ def summarize_days(
                     text=" ".join(text_of(candidate.span).split()),
                     cites=(candidate.span,),
                     date_cites=(candidate.date_span,) if candidate.date_span else (),
+                    dated_by="mention" if candidate.date_span else "publication",
                 )
             )
     entries.sort(key=lambda e: e.date)
@@ -342,79 +393,179 @@ def _pick(
     row_of: Mapping[Span, int],
     chosen_rows: Sequence[int],
     per_day: int,
+    repeat_similarity: float,
 ) -> list[DatedSentence]:
     """Greedy summary-centroid selection: each step adds the sentence that brings the summary
-    nearest the day's centroid, skipping repeats of sentences already in the timeline."""
+    nearest the day's centroid, skipping repeats of sentences already in the timeline. The
+    rows are unit vectors, so the summary's norm follows from their pairwise cosines."""
     if not group:
         return []
-    rows = [row_of[c.span] for c in group]
-    vectors = matrix[rows].toarray()
+    vectors = matrix[[row_of[c.span] for c in group]]
     centroid = np.zeros(vectors.shape[1])
     for how in ("mention", "lead"):
         mine = [i for i, c in enumerate(group) if c.how == how]
         if mine:  # each kind weighs the same however many sentences it has
-            centroid += vectors[mine].mean(axis=0)
+            centroid += np.asarray(vectors[mine].mean(axis=0)).ravel()
     centroid /= np.linalg.norm(centroid) or 1.0
-    earlier = matrix[list(chosen_rows)].toarray() if chosen_rows else np.zeros((0, vectors.shape[1]))
-    repeats = (vectors @ earlier.T).max(axis=1) if len(earlier) else np.zeros(len(group))
+    toward = np.asarray(vectors @ centroid).ravel()  # each sentence . the centroid
+    cosines = (vectors @ vectors.T).toarray()
+    norms = cosines.diagonal().copy()
+    if chosen_rows:
+        repeats = (vectors @ matrix[list(chosen_rows)].T).toarray().max(axis=1)
+    else:
+        repeats = np.zeros(len(group))
+    blocked = repeats >= repeat_similarity
     picked: list[int] = []
-    summary = np.zeros(vectors.shape[1])
+    along, squared = 0.0, 0.0  # the summary . the centroid, and its squared norm
+    with_summary = np.zeros(len(group))  # each sentence . the summary
     while len(picked) < per_day:
         best, best_score = None, 0.0
         for i in range(len(group)):
-            if i in picked or repeats[i] >= DEFAULTS.corpus_timeline.repeat_similarity:
+            if blocked[i]:
                 continue
-            if any(
-                float(vectors[i] @ vectors[j]) >= DEFAULTS.corpus_timeline.repeat_similarity for j in picked
-            ):
-                continue
-            candidate = summary + vectors[i]
-            score = float(candidate @ centroid) / (float(np.linalg.norm(candidate)) or 1.0)
+            norm = float(np.sqrt(max(squared + 2 * with_summary[i] + norms[i], 0.0))) or 1.0
+            score = (along + toward[i]) / norm
             if score > best_score:
                 best, best_score = i, score
         if best is None:
             break
         picked.append(best)
-        summary += vectors[best]
+        along += toward[best]
+        squared += 2 * with_summary[best] + norms[best]
+        with_summary += cosines[best]
+        blocked[best] = True
+        blocked |= cosines[best] >= repeat_similarity
     return [group[i] for i in picked]
 
 
 # ------------------------------------------------------------------------------ the API
 
 
+@dataclass(frozen=True, slots=True)
+class CorpusText:
+    """What a corpus timeline reads that no setting changes: the articles inside the bounds,
+    their sentences, day-precise dates and words (made once, then summarized under as many
+    settings as wanted; `eval tls --cv` does so)."""
+
+    articles: tuple[Article, ...]
+    sentences: Mapping[str, tuple[Sentence, ...]]
+    dates: Mapping[str, tuple[TimeExpression, ...]]
+    article_words: Mapping[str, frozenset[str]]
+    sentence_words: Mapping[str, tuple[frozenset[str], ...]]
+    start: date | None = None
+    end: date | None = None
+
+
+def read_corpus(
+    articles: Sequence[Article],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    sentences: Mapping[str, Sequence[Sentence]] | None = None,
+) -> CorpusText:
+    """The articles published within `start` and `end`, split (unless `sentences` gives
+    them), dated and their words listed."""
+    kept = tuple(a for a in articles if _within(a.published, start, end))
+    split = {
+        a.id: tuple(sentences[a.id]) if sentences and a.id in sentences else split_sentences(a) for a in kept
+    }
+    analyze = _analyzer()
+    return CorpusText(
+        articles=kept,
+        sentences=split,
+        dates={a.id: tuple(find_day_dates(a, split[a.id])) for a in kept},
+        article_words={a.id: frozenset(analyze(a.text)) for a in kept},
+        sentence_words={
+            a.id: tuple(frozenset(analyze(a.text[s.start : s.end])) for s in split[a.id]) for a in kept
+        },
+        start=start,
+        end=end,
+    )
+
+
+def timeline_of(
+    corpus: CorpusText,
+    *,
+    max_days: int,
+    per_day: int | None = None,
+    settings: CorpusTimelineSettings = DEFAULTS.corpus_timeline,
+    event_id: str = "corpus",
+) -> list[TimelineEntry]:
+    """The corpus timeline of `max_days` days with up to `per_day` (default: the setting's)
+    cited sentences each (see the module docstring)."""
+    start, end = corpus.start, corpus.end
+    kept = corpus.articles
+    terms = _terms_used_by([corpus.article_words[a.id] for a in kept], settings.topic_share)
+    on_topic = {
+        a.id: frozenset(
+            i for i, words in enumerate(corpus.sentence_words[a.id]) if not terms.isdisjoint(words)
+        )
+        for a in kept
+    }
+    topical_dates = {
+        a.id: [d for d in corpus.dates[a.id] if d.sentence_index in on_topic[a.id]] for a in kept
+    }
+    counts = day_counts(kept, topical_dates)
+    ranked = [
+        d
+        for d in sorted(counts, key=lambda d: (-counts[d][0], -counts[d][1], -counts[d][2], d))
+        if _within(d, start, end)
+    ]
+    published = sorted(a.published for a in kept if a.published)
+    gap = (published[-1] - published[0]).days / max_days if published and max_days else 1.0
+    days = spread_days(ranked, {d: counts[d][0] for d in ranked}, spread=settings.spread, gap=gap)
+    index_of = {(a.id, s.start): s.index for a in kept for s in corpus.sentences[a.id]}
+    candidates = [
+        c
+        for a in kept
+        for c in date_sentences(a, corpus.sentences[a.id], corpus.dates[a.id], settings=settings)
+        if _within(c.day, start, end) and index_of[(a.id, c.span.start)] in on_topic[a.id]
+    ]
+    return summarize_days(
+        days,
+        candidates,
+        {a.id: a.text for a in kept},
+        max_days=max_days,
+        per_day=per_day or settings.per_day,
+        event_id=event_id,
+        settings=settings,
+    )
+
+
 def summarize_timeline(
     articles: Sequence[Article],
     *,
     max_days: int,
-    per_day: int = DEFAULTS.corpus_timeline.per_day,
+    per_day: int | None = None,
     start: date | None = None,
     end: date | None = None,
     sentences: Mapping[str, Sequence[Sentence]] | None = None,
     event_id: str = "corpus",
+    settings: CorpusTimelineSettings = DEFAULTS.corpus_timeline,
 ) -> list[TimelineEntry]:
     """A timeline of `max_days` days with up to `per_day` cited sentences each, from the
     articles' own dates and text (no parse needed). `start` and `end` bound the days (and the
     articles read, by publication date); `sentences` may give the articles' sentences when
     they are already split."""
-    kept = [a for a in articles if _within(a.published, start, end)]
-    split = {
-        a.id: tuple(sentences[a.id]) if sentences and a.id in sentences else split_sentences(a) for a in kept
-    }
-    terms = topic_terms(kept)
-    on_topic = {a.id: on_topic_sentences(a, split[a.id], terms) for a in kept}
-    dates = {a.id: find_day_dates(a, split[a.id]) for a in kept}
-    topical_dates = {a.id: [d for d in dates[a.id] if d.sentence_index in on_topic[a.id]] for a in kept}
-    days = [d for d in rank_days(kept, topical_dates) if _within(d, start, end)]
-    index_of = {(a.id, s.start): s.index for a in kept for s in split[a.id]}
-    candidates = [
-        c
-        for a in kept
-        for c in date_sentences(a, split[a.id], dates[a.id])
-        if _within(c.day, start, end) and index_of[(a.id, c.span.start)] in on_topic[a.id]
-    ]
-    return summarize_days(
-        days, candidates, {a.id: a.text for a in kept}, max_days=max_days, per_day=per_day, event_id=event_id
-    )
+    corpus = read_corpus(articles, start=start, end=end, sentences=sentences)
+    return timeline_of(corpus, max_days=max_days, per_day=per_day, settings=settings, event_id=event_id)
+
+
+def story_timeline(
+    articles: Sequence[Article],
+    events: Sequence[Event] = (),
+    *,
+    days: int = DEFAULTS.corpus_timeline.days,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[TimelineEntry]:
+    """The story's timeline as `storyline timeline` and the web app show it: exactly the
+    timeline `storyline eval tls` scores (`summarize_timeline` with the default settings, one
+    sentence per day), `days` days long, each entry under the event of the article it cites
+    ("corpus" when none has it)."""
+    event_of = {article_id: e.id for e in events for article_id in e.article_ids}
+    entries = summarize_timeline(articles, max_days=days, start=start, end=end)
+    return [replace(e, event_id=event_of.get(e.cites[0].article_id, e.event_id)) for e in entries]
 
 
 def first_mentions_timeline(
@@ -482,16 +633,22 @@ def group_by_day(entries: Iterable[TimelineEntry]) -> dict[str, list[TimelineEnt
 
 
 __all__ = [
+    "CorpusText",
     "DatedSentence",
     "TLS_VERSION",
     "date_sentences",
+    "day_counts",
     "find_day_dates",
     "first_mentions_timeline",
     "group_by_day",
     "on_topic_sentences",
     "rank_days",
+    "read_corpus",
+    "spread_days",
+    "story_timeline",
     "split_sentences",
     "summarize_days",
     "summarize_timeline",
+    "timeline_of",
     "topic_terms",
 ]

@@ -590,6 +590,20 @@ def create_app(
     def entity_html(request: Request, entity_id: PageId):
         return _page("entity.html", request, page=entity_data(entity_id))
 
+    # -- the story's timeline -----------------------------------------------------------------
+
+    def timeline_data() -> dict:
+        corpus = corpus_or_none()
+        return views.timeline_page(corpus) if corpus else {"timeline": []}
+
+    @app.get("/timeline", response_class=HTMLResponse, responses=_HTML, summary="The story's timeline")
+    def timeline_html(request: Request):
+        return _page("timeline.html", request, page=timeline_data())
+
+    @app.get("/timeline.json", responses=_JSON, summary="The story's timeline (JSON)")
+    def timeline_json():
+        return _json(timeline_data())
+
     # -- search -------------------------------------------------------------------------------
 
     def search_data(q: str) -> dict:

@@ -268,6 +268,28 @@ def coverage_matrix(corpus: Corpus, event: Event, claims: Sequence[ClaimGroup]) 
     return {"outlets": outlets, "rows": rows}
 
 
+def timeline_page(corpus: Corpus) -> dict:
+    """The story's timeline across the corpus (the one `storyline eval tls` scores): each day
+    with its cited sentence, the words that dated it, and its event."""
+    rows = []
+    for entry in sorted(corpus.briefing.corpus_timeline, key=lambda t: t.date):
+        event = corpus.events.get(entry.event_id)
+        rows.append(
+            {
+                "date": entry.date,
+                "precision": entry.precision,
+                "text": entry.text,
+                "cites": [corpus.cite(c) for c in entry.cites],
+                "date_cites": [corpus.cite(c) for c in entry.date_cites],
+                "dated_by": entry.dated_by,
+                "event": {"id": event.id, "title": event.title, "href": f"/events/{event.id}"}
+                if event
+                else None,
+            }
+        )
+    return {"timeline": rows}
+
+
 def event_page(corpus: Corpus, event_id: str, speaker: str | None = None) -> dict | None:
     """The cited summary, timeline, quotes by speaker, claims and the coverage matrix."""
     cached = corpus.page_cache.get(("event", event_id, speaker))
