@@ -528,8 +528,8 @@ def corpus_stages(
     clock.log("claims", f"{len(claim_groups)} claim groups for {len(events)} events")
     clock.log("timeline", f"{len(entries)} entries for {len(events)} events")
     with clock.stage("corpus timeline"):
-        story = corpus_timeline.story_timeline(articles, final_events)
-    clock.log("corpus timeline", f"{len(story)} days")
+        corpus_entries = corpus_timeline.story_timeline(articles, final_events)
+    clock.log("corpus timeline", f"{len(corpus_entries)} days")
     return Briefing(
         articles=tuple(articles),
         entities=tuple(entity_list),
@@ -538,7 +538,7 @@ def corpus_stages(
         stories=tuple(stories),
         quotes=tuple(all_quotes),
         timeline=tuple(entries),
-        corpus_timeline=tuple(story),
+        corpus_timeline=tuple(corpus_entries),
         claims=tuple(claim_groups),
         repeated=tuple(repeated),
         inferred_dates=tuple(inferred[a.id] for a in articles if a.id in inferred),
