@@ -102,6 +102,34 @@ def test_figures_counted_from_the_same_day_conflict():
 
 
 @pytest.mark.models
+def test_one_measure_reported_on_two_days_is_a_count_that_moved_not_a_conflict():
+    # Mexico's toll of 81 on 26 April and of 103 the next day: the count rose between the reports.
+    event, statements, analyses = _pair(
+        "Mexico said 81 people had died of the new flu virus.",
+        "Mexico said 103 people had died of the new flu virus.",
+    )
+    day = {"a": date(2009, 4, 26), "b": date(2009, 4, 27)}
+    claims = align_claims(event, statements, analyses, published=day)
+    assert [c.status for c in claims] == ["unique", "unique"]
+    assert all("the count moved between the reports" in (c.note or "") for c in claims)
+    assert all("2009-04-26 and 2009-04-27" in (c.note or "") for c in claims)
+    same_day = align_claims(event, statements, analyses, published={"a": day["a"], "b": day["a"]})
+    assert [c.status for c in same_day] == ["conflict"]
+
+
+@pytest.mark.models
+def test_a_fixed_figure_reported_differently_on_two_days_still_conflicts():
+    event, statements, analyses = _pair(
+        "The treaty guarantees Estria 40 percent of the river's flow during the dry season.",
+        "The treaty guarantees Estria 60 percent of the Tarn river's flow in the dry season.",
+    )
+    claims = align_claims(
+        event, statements, analyses, published={"a": date(2024, 3, 12), "b": date(2024, 3, 13)}
+    )
+    assert [c.status for c in claims] == ["conflict"]
+
+
+@pytest.mark.models
 @pytest.mark.parametrize(
     ("text_a", "text_b"),
     [

@@ -49,7 +49,7 @@ from storyline.models import (
     Token,
 )
 
-CLAIMS_VERSION = "claims-4"
+CLAIMS_VERSION = "claims-5"
 _POSITIVE = frozenset("welcome support praise accept approve endorse back embrace hail applaud agree".split())
 _NEGATIVE = frozenset(
     "reject criticize criticise oppose condemn dismiss refuse denounce deny decline disapprove".split()
@@ -203,11 +203,15 @@ def align_claims(
     *,
     quotes: Sequence[Quote] = (),
     dates: Mapping[str, Sequence[TimeExpression]] | None = None,
+    published: Mapping[str, date | None] | None = None,
 ) -> list[ClaimGroup]:
     """Group the event's statements across sources and label each group; `loners` (sentences
     with no lexical neighbour in another source) are unique claims as they are. `quotes` (with
     their `group_id`) and each article's `dates` let one utterance dated to different days be
-    a conflict."""
+    a conflict. With each article's `published` day, two figures of one measure reported on
+    different days are a count that moved between the reports (deaths, cases, barrels), not a
+    conflict when it is a running count (`_RUNNING_COUNT`): their claim is split by day, each
+    part noting the other day's figure."""
     singles = [_claim(event, [c], "unique", None) for c in loners]
     if not statements:
         return singles
@@ -215,8 +219,15 @@ def align_claims(
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
         groups.setdefault(label, []).append(index)
-    conflicts = _conflicts(statements, analyses)
+    day_of = published or {}
+    conflicts: list[tuple[int, int, str]] = []
+    updates: list[tuple[int, int, str]] = []
+    for a, b, note, figure in _conflicts(statements, analyses):
+        day_a, day_b = day_of.get(statements[a].span.article_id), day_of.get(statements[b].span.article_id)
+        moved = figure and day_a and day_b and day_a != day_b and _running_count(statements[a], statements[b])
+        (updates if moved else conflicts).append((a, b, note))
     conflicts += _date_conflicts(statements, analyses, quotes, dates or {})
+    groups = _split_updates(groups, labels, updates, statements, day_of)
     merged: dict[int, set[int]] = {}
     notes: dict[int, str] = {}
     disputed: dict[int, list[int]] = {}  # the statements that disagree, first in their claim
@@ -238,11 +249,76 @@ def align_claims(
             "conflict" if label in notes else "consensus" if _independent(items) >= 2 else "unique"
         )
         lead = [statements[i] for i in disputed.get(label, [])]
-        claims.append(_claim(event, items, status, notes.get(label), lead=lead))
+        claims.append(
+            _claim(
+                event,
+                items,
+                status,
+                notes.get(label) or _update_note(members, updates, statements, day_of),
+                lead=lead,
+            )
+        )
     claims.extend(singles)
     order = {"conflict": 0, "consensus": 1, "unique": 2}
     claims.sort(key=lambda c: (order[c.status], -len(c.outlets), c.cites[0].article_id, c.cites[0].start))
     return claims
+
+
+# Counts that grow while a story runs (a toll, cases, arrests, a leak): two days' reports of one
+# of them differ because the count moved. Terms and figures fixed once (a treaty's share, a
+# dam's capacity) do not, so their difference on two days is still a conflict.
+_RUNNING_COUNT = re.compile(
+    r"\b(?:died|dead|deaths?|killed|toll|injur(?:ed|ies)|wounded|casualties|victims|cases?|infect(?:ed|ions?)|"
+    r"confirmed|suspected|sick|ill|hospitali[sz]ed|arrest(?:ed|s)|detained|missing|evacuated|displaced|"
+    r"protesters|leak(?:ed|ing|s)?|spill(?:ed)?|barrels)\b",
+    re.IGNORECASE,
+)
+
+
+def _running_count(a: Statement, b: Statement) -> bool:
+    return bool(_RUNNING_COUNT.search(a.text) and _RUNNING_COUNT.search(b.text))
+
+
+def _split_updates(
+    groups: dict[int, list[int]],
+    labels: Sequence[int],
+    updates: Sequence[tuple[int, int, str]],
+    statements: Sequence[Statement],
+    day_of: Mapping[str, date | None],
+) -> dict[int, list[int]]:
+    """Each group holding both sides of an update, split by the day its articles were
+    published: the reports of one day may agree, those of two days report two counts."""
+    touched = {labels[a] for a, b, _ in updates if labels[a] == labels[b]}
+    split: dict[int, list[int]] = {}
+    fresh = max(labels, default=0) + 1
+    for label, members in groups.items():
+        if label not in touched:
+            split[label] = members
+            continue
+        by_day: dict[date | None, list[int]] = {}
+        for i in members:
+            by_day.setdefault(day_of.get(statements[i].span.article_id), []).append(i)
+        for part in by_day.values():
+            split[fresh] = part
+            fresh += 1
+    return split
+
+
+def _update_note(
+    members: Sequence[int],
+    updates: Sequence[tuple[int, int, str]],
+    statements: Sequence[Statement],
+    day_of: Mapping[str, date | None],
+) -> str | None:
+    """What another day's report gives for the figure of this claim, if it differs."""
+    inside = set(members)
+    for a, b, note in updates:
+        if (a in inside) != (b in inside):
+            days = sorted(d for i in (a, b) if (d := day_of.get(statements[i].span.article_id)))
+            return (
+                f"{note} ({' and '.join(d.isoformat() for d in days)}): the count moved between the reports"
+            )
+    return None
 
 
 def _independent(items: Sequence[Statement]) -> int:
@@ -296,7 +372,8 @@ def _claim(
 
 def _conflicts(
     statements: Sequence[Statement], analyses: Mapping[str, Analysis]
-) -> list[tuple[int, int, str]]:
+) -> list[tuple[int, int, str, bool]]:
+    """(i, j, what differs, whether it is a figure) for each pair of statements that disagree."""
     matrix = np.stack([s.vector for s in statements])
     similar = matrix @ matrix.T
     # Each article's token starts (in text order) and tokens by index, made once rather than
@@ -319,11 +396,11 @@ def _conflicts(
             a, b = statements[i], statements[j]
             if not _may_disagree(a, b) or similar[i, j] < DEFAULTS.claims.conflict_similarity:
                 continue
-            note = _figure_conflict(figures[i], figures[j], numbers[i], numbers[j], a, b) or _stance_conflict(
-                stances[i], stances[j], a, b
-            )
-            if note:
-                found.append((i, j, note))
+            figure = _figure_conflict(figures[i], figures[j], numbers[i], numbers[j], a, b)
+            if figure:
+                found.append((i, j, figure, True))
+            elif stance := _stance_conflict(stances[i], stances[j], a, b):
+                found.append((i, j, stance, False))
     return found
 
 

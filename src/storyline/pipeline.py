@@ -517,6 +517,7 @@ def corpus_stages(
                     loners,
                     quotes=[q for q in all_quotes if q.article_id in members],
                     dates=dates,
+                    published={i: by_id[i].published for i in members},
                 )
             )
         with clock.stage("timeline", event.id):
