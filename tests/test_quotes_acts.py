@@ -104,3 +104,50 @@ def test_reported_words_stop_where_the_reporters_own_clause_begins():
     [quote] = _said(shown, "comprehensively expounded")
     assert quote.text.endswith("dialogue and peace talks")
     assert quote.speaker == "Wang Yi"
+
+
+def test_quoted_words_with_no_known_speaker_are_not_shown():
+    shown = _shown(
+        "Protest\n\nThousands marched through the capital on Sunday. "
+        '"We will stay until the government falls." '
+        'The interior minister said the march was "illegal and dangerous."'
+    )
+    assert not _said(shown, "We will stay")
+    assert all(q.speaker for q in shown.values())
+    assert _said(shown, "illegal and dangerous")
+
+
+def test_mispaired_marks_around_the_reporters_words_are_not_a_quote():
+    shown = _shown(
+        "Trial\n\nThe defence lawyer spoke to reporters outside the court on Monday. "
+        '"My client is innocent, he said. Earlier, the court heard evidence from three '
+        'witnesses who saw the car." '
+        'The economy is weak," said Anna Berg, an economist at Nordbank. "Prices will rise '
+        'further this year," Berg said.'
+    )
+    assert not _said(shown, "Earlier, the court heard")
+    assert not _said(shown, "said Anna Berg")
+    assert all(q.text.lstrip("\"“”' ")[:1].isalnum() for q in shown.values())
+
+
+def test_a_noun_phrase_is_a_topic_not_what_was_said():
+    shown = _shown(
+        "Outbreak\n\nThe ministry denied the claim on Tuesday. Health officials confirmed 65 "
+        "cases of infection. The mayor announced new measures. The agency confirmed that 65 "
+        "people had been infected."
+    )
+    for words in ("the claim", "cases of infection", "new measures"):
+        assert not _said(shown, words), words
+    assert _said(shown, "65 people had been infected")
+
+
+def test_the_one_asked_or_spoken_of_is_not_the_speaker():
+    shown = _shown(
+        "Border\n\nAsked whether the border would close, the spokesman said no decision had "
+        "been made. Farmers fear the “swine flu” label will hurt sales of pork. Farmers said "
+        "the “swine flu” label would hurt sales of beef."
+    )
+    assert not _said(shown, "whether the border would close")
+    assert _said(shown, "no decision had been made")
+    assert not _said(shown, "sales of pork")
+    assert _said(shown, "sales of beef")
