@@ -6,7 +6,8 @@ import pytest
 from tests.conftest import make_article
 
 from storyline.entities import merge_entities
-from storyline.quotes.acts import statements_only
+from storyline.models import Quote, Span
+from storyline.quotes.acts import _tidy_speaker, statements_only
 from storyline.quotes.extract import extract_quotes
 
 pytestmark = pytest.mark.models
@@ -151,3 +152,41 @@ def test_the_one_asked_or_spoken_of_is_not_the_speaker():
     assert _said(shown, "no decision had been made")
     assert not _said(shown, "sales of pork")
     assert _said(shown, "sales of beef")
+
+
+def _reported(text: str, speaker: str) -> Quote:
+    """An indirect quote of `text` by the words `speaker`, its content from "the risk"."""
+    article = make_article(text)
+    start, content = text.index(speaker), text.index("the risk")
+    return Quote(
+        id="q-1",
+        article_id=article.id,
+        start=content,
+        end=len(text) - 1,
+        text=text[content:-1],
+        kind="indirect",
+        speaker=speaker,
+        speaker_span=Span(article_id=article.id, start=start, end=start + len(speaker)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "speaker"),
+    [
+        (
+            "Health\n\nThe World Health Organization (WHO said the risk was low.",
+            "World Health Organization (WHO",
+            "World Health Organization",
+        ),
+        (
+            "Health\n\nThe mayor and CDC officials said the risk was low.",
+            "and CDC officials",
+            "CDC officials",
+        ),
+    ],
+)
+def test_a_speaker_has_no_open_bracket_or_leftover_conjunction(text, words, speaker):
+    tidy = _tidy_speaker(_reported(text, words))
+    assert tidy.speaker == speaker
+    assert tidy.speaker_span is not None
+    assert text[tidy.speaker_span.start : tidy.speaker_span.end] == speaker

@@ -105,7 +105,9 @@ def shown_quotes(
 def statements_only(text: str, analysis: Analysis, quotes: Sequence[Quote]) -> list[Quote]:
     """The quotes that report what someone said or wrote; the rest are left out."""
     parse = ParseIndex(analysis)
-    shown = [_without_pronoun_speaker(_without_reporters_words(text, parse, q)) for q in quotes]
+    shown = [
+        _without_pronoun_speaker(_tidy_speaker(_without_reporters_words(text, parse, q))) for q in quotes
+    ]
     return [q for q in shown if is_statement(parse, q) and _speakers_words(text, parse, q)]
 
 
@@ -207,6 +209,27 @@ def _without_pronoun_speaker(quote: Quote) -> Quote:
     if quote.speaker is None or not is_bare_pronoun(quote.speaker):
         return quote
     return replace(quote, speaker=None, speaker_entity_id=None, speaker_span=None, speaker_type=None)
+
+
+def _tidy_speaker(quote: Quote) -> Quote:
+    """The speaker without a bracket left open or a conjunction left over from the words
+    around it: "World Health Organization (WHO" -> "World Health Organization", "and CDC
+    officials" -> "CDC officials"."""
+    speaker = quote.speaker
+    if speaker is None or quote.speaker_span is None:
+        return quote
+    start, end = quote.speaker_span.start, quote.speaker_span.end
+    opened = speaker.rfind("(")
+    if opened > 0 and ")" not in speaker[opened:]:
+        end -= len(speaker) - len(speaker[:opened].rstrip())
+        speaker = speaker[:opened].rstrip()
+    first, _, rest = speaker.partition(" ")
+    if first.lower() in ("and", "or", "but") and rest:
+        start += len(speaker) - len(rest)
+        speaker = rest
+    if speaker == quote.speaker:
+        return quote
+    return replace(quote, speaker=speaker, speaker_span=replace(quote.speaker_span, start=start, end=end))
 
 
 def _without_reporters_words(text: str, parse: ParseIndex, quote: Quote) -> Quote:
