@@ -128,6 +128,11 @@ def test_mispaired_marks_around_the_reporters_words_are_not_a_quote():
     )
     assert not _said(shown, "Earlier, the court heard")
     assert not _said(shown, "said Anna Berg")
+    travel = _shown(
+        'Travel\n\nThe State Department urged citizens to "defer non-essential travel and stay '
+        'indoors, the agency added in a written travel alert. The agency warned that roads may close."'
+    )
+    assert not _said(travel, "the agency added")
     assert all(q.text.lstrip("\"“”' ")[:1].isalnum() for q in shown.values())
 
 
@@ -183,6 +188,7 @@ def _reported(text: str, speaker: str) -> Quote:
             "and CDC officials",
             "CDC officials",
         ),
+        ("Health\n\nThe ministry said the risk was low.", "Health\n\nThe ministry", "The ministry"),
     ],
 )
 def test_a_speaker_has_no_open_bracket_or_leftover_conjunction(text, words, speaker):

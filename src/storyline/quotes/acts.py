@@ -44,6 +44,10 @@ STATEMENT_LEMMAS = SPEECH_LEMMAS | frozenset(
     announce publish disclose tell question complain boast concede counter retort lament
     """.split()
 )
+# Verbs that can introduce words in quotation marks: saying and writing, and "as X put it",
+# "the label reads", "talking about ..., he ..."; a quote hung on any other verb ("stand",
+# "defer", "went") was attached by the parse to a clause that does not speak.
+DIRECT_LEMMAS = STATEMENT_LEMMAS | frozenset("put read talk speak chant shout sing yell cry".split())
 # What a report, study or statement states: a finding of a document is its statement.
 DOCUMENT_LEMMAS = STATEMENT_LEMMAS | frozenset("find show conclude indicate estimate".split())
 # A cue under one of these did not speak: "declined to confirm", "refused to say", "failed to
@@ -77,6 +81,8 @@ _SAYS = _forms(SPEECH_LEMMAS | frozenset("shout continue affirm".split()))
 _INVERTED = _forms(frozenset("say add write shout ask explain conclude note continue recall warn".split()))
 _REPORTERS_ATTRIBUTION = re.compile(
     rf"(?:\b(?:he|she)|\b[A-Z][\w'-]+|\b(?:the|a|an) (?:[\w'-]+ ){{0,2}}[a-z][\w'-]+) {_SAYS}"
+    r"(?: (?:reporters|journalists|[A-Z][\w'-]+(?: [A-Z][\w'-]+)*))?"  # "he told reporters."
+    r"(?: (?:in|on|at|during|after|before|from|via) (?:[\w'-]+ ){0,3}[\w'-]+)?"  # "in a statement."
     r"(?: (?:on |this |last )?\w+day| this week| later| earlier)?(?:[.,;]|$)"
     rf"|(?:^|[,\"”] *){_INVERTED} (?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sen|Rep|Gov|Evangelist)\.? )?[A-Z]"
 )
@@ -121,7 +127,7 @@ def is_statement(parse: ParseIndex, quote: Quote) -> bool:
     if cue is not None and _passive(parse, cue):
         return False
     if quote.kind == "direct":
-        return True
+        return cue is None or cue.pos not in ("VERB", "AUX") or cue.lemma.lower() in DIRECT_LEMMAS
     if quote.kind == "mixed" and (quote.cue or "").strip() in ("", ":"):
         return _has_verb(parse, quote)  # words run in after a colon: "Obama: we will ..."
     if quote.kind == "indirect" and _fragment(parse, quote):
@@ -214,7 +220,7 @@ def _without_pronoun_speaker(quote: Quote) -> Quote:
 def _tidy_speaker(quote: Quote) -> Quote:
     """The speaker without a bracket left open or a conjunction left over from the words
     around it: "World Health Organization (WHO" -> "World Health Organization", "and CDC
-    officials" -> "CDC officials"."""
+    officials" -> "CDC officials", "Travel\\n\\nThe State Department" -> "The State Department"."""
     speaker = quote.speaker
     if speaker is None or quote.speaker_span is None:
         return quote
@@ -223,6 +229,9 @@ def _tidy_speaker(quote: Quote) -> Quote:
     if opened > 0 and ")" not in speaker[opened:]:
         end -= len(speaker) - len(speaker[:opened].rstrip())
         speaker = speaker[:opened].rstrip()
+    if "\n" in speaker:  # a title or a caption run into the speaker
+        start += speaker.rindex("\n") + 1
+        speaker = speaker[speaker.rindex("\n") + 1 :]
     first, _, rest = speaker.partition(" ")
     if first.lower() in ("and", "or", "but") and rest:
         start += len(speaker) - len(rest)
