@@ -140,9 +140,11 @@ def test_a_noun_phrase_is_a_topic_not_what_was_said():
     shown = _shown(
         "Outbreak\n\nThe ministry denied the claim on Tuesday. Health officials confirmed 65 "
         "cases of infection. The mayor announced new measures. The agency confirmed that 65 "
-        "people had been infected."
+        "people had been infected. Some reports predict a shortage of ventilators. A government "
+        "study found that hospitals had too few beds."
     )
-    for words in ("the claim", "cases of infection", "new measures"):
+    assert _said(shown, "hospitals had too few beds")
+    for words in ("the claim", "cases of infection", "new measures", "shortage of ventilators"):
         assert not _said(shown, words), words
     assert _said(shown, "65 people had been infected")
 

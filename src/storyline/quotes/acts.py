@@ -137,9 +137,8 @@ def is_statement(parse: ParseIndex, quote: Quote) -> bool:
     if cue is None or cue.pos not in ("VERB", "AUX"):
         return False
     lemma = cue.lemma.lower()
-    if quote.speaker_type == "document" and lemma in DOCUMENT_LEMMAS:
-        return True  # "the inspectors' report found that ...": what the document states
-    if lemma not in STATEMENT_LEMMAS:
+    # "the inspectors' report found that ...": what a document states (a clause, as for anyone)
+    if lemma not in STATEMENT_LEMMAS and not (quote.speaker_type == "document" and lemma in DOCUMENT_LEMMAS):
         return False
     return _has_verb(parse, quote) or (quote.kind == "mixed" and _quoted_words(quote.text) >= 3)
 
