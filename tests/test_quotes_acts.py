@@ -198,3 +198,25 @@ def test_a_speaker_has_no_open_bracket_or_leftover_conjunction(text, words, spea
     assert tidy.speaker == speaker
     assert tidy.speaker_span is not None
     assert text[tidy.speaker_span.start : tidy.speaker_span.end] == speaker
+
+
+def test_speech_only_intended_or_possible_is_not_what_was_said():
+    shown = _shown(
+        "Spill\n\nPresident Barack Obama will reiterate that BP must pay for the damage. In "
+        "Champoton, many fishermen will tell you that the spill changed the town. Governor Bobby "
+        "Jindal said that BP must pay."
+    )
+    assert not _said(shown, "pay for the damage")
+    assert not _said(shown, "the spill changed the town")
+    assert _said(shown, "that BP must pay")
+
+
+def test_reported_words_never_run_into_the_next_sentence():
+    shown = _shown(
+        "Spill\n\nThe president promised to look at ideas from Republicans and Democrats on the "
+        "issue. Presidents use Oval Office addresses for what they regard as vital national issues. "
+        'Speaking to reporters, Jonas Halder said the agreement "shows that small countries can '
+        'settle big quarrels." The vote is on Friday.'
+    )
+    assert not _said(shown, "Oval Office")
+    assert _said(shown, "small countries can settle")  # its closing mark is parsed with the next

@@ -14,12 +14,14 @@ who said what, so only a statement is kept:
   ("denied the claim", "confirmed 65 cases", "criticized a \"sham\""): a topic is not what was
   said;
 - the speaker is the one who speaks: never the subject of a passive or participle cue ("Asked
-  if ...", "was confirmed"), and a quote whose speaker is unknown or a bare pronoun is not
+  if ...", "was confirmed"); speech only intended or possible ("will reiterate", "to say") is
+  not shown; and a quote whose speaker is unknown or a bare pronoun is not
   shown at all (a "who said what" line without its who);
 - the words are the speaker's only: a quoted piece that holds the reporter's attribution
   ("... in the coming days, he said. Gibbs declined ...", "says Dr Morens. In the case of ...")
   or that opens in lower case after no cue and runs on past its sentence read a closing mark as
-  an opening one, and content that holds its own cue or speaker runs over the attribution.
+  an opening one; content that holds its own cue or speaker runs over the attribution, and
+  reported words (without marks around the whole) never run past their sentence.
 
 This is precision first: PolNeAR also counts beliefs and intentions as attributions, so its
 recall falls a little (see docs/evaluation.md). No library classifies reporting verbs by the act
@@ -124,7 +126,7 @@ def is_statement(parse: ParseIndex, quote: Quote) -> bool:
         return False
     if quote.speaker is None or is_bare_pronoun(quote.speaker):
         return False
-    if cue is not None and _passive(parse, cue):
+    if cue is not None and (_passive(parse, cue) or _not_yet_said(parse, cue)):
         return False
     if quote.kind == "direct":
         return cue is None or cue.pos not in ("VERB", "AUX") or cue.lemma.lower() in DIRECT_LEMMAS
@@ -149,6 +151,16 @@ def _quoted_words(text: str) -> int:
     return sum(len(inner.split()) for inner in _IN_MARKS.findall(text))
 
 
+def _not_yet_said(parse: ParseIndex, cue: Token) -> bool:
+    """A cue in the infinitive or under a modal: speech intended, expected or possible, not
+    made ("contacting him to say", "will reiterate", "how can people say", "is expected to
+    announce")."""
+    return any(
+        parse.tokens[c].dep == "aux" and parse.tokens[c].tag in ("MD", "TO")
+        for c in parse.children.get(cue.i, ())
+    )
+
+
 def _passive(parse: ParseIndex, cue: Token) -> bool:
     """A cue whose subject was spoken to or about, not the speaker: a passive ("was
     confirmed", "have been reported") or a participle clause ("Asked if ..., the spokesman")."""
@@ -165,6 +177,15 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
     for span in (quote.cue_span, quote.speaker_span):
         if span is not None and quote.start <= span.start and span.end <= quote.end and not quote.parts:
             return False  # "Al-Banna was killed -- his supporters claimed he had been ..."
+    if quote.kind != "direct" and not quote.parts:
+        # by its words: a closing mark may be parsed into the next sentence
+        words = [
+            i
+            for i in parse.token_range(quote.start, quote.end)
+            if parse.tokens[i].pos not in ("PUNCT", "SPACE")
+        ]
+        if words and parse.tokens[words[0]].sent != parse.tokens[words[-1]].sent:
+            return False  # reported words run on into the reporter's next sentence
     if quote.kind == "indirect":
         return True
     pieces = [(p.start, p.end) for p in quote.parts] or [(quote.start, quote.end)]
