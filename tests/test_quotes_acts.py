@@ -220,3 +220,17 @@ def test_reported_words_never_run_into_the_next_sentence():
     )
     assert not _said(shown, "Oval Office")
     assert _said(shown, "small countries can settle")  # its closing mark is parsed with the next
+    inside = _shown(
+        "Peace\n\nPresident Volodymyr Zelensky wrote on Telegram that any peace “must be just and "
+        "based on international law. There can be no peace at the expense of our land.”"
+    )
+    assert _said(inside, "There can be no peace")  # the break is inside his quoted words
+
+
+def test_a_quoted_description_is_what_was_said():
+    shown = _shown(
+        "Talks\n\nPresident Volodymyr Zelensky called the visit an “important signal” on Tuesday. "
+        "The minister described the talks as “frank but constructive.”"
+    )
+    assert _said(shown, "important signal")
+    assert _said(shown, "frank but constructive")

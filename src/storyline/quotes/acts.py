@@ -142,13 +142,16 @@ def is_statement(parse: ParseIndex, quote: Quote) -> bool:
     # "the inspectors' report found that ...": what a document states (a clause, as for anyone)
     if lemma not in STATEMENT_LEMMAS and not (quote.speaker_type == "document" and lemma in DOCUMENT_LEMMAS):
         return False
-    return _has_verb(parse, quote) or (quote.kind == "mixed" and _quoted_words(quote.text) >= 3)
+    return _has_verb(parse, quote) or (quote.kind == "mixed" and _quotes_a_description(quote.text))
 
 
-def _quoted_words(text: str) -> int:
-    """How many words of `text` stand inside quotation marks: described the talks as "frank
-    but constructive" quotes a description; criticized a "sham" names a topic."""
-    return sum(len(inner.split()) for inner in _IN_MARKS.findall(text))
+def _quotes_a_description(text: str) -> bool:
+    """Whether verbless reported words quote what was said of something: called it an
+    "important signal", described the talks as "frank but constructive"; not a quoted topic
+    alone ("sham", "assistance posture") or one loaded word (a "frantic" call)."""
+    quoted = sum(len(inner.split()) for inner in _IN_MARKS.findall(text))
+    outside = _IN_MARKS.sub(" ", text).strip(" .,;:")
+    return quoted >= 3 or (quoted >= 2 and bool(outside))
 
 
 def _not_yet_said(parse: ParseIndex, cue: Token) -> bool:
@@ -159,6 +162,19 @@ def _not_yet_said(parse: ParseIndex, cue: Token) -> bool:
         parse.tokens[c].dep == "aux" and parse.tokens[c].tag in ("MD", "TO")
         for c in parse.children.get(cue.i, ())
     )
+
+
+def _break_outside_marks(text: str, parse: ParseIndex, start: int, words: Sequence[int]) -> bool:
+    """Whether the words starting at `start` cross a sentence break outside quotation marks
+    (a break inside the marks is the speaker's: 'that any peace "must be just ... There can be
+    no peace ..."')."""
+    for before, after in zip(words, words[1:], strict=False):
+        if parse.tokens[before].sent == parse.tokens[after].sent:
+            continue
+        head = text[start : parse.tokens[after].start]
+        if head.count('"') % 2 == 0 and head.count("“") <= head.count("”"):
+            return True
+    return False
 
 
 def _passive(parse: ParseIndex, cue: Token) -> bool:
@@ -184,7 +200,7 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
             for i in parse.token_range(quote.start, quote.end)
             if parse.tokens[i].pos not in ("PUNCT", "SPACE")
         ]
-        if words and parse.tokens[words[0]].sent != parse.tokens[words[-1]].sent:
+        if words and _break_outside_marks(text, parse, quote.start, words):
             return False  # reported words run on into the reporter's next sentence
     if quote.kind == "indirect":
         return True
