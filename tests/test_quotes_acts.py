@@ -6,7 +6,8 @@ import pytest
 from tests.conftest import make_article
 
 from storyline.entities import merge_entities
-from storyline.quotes.acts import statements_only
+from storyline.models import Quote, Span
+from storyline.quotes.acts import _tidy_speaker, statements_only
 from storyline.quotes.extract import extract_quotes
 
 pytestmark = pytest.mark.models
@@ -104,3 +105,132 @@ def test_reported_words_stop_where_the_reporters_own_clause_begins():
     [quote] = _said(shown, "comprehensively expounded")
     assert quote.text.endswith("dialogue and peace talks")
     assert quote.speaker == "Wang Yi"
+
+
+def test_quoted_words_with_no_known_speaker_are_not_shown():
+    shown = _shown(
+        "Protest\n\nThousands marched through the capital on Sunday. "
+        '"We will stay until the government falls." '
+        'The interior minister said the march was "illegal and dangerous."'
+    )
+    assert not _said(shown, "We will stay")
+    assert all(q.speaker for q in shown.values())
+    assert _said(shown, "illegal and dangerous")
+
+
+def test_mispaired_marks_around_the_reporters_words_are_not_a_quote():
+    shown = _shown(
+        "Trial\n\nThe defence lawyer spoke to reporters outside the court on Monday. "
+        '"My client is innocent, he said. Earlier, the court heard evidence from three '
+        'witnesses who saw the car." '
+        'The economy is weak," said Anna Berg, an economist at Nordbank. "Prices will rise '
+        'further this year," Berg said.'
+    )
+    assert not _said(shown, "Earlier, the court heard")
+    assert not _said(shown, "said Anna Berg")
+    travel = _shown(
+        'Travel\n\nThe State Department urged citizens to "defer non-essential travel and stay '
+        'indoors, the agency added in a written travel alert. The agency warned that roads may close."'
+    )
+    assert not _said(travel, "the agency added")
+    assert all(q.text.lstrip("\"“”' ")[:1].isalnum() for q in shown.values())
+
+
+def test_a_noun_phrase_is_a_topic_not_what_was_said():
+    shown = _shown(
+        "Outbreak\n\nThe ministry denied the claim on Tuesday. Health officials confirmed 65 "
+        "cases of infection. The mayor announced new measures. The agency confirmed that 65 "
+        "people had been infected. Some reports predict a shortage of ventilators. A government "
+        "study found that hospitals had too few beds."
+    )
+    assert _said(shown, "hospitals had too few beds")
+    for words in ("the claim", "cases of infection", "new measures", "shortage of ventilators"):
+        assert not _said(shown, words), words
+    assert _said(shown, "65 people had been infected")
+
+
+def test_the_one_asked_or_spoken_of_is_not_the_speaker():
+    shown = _shown(
+        "Border\n\nAsked whether the border would close, the spokesman said no decision had "
+        "been made. Farmers fear the “swine flu” label will hurt sales of pork. Farmers said "
+        "the “swine flu” label would hurt sales of beef."
+    )
+    assert not _said(shown, "whether the border would close")
+    assert _said(shown, "no decision had been made")
+    assert not _said(shown, "sales of pork")
+    assert _said(shown, "sales of beef")
+
+
+def _reported(text: str, speaker: str) -> Quote:
+    """An indirect quote of `text` by the words `speaker`, its content from "the risk"."""
+    article = make_article(text)
+    start, content = text.index(speaker), text.index("the risk")
+    return Quote(
+        id="q-1",
+        article_id=article.id,
+        start=content,
+        end=len(text) - 1,
+        text=text[content:-1],
+        kind="indirect",
+        speaker=speaker,
+        speaker_span=Span(article_id=article.id, start=start, end=start + len(speaker)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "speaker"),
+    [
+        (
+            "Health\n\nThe World Health Organization (WHO said the risk was low.",
+            "World Health Organization (WHO",
+            "World Health Organization",
+        ),
+        (
+            "Health\n\nThe mayor and CDC officials said the risk was low.",
+            "and CDC officials",
+            "CDC officials",
+        ),
+        ("Health\n\nThe ministry said the risk was low.", "Health\n\nThe ministry", "The ministry"),
+    ],
+)
+def test_a_speaker_has_no_open_bracket_or_leftover_conjunction(text, words, speaker):
+    tidy = _tidy_speaker(_reported(text, words))
+    assert tidy.speaker == speaker
+    assert tidy.speaker_span is not None
+    assert text[tidy.speaker_span.start : tidy.speaker_span.end] == speaker
+
+
+def test_speech_only_intended_or_possible_is_not_what_was_said():
+    shown = _shown(
+        "Spill\n\nPresident Barack Obama will reiterate that BP must pay for the damage. In "
+        "Champoton, many fishermen will tell you that the spill changed the town. Governor Bobby "
+        "Jindal said that BP must pay."
+    )
+    assert not _said(shown, "pay for the damage")
+    assert not _said(shown, "the spill changed the town")
+    assert _said(shown, "that BP must pay")
+
+
+def test_reported_words_never_run_into_the_next_sentence():
+    shown = _shown(
+        "Spill\n\nThe president promised to look at ideas from Republicans and Democrats on the "
+        "issue. Presidents use Oval Office addresses for what they regard as vital national issues. "
+        'Speaking to reporters, Jonas Halder said the agreement "shows that small countries can '
+        'settle big quarrels." The vote is on Friday.'
+    )
+    assert not _said(shown, "Oval Office")
+    assert _said(shown, "small countries can settle")  # its closing mark is parsed with the next
+    inside = _shown(
+        "Peace\n\nPresident Volodymyr Zelensky wrote on Telegram that any peace “must be just and "
+        "based on international law. There can be no peace at the expense of our land.”"
+    )
+    assert _said(inside, "There can be no peace")  # the break is inside his quoted words
+
+
+def test_a_quoted_description_is_what_was_said():
+    shown = _shown(
+        "Talks\n\nPresident Volodymyr Zelensky called the visit an “important signal” on Tuesday. "
+        "The minister described the talks as “frank but constructive.”"
+    )
+    assert _said(shown, "important signal")
+    assert _said(shown, "frank but constructive")

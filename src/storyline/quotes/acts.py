@@ -9,7 +9,19 @@ who said what, so only a statement is kept:
 
 - words inside quotation marks are a statement when their cue is not negated or declined;
 - reported speech without marks is a statement only when its cue is a verb of saying or
-  writing (or "according to"), not negated or declined, and its speaker is not a bare pronoun.
+  writing (or "according to"), not negated or declined, and its speaker is not a bare pronoun;
+- reported words (with or without a quoted fragment) are a clause, never a bare noun phrase
+  ("denied the claim", "confirmed 65 cases", "criticized a \"sham\""): a topic is not what was
+  said;
+- the speaker is the one who speaks: never the subject of a passive or participle cue ("Asked
+  if ...", "was confirmed"); speech only intended or possible ("will reiterate", "to say") is
+  not shown; and a quote whose speaker is unknown or a bare pronoun is not
+  shown at all (a "who said what" line without its who);
+- the words are the speaker's only: a quoted piece that holds the reporter's attribution
+  ("... in the coming days, he said. Gibbs declined ...", "says Dr Morens. In the case of ...")
+  or that opens in lower case after no cue and runs on past its sentence read a closing mark as
+  an opening one; content that holds its own cue or speaker runs over the attribution, and
+  reported words (without marks around the whole) never run past their sentence.
 
 This is precision first: PolNeAR also counts beliefs and intentions as attributions, so its
 recall falls a little (see docs/evaluation.md). No library classifies reporting verbs by the act
@@ -18,6 +30,7 @@ they report, so the word lists are written here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -33,15 +46,10 @@ STATEMENT_LEMMAS = SPEECH_LEMMAS | frozenset(
     announce publish disclose tell question complain boast concede counter retort lament
     """.split()
 )
-# Verbs whose object says what was said even when it is a noun phrase ("announced its peace
-# plan", "denied any such intentions"); other verbs report a statement only with a clause ("X
-# responded that ...", not "X responded to Xi's call").
-NOUN_STATEMENT_LEMMAS = frozenset(
-    """
-    announce deny confirm criticize criticise praise welcome condemn reject dismiss describe call
-    propose recommend urge demand reveal disclose acknowledge admit report publish state express
-    """.split()
-)
+# Verbs that can introduce words in quotation marks: saying and writing, and "as X put it",
+# "the label reads", "talking about ..., he ..."; a quote hung on any other verb ("stand",
+# "defer", "went") was attached by the parse to a clause that does not speak.
+DIRECT_LEMMAS = STATEMENT_LEMMAS | frozenset("put read talk speak chant shout sing yell cry".split())
 # What a report, study or statement states: a finding of a document is its statement.
 DOCUMENT_LEMMAS = STATEMENT_LEMMAS | frozenset("find show conclude indicate estimate".split())
 # A cue under one of these did not speak: "declined to confirm", "refused to say", "failed to
@@ -51,8 +59,40 @@ DECLINING_LEMMAS = frozenset("decline refuse fail pass avoid hesitate reluctant 
 # "pass up opportunities [dobj] to criticize [acl]").
 _GOVERNED_THROUGH = frozenset({"xcomp", "acl", "dobj", "prep", "pobj", "advcl"})
 _NO_ONE = frozenset({"nobody", "none", "neither", "no one", "noone"})
+
+
+def _forms(lemmas: frozenset[str]) -> str:
+    """'say|says|said|...': the present and past forms of speech verbs, as a regex group."""
+    irregular = {"say": "said", "tell": "told", "write": "wrote", "testify": "testified"}
+    forms = set()
+    for lemma in lemmas:
+        if lemma.endswith("y") and lemma[-2] not in "aeiou":
+            forms |= {lemma[:-1] + "ies", irregular.get(lemma, lemma[:-1] + "ied")}
+        elif lemma.endswith("e"):
+            forms |= {lemma + "s", irregular.get(lemma, lemma + "d")}
+        else:
+            suffix = "es" if lemma.endswith(("s", "sh", "ch", "x")) else "s"
+            forms |= {lemma + suffix, irregular.get(lemma, lemma + "ed")}
+    return "(?:" + "|".join(sorted(forms, key=len, reverse=True)) + ")"
+
+
+# The reporter's own attribution inside a quoted piece: "..., he said. Gibbs declined ...",
+# "the statement said, urging ...", "says Dr Morens. In the case of ...", ", said Juan Cole, a
+# historian": the marks around it were mispaired.
+_SAYS = _forms(SPEECH_LEMMAS | frozenset("shout continue affirm".split()))
+_INVERTED = _forms(frozenset("say add write shout ask explain conclude note continue recall warn".split()))
+_REPORTERS_ATTRIBUTION = re.compile(
+    rf"(?:\b(?:he|she)|\b[A-Z][\w'-]+|\b(?:the|a|an) (?:[\w'-]+ ){{0,2}}[a-z][\w'-]+) {_SAYS}"
+    r"(?: (?:reporters|journalists|[A-Z][\w'-]+(?: [A-Z][\w'-]+)*))?"  # "he told reporters."
+    r"(?: (?:in|on|at|during|after|before|from|via) (?:[\w'-]+ ){0,3}[\w'-]+)?"  # "in a statement."
+    r"(?: (?:on |this |last )?\w+day| this week| later| earlier)?(?:[.,;]|$)"
+    rf"|(?:^|[,\"”] *){_INVERTED} (?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sen|Rep|Gov|Evangelist)\.? )?[A-Z]"
+)
+_IN_MARKS = re.compile(r"[\"“]([^\"“”]+)[\"”]")
+_SENTENCE_RUN_ON = re.compile(r"[.!?][\"”’)]? +[(\"“A-Z]")
 BARE_PRONOUNS = frozenset(
-    "i me you we us it they them he him she her this that these those one who someone".split()
+    "i me my you your we us our it its they them their he him his she her this that these those one who "
+    "someone".split()
 )
 
 
@@ -73,8 +113,10 @@ def shown_quotes(
 def statements_only(text: str, analysis: Analysis, quotes: Sequence[Quote]) -> list[Quote]:
     """The quotes that report what someone said or wrote; the rest are left out."""
     parse = ParseIndex(analysis)
-    shown = [_without_pronoun_speaker(_without_reporters_words(text, parse, q)) for q in quotes]
-    return [q for q in shown if is_statement(parse, q)]
+    shown = [
+        _without_pronoun_speaker(_tidy_speaker(_without_reporters_words(text, parse, q))) for q in quotes
+    ]
+    return [q for q in shown if is_statement(parse, q) and _speakers_words(text, parse, q)]
 
 
 def is_statement(parse: ParseIndex, quote: Quote) -> bool:
@@ -82,22 +124,97 @@ def is_statement(parse: ParseIndex, quote: Quote) -> bool:
     cue = _cue_token(parse, quote)
     if cue is not None and (_negated(parse, cue) or _declined(parse, cue)):
         return False
-    if quote.kind != "indirect":
-        return True
     if quote.speaker is None or is_bare_pronoun(quote.speaker):
         return False
-    if _fragment(parse, quote):
+    if cue is not None and (_passive(parse, cue) or _not_yet_said(parse, cue)):
+        return False
+    if quote.kind == "direct":
+        return cue is None or cue.pos not in ("VERB", "AUX") or cue.lemma.lower() in DIRECT_LEMMAS
+    if quote.kind == "mixed" and (quote.cue or "").strip() in ("", ":"):
+        return _has_verb(parse, quote)  # words run in after a colon: "Obama: we will ..."
+    if quote.kind == "indirect" and _fragment(parse, quote):
         return False
     if quote.cue is not None and quote.cue.strip().lower() == "according to":
         return True
     if cue is None or cue.pos not in ("VERB", "AUX"):
         return False
     lemma = cue.lemma.lower()
-    if quote.speaker_type == "document" and lemma in DOCUMENT_LEMMAS:
-        return True  # "the inspectors' report found that ...": what the document states
-    if lemma not in STATEMENT_LEMMAS:
+    # "the inspectors' report found that ...": what a document states (a clause, as for anyone)
+    if lemma not in STATEMENT_LEMMAS and not (quote.speaker_type == "document" and lemma in DOCUMENT_LEMMAS):
         return False
-    return lemma in NOUN_STATEMENT_LEMMAS or _has_verb(parse, quote)
+    return _has_verb(parse, quote) or (quote.kind == "mixed" and _quotes_a_description(quote.text))
+
+
+def _quotes_a_description(text: str) -> bool:
+    """Whether verbless reported words quote what was said of something: called it an
+    "important signal", described the talks as "frank but constructive"; not a quoted topic
+    alone ("sham", "assistance posture") or one loaded word (a "frantic" call)."""
+    quoted = sum(len(inner.split()) for inner in _IN_MARKS.findall(text))
+    outside = _IN_MARKS.sub(" ", text).strip(" .,;:")
+    return quoted >= 3 or (quoted >= 2 and bool(outside))
+
+
+def _not_yet_said(parse: ParseIndex, cue: Token) -> bool:
+    """A cue in the infinitive or under a modal: speech intended, expected or possible, not
+    made ("contacting him to say", "will reiterate", "how can people say", "is expected to
+    announce")."""
+    return any(
+        parse.tokens[c].dep == "aux" and parse.tokens[c].tag in ("MD", "TO")
+        for c in parse.children.get(cue.i, ())
+    )
+
+
+def _break_outside_marks(text: str, parse: ParseIndex, start: int, words: Sequence[int]) -> bool:
+    """Whether the words starting at `start` cross a sentence break outside quotation marks
+    (a break inside the marks is the speaker's: 'that any peace "must be just ... There can be
+    no peace ..."')."""
+    for before, after in zip(words, words[1:], strict=False):
+        if parse.tokens[before].sent == parse.tokens[after].sent:
+            continue
+        head = text[start : parse.tokens[after].start]
+        if head.count('"') % 2 == 0 and head.count("“") <= head.count("”"):
+            return True
+    return False
+
+
+def _passive(parse: ParseIndex, cue: Token) -> bool:
+    """A cue whose subject was spoken to or about, not the speaker: a passive ("was
+    confirmed", "have been reported") or a participle clause ("Asked if ..., the spokesman")."""
+    deps = {parse.tokens[c].dep for c in parse.children.get(cue.i, ())}
+    if deps & {"auxpass", "nsubjpass"}:
+        return True
+    participle = cue.tag == "VBN" or (cue.tag == "VBD" and cue.dep in ("advcl", "acl"))
+    # "what Obama called a ...", "has called": his own words; "met and called for": shared subject
+    return participle and cue.dep != "conj" and not deps & {"aux", "nsubj"}
+
+
+def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
+    """Whether the quote's words are the speaker's alone (see the module's docstring)."""
+    for span in (quote.cue_span, quote.speaker_span):
+        if span is not None and quote.start <= span.start and span.end <= quote.end and not quote.parts:
+            return False  # "Al-Banna was killed -- his supporters claimed he had been ..."
+    if quote.kind != "direct" and not quote.parts:
+        # by its words: a closing mark may be parsed into the next sentence
+        words = [
+            i
+            for i in parse.token_range(quote.start, quote.end)
+            if parse.tokens[i].pos not in ("PUNCT", "SPACE")
+        ]
+        if words and _break_outside_marks(text, parse, quote.start, words):
+            return False  # reported words run on into the reporter's next sentence
+    if quote.kind == "indirect":
+        return True
+    pieces = [(p.start, p.end) for p in quote.parts] or [(quote.start, quote.end)]
+    for start, end in pieces:
+        piece = text[start:end]
+        first = piece.lstrip("\"“”'‘’ ")[:1]
+        if not (first.isalnum() or first in "$£€#@") or _REPORTERS_ATTRIBUTION.search(piece):
+            return False
+        before = text[max(0, start - 3) : start].rstrip("\"“”'‘’ ")
+        opens_lower = piece[:1].islower() and not before.endswith((":", ","))
+        if quote.kind == "direct" and opens_lower and _SENTENCE_RUN_ON.search(piece):
+            return False
+    return True
 
 
 def _fragment(parse: ParseIndex, quote: Quote) -> bool:
@@ -129,10 +246,35 @@ def is_bare_pronoun(speaker: str) -> bool:
 
 
 def _without_pronoun_speaker(quote: Quote) -> Quote:
-    """Quoted words whose speaker stayed a bare pronoun: shown with no speaker, never 'it'."""
+    """Quoted words whose speaker stayed a bare pronoun: no speaker, never 'it' (and so not
+    shown)."""
     if quote.speaker is None or not is_bare_pronoun(quote.speaker):
         return quote
     return replace(quote, speaker=None, speaker_entity_id=None, speaker_span=None, speaker_type=None)
+
+
+def _tidy_speaker(quote: Quote) -> Quote:
+    """The speaker without a bracket left open or a conjunction left over from the words
+    around it: "World Health Organization (WHO" -> "World Health Organization", "and CDC
+    officials" -> "CDC officials", "Travel\\n\\nThe State Department" -> "The State Department"."""
+    speaker = quote.speaker
+    if speaker is None or quote.speaker_span is None:
+        return quote
+    start, end = quote.speaker_span.start, quote.speaker_span.end
+    opened = speaker.rfind("(")
+    if opened > 0 and ")" not in speaker[opened:]:
+        end -= len(speaker) - len(speaker[:opened].rstrip())
+        speaker = speaker[:opened].rstrip()
+    if "\n" in speaker:  # a title or a caption run into the speaker
+        start += speaker.rindex("\n") + 1
+        speaker = speaker[speaker.rindex("\n") + 1 :]
+    first, _, rest = speaker.partition(" ")
+    if first.lower() in ("and", "or", "but") and rest:
+        start += len(speaker) - len(rest)
+        speaker = rest
+    if speaker == quote.speaker:
+        return quote
+    return replace(quote, speaker=speaker, speaker_span=replace(quote.speaker_span, start=start, end=end))
 
 
 def _without_reporters_words(text: str, parse: ParseIndex, quote: Quote) -> Quote:

@@ -50,7 +50,7 @@ from storyline.quotes.parse import (
 from storyline.quotes.speakers import RELATIVES, named_by_surname, type_speakers
 from storyline.quotes.tagger import Proposal, TaggedSpan, group_spans, tag_analysis
 
-QUOTES_VERSION = "quotes-10"
+QUOTES_VERSION = "quotes-11"
 
 # Titles that rule a person out as the antecedent of a pronoun ("Mr. Xi ... She said").
 _OTHER_GENDER_TITLES = {"she": {"mr"}, "her": {"mr"}, "he": {"ms", "mrs"}, "him": {"ms", "mrs"}}
