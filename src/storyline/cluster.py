@@ -240,7 +240,9 @@ def _make_story(events: list[Event], analyses: Mapping[str, Analysis]) -> Story:
     best = max(events, key=lambda e: (len(e.article_ids), -events.index(e)))
     ids = [i for e in events for i in e.article_ids]
     named = Counter(e for i in ids for e in _entity_set(analyses.get(i)))
-    common = [e for e, n in named.most_common() if 2 * n >= len(ids)][: DEFAULTS.events.story_entities]
+    # Ties are broken by id: the counts come from sets, whose order changes from run to run.
+    ranked = sorted(named.items(), key=lambda item: (-item[1], item[0]))
+    common = [e for e, n in ranked if 2 * n >= len(ids)][: DEFAULTS.events.story_entities]
     return Story(
         id="sty-" + hashlib.sha1(",".join(sorted(e.id for e in events)).encode()).hexdigest()[:10],
         event_ids=tuple(e.id for e in events),
