@@ -164,33 +164,6 @@ def test_read_topic_reports_a_folder_that_is_not_a_topic(tmp_path):
         read_topic(tmp_path)
 
 
-def test_evaluate_tls_scores_a_small_topic_with_every_entry_cited(tmp_path):
-    pytest.importorskip("tilse")
-    articles = [
-        {
-            "uid": "1",
-            "dct": "2011-01-26",
-            "text": "Protesters filled Tahrir Square on Tuesday "
-            "demanding that President Mubarak resign . Police fired tear gas at protesters .",
-        },
-        {
-            "uid": "2",
-            "dct": "2011-02-11",
-            "text": "Mubarak resigned today after weeks of "
-            "protests in Tahrir Square , the army said in a statement .",
-        },
-    ]
-    reference = [
-        {"date": "2011-01-25", "text": " Protesters fill Tahrir Square . "},
-        {"date": "2011-02-11", "text": " Mubarak resigns after weeks of protests . "},
-    ]
-    _write_topic(tmp_path / "egypt", articles, reference)
-    result = evaluate_tls(tmp_path, rouge="python")
-    ours = result["average"]["storyline"]
-    assert ours["date_f1"] == 1.0 and ours["ar1_f"] > 0.3 and ours["uncited"] == 0
-    assert result["topics"][0]["sentences_per_date"] == 1
-
-
 _EGYPT = [
     {
         "uid": "1",
@@ -205,6 +178,19 @@ _EGYPT = [
         "protests in Tahrir Square , the army said in a statement .",
     },
 ]
+
+
+def test_evaluate_tls_scores_a_small_topic_with_every_entry_cited(tmp_path):
+    pytest.importorskip("tilse")
+    reference = [
+        {"date": "2011-01-25", "text": " Protesters fill Tahrir Square . "},
+        {"date": "2011-02-11", "text": " Mubarak resigns after weeks of protests . "},
+    ]
+    _write_topic(tmp_path / "egypt", _EGYPT, reference)
+    result = evaluate_tls(tmp_path, rouge="python")
+    ours = result["average"]["storyline"]
+    assert ours["date_f1"] == 1.0 and ours["ar1_f"] > 0.3 and ours["uncited"] == 0
+    assert result["topics"][0]["sentences_per_date"] == 1
 
 
 def test_evaluate_tls_scores_every_reference_timeline_of_a_topic(tmp_path):
