@@ -164,8 +164,9 @@ def test_same_stance_by_different_actors_is_no_conflict():
     event = Event(id="e", article_ids=("a", "b"), title="t")
     welcomed, analysis_a = _passive("a", "welcomed", "welcome", "Kyiv")
     rejected, analysis_b = _passive("b", "rejected", "reject", "Washington")
-    (claim,) = align_claims(event, [welcomed, rejected], {"a": analysis_a, "b": analysis_b})
-    assert claim.status == "consensus"
+    claims = align_claims(event, [welcomed, rejected], {"a": analysis_a, "b": analysis_b})
+    # Nor one claim: "welcomed by Kyiv" and "rejected by Washington" share a topic, not a claim.
+    assert [c.status for c in claims] == ["unique", "unique"]
 
 
 def test_only_lead_and_lexically_aligned_sentences_are_embedded():
@@ -248,7 +249,8 @@ def _story_claims(second_day: date, second_text: str):
         *align_claims(second, statements[1:], {"b": _empty("b")}),
     ]
     story = Story(id="s", event_ids=("e1", "e2"), title="t")
-    return align_across_stories(claims, {s.span: s for s in statements}, [story], [first, second])
+    analyses = {"a": _empty("a"), "b": _empty("b")}
+    return align_across_stories(claims, {s.span: s for s in statements}, [story], [first, second], analyses)
 
 
 def test_align_across_stories_makes_consensus_of_two_outlets_in_two_events():
@@ -259,12 +261,15 @@ def test_align_across_stories_makes_consensus_of_two_outlets_in_two_events():
     assert first.related == (second.id,) and second.related == (first.id,)
     assert first.outlets == ("Estria Daily", "Karvonia Post")
     assert "Karvonia Post (2024-03-02)" in first.note
+    # A consensus cites both outlets' sentences, so that a reader can check that they agree.
+    assert {c.article_id for c in first.cites} == {c.article_id for c in second.cites} == {"a", "b"}
 
 
-def test_align_across_stories_reads_another_days_figure_as_an_update():
+def test_align_across_stories_needs_the_same_claim_not_the_same_topic():
+    # One embedding, one topic, but other figures: two reports, no consensus.
     first, second = _story_claims(date(2024, 3, 2), "The storm killed 15 people in Dravik.")
     assert [c.status for c in (first, second)] == ["unique", "unique"]
-    assert "another day" in first.note and "15 people" in first.note
+    assert first.related == () and first.cites == (Span(article_id="a", start=0, end=37),)
 
 
 def test_align_across_stories_leaves_events_far_apart_alone():

@@ -34,6 +34,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from storyline import sameness
 from storyline.config import DEFAULTS
 from storyline.entities import normalize_name
 from storyline.models import (
@@ -49,7 +50,7 @@ from storyline.models import (
     Token,
 )
 
-CLAIMS_VERSION = "claims-5"
+CLAIMS_VERSION = "claims-6"
 _POSITIVE = frozenset("welcome support praise accept approve endorse back embrace hail applaud agree".split())
 _NEGATIVE = frozenset(
     "reject criticize criticise oppose condemn dismiss refuse denounce deny decline disapprove".split()
@@ -215,17 +216,18 @@ def align_claims(
     singles = [_claim(event, [c], "unique", None) for c in loners]
     if not statements:
         return singles
-    labels = _align(statements)
+    cores = [sameness.core_of(s.text, s.span, analyses[s.span.article_id]) for s in statements]
+    labels = _same_claims(statements, _align(statements), cores)
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
         groups.setdefault(label, []).append(index)
     day_of = published or {}
     conflicts: list[tuple[int, int, str]] = []
     updates: list[tuple[int, int, str]] = []
-    for a, b, note, figure in _conflicts(statements, analyses):
-        day_a, day_b = day_of.get(statements[a].span.article_id), day_of.get(statements[b].span.article_id)
-        moved = figure and day_a and day_b and day_a != day_b and _running_count(statements[a], statements[b])
-        (updates if moved else conflicts).append((a, b, note))
+    for a, b, note, figure in _conflicts(statements, analyses, cores):
+        (updates if figure and _moved(statements[a], statements[b], day_of) else conflicts).append(
+            (a, b, note)
+        )
     conflicts += _date_conflicts(statements, analyses, quotes, dates or {})
     groups = _split_updates(groups, labels, updates, statements, day_of)
     merged: dict[int, set[int]] = {}
@@ -275,8 +277,15 @@ _RUNNING_COUNT = re.compile(
 )
 
 
-def _running_count(a: Statement, b: Statement) -> bool:
-    return bool(_RUNNING_COUNT.search(a.text) and _RUNNING_COUNT.search(b.text))
+def _moved(a: Statement, b: Statement, day_of: Mapping[str, date | None]) -> bool:
+    """Whether two statements' different figures of one measure are an update, not a
+    disagreement: the rule for a figure reported on another day, within an event and across
+    the events of a story. They are when the two were published on different days and the
+    figure is a running count (`_RUNNING_COUNT`); a fixed figure differs on any day."""
+    day_a, day_b = day_of.get(a.span.article_id), day_of.get(b.span.article_id)
+    return bool(
+        day_a and day_b and day_a != day_b and _RUNNING_COUNT.search(a.text) and _RUNNING_COUNT.search(b.text)
+    )
 
 
 def _split_updates(
@@ -333,6 +342,34 @@ def _may_disagree(a: Statement, b: Statement) -> bool:
     return a.source_key != b.source_key and (_key(a) != _key(b) or _key(a) == UNNAMED)
 
 
+def _same_claims(
+    statements: Sequence[Statement], labels: Sequence[int], cores: Sequence[sameness.Core]
+) -> list[int]:
+    """Each aligned group split into the statements that state one claim: two statements of
+    different articles are one claim when their cores agree and they share enough distinctive
+    words (`storyline.sameness`; DEFAULTS.claims.same_words); a statement that states no
+    other's claim is a claim of its own. Similar embeddings alone make a topic, not a claim."""
+    words = sameness.lexical_similarity([s.text for s in statements])
+    parent = list(range(len(statements)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(statements)):
+        for j in range(i + 1, len(statements)):
+            if (
+                labels[i] == labels[j]
+                and statements[i].span.article_id != statements[j].span.article_id
+                and words[i, j] >= DEFAULTS.claims.same_words
+                and sameness.cores_agree(cores[i], cores[j])
+            ):
+                parent[root(j)] = root(i)
+    return [root(i) + 1 for i in range(len(statements))]
+
+
 def _align(statements: Sequence[Statement]) -> list[int]:
     n = len(statements)
     if n == 1:
@@ -371,9 +408,12 @@ def _claim(
 
 
 def _conflicts(
-    statements: Sequence[Statement], analyses: Mapping[str, Analysis]
+    statements: Sequence[Statement], analyses: Mapping[str, Analysis], cores: Sequence[sameness.Core]
 ) -> list[tuple[int, int, str, bool]]:
-    """(i, j, what differs, whether it is a figure) for each pair of statements that disagree."""
+    """(i, j, what differs, whether it is a figure) for each pair of statements that disagree:
+    both the outlets' own reports (`sameness.is_claim_sentence`: no reader's comment, question
+    or fragment), and for figures about one thing (`sameness.same_things`: not the US's cases
+    and Mexico's)."""
     matrix = np.stack([s.vector for s in statements])
     similar = matrix @ matrix.T
     # Each article's token starts (in text order) and tokens by index, made once rather than
@@ -382,26 +422,45 @@ def _conflicts(
         aid: ([t.start for t in analyses[aid].tokens], {t.i: t for t in analyses[aid].tokens})
         for aid in {s.span.article_id for s in statements}
     }
-    tokens = [
-        _tokens_of(s.span, analyses[s.span.article_id], lookups[s.span.article_id][0]) for s in statements
-    ]
     stances = [_stances(s, analyses[s.span.article_id], *lookups[s.span.article_id]) for s in statements]
-    figures = [
-        _figures(s, toks, lookups[s.span.article_id][1]) for s, toks in zip(statements, tokens, strict=True)
-    ]
-    numbers = [{_number_value(n) for n in _NUMBER.findall(s.text)} for s in statements]
+    figures, numbers = _all_figures(statements, analyses)
     found = []
     for i in range(len(statements)):
         for j in range(i + 1, len(statements)):
             a, b = statements[i], statements[j]
             if not _may_disagree(a, b) or similar[i, j] < DEFAULTS.claims.conflict_similarity:
                 continue
-            figure = _figure_conflict(figures[i], figures[j], numbers[i], numbers[j], a, b)
+            if not (cores[i].is_claim and cores[j].is_claim):
+                continue
+            # A stance names its actor, who must be the same; a figure must be of one thing.
+            one_thing = sameness.same_things(cores[i], cores[j])
+            figure = one_thing and _figure_conflict(figures[i], figures[j], numbers[i], numbers[j], a, b)
             if figure:
                 found.append((i, j, figure, True))
             elif stance := _stance_conflict(stances[i], stances[j], a, b):
                 found.append((i, j, stance, False))
     return found
+
+
+def _all_figures(
+    statements: Sequence[Statement], analyses: Mapping[str, Analysis]
+) -> tuple[list[list[Figure]], list[set[str]]]:
+    """Each statement's figures read from the parse, and every number it writes."""
+    lookups = {
+        aid: ([t.start for t in analyses[aid].tokens], {t.i: t for t in analyses[aid].tokens})
+        for aid in {s.span.article_id for s in statements}
+    }
+    figures = [
+        _figures(
+            s,
+            _tokens_of(s.span, analyses[s.span.article_id], lookups[s.span.article_id][0]),
+            lookups[s.span.article_id][1],
+        )
+        if _NUMBER.search(s.text)
+        else []
+        for s in statements
+    ]
+    return figures, [{_number_value(n) for n in _NUMBER.findall(s.text)} for s in statements]
 
 
 def _tokens_of(span: Span, analysis: Analysis, starts: Sequence[int]) -> list[Token]:
@@ -725,80 +784,117 @@ def align_across_stories(
     statements: Mapping[Span, Statement],
     stories: Sequence[Story],
     events: Sequence[Event],
+    analyses: Mapping[str, Analysis],
+    *,
+    published: Mapping[str, date | None] | None = None,
 ) -> list[ClaimGroup]:
     """Align the claims of the events of each story that lie within the event date gap (one
     news cycle; events further apart are other happenings, and their like-worded claims, "Xi
     spoke with Zelensky" a year after "Xi could soon speak with Zelensky", are other claims).
-    A claim that states what a claim of such an event states is `related` to it, and
-    `consensus` when the two bring two independent sources, with who reported it when in the
-    note. A figure that differs between two events is a report of its own day, not a conflict:
-    the note says what differs and the status stays. Claims without an embedding (no lexical
-    neighbour) and conflicts stay as they are."""
+    A claim one of whose statements states what a statement of such an event's claim states
+    (embedding cosine at DEFAULTS.claims.align_similarity and the test of `_same_claims`) is
+    `related` to it, and `consensus` when the two bring two independent sources: it then cites
+    the other's statements too, with who reported it when in the note. A figure of one measure
+    that differs between two events is never a conflict: with each article's `published` day,
+    `_moved` tells a count that moved between the reports from another figure, and the note
+    says which. Claims without an embedding (no lexical neighbour) and conflicts stay as they
+    are."""
     story_of = {eid: s.id for s in stories if len(s.event_ids) > 1 for eid in s.event_ids}
-    by_story: dict[str, list[tuple[int, np.ndarray]]] = {}
-    for k, claim in enumerate(claims):
-        vectors = [statements[c].vector for c in claim.cites if c in statements]
-        if claim.status != "conflict" and claim.event_id in story_of and vectors:
-            mean = np.mean(vectors, axis=0)
-            by_story.setdefault(story_of[claim.event_id], []).append(
-                (k, mean / (np.linalg.norm(mean) or 1.0))
-            )
     day = {e.id: date.fromisoformat(e.date) for e in events if e.date and e.precision == "day"}
+
+    def near(i: int, j: int) -> bool:
+        first, second = day.get(claims[i].event_id), day.get(claims[j].event_id)
+        return (
+            claims[i].event_id != claims[j].event_id
+            and first is not None
+            and second is not None
+            and abs((first - second).days) <= DEFAULTS.events.max_gap_days
+        )
+
+    by_story: dict[str, list[tuple[int, Statement]]] = {}
+    for k, claim in enumerate(claims):
+        if claim.status != "conflict" and claim.event_id in story_of:
+            by_story.setdefault(story_of[claim.event_id], []).extend(
+                (k, statements[c]) for c in claim.cites if c in statements
+            )
     related: dict[int, list[int]] = {}
+    figure_notes: dict[int, list[str]] = {}
     for items in by_story.values():
-        matrix = np.stack([v for _, v in items])
-        close = np.triu(matrix @ matrix.T >= DEFAULTS.claims.align_similarity, 1)
-        for a, b in zip(*np.nonzero(close), strict=True):
-            i, j = items[a][0], items[b][0]
-            first, second = day.get(claims[i].event_id), day.get(claims[j].event_id)
+        owners, said = [k for k, _ in items], [s for _, s in items]
+        matrix = np.stack([s.vector for s in said])
+        similar = matrix @ matrix.T
+        words = sameness.lexical_similarity([s.text for s in said])
+        cores = [sameness.core_of(s.text, s.span, analyses[s.span.article_id]) for s in said]
+        figures, numbers = _all_figures(said, analyses)
+        close = np.triu(similar >= DEFAULTS.claims.conflict_similarity, 1)
+        for x, y in zip(*np.nonzero(close), strict=True):
+            i, j = owners[x], owners[y]
+            if not near(i, j) or said[x].span.article_id == said[y].span.article_id:
+                continue
             if (
-                claims[i].event_id != claims[j].event_id
-                and first is not None
-                and second is not None
-                and abs((first - second).days) <= DEFAULTS.events.max_gap_days
+                similar[x, y] >= DEFAULTS.claims.align_similarity
+                and words[x, y] >= DEFAULTS.claims.same_words
+                and sameness.cores_agree(cores[x], cores[y])
             ):
-                related.setdefault(i, []).append(j)
-                related.setdefault(j, []).append(i)
+                if j not in related.get(i, []):
+                    related.setdefault(i, []).append(j)
+                    related.setdefault(j, []).append(i)
+            elif (
+                cores[x].is_claim
+                and cores[y].is_claim
+                and sameness.same_things(cores[x], cores[y])
+                and (
+                    note := _figure_conflict(figures[x], figures[y], numbers[x], numbers[y], said[x], said[y])
+                )
+            ):
+                days = sorted(
+                    {d for s in (said[x], said[y]) if (d := (published or {}).get(s.span.article_id))}
+                )
+                on = f" ({' and '.join(d.isoformat() for d in days)})" if days else ""
+                why = (
+                    "the count moved between the reports"
+                    if _moved(said[x], said[y], published or {})
+                    else "another event of this story reports another figure"
+                )
+                for k in (i, j):
+                    figure_notes.setdefault(k, []).append(f"{note}{on}: {why}")
     when = {e.id: e.date or "undated" for e in events}
     found = list(claims)
-    for i, others in related.items():
-        found[i] = _story_claim(claims[i], [claims[j] for j in others], statements, when)
+    for i in set(related) | set(figure_notes):
+        found[i] = _story_claim(
+            claims[i], [claims[j] for j in related.get(i, [])], figure_notes.get(i, []), statements, when
+        )
     return found
 
 
 def _story_claim(
     claim: ClaimGroup,
-    others: Sequence[ClaimGroup],
+    same: Sequence[ClaimGroup],
+    figure_notes: Sequence[str],
     statements: Mapping[Span, Statement],
     when: Mapping[str, str],
 ) -> ClaimGroup:
-    figures = {_number_value(n) for n in _NUMBER.findall(claim.text)}
-    same = [o for o in others if {_number_value(n) for n in _NUMBER.findall(o.text)} == figures]
-    updated = [o for o in others if o not in same]
     notes = []
     status = claim.status
     outlets = set(claim.outlets)
+    cites = list(claim.cites)
     if same:
         carried = [statements[c] for o in (claim, *same) for c in o.cites if c in statements]
         if _independent(carried) >= 2:
             status = "consensus"
             outlets.update(o for other in same for o in other.outlets)
+            cites += [c for other in same for c in other.cites if c not in cites]
         notes.append(
             "also reported in another event of this story: "
             + "; ".join(f"{', '.join(o.outlets)} ({when[o.event_id]})" for o in same)
         )
-    for other in updated:  # another event's figure: a later or earlier report, not a conflict
-        day = "another day" if when[other.event_id] != when[claim.event_id] else "the same day"
-        notes.append(
-            f"other figures in another event of this story ({day}): {', '.join(claim.outlets)} "
-            f"({when[claim.event_id]}) against {', '.join(other.outlets)} ({when[other.event_id]}): "
-            f"{other.text!r}"
-        )
+    notes += list(dict.fromkeys(figure_notes))
     note = "; ".join(filter(None, [claim.note, *notes]))
     return dataclasses.replace(
         claim,
         status=status,
         outlets=tuple(sorted(outlets)),
+        cites=tuple(cites),
         note=note or None,
-        related=tuple(o.id for o in others),
+        related=tuple(o.id for o in same),
     )

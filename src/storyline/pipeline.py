@@ -524,7 +524,14 @@ def corpus_stages(
             entries.extend(timeline.build_timeline(event, by_id, analyses, dates, inferred))
         final_events.append(event)
     with clock.stage("claims"):
-        claim_groups = claims_stage.align_across_stories(claim_groups, statement_of, stories, final_events)
+        claim_groups = claims_stage.align_across_stories(
+            claim_groups,
+            statement_of,
+            stories,
+            final_events,
+            analyses,
+            published={a.id: a.published for a in articles},
+        )
     clock.log("summary", f"{sum(len(e.summary) for e in final_events)} lines for {len(events)} events")
     clock.log("claims", f"{len(claim_groups)} claim groups for {len(events)} events")
     clock.log("timeline", f"{len(entries)} entries for {len(events)} events")
