@@ -118,6 +118,18 @@ def test_one_measure_reported_on_two_days_is_a_count_that_moved_not_a_conflict()
 
 
 @pytest.mark.models
+def test_fatalities_reported_on_two_days_are_a_count_that_moved():
+    event, statements, analyses = _pair(
+        "Mexico has recorded 149 fatalities from the virus.",
+        "Mexico has recorded 159 fatalities from the virus.",
+    )
+    day = {"a": date(2009, 4, 28), "b": date(2009, 4, 29)}
+    claims = align_claims(event, statements, analyses, published=day)
+    assert [c.status for c in claims] == ["unique", "unique"]
+    assert all("the count moved between the reports" in (c.note or "") for c in claims)
+
+
+@pytest.mark.models
 def test_a_fixed_figure_reported_differently_on_two_days_still_conflicts():
     event, statements, analyses = _pair(
         "The treaty guarantees Estria 40 percent of the river's flow during the dry season.",

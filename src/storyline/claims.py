@@ -270,9 +270,10 @@ def align_claims(
 # of them differ because the count moved. Terms and figures fixed once (a treaty's share, a
 # dam's capacity) do not, so their difference on two days is still a conflict.
 _RUNNING_COUNT = re.compile(
-    r"\b(?:died|dead|deaths?|killed|toll|injur(?:ed|ies)|wounded|casualties|victims|cases?|infect(?:ed|ions?)|"
-    r"confirmed|suspected|sick|ill|hospitali[sz]ed|arrest(?:ed|s)|detained|missing|evacuated|displaced|"
-    r"protesters|leak(?:ed|ing|s)?|spill(?:ed)?|barrels)\b",
+    r"\b(?:died|dead|deaths?|killed|toll|fatalit(?:y|ies)|injur(?:ed|ies)|wounded|casualties|victims|"
+    r"cases?|infect(?:ed|ions?)|confirmed|suspected|sick|ill|patients|hospitali[sz]ed|quarantined|"
+    r"arrest(?:ed|s)|detained|missing|evacuated|displaced|refugees|protesters|leak(?:ed|ing|s)?|"
+    r"spill(?:ed)?|barrels)\b",
     re.IGNORECASE,
 )
 
