@@ -151,13 +151,15 @@ def test_trust_gate_on_real_multi_outlet_batches():
 # rise. The summary floor was LOWERED on purpose, 0.518 -> 0.460: events became coarser (issue 15
 # item 5: 70 -> 29 events on the development batches), so the summary is a different, smaller
 # set of lines (187 -> 76) whose judged precision is lower; the errors are page debris run into
-# lines (docs/evaluation.md). The
+# lines (docs/evaluation.md). Consensus rose to 1/1 with claims-6 (the same claim, not one
+# topic; no conflict is shown any more, so still no conflict floor): its floor is the target,
+# 0.95. The
 # targets of issue 15 are quotes and timeline 0.95, conflict 0.80, consensus 0.95, summary 1.0.
 AUDIT_PRECISION_FLOORS = {
     "quote": 0.772,
     "timeline": 0.465,
     "summary": 0.460,
-    "consensus": 0.105,
+    "consensus": 0.95,
 }
 # The judged share of each kind's items (1.0 today): a change that makes more than a few new
 # lines fails here until someone judges them.
