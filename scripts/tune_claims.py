@@ -3,7 +3,9 @@
 `bench/claims/same_claim_pairs.jsonl` holds pairs of sentences of two articles of one event in
 the four development batches (`storyline.evaluate.trust.trust_batches`), aligned by embedding
 (cosine >= 0.68) and whose cores agree (`storyline.sameness.cores_agree`), each judged by hand:
-`same` when both state one claim, not only one topic. For each held-out topic, the thresholds
+`same` when both state one claim, not only one topic. Each sentence is kept as its batch line
+(`where`), a digest of its words and a short snippet, as the audit set keeps them: the source
+text stays in `../shared`, never in the project. For each held-out topic, the thresholds
 on embedding cosine and TF-IDF cosine (`words`) are chosen on the other three: the highest
 recall at a precision of at least 0.95, the lowest thresholds on a tie. The held-out topic's
 precision and recall are printed, then the choice on all four topics.
