@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.sentences import is_whole_sentence, stands_alone
+from storyline.sentences import has_run_in, is_clean_line, is_whole_sentence, speaks_as_writer, stands_alone
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,75 @@ def test_a_line_that_leans_on_its_neighbours_does_not_stand_alone(line):
 )
 def test_a_line_that_names_what_it_is_about_stands_alone(line):
     assert stands_alone(line)
+
+
+# issue 15: one-line plain texts run their headline, caption, byline or stamps into the first
+# sentence, and such a "sentence" was shown as a summary line and a timeline entry.
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Dam talks stall over water shares A Karvonian farmer walks a dry canal near Dravik on Monday.",
+        "Estria recalls envoy over dam dispute The Karvonian minister spoke to reporters on Monday.",
+        "By Mila Dorne and Ivo Brand, Estria Daily Wire Thousands marched in Dravik on Sunday.",
+        "Ivo Brand | 14:44 UK time, Monday, 19 May 2025 For anyone following the talks, here is the news.",
+        "DRAVIK | Mon May 19, 2025 11:17 am BST DRAVIK (Wire) - The talks resumed on Monday.",
+        "DRAVIK (Wire) - Karvonia and Estria resumed talks on Monday, officials said.",
+        "19 May 2025 Last updated at 15:44 GMT Live coverage of the treaty talks in Dravik.",
+        "The minister met the utility's board and Karvo Karvo executives agreed to release water.",
+        "Ivo Brand called for a treaty Ivo Brand told the assembly the dam must be shared.",
+    ],
+)
+def test_debris_run_into_a_line_is_found(line):
+    assert is_whole_sentence(line)
+    assert has_run_in(line)
+    assert not is_clean_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The minister told The Associated Press that talks would resume.",
+        "By Friday evening, police had withdrawn from the square.",
+        "By contrast, an estimate announced on 26 April put the flow at 1,000 barrels a day.",
+        "Cases of influenza A virus rose in Estria, the ministry said on Monday.",
+        "Acts including The Black Eyed Peas are due to take to the stage.",
+        "An explosion in 1979 at the Ixtoc I platform caused the largest peacetime oil spill.",
+        "Talks on the Brena dam resumed in Dravik on Monday, the US said.",
+        '"We will not give up our water," the minister said on Monday.',
+        "White House Press Secretary Ivo Brand said the White House backed the treaty.",
+    ],
+)
+def test_prose_is_not_taken_for_debris(line):
+    assert is_clean_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "My partner and I returned to Dravik from the coast yesterday morning.",
+        "On Sunday we had our first case in the area.",
+        "You can follow the hearing on our website on Thursday.",
+        "Would you like to make this your default edition?",
+        "We want to hear from you.",
+        "For a map of the dam and the river go here.",
+        "The papers are blowing the dispute out of proportion to distract ourselves.",
+    ],
+)
+def test_the_writer_speaking_in_person_is_no_report(line):
+    assert speaks_as_writer(line)
+    assert not is_clean_line(line)
+
+
+def test_a_demonstrative_naming_a_time_does_not_lean():
+    assert stands_alone("This week tens of thousands marched in Dravik.")
+    assert not stands_alone("This was the largest march in Dravik.")
+
+
+def test_two_sentences_left_joined_are_not_one_line():
+    # issue 15: "... up from its estimate last week of 20,000-40 ,000. BP managed to place a cap ..."
+    assert not is_clean_line("The panel puts the flow at 60,000 barrels, up from 40 ,000. BP placed a cap.")
+    assert is_clean_line("Mr. Brand met Gen. Dorne in St. Vale at 9 a.m. on Tuesday.")
+
+
+def test_a_line_said_by_a_pronoun_does_not_stand_alone():
+    assert not stands_alone("Estria will stand up for the rights of its farmers, he affirmed.")

@@ -162,3 +162,75 @@ def test_a_date_in_a_clause_about_another_event_does_not_date_an_entry():
         ("2023-03", "The Brena dam was comple"),
         ("2025-05-20", "Karvonia and Estria sign"),
     ]
+
+
+@pytest.mark.models
+def test_states_plans_and_the_speakers_own_dates_are_not_entries():
+    # issue 15: timeline lines that are not events ("The Friday prayer is obligatory" at a
+    # Friday, "He could hold an election this year" at this year), and a date inside a quotation
+    # read from the article's day instead of the speaker's
+    from storyline.nlp import analyze
+
+    article = make_article(
+        "Karvonia and Estria signed a water treaty on Tuesday, officials said. "
+        "The Friday prayer is obligatory for the faithful in Dravik. "
+        "The minister could also call an election this year, aides said. "
+        "Egypt is home to some 80 million people, an analyst said on Wednesday. "
+        "The streets of Dravik were almost empty on Wednesday. "
+        "Police did not intervene on Wednesday. "
+        '"We saw the river rise last week," a farmer in Dravik said on Monday.',
+        published=date(2025, 5, 22),
+    )
+    (analysis,) = analyze([article])
+    dates = timex.find_dates(article, analysis.sentences, tokens=analysis.tokens)
+    event = Event(id="evt", article_ids=(article.id,), title="t")
+    analyses, found = {article.id: analysis}, {article.id: dates}
+    entries = timeline.build_timeline(event, {article.id: article}, analyses, found)
+    assert [(e.date, e.text[:24]) for e in entries] == [
+        ("2025-05-19", '"We saw the river rise l'),
+        ("2025-05-20", "Karvonia and Estria sign"),
+    ]
+
+
+def test_a_bare_weekday_six_days_back_does_not_date_an_entry():
+    # issue 15: a live page stamped Friday told of a speech "early Saturday", the day after its
+    # stamp; the weekday was read as the Saturday before and the entries dated a week early
+    article = make_article(
+        "The president addressed the nation early Saturday, his office said. "
+        "The address began just after midnight with a call for unity. "
+        "Police withdrew from the capital on Thursday.",
+        published=date(2011, 1, 28),
+    )
+    assert [(e.date, e.text[:24]) for e in _timeline(article)] == [("2011-01-27", "Police withdrew from the")]
+    weekly = make_article("The president addressed the nation last Saturday.", published=date(2011, 1, 28))
+    assert [e.date for e in _timeline(weekly)] == ["2011-01-22"]
+
+
+def test_a_date_that_names_or_is_set_by_something_else_does_not_date_an_entry():
+    # issue 15: "Today program listeners were asked ..." dated at publication; a dose given "at
+    # 1.30 am on the morning of his death" dated at publication, two years after the death
+    article = make_article(
+        "Listeners of the Today program were asked to help on Monday, the producers said. "
+        "The singer was given a sedative at 1.30 am on the morning of his death, the court heard. "
+        "There were more than 7,000 spills between 1970 and 2000, the government said.",
+        published=date(2011, 9, 28),
+    )
+    entries = _timeline(article)
+    assert [(e.date, e.text[:20]) for e in entries] == [("2011-09-26", "Listeners of the Tod")]
+
+
+def test_the_event_s_first_line_is_not_put_at_the_event_s_date_when_it_names_its_own():
+    # issue 15: "An explosion in 1979 at the Ixtoc I platform ... caused the largest ever
+    # peacetime oil spill." was shown at the event's day in 2010, as the event's first line
+    from storyline.models import Span, SummaryLine
+
+    line = "An explosion in 1979 at the Brena platform caused the largest spill in the gulf."
+    article = make_article(line, published=date(2010, 6, 15))
+    analysis = _analysis(article)
+    dates = {article.id: timex.find_dates(article, analysis.sentences)}
+    summary = (SummaryLine(text=line, cites=(Span(article_id=article.id, start=0, end=len(line)),)),)
+    event = Event(
+        id="evt", article_ids=(article.id,), title="t", date="2010-06-15", precision="day", summary=summary
+    )
+    entries = timeline.build_timeline(event, {article.id: article}, {article.id: analysis}, dates)
+    assert [(e.date, e.dated_by) for e in entries] == [("1979", "mention")]

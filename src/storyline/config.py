@@ -175,6 +175,7 @@ class TimelineSettings:
     min_lead_words: int = 6  # shorter lead "sentences" are datelines and headlines, not news
     same_fact_overlap: float = 0.25  # word overlap of two sentences telling one fact
     per_date: int = 6  # entries kept per date
+    max_news_lag_days: int = 3  # a lead's date further before publication is background, not its news
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

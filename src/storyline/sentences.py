@@ -29,11 +29,13 @@ def is_whole_sentence(text: str) -> bool:
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
+# A demonstrative naming a time ("This week tens of thousands marched") leans on nothing.
 _LEANING_OPENING = re.compile(
     r"^(?:He|She|They|It|We|I|You|His|Her|Their|Its|This|That|These|Those|Such|Both|Neither)\b"
+    r"(?!\s+(?:week|weekend|month|year|morning|afternoon|evening|summer|winter|spring|autumn|fall)\b)"
 )
 _PRONOUN_SAYS = re.compile(
-    r"[,.!?][\"”’']?\s*(?:he|she|they|it|I|we)\s+(?:said|says|added|adds|told\b[^.]*|explained|explains)\s*\.$"
+    r"[,.!?][\"”’']?\s*(?:he|she|they|it|I|we)\s+(?:said|says|told|tells|\w+ed|\w+s)\b[^.,;]{0,40}\.$"
 )
 
 
@@ -45,3 +47,127 @@ def stands_alone(text: str) -> bool:
     if _LEANING_OPENING.match(text) or _PRONOUN_SAYS.search(text):
         return False
     return not re.search(r"\?[\"”’')\]]*$", text)
+
+
+# Debris that page flattening runs into a sentence (Timeline17 and other one-line plain texts:
+# the headline, caption and byline run into the first sentence with no mark between them). Each
+# is a shape prose does not take:
+# - a pipe, which separates a byline, a time stamp or a section name from what follows;
+# - a time stamp with its zone, or an update stamp ("14:44 UK time", "Last updated at 15:44 GMT");
+# - two words in capitals opening the line: a wire dateline or a crosshead ("LOS ANGELES (Reuters)
+#   - ...", "EDGAR HERNANDEZ - FIRST CONFIRMED CASE ...");
+# - a byline opening the line: "By" and a capitalised name ("By Caroline Duffield BBC News, ...");
+# - a capitalised word repeated ("... between the president and BP BP executives have met ..."),
+#   where a caption's last word meets the story's first;
+# - a sentence opener in capitals straight after a lower-case word, with no mark between them, in
+#   the first words of the line: a headline's last word and the story's first ("Tensions rise on
+#   surging food prices A Tunisian protester ...", "... oil spill fallout The Daily Mail is ...").
+#   Prose puts a capitalised "The" mid-sentence only in a title, after a preposition or a verb
+#   ("told The Associated Press", "an editor at The Lancet"), which are passed over.
+_PIPE = re.compile(r"\|")
+_STAMP = re.compile(
+    r"\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?\s*)?(?:GMT|UTC|BST|CET|CDT|EDT|EST|IST|ET|UK\s+time)\b"
+    r"|\b(?:last\s+updated|updated|published|posted)\s+(?:at|on)\s+\d",
+    re.IGNORECASE,
+)
+_CAPITALS_OPENING = re.compile(
+    r"^[\"“‘']?[A-Z]{3,}[.,]?(?:\s+[A-Z]{2,}[.,]?)+\b(?![a-z])"
+    r"|^[A-Z][A-Z.'’-]{2,}(?:,?\s+[A-Z][\w.'’-]*){0,3}\s*(?:\([\w .&'’-]{1,30}\)\s*)?(?:-{1,2}|–|—)\s"
+)
+_DATE_WORDS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter"
+)
+_BYLINE_OPENING = re.compile(rf"^By\s+(?!(?:{_DATE_WORDS})\b)[A-Z][a-z'’.-]+\s+[A-Z][a-z'’.-]+")
+_REPEATED_CAPITAL = re.compile(r"\b([A-Z][\w'’]+) \1\b(?![-'’])")
+_OPENER_AFTER_LOWER = re.compile(
+    r"\b(?P<before>[a-z][a-z'’-]{2,}) (?:(?:The|On|In|At|He|She|They|It|We|His|Her|Their|This|These|"
+    r"But)\s+[\w\"“]|(?:A|An)\s+[A-Z])"
+)
+# The words after which a capitalised "The" or "A" may start a title or a name in prose.
+_BEFORE_A_TITLE = frozenset(
+    "the and or nor but for from with without into onto upon at in on of to by via about than as like "
+    "including include includes included among against between over under behind "
+    "said says say told tells tell wrote writes write reads read called calls named names "
+    "reported reports quoted quotes cited cites according paper newspaper magazine journal "
+    "station channel network program programme show film book novel song album website "
+    "blog column agency group company firm party band".split()
+)
+# A person's name: two capitalised words, not after "the" (an institution or a place is named
+# twice in prose: "White House Press Secretary ... the White House").
+_FULL_NAME = re.compile(r"(?<![\w'’])(?<!\bthe )([A-Z][a-z'’-]+ [A-Z][a-z'’-]+)(?=[\s,.'’])")
+
+
+def _repeated_name(text: str) -> bool:
+    """Whether a two-word name comes twice in one sentence: a caption or headline naming whom
+    the story names again ("Edward Markey called for safety plans Edward Markey told the ...");
+    prose names a person in full once, then by surname or pronoun."""
+    names = [m.group(1) for m in _FULL_NAME.finditer(text)]
+    return len(names) != len(set(names))
+
+
+RUN_IN_WORDS = 25  # a headline or caption run into a line ends within its first words
+
+
+def has_run_in(text: str) -> bool:
+    """Whether page debris (a headline, caption, byline, dateline or stamp) is run into the text
+    with no mark between them (see the shapes above)."""
+    text = text.strip()
+    if _PIPE.search(text) or _STAMP.search(text):
+        return True
+    if _CAPITALS_OPENING.match(text) or _BYLINE_OPENING.match(text):
+        return True
+    if _REPEATED_CAPITAL.search(text) or _repeated_name(text):
+        return True
+    head = " ".join(text.split()[:RUN_IN_WORDS])
+    head = head.split(",", 1)[0]  # after a comma a capital may open a quotation or a clause
+    return any(m["before"].lower() not in _BEFORE_A_TITLE for m in _OPENER_AFTER_LOWER.finditer(head))
+
+
+_QUOTATION = re.compile(r"“[^”]*”?|\"[^\"]*\"?|``.*?(?:''|$)|‘[^’]*’")
+# Lower-case forms anywhere; a capitalised "We", "You" or "Our" only where a clause opens (else it
+# is part of a name: "You Tube"); "I" unless a capitalised word comes just before it (then it is a
+# numeral: "Ixtoc I", "World War I").
+_PERSON = re.compile(
+    r"\b(?:me|my|mine|myself|we|us|our|ours|ourselves|you|your|yours|yourself|yourselves)\b"
+    r"|(?:^|[.:;!?(—–-]\s*)(?:We|You|Your|Our|My)\b"
+)
+# The reader told where to go: "For a map ... go here.", "just click on the links".
+_READER_PROMPT = re.compile(
+    r"\b(?:click|tap|go|see|look|read|listen|watch)\s+(?:here|below|above|on\s+the\s+links?)\b", re.IGNORECASE
+)
+_PRONOUN_I = re.compile(r"\bI\b(?![.'’-]\w)")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of each quotation in a sentence, marks included (an unclosed
+    one runs to the end)."""
+    return [(m.start(), m.end()) for m in _QUOTATION.finditer(text)]
+
+
+def speaks_as_writer(text: str) -> bool:
+    """Whether the writer speaks in the first person or to the reader in the second, outside any
+    quotation: a reader's comment, a blog aside, a prompt ("We want to hear from you", "You can
+    follow the testimony ..."). A report names who did what; its "I" and "you" are inside
+    quotation marks."""
+    bare = _QUOTATION.sub(" ", text)
+    if _PERSON.search(bare) or _READER_PROMPT.search(bare):
+        return True
+    for match in _PRONOUN_I.finditer(bare):
+        before = bare[: match.start()].split()
+        if not before or not before[-1][:1].isupper() or before[-1][-1] in ".!?:;":
+            return True
+    return False
+
+
+# Two sentences the parse left joined: a full stop after a word or a number (not after an
+# abbreviation: "Mr.", "Gen.", "St.", "a.m.", "etc."), then a capitalised word.
+_JOINED = re.compile(r"(?<![\w.])(?!(?:etc|approx|incl|est)\.)(?:\d[\d,]*|[a-z]{3,})[.!?]\s+[A-Z]\w")
+
+
+def is_clean_line(text: str) -> bool:
+    """A whole sentence, fit to be shown as a line on its own: one sentence, no debris run into
+    it, and the writer reports rather than speaks in person."""
+    if not is_whole_sentence(text) or _JOINED.search(_QUOTATION.sub(" ", text)):
+        return False
+    return not has_run_in(text) and not speaks_as_writer(text)

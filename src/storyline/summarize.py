@@ -15,9 +15,9 @@ import numpy as np
 from storyline.claims import Statement
 from storyline.config import DEFAULTS
 from storyline.models import SummaryLine
-from storyline.sentences import is_whole_sentence, stands_alone
+from storyline.sentences import is_clean_line, stands_alone
 
-SUMMARY_VERSION = "summary-3"
+SUMMARY_VERSION = "summary-4"
 
 
 def summarize_event(
@@ -28,7 +28,7 @@ def summarize_event(
         s
         for s in statements
         if len(s.text.split()) <= DEFAULTS.summary.max_words
-        and is_whole_sentence(s.text)
+        and is_clean_line(s.text)
         and stands_alone(s.text)
     ]
     if not candidates:

@@ -44,9 +44,9 @@ from storyline.models import (
     TimelineEntry,
     TimelinePrecision,
 )
-from storyline.sentences import is_whole_sentence
+from storyline.sentences import is_clean_line, quoted_spans, stands_alone
 
-TIMELINE_VERSION = "timeline-3"
+TIMELINE_VERSION = "timeline-4"
 _WORD = re.compile(r"[a-z]{3,}")
 _STOPWORDS = frozenset(
     "the and for with that this from was were has have had are its his her their they them "
@@ -97,8 +97,14 @@ def build_timeline(
     ]
     entries = _merge(candidates)
     timeline = [_freeze(event.id, entry) for entry in _keep_per_date(entries)]
-    if event.date and event.summary and not any(t.date == event.date for t in timeline):
-        first = event.summary[0]
+    first = event.summary[0] if event.summary else None
+    if (
+        event.date
+        and first is not None
+        and not _ANY_DATE_WORD.search(first.text)  # a line naming a date of its own tells that day
+        and _reports_happening(first.cites[0], first.text, analyses)
+        and not any(t.date == event.date for t in timeline)
+    ):
         inside = tuple(d for d in event.date_cites if _within_any(d, first.cites))
         timeline.append(
             TimelineEntry(
@@ -116,6 +122,16 @@ def build_timeline(
     return timeline
 
 
+def _reports_happening(span: Span, text: str, analyses: Mapping[str, Analysis]) -> bool:
+    """Whether the sentence at a span reports something that happened (`_report_reader`), read
+    as a sentence dated by its article's day."""
+    analysis = analyses.get(span.article_id)
+    if analysis is None:
+        return False
+    index = next((s.index for s in analysis.sentences if s.start <= span.start < s.end), None)
+    return index is not None and _report_reader(analysis)(index, True, text)
+
+
 def _candidates(
     article: Article, analysis: Analysis, dates: Sequence[TimeExpression], inferred: InferredDate | None
 ) -> list[_Candidate]:
@@ -125,20 +141,42 @@ def _candidates(
     by_sentence: dict[int, TimeExpression] = {}
     timed = {d.sentence_index for d in dates}  # a plan's date still says "not today's news"
     other_event = _other_event_reader(analysis)
+    quoted = _quoted_reader(text, analysis)
+    plan = _plan_reader(analysis)
+    usable = []
     for expression in sorted(dates, key=lambda d: d.start):
         if limit is not None and _first_day(expression.value) > limit.isoformat():
             continue  # after publication: a plan, not a fact
-        if starts_a_stretch(text, expression) or _attributive_year(text, expression):
+        if starts_a_stretch(text, expression) or _attributive_date(text, expression):
             continue
         if is_caption(_line_at(text, expression.start)) or other_event(expression.start):
             continue
+        if quoted(expression.start) or plan(expression.start):
+            continue  # the speaker's "last week", a plan's "on Friday": not when the news happened
+        if _ambiguous_weekday(expression.text, expression.value, article.published):
+            continue
+        if _named_or_anchored(text, expression):
+            continue
+        usable.append(expression)
         by_sentence.setdefault(expression.sentence_index, expression)
-    news = article_event_date(article, dates, limit)
+    # The news day is told by the lead's own dates. A lead whose weekday may be the day after
+    # publication leaves the day unknown; a news day over a few days before publication is a
+    # background date, not the day of the news the undated lead sentences tell.
+    doubt = any(
+        d.sentence_index < DEFAULTS.events.date_lead_sentences
+        and _ambiguous_weekday(d.text, d.value, article.published)
+        for d in dates
+    )
+    news = None if doubt else article_event_date(article, usable, limit)
+    if news and news[2] and article.published and len(news[0]) == 10:
+        if (article.published - date.fromisoformat(news[0])).days > DEFAULTS.timeline.max_news_lag_days:
+            news = None
     lead_date: tuple[str, TimelinePrecision, tuple[Span, ...], DatedBy] | None = None
     if news is not None:
         lead_date = (*news, "news" if news[2] else "publication")
-    elif inferred is not None and (period := dating.calendar_value(inferred)):
+    elif not doubt and inferred is not None and (period := dating.calendar_value(inferred)):
         lead_date = (*period, (), "inferred")
+    reports = _report_reader(analysis)
     found = []
     precision: TimelinePrecision
     date_spans: tuple[Span, ...]
@@ -146,8 +184,8 @@ def _candidates(
     for sent in analysis.sentences:
         raw = text[sent.start : sent.end]
         stripped = raw.strip()
-        if not is_whole_sentence(stripped):
-            continue  # a piece cut inside a quotation, a dateline: no line to show
+        if not is_clean_line(stripped) or not stands_alone(stripped):
+            continue  # a piece cut inside a quotation, debris run in, a comment: no line to show
         start = sent.start + raw.index(stripped)
         span = Span(article_id=article.id, start=start, end=start + len(stripped))
         dated = by_sentence.get(sent.index)
@@ -169,6 +207,8 @@ def _candidates(
             value, precision, date_spans, how = lead_date
         else:
             continue
+        if not reports(sent.index, how != "mention", stripped):
+            continue  # a state, a plan, an opinion or an instruction: not something that happened
         found.append(
             _Candidate(
                 value=value,
@@ -189,12 +229,15 @@ def _line_at(text: str, offset: int) -> str:
 
 
 _OTHER_EVENT_MARKS = frozenset({"after", "since"})
+# The same as prepositions: "After wall-to-wall coverage on Monday, the networks turned to ...".
+_OTHER_EVENT_PREPOSITIONS = frozenset({"after", "since", "following", "before", "until"})
 
 
 def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
     """A function telling whether the date at an offset belongs to a clause about another
     event than the sentence's own: a relative clause ("the dam, which Karvonia completed in
-    March, 2023"; "the protest it lodged last month") or an "after" or "since" clause, at any
+    March, 2023"; "the protest it lodged last month"), an "after" or "since" clause or phrase
+    ("after Monday's coverage", "following the 1988 disaster"; "before" and "until" too), at any
     depth ("negotiations that began when the ministers met in March"). Such a date says when
     that other thing happened, not when the sentence's news did. Without a parse, never."""
     tokens = analysis.tokens
@@ -213,12 +256,172 @@ def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
                 node.dep == "relcl" or (node.dep == "advcl" and marks.get(node.i, set()) & _OTHER_EVENT_MARKS)
             ):
                 return True
+            if node.dep == "prep" and node.lemma.lower() in _OTHER_EVENT_PREPOSITIONS:
+                return True
             if node.head == node.i:
                 return False
             node = tokens[node.head]
         return False
 
     return other_event
+
+
+_RANGE_BEFORE = re.compile(
+    r"\b(?:between|from)\s+(?:(?:[\w,.-]+\s+){1,4}?(?:and|to|until|till)\s+)?$", re.IGNORECASE
+)
+_ANCHOR_AFTER = re.compile(
+    r"^\s+on\s+the\s+(?:morning|afternoon|evening|night|day|eve)\s+of\b", re.IGNORECASE
+)
+_DEICTIC = frozenset({"Today", "Tonight", "Yesterday", "Tomorrow"})
+
+
+def _named_or_anchored(text: str, expression: TimeExpression) -> bool:
+    """A date that does not date the sentence's news: a capitalised "Today" inside a sentence
+    names something (the "Today program"); a clock time "on the morning of his death" is set by
+    that other day; "between 1970 and 2000" and "from Monday" open a stretch."""
+    words = expression.text.strip()
+    before = text[max(0, expression.start - 48) : expression.start]
+    if words in _DEICTIC and before.rstrip()[-1:] not in ("", ".", "!", "?", '"', "“", "\n"):
+        return True
+    if _ANCHOR_AFTER.match(text[expression.end : expression.end + 40]):
+        return True
+    return bool(_RANGE_BEFORE.search(before))
+
+
+_BARE_WEEKDAY = re.compile(
+    r"^(?:(?:early|late|on)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?$",
+    re.IGNORECASE,
+)
+
+
+def _ambiguous_weekday(words: str, value: str, published: date | None) -> bool:
+    """A bare weekday read as the day six days before publication ("early Saturday" in a
+    Friday's article): a live page's stamp lags its updates, so the weekday may as well be the
+    day after publication. News names a day a week back as "last Saturday" or by its date."""
+    if published is None or not _BARE_WEEKDAY.match(words.strip()) or len(value) != 10:
+        return False
+    return (published - date.fromisoformat(value)).days == 6
+
+
+# Words whose "to" clause is still to happen: "is due to meet", "is set to sign on Friday".
+_FUTURE_HEADS = frozenset(
+    "due set expect schedule plan intend hope aim prepare want going poise slate".split()
+)
+
+
+def _plan_reader(analysis: Analysis) -> Callable[[int], bool]:
+    """A function telling whether the date at an offset belongs to a clause about what is still
+    to happen: its nearest verb has a modal ("Obama will get more on Friday", "he would meet
+    the chairman later on Wednesday") or is a "to" clause of a future-looking word ("he is due
+    to put his demands to them on Wednesday", "scheduled to continue through Wednesday").
+    Without a parse, never."""
+    tokens = analysis.tokens
+    if not tokens:
+        return lambda offset: False
+    starts = [t.start for t in tokens]
+    children: dict[int, list] = {}
+    for t in tokens:
+        if t.head != t.i:
+            children.setdefault(t.head, []).append(t)
+
+    def plan(offset: int) -> bool:
+        node = tokens[max(0, bisect.bisect_right(starts, offset) - 1)]
+        for _ in range(24):
+            if node.pos in ("VERB", "AUX") and node.dep not in ("aux", "auxpass"):
+                helpers = children.get(node.i, [])
+                if any(c.tag == "MD" for c in helpers):
+                    return True
+                governor = tokens[node.head]
+                return (
+                    any(c.tag == "TO" and c.dep == "aux" for c in helpers)
+                    and governor.lemma.lower() in _FUTURE_HEADS
+                )
+            if node.head == node.i:
+                return False
+            node = tokens[node.head]
+        return False
+
+    return plan
+
+
+def _quoted_reader(text: str, analysis: Analysis) -> Callable[[int], bool]:
+    """A function telling whether an offset lies inside a quotation of its sentence."""
+    spans = [
+        (sent.start + start, sent.start + end)
+        for sent in analysis.sentences
+        for start, end in quoted_spans(text[sent.start : sent.end])
+    ]
+    return lambda offset: any(start <= offset < end for start, end in spans)
+
+
+# A chronology's entries are told in the present ("22 April: The oil rig sinks ..."): a date
+# and a colon open them.
+_CHRONOLOGY_ENTRY = re.compile(
+    r"^(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?)(?:,?\s+\d{4})?\s*:\s"
+)
+_HABITUAL = frozenset("often usually always sometimes frequently regularly typically once ever".split())
+_SPEECH_LEMMAS = frozenset(
+    "say tell report announce confirm claim warn state insist argue add write urge".split()
+)
+
+
+def _report_reader(analysis: Analysis) -> Callable[[int, bool, str], bool]:
+    """A function telling whether a sentence reports something that happened, by the tense of its
+    main verb: a past tense or a present perfect ("has ordered") does; a present tense is a
+    state, a custom or an opinion ("The Friday prayer is obligatory", "This is Rivers State"), a
+    modal is a plan or a guess ("He could also hold an election this year"), a bare verb an
+    instruction ("Search, find and watch ..."), no verb at all a headline or a fragment; nor do
+    a negated verb, a habit ("had often been stifled", "once said"), "be" or "have" as the
+    main verb ("the streets were almost empty", "Egypt has had a long tradition"; "there was
+    a wave of flu" and "the trial was in 2005" do) or a perfect progressive ("prices have been
+    rising"). A
+    present verb of speech ("the WHO says ...") reports the day's news for a sentence dated by
+    its article's day, not for one dated by a date it names (the date is the words' content).
+    When reported words come before their verb of speech ("Egypt is home to 80 million people,
+    Cole said"), it is their tense that tells; a quotation's is its speaker's. A chronology
+    entry ("22 April: The rig sinks") keeps its present. Without a parse, every sentence does."""
+    by_sentence: dict[int, list] = {}
+    for token in analysis.tokens:
+        by_sentence.setdefault(token.sent, []).append(token)
+
+    def reports(index: int, dated_by_day: bool, text: str) -> bool:
+        tokens = by_sentence.get(index)
+        if not tokens or _CHRONOLOGY_ENTRY.match(text):
+            return True
+        root = next((t for t in tokens if t.dep == "ROOT"), None)
+        if root is not None and root.lemma in _SPEECH_LEMMAS and text[:1] not in "\"“‘'":
+            # "X happened, officials said": the news is what was said, told before the verb
+            # (a quotation's words are the speaker's: the news is that they were said)
+            content = [t for t in tokens if t.head == root.i and t.dep == "ccomp" and t.i < root.i]
+            root = content[0] if content else root
+        if root is None:
+            return True
+        if root.pos not in ("VERB", "AUX"):
+            return False  # no verb at its root: a headline, a caption, a fragment
+        dependents = [t for t in tokens if t.head == root.i and t.i != root.i]
+        auxiliaries = [t for t in dependents if t.dep in ("aux", "auxpass") and t.i < root.i]
+        if any(t.tag == "MD" for t in auxiliaries) or any(t.dep == "neg" for t in dependents):
+            return False  # a plan, a guess or what did not happen
+        if any(t.dep == "advmod" and t.lemma.lower() in _HABITUAL for t in dependents):
+            return False  # "often", "once", "usually": no one happening
+        predicate = any(t.dep in ("acomp", "attr", "ccomp", "xcomp", "oprd") for t in dependents)
+        if root.lemma == "have" or (
+            root.lemma == "be" and predicate and not any(t.dep == "expl" for t in dependents)
+        ):
+            return False  # "Egypt has had a long tradition", "the streets were empty": a state
+        if root.tag == "VBG" and any(t.lemma == "be" and t.tag == "VBN" for t in auxiliaries):
+            return False  # "food prices have been rising": a trend, not a happening
+        finite = auxiliaries[0] if auxiliaries else root
+        if finite.tag in ("VBD", "VBN"):
+            return True
+        if finite.tag in ("VBZ", "VBP"):
+            if finite.lemma == "have" and finite is not root:
+                return True  # present perfect: "has ordered", "have been quarantined"
+            return dated_by_day and root.lemma in _SPEECH_LEMMAS
+        return False  # a bare verb (an instruction) or a participle without a finite verb
+
+    return reports
 
 
 def _first_day(value: str) -> str:
@@ -236,14 +439,18 @@ _NOUN_AFTER = re.compile(
 )
 
 
-def _attributive_year(text: str, expression: TimeExpression) -> bool:
-    """A bare year that modifies a noun ("its 1991 borders", "this 2022 file photo") names
-    what a thing is, not when the sentence's news happened."""
-    return (
-        expression.precision == "year"
-        and expression.text.isdigit()
-        and bool(_NOUN_AFTER.match(text, expression.end))
-    )
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|that)\s+$", re.IGNORECASE)
+
+
+def _attributive_date(text: str, expression: TimeExpression) -> bool:
+    """A date that modifies a noun names what a thing is, not when the sentence's news
+    happened: a bare year ("its 1991 borders", "this 2022 file photo") or a date after a
+    determiner ("the July 2008 death of ...", "The 15 June estimate is based on ...")."""
+    if not _NOUN_AFTER.match(text, expression.end):
+        return False
+    if expression.precision == "year" and expression.text.isdigit():
+        return True
+    return bool(_DETERMINER_BEFORE.search(text, max(0, expression.start - 8), expression.start))
 
 
 def _content_words(text: str) -> set[str]:
