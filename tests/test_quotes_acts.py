@@ -234,3 +234,15 @@ def test_a_quoted_description_is_what_was_said():
     )
     assert _said(shown, "important signal")
     assert _said(shown, "frank but constructive")
+
+
+def test_speech_after_a_verb_of_aspect_happened_and_is_shown():
+    shown = _shown(
+        "Oil spill\n\nEnergy Secretary Chris Huhne said Britain was doubling inspections. "
+        'Huhne went on to stress: "We must be vigilant about the risks in deep water."\n\n'
+        'Mr Huhne went on to stress that "the industry\'s record in the North Sea is strong". '
+        'Mr Huhne plans to tell MPs: "The review will be published in June."'
+    )
+    assert _said(shown, "We must be vigilant")
+    assert _said(shown, "record in the North Sea")
+    assert not _said(shown, "The review will be published")  # intended, not yet said
