@@ -246,3 +246,13 @@ def test_speech_after_a_verb_of_aspect_happened_and_is_shown():
     assert _said(shown, "We must be vigilant")
     assert _said(shown, "record in the North Sea")
     assert not _said(shown, "The review will be published")  # intended, not yet said
+
+
+def test_a_lone_noun_without_a_determiner_is_no_speaker():
+    shown = _shown(
+        "Egypt protests\n\nThe spokesman said the embassy would stay open.\n\n"
+        '@ grrace: "while you are at it, review all the other foreign dictatorships you support"\n\n'
+        "Dr Doom himself, Nouriel Roubini, said the authorities recognized the need for change."
+    )
+    assert _said(shown, "the embassy would stay open")
+    assert not _said(shown, "foreign dictatorships")

@@ -127,7 +127,7 @@ def is_statement(parse: ParseIndex, quote: Quote) -> bool:
     cue = _cue_token(parse, quote)
     if cue is not None and (_negated(parse, cue) or _declined(parse, cue)):
         return False
-    if quote.speaker is None or is_bare_pronoun(quote.speaker):
+    if quote.speaker is None or is_bare_pronoun(quote.speaker) or _cannot_speak(parse, quote):
         return False
     if cue is not None and (_passive(parse, cue) or _not_yet_said(parse, cue)):
         return False
@@ -151,6 +151,22 @@ def is_statement(parse: ParseIndex, quote: Quote) -> bool:
     if lemma not in STATEMENT_LEMMAS and not (quote.speaker_type == "document" and lemma in DOCUMENT_LEMMAS):
         return False
     return _has_verb(parse, quote) or (quote.kind == "mixed" and _quotes_a_description(quote.text))
+
+
+def _cannot_speak(parse: ParseIndex, quote: Quote) -> bool:
+    """A speaker phrase that names no one who speaks: a lone singular noun without a
+    determiner, headline or caption style ("Analyst: The protesters ..."), or numbers
+    alone."""
+    if quote.speaker_span is None or quote.speaker_entity_id:
+        return False
+    words = [
+        parse.tokens[i]
+        for i in parse.token_range(quote.speaker_span.start, quote.speaker_span.end)
+        if parse.tokens[i].pos not in ("PUNCT", "SPACE")
+    ]
+    if len(words) == 1 and words[0].pos == "NOUN" and words[0].tag == "NN":
+        return True
+    return bool(words) and all(t.pos == "NUM" for t in words)
 
 
 def _quotes_a_description(text: str) -> bool:
