@@ -94,3 +94,12 @@ def test_a_place_named_in_between_does_not_block_the_last_speaker():
         "He said the disaster had been an environmental wake-up call."
     )
     assert _speaker_of(speakers, "the disaster had been") == "Chris Huhne"
+
+
+def test_a_title_anywhere_in_the_article_rules_a_person_out_for_the_other_pronoun():
+    speakers = _speakers(
+        "Flu\n\nMs Margaret Chan spoke in Geneva on Monday. Margaret Chan said the world was "
+        'better prepared. "We are ready," he said.'
+    )
+    assert _speaker_of(speakers, "the world was better") == "Margaret Chan"
+    assert _speaker_of(speakers, "We are ready") != "Margaret Chan"

@@ -68,8 +68,11 @@ def resolve_pronoun(
         return _unrecognized_name(text, analysis, parse, subject)
     if subject is not None:
         return subject
+    wrong_titles = _OTHER_GENDER_TITLES.get(pronoun.lemma.lower(), set())
     if last is not None:
-        if _group(analysis, parse, last, by_label=False):
+        if _group(analysis, parse, last, by_label=False) or _titled(
+            parse, analysis, last.speaker_entity_id, wrong_titles
+        ):
             return None
         return (
             None
@@ -77,7 +80,9 @@ def resolve_pronoun(
             else last
         )
     named = _last_subject_person(analysis, parse, pronoun, quoted)
-    if named is None or _someone_else_between(text, analysis, parse, named, pronoun, quoted, singular=True):
+    if named is None or _titled(parse, analysis, named.entity_id, wrong_titles):
+        return None
+    if _someone_else_between(text, analysis, parse, named, pronoun, quoted, singular=True):
         return None
     return Named(mention=named)
 
@@ -127,7 +132,7 @@ def subject_person_before(
     for *_, token in sorted(ranked, key=lambda r: r[:3]):
         person = people.get(token.i)
         if person is not None:
-            if person.text.split(maxsplit=1)[0].rstrip(".").lower() not in wrong_titles:
+            if not _titled(parse, analysis, person.entity_id, wrong_titles):
                 return person
             continue
         if _names_someone(analysis, parse, token):
@@ -154,6 +159,22 @@ def _unrecognized_name(text: str, analysis: Analysis, parse: ParseIndex, subject
     return Mention(
         article_id=analysis.article_id, start=start, end=name.end, text=text[start : name.end], label="PERSON"
     )
+
+
+def _titled(parse: ParseIndex, analysis: Analysis, entity: str | None, titles: set[str]) -> bool:
+    """Whether any mention of the person in the article carries one of the titles, in the
+    mention or just before it ("Ms Jackson" rules her out for "he" wherever she is named)."""
+    if entity is None:
+        return False
+    for m in analysis.mentions:
+        if m.entity_id != entity:
+            continue
+        first = m.text.split(maxsplit=1)[0].rstrip(".").lower()
+        i = parse.token_at(m.start)
+        before = parse.tokens[i - 1] if i > 0 else None
+        if first in titles or (before is not None and before.lemma.lower().rstrip(".") in titles):
+            return True
+    return False
 
 
 def _is_subject(parse: ParseIndex, token: Token) -> bool:
