@@ -151,10 +151,11 @@ def test_trust_gate_on_real_multi_outlet_batches():
 # rise. The summary floor was LOWERED on purpose, 0.518 -> 0.460: events became coarser (issue 15
 # item 5: 70 -> 29 events on the development batches), so the summary is a different, smaller
 # set of lines (187 -> 76) whose judged precision is lower; the errors are page debris run into
-# lines (docs/evaluation.md). The
+# lines (docs/evaluation.md). Quotes raised 0.772 -> 0.790 on 2026-12-04 (speaker pronouns,
+# organizations, verbs of aspect: 512 right of 648 judged, 6 new lines unjudged). The
 # targets of issue 15 are quotes and timeline 0.95, conflict 0.80, consensus 0.95, summary 1.0.
 AUDIT_PRECISION_FLOORS = {
-    "quote": 0.772,
+    "quote": 0.790,
     "timeline": 0.465,
     "summary": 0.460,
     "consensus": 0.105,
