@@ -234,3 +234,25 @@ def test_a_quoted_description_is_what_was_said():
     )
     assert _said(shown, "important signal")
     assert _said(shown, "frank but constructive")
+
+
+def test_speech_after_a_verb_of_aspect_happened_and_is_shown():
+    shown = _shown(
+        "Oil spill\n\nEnergy Secretary Chris Huhne said Britain was doubling inspections. "
+        'Huhne went on to stress: "We must be vigilant about the risks in deep water."\n\n'
+        'Mr Huhne went on to stress that "the industry\'s record in the North Sea is strong". '
+        'Mr Huhne plans to tell MPs: "The review will be published in June."'
+    )
+    assert _said(shown, "We must be vigilant")
+    assert _said(shown, "record in the North Sea")
+    assert not _said(shown, "The review will be published")  # intended, not yet said
+
+
+def test_a_lone_noun_without_a_determiner_is_no_speaker():
+    shown = _shown(
+        "Egypt protests\n\nThe spokesman said the embassy would stay open.\n\n"
+        '@ grrace: "while you are at it, review all the other foreign dictatorships you support"\n\n'
+        "Dr Doom himself, Nouriel Roubini, said the authorities recognized the need for change."
+    )
+    assert _said(shown, "the embassy would stay open")
+    assert not _said(shown, "foreign dictatorships")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from storyline.models import Analysis, Mention, Quote, Span, Token
 from storyline.quotes.speakers import _head, type_speakers
 
@@ -104,3 +106,30 @@ def test_a_surname_the_recognizer_missed_is_its_person_not_a_role_near_another_n
     # With no person of that surname, the name stays as written: never the other minister.
     (typed,) = type_speakers(NAMES, _names_analysis(with_vesely=False), [_quote_by_vesely()], names)
     assert typed.speaker == "Vesely" and typed.speaker_entity_id is None
+
+
+@pytest.mark.models
+def test_bodies_named_or_written_as_organizations_are_not_typed_persons():
+    from tests.conftest import make_article
+
+    from storyline.entities import merge_entities
+    from storyline.nlp import analyze
+    from storyline.quotes.extract import extract_quotes
+
+    article = make_article(
+        "Oil spill\n\nBP said the containment cap was working. Germany and Austria reported "
+        "cases of the illness on Monday. Mexico's National Autonomous University concluded that "
+        "the effect of the spill was limited. GlaxoSmithKline Plc said it was stepping up "
+        "production. The Thai PM said the army would stay in its barracks."
+    )
+    entities, (analysis,) = merge_entities(analyze([article]))
+    names = {e.id: e.name for e in entities}
+    kinds = {e.id: e.type for e in entities}
+    typed = {
+        q.text[:20]: q.speaker_type for q in extract_quotes(article, analysis, names, entity_types=kinds)
+    }
+    assert typed["the containment cap "] == "organization"
+    assert typed["cases"] == "organization"
+    assert typed["that the effect of t"] == "organization"
+    assert typed["it was stepping up p"] == "organization"
+    assert typed["the army would stay "] == "person"

@@ -52,6 +52,9 @@ STATEMENT_LEMMAS = SPEECH_LEMMAS | frozenset(
 DIRECT_LEMMAS = STATEMENT_LEMMAS | frozenset("put read talk speak chant shout sing yell cry".split())
 # What a report, study or statement states: a finding of a document is its statement.
 DOCUMENT_LEMMAS = STATEMENT_LEMMAS | frozenset("find show conclude indicate estimate".split())
+# Verbs of aspect: their infinitive happened ("went on to stress", "continued to insist",
+# "began to explain"), unlike one of intention or expectation ("plans to say").
+ASPECTUAL_LEMMAS = frozenset("go continue begin start proceed keep resume".split())
 # A cue under one of these did not speak: "declined to confirm", "refused to say", "failed to
 # mention", "passed up opportunities to criticize", "avoided saying".
 DECLINING_LEMMAS = frozenset("decline refuse fail pass avoid hesitate reluctant unwilling".split())
@@ -124,12 +127,17 @@ def is_statement(parse: ParseIndex, quote: Quote) -> bool:
     cue = _cue_token(parse, quote)
     if cue is not None and (_negated(parse, cue) or _declined(parse, cue)):
         return False
-    if quote.speaker is None or is_bare_pronoun(quote.speaker):
+    if quote.speaker is None or is_bare_pronoun(quote.speaker) or _cannot_speak(parse, quote):
         return False
     if cue is not None and (_passive(parse, cue) or _not_yet_said(parse, cue)):
         return False
     if quote.kind == "direct":
-        return cue is None or cue.pos not in ("VERB", "AUX") or cue.lemma.lower() in DIRECT_LEMMAS
+        return (
+            cue is None
+            or cue.pos not in ("VERB", "AUX")
+            or cue.lemma.lower() in DIRECT_LEMMAS
+            or _speech_after_aspect(parse, cue) is not None
+        )
     if quote.kind == "mixed" and (quote.cue or "").strip() in ("", ":"):
         return _has_verb(parse, quote)  # words run in after a colon: "Obama: we will ..."
     if quote.kind == "indirect" and _fragment(parse, quote):
@@ -145,6 +153,22 @@ def is_statement(parse: ParseIndex, quote: Quote) -> bool:
     return _has_verb(parse, quote) or (quote.kind == "mixed" and _quotes_a_description(quote.text))
 
 
+def _cannot_speak(parse: ParseIndex, quote: Quote) -> bool:
+    """A speaker phrase that names no one who speaks: a lone singular noun without a
+    determiner, headline or caption style ("Analyst: The protesters ..."), or numbers
+    alone."""
+    if quote.speaker_span is None or quote.speaker_entity_id:
+        return False
+    words = [
+        parse.tokens[i]
+        for i in parse.token_range(quote.speaker_span.start, quote.speaker_span.end)
+        if parse.tokens[i].pos not in ("PUNCT", "SPACE")
+    ]
+    if len(words) == 1 and words[0].pos == "NOUN" and words[0].tag == "NN":
+        return True
+    return bool(words) and all(t.pos == "NUM" for t in words)
+
+
 def _quotes_a_description(text: str) -> bool:
     """Whether verbless reported words quote what was said of something: called it an
     "important signal", described the talks as "frank but constructive"; not a quoted topic
@@ -154,10 +178,33 @@ def _quotes_a_description(text: str) -> bool:
     return quoted >= 3 or (quoted >= 2 and bool(outside))
 
 
+def _aspectual(parse: ParseIndex, verb: Token) -> bool:
+    """'went on', 'continued', 'began': a verb whose infinitive happened."""
+    lemma = verb.lemma.lower()
+    return lemma in ASPECTUAL_LEMMAS and (lemma != "go" or _has_particle(parse, verb, "on"))
+
+
+def _speech_after_aspect(parse: ParseIndex, verb: Token) -> Token | None:
+    """The verb of saying an aspectual verb introduces ("Huhne went on to stress: ...",
+    "continued to insist"), also where the parse took it for a noun ("on [to stress]")."""
+    if not _aspectual(parse, verb):
+        return None
+    for child in parse.children.get(verb.i, ()):
+        token = parse.tokens[child]
+        below = [token] + [parse.tokens[c] for c in parse.children.get(child, ()) if token.dep == "prep"]
+        for word in below:
+            if word.dep in ("xcomp", "advcl", "pobj") and word.lemma.lower() in DIRECT_LEMMAS:
+                return word
+    return None
+
+
 def _not_yet_said(parse: ParseIndex, cue: Token) -> bool:
     """A cue in the infinitive or under a modal: speech intended, expected or possible, not
     made ("contacting him to say", "will reiterate", "how can people say", "is expected to
-    announce")."""
+    announce"); not the infinitive of a verb of aspect, which says it happened ("went on to
+    stress", "continued to insist")."""
+    if cue.dep in ("xcomp", "advcl") and cue.head != cue.i and _aspectual(parse, parse.tokens[cue.head]):
+        return False
     return any(
         parse.tokens[c].dep == "aux" and parse.tokens[c].tag in ("MD", "TO")
         for c in parse.children.get(cue.i, ())

@@ -27,7 +27,6 @@ from storyline.quotes.parse import (
     INTENT_LEMMAS,
     PRONOUNS,
     REPORTING_LEMMAS,
-    SUBJECT_DEPS,
     Attribution,
     ParseIndex,
     according,
@@ -47,13 +46,11 @@ from storyline.quotes.parse import (
     undergoes,
     within_spans,
 )
+from storyline.quotes.pronouns import Named, resolve_pronoun
 from storyline.quotes.speakers import RELATIVES, named_by_surname, type_speakers
 from storyline.quotes.tagger import Proposal, TaggedSpan, group_spans, tag_analysis
 
-QUOTES_VERSION = "quotes-11"
-
-# Titles that rule a person out as the antecedent of a pronoun ("Mr. Xi ... She said").
-_OTHER_GENDER_TITLES = {"she": {"mr"}, "her": {"mr"}, "he": {"ms", "mrs"}, "him": {"ms", "mrs"}}
+QUOTES_VERSION = "quotes-12"
 
 # Straight and curly marks are mixed up in the wild ("X,” said Y; “X,“ said Y): either closes.
 _ANY_DOUBLE = ("”", '"', "“")
@@ -175,6 +172,7 @@ def extract_quotes(
         )
         if (
             quote.speaker is None
+            and quote.speaker_span is None  # a pronoun left unresolved is no continuation
             and previous is not None
             and not (attribution is not None and attribution.sourceless)
             and _continues_previous(article.text, start, previous, gap)
@@ -712,33 +710,18 @@ def _make_quote(
     speaker_text = article.text[s_start:s_end]
     confidence = attribution.confidence
     if attribution.head is not None and attribution.head.lemma.lower() in PRONOUNS and s_end - s_start <= 4:
-        subject = _subject_person_before(
-            analysis, parse, attribution.head, previous.end if previous is not None else 0
+        # "Zelensky has made it plain that he was hoping ..."; "Ms. Varga struck a conciliatory
+        # note. She said ...": see `storyline.quotes.pronouns`
+        found = resolve_pronoun(
+            article.text,
+            analysis,
+            parse,
+            attribution.head,
+            previous,
+            sentence_gap,
+            find_quoted_spans(article.text),
         )
-        if subject is not None:
-            # "Zelensky has made it plain that he was hoping ..."; "Ms. Varga struck a
-            # conciliatory note. She said ...": a subject since the last quote
-            return Quote(
-                **base,
-                cue=cue_word,
-                cue_span=cue_span,
-                speaker=entity_names.get(subject.entity_id, subject.text),
-                speaker_entity_id=subject.entity_id,
-                speaker_span=speaker_span,
-                confidence=round(confidence - DEFAULTS.quotes.pronoun_penalty, 2),
-            )
-        if previous is not None and previous.speaker and sentence_gap <= 3:
-            return Quote(
-                **base,
-                cue=cue_word,
-                cue_span=cue_span,
-                speaker=previous.speaker,
-                speaker_entity_id=previous.speaker_entity_id,
-                speaker_span=speaker_span,
-                confidence=round(confidence - DEFAULTS.quotes.pronoun_penalty, 2),
-            )
-        mention = _previous_person(analysis, s_start)
-        if mention is None:
+        if found is None:
             return Quote(
                 **base,
                 cue=cue_word,
@@ -746,14 +729,27 @@ def _make_quote(
                 speaker_span=speaker_span,
                 confidence=DEFAULTS.quotes.unattributed,
             )
+        if isinstance(found, Quote):
+            return Quote(
+                **base,
+                cue=cue_word,
+                cue_span=cue_span,
+                speaker=found.speaker,
+                speaker_entity_id=found.speaker_entity_id,
+                speaker_span=speaker_span,
+                confidence=round(confidence - DEFAULTS.quotes.pronoun_penalty, 2),
+            )
+        penalty = DEFAULTS.quotes.pronoun_penalty
+        if isinstance(found, Named):
+            found, penalty = found.mention, DEFAULTS.quotes.previous_person_penalty
         return Quote(
             **base,
             cue=cue_word,
             cue_span=cue_span,
-            speaker=entity_names.get(mention.entity_id, mention.text),
-            speaker_entity_id=mention.entity_id,
+            speaker=entity_names.get(found.entity_id or "", found.text),
+            speaker_entity_id=found.entity_id,
             speaker_span=speaker_span,
-            confidence=round(confidence - DEFAULTS.quotes.previous_person_penalty, 2),
+            confidence=round(confidence - penalty, 2),
         )
     joint = _joint_speakers(article.text, analysis, s_start, s_end, entity_names)
     if joint is not None:
@@ -895,36 +891,6 @@ def _adjacent_surname(
 
 def _tidy(text: str) -> str:
     return " ".join(text.split()).strip(" ,")
-
-
-def _subject_person_before(
-    analysis: Analysis, parse: ParseIndex, pronoun: Token, after: int
-) -> Mention | None:
-    """The last person who is the subject of a clause in the pronoun's sentence (before it) or
-    the sentence before, and named after `after` (the end of the last quote): the nearer
-    antecedent than that quote's speaker."""
-    found = None
-    wrong_titles = _OTHER_GENDER_TITLES.get(pronoun.lemma.lower(), set())
-    for m in analysis.mentions:
-        if (
-            m.label != "PERSON"
-            or not m.entity_id
-            or m.end > pronoun.start
-            or m.start < after
-            or m.text.split(maxsplit=1)[0].rstrip(".").lower() in wrong_titles
-        ):
-            continue
-        ids = parse.token_range(m.start, m.end)
-        if pronoun.sent - parse.tokens[ids[0]].sent in (0, 1) and any(
-            parse.tokens[i].dep in SUBJECT_DEPS for i in ids
-        ):
-            found = m
-    return found
-
-
-def _previous_person(analysis: Analysis, before: int) -> Mention | None:
-    people = [m for m in analysis.mentions if m.label == "PERSON" and m.end <= before and m.entity_id]
-    return people[-1] if people else None
 
 
 def _continues_previous(text: str, start: int, previous: Quote, sentence_gap: int) -> bool:

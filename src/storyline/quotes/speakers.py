@@ -46,6 +46,8 @@ ministry government campaign committee department agency office company firm par
 police military army court council embassy commission parliament congress senate house union
 group organization organisation association bank network newspaper paper outlet station team
 authority authorities kremlin cabinet bureau institute center centre foundation board
+university college school hospital chamber brotherhood corporation agency coalition alliance
+federation movement regime channel broadcaster club charity ngo
 """.split()
 )
 _ANONYMOUS_NOUNS = frozenset(
@@ -115,13 +117,24 @@ def _typed(
         kind: SpeakerType
         if spokes:
             kind = "spokesperson"
-        elif label == "PERSON":
+        elif label == "PERSON" and not _organization_by_form(phrase):
             kind = "person"
         else:
             kind = "document" if head in _DOCUMENT_NOUNS else "organization"
         return replace(quote, speaker_type=kind)
     if spokes:
         kind = "spokesperson"
+    elif (
+        head_token is not None
+        and head_token.pos == "PROPN"
+        and (
+            _organization_by_form(text[head_token.start : head_token.end])
+            or _in_mention_of(analysis, head_token, _GROUP_LABELS)
+        )
+    ):
+        # "BP", "Mexico's National Autonomous University", "Germany and Austria": a body that
+        # the recognizer named, or an acronym, speaks as an organization, not a person
+        kind = "organization"
     elif head in _DOCUMENT_NOUNS:
         kind = "document"
     elif _ANONYMOUS.search(phrase) or _ANONYMOUS.search(_sentence_of(text, analysis, quote)):
@@ -174,6 +187,25 @@ def _typed(
                 speaker=entity_names.get(named.entity_id or "", named.text),
             )
     return replace(quote, speaker_type=kind)
+
+
+_GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
+# A company's or body's form of name: "GlaxoSmithKline Plc", "Combined Systems Inc", "BP", "CDC".
+_COMPANY_SUFFIX = re.compile(r"\b(?:Plc|PLC|Inc|Corp|Ltd|LLC|Co|AG|SA|NV|GmbH)\.?$")
+_ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}$")
+# Acronyms of a person's role, not of a body: "the Thai PM", "an MP".
+_ROLE_ACRONYMS = frozenset("PM MP MEP CEO CFO COO VP GP DJ".split())
+
+
+def _organization_by_form(name: str) -> bool:
+    """Whether a name is an organization's by its form: a company suffix, or an acronym (a
+    person's name is not written in capitals)."""
+    name = name.strip()
+    return bool(_COMPANY_SUFFIX.search(name) or _ACRONYM.match(name) and name not in _ROLE_ACRONYMS)
+
+
+def _in_mention_of(analysis: Analysis, token: Token, labels: frozenset[str]) -> bool:
+    return any(m.label in labels and m.start <= token.start < m.end for m in analysis.mentions)
 
 
 def _head(analysis: Analysis, starts: Sequence[int], quote: Quote) -> Token | None:
