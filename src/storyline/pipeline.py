@@ -459,8 +459,10 @@ def corpus_stages(
         events = cluster.cluster_events(
             articles, article_vectors, analyses, dates, duplicates, inferred=inferred
         )
+    clock.log("events", f"{len(events)} events from {len(articles)} articles")
+    with clock.stage("stories"):
         stories = cluster.thread_stories(events, {a.id: a.text for a in articles}, analyses)
-    clock.log("events", f"{len(events)} events from {len(articles)} articles in {len(stories)} stories")
+    clock.log("stories", f"{len(stories)} stories of {len(events)} events")
     all_quotes = []
     for a in articles:  # as quotes.extract_all_quotes, an article at a time
         with clock.stage("quotes", a.id):
@@ -473,6 +475,9 @@ def corpus_stages(
     with clock.stage("groups"):
         all_quotes = quote_groups.group_quotes(all_quotes)
     grouped = [q for q in all_quotes if q.group_id]
+    quotes_of: dict[str, list[int]] = {}  # each article's quotes, by place in all_quotes
+    for position, quote in enumerate(all_quotes):
+        quotes_of.setdefault(quote.article_id, []).append(position)
     clock.log("groups", f"{len(grouped)} quotes in {len({q.group_id for q in grouped})} groups")
     skip = frozenset((s.article_id, s.start) for s in repeated)
     final_events, claim_groups, entries = [], [], []
@@ -515,7 +520,7 @@ def corpus_stages(
                     statements,
                     analyses,
                     loners,
-                    quotes=[q for q in all_quotes if q.article_id in members],
+                    quotes=[all_quotes[p] for p in sorted(p for i in members for p in quotes_of.get(i, ()))],
                     dates=dates,
                     published={i: by_id[i].published for i in members},
                 )
@@ -556,9 +561,12 @@ def _article_vectors(
             texts.append(article.text[sent.start : sent.end].strip())
             owners.append(article.id)
     rows = embed(texts)
+    rows_of: dict[str, list[int]] = {a.id: [] for a in articles}
+    for i, owner in enumerate(owners):
+        rows_of[owner].append(i)
     vectors = {}
     for article in articles:
-        mine = rows[[i for i, owner in enumerate(owners) if owner == article.id]]
+        mine = rows[rows_of[article.id]]
         mean = mine.mean(axis=0) if len(mine) else np.zeros(384, dtype=np.float32)
         vectors[article.id] = mean / (np.linalg.norm(mean) or 1.0)
     return vectors
