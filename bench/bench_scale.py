@@ -21,7 +21,8 @@ feasible here, so:
 * Embeddings: every sentence of the real articles is embedded once with the real model
   (cached by text in the store). A copy's sentence is looked up by its text with the word
   swaps undone (each pair maps to one canonical word), so it gets the vector of the real
-  sentence it was made from; no sentence outside the real set is ever embedded.
+  sentence it was made from (also with its years put back); no sentence outside the real set
+  is ever embedded.
 
 So the synthetic corpus is a news stream of the same articles retold year after year: events
 stay the size of the real ones (copies are years apart), while stories (threaded with no date
@@ -53,6 +54,7 @@ from pathlib import Path
 import numpy as np
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
+_ANY_YEAR = re.compile(r"\b\d{4}\b")
 _WORD = re.compile(r"[a-z]+")
 _SWAP_SHARE = 0.25
 _STAGE = re.compile(r"stage (?P<name>[a-z ]+?): .* in (?P<seconds>[0-9.]+) s$")
@@ -128,7 +130,9 @@ def word_pairs(articles, analyses) -> dict[str, str]:
 
 
 def canonical(text: str, partner: dict[str, str]) -> str:
-    """The text with every paired word written as the first of its pair: undoes the swaps."""
+    """The text with every paired word written as the first of its pair and every four-digit
+    number as 0000: undoes the swaps and the moved years."""
+    text = _ANY_YEAR.sub("0000", text)
     return _WORD.sub(lambda m: min(m[0], partner.get(m[0], m[0])), text)
 
 
@@ -182,6 +186,28 @@ def synthetic(n: int, articles, analyses, tags, partner, lead: int):
     return chosen, made, tagged
 
 
+_WORKED_AROUND = [0]
+
+
+def _work_around_split_updates_bug() -> None:
+    """claims.align_claims raises KeyError on some real events (a conflict found after
+    _split_updates renumbered the groups names a label no longer there; seen on a 29-article
+    Timeline17 event, on main too). Until it is fixed, such an event is aligned again without
+    publication days (no split of moved counts), and the bench counts how often."""
+    from storyline import pipeline
+
+    align = pipeline.claims_stage.align_claims
+
+    def aligned(*args, **kwargs):
+        try:
+            return align(*args, **kwargs)
+        except KeyError:
+            _WORKED_AROUND[0] += 1
+            return align(*args, **{**kwargs, "published": None})
+
+    pipeline.claims_stage.align_claims = aligned
+
+
 def run_one(args) -> dict:
     """One size, in this process: build the corpus, run corpus_stages, report."""
     from storyline.config import DEFAULTS
@@ -205,6 +231,7 @@ def run_one(args) -> dict:
             rows.append(row)
         return np.vstack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
 
+    _work_around_split_updates_bug()
     stages: dict[str, float] = defaultdict(float)
 
     class Collect(logging.Handler):
@@ -232,6 +259,100 @@ def run_one(args) -> dict:
         "quotes": len(briefing.quotes),
         "claim_groups": len(briefing.claims),
         "embedding_misses": misses[0],
+        "claims_bug_worked_around": _WORKED_AROUND[0],
+    }
+
+
+def _copied_quote(quote, copy):
+    def moved(span):
+        return replace(span, article_id=copy.id) if span else span
+
+    return replace(
+        quote,
+        id=hashlib.sha1(f"{quote.id}/{copy.id}".encode()).hexdigest()[:16],
+        article_id=copy.id,
+        text=copy.text[quote.start : quote.end],
+        cue_span=moved(quote.cue_span),
+        speaker_span=moved(quote.speaker_span),
+        parts=tuple(moved(p) for p in quote.parts),
+    )
+
+
+def run_grouping(args) -> dict:
+    """Only the stages that compare articles with each other, at sizes the per-article stages
+    would take hours to reach: entities merge, dedup, article vectors, events (event day = the
+    publication day: no dates stage), stories, quote groups (each copy's quotes are its real
+    article's, extracted once) and the corpus timeline."""
+    from storyline import cluster, dedup, entities, quotes
+    from storyline.config import DEFAULTS
+    from storyline.pipeline import _article_vectors
+    from storyline.quotes import groups as quote_groups
+    from storyline.timeline import corpus as corpus_timeline
+
+    real, analyses, tags, vectors = prepare(args.db, args.shared, args.per_topic, args.polnear)
+    partner = word_pairs(real, analyses)
+    by_key = {canonical(text, partner): v for text, v in vectors.items()}
+    lead = max(DEFAULTS.events.vector_sentences, DEFAULTS.events.date_lead_sentences)
+    entity_list, linked = entities.merge_entities([analyses[a.id] for a in real])
+    names, kinds = {e.id: e.name for e in entity_list}, {e.id: e.type for e in entity_list}
+    linked_of = {a.article_id: a for a in linked}
+    real_quotes = {
+        a.id: quotes.extract_quotes(a, linked_of[a.id], names, entity_types=kinds, tags=tags.get(a.id))
+        for a in real
+    }
+    corpus, made, _ = synthetic(args.size, real, analyses, tags, partner, lead)
+    origin = {}
+    for k in range(args.size // len(real) + 1):
+        for a in real:
+            origin[hashlib.sha1(f"{a.id}/{k}".encode()).hexdigest()[:16] if k else a.id] = a.id
+    wanted = set(args.stages.split(",")) if args.stages else None
+    all_quotes = []
+    if wanted is None or "groups" in wanted:
+        all_quotes = [_copied_quote(q, c) for c in corpus for q in real_quotes[origin[c.id]]]
+    del vectors, analyses, linked, linked_of
+    limit = args.exact_up_to if args.exact_up_to is not None else DEFAULTS.events.exact_up_to
+    stages: dict[str, float] = {}
+    before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+
+    def timed(name, work, otherwise=None):
+        if wanted is not None and name not in wanted:
+            return otherwise
+        began = time.process_time()  # CPU seconds: other helpers were loading the machine
+        result = work()
+        stages[name] = round(time.process_time() - began, 2)
+        return result
+
+    linked = timed("entities", lambda: entities.merge_entities([made[a.id] for a in corpus])[1])
+    made = {a.article_id: a for a in linked} if linked else made
+    duplicates = timed("dedup", lambda: dedup.find_duplicates(corpus), ())
+    article_vectors = timed(
+        "vectors",
+        lambda: _article_vectors(
+            corpus, made, lambda texts: np.vstack([by_key[canonical(t, partner)] for t in texts])
+        ),
+    )
+    events = timed(
+        "events",
+        lambda: cluster.cluster_events(corpus, article_vectors, made, {}, duplicates, exact_up_to=limit),
+    )
+    texts = {a.id: a.text for a in corpus}
+    stories = timed("stories", lambda: cluster.thread_stories(events, texts, made, exact_up_to=limit))
+    grouped = timed("groups", lambda: quote_groups.group_quotes(all_quotes), [])
+    timeline = timed("corpus timeline", lambda: corpus_timeline.story_timeline(corpus, events), [])
+    seconds = time.perf_counter() - started
+    return {
+        "articles": len(corpus),
+        "exact_up_to": limit,
+        "seconds": round(seconds, 2),
+        "stages": stages,
+        "peak_mb_before": round(before_kb / 1024),
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "events": len(events),
+        "stories": len(stories),
+        "quotes": len(grouped),
+        "grouped quotes": sum(q.group_id is not None for q in grouped),
+        "timeline days": len(timeline),
     }
 
 
@@ -331,19 +452,28 @@ def main() -> None:
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)  # one size, in this process
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds allowed per size")
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--grouping", action="store_true", help="only the stages across articles")
+    parser.add_argument("--exact-up-to", type=int, help="events.exact_up_to for --grouping")
+    parser.add_argument("--stages", help="with --grouping: only these, comma-separated")
     parser.add_argument("--compare", type=int, help="compare exact and stream events at this size")
     args = parser.parse_args()
     if args.compare:
         print(json.dumps(compare(args), indent=1))
         return
     if args.size:
-        print(json.dumps(run_one(args)))
+        print(json.dumps(run_grouping(args) if args.grouping else run_one(args)))
         return
     prepare(args.db, args.shared, args.per_topic, args.polnear)  # parse and embed once, cached
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         command = [sys.executable, __file__, "--size", str(size), "--shared", str(args.shared)]
         command += ["--db", args.db, "--per-topic", str(args.per_topic), "--polnear", str(args.polnear)]
+        if args.grouping:
+            command.append("--grouping")
+        if args.exact_up_to is not None:
+            command += ["--exact-up-to", str(args.exact_up_to)]
+        if args.stages:
+            command += ["--stages", args.stages]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout)
         except subprocess.TimeoutExpired:
