@@ -136,6 +136,25 @@ def canonical(text: str, partner: dict[str, str]) -> str:
     return _WORD.sub(lambda m: min(m[0], partner.get(m[0], m[0])), text)
 
 
+_SWAPPABLE: dict[str, list[tuple[int, int, str]]] = {}
+
+
+def _swappable(article, analysis, partner, lead) -> list[tuple[int, int, str]]:
+    """The article's nouns and adjectives outside its lead and its entity mentions that have a
+    partner word, with that word (worked out once per real article)."""
+    if article.id not in _SWAPPABLE:
+        named = set()
+        for m in analysis.mentions:
+            named.update(range(m.start, m.end))
+        found = []
+        for t in analysis.tokens:
+            word = article.text[t.start : t.end]
+            if t.sent >= lead and t.pos in ("NOUN", "ADJ") and t.start not in named and word in partner:
+                found.append((t.start, t.end, partner[word]))
+        _SWAPPABLE[article.id] = found
+    return _SWAPPABLE[article.id]
+
+
 def make_copy(article, analysis, k: int, partner: dict[str, str], lead: int):
     from storyline.models import Analysis
 
@@ -143,15 +162,9 @@ def make_copy(article, analysis, k: int, partner: dict[str, str], lead: int):
         return article, analysis
     rng = random.Random(f"{article.id}/{k}")
     text = list(_YEAR.sub(lambda m: str(int(m[0]) + k), article.text))
-    named = set()
-    for m in analysis.mentions:
-        named.update(range(m.start, m.end))
-    for t in analysis.tokens:
-        if t.sent < lead or t.pos not in ("NOUN", "ADJ") or t.start in named:
-            continue
-        word = article.text[t.start : t.end]
-        if word in partner and rng.random() < _SWAP_SHARE:
-            text[t.start : t.end] = partner[word]
+    for start, end, swapped in _swappable(article, analysis, partner, lead):
+        if rng.random() < _SWAP_SHARE:
+            text[start:end] = swapped
     body = "".join(text)
     new_id = hashlib.sha1(f"{article.id}/{k}".encode()).hexdigest()[:16]
     published = article.published
