@@ -348,9 +348,10 @@ def run_grouping(args) -> dict:
     events = timed(
         "events",
         lambda: cluster.cluster_events(corpus, article_vectors, made, {}, duplicates, exact_up_to=limit),
+        [],
     )
     texts = {a.id: a.text for a in corpus}
-    stories = timed("stories", lambda: cluster.thread_stories(events, texts, made, exact_up_to=limit))
+    stories = timed("stories", lambda: cluster.thread_stories(events, texts, made, exact_up_to=limit), [])
     grouped = timed("groups", lambda: quote_groups.group_quotes(all_quotes), [])
     timeline = timed("corpus timeline", lambda: corpus_timeline.story_timeline(corpus, events), [])
     seconds = time.perf_counter() - started

@@ -136,3 +136,42 @@ def test_large_story_compares_sentences_only_with_events_within_the_date_gap():
     assert flags["e1"] == [True, False]  # the fire's neighbour is in e2, two days on
     assert flags["e2"] == [True]
     assert flags["e3"] == [False, False]  # the strike is in e1 too, but two months away
+
+
+def test_merge_rounds_join_groups_best_first_with_current_scores():
+    from storyline.cluster import _merge_rounds
+
+    points = {0: [0], 1: [1], 2: [2], 3: [3]}
+    similar = np.array(
+        [[1.0, 0.9, 0.6, 0.0], [0.9, 1.0, 0.7, 0.0], [0.6, 0.7, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0]]
+    )
+    means = np.eye(4, dtype=np.float32) + 0.1
+
+    def average(a, b):
+        return float(np.mean([similar[i, j] for i in points[a] for j in points[b]]))
+
+    def joined(a, b):
+        points[a].extend(points[b])
+
+    into = _merge_rounds(
+        4, lambda g: means[g], average, lambda a, b: True, joined, threshold=0.6, neighbours=3
+    )
+    # Round one joins 0 and 1 (0.9); round two, 2 joins them (mean 0.65 >= 0.6); 3 stays alone.
+    assert into == [0, 0, 0, 3]
+    assert sorted(points[0]) == [0, 1, 2]
+
+
+def test_merge_rounds_refuse_what_does_not_fit():
+    from storyline.cluster import _merge_rounds
+
+    means = np.ones((2, 2), dtype=np.float32)
+    into = _merge_rounds(
+        2,
+        lambda g: means[g],
+        lambda a, b: 1.0,
+        lambda a, b: False,
+        lambda a, b: None,
+        threshold=0.5,
+        neighbours=2,
+    )
+    assert into == [0, 1]

@@ -16,7 +16,7 @@ import hashlib
 import heapq
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 import numpy as np
@@ -229,9 +229,10 @@ def _stream_labels(
     more than `max_gap_days` from its own; else it opens an event. The candidates are the
     `neighbours` events whose mean vectors are nearest in an approximate nearest-neighbour
     index of the open events: an event all of whose articles end more than `max_gap_days`
-    before the article placed can take no later one, and leaves the index. Deterministic:
-    the same input gives the same events. Unlike average linkage, two events once made are
-    never merged, so it errs towards more, smaller events (tests/test_cluster_stream.py)."""
+    before the article placed can take no later one, and leaves the index. Then the events
+    that average linkage would still join (average similarity at least `threshold`, the date
+    gap held) are merged in rounds among nearest neighbours (`_merge_rounds`). Deterministic:
+    the same input gives the same events."""
     ids = [a.id for a in articles]
     days = [_day_numbers(spans[i]) for i in ids]
     order = sorted(range(len(ids)), key=lambda k: (days[k][0], ids[k]))
@@ -276,7 +277,89 @@ def _stream_labels(
             heapq.heappush(closing, (last, best))
         index.put(best, sums[best] / len(members[best]))
         labels[k] = best + 1
-    return labels
+    if entity_weight:  # the merge pass scores by vectors alone
+        return labels
+
+    def average(a: int, b: int) -> float:
+        return float(sums[a] @ sums[b]) / (len(members[a]) * len(members[b]))
+
+    def fits(a: int, b: int) -> bool:
+        return (
+            latest_start[b] - earliest_end[a] <= max_gap_days
+            and latest_start[a] - earliest_end[b] <= max_gap_days
+        )
+
+    def joined(a: int, b: int) -> None:
+        sums[a] = sums[a] + sums[b]
+        members[a].extend(members[b])
+        latest_start[a] = max(latest_start[a], latest_start[b])
+        earliest_end[a] = min(earliest_end[a], earliest_end[b])
+
+    into = _merge_rounds(
+        len(sums),
+        lambda group: sums[group] / len(members[group]),
+        average,
+        fits,
+        joined,
+        threshold=threshold,
+        neighbours=neighbours,
+    )
+    return [into[label - 1] + 1 for label in labels]
+
+
+_MERGE_ROUNDS = 8
+
+
+def _merge_rounds(
+    count: int,
+    mean: Callable[[int], np.ndarray],
+    score: Callable[[int, int], float],
+    fits: Callable[[int, int], bool],
+    joined: Callable[[int, int], None],
+    *,
+    threshold: float,
+    neighbours: int,
+) -> list[int]:
+    """The average-linkage merges a one-pass assignment missed, in up to `_MERGE_ROUNDS`
+    rounds: every two groups among each other's `neighbours` nearest (by their `mean`) whose
+    average similarity `score` reaches `threshold` and that `fits` together are merged, best
+    first, each group in at most one merge a round (so every score used is current); `joined(a,
+    b)` folds b into a. Returns, for each group, the group it ended in."""
+    parent = list(range(count))
+    alive = list(range(count))
+    for _ in range(_MERGE_ROUNDS):
+        if len(alive) < 2:
+            break
+        means = {group: np.asarray(mean(group), dtype=np.float32) for group in alive}
+        index = NearestIndex(len(means[alive[0]]), count)
+        for group in alive:
+            index.put(group, means[group])
+        pairs = {
+            (min(group, other), max(group, other))
+            for group in alive
+            for other in index.nearest(means[group], neighbours + 1)
+            if other != group
+        }
+        scored = sorted(
+            (p for a, b in pairs if fits(a, b) and (p := (score(a, b), a, b))[0] >= threshold),
+            key=lambda p: (-p[0], p[1], p[2]),
+        )
+        merged: set[int] = set()
+        for _, a, b in scored:
+            if a not in merged and b not in merged:
+                joined(a, b)
+                parent[b] = a
+                merged.update((a, b))
+        if not merged:
+            break
+        alive = [group for group in alive if parent[group] == group]
+
+    def root(group: int) -> int:
+        while parent[group] != group:
+            group = parent[group]
+        return group
+
+    return [root(group) for group in range(count)]
 
 
 def _jaccard_of(a: set[str], b: set[str]) -> float:
@@ -339,7 +422,8 @@ def _stream_story_labels(
     story whose events' TF-IDF vectors it is most alike on average (the exact mean cosine, as
     average linkage scores it), when that reaches `threshold`; else it opens a story. The
     candidates are the stories of the `neighbours` earlier events nearest to it in a
-    `dimensions`-wide LSA reduction (truncated SVD, fixed seed) of the same vectors."""
+    `dimensions`-wide LSA reduction (truncated SVD, fixed seed) of the same vectors. Then the
+    stories whose average similarity reaches `threshold` are merged (`_merge_rounds`)."""
     ids = [i for e in events for i in e.article_ids]
     words = TfidfVectorizer(stop_words="english", sublinear_tf=True)
     matrix = words.fit_transform([texts[i] for i in ids])
@@ -357,6 +441,7 @@ def _stream_story_labels(
     story_of: list[int] = []
     totals: list[sparse.csr_matrix] = []  # each story's events' vectors added
     counts: list[int] = []
+    centres: list[np.ndarray] = []  # each story's events' reduced vectors added
     for k in range(len(events)):
         row = summed[k]
         best, best_score = -1, threshold
@@ -368,12 +453,32 @@ def _stream_story_labels(
             best = len(totals)
             totals.append(row)
             counts.append(1)
+            centres.append(reduced[k].copy())
         else:
             totals[best] = totals[best] + row
             counts[best] += 1
+            centres[best] += reduced[k]
         story_of.append(best)
         index.put(k, reduced[k])
-    return [story + 1 for story in story_of]
+
+    def average(a: int, b: int) -> float:
+        return float(totals[a].multiply(totals[b]).sum()) / (counts[a] * counts[b])
+
+    def joined(a: int, b: int) -> None:
+        totals[a] = totals[a] + totals[b]
+        counts[a] += counts[b]
+        centres[a] += centres[b]
+
+    into = _merge_rounds(
+        len(totals),
+        lambda story: centres[story] / (np.linalg.norm(centres[story]) or 1.0),
+        average,
+        lambda a, b: True,
+        joined,
+        threshold=threshold,
+        neighbours=neighbours,
+    )
+    return [into[story] + 1 for story in story_of]
 
 
 def _make_story(events: list[Event], analyses: Mapping[str, Analysis]) -> Story:
