@@ -42,7 +42,7 @@ from storyline.models import (
     TimelinePrecision,
 )
 
-CLUSTER_VERSION = "events-3"
+CLUSTER_VERSION = "events-4"  # 4: the stream above exact_up_to articles
 _ENTITY_TYPES = frozenset({"PERSON", "ORG", "EVENT", "FAC", "LAW"})
 _SINCE = re.compile(r"\b(?:since|until|till|from)\s+(?:early\s+|late\s+|mid-?\s*)?$", re.I)
 
