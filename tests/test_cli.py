@@ -366,6 +366,7 @@ STAGES = (
     "dedup",
     "dates",
     "events",
+    "stories",
     "quotes",
     "groups",
     "summary",
@@ -391,4 +392,5 @@ def test_brief_verbose_logs_each_stage_with_its_counts_and_time(tmp_path):
     assert logged["clean"] == "8 articles from 8 documents, 8 new, 0 failed"
     [tally] = re.findall(r"(\d+) quotes, \d+ failed", result.stdout + result.stderr)[-1:]
     assert logged["quotes"] == f"{tally} quotes from 8 articles"  # the quotes the briefing shows
-    assert logged["events"] == "2 events from 8 articles in 1 stories"
+    assert logged["events"] == "2 events from 8 articles"
+    assert logged["stories"] == "1 stories of 2 events"

@@ -137,6 +137,12 @@ class EventSettings:
     story_threshold: float = 0.25  # the TF-IDF cosine of two events' texts at which they are one story
     story_entities: int = 5  # the entities kept as a story's own (named by at least half its articles)
     headline_chars: int = 110  # an event title made from a sentence is cut at this length
+    # Up to this many articles, events and stories come from average linkage over every pair
+    # (quadratic: 3,000 articles take a 72 MB distance matrix); above it, articles join events
+    # and events join stories in one pass in time order, over an approximate nearest-neighbour
+    # index (hnswlib), so a batch of 100,000 articles fits in memory (bench/bench_scale.py).
+    exact_up_to: int = 3000
+    stream_neighbours: int = 32  # the nearest events (by the index) an article or event is scored against
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

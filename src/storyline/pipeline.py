@@ -8,6 +8,7 @@ StageError naming the stage and the item. Each stage logs its counts and time at
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import logging
@@ -16,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +40,7 @@ from storyline.ingest import (
 from storyline.ingest.remote import WebBatch, fetch_web, is_url, read_url_list, remember
 from storyline.ingest.warc import WarcFilter, is_warc, iter_warc
 from storyline.ingest.web import FetchOptions
-from storyline.models import Analysis, Article, Briefing, Failure, RawDocument, Span
+from storyline.models import Analysis, Article, Briefing, Event, Failure, RawDocument, Span
 from storyline.per_article import clean_article, quote_tags_version, tags_from_json, tags_to_json
 from storyline.quotes import acts as quote_acts
 from storyline.quotes import extract as quotes
@@ -459,8 +461,10 @@ def corpus_stages(
         events = cluster.cluster_events(
             articles, article_vectors, analyses, dates, duplicates, inferred=inferred
         )
+    clock.log("events", f"{len(events)} events from {len(articles)} articles")
+    with clock.stage("stories"):
         stories = cluster.thread_stories(events, {a.id: a.text for a in articles}, analyses)
-    clock.log("events", f"{len(events)} events from {len(articles)} articles in {len(stories)} stories")
+    clock.log("stories", f"{len(stories)} stories of {len(events)} events")
     all_quotes = []
     for a in articles:  # as quotes.extract_all_quotes, an article at a time
         with clock.stage("quotes", a.id):
@@ -473,6 +477,9 @@ def corpus_stages(
     with clock.stage("groups"):
         all_quotes = quote_groups.group_quotes(all_quotes)
     grouped = [q for q in all_quotes if q.group_id]
+    quotes_of: dict[str, list[int]] = {}  # each article's quotes, by place in all_quotes
+    for position, quote in enumerate(all_quotes):
+        quotes_of.setdefault(quote.article_id, []).append(position)
     clock.log("groups", f"{len(grouped)} quotes in {len({q.group_id for q in grouped})} groups")
     skip = frozenset((s.article_id, s.start) for s in repeated)
     final_events, claim_groups, entries = [], [], []
@@ -484,7 +491,11 @@ def corpus_stages(
         # embedded too, for the claims across the story; within its event it stays a loner, so
         # the event's own summary and claims are as they were.
         in_story: dict[str, list[bool]] = {}
+        event_of = {e.id: e for e in events}
         for story in (s for s in stories if len(s.event_ids) > 1):
+            if sum(len(event_of[i].article_ids) for i in story.event_ids) > DEFAULTS.events.exact_up_to:
+                in_story.update(_story_neighbours([event_of[i] for i in story.event_ids], candidates))
+                continue
             in_order = iter(
                 claims_stage.needs_vector([c for eid in story.event_ids for c in candidates[eid]])
             )
@@ -515,7 +526,7 @@ def corpus_stages(
                     statements,
                     analyses,
                     loners,
-                    quotes=[q for q in all_quotes if q.article_id in members],
+                    quotes=[all_quotes[p] for p in sorted(p for i in members for p in quotes_of.get(i, ()))],
                     dates=dates,
                     published={i: by_id[i].published for i in members},
                 )
@@ -553,6 +564,35 @@ def corpus_stages(
     )
 
 
+def _story_neighbours(
+    events: Sequence[Event], candidates: Mapping[str, list[claims_stage.Candidate]]
+) -> dict[str, list[bool]]:
+    """For a story too large to compare every sentence pair: each event's candidates that have
+    a lexical neighbour in another source among the events of the story within the date gap
+    of it (the only ones its claims can align with, claims.align_across_stories); an event
+    without a day aligns with none, so its own candidates are compared among themselves."""
+    gap = DEFAULTS.events.max_gap_days
+    day = {e.id: date.fromisoformat(e.date) for e in events if e.date and e.precision == "day"}
+    dated = sorted((d.toordinal(), e.id) for e, d in ((e, day.get(e.id)) for e in events) if d)
+    starts = [ordinal for ordinal, _ in dated]
+    flags: dict[str, list[bool]] = {}
+    for event in events:
+        if event.id not in day:
+            flags[event.id] = claims_stage.needs_vector(candidates[event.id])
+            continue
+        when = day[event.id].toordinal()
+        window = [
+            i
+            for _, i in dated[
+                bisect.bisect_left(starts, when - gap) : bisect.bisect_right(starts, when + gap)
+            ]
+        ]
+        others = [c for i in window if i != event.id for c in candidates[i]]
+        found = claims_stage.needs_vector([*candidates[event.id], *others])
+        flags[event.id] = found[: len(candidates[event.id])]
+    return flags
+
+
 def _article_vectors(
     articles: Sequence[Article], analyses: dict[str, Analysis], embed: Callable[[Sequence[str]], np.ndarray]
 ) -> dict[str, np.ndarray]:
@@ -563,9 +603,12 @@ def _article_vectors(
             texts.append(article.text[sent.start : sent.end].strip())
             owners.append(article.id)
     rows = embed(texts)
+    rows_of: dict[str, list[int]] = {a.id: [] for a in articles}
+    for i, owner in enumerate(owners):
+        rows_of[owner].append(i)
     vectors = {}
     for article in articles:
-        mine = rows[[i for i, owner in enumerate(owners) if owner == article.id]]
+        mine = rows[rows_of[article.id]]
         mean = mine.mean(axis=0) if len(mine) else np.zeros(384, dtype=np.float32)
         vectors[article.id] = mean / (np.linalg.norm(mean) or 1.0)
     return vectors
