@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from tests.conftest import date, make_article
 
+from storyline import claims as claims_module
 from storyline import nlp
 from storyline.claims import UNNAMED, Statement, align_claims, outlet_key
 from storyline.dates import timex
@@ -115,6 +116,29 @@ def test_one_measure_reported_on_two_days_is_a_count_that_moved_not_a_conflict()
     assert all("2009-04-26 and 2009-04-27" in (c.note or "") for c in claims)
     same_day = align_claims(event, statements, analyses, published={"a": day["a"], "b": day["a"]})
     assert [c.status for c in same_day] == ["conflict"]
+
+
+@pytest.mark.models
+def test_a_conflict_inside_a_claim_split_by_day_is_kept_on_its_day(monkeypatch):
+    # One claim holding two outlets' different tolls of 26 April and a third outlet's of the next
+    # day (as a chain of similar sentences can make one): the claim is split by day (the count
+    # moved), and the same day's two figures still conflict. The split's new labels were missed
+    # by the conflict: a KeyError that failed the claims stage on real Timeline17 events. The
+    # grouping is forced to one claim, as the chain makes it.
+    texts = {
+        "a": ("Mexico said 81 people had died of the new flu virus.", "Estria Daily Wire"),
+        "b": ("Mexico said 90 people had died of the new flu virus.", "Karvonia Post"),
+        "c": ("Mexico said 103 people had died of the new flu virus.", "Valmora Times"),
+    }
+    articles = [make_article(text, id=key, outlet=outlet) for key, (text, outlet) in texts.items()]
+    analyses = {x.article_id: x for x in nlp.analyze(articles)}
+    event = Event(id="e", article_ids=tuple(texts), title="t")
+    statements = [_statement(a, _vector(1, 0.01 * k)) for k, a in enumerate(articles)]
+    monkeypatch.setattr(claims_module, "_same_claims", lambda statements, labels, cores: [1] * len(statements))
+    day = {"a": date(2009, 4, 26), "b": date(2009, 4, 26), "c": date(2009, 4, 27)}
+    claims = align_claims(event, statements, analyses, published=day)
+    cited = {c.status: sorted({s.article_id for s in c.cites}) for c in claims}
+    assert cited == {"conflict": ["a", "b"], "unique": ["c"]}
 
 
 @pytest.mark.models

@@ -230,6 +230,7 @@ def align_claims(
         )
     conflicts += _date_conflicts(statements, analyses, quotes, dates or {})
     groups = _split_updates(groups, labels, updates, statements, day_of)
+    labels = _labels_of(groups, len(statements))  # a split claim's parts have labels of their own
     merged: dict[int, set[int]] = {}
     notes: dict[int, str] = {}
     disputed: dict[int, list[int]] = {}  # the statements that disagree, first in their claim
@@ -312,6 +313,15 @@ def _split_updates(
             split[fresh] = part
             fresh += 1
     return split
+
+
+def _labels_of(groups: Mapping[int, Sequence[int]], count: int) -> list[int]:
+    """The label of each of `count` statements in `groups` (label -> statement indices)."""
+    labels = [0] * count
+    for label, members in groups.items():
+        for i in members:
+            labels[i] = label
+    return labels
 
 
 def _update_note(
