@@ -134,7 +134,8 @@ def test_a_conflict_inside_a_claim_split_by_day_is_kept_on_its_day(monkeypatch):
     analyses = {x.article_id: x for x in nlp.analyze(articles)}
     event = Event(id="e", article_ids=tuple(texts), title="t")
     statements = [_statement(a, _vector(1, 0.01 * k)) for k, a in enumerate(articles)]
-    monkeypatch.setattr(claims_module, "_same_claims", lambda statements, labels, cores: [1] * len(statements))
+    one_claim = lambda statements, labels, cores: [1] * len(statements)  # noqa: E731
+    monkeypatch.setattr(claims_module, "_same_claims", one_claim)
     day = {"a": date(2009, 4, 26), "b": date(2009, 4, 26), "c": date(2009, 4, 27)}
     claims = align_claims(event, statements, analyses, published=day)
     cited = {c.status: sorted({s.article_id for s in c.cites}) for c in claims}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import multiprocessing
 import os
 import random
 import sqlite3
@@ -290,6 +291,28 @@ def test_parse_workers_exit_when_their_brief_is_killed(tmp_path, signum):
     finally:
         if run.poll() is None:
             run.kill()
+
+
+def _slow_after_the_first_chunk(items, piece_chars):
+    """A parse worker's chunk: the first comes back at once as failures, the others hang."""
+    if items[0][0] != "a0":
+        time.sleep(120)
+    return [{"failure": {"source": source, "stage": "parse", "message": "no"}} for _, source, _ in items]
+
+
+def test_a_stopped_worker_parse_terminates_its_workers_at_once(monkeypatch):
+    monkeypatch.setattr(nlp, "_analyze_chunk", _slow_after_the_first_chunk)  # forked: they see it
+    items = [(f"a{i}", f"s{i}", "text") for i in range(6)]
+    stream = nlp._analyze_in_workers(items, batch_size=2, processes=2, piece_chars=1000)
+    before = set(multiprocessing.active_children())
+    assert next(stream).source == "s0"
+    workers = [p for p in multiprocessing.active_children() if p not in before]
+    assert len(workers) == 2 and all(w.is_alive() for w in workers)
+    started = time.monotonic()
+    stream.close()  # what a stopped run does to the stream: GeneratorExit at the yield
+    for worker in workers:
+        worker.join(10)
+    assert [w for w in workers if w.is_alive()] == [] and time.monotonic() - started < 10
 
 
 # -- kill -9 at random points, concurrent ingests, an old store served ----------------------------

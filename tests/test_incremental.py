@@ -1,16 +1,26 @@
 """Per-article results stored once per article and version: re-briefing a set with one article
-fewer parses and tags nothing again, and gives what a fresh store gives (real models)."""
+fewer parses, tags and dates nothing again, and gives what a fresh store gives (real models);
+the stored briefing keeps article ids, not texts, and reads back the same."""
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
+import zlib
 
 import pytest
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, make_article
 
-from storyline import brief, briefing_to_dict
-from storyline.per_article import quote_tags_version, tags_from_json, tags_to_json
+from storyline import brief, briefing_to_dict, pipeline
+from storyline.models import Article, Failure, TimeExpression
+from storyline.per_article import (
+    quote_tags_version,
+    tags_from_json,
+    tags_to_json,
+    times_from_json,
+    times_to_json,
+)
 from storyline.quotes.tagger import TaggedSpan
 from storyline.store import Store
 
@@ -46,7 +56,120 @@ def test_one_article_fewer_redoes_no_per_article_work(tmp_path, caplog):
     logged = caplog.text
     assert "0 articles parsed, 7 from the store" in logged
     assert "0 articles tagged, 7 from the store" in logged
+    assert "0 dated articles read, 7 from the store" in logged
     assert "stored briefing" not in logged  # a new set: the corpus stages ran
 
     fresh = brief([seven], manifest=seven / "manifest.jsonl", db=tmp_path / "fresh.db")
     assert briefing_to_dict(again) == briefing_to_dict(fresh)
+
+
+@pytest.mark.models
+def test_the_stored_briefing_holds_ids_not_texts_and_reads_back_the_same(tmp_path, caplog):
+    db = tmp_path / "story.db"
+    fresh = brief([SAMPLE], manifest=SAMPLE / "manifest.jsonl", db=db)
+    with Store(db) as store:
+        (key,) = store.briefing_keys()
+        ids_json, packed = store.conn.execute(
+            "SELECT article_ids, payload FROM briefings WHERE key = ?", (key,)
+        ).fetchone()
+        payload = zlib.decompress(packed).decode("utf-8")
+        dated = [a.id for a in fresh.articles if a.published]
+        times = store.get_outputs("time_expressions", dated, _times_version())
+    assert json.loads(ids_json) == [a.id for a in fresh.articles]
+    assert json.loads(payload)["articles"] == []
+    longest = max(fresh.articles, key=lambda a: len(a.text))
+    assert longest.text[:300] not in payload  # quotes and lines are in it, whole texts are not
+    assert len(packed) * 4 < len(json.dumps(briefing_to_dict(fresh), ensure_ascii=False).encode())
+    assert dated and set(times) == set(dated)
+    with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
+        again = brief([SAMPLE], manifest=SAMPLE / "manifest.jsonl", db=db)
+    assert "stored briefing of 8 articles reused" in caplog.text
+    assert json.dumps(briefing_to_dict(again)) == json.dumps(briefing_to_dict(fresh))
+
+
+def _times_version() -> str:
+    from storyline import nlp
+    from storyline.dates import timex
+    from storyline.per_article import TIMES_FORMAT
+
+    return f"{TIMES_FORMAT}+{nlp.ANALYSIS_VERSION}+{timex.TIMEX_VERSION}"
+
+
+def test_time_expressions_round_trip():
+    found = [
+        TimeExpression(
+            article_id="a1",
+            start=3,
+            end=9,
+            text="Monday",
+            value="2024-03-11",
+            precision="day",
+            sentence_index=0,
+        ),
+        TimeExpression(
+            article_id="a1",
+            start=20,
+            end=28,
+            text="at 10 am",
+            value="2024-03-11T10:00",
+            precision="time",
+            sentence_index=2,
+            type="TIME",
+        ),
+    ]
+    assert times_from_json("a1", json.loads(json.dumps(times_to_json(found)))) == found
+
+
+def _articles(*names: str) -> list[Article]:
+    return [make_article(f"The article called {name}, long enough to be one.") for name in names]
+
+
+def test_per_article_results_are_computed_once_and_stored_as_they_are_made(store):
+    articles = _articles("one", "two", "three")
+    asked: list[list[str]] = []
+
+    def lengths(todo):
+        asked.append([a.id for a in todo])
+        for a in todo:
+            if "two" in a.text:
+                yield Failure(source=a.source, stage="count", message="no")
+            else:
+                yield a.id, len(a.text)
+
+    def run(items, failures):
+        return pipeline._per_article(
+            store,
+            "length",
+            "v1",
+            items,
+            lengths,
+            to_json=lambda n: {"n": n},
+            from_json=lambda _, stored: stored["n"],
+            failures=failures,
+        )
+
+    failures: list[Failure] = []
+    found, computed = run(articles, failures)
+    assert found == {a.id: len(a.text) for a in articles if "two" not in a.text} and computed == 3
+    assert [f.stage for f in failures] == ["count"]
+    more = _articles("four")
+    found, computed = run([*articles, *more], [])
+    assert asked[-1] == [articles[1].id, more[0].id]  # the failed one is tried again, not the others
+    assert computed == 2 and set(found) == {articles[0].id, articles[2].id, more[0].id}
+    assert run(articles[::2], [])[1] == 0 and len(asked) == 2  # all stored: compute is not called
+
+
+def test_per_article_results_made_before_a_crash_are_kept(store):
+    articles = _articles("one", "two", "three")
+
+    def breaks_on_the_third(todo):
+        for i, a in enumerate(todo):
+            if i == 2:
+                raise RuntimeError("killed")
+            yield a.id, i
+
+    with pytest.raises(RuntimeError):
+        pipeline._per_article(
+            store, "n", "v1", articles, breaks_on_the_third, to_json=int, from_json=lambda _, n: n
+        )
+    assert store.get_outputs("n", [a.id for a in articles], "v1") == {articles[0].id: 0, articles[1].id: 1}

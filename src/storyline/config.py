@@ -83,6 +83,7 @@ class ModelSettings:
 class StoreSettings:
     db: Path = Path("storyline.db")  # $STORYLINE_DB; the store when no --db is given
     search_limit: int = 50  # articles returned by a full-text search
+    kept_briefings: int = 20  # stored briefings kept, the most recently used; older ones are deleted
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

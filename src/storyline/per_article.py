@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from storyline import nlp
 from storyline.clean import clean_document
 from storyline.errors import ExtractionError, StageError
-from storyline.models import Article, RawDocument
+from storyline.models import Article, RawDocument, TimeExpression
 from storyline.quotes.tagger import TaggedSpan, tagger_digest
 
 log = logging.getLogger(__name__)
 
 TAGS_VERSION = "tags-1"  # the stored form of the quote tagger's spans of one article
+TIMES_FORMAT = "times-1"  # the stored form of the time expressions of one article
 
 
 def clean_article(doc: RawDocument, repeats: frozenset[str]) -> Article:
@@ -48,3 +49,26 @@ def tags_to_json(tags: Sequence[TaggedSpan]) -> list[list]:
 def tags_from_json(rows: Sequence[Sequence]) -> list[TaggedSpan]:
     """The spans back from `tags_to_json` rows."""
     return [TaggedSpan(label, start, end, sent, first, last) for label, start, end, sent, first, last in rows]
+
+
+def times_to_json(times: Sequence[TimeExpression]) -> list[list]:
+    """The expressions as rows of (start, end, text, value, precision, sentence, type); the
+    article id is the row's key."""
+    return [[t.start, t.end, t.text, t.value, t.precision, t.sentence_index, t.type] for t in times]
+
+
+def times_from_json(article_id: str, rows: Sequence[Sequence]) -> list[TimeExpression]:
+    """The expressions of article `article_id` back from `times_to_json` rows."""
+    return [
+        TimeExpression(
+            article_id=article_id,
+            start=start,
+            end=end,
+            text=text,
+            value=value,
+            precision=precision,
+            sentence_index=sentence,
+            type=kind,
+        )
+        for start, end, text, value, precision, sentence, kind in rows
+    ]

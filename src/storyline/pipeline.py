@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -40,8 +41,16 @@ from storyline.ingest import (
 from storyline.ingest.remote import WebBatch, fetch_web, is_url, read_url_list, remember
 from storyline.ingest.warc import WarcFilter, is_warc, iter_warc
 from storyline.ingest.web import FetchOptions
-from storyline.models import Analysis, Article, Briefing, Event, Failure, RawDocument, Span
-from storyline.per_article import clean_article, quote_tags_version, tags_from_json, tags_to_json
+from storyline.models import Analysis, Article, Briefing, Event, Failure, RawDocument, Span, TimeExpression
+from storyline.per_article import (
+    TIMES_FORMAT,
+    clean_article,
+    quote_tags_version,
+    tags_from_json,
+    tags_to_json,
+    times_from_json,
+    times_to_json,
+)
 from storyline.quotes import acts as quote_acts
 from storyline.quotes import extract as quotes
 from storyline.quotes import groups as quote_groups
@@ -54,8 +63,10 @@ from storyline.timeline import entries as timeline
 log = logging.getLogger(__name__)
 
 EMBED_VERSION = "minilm-1"
+BRIEFING_FORMAT = "rows-2"  # the stored form: without the articles (2), with them (1)
 BRIEFING_VERSION = "+".join(
     (
+        BRIEFING_FORMAT,
         nlp.ANALYSIS_VERSION,
         EMBED_VERSION,
         entities.MERGE_VERSION,
@@ -71,6 +82,7 @@ BRIEFING_VERSION = "+".join(
     )
 )
 Progress = Callable[[Iterable, str, int], Iterable]
+T = TypeVar("T")
 
 
 def _no_progress(items: Iterable, label: str, total: int) -> Iterable:
@@ -299,6 +311,37 @@ def _store_documents(
     return stored
 
 
+def _per_article(
+    store: Store,
+    stage: str,
+    version: str,
+    articles: Sequence[Article],
+    compute: Callable[[Sequence[Article]], Iterable[tuple[str, T] | Failure]],
+    *,
+    to_json: Callable[[T], Any],
+    from_json: Callable[[str, Any], T],
+    failures: list[Failure] | None = None,
+) -> tuple[dict[str, T], int]:
+    """Each article's result of `stage` made under `version`: from the store when made before,
+    else from `compute` over the rest, each new result stored as soon as it is made (a killed
+    run keeps what it finished); `from_json(article_id, stored)` reads a stored one back.
+    `compute` yields (article id, result) pairs, or a Failure for an article it could not do,
+    appended to `failures` and left out of the result. Returns the results by article id and
+    how many articles were given to `compute`."""
+    stored = store.get_outputs(stage, (a.id for a in articles), version)
+    results = {key: from_json(key, value) for key, value in stored.items()}
+    todo = [a for a in articles if a.id not in results]
+    for item in compute(todo) if todo else ():
+        if isinstance(item, Failure):
+            if failures is not None:
+                failures.append(item)
+            continue
+        article_id, result = item
+        store.put_output(stage, article_id, version, to_json(result))
+        results[article_id] = result
+    return results, len(todo)
+
+
 def analyze_articles(
     store: Store,
     articles: Sequence[Article],
@@ -310,24 +353,28 @@ def analyze_articles(
     as soon as it is made, so a killed run keeps what it finished. An article that cannot be
     parsed is left out of the result, and its Failure appended to `failures`."""
     started = time.perf_counter()
-    stored = store.get_outputs("analysis", (a.id for a in articles), nlp.ANALYSIS_VERSION)
-    analyses = {key: nlp.analysis_from_json(value) for key, value in stored.items()}
-    todo = [a for a in articles if a.id not in analyses]
-    processes = DEFAULTS.models.parse_processes if len(todo) >= DEFAULTS.models.parallel_parse_from else 1
-    if todo and processes == 1:  # new sentences to embed; workers must not fork mid-import
-        nlp.preload_embedding_model()
-    stream = nlp.analyze_stream(todo, processes=processes) if todo else iter(())  # no spaCy load
-    for result in progress(stream, "parse", len(todo)):
-        if isinstance(result, Failure):
-            if failures is not None:
-                failures.append(result)
-            continue
-        store.put_output("analysis", result.article_id, nlp.ANALYSIS_VERSION, nlp.analysis_to_json(result))
-        analyses[result.article_id] = result
+
+    def parse(todo: Sequence[Article]) -> Iterator[tuple[str, Analysis] | Failure]:
+        processes = DEFAULTS.models.parse_processes if len(todo) >= DEFAULTS.models.parallel_parse_from else 1
+        if processes == 1:  # new sentences to embed; workers must not fork mid-import
+            nlp.preload_embedding_model()
+        for result in progress(nlp.analyze_stream(todo, processes=processes), "parse", len(todo)):
+            yield result if isinstance(result, Failure) else (result.article_id, result)
+
+    analyses, parsed = _per_article(
+        store,
+        "analysis",
+        nlp.ANALYSIS_VERSION,
+        articles,
+        parse,  # not called when every parse is stored: spaCy is not loaded
+        to_json=nlp.analysis_to_json,
+        from_json=lambda _, stored: nlp.analysis_from_json(stored),
+        failures=failures,
+    )
     log.info(
         "stage analyze: %d articles parsed, %d from the store in %.2f s",
-        len(todo),
-        len(articles) - len(todo),
+        parsed,
+        len(articles) - parsed,
         time.perf_counter() - started,
     )
     return analyses
@@ -344,24 +391,66 @@ def tag_articles(
     article's spans are stored as soon as they are made. They depend on the article alone, so
     briefing a set with one article more or less tags only the new one."""
     started = time.perf_counter()
-    version = quote_tags_version()
     wanted = [a for a in articles if a.id in analyses]
-    stored = store.get_outputs("quote_tags", (a.id for a in wanted), version)
-    tags = {key: tags_from_json(value) for key, value in stored.items()}
-    todo = [a for a in wanted if a.id not in tags]
-    clock = _Clock()
-    for article in progress(todo, "tag quotes", len(todo)):
-        with clock.stage("quotes", article.id):  # a bug names the article, as in corpus_stages
-            found = quotes.tag_article(article, analyses[article.id])
-        store.put_output("quote_tags", article.id, version, tags_to_json(found))
-        tags[article.id] = found
+
+    def tag(todo: Sequence[Article]) -> Iterator[tuple[str, list[TaggedSpan]]]:
+        clock = _Clock()
+        for article in progress(todo, "tag quotes", len(todo)):
+            with clock.stage("quotes", article.id):  # a bug names the article, as in corpus_stages
+                found = quotes.tag_article(article, analyses[article.id])
+            yield article.id, found
+
+    tags, tagged = _per_article(
+        store,
+        "quote_tags",
+        quote_tags_version(),
+        wanted,
+        tag,
+        to_json=tags_to_json,
+        from_json=lambda _, stored: tags_from_json(stored),
+    )
     log.info(
         "stage tag quotes: %d articles tagged, %d from the store in %.2f s",
-        len(todo),
-        len(wanted) - len(todo),
+        tagged,
+        len(wanted) - tagged,
         time.perf_counter() - started,
     )
     return tags
+
+
+def date_articles(
+    store: Store, articles: Sequence[Article], analyses: Mapping[str, Analysis]
+) -> dict[str, list[TimeExpression]]:
+    """The time expressions of each dated article (`timex.find_dates`), from the store when
+    already found. They depend on the article and its parse alone (its publication date is the
+    reference); an undated article's dates depend on the interval inferred from the whole
+    batch, so they are left to `corpus_stages`."""
+    started = time.perf_counter()
+    wanted = [a for a in articles if a.published and a.id in analyses]
+
+    def find(todo: Sequence[Article]) -> Iterator[tuple[str, list[TimeExpression]]]:
+        clock = _Clock()
+        for article in todo:
+            with clock.stage("dates", article.id):
+                analysis = analyses[article.id]
+                yield article.id, timex.find_dates(article, analysis.sentences, tokens=analysis.tokens)
+
+    dates, found = _per_article(
+        store,
+        "time_expressions",
+        f"{TIMES_FORMAT}+{nlp.ANALYSIS_VERSION}+{timex.TIMEX_VERSION}",
+        wanted,
+        find,
+        to_json=times_to_json,
+        from_json=times_from_json,
+    )
+    log.info(
+        "stage find dates: %d dated articles read, %d from the store in %.2f s",
+        found,
+        len(wanted) - found,
+        time.perf_counter() - started,
+    )
+    return dates
 
 
 def embed_texts(store: Store, texts: Sequence[str]) -> np.ndarray:
@@ -394,24 +483,40 @@ def build_briefing(
     articles = store.articles(article_ids)
     key = hashlib.sha1(",".join(sorted(a.id for a in articles)).encode()).hexdigest()
     version = f"{BRIEFING_VERSION}+tagger-{tagger_digest()}"  # a retrained tagger: new quotes
-    stored = store.get_output("briefing", key, version)
-    if stored is not None:
-        log.info("stage briefing: the stored briefing of %d articles reused", len(articles))
-        briefing = from_dict(Briefing, stored)
-        return replace(briefing, failures=(*failures, *briefing.failures))
+    reused = _stored_briefing(store, key, version)
+    if reused is not None:
+        log.info("stage briefing: the stored briefing of %d articles reused", len(reused.articles))
+        return replace(reused, failures=(*failures, *reused.failures))
     parse_failures: list[Failure] = []
     analyses = analyze_articles(store, articles, progress=progress, failures=parse_failures)
     if parse_failures:  # the articles that could not be parsed are left out, not the run
         store.add_failures(run_id or uuid.uuid4().hex, parse_failures)
         articles = [a for a in articles if a.id in analyses]
     tags = tag_articles(store, articles, analyses, progress=progress)
-    briefing = corpus_stages(articles, analyses, lambda texts: embed_texts(store, texts), tags=tags)
+    times = date_articles(store, articles, analyses)
+    briefing = corpus_stages(
+        articles, analyses, lambda texts: embed_texts(store, texts), tags=tags, times=times
+    )
     briefing = replace(briefing, failures=tuple(parse_failures))
     started = time.perf_counter()
-    store.put_output("briefing", key, version, to_dict(briefing))
+    payload = to_dict(replace(briefing, articles=()))  # the articles table holds the articles
+    store.put_briefing(key, version, [a.id for a in articles], payload)
     seconds = time.perf_counter() - started
     log.info("stage store: the briefing of %d articles stored in %.2f s", len(articles), seconds)
     return replace(briefing, failures=(*failures, *parse_failures))
+
+
+def _stored_briefing(store: Store, key: str, version: str) -> Briefing | None:
+    """The stored briefing of `key`, its articles read back from the articles table; None
+    when there is none under `version` (or one of its articles is no longer stored)."""
+    stored = store.get_briefing(key, version)
+    if stored is None:
+        return None
+    article_ids, payload = stored
+    articles = store.articles(article_ids)
+    if len(articles) != len(article_ids):
+        return None
+    return replace(from_dict(Briefing, payload), articles=tuple(articles))
 
 
 def corpus_stages(
@@ -420,9 +525,11 @@ def corpus_stages(
     embed: Callable[[Sequence[str]], np.ndarray],
     *,
     tags: Mapping[str, Sequence[TaggedSpan]] | None = None,
+    times: Mapping[str, Sequence[TimeExpression]] | None = None,
 ) -> Briefing:
     """The stages that need the whole batch, in order; `embed` turns sentences into vectors;
-    `tags` are the quote tagger's spans of the articles already tagged (`tag_articles`)."""
+    `tags` are the quote tagger's spans of the articles already tagged (`tag_articles`), and
+    `times` the time expressions of the dated articles already read (`date_articles`)."""
     tags = tags or {}
     clock = _Clock()
     by_id = {a.id: a for a in articles}
@@ -441,11 +548,13 @@ def corpus_stages(
     # every day of it gives the same value.
     with clock.stage("dates"):
         inferred = dating.infer_dates(articles)
-    dates = {}
+    known, dates = times or {}, {}
     for a in articles:
         with clock.stage("dates", a.id):
             dates[a.id] = (
-                timex.find_dates(a, analyses[a.id].sentences, tokens=analyses[a.id].tokens)
+                list(known[a.id])
+                if a.published and a.id in known
+                else timex.find_dates(a, analyses[a.id].sentences, tokens=analyses[a.id].tokens)
                 if a.published
                 else dating.resolve_dates(
                     a, analyses[a.id].sentences, inferred.get(a.id), analyses[a.id].tokens

@@ -394,19 +394,24 @@ def _analyze_in_workers(
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [list(items[i : i + batch_size]) for i in range(0, len(items), batch_size)]
+    before = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(
         max_workers=processes,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_watch_parent,
         initargs=(os.getpid(),),
     )
+    workers: list[multiprocessing.process.BaseProcess] = []
     try:
-        for rows in pool.map(functools.partial(_analyze_chunk, piece_chars=piece_chars), chunks):
+        results = pool.map(functools.partial(_analyze_chunk, piece_chars=piece_chars), chunks)
+        # A forking pool starts all its workers at the first submit, and `map` has submitted
+        # every chunk: the children new since then are this pool's workers.
+        workers = [p for p in multiprocessing.active_children() if p not in before]
+        for rows in results:
             yield from (
                 Failure(**row["failure"]) if "failure" in row else analysis_from_json(row) for row in rows
             )
     except BaseException:  # stopped (SIGTERM, Ctrl-C, an error): leave now, not after every chunk
-        workers = list((getattr(pool, "_processes", None) or {}).values())  # no public handle
         pool.shutdown(wait=False, cancel_futures=True)
         for worker in workers:
             worker.terminate()

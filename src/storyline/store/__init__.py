@@ -11,6 +11,7 @@ import os
 import re
 import sqlite3
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -186,6 +187,52 @@ class Store:
                 ],
             )
 
+    # -- briefings ----------------------------------------------------------------------------
+
+    def get_briefing(self, key: str, version: str) -> tuple[list[str], Any] | None:
+        """The stored briefing of `key` made under `version` (its article ids and the rest of
+        its JSON), or None; one that is found counts as used now, so it is kept the longest."""
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT article_ids, payload FROM briefings WHERE key = ? AND version = ?", (key, version)
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE briefings SET used = (SELECT MAX(used) + 1 FROM briefings) WHERE key = ?", (key,)
+            )
+        return json.loads(row[0]), json.loads(zlib.decompress(row[1]))
+
+    def put_briefing(
+        self,
+        key: str,
+        version: str,
+        article_ids: Iterable[str],
+        payload: Any,
+        *,
+        keep: int = DEFAULTS.store.kept_briefings,
+    ) -> None:
+        """Store a briefing (its JSON without the articles, which the articles table holds,
+        compressed, and the ids of its articles, in order) as the one used last. In the same transaction the
+        briefings of other versions (superseded: never read again) are deleted, and all but
+        the `keep` most recently used."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO briefings (key, version, article_ids, payload, used) "
+                "VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(used), 0) + 1 FROM briefings))",
+                (key, version, json.dumps(list(article_ids)), _packed(payload)),
+            )
+            conn.execute("DELETE FROM briefings WHERE version != ?", (version,))
+            conn.execute(
+                "DELETE FROM briefings WHERE key NOT IN "
+                "(SELECT key FROM briefings ORDER BY used DESC LIMIT ?)",
+                (max(keep, 1),),
+            )
+
+    def briefing_keys(self) -> list[str]:
+        """The keys of the stored briefings, the most recently used first."""
+        return [row[0] for row in self.conn.execute("SELECT key FROM briefings ORDER BY used DESC")]
+
     # -- search -------------------------------------------------------------------------------
 
     def index_passages(self, key: str, rows: Iterable[tuple[str, str, str, int, int, str]]) -> bool:
@@ -265,6 +312,11 @@ class Store:
         """SQLite's own integrity check; an empty list means the file is sound."""
         rows = self.conn.execute("PRAGMA integrity_check").fetchall()
         return [] if rows == [("ok",)] else [r[0] for r in rows]
+
+
+def _packed(payload: Any) -> bytes:
+    """JSON, compressed: a briefing's quotes, claims and lines repeat their keys and ids."""
+    return zlib.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"), 6)
 
 
 def fts_query(text: str) -> str:

@@ -83,6 +83,27 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ALTER TABLE articles ADD COLUMN meta TEXT;
     """,
     ),
+    # Briefings in a table of their own, without the articles' texts (the articles table holds
+    # them: a briefing keeps its article ids and is rebuilt from them), as compressed JSON
+    # (`payload`: zlib), and bounded: `used`
+    # orders them by last use so that only the most recently used few are kept. The old rows
+    # (stage "briefing" of stage_outputs, texts included) are a cache made under an older
+    # briefing version: they are dropped, not converted, and a briefing asked for again is
+    # made again from the stored per-article rows.
+    (
+        4,
+        """
+        CREATE TABLE briefings (
+            key TEXT PRIMARY KEY,
+            version TEXT NOT NULL,
+            article_ids TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            used INTEGER NOT NULL
+        );
+        CREATE INDEX briefings_used ON briefings(used);
+        DELETE FROM stage_outputs WHERE stage = 'briefing';
+    """,
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
