@@ -199,28 +199,6 @@ def synthetic(n: int, articles, analyses, tags, partner, lead: int):
     return chosen, made, tagged
 
 
-_WORKED_AROUND = [0]
-
-
-def _work_around_split_updates_bug() -> None:
-    """claims.align_claims raises KeyError on some real events (a conflict found after
-    _split_updates renumbered the groups names a label no longer there; seen on a 29-article
-    Timeline17 event, on main too). Until it is fixed, such an event is aligned again without
-    publication days (no split of moved counts), and the bench counts how often."""
-    from storyline import pipeline
-
-    align = pipeline.claims_stage.align_claims
-
-    def aligned(*args, **kwargs):
-        try:
-            return align(*args, **kwargs)
-        except KeyError:
-            _WORKED_AROUND[0] += 1
-            return align(*args, **{**kwargs, "published": None})
-
-    pipeline.claims_stage.align_claims = aligned
-
-
 def run_one(args) -> dict:
     """One size, in this process: build the corpus, run corpus_stages, report."""
     from storyline.config import DEFAULTS
@@ -244,7 +222,6 @@ def run_one(args) -> dict:
             rows.append(row)
         return np.vstack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
 
-    _work_around_split_updates_bug()
     stages: dict[str, float] = defaultdict(float)
 
     class Collect(logging.Handler):
@@ -272,7 +249,6 @@ def run_one(args) -> dict:
         "quotes": len(briefing.quotes),
         "claim_groups": len(briefing.claims),
         "embedding_misses": misses[0],
-        "claims_bug_worked_around": _WORKED_AROUND[0],
     }
 
 
