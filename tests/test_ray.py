@@ -139,3 +139,21 @@ def test_without_ray_the_flag_says_how_to_install_and_ingest_works(tmp_path):
     plain = run("ingest", str(SAMPLE), "--db", db)
     assert plain.returncode == 0, plain.stderr
     assert "8 articles read, 8 new" in plain.stderr
+
+
+@pytest.mark.parametrize(
+    ("documents", "workers", "batch_size", "expected"),
+    [
+        (120, 2, 16, (8, 15)),  # enough documents: batches as large as allowed, 4+ blocks a worker
+        (30, 2, 16, (8, 4)),  # few documents: smaller batches, so the short ones even the loads out
+        (3, 2, 16, (3, 1)),
+        (1, 4, 16, (1, 1)),
+        (1000, 2, 16, (63, 16)),  # never more than batch_size documents a batch
+    ],
+)
+def test_documents_are_cut_into_enough_blocks_for_every_worker(documents, workers, batch_size, expected):
+    from storyline.distributed.ray_runner import _batching
+
+    blocks, per_batch = _batching(documents, workers, batch_size)
+    assert (blocks, per_batch) == expected
+    assert blocks * per_batch >= documents > (blocks - 1) * per_batch
