@@ -100,7 +100,7 @@ def process_on_ray(
             {"index": i, "document": json.dumps(to_dict(doc), ensure_ascii=False), "with_repeats": flag}
             for i, (doc, flag) in enumerate(zip(documents, with_repeats, strict=True))
         ]
-        rows.sort(key=lambda row: len(row["document"]), reverse=True)
+        rows.sort(key=lambda row: len(str(row["document"])), reverse=True)
         blocks, batch_size = _batching(len(rows), workers, options.batch_size)
         dataset = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
             _ArticleWorker,
