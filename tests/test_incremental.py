@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import zlib
+from dataclasses import replace
 
 import pytest
 from tests.conftest import SAMPLE, make_article
 
 from storyline import brief, briefing_to_dict, pipeline
-from storyline.models import Article, Failure, TimeExpression
+from storyline.memo import Memo
+from storyline.models import Article, Event, Failure, Quote, TimeExpression
 from storyline.per_article import (
     quote_tags_version,
     tags_from_json,
@@ -173,3 +176,101 @@ def test_per_article_results_made_before_a_crash_are_kept(store):
             store, "n", "v1", articles, breaks_on_the_third, to_json=int, from_json=lambda _, n: n
         )
     assert store.get_outputs("n", [a.id for a in articles], "v1") == {articles[0].id: 0, articles[1].id: 1}
+
+
+def _counts(logged: str, stage: str, what: str) -> tuple[int, int]:
+    """(made, from the store) of the memo's `what` in the log line of `stage`."""
+    line = next(x for x in logged.splitlines() if f"stage {stage}:" in x)
+    found = re.search(rf"{what}: (\d+) made, (\d+) from the store", line)
+    assert found, line
+    return int(found[1]), int(found[2])
+
+
+@pytest.mark.models
+def test_an_added_article_remakes_only_the_pieces_it_touches_and_the_result_is_a_fresh_one(
+    tmp_path, caplog, monkeypatch
+):
+    db = tmp_path / "story.db"
+    seven = _sample_without(tmp_path, "05_wire_treaty.txt")
+    before = brief([seven], manifest=seven / "manifest.jsonl", db=db)
+    with Store(db) as store:
+        assert store.memo_count("event") == len(before.events)
+        assert store.memo_count("quotes") == len(before.articles)
+
+    recalled: dict[str, set[str]] = {}
+    recall = Memo.recall
+
+    def spy(self, stage, keys):
+        found = recall(self, stage, keys)
+        recalled.setdefault(stage, set()).update(found)
+        return found
+
+    monkeypatch.setattr(Memo, "recall", spy)
+    with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
+        after = brief([SAMPLE], manifest=SAMPLE / "manifest.jsonl", db=db)
+    added = ({a.id for a in after.articles} - {a.id for a in before.articles}).pop()
+    made, reused = _counts(caplog.text, "quotes", "articles")
+    assert made >= 1 and reused >= 1 and made + reused == len(after.articles)
+    assert added not in recalled["quotes"]  # the new article's quotes are made
+    made, reused = _counts(caplog.text, "claims", "events")
+    assert made >= 1 and reused >= 1 and made + reused == len(after.events)
+    touched = {e.id for e in after.events if added in e.article_ids}
+    assert touched and not touched & recalled["event"]  # its events are made again
+
+    # The same articles (the store keeps each one's first source, which orders copies) briefed
+    # afresh, every piece made: the same briefing, byte for byte.
+    with Store(db) as store:
+        articles = list(after.articles)
+        analyses = pipeline.analyze_articles(store, articles)  # stored: no model runs
+        fresh = pipeline.corpus_stages(
+            articles,
+            analyses,
+            lambda texts: pipeline.embed_texts(store, texts),
+            tags=pipeline.tag_articles(store, articles, analyses),
+            times=pipeline.date_articles(store, articles, analyses),
+        )
+    assert json.dumps(briefing_to_dict(after)) == json.dumps(briefing_to_dict(fresh))
+
+
+def test_a_changed_input_gives_a_piece_another_key():
+    article = make_article("Ms. Rivera said the bridge would reopen on Monday, officials said.")
+    inputs = pipeline._ArticleInputs(
+        article={article.id: "a1"}, parse={article.id: "p1"}, links={article.id: ["ent-1", None]}
+    )
+    names, kinds = {"ent-1": "Ana Rivera"}, {"ent-1": "PERSON"}
+    key = pipeline._quotes_key(article, inputs, names, kinds, None)
+    assert key == pipeline._quotes_key(article, inputs, dict(names), dict(kinds), None)
+    assert key != pipeline._quotes_key(article, inputs, {"ent-1": "Rivera"}, kinds, None)  # renamed
+    assert key != pipeline._quotes_key(article, inputs, names, {"ent-1": "ORG"}, None)
+    assert key != pipeline._quotes_key(article, inputs, names, kinds, [TaggedSpan("CUE", 0, 4, 0, 0, 1)])
+    relinked = pipeline._ArticleInputs(
+        article=inputs.article, parse=inputs.parse, links={article.id: ["ent-2", None]}
+    )
+    assert key != pipeline._quotes_key(article, relinked, {"ent-2": "Ana Rivera"}, {"ent-2": "PERSON"}, None)
+
+    event = Event(id="evt-1", article_ids=(article.id,), title="Bridge")
+    day = TimeExpression(
+        article_id=article.id,
+        start=40,
+        end=49,
+        text="on Monday",
+        value="2024-03-11",
+        precision="day",
+        sentence_index=0,
+    )
+
+    def event_key(dates, event=event, quotes=()):
+        return pipeline._event_key(event, [], [], inputs, dates, {}, list(quotes))
+
+    key = event_key({article.id: [day]})
+    assert key == event_key({article.id: [day]})
+    assert key != event_key({article.id: []})  # a member's dates
+    assert key != event_key({article.id: [day]}, event=replace(event, date="2024-03-11"))
+    said = Quote(
+        id="q1", article_id=article.id, start=20, end=60, text="the bridge would reopen", kind="indirect"
+    )
+    assert key != event_key({article.id: [day]}, quotes=[said])
+    assert event_key({article.id: [day]}, quotes=[said]) != event_key(
+        {article.id: [day]},
+        quotes=[replace(said, group_id="g1")],  # grouped with another outlet's
+    )

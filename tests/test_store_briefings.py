@@ -63,7 +63,7 @@ def test_a_version_3_store_loses_its_old_briefing_rows_and_keeps_the_rest(tmp_pa
         assert store.briefing_keys() == []
         store.put_briefing("k", "v", ["a"], {})
         assert store.briefing_keys() == ["k"]
-    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
 
 
 _WRITER = """

@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from storyline.config import DEFAULTS
@@ -47,10 +49,12 @@ def entity_id(name: str, type_: str) -> str:
 
 def merge_entities(analyses: Sequence[Analysis]) -> tuple[list[Entity], list[Analysis]]:
     """Cluster the mentions of all analyses into entities; return them and the linked analyses."""
-    mentions = [m for a in analyses for m in a.mentions if normalize_name(m.text)]
+    normal = {text: normalize_name(text) for text in {m.text for a in analyses for m in a.mentions}}
+    key_of = {text: name.lower() for text, name in normal.items() if name}
+    mentions = [m for a in analyses for m in a.mentions if normal[m.text]]
     label_votes: dict[str, Counter[str]] = defaultdict(Counter)
     for m in mentions:
-        label_votes[normalize_name(m.text).lower()][m.label] += 1
+        label_votes[key_of[m.text]][m.label] += 1
     type_of = {name: votes.most_common(1)[0][0] for name, votes in label_votes.items()}
     # A bare surname the recognizer sometimes tags as an organization ("Wang said") is the
     # person whose full name ends or starts with it.
@@ -64,7 +68,8 @@ def merge_entities(analyses: Sequence[Analysis]) -> tuple[list[Entity], list[Ana
         if len(name.split()) == 1 and type_of[name] != "PERSON" and (votes["PERSON"] or name_parts[name]):
             type_of[name] = "PERSON"
 
-    # Union-find over normalized names, case-insensitive.
+    # Union-find over normalized names, case-insensitive. Only the partition matters (an
+    # entity's id and name come from its members), so the pairs are found in any order.
     parent: dict[str, str] = {name: name for name in type_of}
 
     def find(name: str) -> str:
@@ -81,28 +86,43 @@ def merge_entities(analyses: Sequence[Analysis]) -> tuple[list[Entity], list[Ana
     persons = sorted(n for n, t in type_of.items() if t == "PERSON")
     full = [n for n in persons if len(n.split()) >= 2]
     single = [n for n in persons if len(n.split()) == 1]
-    for i, a in enumerate(full):
-        for b in full[i + 1 :]:
-            if _same_person(a.split(), b.split()):
+    # Two full names are compared only when their surnames are one or similar (`_same_person`
+    # needs that first), so each surname's names are compared with those of the similar ones.
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for name in full:
+        by_surname[name.split()[-1]].append(name)
+    surnames = sorted(by_surname)
+    similar = _similar_pairs(surnames, surnames)
+    for s in surnames:
+        for a, b in ((a, b) for t in similar.get(s, ()) for a in by_surname[s] for b in by_surname[t]):
+            first, second = min(a, b), max(a, b)  # in the order of the sorted names, as before
+            if a != b and find(a) != find(b) and _same_person(first.split(), second.split()):
                 union(a, b)
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for name in full:
+        by_first[name.split()[0]].append(name)
+    near_surnames = _similar_pairs(single, surnames)
     for name in single:
-        matches = {find(f) for f in full if _surname_matches(name, f.split())}
+        found = [*by_surname.get(name, ()), *by_first.get(name, ())]
+        found += [f for s in near_surnames.get(name, ()) for f in by_surname[s]]
+        matches = {find(f) for f in found if _surname_matches(name, f.split())}
         if len(matches) == 1:
             union(matches.pop(), name)
-    for i, a in enumerate(single):
-        for b in single[i + 1 :]:
-            if find(a) != find(b) and _similar_surname(a, b):
+    near_singles = _similar_pairs(single, single)
+    for a in single:
+        for b in near_singles.get(a, ()):
+            if find(a) != find(b) and _similar_surname(min(a, b), max(a, b)):
                 union(a, b)
 
     clusters: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
-        clusters[find(normalize_name(m.text).lower())].append(m)
+        clusters[find(key_of[m.text])].append(m)
 
     entities: list[Entity] = []
     id_of_root: dict[str, str] = {}
     for root, members in clusters.items():
-        type_ = Counter(type_of[normalize_name(m.text).lower()] for m in members).most_common(1)[0][0]
-        name = _canonical_name(members)
+        type_ = Counter(type_of[key_of[m.text]] for m in members).most_common(1)[0][0]
+        name = _canonical_name(members, normal)
         ent_id = entity_id(name, type_)
         id_of_root[root] = ent_id
         aliases = sorted({" ".join(m.text.split()) for m in members} - {name})
@@ -119,9 +139,7 @@ def merge_entities(analyses: Sequence[Analysis]) -> tuple[list[Entity], list[Ana
         replace(
             a,
             mentions=tuple(
-                replace(m, entity_id=id_of_root.get(find(normalize_name(m.text).lower())))
-                if normalize_name(m.text)
-                else m
+                replace(m, entity_id=id_of_root.get(find(key_of[m.text]))) if normal[m.text] else m
                 for m in a.mentions
             ),
         )
@@ -129,6 +147,35 @@ def merge_entities(analyses: Sequence[Analysis]) -> tuple[list[Entity], list[Ana
     ]
     entities.sort(key=lambda e: (-len(e.article_ids), e.name))
     return entities, linked
+
+
+def _similar_pairs(names: Sequence[str], others: Sequence[str]) -> dict[str, list[str]]:
+    """For each of `names`, the `others` (itself included) that `_similar_surname` may hold
+    for: same first letter, both of 5 letters or more, and Jaro-Winkler at least the setting,
+    scored in one rapidfuzz `cdist` per first letter instead of a Python call per pair. The
+    cutoff is a hair lower than the setting, so every pair is then confirmed by
+    `_similar_surname` itself and none is lost to rounding."""
+    cutoff = DEFAULTS.entities.surname_similarity - 1e-6
+    groups: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    for name in names:
+        if len(name) >= 5:
+            groups[name[0]][0].append(name)
+    for other in others:
+        if len(other) >= 5 and other[0] in groups:
+            groups[other[0]][1].append(other)
+    found: dict[str, list[str]] = defaultdict(list)
+    for mine, theirs in groups.values():
+        if not theirs:
+            continue
+        scores = process.cdist(mine, theirs, scorer=JaroWinkler.similarity, score_cutoff=cutoff)
+        for i, j in zip(*np.nonzero(scores >= cutoff), strict=True):
+            found[mine[i]].append(theirs[j])
+    # The exact spelling is always there, however short (a surname shared by two full names).
+    present = set(others)
+    for name in names:
+        if name in present and name not in found.get(name, ()):
+            found[name].append(name)
+    return found
 
 
 def _similar_surname(a: str, b: str) -> bool:
@@ -155,12 +202,13 @@ def _same_person(a: list[str], b: list[str]) -> bool:
     return JaroWinkler.similarity(first_a, first_b) >= DEFAULTS.entities.first_name_similarity
 
 
-def _canonical_name(members: Sequence[Mention]) -> str:
-    """The spelling used by the most articles, preferring full names over surnames."""
+def _canonical_name(members: Sequence[Mention], normal: Mapping[str, str]) -> str:
+    """The spelling used by the most articles, preferring full names over surnames; `normal`
+    holds each mention text's `normalize_name`."""
     by_name: dict[str, set[str]] = defaultdict(set)
     counts: Counter[str] = Counter()
     for m in members:
-        name = normalize_name(m.text)
+        name = normal[m.text]
         by_name[name].add(m.article_id)
         counts[name] += 1
     return max(by_name, key=lambda n: (len(n.split()) >= 2, len(by_name[n]), counts[n], len(n)))

@@ -41,7 +41,22 @@ from storyline.ingest import (
 from storyline.ingest.remote import WebBatch, fetch_web, is_url, read_url_list, remember
 from storyline.ingest.warc import WarcFilter, is_warc, iter_warc
 from storyline.ingest.web import FetchOptions
-from storyline.models import Analysis, Article, Briefing, Event, Failure, RawDocument, Span, TimeExpression
+from storyline.memo import Memo, article_digest, digest, links, parse_digest, settings_digest
+from storyline.models import (
+    Analysis,
+    Article,
+    Briefing,
+    ClaimGroup,
+    Event,
+    Failure,
+    InferredDate,
+    Quote,
+    RawDocument,
+    Span,
+    SummaryLine,
+    TimeExpression,
+    TimelineEntry,
+)
 from storyline.per_article import (
     TIMES_FORMAT,
     clean_article,
@@ -494,10 +509,13 @@ def build_briefing(
         articles = [a for a in articles if a.id in analyses]
     tags = tag_articles(store, articles, analyses, progress=progress)
     times = date_articles(store, articles, analyses)
+    memo = Memo(store)
     briefing = corpus_stages(
-        articles, analyses, lambda texts: embed_texts(store, texts), tags=tags, times=times
+        articles, analyses, lambda texts: embed_texts(store, texts), tags=tags, times=times, memo=memo
     )
     briefing = replace(briefing, failures=tuple(parse_failures))
+    if pruned := memo.prune():
+        log.info("stage store: %d corpus-stage pieces no recent briefing used deleted", pruned)
     started = time.perf_counter()
     payload = to_dict(replace(briefing, articles=()))  # the articles table holds the articles
     store.put_briefing(key, version, [a.id for a in articles], payload)
@@ -526,10 +544,14 @@ def corpus_stages(
     *,
     tags: Mapping[str, Sequence[TaggedSpan]] | None = None,
     times: Mapping[str, Sequence[TimeExpression]] | None = None,
+    memo: Memo | None = None,
 ) -> Briefing:
     """The stages that need the whole batch, in order; `embed` turns sentences into vectors;
     `tags` are the quote tagger's spans of the articles already tagged (`tag_articles`), and
-    `times` the time expressions of the dated articles already read (`date_articles`)."""
+    `times` the time expressions of the dated articles already read (`date_articles`). With a
+    `memo`, each article's quotes, each undated article's dates and each event's summary,
+    claims and timeline are read back when their whole input is as before (`storyline.memo`);
+    without one everything is made, with the same result."""
     tags = tags or {}
     clock = _Clock()
     by_id = {a.id: a for a in articles}
@@ -539,6 +561,10 @@ def corpus_stages(
     analyses = {a.article_id: a for a in linked}
     names = {e.id: e.name for e in entity_list}
     kinds = {e.id: e.type for e in entity_list}
+    inputs = None
+    if memo is not None:
+        with clock.stage("memo"):
+            inputs = _ArticleInputs.of(articles, analyses)
     with clock.stage("dedup"):
         duplicates = dedup.find_duplicates(articles)
         copy_of = {d.article_id: d.duplicate_of for d in duplicates}
@@ -549,6 +575,17 @@ def corpus_stages(
     with clock.stage("dates"):
         inferred = dating.infer_dates(articles)
     known, dates = times or {}, {}
+    # An undated article's dates depend on it, its parse and its inferred interval alone.
+    date_keys = (
+        {
+            a.id: digest(DATES_PIECE, inputs.article[a.id], inputs.parse[a.id], inferred.get(a.id))
+            for a in articles
+            if not a.published
+        }
+        if memo is not None and inputs is not None
+        else {}
+    )
+    recalled = memo.recall("dates", date_keys) if memo is not None else {}
     for a in articles:
         with clock.stage("dates", a.id):
             dates[a.id] = (
@@ -556,14 +593,18 @@ def corpus_stages(
                 if a.published and a.id in known
                 else timex.find_dates(a, analyses[a.id].sentences, tokens=analyses[a.id].tokens)
                 if a.published
+                else times_from_json(a.id, recalled[a.id])
+                if a.id in recalled
                 else dating.resolve_dates(
                     a, analyses[a.id].sentences, inferred.get(a.id), analyses[a.id].tokens
                 )
             )
+    if memo is not None:
+        memo.keep("dates", date_keys, {i: times_to_json(dates[i]) for i in date_keys if i not in recalled})
     clock.log(
         "dates",
         f"{sum(map(len, dates.values()))} dates in {len(articles)} articles, {len(inferred)} undated "
-        "articles given an interval",
+        "articles given an interval" + (f"; undated articles: {memo.counts('dates')}" if memo else ""),
     )
     with clock.stage("events"):
         article_vectors = _article_vectors(articles, analyses, embed)
@@ -574,15 +615,34 @@ def corpus_stages(
     with clock.stage("stories"):
         stories = cluster.thread_stories(events, {a.id: a.text for a in articles}, analyses)
     clock.log("stories", f"{len(stories)} stories of {len(events)} events")
-    all_quotes = []
+    quote_keys = (
+        {a.id: _quotes_key(a, inputs, names, kinds, tags.get(a.id)) for a in articles}
+        if memo is not None and inputs is not None
+        else {}
+    )
+    recalled = memo.recall("quotes", quote_keys) if memo is not None else {}
+    shown_of: dict[str, list[Quote]] = {}
     for a in articles:  # as quotes.extract_all_quotes, an article at a time
+        if a.id in recalled:
+            shown_of[a.id] = [from_dict(Quote, q) for q in recalled[a.id]]
+            continue
         with clock.stage("quotes", a.id):
-            all_quotes.extend(
-                quotes.extract_quotes(a, analyses[a.id], names, entity_types=kinds, tags=tags.get(a.id))
-            )
-    # Beliefs, intentions, actions and declined speech are attributions, not what was said.
-    all_quotes = quote_acts.shown_quotes(all_quotes, by_id, analyses)
-    clock.log("quotes", f"{len(all_quotes)} quotes from {len(articles)} articles")
+            found = quotes.extract_quotes(a, analyses[a.id], names, entity_types=kinds, tags=tags.get(a.id))
+            # Beliefs, intentions, actions and declined speech are attributions, not what was
+            # said; which are shown is read from the article's own parse (`statements_only`).
+            shown_of[a.id] = quote_acts.shown_quotes(found, by_id, analyses)
+    all_quotes = [q for a in articles for q in shown_of[a.id]]
+    if memo is not None:
+        memo.keep(
+            "quotes",
+            quote_keys,
+            {i: [to_dict(q) for q in shown_of[i]] for i in quote_keys if i not in recalled},
+        )
+    clock.log(
+        "quotes",
+        f"{len(all_quotes)} quotes from {len(articles)} articles"
+        + (f"; articles: {memo.counts('quotes')}" if memo else ""),
+    )
     with clock.stage("groups"):
         all_quotes = quote_groups.group_quotes(all_quotes)
     grouped = [q for q in all_quotes if q.group_id]
@@ -591,7 +651,9 @@ def corpus_stages(
         quotes_of.setdefault(quote.article_id, []).append(position)
     clock.log("groups", f"{len(grouped)} quotes in {len({q.group_id for q in grouped})} groups")
     skip = frozenset((s.article_id, s.start) for s in repeated)
-    final_events, claim_groups, entries = [], [], []
+    final_events: list[Event] = []
+    claim_groups: list[ClaimGroup] = []
+    entries: list[TimelineEntry] = []
     with clock.stage("claims"):
         candidates = {
             e.id: claims_stage.candidate_sentences(e, by_id, analyses, copy_of, skip) for e in events
@@ -611,6 +673,7 @@ def corpus_stages(
             for eid in story.event_ids:
                 in_story[eid] = [next(in_order) for _ in candidates[eid]]
     statement_of: dict[Span, claims_stage.Statement] = {}
+    own_of: dict[str, tuple[list[claims_stage.Statement], list[claims_stage.Candidate]]] = {}
     for event in events:
         with clock.stage("claims", event.id):
             own = claims_stage.needs_vector(candidates[event.id])
@@ -625,6 +688,34 @@ def corpus_stages(
                 candidates[event.id], [v if w else None for v, w in zip(vectors, own, strict=True)]
             )
             loners = [c for c, w in zip(candidates[event.id], own, strict=True) if not w]
+            own_of[event.id] = (statements, loners)
+    event_keys: dict[str, str] = {}
+    recalled = {}
+    if memo is not None and inputs is not None:
+        with clock.stage("memo"):
+            event_keys = {
+                e.id: _event_key(
+                    e,
+                    *own_of[e.id],
+                    inputs,
+                    dates,
+                    inferred,
+                    [all_quotes[p] for p in _member_quotes(e, quotes_of)],
+                )
+                for e in events
+            }
+            recalled = memo.recall("event", event_keys)
+    fresh: dict[str, Any] = {}
+    for event in events:
+        statements, loners = own_of[event.id]
+        if event.id in recalled:
+            piece = recalled[event.id]
+            event = replace(event, summary=tuple(from_dict(SummaryLine, line) for line in piece["summary"]))
+            claim_groups.extend(from_dict(ClaimGroup, c) for c in piece["claims"])
+            entries.extend(from_dict(TimelineEntry, t) for t in piece["timeline"])
+            final_events.append(event)
+            continue
+        made_claims, made_entries = len(claim_groups), len(entries)
         with clock.stage("summary", event.id):
             event = replace(event, summary=tuple(summarize.summarize_event(statements)))
         with clock.stage("claims", event.id):
@@ -635,7 +726,7 @@ def corpus_stages(
                     statements,
                     analyses,
                     loners,
-                    quotes=[all_quotes[p] for p in sorted(p for i in members for p in quotes_of.get(i, ()))],
+                    quotes=[all_quotes[p] for p in _member_quotes(event, quotes_of)],
                     dates=dates,
                     published={i: by_id[i].published for i in members},
                 )
@@ -643,6 +734,14 @@ def corpus_stages(
         with clock.stage("timeline", event.id):
             entries.extend(timeline.build_timeline(event, by_id, analyses, dates, inferred))
         final_events.append(event)
+        if event.id in event_keys:
+            fresh[event.id] = {
+                "summary": [to_dict(line) for line in event.summary],
+                "claims": [to_dict(c) for c in claim_groups[made_claims:]],
+                "timeline": [to_dict(t) for t in entries[made_entries:]],
+            }
+    if memo is not None:
+        memo.keep("event", event_keys, fresh)
     with clock.stage("claims"):
         claim_groups = claims_stage.align_across_stories(
             claim_groups,
@@ -652,9 +751,12 @@ def corpus_stages(
             analyses,
             published={a.id: a.published for a in articles},
         )
-    clock.log("summary", f"{sum(len(e.summary) for e in final_events)} lines for {len(events)} events")
-    clock.log("claims", f"{len(claim_groups)} claim groups for {len(events)} events")
-    clock.log("timeline", f"{len(entries)} entries for {len(events)} events")
+    made = f"; events: {memo.counts('event')}" if memo else ""
+    clock.log("summary", f"{sum(len(e.summary) for e in final_events)} lines for {len(events)} events{made}")
+    clock.log("claims", f"{len(claim_groups)} claim groups for {len(events)} events{made}")
+    clock.log("timeline", f"{len(entries)} entries for {len(events)} events{made}")
+    if memo is not None:
+        clock.log("memo", f"the keys of {len(articles)} articles and {len(events)} events")
     with clock.stage("corpus timeline"):
         corpus_entries = corpus_timeline.story_timeline(articles, final_events)
     clock.log("corpus timeline", f"{len(corpus_entries)} days")
@@ -671,6 +773,92 @@ def corpus_stages(
         repeated=tuple(repeated),
         inferred_dates=tuple(inferred[a.id] for a in articles if a.id in inferred),
     )
+
+
+DATES_PIECE = "dates-1"  # the memo's form of one undated article's dates, and the stages it runs
+QUOTES_PIECE = "quotes-1"  # one article's shown quotes
+EVENT_PIECE = "event-1"  # one event's summary, claims and timeline
+
+
+@dataclass(frozen=True, slots=True)
+class _ArticleInputs:
+    """Digests of each article and of its parse, and its mentions' entity ids: the parts of
+    a memo key that every piece of an article shares, made once per batch."""
+
+    article: dict[str, str]
+    parse: dict[str, str]
+    links: dict[str, list[str | None]]
+
+    @classmethod
+    def of(cls, articles: Sequence[Article], analyses: Mapping[str, Analysis]) -> _ArticleInputs:
+        return cls(
+            article={a.id: article_digest(a) for a in articles},
+            parse={a.id: parse_digest(analyses[a.id]) for a in articles},
+            links={a.id: links(analyses[a.id]) for a in articles},
+        )
+
+
+def _versions(*names: str) -> list[str]:
+    """The versions a piece's result depends on, with the settings the stages read."""
+    return [*names, nlp.ANALYSIS_VERSION, settings_digest()]
+
+
+def _quotes_key(
+    article: Article,
+    inputs: _ArticleInputs,
+    names: Mapping[str, str],
+    kinds: Mapping[str, str],
+    tags: Sequence[TaggedSpan] | None,
+) -> str:
+    """One article's shown quotes read the article, its parse, the entities its mentions link
+    to (their names and types: the speakers' names and types) and the tagger's spans (or the
+    tagger itself, when they are not given)."""
+    linked = sorted({i for i in inputs.links[article.id] if i is not None})
+    return digest(
+        _versions(QUOTES_PIECE, quotes.QUOTES_VERSION, f"tagger-{tagger_digest()}"),
+        inputs.article[article.id],
+        inputs.parse[article.id],
+        inputs.links[article.id],
+        [[i, names.get(i), kinds.get(i)] for i in linked],
+        tags_to_json(tags) if tags is not None else None,
+    )
+
+
+def _event_key(
+    event: Event,
+    statements: Sequence[claims_stage.Statement],
+    loners: Sequence[claims_stage.Candidate],
+    inputs: _ArticleInputs,
+    dates: Mapping[str, Sequence[TimeExpression]],
+    inferred: Mapping[str, InferredDate],
+    member_quotes: Sequence[Quote],
+) -> str:
+    """One event's summary, claims and timeline read the event (before its summary), its
+    statements (with their vectors) and loners, and its member articles: each article, its
+    linked parse, its dates and its inferred interval, and their quotes (with their groups)."""
+    members = event.article_ids
+    return digest(
+        _versions(
+            EVENT_PIECE,
+            summarize.SUMMARY_VERSION,
+            claims_stage.CLAIMS_VERSION,
+            timeline.TIMELINE_VERSION,
+            EMBED_VERSION,
+        ),
+        event,
+        [[s.span, s.text, s.outlet, s.source_key, s.vector, s.position, s.outlet_key] for s in statements],
+        list(loners),
+        [
+            [inputs.article[i], inputs.parse[i], inputs.links[i], list(dates.get(i, ())), inferred.get(i)]
+            for i in members
+        ],
+        list(member_quotes),
+    )
+
+
+def _member_quotes(event: Event, quotes_of: Mapping[str, Sequence[int]]) -> list[int]:
+    """The places in the batch's quotes of the quotes of the event's articles, in order."""
+    return sorted(p for i in set(event.article_ids) for p in quotes_of.get(i, ()))
 
 
 def _story_neighbours(

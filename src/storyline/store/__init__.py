@@ -233,6 +233,51 @@ class Store:
         """The keys of the stored briefings, the most recently used first."""
         return [row[0] for row in self.conn.execute("SELECT key FROM briefings ORDER BY used DESC")]
 
+    # -- memo: pieces of the corpus stages -----------------------------------------------------
+
+    def memo_run(self) -> int:
+        """The number of a new briefing run, above every run that used a memo row."""
+        return self.conn.execute("SELECT COALESCE(MAX(used), 0) + 1 FROM memo").fetchone()[0]
+
+    def get_memo(self, stage: str, keys: Iterable[str], run: int) -> dict[str, Any]:
+        """The stored pieces of `stage` under `keys` (absent keys are left out); each one found
+        counts as used by `run`."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, Any] = {}
+        for chunk_start in range(0, len(wanted), 500):
+            chunk = wanted[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT key, payload FROM memo WHERE stage = ? AND key IN ({marks})", (stage, *chunk)
+            ).fetchall()
+            found.update((key, json.loads(zlib.decompress(payload))) for key, payload in rows)
+        if found:
+            with self.transaction() as conn:
+                conn.executemany(
+                    "UPDATE memo SET used = ? WHERE stage = ? AND key = ?", [(run, stage, k) for k in found]
+                )
+        return found
+
+    def put_memo(self, stage: str, run: int, payloads: dict[str, Any]) -> None:
+        """Store pieces of `stage` by key, in one transaction, as used by `run`."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO memo (stage, key, payload, used) VALUES (?, ?, ?, ?)",
+                [(stage, key, _packed(p), run) for key, p in payloads.items()],
+            )
+
+    def prune_memo(self, run: int, *, keep: int = DEFAULTS.store.kept_briefings) -> int:
+        """Delete the pieces that none of the `keep` runs up to `run` used (as the briefings
+        beyond the `keep` most recently used are); return how many went."""
+        with self.transaction() as conn:
+            return conn.execute("DELETE FROM memo WHERE used <= ?", (run - max(keep, 1),)).rowcount
+
+    def memo_count(self, stage: str | None = None) -> int:
+        """How many pieces are stored (of one stage, or of all)."""
+        if stage is None:
+            return self.conn.execute("SELECT COUNT(*) FROM memo").fetchone()[0]
+        return self.conn.execute("SELECT COUNT(*) FROM memo WHERE stage = ?", (stage,)).fetchone()[0]
+
     # -- search -------------------------------------------------------------------------------
 
     def index_passages(self, key: str, rows: Iterable[tuple[str, str, str, int, int, str]]) -> bool:

@@ -104,6 +104,24 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         DELETE FROM stage_outputs WHERE stage = 'briefing';
     """,
     ),
+    # Pieces of the corpus stages (one article's quotes, one event's summary, claims and
+    # timeline), keyed by a digest of everything the piece reads, so that a briefing of a set
+    # with a few more articles remakes only the pieces they touch (storyline.memo). `used` is
+    # the number of the last briefing run that read or wrote the row: rows no recent run used
+    # are deleted, so they do not pile up.
+    (
+        5,
+        """
+        CREATE TABLE memo (
+            stage TEXT NOT NULL,
+            key TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            used INTEGER NOT NULL,
+            PRIMARY KEY (stage, key)
+        );
+        CREATE INDEX memo_used ON memo(used);
+    """,
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
