@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from storyline.entities import merge_entities, normalize_name
+from storyline.entities import _similar_pairs, _similar_surname, merge_entities, normalize_name
 from storyline.models import Analysis, Mention
 
 
@@ -75,3 +75,45 @@ def test_surname_mislabelled_as_org_joins_the_person():
     (person,) = [e for e in entities if e.name == "Wang Yi"]
     assert person.type == "PERSON"
     assert {m.entity_id for m in linked[0].mentions} == {person.id}
+
+
+def test_similar_surnames_are_found_without_comparing_every_pair():
+    # Spellings of one surname, names that share a first letter but not the spelling, short
+    # names (never similar, however alike), and one name on its own.
+    names = sorted(
+        {
+            "zelensky",
+            "zelenskiy",
+            "zelenskyy",
+            "zelinski",
+            "zhang",
+            "zhao",
+            "putin",
+            "poutine",
+            "li",
+            "lee",
+            "kuleba",
+            "nguyen",
+            "nguyễn",
+            "abramovich",
+            "abramovitch",
+            "ng",
+        }
+    )
+    found = _similar_pairs(names, names)
+    brute = {(a, b) for a in names for b in names if a == b or _similar_surname(a, b)}
+    assert {(a, b) for a, near in found.items() for b in near if a == b or _similar_surname(a, b)} == brute
+    assert ("zelensky", "zelenskiy") in brute and ("abramovich", "abramovitch") in brute
+
+
+def test_the_merge_does_not_depend_on_the_order_of_the_articles():
+    one = _analysis("a1", ("Volodymyr Zelensky", "PERSON"), ("Zelenskiy", "PERSON"), ("Kyiv", "GPE"))
+    two = _analysis(
+        "a2", ("Volodymyr Zelenskyy", "PERSON"), ("Mr. Zelensky", "PERSON"), ("Xi Jinping", "PERSON")
+    )
+    three = _analysis("a3", ("Xi", "ORG"), ("Dmytro Kuleba", "PERSON"), ("Kuleba", "PERSON"))
+    forward, linked = merge_entities([one, two, three])
+    backward, _ = merge_entities([three, two, one])
+    assert forward == backward
+    zelensky, zelenskiy, _ = linked[0].mentions
+    assert zelensky.entity_id == zelenskiy.entity_id == linked[1].mentions[1].entity_id

@@ -260,7 +260,7 @@ def test_a_changed_input_gives_a_piece_another_key():
     )
 
     def event_key(dates, event=event, quotes=()):
-        return pipeline._event_key(event, [], [], inputs, dates, {}, list(quotes))
+        return pipeline._event_key(event, [], inputs, dates, {}, list(quotes))
 
     key = event_key({article.id: [day]})
     assert key == event_key({article.id: [day]})

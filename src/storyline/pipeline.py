@@ -53,6 +53,7 @@ from storyline.models import (
     Quote,
     RawDocument,
     Span,
+    Story,
     SummaryLine,
     TimeExpression,
     TimelineEntry,
@@ -658,12 +659,36 @@ def corpus_stages(
         candidates = {
             e.id: claims_stage.candidate_sentences(e, by_id, analyses, copy_of, skip) for e in events
         }
+    event_of = {e.id: e for e in events}
+    threaded = [s for s in stories if len(s.event_ids) > 1]  # the stories claims align across
+    event_keys: dict[str, str] = {}
+    story_keys: dict[str, str] = {}
+    recalled, recalled_stories = {}, {}
+    if memo is not None and inputs is not None:
+        with clock.stage("memo"):
+            event_keys = {
+                e.id: _event_key(
+                    e,
+                    candidates[e.id],
+                    inputs,
+                    dates,
+                    inferred,
+                    [all_quotes[p] for p in _member_quotes(e, quotes_of)],
+                )
+                for e in events
+            }
+            story_keys = {
+                s.id: _story_key(s, [event_of[i] for i in s.event_ids], event_keys) for s in threaded
+            }
+            recalled = memo.recall("event", event_keys)
+            recalled_stories = memo.recall("story", story_keys)
+    open_stories = [s for s in threaded if s.id not in recalled_stories]
+    with clock.stage("claims"):
         # A sentence with no neighbour in its event but one in another event of its story is
         # embedded too, for the claims across the story; within its event it stays a loner, so
         # the event's own summary and claims are as they were.
         in_story: dict[str, list[bool]] = {}
-        event_of = {e.id: e for e in events}
-        for story in (s for s in stories if len(s.event_ids) > 1):
+        for story in open_stories:
             if sum(len(event_of[i].article_ids) for i in story.event_ids) > DEFAULTS.events.exact_up_to:
                 in_story.update(_story_neighbours([event_of[i] for i in story.event_ids], candidates))
                 continue
@@ -675,6 +700,8 @@ def corpus_stages(
     statement_of: dict[Span, claims_stage.Statement] = {}
     own_of: dict[str, tuple[list[claims_stage.Statement], list[claims_stage.Candidate]]] = {}
     for event in events:
+        if event.id in recalled and event.id not in in_story:
+            continue  # neither its own claims nor its story's are made: no vectors needed
         with clock.stage("claims", event.id):
             own = claims_stage.needs_vector(candidates[event.id])
             wanted = [a or b for a, b in zip(own, in_story.get(event.id, own), strict=True)]
@@ -689,25 +716,8 @@ def corpus_stages(
             )
             loners = [c for c, w in zip(candidates[event.id], own, strict=True) if not w]
             own_of[event.id] = (statements, loners)
-    event_keys: dict[str, str] = {}
-    recalled = {}
-    if memo is not None and inputs is not None:
-        with clock.stage("memo"):
-            event_keys = {
-                e.id: _event_key(
-                    e,
-                    *own_of[e.id],
-                    inputs,
-                    dates,
-                    inferred,
-                    [all_quotes[p] for p in _member_quotes(e, quotes_of)],
-                )
-                for e in events
-            }
-            recalled = memo.recall("event", event_keys)
     fresh: dict[str, Any] = {}
     for event in events:
-        statements, loners = own_of[event.id]
         if event.id in recalled:
             piece = recalled[event.id]
             event = replace(event, summary=tuple(from_dict(SummaryLine, line) for line in piece["summary"]))
@@ -715,6 +725,7 @@ def corpus_stages(
             entries.extend(from_dict(TimelineEntry, t) for t in piece["timeline"])
             final_events.append(event)
             continue
+        statements, loners = own_of[event.id]
         made_claims, made_entries = len(claim_groups), len(entries)
         with clock.stage("summary", event.id):
             event = replace(event, summary=tuple(summarize.summarize_event(statements)))
@@ -743,20 +754,26 @@ def corpus_stages(
     if memo is not None:
         memo.keep("event", event_keys, fresh)
     with clock.stage("claims"):
-        claim_groups = claims_stage.align_across_stories(
+        claim_groups, fresh = _aligned_across_stories(
             claim_groups,
+            threaded,
+            recalled_stories,
             statement_of,
-            stories,
-            final_events,
+            {e.id: e for e in final_events},
             analyses,
-            published={a.id: a.published for a in articles},
+            {a.id: a.published for a in articles},
         )
+    if memo is not None:
+        memo.keep("story", story_keys, fresh)
     made = f"; events: {memo.counts('event')}" if memo else ""
+    across = f"; stories: {memo.counts('story')}" if memo else ""
     clock.log("summary", f"{sum(len(e.summary) for e in final_events)} lines for {len(events)} events{made}")
-    clock.log("claims", f"{len(claim_groups)} claim groups for {len(events)} events{made}")
+    clock.log("claims", f"{len(claim_groups)} claim groups for {len(events)} events{made}{across}")
     clock.log("timeline", f"{len(entries)} entries for {len(events)} events{made}")
     if memo is not None:
-        clock.log("memo", f"the keys of {len(articles)} articles and {len(events)} events")
+        clock.log(
+            "memo", f"the keys of {len(articles)} articles, {len(events)} events and {len(threaded)} stories"
+        )
     with clock.stage("corpus timeline"):
         corpus_entries = corpus_timeline.story_timeline(articles, final_events)
     clock.log("corpus timeline", f"{len(corpus_entries)} days")
@@ -777,7 +794,8 @@ def corpus_stages(
 
 DATES_PIECE = "dates-1"  # the memo's form of one undated article's dates, and the stages it runs
 QUOTES_PIECE = "quotes-1"  # one article's shown quotes
-EVENT_PIECE = "event-1"  # one event's summary, claims and timeline
+EVENT_PIECE = "event-2"  # one event's summary, claims and timeline
+STORY_PIECE = "story-1"  # the claims of a story's events, aligned across them
 
 
 @dataclass(frozen=True, slots=True)
@@ -826,16 +844,18 @@ def _quotes_key(
 
 def _event_key(
     event: Event,
-    statements: Sequence[claims_stage.Statement],
-    loners: Sequence[claims_stage.Candidate],
+    candidates: Sequence[claims_stage.Candidate],
     inputs: _ArticleInputs,
     dates: Mapping[str, Sequence[TimeExpression]],
     inferred: Mapping[str, InferredDate],
     member_quotes: Sequence[Quote],
 ) -> str:
     """One event's summary, claims and timeline read the event (before its summary), its
-    statements (with their vectors) and loners, and its member articles: each article, its
-    linked parse, its dates and its inferred interval, and their quotes (with their groups)."""
+    candidate sentences, and its member articles: each article, its linked parse, its dates
+    and its inferred interval, and their quotes (with their groups). Which candidates are
+    embedded (`claims_stage.needs_vector`) is a function of the candidates under
+    CLAIMS_VERSION, and each vector one of its text under EMBED_VERSION (the store's
+    `sentence_vector` rows), so the key names the statements without making them."""
     members = event.article_ids
     return digest(
         _versions(
@@ -846,14 +866,63 @@ def _event_key(
             EMBED_VERSION,
         ),
         event,
-        [[s.span, s.text, s.outlet, s.source_key, s.vector, s.position, s.outlet_key] for s in statements],
-        list(loners),
+        list(candidates),
         [
             [inputs.article[i], inputs.parse[i], inputs.links[i], list(dates.get(i, ())), inferred.get(i)]
             for i in members
         ],
         list(member_quotes),
     )
+
+
+def _story_key(story: Story, events: Sequence[Event], event_keys: Mapping[str, str]) -> str:
+    """The claims of a story's events aligned across them read the story, its events (their
+    dates) and what each event's own claims and statements are made of (its key)."""
+    return digest(
+        _versions(STORY_PIECE, claims_stage.CLAIMS_VERSION, EMBED_VERSION),
+        story,
+        list(events),
+        [event_keys[e.id] for e in events],
+    )
+
+
+def _aligned_across_stories(
+    claims: Sequence[ClaimGroup],
+    stories: Sequence[Story],
+    recalled: Mapping[str, Any],
+    statement_of: Mapping[Span, claims_stage.Statement],
+    event_of: Mapping[str, Event],
+    analyses: Mapping[str, Analysis],
+    published: Mapping[str, date | None],
+) -> tuple[list[ClaimGroup], dict[str, Any]]:
+    """`claims_stage.align_across_stories`, one story of several events at a time (it aligns
+    only claims of one story, so the result is the same), each story's claims read back from
+    `recalled` (story id -> its claims) when there; returns the claims and the stories'
+    claims made, by story id."""
+    found = list(claims)
+    story_of = {eid: s.id for s in stories for eid in s.event_ids}
+    places: dict[str, list[int]] = {}
+    for k, claim in enumerate(claims):
+        if claim.event_id in story_of:
+            places.setdefault(story_of[claim.event_id], []).append(k)
+    made: dict[str, Any] = {}
+    for story in stories:
+        mine = places.get(story.id, [])
+        if story.id in recalled:
+            aligned = [from_dict(ClaimGroup, c) for c in recalled[story.id]]
+        else:
+            aligned = claims_stage.align_across_stories(
+                [claims[k] for k in mine],
+                statement_of,
+                [story],
+                [event_of[i] for i in story.event_ids],
+                analyses,
+                published=published,
+            )
+            made[story.id] = [to_dict(c) for c in aligned]
+        for k, claim in zip(mine, aligned, strict=True):
+            found[k] = claim
+    return found, made
 
 
 def _member_quotes(event: Event, quotes_of: Mapping[str, Sequence[int]]) -> list[int]:
