@@ -274,3 +274,50 @@ def test_a_changed_input_gives_a_piece_another_key():
         {article.id: [day]},
         quotes=[replace(said, group_id="g1")],  # grouped with another outlet's
     )
+
+
+def _sample_copy(tmp_path, name: str, left_out: str | None, undated: tuple[str, ...]):
+    """The sample in a folder of its own, without `left_out`, the files in `undated` without
+    their publication dates."""
+    folder = tmp_path / name
+    folder.mkdir()
+    for path in SAMPLE.glob("*.txt"):
+        if path.name != left_out:
+            shutil.copy(path, folder / path.name)
+    lines = []
+    for line in (SAMPLE / "manifest.jsonl").read_text("utf-8").splitlines():
+        entry = json.loads(line)
+        if entry["file"] == left_out:
+            continue
+        if entry["file"] in undated:
+            entry.pop("published")
+        lines.append(json.dumps(entry))
+    (folder / "manifest.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    return folder
+
+
+@pytest.mark.models
+def test_undated_articles_dates_are_read_back_and_the_result_is_a_fresh_one(tmp_path, caplog):
+    db = tmp_path / "story.db"
+    undated = ("03_kpost_inspection.txt", "07_kpost_treaty.txt")
+    first = _sample_copy(tmp_path, "first", "05_wire_treaty.txt", undated)
+    whole = _sample_copy(tmp_path, "whole", None, undated)
+    brief([first], manifest=first / "manifest.jsonl", db=db)
+    with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
+        after = brief([first, whole], manifest=whole / "manifest.jsonl", db=db)
+    assert sum(a.published is None for a in after.articles) == 2
+    made, reused = _counts(caplog.text, "dates", "undated articles")
+    assert made + reused == 2 and reused >= 1  # one keeps its interval: its dates are read back
+    made, reused = _counts(caplog.text, "corpus timeline", "articles' dates")
+    assert made == 1 and reused == len(after.articles) - 1  # the added article's dates only
+    with Store(db) as store:
+        articles = list(after.articles)
+        analyses = pipeline.analyze_articles(store, articles)
+        fresh = pipeline.corpus_stages(
+            articles,
+            analyses,
+            lambda texts: pipeline.embed_texts(store, texts),
+            tags=pipeline.tag_articles(store, articles, analyses),
+            times=pipeline.date_articles(store, articles, analyses),
+        )
+    assert json.dumps(briefing_to_dict(after)) == json.dumps(briefing_to_dict(fresh))

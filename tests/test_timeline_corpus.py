@@ -279,6 +279,17 @@ def test_story_timeline_is_the_scored_timeline_under_each_entry_s_event():
         assert entry.dated_by == ("mention" if entry.date_cites else "publication")
 
 
+def test_the_day_dates_made_before_give_the_same_timeline_and_are_read_not_remade():
+    articles = _corpus()
+    made = {a.id: tls.article_day_dates(a) for a in articles}
+    assert made[articles[0].id] and made == {
+        a.id: tls.find_day_dates(a, tls.split_sentences(a)) for a in articles
+    }
+    assert tls.story_timeline(articles, day_dates=made) == tls.story_timeline(articles)
+    moved = {**made, articles[0].id: []}  # read as given: the first article then names no day
+    assert tls.read_corpus(articles, day_dates=moved).dates[articles[0].id] == ()
+
+
 def test_a_piece_cut_inside_a_quotation_is_no_timeline_line():
     """The splitter cuts “... shrinks. It belongs ...,” at the full stop inside the quote; the
     second piece opens no quotation but closes one, so it never becomes an entry (the sample's

@@ -775,8 +775,34 @@ def corpus_stages(
             "memo", f"the keys of {len(articles)} articles, {len(events)} events and {len(threaded)} stories"
         )
     with clock.stage("corpus timeline"):
-        corpus_entries = corpus_timeline.story_timeline(articles, final_events)
-    clock.log("corpus timeline", f"{len(corpus_entries)} days")
+        day_keys = (
+            {
+                a.id: digest(
+                    _versions(DAYS_PIECE, corpus_timeline.TLS_VERSION, timex.TIMEX_VERSION),
+                    inputs.article[a.id],
+                )
+                for a in articles
+            }
+            if memo is not None and inputs is not None
+            else {}
+        )
+        day_dates = {
+            i: times_from_json(i, rows) for i, rows in (memo.recall("days", day_keys) if memo else {}).items()
+        }
+        made_days = {
+            a.id: corpus_timeline.article_day_dates(a)
+            for a in articles
+            if a.id in day_keys and a.id not in day_dates
+        }
+        if memo is not None:
+            memo.keep("days", day_keys, {i: times_to_json(found) for i, found in made_days.items()})
+        corpus_entries = corpus_timeline.story_timeline(
+            articles, final_events, day_dates={**day_dates, **made_days}
+        )
+    clock.log(
+        "corpus timeline",
+        f"{len(corpus_entries)} days" + (f"; articles' dates: {memo.counts('days')}" if memo else ""),
+    )
     return Briefing(
         articles=tuple(articles),
         entities=tuple(entity_list),
@@ -796,6 +822,7 @@ DATES_PIECE = "dates-1"  # the memo's form of one undated article's dates, and t
 QUOTES_PIECE = "quotes-1"  # one article's shown quotes
 EVENT_PIECE = "event-2"  # one event's summary, claims and timeline
 STORY_PIECE = "story-1"  # the claims of a story's events, aligned across them
+DAYS_PIECE = "days-1"  # one article's day dates for the corpus timeline
 
 
 @dataclass(frozen=True, slots=True)

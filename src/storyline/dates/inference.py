@@ -261,6 +261,8 @@ def _dated_mention(noun: str, batch: Sequence[Article]) -> tuple[tuple[date, dat
     pattern = re.compile(rf"{_DEFINITE}{re.escape(noun)}\b(?P<gap>(?:[^\w.!?]+\w+){{0,4}}?[^\w.!?]+)")
     found: list[tuple[tuple[date, date], Span]] = []
     for other in batch:
+        if noun not in other.text:  # a match holds the noun as written: skip the regex scan
+            continue
         for match in pattern.finditer(other.text):
             window = other.text[match.end() : match.end() + 40]
             for start, end, kind, value in tag_text(window, None):

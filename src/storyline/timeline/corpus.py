@@ -462,18 +462,24 @@ def read_corpus(
     start: date | None = None,
     end: date | None = None,
     sentences: Mapping[str, Sequence[Sentence]] | None = None,
+    day_dates: Mapping[str, Sequence[TimeExpression]] | None = None,
 ) -> CorpusText:
     """The articles published within `start` and `end`, split (unless `sentences` gives
-    them), dated and their words listed."""
+    them), dated (unless `day_dates` gives an article's `find_day_dates` of its
+    `split_sentences`, made before) and their words listed."""
     kept = tuple(a for a in articles if _within(a.published, start, end))
     split = {
         a.id: tuple(sentences[a.id]) if sentences and a.id in sentences else split_sentences(a) for a in kept
     }
+    made = day_dates if not sentences else None  # made from other sentences: not these
     analyze = _analyzer()
     return CorpusText(
         articles=kept,
         sentences=split,
-        dates={a.id: tuple(find_day_dates(a, split[a.id])) for a in kept},
+        dates={
+            a.id: tuple(made[a.id]) if made and a.id in made else tuple(find_day_dates(a, split[a.id]))
+            for a in kept
+        },
         article_words={a.id: frozenset(analyze(a.text)) for a in kept},
         sentence_words={
             a.id: tuple(frozenset(analyze(a.text[s.start : s.end])) for s in split[a.id]) for a in kept
@@ -542,12 +548,13 @@ def summarize_timeline(
     sentences: Mapping[str, Sequence[Sentence]] | None = None,
     event_id: str = "corpus",
     settings: CorpusTimelineSettings = DEFAULTS.corpus_timeline,
+    day_dates: Mapping[str, Sequence[TimeExpression]] | None = None,
 ) -> list[TimelineEntry]:
     """A timeline of `max_days` days with up to `per_day` cited sentences each, from the
     articles' own dates and text (no parse needed). `start` and `end` bound the days (and the
     articles read, by publication date); `sentences` may give the articles' sentences when
-    they are already split."""
-    corpus = read_corpus(articles, start=start, end=end, sentences=sentences)
+    they are already split, `day_dates` their dates (`read_corpus`)."""
+    corpus = read_corpus(articles, start=start, end=end, sentences=sentences, day_dates=day_dates)
     return timeline_of(corpus, max_days=max_days, per_day=per_day, settings=settings, event_id=event_id)
 
 
@@ -558,14 +565,22 @@ def story_timeline(
     days: int = DEFAULTS.corpus_timeline.days,
     start: date | None = None,
     end: date | None = None,
+    day_dates: Mapping[str, Sequence[TimeExpression]] | None = None,
 ) -> list[TimelineEntry]:
     """The story's timeline as `storyline timeline` and the web app show it: exactly the
     timeline `storyline eval tls` scores (`summarize_timeline` with the default settings, one
     sentence per day), `days` days long, each entry under the event of the article it cites
-    ("corpus" when none has it)."""
+    ("corpus" when none has it). `day_dates` may give articles' dates made before
+    (`article_day_dates`)."""
     event_of = {article_id: e.id for e in events for article_id in e.article_ids}
-    entries = summarize_timeline(articles, max_days=days, start=start, end=end)
+    entries = summarize_timeline(articles, max_days=days, start=start, end=end, day_dates=day_dates)
     return [replace(e, event_id=event_of.get(e.cites[0].article_id, e.event_id)) for e in entries]
+
+
+def article_day_dates(article: Article) -> list[TimeExpression]:
+    """The day dates `read_corpus` finds in one article: they depend on it alone, so a runner
+    can keep them (`day_dates`)."""
+    return find_day_dates(article, split_sentences(article))
 
 
 def first_mentions_timeline(
@@ -643,6 +658,7 @@ __all__ = [
     "group_by_day",
     "on_topic_sentences",
     "rank_days",
+    "article_day_dates",
     "read_corpus",
     "spread_days",
     "story_timeline",
