@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import types
 import typing
+from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
@@ -27,28 +28,33 @@ def to_dict(record: Any) -> Any:
 
 def from_dict(cls: type[T], data: dict) -> T:
     """Rebuild a record of type `cls` from `to_dict` output."""
-    hints = _hints(cls)  # type: ignore[arg-type]  # mypy does not count type[T] as Hashable
-    values = {name: _convert(hints[name], value) for name, value in data.items() if name in hints}
-    return cls(**values)
+    convert = _converters(cls)  # type: ignore[arg-type]  # mypy does not count type[T] as Hashable
+    return cls(**{name: convert[name](value) for name, value in data.items() if name in convert})
 
 
 @functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _converters(cls: type) -> dict[str, Callable[[Any], Any]]:
+    """A converter for each field of `cls`, made once from its type hint: rebuilding the many
+    records of a briefing then reads no hint again."""
+    return {name: _converter(hint) for name, hint in typing.get_type_hints(cls).items()}
 
 
-def _convert(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _converter(hint: Any) -> Callable[[Any], Any]:
+    """What `from_dict` does to a value of type `hint` (None stays None)."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _convert(options[0], value) if len(options) == 1 else value
+        return _converter(options[0]) if len(options) == 1 else _same
     if origin is tuple:
         (item_hint, *_rest) = typing.get_args(hint)
-        return tuple(_convert(item_hint, item) for item in value)
+        item = _converter(item_hint)
+        return lambda value: None if value is None else tuple(item(v) for v in value)
     if hint is date:
-        return date.fromisoformat(value)
+        return lambda value: None if value is None else date.fromisoformat(value)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return from_dict(hint, value)
+        return lambda value: None if value is None else from_dict(hint, value)
+    return _same
+
+
+def _same(value: Any) -> Any:
     return value
