@@ -5,7 +5,7 @@ PolNeAR train texts up to `--size`), briefs them all (the full rebuild: parse, q
 embedding and the corpus stages), then ingests the 10 held-back Timeline17 articles and briefs
 the 1,610 (the incremental add), then briefs the same 1,610 again (the stored briefing). Each
 phase prints its wall seconds and the seconds of each stage the pipeline logs, and the store's
-size and its briefing rows.
+size, its briefing rows and its memo rows (the corpus-stage pieces, `storyline.memo`).
 
 Run from the project root (minutes: every article is parsed once):
     PYTHONPATH=src .venv/bin/python bench/bench_incremental.py [--shared ../shared] [--size 1600]
@@ -102,9 +102,20 @@ def _briefing_rows(db: Path) -> dict:
         table = "briefings" if "briefings" in tables else "stage_outputs"
         where = "" if table == "briefings" else " WHERE stage = 'briefing'"
         rows, size = conn.execute(f"SELECT COUNT(*), SUM(LENGTH(payload)) FROM {table}{where}").fetchone()
+        memo = (
+            conn.execute("SELECT COUNT(*), SUM(LENGTH(payload)) FROM memo").fetchone()
+            if "memo" in tables
+            else (None, None)
+        )
     finally:
         conn.close()
-    return {"briefing_rows": rows, "briefing_bytes": size, "store_bytes": os.path.getsize(db)}
+    return {
+        "briefing_rows": rows,
+        "briefing_bytes": size,
+        "memo_rows": memo[0],
+        "memo_bytes": memo[1],
+        "store_bytes": os.path.getsize(db),
+    }
 
 
 def _copy(source: Path, target: Path) -> None:
