@@ -372,6 +372,7 @@ STAGES = (
     "summary",
     "claims",
     "timeline",
+    "memo",
     "store",
     "render",
 )
@@ -391,6 +392,8 @@ def test_brief_verbose_logs_each_stage_with_its_counts_and_time(tmp_path):
     assert tuple(logged) == STAGES
     assert logged["clean"] == "8 articles from 8 documents, 8 new, 0 failed"
     [tally] = re.findall(r"(\d+) quotes, \d+ failed", result.stdout + result.stderr)[-1:]
-    assert logged["quotes"] == f"{tally} quotes from 8 articles"  # the quotes the briefing shows
+    # the quotes the briefing shows; a new store: every article's quotes made
+    assert logged["quotes"] == f"{tally} quotes from 8 articles; articles: 8 made, 0 from the store"
+    assert logged["timeline"].endswith("events: 2 made, 0 from the store")
     assert logged["events"] == "2 events from 8 articles"
     assert logged["stories"] == "1 stories of 2 events"
