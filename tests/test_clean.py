@@ -538,3 +538,115 @@ def test_clean_document_passes_the_fallback_ratio_on():
     never = clean_document(RawDocument(source="p", html=html), fallback_ratio=0.0)
     always = clean_document(RawDocument(source="p", html=html), fallback_ratio=float("inf"))
     assert len(always.text) > len(never.text)
+
+
+# Texts without line breaks (plain text, JSONL): furniture inside the one paragraph.
+LEAD = (
+    "The council approved the flood budget on Tuesday after a debate that lasted six hours. "
+    "“We cannot wait for another winter like the last one,” the mayor said after the vote."
+)
+POLICY = (
+    "We welcome comments that advance the story through relevant opinion, anecdotes, links and data. "
+    "Views expressed in the comments do not represent those of the Valmora Ledger."
+)
+
+
+def _removed(cleaned, reason: str) -> list[str]:
+    return [r.text for r in cleaned.removed if r.reason == reason]
+
+
+def test_a_blog_comment_policy_and_what_follows_it_are_removed():
+    footer = f"{POLICY} Dana Lee is our health editor, based in Valmora."
+    cleaned = clean_text(f"{LEAD} {footer}", take_title=False)
+    assert cleaned.text == LEAD
+    assert _removed(cleaned, "comment form and page footer") == [footer]
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        "Re: Posted by Jonas-May 2nd, 2009 -- 3:10 pm GMT",  # a reply quoting a comment's stamp
+        "- Posted by R Okafor",  # a comment's signature, flattened after its last sentence
+    ],
+)
+def test_a_comment_signed_posted_by_starts_the_comments_above_the_policy(mark):
+    comment = f"{mark} I agree with you, the budget is far too small for the river."
+    cleaned = clean_text(f"{LEAD} {comment} {POLICY}", take_title=False)
+    assert cleaned.text == LEAD
+    assert _removed(cleaned, "reader comments") == [f"{comment} {POLICY}"]
+
+
+def test_a_commenter_named_with_one_letter_is_a_comment():
+    text = (
+        f"{LEAD} At 12:40 pm on 10 Jun 2010, K wrote: The mayor is wrong about the river. "
+        "At 12:41 pm on 10 Jun 2010, riverwatcher wrote: I live by the quay and I agree."
+    )
+    cleaned = clean_text(text, take_title=False)
+    assert cleaned.text == LEAD
+    assert _removed(cleaned, "reader comments")[0].startswith("At 12:40 pm on 10 Jun 2010, K wrote:")
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "(Photo: Students wear masks in Osaka/Mina Sato)",
+        "PHOTO: A nurse checks a boy's temperature at a clinic in Valmora May 2, 2009. REUTERS/Ana Ruiz",
+        "Photo captions: Top: A farmer feeds pigs, April 27, 2009. Bottom: A market stall. REUTERS/Li Wen",
+        "PHOTO CREDITS: Jo Park/Reuters; Li Wen/Reuters",
+        "A man waves a flag outside the town hall in Valmora, Estria May 3, 2009. REUTERS/Ana Ruiz",
+        "Mila Dorne/Getty Images for CNN",
+        "Photo: The flooded square taken May 10 by Tom Reed.",
+    ],
+)
+def test_captions_and_credits_inside_a_paragraph_are_removed(caption):
+    cleaned = clean_text(f"{LEAD} {caption} {LEAD}", take_title=False)
+    assert _removed(cleaned, "photo caption or credit") == [caption.rstrip()]
+    assert cleaned.text == f"{LEAD}\n\n{LEAD}"
+
+
+@pytest.mark.parametrize(
+    ("furniture", "reason"),
+    [
+        ("Read more about the treaty and how it was agreed.", "navigation or interface text"),
+        ("Read more...", "navigation or interface text"),
+        (
+            "Additional reporting by Ana Ruiz in Valmora; Li Wen in Dravik. Editing by Tom Reed)",
+            "credit line",
+        ),
+    ],
+)
+def test_link_prompts_and_a_trailer_without_its_parenthesis_are_removed(furniture, reason):
+    cleaned = clean_text(f"{LEAD} {furniture} {LEAD}", take_title=False)
+    assert _removed(cleaned, reason) == [furniture]
+    assert furniture not in cleaned.text
+
+
+def test_an_editors_note_before_the_dateline_is_removed():
+    note = "Editor's note: Dana Lee is a professor of history at Karvonia University. She writes on floods."
+    cleaned = clean_text(f"{note} Valmora, Estria (CNN) -- {LEAD}", take_title=False)
+    assert _removed(cleaned, "editor's note") == [note]
+    assert cleaned.text.endswith(LEAD)
+    # Without the story's dateline after it, nothing says where the note ends: it stays.
+    kept = clean_text(f"{LEAD} {note} {LEAD}", take_title=False)
+    assert not kept.removed
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "“I told them you would be safe here,” the nurse said, “and I meant it.”",
+        "“You should read more about the vaccine before you decide,” the doctor told me.",
+        "“We welcome comments from the public,” the ministry said in a statement on Monday.",
+        "A video posted by the group on Monday showed the convoy near the border.",
+        "A Harris Interactive/Reuters poll found that 40 percent of voters were worried.",
+        "The EPA/DOT rule takes effect in May, the agency said.",
+        "Photographers were kept away from the hospital, and the editor's note said why.",
+        "Reporting by local journalists has been restricted since March (the union said so).",
+        "I posted by hand the letter you wrote, she said, and then I read more of it.",
+    ],
+)
+def test_prose_inside_a_paragraph_is_never_taken_for_furniture(prose):
+    text = f"{LEAD} {prose} {LEAD}"
+    cleaned = clean_text(text, take_title=False)
+    assert not cleaned.removed
+    assert cleaned.text == text

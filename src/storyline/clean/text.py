@@ -101,7 +101,10 @@ _TERMINAL = re.compile(r"[.!?…\"”’')\]]\s*$")
 
 # Reader comments. A section heading alone ("Comments", "Have your say") also sits in share bars
 # above the story, so a section is only taken to start where a heading or a comment is followed
-# by (another) comment's own marks: its author and time, or its Reply/Report buttons.
+# by (another) comment's own marks: its author and time, or its Reply/Report buttons. A blog's
+# comment keeps its author's signature when a scraper flattens it: "At 12:40 26th Apr 2009, H
+# wrote:" (a name may be one letter), "Posted by Jason - May 1st, 2009 -- 4:59 pm GMT" (its author
+# and time), "... - Posted by M Khan" (a dash after a sentence, as a signature line reads flat).
 _COMMENT_HEADING = re.compile(
     r"""^(?:(?:\d[\d,]*\ )?(?:reader\ |user\ )?comments?(?:\ \(\d[\d,]*\))?:?
       | showing\ \d+(?:\ ?[-–]\ ?\d+)?\ of\ \d[\d,]*\ comments?
@@ -115,9 +118,11 @@ _COMMENT_HEADING = re.compile(
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _COMMENT_MARK = re.compile(
     rf"""\bat\ \d{{1,2}}:\d{{2}}(?:\ ?[ap]m)?,?\ (?:on\ )?\d{{1,2}}(?:st|nd|rd|th)?\ {_MONTH}\ \d{{4}},?
-        \ \S{{2,40}}\ wrote:
+        \ \S{{1,40}}\ wrote:
       | \b{_MONTH}\ \d{{1,2}}\ ?,\ \d{{4}},?\ at\ \d{{1,2}}:\d{{2}}\ ?[ap]\.?m\.?\ ?\|
       | \|\ ?report\ abuse\b | \breport\ abuse\ ?\| | \bposted\ by\ \S{{2,40}}\ (?:at|on)\ \d
+      | \b(?:re:\ )?posted\ by\ [^.!?]{{1,60}}?\d{{4}}\ ?(?:--?|–|—|,)\ ?\d{{1,2}}:\d{{2}}\ ?[ap]\.?m\b
+      | (?<=[.!?]\ )[-–—]{{1,2}}\ ?posted\ by\ \w
       | ^(?:reply|report|recommend|flag|like|permalink)
         (?:\ ?[|·•]\ ?(?:reply|report|recommend|flag|like|share|permalink))*$
       | ^\d+\ (?:points?|likes?|replies|recommendations?|recommends?)$
@@ -126,20 +131,27 @@ _COMMENT_MARK = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE | re.MULTILINE,
 )
-# Where a comment form and the page's footer start: nothing after it is the article.
+# Where a comment form and the page's footer start: nothing after it is the article. A blog's
+# comment policy ("We welcome comments that advance the story through relevant opinion, ...")
+# closes its comment section, so it is one of them; the words are those of a policy addressed to
+# commenters, which no report writes.
 _COMMENT_FOOTER = re.compile(
     r"""\(required,\ but\ will\ not\ be\ displayed\)
       | \b\w+\ welcomes\ a\ lively\ and\ courteous\ discussion
       | \bviews\ expressed\ in\ the\ comments\ do\ not\ represent
-      | \bcomments\ are\ not\ pre-screened\b""",
+      | \bcomments\ are\ not\ pre-screened\b
+      | \bwe\ welcome\ comments\ that\ advance\ the\ (?:story|discussion)\ through\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 COMMENT_WINDOW = 3000  # characters after a heading within which a comment's marks must follow
 
 # Wire boilerplate inside a paragraph (one-line texts have nothing else): the reporting credit
 # that closes a wire story, and reprint notices.
+# A trailer whose opening parenthesis was lost is still a credit when it names both who reported
+# and who edited and ends with the closing one ("... in Rome. Editing by Chris Wilson)").
 _WIRE_TRAILER = re.compile(
-    r"\((?:additional\ )?(?:reporting|writing|editing|compiled)\ by\b[^()]{2,300}\)",
+    r"""\((?:additional\ )?(?:reporting|writing|editing|compiled)\ by\b[^()]{2,300}\)
+      | (?<=[.!?"”]\ )(?:additional\ )?reporting\ by\b[^()]{2,400}?\bediting\ by\b[^()]{2,80}\)""",
     re.IGNORECASE | re.VERBOSE,
 )
 _INLINE_NOTICE = re.compile(
@@ -148,6 +160,37 @@ _INLINE_NOTICE = re.compile(
       | our\ standards:\ the\ thomson\ reuters\ trust\ principles\.""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Furniture inside a paragraph, for texts without line breaks where the line rules see nothing.
+# Each is matched by its structure: a label that only captions and notes carry ("PHOTO:", "(Photo:
+# ...)", "Editor's note:"), an agency credit whose slash no sentence writes ("REUTERS/Jason Lee",
+# "Kim Badawi/Getty Images"), or a link's words standing as a sentence of their own ("Read more
+# about ...").
+_SENTENCE_START = r"(?:^|(?<=[.!?\"”)]\ ))"
+_PHOTO_NOTE = re.compile(r"\((?i:photos?|pictures?|images?)(?i:\ credits?)?:\ ?[^()]{1,200}\)")
+_CAPTION_LABEL = re.compile(
+    _SENTENCE_START + r"(?i:photos?|pictures?|images?)(?i:\ (?:captions?|credits?))?:\ (?=[A-Z])"
+)
+_CREDIT_NAME = r"[A-Z][\w'’-]+(?:\ [A-Z][\w'’-]+)?"  # a photographer's name: two words at most
+# A credit alone: the agency in capitals, or a name and Getty Images; after a caption's label, also
+# a name and any agency ("Issei Kato/Reuters"), which alone could be a poll's ("Harris/Reuters").
+_BARE_CREDIT = re.compile(
+    rf"\b(?:REUTERS|AFP)/{_CREDIT_NAME}"
+    r"|\b[A-Z][\w'’-]+\ [A-Z][\w'’-]+/Getty\ Images(?:\ (?:for|via)\ [A-Z][\w.]+)?"
+)
+_LABELLED_CREDIT = re.compile(
+    rf"""{_BARE_CREDIT.pattern}
+      | [A-Z][\w'’-]+\ [A-Z][\w'’-]+/(?:Reuters|AFP|AP|EPA)
+        (?:;\ [A-Z][\w'’-]+\ [A-Z][\w'’-]+/(?:Reuters|AFP|AP|EPA|Getty\ Images))*""",
+    re.VERBOSE,
+)
+CAPTION_WINDOW = 350  # characters after a caption's label within which its credit must end it
+_CAPTION_DATE = re.compile(rf"\b(?i:{_MONTH})\ \d{{1,2}},\ \d{{4}}\.\s*$")
+_READ_MORE = re.compile(
+    _SENTENCE_START + r"Read\ more(?:\.{3}|…|:\ [^.!?]{1,120}[.!?]?|\ about\ [^.!?\"“”]{1,120}[.!?])"
+)
+_EDITORS_NOTE = re.compile(r"\bEditor['’]?s\ [Nn]ote:\ ")
+_STORY_DATELINE = re.compile(r"\((?:CNN|Reuters|AP|AFP)\)\ ?(?:--|—|–|-)\ ")
+NOTE_WINDOW = 800  # characters after "Editor's note:" within which the story's dateline must come
 _NAME = r"[A-Z][\w.'’-]*(?:\ (?:[A-Z][\w.'’-]*|de|van|von|da|al|bin|el))*"
 _BYLINE = re.compile(
     rf"""^(?:[Bb]y\ {_NAME}(?:(?:,|\ and|\ &)\ {_NAME})*(?:,?\ (?:and\ )?{_NAME})?(?:\ (?:in|for)\ {_NAME})?
@@ -358,6 +401,49 @@ def _sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
+def _captions(text: str, limit: int) -> list[tuple[int, int, str]]:
+    """Photo captions and credits inside a paragraph: a "(Photo: ...)" note; a labelled caption
+    ("PHOTO: A guard sits in the empty stadium ... May 2, 2009. REUTERS/Henry Romero") up to
+    its credit, or to its sentence's end when no credit follows; an agency credit alone, with the
+    sentence before it when that ends with the caption's date ("... Miami, Florida February 2,
+    2009. REUTERS/Carlos Barria"), as captions do and prose does not."""
+    reason = "photo caption or credit"
+    found = [(m.start(), m.end(), reason) for m in _PHOTO_NOTE.finditer(text, 0, limit)]
+    for label in _CAPTION_LABEL.finditer(text, 0, limit):
+        window = text[label.end() : min(limit, label.end() + CAPTION_WINDOW)]
+        credit = _LABELLED_CREDIT.search(window)
+        if credit:
+            found.append((label.start(), label.end() + credit.end(), reason))
+        elif end := _SENTENCE_END.search(window):
+            found.append((label.start(), label.end() + end.start(), reason))
+    for credit in _BARE_CREDIT.finditer(text, 0, limit):
+        start = credit.start()
+        boundaries = _SENTENCE_END.finditer(text, max(0, start - 400), start + 1)
+        before = [b.end() for b in boundaries if b.end() <= start]
+        if len(before) >= 2 and before[-1] == start and _CAPTION_DATE.search(text[before[-2] : start]):
+            start = before[-2]
+        found.append((start, credit.end(), reason))
+    return found
+
+
+def _inline_furniture(text: str, limit: int) -> list[tuple[int, int, str]]:
+    """Captions, link prompts and editor's notes inside a paragraph (see `_captions`). An
+    editor's note is only taken where the story's dateline follows it ("Editor's note: Elisa
+    Massimino is the president of Human Rights First. (CNN) -- The regime ..."), which says
+    where the note ends and the story starts."""
+    found = _captions(text, limit)
+    prompts = _READ_MORE.finditer(text, 0, limit)
+    found += [(m.start(), m.end(), "navigation or interface text") for m in prompts]
+    for note in _EDITORS_NOTE.finditer(text, 0, limit):
+        dateline = _STORY_DATELINE.search(text, note.end(), min(limit, note.end() + NOTE_WINDOW))
+        if dateline is None:
+            continue
+        ends = [b.start() for b in _SENTENCE_END.finditer(text, note.end(), dateline.start() + 1)]
+        if ends:
+            found.append((note.start(), ends[-1], "editor's note"))
+    return found
+
+
 def _cuts(text: str, published: date | None) -> list[tuple[int, int, str]]:
     """Spans to drop that need not be whole lines: the comment section to the end of the text,
     wire trailers and reprint notices, the non-prose rest of a line after a wire trailer, flattened
@@ -380,6 +466,7 @@ def _cuts(text: str, published: date | None) -> list[tuple[int, int, str]]:
     for match in _INLINE_NOTICE.finditer(text, 0, limit):
         found.append((match.start(), match.end(), "reader prompt or legal notice"))
     found.extend(_pull_quotes(text, limit))
+    found.extend(_inline_furniture(text, limit))
     kept: list[tuple[int, int, str]] = []
     for start, end, reason in sorted(found):
         while start < end and text[start].isspace():
