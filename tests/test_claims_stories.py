@@ -7,30 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from tests.conftest import date, make_article
+from tests.test_cluster_claims import _empty, _statement, _unit
 
 from storyline import nlp
 from storyline.claims import Statement, align_across_stories, align_claims, outlet_key
-from storyline.models import Analysis, Article, Event, Span, Story
-
-
-def _unit(*values: float) -> np.ndarray:
-    vector = np.zeros(384, dtype=np.float32)
-    vector[: len(values)] = values
-    return vector / np.linalg.norm(vector)
-
-
-def _empty(article_id: str) -> Analysis:
-    return Analysis(article_id=article_id, sentences=(), tokens=(), mentions=())
-
-
-def _statement(article_id: str, text: str, vector, outlet: str | None = None) -> Statement:
-    return Statement(
-        span=Span(article_id=article_id, start=0, end=len(text)),
-        text=text,
-        outlet=outlet or f"Outlet {article_id}",
-        source_key=article_id,
-        vector=vector,
-    )
+from storyline.models import Article, Event, Span, Story
 
 
 def _of_article(article: Article, vector: np.ndarray) -> Statement:
