@@ -587,6 +587,57 @@ def test_a_commenter_named_with_one_letter_is_a_comment():
 
 
 @pytest.mark.parametrize(
+    ("comments", "first"),
+    [
+        (  # a debate page: the readers' posts below the closing notice, without marks of their own
+            "This debate is now closed. The leaflets will waste my money. Ana Ruiz, Dravik. "
+            "I wash my hands more now. Tom Reed, Valmora.",
+            "This debate is now closed.",
+        ),
+        (  # each post under its stamp; a moderator's notice for one taken down
+            "8th November 2011 - 17:42 This comment was removed because the moderators found it broke "
+            "the house rules. 9th November 2011 - 8:26 The council should resign.",
+            "8th November 2011 - 17:42",
+        ),
+    ],
+)
+def test_comment_sections_marked_by_a_notice_or_stamps_are_removed(comments, first):
+    cleaned = clean_text(f"{LEAD} {comments}", take_title=False)
+    assert cleaned.text == LEAD
+    (section,) = _removed(cleaned, "reader comments")
+    assert section.startswith(first) and section.endswith(comments[-20:])
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        "Comments are moderated by the Ledger, in accordance with the Ledger Comment Policy.",
+        "All posts are reactively-moderated and must obey the house rules.",
+    ],
+)
+def test_comment_moderation_policies_end_the_story(policy):
+    cleaned = clean_text(
+        f"{LEAD} {policy} Welcome to the blog where our reporters post news.", take_title=False
+    )
+    assert cleaned.text == LEAD
+    assert _removed(cleaned, "comment form and page footer")[0].startswith(policy)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "-- Dana Lee is a Ledger columnist. The views expressed are her own --",
+        "Tom Reed, a former mayor of Valmora, is a guest columnist. The views expressed are his own. --",
+        "Ada Okafor is Global Editor, Standards. Any opinions are her own.",
+    ],
+)
+def test_a_columnists_note_is_removed(note):
+    cleaned = clean_text(f"{LEAD} {note} {LEAD}", take_title=False)
+    assert _removed(cleaned, "author's note") == [note]
+    assert cleaned.text == f"{LEAD}\n\n{LEAD}"
+
+
+@pytest.mark.parametrize(
     "caption",
     [
         "(Photo: Students wear masks in Osaka/Mina Sato)",
@@ -643,6 +694,9 @@ def test_an_editors_note_before_the_dateline_is_removed():
         "Photographers were kept away from the hospital, and the editor's note said why.",
         "Reporting by local journalists has been restricted since March (the union said so).",
         "I posted by hand the letter you wrote, she said, and then I read more of it.",
+        "“This debate is now closed.” The Speaker then left the chamber.",
+        "The envoy wrote to the council. The views expressed are his own, the ministry said.",
+        "The comment was removed because the moderators of the court's page found it rude.",
     ],
 )
 def test_prose_inside_a_paragraph_is_never_taken_for_furniture(prose):

@@ -104,7 +104,11 @@ _TERMINAL = re.compile(r"[.!?…\"”’')\]]\s*$")
 # by (another) comment's own marks: its author and time, or its Reply/Report buttons. A blog's
 # comment keeps its author's signature when a scraper flattens it: "At 12:40 26th Apr 2009, H
 # wrote:" (a name may be one letter), "Posted by Jason - May 1st, 2009 -- 4:59 pm GMT" (its author
-# and time), "... - Posted by M Khan" (a dash after a sentence, as a signature line reads flat).
+# and time), "... - Posted by M Khan" (a dash after a sentence, as a signature line reads flat),
+# "8th November 2011 - 17:42" (a comment's stamp), or a moderator's "This comment was removed".
+# "This debate is now closed." heads the readers' posts of a debate page wherever it stands (it
+# never sits in a share bar), so it starts a section by itself.
+_DEBATE_CLOSED = re.compile(r"\bThis\ (?:debate|discussion|conversation)\ is\ (?:now\ )?closed\.\s+\S")
 _COMMENT_HEADING = re.compile(
     r"""^(?:(?:\d[\d,]*\ )?(?:reader\ |user\ )?comments?(?:\ \(\d[\d,]*\))?:?
       | showing\ \d+(?:\ ?[-–]\ ?\d+)?\ of\ \d[\d,]*\ comments?
@@ -128,19 +132,24 @@ _COMMENT_MARK = re.compile(
       | ^\d+\ (?:points?|likes?|replies|recommendations?|recommends?)$
       | ^(?:\d+|an?)\ (?:second|minute|hour|day|week|month|year)s?\ ago$
       | ^\S{{2,40}}\ (?:wrote|said|replied):$ | ^in\ reply\ to\ \S{{2,40}}$
+      | \b\d{{1,2}}(?:st|nd|rd|th)\ {_MONTH}\ \d{{4}}\ -\ \d{{1,2}}:\d{{2}}\b
+      | \bthis\ comment\ was\ removed\ because\ the\ moderators\b
     """,
     re.IGNORECASE | re.VERBOSE | re.MULTILINE,
 )
 # Where a comment form and the page's footer start: nothing after it is the article. A blog's
-# comment policy ("We welcome comments that advance the story through relevant opinion, ...")
-# closes its comment section, so it is one of them; the words are those of a policy addressed to
-# commenters, which no report writes.
+# comment policy ("We welcome comments that advance the story through relevant opinion, ...",
+# "Comments are moderated by CNN, in accordance with ...", "All posts are reactively-moderated
+# and must obey the house rules") closes its comment section, so it is one of them; the words are
+# those of a policy addressed to commenters, which no report writes.
 _COMMENT_FOOTER = re.compile(
     r"""\(required,\ but\ will\ not\ be\ displayed\)
       | \b\w+\ welcomes\ a\ lively\ and\ courteous\ discussion
       | \bviews\ expressed\ in\ the\ comments\ do\ not\ represent
       | \bcomments\ are\ not\ pre-screened\b
-      | \bwe\ welcome\ comments\ that\ advance\ the\ (?:story|discussion)\ through\b""",
+      | \bwe\ welcome\ comments\ that\ advance\ the\ (?:story|discussion)\ through\b
+      | \bcomments\ are\ moderated\ by\ [\w.&' -]{1,40},?\ in\ accordance\ with\b
+      | \ball\ posts\ are\ (?:reactively-|pre-|post-)?moderated\ and\ must\ obey\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 COMMENT_WINDOW = 3000  # characters after a heading within which a comment's marks must follow
@@ -191,6 +200,19 @@ _READ_MORE = re.compile(
 _EDITORS_NOTE = re.compile(r"\bEditor['’]?s\ [Nn]ote:\ ")
 _STORY_DATELINE = re.compile(r"\((?:CNN|Reuters|AP|AFP)\)\ ?(?:--|—|–|-)\ ")
 NOTE_WINDOW = 800  # characters after "Editor's note:" within which the story's dateline must come
+# An opinion column's note on its writer: a sentence naming who the writer is, then the
+# disclaimer, set off by dashes on a page of columns ("-- John Kemp is a Reuters columnist. The
+# views expressed are his own --") or opening the column. The disclaimer alone could close a
+# report on someone's words ("The views expressed are his own."), so the writer's sentence must
+# be there too.
+_AUTHOR_NOTE = re.compile(
+    _SENTENCE_START
+    + r"""(?:-{1,2}\ )?[A-Z][\w.'’-]+(?:\ [A-Z][\w.'’-]+){1,3}\b
+        [^.!?]{0,200}?\ (?:is|was)\ [^.!?]{2,200}?[.!?]
+        \ (?:The\ views\ expressed\ are|Any\ opinions\ are)\ (?:his|her|their)\ own
+        (?:\.?\ ?-{1,2}(?=\s|$)|\.)""",
+    re.VERBOSE,
+)
 _NAME = r"[A-Z][\w.'’-]*(?:\ (?:[A-Z][\w.'’-]*|de|van|von|da|al|bin|el))*"
 _BYLINE = re.compile(
     rf"""^(?:[Bb]y\ {_NAME}(?:(?:,|\ and|\ &)\ {_NAME})*(?:,?\ (?:and\ )?{_NAME})?(?:\ (?:in|for)\ {_NAME})?
@@ -386,6 +408,8 @@ def _comment_section(text: str) -> tuple[int, str] | None:
     if start is None and footer and marks and marks[0] < footer.start():
         start = marks[0]  # one comment's marks, then the comment form: the comments between
     found = [(start, "reader comments")] if start is not None else []
+    if closed := _DEBATE_CLOSED.search(text):
+        found.append((closed.start(), "reader comments"))
     if footer:
         found.append((footer.start(), "comment form and page footer"))
     for start, reason in sorted(found):
@@ -427,13 +451,14 @@ def _captions(text: str, limit: int) -> list[tuple[int, int, str]]:
 
 
 def _inline_furniture(text: str, limit: int) -> list[tuple[int, int, str]]:
-    """Captions, link prompts and editor's notes inside a paragraph (see `_captions`). An
+    """Captions, link prompts, author's and editor's notes inside a paragraph (see `_captions`). An
     editor's note is only taken where the story's dateline follows it ("Editor's note: Elisa
     Massimino is the president of Human Rights First. (CNN) -- The regime ..."), which says
     where the note ends and the story starts."""
     found = _captions(text, limit)
     prompts = _READ_MORE.finditer(text, 0, limit)
     found += [(m.start(), m.end(), "navigation or interface text") for m in prompts]
+    found += [(m.start(), m.end(), "author's note") for m in _AUTHOR_NOTE.finditer(text, 0, limit)]
     for note in _EDITORS_NOTE.finditer(text, 0, limit):
         dateline = _STORY_DATELINE.search(text, note.end(), min(limit, note.end() + NOTE_WINDOW))
         if dateline is None:
