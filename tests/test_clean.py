@@ -704,3 +704,40 @@ def test_prose_inside_a_paragraph_is_never_taken_for_furniture(prose):
     cleaned = clean_text(text, take_title=False)
     assert not cleaned.removed
     assert cleaned.text == text
+
+
+@pytest.mark.parametrize(
+    ("header", "dateline", "reasons"),
+    [
+        (  # a wire page: caption, byline, place and time stamp above the story
+            "A nurse checks a boy in Valmora May 2, 2009. By Ana Ruiz, Health Editor "
+            "VALMORA | Sat May 2, 2009 4:23 pm EDT ",
+            "VALMORA (Reuters) - ",
+            ["page header above the dateline", "update timestamp", "dateline"],
+        ),
+        (  # a story page: highlights without full stops and a reader prompt
+            "By the Ledger Wire Staff NEW: The council meets again on Friday Engineers inspect the dam "
+            "Are you in Valmora? Share your photos with us. ",
+            "Valmora, Estria (CNN) -- ",
+            ["page header above the dateline", "dateline"],
+        ),
+    ],
+)
+def test_what_stands_above_the_dateline_of_a_flattened_page_is_removed(header, dateline, reasons):
+    cleaned = clean_text(header + dateline + LEAD, take_title=False)
+    assert cleaned.text == LEAD
+    assert [r.reason for r in cleaned.removed] == reasons
+    assert "".join(f"{r.text} " for r in cleaned.removed) == header + dateline
+
+
+def test_a_story_above_a_later_dateline_is_not_taken_for_a_header():
+    story = " ".join(f"The council met for the {n} time on the budget." for n in "first second third".split())
+    text = f"{story} {LEAD} {LEAD} Valmora, Estria (CNN) -- {LEAD}"
+    cleaned = clean_text(text, take_title=False)
+    assert cleaned.text == text and not cleaned.removed
+    # Nor is a header taken where no story follows the dateline, or across a line break.
+    for other in (
+        "Engineers inspect the dam (CNN) -- Photos",
+        f"Engineers inspect the dam\n\n(CNN) -- {LEAD}",
+    ):
+        assert not [r for r in clean_text(other, take_title=False).removed if "header" in r.reason]
