@@ -3,7 +3,11 @@
 Scraped text arrives with mastheads, navigation ("Skip to main content"), UI placeholders,
 photo captions and credits, follow/subscribe prompts and update stamps on lines of their own.
 Main-text extractors (trafilatura, jusText) work on HTML structure, which plain text no longer
-has, so these line rules are written here. Each dropped line is recorded with its reason.
+has, so these line rules are written here. Each dropped line is recorded with its reason. Text
+without line breaks (JSONL, Timeline17) has the same debris inside its one paragraph: comment
+sections, captions, notes and a page's header are cut out of it as spans, each by its structure
+(a label, a credit's slash, a dateline, a comment's stamp, a comment policy's own words), never
+by what the prose around it says.
 """
 
 from __future__ import annotations
@@ -542,8 +546,9 @@ def _place_start(dateline: re.Match[str]) -> int:
 def _cuts(text: str, published: date | None) -> list[tuple[int, int, str]]:
     """Spans to drop that need not be whole lines: the comment section to the end of the text,
     wire trailers and reprint notices, the non-prose rest of a line after a wire trailer, flattened
-    pull quotes, and a live page's entry stamps (so that each entry becomes a paragraph of its
-    own)."""
+    pull quotes, a live page's entry stamps (so that each entry becomes a paragraph of its own),
+    captions, prompts and notes inside a paragraph, and a flattened page's header above its
+    dateline."""
     found: list[tuple[int, int, str]] = [
         (start, end, "live-page time stamp") for start, end in _live_page_stamps(text, published)
     ]
