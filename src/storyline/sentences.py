@@ -13,6 +13,9 @@ asks a question (an interviewer's) is left out of a summary (`stands_alone`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from storyline.models import Mention, Token
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
 _OPENING = "\"“‘'"
@@ -42,9 +45,12 @@ _PRONOUN_SAYS = re.compile(
 def stands_alone(text: str) -> bool:
     """Whether a whole sentence reads on its own, without the sentences around it in its article:
     it does not open on a pronoun or a demonstrative (a quotation may: its attribution says who
-    "we" are), is not attributed to a pronoun, and is not a question."""
+    "we" are), is not attributed to a pronoun, is not a question, and does not say "here"
+    outside a quotation (the writer's place, named by a dateline or a sentence before it)."""
     text = text.strip()
     if _LEANING_OPENING.match(text) or _PRONOUN_SAYS.search(text):
+        return False
+    if re.search(r"\bhere\b", _QUOTATION.sub(" ", text), re.IGNORECASE):
         return False
     return not re.search(r"\?[\"”’')\]]*$", text)
 
@@ -167,7 +173,53 @@ _JOINED = re.compile(r"(?<![\w.])(?!(?:etc|approx|incl|est)\.)(?:\d[\d,]*|[a-z]{
 
 def is_clean_line(text: str) -> bool:
     """A whole sentence, fit to be shown as a line on its own: one sentence, no debris run into
-    it, and the writer reports rather than speaks in person."""
+    it, every bracket it opens closed (the parse cuts inside "(0293.HK)"), and the writer
+    reports rather than speaks in person."""
     if not is_whole_sentence(text) or _JOINED.search(_QUOTATION.sub(" ", text)):
         return False
+    if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
+        return False
     return not has_run_in(text) and not speaks_as_writer(text)
+
+
+# The entity labels of names, which a capital opens anywhere in a sentence.
+_NAME_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"}
+)
+
+
+def parse_flaw(
+    text: str, tokens: Sequence[Token], mentions: Sequence[Mention] = (), *, origin: int = 0
+) -> str | None:
+    """What the parse of one sentence shows is not a line of prose, or None.
+
+    `text` is the sentence, which starts at offset `origin` of its article, `tokens` its tokens and
+    `mentions` the article's named entities. A sentence whose root is no verb is a headline, a
+    caption or a fragment ("Swine flu: the facts"). A capitalised word that is no name, straight
+    after a word with no mark between them, opens a sentence run into the one before: a caption's or
+    byline's last word meets the story's first ("... cases in the UK Two more cases ...", "By Ann
+    Lee, For the Wire Thousands marched ..."); prose capitalises mid-sentence only names, "I", and
+    titles after the words that announce them (`_BEFORE_A_TITLE`)."""
+    if not tokens:
+        return None
+    root = next((t for t in tokens if t.dep == "ROOT"), None)
+    if root is None or root.pos not in ("VERB", "AUX"):
+        return "no verb"
+    names = [(m.start, m.end) for m in mentions if m.label in _NAME_LABELS]
+    quoted = quoted_spans(text)
+    inside = [t for t in tokens if t.start >= origin]
+    for before, token in zip(inside, inside[1:], strict=False):
+        word = text[token.start - origin : token.end - origin]
+        previous = text[before.start - origin : before.end - origin]
+        if not word[:1].isupper() or word == "I" or token.tag in ("NNP", "NNPS"):
+            continue
+        if (word.isupper() and token.tag != "DT") or any(s <= token.start - origin < e for s, e in quoted):
+            continue  # an acronym ("state TV"), a word in capitals, a title in quotation marks
+        if not previous[-1:].isalnum() or previous.lower() in _BEFORE_A_TITLE:
+            continue  # after a mark (a colon, a quotation mark, a dash) a capital may open
+        if text[before.end - origin : token.start - origin].strip():
+            continue
+        if any(s <= token.start < e for s, e in names):
+            continue
+        return f"run in at {word!r}"
+    return None
