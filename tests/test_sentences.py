@@ -52,6 +52,8 @@ def test_pieces_of_sentences(text):
         "Is it safe to say that business is on hold for the company?",
         '"Why would we leave now?"',
         "Grilled fish is the most common dish here.",
+        "Many have lived their whole lives beside the river.",
+        '"The police have escalated the situation."',
     ],
 )
 def test_a_line_that_leans_on_its_neighbours_does_not_stand_alone(line):
@@ -67,6 +69,7 @@ def test_a_line_that_leans_on_its_neighbours_does_not_stand_alone(line):
         '"We will fight this spill with everything we have," President Obama said.',
         "Theirs was the first team to reach the well.",
         '"We are staying here," the farmers told reporters in Dravik.',
+        "Many farmers have lived their whole lives beside the river.",
     ],
 )
 def test_a_line_that_names_what_it_is_about_stands_alone(line):
@@ -145,6 +148,11 @@ def test_a_line_said_by_a_pronoun_does_not_stand_alone():
     assert not stands_alone("Estria will stand up for the rights of its farmers, he affirmed.")
 
 
+def test_a_page_promoting_itself_is_no_line():
+    assert not is_clean_line("EstriaWire.com Live has both stories covered.")
+    assert is_clean_line('Farmers told the Estria Wire that "nobody asked us."')
+
+
 def test_a_line_must_close_the_brackets_it_opens():
     # issue 15: the parse cut "(0293.HK)" after its full stop, leaving "HK) shares ..." and
     # "... Dravik Air (0293." as lines
@@ -176,6 +184,9 @@ def _parsed(text):
         "By Mila Dorne, For Estria Daily Wire Thousands marched in Dravik on Sunday.",
         # a headline with no verb
         "Water talks: the facts and the figures.",
+        # a caption's clause run into the story's capitalised subject
+        "Farmers hold signs outside the courthouse Mr Brand told the court how the dam was built.",
+        "Varga visits a dry canal near the farm Estria has begun a mass release of water.",
     ],
 )
 def test_the_parse_finds_a_headline_a_caption_or_a_byline_run_into_a_line(text):
@@ -194,6 +205,10 @@ def test_the_parse_finds_a_headline_a_caption_or_a_byline_run_into_a_line(text):
         "Officials said the Brena dam would open its gates in March.",
         '"We will share the water," Varga told reporters in Dravik.',
         "The utility's shares fell 4 percent after the Karvonian government announced the deal.",
+        "The minister told reporters Karvonia would double its releases.",
+        "In recent years Karvonia has built three dams.",
+        "The minister said in a statement Karvonia would share the water.",
+        "Officials inspected the dam Karvonia built in 2023.",
     ],
 )
 def test_the_parse_passes_prose_with_names_and_titles(text):

@@ -37,6 +37,12 @@ _LEANING_OPENING = re.compile(
     r"^(?:He|She|They|It|We|I|You|His|Her|Their|Its|This|That|These|Those|Such|Both|Neither)\b"
     r"(?!\s+(?:week|weekend|month|year|morning|afternoon|evening|summer|winter|spring|autumn|fall)\b)"
 )
+# A quantifier as the subject, standing for a group named before: "Many have lived ...",
+# "Some of them were ..." ("Many Egyptians have lived ..." names its group).
+_QUANTIFIER_OPENING = re.compile(
+    r"^(?:Many|Some|Others|Most|Few|Several|All|Each)\s+(?:of\s+(?:them|us|these|those)\b|"
+    r"(?:have|has|had|are|were|was|is|say|said|will|would|can|could|do|did)\b)"
+)
 _PRONOUN_SAYS = re.compile(
     r"[,.!?][\"”’']?\s*(?:he|she|they|it|I|we)\s+(?:said|says|told|tells|\w+ed|\w+s)\b[^.,;]{0,40}\.$"
 )
@@ -45,13 +51,16 @@ _PRONOUN_SAYS = re.compile(
 def stands_alone(text: str) -> bool:
     """Whether a whole sentence reads on its own, without the sentences around it in its article:
     it does not open on a pronoun or a demonstrative (a quotation may: its attribution says who
-    "we" are), is not attributed to a pronoun, is not a question, and does not say "here"
-    outside a quotation (the writer's place, named by a dateline or a sentence before it)."""
+    "we" are) or on a quantifier standing for people named before ("Many have lived ..."), is
+    not attributed to a pronoun, is not a question, is not a quotation alone (whose speaker
+    the sentences around it name), and does not say "here" outside a quotation (the writer's
+    place, named by a dateline or a sentence before it)."""
     text = text.strip()
-    if _LEANING_OPENING.match(text) or _PRONOUN_SAYS.search(text):
+    if _LEANING_OPENING.match(text) or _PRONOUN_SAYS.search(text) or _QUANTIFIER_OPENING.match(text):
         return False
-    if re.search(r"\bhere\b", _QUOTATION.sub(" ", text), re.IGNORECASE):
-        return False
+    bare = _QUOTATION.sub(" ", text)
+    if re.search(r"\bhere\b", bare, re.IGNORECASE) or not bare.strip(" .,;:!?-—–"):
+        return False  # the writer's "here"; a quotation alone, with no one saying it
     return not re.search(r"\?[\"”’')\]]*$", text)
 
 
@@ -171,13 +180,21 @@ def speaks_as_writer(text: str) -> bool:
 _JOINED = re.compile(r"(?<![\w.])(?!(?:etc|approx|incl|est)\.)(?:\d[\d,]*|[a-z]{3,})[.!?]\s+[A-Z]\w")
 
 
+# A website named by its address: a page's promotion of itself ("CNN.com Live has both issues
+# covered", "... news blog will feature the stories of the missing").
+_WEBSITE = re.compile(r"\b[\w-]+\.com\b", re.IGNORECASE)
+
+
 def is_clean_line(text: str) -> bool:
     """A whole sentence, fit to be shown as a line on its own: one sentence, no debris run into
-    it, every bracket it opens closed (the parse cuts inside "(0293.HK)"), and the writer
-    reports rather than speaks in person."""
+    it, every bracket it opens closed (the parse cuts inside "(0293.HK)"), no website named by its
+    address outside a quotation (`_WEBSITE`), and the writer reports rather than speaks in
+    person."""
     if not is_whole_sentence(text) or _JOINED.search(_QUOTATION.sub(" ", text)):
         return False
     if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
+        return False
+    if _WEBSITE.search(_QUOTATION.sub(" ", text)):
         return False
     return not has_run_in(text) and not speaks_as_writer(text)
 
@@ -222,4 +239,60 @@ def parse_flaw(
         if any(s <= token.start < e for s, e in names):
             continue
         return f"run in at {word!r}"
+    return _subject_run_in(text, inside, origin)
+
+
+# Verbs whose complement clause may follow their object with no "that": "told reporters Britain
+# would double its inspections".
+_TAKES_A_CLAUSE = frozenset(
+    "say tell warn assure inform remind promise show convince persuade think believe know".split()
+)
+
+
+def _subject_run_in(text: str, tokens: Sequence[Token], origin: int) -> str | None:
+    """A clause with its own subject and verb run into the next clause's capitalised subject with
+    no mark or conjunction between them: a headline or caption meeting the story ("UK doubles rig
+    inspections after oil spill Mr Huhne expressed sympathy ..."). Prose joins two clauses with a
+    comma, a conjunction or "that", except for a relative clause on the noun before ("the spill
+    Britain caused") and a complement after a verb's object ("told reporters Britain would ...")."""
+    by_index = {t.i: t for t in tokens}
+    children: dict[int, list[Token]] = {}
+    for t in tokens:
+        if t.head != t.i:
+            children.setdefault(t.head, []).append(t)
+
+    def verb_above(token: Token) -> Token | None:
+        node = token
+        for _ in range(24):
+            if node.head == node.i or node.head not in by_index:
+                return None
+            node = by_index[node.head]
+            if node.pos in ("VERB", "AUX"):
+                return node
+        return None
+
+    def has_subject(verb: Token) -> bool:
+        return any(c.dep in ("nsubj", "nsubjpass", "expl") for c in children.get(verb.i, ()))
+
+    for before, token in zip(tokens, tokens[1:], strict=False):
+        word = text[token.start - origin : token.end - origin]
+        previous = text[before.start - origin : before.end - origin]
+        if not word[:1].isupper() or not previous[:1].islower() or not previous[-1:].isalnum():
+            continue
+        if previous in _BEFORE_A_TITLE or text[before.end - origin : token.start - origin].strip():
+            continue
+        subject = token
+        while subject.dep in ("compound", "poss", "amod", "det", "nmod", "case") and subject.head in by_index:
+            subject = by_index[subject.head]
+        if subject.dep not in ("nsubj", "nsubjpass") or subject.head not in by_index:
+            continue
+        verb = by_index[subject.head]
+        first = before if before.pos in ("VERB", "AUX") else verb_above(before)
+        if first is None or first.i == verb.i or verb.head == before.i or not has_subject(first):
+            continue
+        if verb.dep == "ccomp" and verb.head == first.i and first.lemma.lower() in _TAKES_A_CLAUSE:
+            continue
+        if first.i > verb.i:
+            continue  # the clause before is inside the one after ("... in the area Obama visited")
+        return f"clause run in at {word!r}"
     return None

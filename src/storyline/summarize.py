@@ -99,6 +99,7 @@ _REPORTING = frozenset(
     "say tell report announce confirm claim warn state insist argue add write urge believe "
     "think expect fear estimate show suggest accuse deny admit".split()
 )
+CAPTION_WORDS = 20  # a photo caption is a short line: "Protesters gather in the square on Friday."
 _TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Prof|Sir|Lady|Lord|Gen|Col|Capt|Rev|President|Judge)\.?\s+")
 
 
@@ -125,13 +126,16 @@ class _Parses:
         return tokens, mentions
 
     def reads_as_line(self, statement: Statement) -> bool:
-        """The parse finds a verb at the root and nothing run in (`parse_flaw`), and the root is
-        not a caption's simple present."""
+        """The parse finds a verb at the root and nothing run in (`parse_flaw`), and a line as
+        short as a caption is not in a caption's simple present (a longer one may be: "The
+        treaty guarantees Estria 40 percent of the flow ... and sets up a commission ...")."""
         tokens, mentions = self._of(statement)
         if not tokens:
             return True
         if parse_flaw(statement.text, tokens, mentions, origin=statement.span.start):
             return False
+        if len(statement.text.split()) > CAPTION_WORDS:
+            return True
         root = next(t for t in tokens if t.dep == "ROOT")
         helpers = [t for t in tokens if t.head == root.i and t.i != root.i and t.dep in ("aux", "auxpass")]
         return not (
