@@ -184,6 +184,8 @@ def _parsed(text):
         "By Mila Dorne, For Estria Daily Wire Thousands marched in Dravik on Sunday.",
         # a headline with no verb
         "Water talks: the facts and the figures.",
+        # a listing's clause with no sentence around it
+        "And also on the programme, how farmers in Dravik have saved their crops.",
         # a caption's clause run into the story's capitalised subject
         "Farmers hold signs outside the courthouse Mr Brand told the court how the dam was built.",
         "Varga visits a dry canal near the farm Estria has begun a mass release of water.",
@@ -209,6 +211,8 @@ def test_the_parse_finds_a_headline_a_caption_or_a_byline_run_into_a_line(text):
         "In recent years Karvonia has built three dams.",
         "The minister said in a statement Karvonia would share the water.",
         "Officials inspected the dam Karvonia built in 2023.",
+        "How the dam failed is still unclear, officials said.",
+        "Engineers explained how the dam failed.",
     ],
 )
 def test_the_parse_passes_prose_with_names_and_titles(text):

@@ -205,6 +205,23 @@ _NAME_LABELS = frozenset(
 )
 
 
+def _word(text: str, token: Token, origin: int) -> str:
+    return text[token.start - origin : token.end - origin]
+
+
+def _wh_clause_alone(text: str, tokens: Sequence[Token], origin: int) -> bool:
+    """Whether "how", "why" or "what" opens a clause after an opening phrase and its comma,
+    before any verb of the sentence ("And also on the programme, how ..."): a clause with no
+    sentence to hang on ("Engineers explained how ...", "How the dam failed is unclear" have
+    one)."""
+    for before, t in zip(tokens, tokens[1:], strict=False):
+        if before.pos in ("VERB", "AUX"):
+            return False
+        if _word(text, t, origin).lower() in ("how", "why", "what"):
+            return _word(text, before, origin) == ","
+    return False
+
+
 def parse_flaw(
     text: str, tokens: Sequence[Token], mentions: Sequence[Mention] = (), *, origin: int = 0
 ) -> str | None:
@@ -212,16 +229,20 @@ def parse_flaw(
 
     `text` is the sentence, which starts at offset `origin` of its article, `tokens` its tokens and
     `mentions` the article's named entities. A sentence whose root is no verb is a headline, a
-    caption or a fragment ("Swine flu: the facts"). A capitalised word that is no name, straight
-    after a word with no mark between them, opens a sentence run into the one before: a caption's or
-    byline's last word meets the story's first ("... cases in the UK Two more cases ...", "By Ann
-    Lee, For the Wire Thousands marched ..."); prose capitalises mid-sentence only names, "I", and
-    titles after the words that announce them (`_BEFORE_A_TITLE`)."""
+    caption or a fragment ("Swine flu: the facts"), and one whose root clause opens on "how", "why"
+    or "what" without asking is a clause without its sentence (a programme's listing: "And also on
+    the programme, how astronomers found two planets."). A capitalised word that is no name,
+    straight after a word with no mark between them, opens a sentence run into the one before: a
+    caption's or byline's last word meets the story's first ("... cases in the UK Two more cases
+    ...", "By Ann Lee, For the Wire Thousands marched ..."); prose capitalises mid-sentence only
+    names, "I", and titles after the words that announce them (`_BEFORE_A_TITLE`)."""
     if not tokens:
         return None
     root = next((t for t in tokens if t.dep == "ROOT"), None)
     if root is None or root.pos not in ("VERB", "AUX"):
         return "no verb"
+    if not text.rstrip("\"”’')] ").endswith("?") and _wh_clause_alone(text, tokens, origin):
+        return "a wh-clause alone"  # "And also on the programme, how astronomers found two planets."
     names = [(m.start, m.end) for m in mentions if m.label in _NAME_LABELS]
     quoted = quoted_spans(text)
     inside = [t for t in tokens if t.start >= origin]
