@@ -90,6 +90,7 @@ def test_a_line_that_names_what_it_is_about_stands_alone(line):
         "19 May 2025 Last updated at 15:44 GMT Live coverage of the treaty talks in Dravik.",
         "The minister met the utility's board and Karvo Karvo executives agreed to release water.",
         "Ivo Brand called for a treaty Ivo Brand told the assembly the dam must be shared.",
+        'Estria vows to share the water President Halder: "We keep our word" Estria agreed to a treaty.',
     ],
 )
 def test_debris_run_into_a_line_is_found(line):
@@ -110,6 +111,7 @@ def test_debris_run_into_a_line_is_found(line):
         "Talks on the Brena dam resumed in Dravik on Monday, the US said.",
         '"We will not give up our water," the minister said on Monday.',
         "White House Press Secretary Ivo Brand said the White House backed the treaty.",
+        'The minister told reporters in Dravik: "We keep our word."',
     ],
 )
 def test_prose_is_not_taken_for_debris(line):

@@ -72,6 +72,7 @@ def stands_alone(text: str) -> bool:
 # - two words in capitals opening the line: a wire dateline or a crosshead ("LOS ANGELES (Reuters)
 #   - ...", "EDGAR HERNANDEZ - FIRST CONFIRMED CASE ...");
 # - a byline opening the line: "By" and a capitalised name ("By Caroline Duffield BBC News, ...");
+# - a pull quote's credit ("... damage President Obama: "We will ..." President Barack Obama has");
 # - a capitalised word repeated ("... between the president and BP BP executives have met ..."),
 #   where a caption's last word meets the story's first;
 # - a sentence opener in capitals straight after a lower-case word, with no mark between them, in
@@ -94,6 +95,10 @@ _DATE_WORDS = (
     "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter"
 )
 _BYLINE_OPENING = re.compile(rf"^By\s+(?!(?:{_DATE_WORDS})\b)[A-Z][a-z'’.-]+\s+[A-Z][a-z'’.-]+")
+# A pull quote's credit inside the line: a name, a colon and a quotation after a lower-case word
+# ("... for oil spill damage President Obama: "We will make BP pay" President Barack Obama has
+# vowed ..."); prose introduces a quotation with a verb ("Obama said: ...").
+_CREDITED_QUOTE = re.compile(r"\b(?P<before>[a-z][\w'’-]*) (?:[A-Z][\w.'’-]* ){0,3}[A-Z][\w.'’-]*: [\"“]")
 _REPEATED_CAPITAL = re.compile(r"\b([A-Z][\w'’]+) \1\b(?![-'’])")
 _OPENER_AFTER_LOWER = re.compile(
     r"\b(?P<before>[a-z][a-z'’-]{2,}) (?:(?:The|On|In|At|He|She|They|It|We|His|Her|Their|This|These|"
@@ -134,6 +139,10 @@ def has_run_in(text: str) -> bool:
         return True
     if _REPEATED_CAPITAL.search(text) or _repeated_name(text):
         return True
+    if any(m["before"] not in _BEFORE_A_TITLE for m in _CREDITED_QUOTE.finditer(text)):
+        return (
+            True  # after "in", "told" ... the name is a place or an addressee ("told reporters in Dravik: ")
+        )
     head = " ".join(text.split()[:RUN_IN_WORDS])
     head = head.split(",", 1)[0]  # after a comma a capital may open a quotation or a clause
     return any(m["before"].lower() not in _BEFORE_A_TITLE for m in _OPENER_AFTER_LOWER.finditer(head))
