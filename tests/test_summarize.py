@@ -59,16 +59,26 @@ def test_the_parse_keeps_captions_headlines_and_unintroduced_surnames_out():
         "Fisher told the assembly the dam must be shared. "
         "Karvonia and Estria signed a water treaty in Dravik on Tuesday, officials said. "
         "Estria's minister Mary Fisher said the treaty was fair. "
-        "Fisher said the first releases would come in June."
+        "Fisher said the first releases would come in June. "
+        "Data from their survey of the canals were published online."
     )
     (analysis,) = analyze([article])
-    assert len(analysis.sentences) == 6
+    assert len(analysis.sentences) == 7
     # the caption, the headline and the early surname line sit nearest the centre
-    vectors = [(1, 0.1, 0), (1, 0.1, 0.05), (1, 0.05, 0.1), (0.8, 1, 0), (0.7, 0, 1), (0.6, 0.3, 0.8)]
+    vectors = [
+        (1, 0.1, 0),
+        (1, 0.1, 0.05),
+        (1, 0.05, 0.1),
+        (0.8, 1, 0),
+        (0.7, 0, 1),
+        (0.6, 0.3, 0.8),
+        (0, 1, 1),
+    ]
     statements = _statements(article, analysis, vectors)
-    lines = [line.text for line in summarize_event(statements, analyses={article.id: analysis}, max_lines=6)]
+    lines = [line.text for line in summarize_event(statements, analyses={article.id: analysis}, max_lines=7)]
     assert "Farmers gather near a dry canal outside Dravik." not in lines
     assert "Water talks: the facts and the figures." not in lines
+    assert "Data from their survey of the canals were published online." not in lines  # whose?
     assert "Karvonia and Estria signed a water treaty in Dravik on Tuesday, officials said." in lines
     # once a line has said who Fisher is, a line naming her by surname may follow it
     full = lines.index("Estria's minister Mary Fisher said the treaty was fair.")

@@ -126,17 +126,25 @@ class _Parses:
         return tokens, mentions
 
     def reads_as_line(self, statement: Statement) -> bool:
-        """The parse finds a verb at the root and nothing run in (`parse_flaw`), and a line as
-        short as a caption is not in a caption's simple present (a longer one may be: "The
-        treaty guarantees Estria 40 percent of the flow ... and sets up a commission ...")."""
+        """The parse finds a verb at the root and nothing run in (`parse_flaw`), no possessive
+        pronoun in the subject with no name before it to say whose ("Several hundred people in
+        his home village ..."; "In its statement, the ministry said" names it after), and a
+        line as short as a caption is not in a caption's simple present (a longer one may be:
+        "The treaty guarantees Estria 40 percent of the flow ... and sets up a commission ...")."""
         tokens, mentions = self._of(statement)
         if not tokens:
             return True
         if parse_flaw(statement.text, tokens, mentions, origin=statement.span.start):
             return False
+        root = next(t for t in tokens if t.dep == "ROOT")
+        subject = next((t for t in tokens if t.head == root.i and t.dep in ("nsubj", "nsubjpass")), None)
+        possessive = next((t for t in tokens if t.tag == "PRP$" and t.i < root.i), None)
+        if subject is not None and possessive is not None and subject.i < possessive.i:
+            named = any(t.tag in ("NNP", "NNPS") for t in tokens if t.i < possessive.i)
+            if not named:
+                return False  # "Data from their research ...": whose, the sentences before it said
         if len(statement.text.split()) > CAPTION_WORDS:
             return True
-        root = next(t for t in tokens if t.dep == "ROOT")
         helpers = [t for t in tokens if t.head == root.i and t.i != root.i and t.dep in ("aux", "auxpass")]
         return not (
             root.tag in ("VBZ", "VBP")
