@@ -618,7 +618,7 @@ def corpus_stages(
             )
             loners = [c for c, w in zip(candidates[event.id], own, strict=True) if not w]
         with clock.stage("summary", event.id):
-            event = replace(event, summary=tuple(summarize.summarize_event(statements)))
+            event = replace(event, summary=tuple(summarize.summarize_event(statements, analyses=analyses)))
         with clock.stage("claims", event.id):
             members = set(event.article_ids)
             claim_groups.extend(
