@@ -256,3 +256,16 @@ def test_a_lone_noun_without_a_determiner_is_no_speaker():
     )
     assert _said(shown, "the embassy would stay open")
     assert not _said(shown, "foreign dictatorships")
+
+
+def test_a_thing_or_an_abstraction_cannot_speak():
+    shown = _shown(
+        "Outbreak\n\nTwo factors suggest that the virus is spreading more slowly than feared. "
+        "Video footage showed that the clinics were overwhelmed on Monday. "
+        "Health officials said that the clinics had run out of masks. "
+        "A spokesman for the ministry said that schools would reopen next week."
+    )
+    assert not _said(shown, "spreading more slowly")
+    assert not _said(shown, "clinics were overwhelmed")
+    assert _said(shown, "run out of masks")
+    assert _said(shown, "schools would reopen")

@@ -34,8 +34,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from storyline.models import Analysis, Article, Quote, Token
+from storyline.models import Analysis, Article, Mention, Quote, Token
+from storyline.quotes.animacy import speaker_kind
 from storyline.quotes.parse import SPEECH_LEMMAS, ParseIndex
+from storyline.quotes.speakers import ANONYMOUS_NOUNS, DOCUMENT_NOUNS, ORG_NOUNS
 
 # Verbs whose clause reports what someone said or wrote (SPEECH_LEMMAS are those that govern
 # a quotation; these also take reported speech without marks).
@@ -119,15 +121,15 @@ def statements_only(text: str, analysis: Analysis, quotes: Sequence[Quote]) -> l
     shown = [
         _without_pronoun_speaker(_tidy_speaker(_without_reporters_words(text, parse, q))) for q in quotes
     ]
-    return [q for q in shown if is_statement(parse, q) and _speakers_words(text, parse, q)]
+    return [q for q in shown if is_statement(parse, q, analysis.mentions) and _speakers_words(text, parse, q)]
 
 
-def is_statement(parse: ParseIndex, quote: Quote) -> bool:
+def is_statement(parse: ParseIndex, quote: Quote, mentions: Sequence[Mention] = ()) -> bool:
     """Whether `quote` reports a statement (see the module's docstring)."""
     cue = _cue_token(parse, quote)
     if cue is not None and (_negated(parse, cue) or _declined(parse, cue)):
         return False
-    if quote.speaker is None or is_bare_pronoun(quote.speaker) or _cannot_speak(parse, quote):
+    if quote.speaker is None or is_bare_pronoun(quote.speaker) or _cannot_speak(parse, quote, mentions):
         return False
     if cue is not None and (_passive(parse, cue) or _not_yet_said(parse, cue)):
         return False
@@ -153,20 +155,57 @@ def is_statement(parse: ParseIndex, quote: Quote) -> bool:
     return _has_verb(parse, quote) or (quote.kind == "mixed" and _quotes_a_description(quote.text))
 
 
-def _cannot_speak(parse: ParseIndex, quote: Quote) -> bool:
-    """A speaker phrase that names no one who speaks: a lone singular noun without a
-    determiner, headline or caption style ("Analyst: The protesters ..."), or numbers
-    alone."""
-    if quote.speaker_span is None or quote.speaker_entity_id:
+def _cannot_speak(parse: ParseIndex, quote: Quote, mentions: Sequence[Mention] = ()) -> bool:
+    """A speaker phrase that names no one who speaks: a thing or an abstraction as its head
+    (see `_inanimate`), a lone singular noun without a determiner, headline or caption style
+    ("Analyst: The protesters ..."), or numbers alone."""
+    if quote.speaker_span is None:
         return False
-    words = [
-        parse.tokens[i]
-        for i in parse.token_range(quote.speaker_span.start, quote.speaker_span.end)
-        if parse.tokens[i].pos not in ("PUNCT", "SPACE")
-    ]
+    ids = parse.token_range(quote.speaker_span.start, quote.speaker_span.end)
+    words = [parse.tokens[i] for i in ids if parse.tokens[i].pos not in ("PUNCT", "SPACE")]
+    if _inanimate(parse, words, mentions):
+        return True
+    if quote.speaker_entity_id:
+        return False
     if len(words) == 1 and words[0].pos == "NOUN" and words[0].tag == "NN":
         return True
     return bool(words) and all(t.pos == "NUM" for t in words)
+
+
+# Records of what happened show it; they state nothing of their own ("Video footage showed
+# police ..."), unlike a report or a statement.
+_RECORDING_NOUNS = frozenset("footage video recording photo photograph picture image".split())
+_SPEAKING_NOUNS = (DOCUMENT_NOUNS - _RECORDING_NOUNS) | ORG_NOUNS | ANONYMOUS_NOUNS
+# Names of people and of bodies of people speak; a date, a time or an amount does not.
+_SPEAKING_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_TIME_AND_AMOUNT_LABELS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "ORDINAL"})
+_COUNTED_PEOPLE = frozenset({"percent", "%"})
+
+
+def _inanimate(parse: ParseIndex, words: Sequence[Token], mentions: Sequence[Mention]) -> bool:
+    """Whether the speaker phrase's head is a common noun that names no person, no body of
+    people and no document ("Two factors suggest", "Video footage showed", "a joke", a
+    caption's "Tar balls"): by WordNet's senses (`storyline.quotes.animacy`), not a hand list,
+    which would miss most role nouns. A name the recognizer typed a person, an organization, a
+    nationality or a country speaks whatever its head."""
+    ids = {t.i for t in words}
+    heads = [t for t in words if t.head not in ids or t.head == t.i]
+    if not heads:
+        return False
+    head = heads[-1]
+    labels = {m.label for m in mentions if m.start <= head.start < m.end}
+    if labels & _SPEAKING_LABELS:
+        return False
+    if labels & _TIME_AND_AMOUNT_LABELS:
+        return True  # "January said", "$20bn shows"
+    if head.pos != "NOUN":
+        return False
+    lemma = head.lemma.lower()
+    if lemma in _COUNTED_PEOPLE and any(t.pos == "NUM" for t in words):
+        return False  # "63 percent said": the people a poll counted
+    if lemma in _RECORDING_NOUNS:
+        return True
+    return lemma not in _SPEAKING_NOUNS and speaker_kind(lemma) is None
 
 
 def _quotes_a_description(text: str) -> bool:

@@ -50,7 +50,7 @@ from storyline.quotes.pronouns import Named, resolve_pronoun
 from storyline.quotes.speakers import RELATIVES, named_by_surname, type_speakers
 from storyline.quotes.tagger import Proposal, TaggedSpan, group_spans, tag_analysis
 
-QUOTES_VERSION = "quotes-12"
+QUOTES_VERSION = "quotes-13"
 
 # Straight and curly marks are mixed up in the wild ("X,” said Y; “X,“ said Y): either closes.
 _ANY_DOUBLE = ("”", '"', "“")
@@ -176,6 +176,7 @@ def extract_quotes(
             and previous is not None
             and not (attribution is not None and attribution.sourceless)
             and _continues_previous(article.text, start, previous, gap)
+            and not _someone_named_since(analysis, parse, previous, mark_start(article.text, start))
         ):
             quote = _carry_over(quote, previous)
         quotes.append(quote)
@@ -720,6 +721,7 @@ def _make_quote(
             previous,
             sentence_gap,
             find_quoted_spans(article.text),
+            (start, end),
         )
         if found is None:
             return Quote(
@@ -769,6 +771,10 @@ def _make_quote(
     if head is not None and mention is not None and not mention.start <= head.start < mention.end:
         # "Ilse Varga and Radek Vesely said": the phrase's head is the first conjunct.
         mention = _mention_in(analysis, head.start, head.end) or mention
+        if not mention.start <= head.start < mention.end and _named_about_the_head(parse, mention, head):
+            # "an on-line magazine close to ... Gianfranco Fini criticised", "The lawyer
+            # accusing Dr Murray says": the magazine, the lawyer speaks, not the one named
+            mention = None
     if head is not None and mention is not None and _possessor(parse, mention, head):
         # "Kovalenk's government argues": the government speaks, not Kovalenk.
         mention = None
@@ -854,6 +860,15 @@ def _antecedent(parse: ParseIndex, attribution: Attribution) -> Attribution:
     return attributed(parse, attribution.cue, (phrase(parse, noun.i), noun), attribution.confidence)
 
 
+def _named_about_the_head(parse: ParseIndex, mention: Mention, head: Token) -> bool:
+    """Whether a person named in the speaker phrase only says something of its head, a common
+    noun ("a resident [of Shubra]", "the lawyer [accusing Dr Murray]", "a magazine [close to]
+    ... Fini"): then the head speaks, not the one named. A name in apposition to the head is
+    the head ("Michael Jackson's doctor, Conrad Murray"); a proper noun the parse took for the
+    head ("House committee on energy and commerce chairman Henry Waxman") decides nothing."""
+    return head.pos == "NOUN" and not _in_apposition(parse, mention, head)
+
+
 def _possessor(parse: ParseIndex, mention: Mention, head: Token) -> bool:
     """Whether the mention only owns or names the speaker phrase's head noun ("Kovalenk's
     government", "the Biden administration", "Obama's lawyers"): then the head speaks."""
@@ -903,6 +918,24 @@ def _continues_previous(text: str, start: int, previous: Quote, sentence_gap: in
         return False
     gap = text[previous.end : paragraph_start]
     return sentence_gap <= 3 and gap.count("\n\n") <= 1
+
+
+def _someone_named_since(analysis: Analysis, parse: ParseIndex, previous: Quote, start: int) -> bool:
+    """Whether a person other than the previous speaker is named between the previous quote's
+    attribution and `start` ('"...," Smith said. Jones disagreed. "..."'): the next quote may
+    be theirs, so it is nobody's rather than a guess."""
+    after = max([previous.end] + [s.end for s in (previous.cue_span, previous.speaker_span) if s])
+    # from the next sentence: one in the attribution's own ("said a student named Mohammed")
+    # is the speaker described
+    sentence = analysis.sentences[parse.tokens[parse.token_at(after - 1)].sent]
+    words = {w.lower() for w in (previous.speaker or "").replace(".", " ").split()}
+    return any(
+        m.label == "PERSON"
+        and max(after, sentence.end) <= m.start < start
+        and not (previous.speaker_entity_id and m.entity_id == previous.speaker_entity_id)
+        and not {w.lower() for w in m.text.split()} <= words
+        for m in analysis.mentions
+    )
 
 
 def _carry_over(quote: Quote, previous: Quote) -> Quote:
