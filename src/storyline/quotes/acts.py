@@ -93,6 +93,15 @@ _REPORTERS_ATTRIBUTION = re.compile(
     r"(?: (?:on |this |last )?\w+day| this week| later| earlier)?(?:[.,;]|$)"
     rf"|(?:^|[,\"”] *){_INVERTED} (?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sen|Rep|Gov|Evangelist)\.? )?[A-Z]"
 )
+# Page furniture a one-line text runs into the words around it: a byline ("... for treatment
+# By Maggie Fox"), a wire dateline ("CAIRO (Reuters) -"), a page's time stamp ("Wed Apr 29,
+# 2009 11:31 pm IST", "Page last updated at 11:24 GMT"). No speaker says these.
+_FURNITURE = re.compile(
+    r"\bBy (?:[A-Z][\w.'’-]+ ){1,3}?[A-Z][\w'’-]+(?:$|,| and | [A-Z]{3,}\b)"
+    r"|\((?:Reuters|AP|AFP|CNN|Bloomberg)\) ?[-–—]"
+    r"|\b[Ll]ast updated at \d"
+    r"|(?<!at )(?<!by )(?<!until )\b\d{1,2}:\d{2} ?(?:[ap]m|GMT|BST|UTC|EST|EDT|ET|IST)\b"  # not "at 7:30 pm"
+)
 _IN_MARKS = re.compile(r"[\"“]([^\"“”]+)[\"”]")
 _SENTENCE_RUN_ON = re.compile(r"[.!?][\"”’)]? +[(\"“A-Z]")
 BARE_PRONOUNS = frozenset(
@@ -139,6 +148,7 @@ def is_statement(parse: ParseIndex, quote: Quote, mentions: Sequence[Mention] = 
             or cue.pos not in ("VERB", "AUX")
             or cue.lemma.lower() in DIRECT_LEMMAS
             or _speech_after_aspect(parse, cue) is not None
+            or _went_on_speaking(parse, cue)
         )
     if quote.kind == "mixed" and (quote.cue or "").strip() in ("", ":"):
         return _has_verb(parse, quote)  # words run in after a colon: "Obama: we will ..."
@@ -237,6 +247,15 @@ def _speech_after_aspect(parse: ParseIndex, verb: Token) -> Token | None:
     return None
 
 
+def _went_on_speaking(parse: ParseIndex, cue: Token) -> bool:
+    """'"...," he went on.', 'she continued:': a verb of aspect that governs nothing but the
+    quote says the speaker went on talking."""
+    return _aspectual(parse, cue) and not any(
+        parse.tokens[c].dep in ("xcomp", "dobj", "prep", "advcl", "conj")
+        for c in parse.children.get(cue.i, ())
+    )
+
+
 def _not_yet_said(parse: ParseIndex, cue: Token) -> bool:
     """A cue in the infinitive or under a modal: speech intended, expected or possible, not
     made ("contacting him to say", "will reiterate", "how can people say", "is expected to
@@ -279,6 +298,8 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
     for span in (quote.cue_span, quote.speaker_span):
         if span is not None and quote.start <= span.start and span.end <= quote.end and not quote.parts:
             return False  # "Al-Banna was killed -- his supporters claimed he had been ..."
+    if any(_FURNITURE.search(text, start, end) for start, end in _pieces(quote)):
+        return False  # a byline, dateline or time stamp run into the words
     if quote.kind != "direct" and not quote.parts:
         # by its words: a closing mark may be parsed into the next sentence
         words = [
@@ -290,8 +311,7 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
             return False  # reported words run on into the reporter's next sentence
     if quote.kind == "indirect":
         return True
-    pieces = [(p.start, p.end) for p in quote.parts] or [(quote.start, quote.end)]
-    for start, end in pieces:
+    for start, end in _pieces(quote):
         piece = text[start:end]
         first = piece.lstrip("\"“”'‘’ ")[:1]
         if not (first.isalnum() or first in "$£€#@") or _REPORTERS_ATTRIBUTION.search(piece):
@@ -303,6 +323,10 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
     return True
 
 
+def _pieces(quote: Quote) -> list[tuple[int, int]]:
+    return [(p.start, p.end) for p in quote.parts] or [(quote.start, quote.end)]
+
+
 def _fragment(parse: ParseIndex, quote: Quote) -> bool:
     """Reported words that cannot stand as what was said: they open on a comma or a preposition
     (", with pressure growing on ..."), or on a verb whose subject was left out ("said was to
@@ -312,7 +336,25 @@ def _fragment(parse: ParseIndex, quote: Quote) -> bool:
     first = parse.tokens[parse.token_at(quote.start)]
     if first.pos in ("ADP", "CCONJ"):
         return True
-    return first.pos in ("VERB", "AUX") and first.tag in ("VBD", "VBZ", "VBP")
+    if first.pos in ("VERB", "AUX") and first.tag in ("VBD", "VBZ", "VBP"):
+        return True
+    return _subordinate_clause_only(parse, quote)
+
+
+def _subordinate_clause_only(parse: ParseIndex, quote: Quote) -> bool:
+    """Reported words that are only the opening subordinate clause of what was said ("had
+    predicted that [as they searched for cases], CDC experts would find ..."): the clause the
+    speaker's words hang on was left out."""
+    ids = parse.token_range(quote.start, quote.end)
+    words = [i for i in ids if parse.tokens[i].pos not in ("PUNCT", "SPACE")]
+    if len(words) > 1 and parse.tokens[words[0]].lemma.lower() == "that":
+        words = words[1:]
+    if not words:
+        return False
+    mark = parse.tokens[words[0]]
+    if mark.dep != "mark" or mark.head == mark.i:
+        return False
+    return words[-1] <= parse.subtree(mark.head)[-1] and parse.tokens[mark.head].dep == "advcl"
 
 
 def _has_verb(parse: ParseIndex, quote: Quote) -> bool:

@@ -14,7 +14,8 @@ sense-tagged corpus ("the defense says": its third sense; "sources said": an inf
 uses; not "factor", whose one tagged use as a business agent is its fourth sense). A
 communication qualifies among the first two senses (a report, a statement, an alert, an
 editorial), but not a joke (humour states nothing) or an indication ("the signs suggest",
-"evidence shows": what the writer infers), nor a word whose first sense is one of these.
+"evidence shows": what the writer infers), nor a word whose first sense is one of these. A noun
+whose first sense is a relative ("husband", "son") is marked `kin`.
 
 The derived list ships as `storyline/data/quotes-speaker-nouns.tsv` (with WordNet's licence, which
 asks for its notice on every copy); `python -m storyline.quotes.animacy WORDNET_DICT_DIR` rebuilds
@@ -38,6 +39,9 @@ _MIN_TAGGED = 3
 # Communications that make no statement: wit.n.01 (jokes, puns) and indication.n.01 (signs,
 # clues, records: evidence a writer reads, not words someone wrote).
 _NOT_STATEMENTS = frozenset({"06776138", "06797169"})
+# relative.n.01: a noun for a person by their relation to another ("her husband", "the widow"),
+# which the person named beside it is most often not
+_RELATIVE = "10235549"
 _DATA_FILE = "quotes-speaker-nouns.tsv"
 _NOTICE = """\
 # Nouns with a common person, group or communication sense in WordNet 3.0 (see
@@ -65,8 +69,9 @@ _NOTICE = """\
 
 
 def speaker_kind(lemma: str) -> str | None:
-    """The kinds ('document', 'group', 'person', space-separated) of a noun that can name a
-    speaker, else None (things, abstractions, and nouns WordNet does not hold)."""
+    """The kinds ('document', 'group', 'person', and 'kin' for a relative, space-separated) of
+    a noun that can name a speaker, else None (things, abstractions, and nouns WordNet does not
+    hold)."""
     return _speaker_nouns().get(lemma.lower())
 
 
@@ -102,16 +107,19 @@ def derive_speaker_nouns(
         if rest.startswith("1:"):  # a noun's sense
             tagged[(lemma, int(sense))] = int(count)
 
-    def states_nothing(offset: str) -> bool:
+    def under(offset: str, ancestors: frozenset[str]) -> bool:
         seen, todo = set(), [offset]
         while todo:
             node = todo.pop()
-            if node in _NOT_STATEMENTS:
+            if node in ancestors:
                 return True
             if node not in seen:
                 seen.add(node)
                 todo.extend(hypernyms.get(node, ()))
         return False
+
+    def states_nothing(offset: str) -> bool:
+        return under(offset, _NOT_STATEMENTS)
 
     kinds = {}
     for line in index_lines:
@@ -129,6 +137,8 @@ def derive_speaker_nouns(
                 found.add(_KIND[number])
             elif number == _COMMUNICATION and rank <= _DOCUMENT_RANK and not states_nothing(offset):
                 found.add(_KIND[number])
+        if "person" in found and under(offsets[0], frozenset({_RELATIVE})):
+            found.add("kin")
         if found:
             kinds[lemma] = " ".join(sorted(found))
     return kinds

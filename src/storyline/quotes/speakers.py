@@ -145,7 +145,12 @@ def _typed(
         kind = "organization"
     elif head in _PRONOUNS or head in _PLURAL_PRONOUNS:
         kind = "person" if head in _PRONOUNS else "anonymous"
-    elif head_token is not None and head_token.pos == "NOUN" and _body_or_document(head):
+    elif (
+        head_token is not None
+        and head_token.pos == "NOUN"
+        and head not in ANONYMOUS_NOUNS
+        and _body_or_document(head)
+    ):
         # "the defense", "the airline": a body of people; "an editorial", "the travel
         # warning": a document (WordNet's senses, see `storyline.quotes.animacy`)
         kind = "document" if "document" in (speaker_kind(head) or "") else "organization"
@@ -262,8 +267,11 @@ def named_by_surname(analysis: Analysis, surname: str) -> Mention | None:
 def _named_role_holder(text: str, analysis: Analysis, quote: Quote, head: str) -> Mention | None:
     """The one person named before the role phrase with the role's head noun beside the name
     ("Wang Yi, the Chinese diplomat" / "Foreign Ministry spokesperson Hua Chunying")."""
-    if not head.isalpha() or quote.speaker_span is None or "person" not in (speaker_kind(head) or ""):
-        return None  # only a noun for a person is a role a person holds ("the minister")
+    kinds = (speaker_kind(head) or "").split()
+    if not head.isalpha() or quote.speaker_span is None or "person" not in kinds or "kin" in kinds:
+        # only a noun for a person is a role a person holds ("the minister"); a relative is
+        # named by another ("Veronica Berlusconi ... Her husband said": not Veronica)
+        return None
     before = quote.speaker_span.start
     role = re.compile(rf"\b{re.escape(head)}", re.IGNORECASE)
     holders: list[Mention] = []
