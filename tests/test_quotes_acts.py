@@ -302,3 +302,13 @@ def test_a_speaker_who_went_on_is_still_speaking():
         "The company went on trading on Monday."
     )
     assert _said(shown, "a major employer and a vital investor")
+
+
+def test_a_headline_run_into_the_words_is_not_shown():
+    shown = _shown(
+        "Flu\n\nMexico to re-test swine flu cases The widow of a flu victim heard of his death "
+        "from a reporter, the news agency says. The health minister said that the tests would "
+        "take a week."
+    )
+    assert not _said(shown, "re-test swine flu cases")
+    assert _said(shown, "the tests would take a week")

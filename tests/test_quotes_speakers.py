@@ -181,3 +181,17 @@ def test_a_person_named_beside_the_speaker_phrase_is_not_the_speaker():
     assert speakers.get("that the doctor had ") == "Alberto Alvarez"
     assert (speakers.get("she was angry") or "").endswith("Berlusconi")
     assert speakers.get("he was sorry that hi") == "Her 72-year-old husband"
+
+
+@pytest.mark.models
+def test_bodies_speaking_together_are_all_the_speaker():
+    [quote] = [
+        q
+        for q in _extracted(
+            "Flu drugs\n\nBut production could be a problem, although pharmaceutical giants "
+            "GlaxoSmithKline Plc and Roche Holding AG have both said they are stepping up production."
+        )
+        if q.text.startswith("they are stepping up")
+    ]
+    assert quote.speaker == "GlaxoSmithKline Plc and Roche Holding AG"
+    assert quote.speaker_type == "organization"

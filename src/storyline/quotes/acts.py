@@ -94,12 +94,17 @@ _REPORTERS_ATTRIBUTION = re.compile(
     rf"|(?:^|[,\"”] *){_INVERTED} (?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sen|Rep|Gov|Evangelist)\.? )?[A-Z]"
 )
 # Page furniture a one-line text runs into the words around it: a byline ("... for treatment
-# By Maggie Fox"), a wire dateline ("CAIRO (Reuters) -"), a page's time stamp ("Wed Apr 29,
-# 2009 11:31 pm IST", "Page last updated at 11:24 GMT"). No speaker says these.
+# By Maggie Fox"), a wire dateline ("CAIRO (Reuters) -"), a headline without its stop, a page's
+# time stamp ("Wed Apr 29, 2009 11:31 pm IST", "Page last updated at 11:24 GMT"). No speaker
+# says these.
 _FURNITURE = re.compile(
     r"\bBy (?:[A-Z][\w.'’-]+ ){1,3}?[A-Z][\w'’-]+(?:$|,| and | [A-Z]{3,}\b)"
     r"|\((?:Reuters|AP|AFP|CNN|Bloomberg)\) ?[-–—]"
     r"|\b[Ll]ast updated at \d"
+    # a headline or a summary line run into the next sentence without a stop ("Mexico to
+    # re-test swine flu cases The widow of ..."): a capital "The" after a lower-case word opens
+    # a sentence the stop of which was lost
+    r"|\b[a-z]{2,} The [a-z]{2,}\b"
     r"|(?<!at )(?<!by )(?<!until )\b\d{1,2}:\d{2} ?(?:[ap]m|GMT|BST|UTC|EST|EDT|ET|IST)\b"  # not "at 7:30 pm"
 )
 _IN_MARKS = re.compile(r"[\"“]([^\"“”]+)[\"”]")

@@ -47,10 +47,10 @@ from storyline.quotes.parse import (
     within_spans,
 )
 from storyline.quotes.pronouns import Named, resolve_pronoun
-from storyline.quotes.speakers import RELATIVES, named_by_surname, type_speakers
+from storyline.quotes.speakers import RELATIVES, named_by_surname, organization_by_form, type_speakers
 from storyline.quotes.tagger import Proposal, TaggedSpan, group_spans, tag_analysis
 
-QUOTES_VERSION = "quotes-14"
+QUOTES_VERSION = "quotes-15"
 
 # Straight and curly marks are mixed up in the wild ("X,” said Y; “X,“ said Y): either closes.
 _ANY_DOUBLE = ("”", '"', "“")
@@ -754,16 +754,25 @@ def _make_quote(
             confidence=round(confidence - penalty, 2),
         )
     joint = _joint_speakers(article.text, analysis, s_start, s_end, entity_names)
+    if joint is not None and attribution.head is not None:
+        # "a 2014 study by Harvard and Berkeley found": the study speaks, not the two named in it
+        first = min(
+            (m for m in analysis.mentions if m.label in ("PERSON", "ORG") and s_start <= m.start < s_end),
+            key=lambda m: m.start,
+        )
+        if _named_about_the_head(parse, first, attribution.head):
+            joint = None
     if joint is not None:
         # "Ilse Varga and Radek Vesely said": both speak, neither alone (typed here, so that
         # `type_speakers` does not take the phrase's head for the one speaker).
+        names, label = joint
         return Quote(
             **base,
             cue=cue_word,
             cue_span=cue_span,
-            speaker=joint,
+            speaker=names,
             speaker_span=speaker_span,
-            speaker_type="person",
+            speaker_type="person" if label == "PERSON" else "organization",
             confidence=confidence,
         )
     mention = _mention_in(analysis, s_start, s_end)
@@ -813,15 +822,20 @@ def _make_quote(
 
 def _joint_speakers(
     text: str, analysis: Analysis, start: int, end: int, entity_names: Mapping[str, str]
-) -> str | None:
-    """The names of the people a speaker phrase joins ("Estrian Water Minister Ilse Varga and
-    Karvonian Water Minister Radek Vesely"): two or more named people with "and" before the
-    last and only commas between the others (read from the text: the parse often hangs the
-    second name elsewhere)."""
-    people = sorted(
-        (m for m in analysis.mentions if m.label == "PERSON" and start <= m.start and m.end <= end),
+) -> tuple[str, str] | None:
+    """The names of the people (or the bodies) a speaker phrase joins ("Estrian Water Minister
+    Ilse Varga and Karvonian Water Minister Radek Vesely"), and their label: two or more named
+    with "and" before the last and only commas between the others (read from the text: the
+    parse often hangs the second name elsewhere)."""
+    named = sorted(
+        (m for m in analysis.mentions if m.label in ("PERSON", "ORG") and start <= m.start and m.end <= end),
         key=lambda m: m.start,
     )
+    # people or bodies together ("GlaxoSmithKline Plc and Roche Holding AG have both said", a
+    # company by its suffix whatever the recognizer typed it), never one of each: a person and
+    # the body named with them is a phrase about one of them
+    labels = ["ORG" if m.label == "ORG" or organization_by_form(m.text) else "PERSON" for m in named]
+    people = named if len(set(labels)) == 1 else []
     if len({m.entity_id or m.text for m in people}) < 2:
         return None
     gaps = [text[a.end : b.start].strip() for a, b in zip(people, people[1:], strict=False)]
@@ -830,7 +844,7 @@ def _joint_speakers(
     ):
         return None
     names = [entity_names.get(m.entity_id or "", m.text) for m in people]
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names[:-1]) + " and " + names[-1], labels[0]
 
 
 def _in_apposition(parse: ParseIndex, mention: Mention, head: Token) -> bool:

@@ -119,7 +119,7 @@ def _typed(
         kind: SpeakerType
         if spokes:
             kind = "spokesperson"
-        elif label == "PERSON" and not _organization_by_form(phrase):
+        elif label == "PERSON" and not organization_by_form(phrase):
             kind = "person"
         else:
             kind = "document" if head in DOCUMENT_NOUNS else "organization"
@@ -130,7 +130,7 @@ def _typed(
         head_token is not None
         and head_token.pos == "PROPN"
         and (
-            _organization_by_form(text[head_token.start : head_token.end])
+            organization_by_form(text[head_token.start : head_token.end])
             or _in_mention_of(analysis, head_token, _GROUP_LABELS)
         )
     ):
@@ -214,7 +214,7 @@ _ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}$")
 _ROLE_ACRONYMS = frozenset("PM MP MEP CEO CFO COO VP GP DJ".split())
 
 
-def _organization_by_form(name: str) -> bool:
+def organization_by_form(name: str) -> bool:
     """Whether a name is an organization's by its form: a company suffix, or an acronym (a
     person's name is not written in capitals)."""
     name = name.strip()
