@@ -312,3 +312,13 @@ def test_a_headline_run_into_the_words_is_not_shown():
     )
     assert not _said(shown, "re-test swine flu cases")
     assert _said(shown, "the tests would take a week")
+
+
+def test_reported_words_cut_before_their_object_are_not_shown():
+    shown = _shown(
+        "Korea\n\nNorth Korea's nuclear ambitions have barely been mentioned in the race. Experts "
+        "on North Korea and nuclear nonproliferation said the latest nuclear test could change "
+        'that. "The U.N. has passed five resolutions," said Victor Cha, a Korea scholar.'
+    )
+    assert _said(shown, "The U.N. has passed five resolutions")
+    assert not [q for q in shown.values() if q.text.rstrip(" ,").endswith("could change")]

@@ -343,7 +343,32 @@ def _fragment(parse: ParseIndex, quote: Quote) -> bool:
         return True
     if first.pos in ("VERB", "AUX") and first.tag in ("VBD", "VBZ", "VBP"):
         return True
-    return _subordinate_clause_only(parse, quote)
+    return _subordinate_clause_only(parse, quote) or _cut_before_an_argument(parse, quote)
+
+
+# The arguments a reported clause cannot lose: "Experts said [the latest nuclear test could
+# change] that.", "vowed [to continue demonstrating against what they felt] was unjust" stop
+# right before an object or a complement of their own words.
+_CORE_ARGUMENTS = frozenset({"dobj", "pobj", "attr", "acomp", "ccomp", "xcomp", "oprd"})
+
+
+def _cut_before_an_argument(parse: ParseIndex, quote: Quote) -> bool:
+    """Whether reported words stop right before an object or complement of one of their own
+    words (the next word opens it, no punctuation between: a dash or a comma there may open
+    the reporter's aside, "... per day - a sharp increase on ...")."""
+    if (quote.cue or "").strip().lower() == "according to":
+        return False
+    ids = parse.token_range(quote.start, quote.end)
+    after = ids[-1] + 1
+    if after >= len(parse.tokens) or parse.tokens[after].sent != parse.tokens[ids[-1]].sent:
+        return False
+    if parse.tokens[after].pos == "PUNCT":
+        return False
+    return any(
+        parse.tokens[c].dep in _CORE_ARGUMENTS and c >= after and parse.subtree(c)[0] == after
+        for i in ids
+        for c in parse.children.get(i, ())
+    )
 
 
 def _subordinate_clause_only(parse: ParseIndex, quote: Quote) -> bool:
