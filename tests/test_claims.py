@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from tests.conftest import date, make_article
 
-from storyline import claims as claims_module
 from storyline import nlp
 from storyline.claims import UNNAMED, Statement, align_claims, outlet_key
+from storyline.claims import events as claims_module
 from storyline.dates import timex
 from storyline.models import Article, Event, Quote, Span
 
@@ -189,38 +189,6 @@ def test_figures_of_different_measures_do_not_conflict(text_a, text_b):
     statuses = [c.status for c in align_claims(event, statements, analyses)]
     # Nor are two figures of two measures one claim; the same revision reported twice is.
     assert statuses == (["consensus"] if "1,000" in text_a else ["unique", "unique"])
-
-
-@pytest.mark.models
-def test_a_figure_that_differs_between_two_events_of_a_story_is_a_note_not_a_conflict():
-    from storyline.claims import align_across_stories
-    from storyline.models import Story
-
-    a = make_article("Mexico said 81 people had died of the new flu virus.", id="a", outlet="Estria Daily")
-    b = make_article("Mexico said 103 people had died of the new flu virus.", id="b", outlet="Karvonia Post")
-    analyses = {x.article_id: x for x in nlp.analyze([a, b])}
-    first = Event(id="e1", article_ids=("a",), title="t", date="2009-04-26", precision="day")
-    second = Event(id="e2", article_ids=("b",), title="t", date="2009-04-27", precision="day")
-    statements = [_statement(a, _vector(1, 0)), _statement(b, _vector(1, 0.05))]
-    claims = [
-        *align_claims(first, statements[:1], analyses),
-        *align_claims(second, statements[1:], analyses),
-    ]
-    story = Story(id="s", event_ids=("e1", "e2"), title="t")
-    published = {"a": date(2009, 4, 26), "b": date(2009, 4, 27)}
-
-    def across(days):
-        return align_across_stories(
-            claims, {s.span: s for s in statements}, [story], [first, second], analyses, published=days
-        )
-
-    moved = across(published)
-    assert [c.status for c in moved] == ["unique", "unique"] and all(c.related == () for c in moved)
-    assert all("81 people" in c.note and "103 people" in c.note for c in moved)
-    assert all("(2009-04-26 and 2009-04-27): the count moved between the reports" in c.note for c in moved)
-    # Without the days of the reports the figures still differ, but nothing says the count moved.
-    (still, _) = across({})
-    assert still.status == "unique" and "another figure" in still.note
 
 
 def _wang(text: str, article_id: str, published: date, outlet: str | None):

@@ -538,3 +538,206 @@ def test_clean_document_passes_the_fallback_ratio_on():
     never = clean_document(RawDocument(source="p", html=html), fallback_ratio=0.0)
     always = clean_document(RawDocument(source="p", html=html), fallback_ratio=float("inf"))
     assert len(always.text) > len(never.text)
+
+
+# Texts without line breaks (plain text, JSONL): furniture inside the one paragraph.
+LEAD = (
+    "The council approved the flood budget on Tuesday after a debate that lasted six hours. "
+    "“We cannot wait for another winter like the last one,” the mayor said after the vote."
+)
+POLICY = (
+    "We welcome comments that advance the story through relevant opinion, anecdotes, links and data. "
+    "Views expressed in the comments do not represent those of the Valmora Ledger."
+)
+
+
+def _removed(cleaned, reason: str) -> list[str]:
+    return [r.text for r in cleaned.removed if r.reason == reason]
+
+
+def test_a_blog_comment_policy_and_what_follows_it_are_removed():
+    footer = f"{POLICY} Dana Lee is our health editor, based in Valmora."
+    cleaned = clean_text(f"{LEAD} {footer}", take_title=False)
+    assert cleaned.text == LEAD
+    assert _removed(cleaned, "comment form and page footer") == [footer]
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        "Re: Posted by Jonas-May 2nd, 2009 -- 3:10 pm GMT",  # a reply quoting a comment's stamp
+        "- Posted by R Okafor",  # a comment's signature, flattened after its last sentence
+    ],
+)
+def test_a_comment_signed_posted_by_starts_the_comments_above_the_policy(mark):
+    comment = f"{mark} I agree with you, the budget is far too small for the river."
+    cleaned = clean_text(f"{LEAD} {comment} {POLICY}", take_title=False)
+    assert cleaned.text == LEAD
+    assert _removed(cleaned, "reader comments") == [f"{comment} {POLICY}"]
+
+
+def test_a_commenter_named_with_one_letter_is_a_comment():
+    text = (
+        f"{LEAD} At 12:40 pm on 10 Jun 2010, K wrote: The mayor is wrong about the river. "
+        "At 12:41 pm on 10 Jun 2010, riverwatcher wrote: I live by the quay and I agree."
+    )
+    cleaned = clean_text(text, take_title=False)
+    assert cleaned.text == LEAD
+    assert _removed(cleaned, "reader comments")[0].startswith("At 12:40 pm on 10 Jun 2010, K wrote:")
+
+
+@pytest.mark.parametrize(
+    ("comments", "first"),
+    [
+        (  # a debate page: the readers' posts below the closing notice, without marks of their own
+            "This debate is now closed. The leaflets will waste my money. Ana Ruiz, Dravik. "
+            "I wash my hands more now. Tom Reed, Valmora.",
+            "This debate is now closed.",
+        ),
+        (  # each post under its stamp; a moderator's notice for one taken down
+            "8th November 2011 - 17:42 This comment was removed because the moderators found it broke "
+            "the house rules. 9th November 2011 - 8:26 The council should resign.",
+            "8th November 2011 - 17:42",
+        ),
+    ],
+)
+def test_comment_sections_marked_by_a_notice_or_stamps_are_removed(comments, first):
+    cleaned = clean_text(f"{LEAD} {comments}", take_title=False)
+    assert cleaned.text == LEAD
+    (section,) = _removed(cleaned, "reader comments")
+    assert section.startswith(first) and section.endswith(comments[-20:])
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        "Comments are moderated by the Ledger, in accordance with the Ledger Comment Policy.",
+        "All posts are reactively-moderated and must obey the house rules.",
+    ],
+)
+def test_comment_moderation_policies_end_the_story(policy):
+    cleaned = clean_text(
+        f"{LEAD} {policy} Welcome to the blog where our reporters post news.", take_title=False
+    )
+    assert cleaned.text == LEAD
+    assert _removed(cleaned, "comment form and page footer")[0].startswith(policy)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "-- Dana Lee is a Ledger columnist. The views expressed are her own --",
+        "Tom Reed, a former mayor of Valmora, is a guest columnist. The views expressed are his own. --",
+        "Ada Okafor is Global Editor, Standards. Any opinions are her own.",
+    ],
+)
+def test_a_columnists_note_is_removed(note):
+    cleaned = clean_text(f"{LEAD} {note} {LEAD}", take_title=False)
+    assert _removed(cleaned, "author's note") == [note]
+    assert cleaned.text == f"{LEAD}\n\n{LEAD}"
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "(Photo: Students wear masks in Osaka/Mina Sato)",
+        "PHOTO: A nurse checks a boy's temperature at a clinic in Valmora May 2, 2009. REUTERS/Ana Ruiz",
+        "Photo captions: Top: A farmer feeds pigs, April 27, 2009. Bottom: A market stall. REUTERS/Li Wen",
+        "PHOTO CREDITS: Jo Park/Reuters; Li Wen/Reuters",
+        "A man waves a flag outside the town hall in Valmora, Estria May 3, 2009. REUTERS/Ana Ruiz",
+        "Mila Dorne/Getty Images for CNN",
+        "Photo: The flooded square taken May 10 by Tom Reed.",
+    ],
+)
+def test_captions_and_credits_inside_a_paragraph_are_removed(caption):
+    cleaned = clean_text(f"{LEAD} {caption} {LEAD}", take_title=False)
+    assert _removed(cleaned, "photo caption or credit") == [caption.rstrip()]
+    assert cleaned.text == f"{LEAD}\n\n{LEAD}"
+
+
+@pytest.mark.parametrize(
+    ("furniture", "reason"),
+    [
+        ("Read more about the treaty and how it was agreed.", "navigation or interface text"),
+        ("Read more...", "navigation or interface text"),
+        (
+            "Additional reporting by Ana Ruiz in Valmora; Li Wen in Dravik. Editing by Tom Reed)",
+            "credit line",
+        ),
+    ],
+)
+def test_link_prompts_and_a_trailer_without_its_parenthesis_are_removed(furniture, reason):
+    cleaned = clean_text(f"{LEAD} {furniture} {LEAD}", take_title=False)
+    assert _removed(cleaned, reason) == [furniture]
+    assert furniture not in cleaned.text
+
+
+def test_an_editors_note_before_the_dateline_is_removed():
+    note = "Editor's note: Dana Lee is a professor of history at Karvonia University. She writes on floods."
+    cleaned = clean_text(f"{note} Valmora, Estria (CNN) -- {LEAD}", take_title=False)
+    assert _removed(cleaned, "editor's note") == [note]
+    assert cleaned.text.endswith(LEAD)
+    # Without the story's dateline after it, nothing says where the note ends: it stays.
+    kept = clean_text(f"{LEAD} {note} {LEAD}", take_title=False)
+    assert not kept.removed
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "“I told them you would be safe here,” the nurse said, “and I meant it.”",
+        "“You should read more about the vaccine before you decide,” the doctor told me.",
+        "“We welcome comments from the public,” the ministry said in a statement on Monday.",
+        "A video posted by the group on Monday showed the convoy near the border.",
+        "A Harris Interactive/Reuters poll found that 40 percent of voters were worried.",
+        "The EPA/DOT rule takes effect in May, the agency said.",
+        "Photographers were kept away from the hospital, and the editor's note said why.",
+        "Reporting by local journalists has been restricted since March (the union said so).",
+        "I posted by hand the letter you wrote, she said, and then I read more of it.",
+        "“This debate is now closed.” The Speaker then left the chamber.",
+        "The envoy wrote to the council. The views expressed are his own, the ministry said.",
+        "The comment was removed because the moderators of the court's page found it rude.",
+    ],
+)
+def test_prose_inside_a_paragraph_is_never_taken_for_furniture(prose):
+    text = f"{LEAD} {prose} {LEAD}"
+    cleaned = clean_text(text, take_title=False)
+    assert not cleaned.removed
+    assert cleaned.text == text
+
+
+@pytest.mark.parametrize(
+    ("header", "dateline", "reasons"),
+    [
+        (  # a wire page: caption, byline, place and time stamp above the story
+            "A nurse checks a boy in Valmora May 2, 2009. By Ana Ruiz, Health Editor "
+            "VALMORA | Sat May 2, 2009 4:23 pm EDT ",
+            "VALMORA (Reuters) - ",
+            ["page header above the dateline", "update timestamp", "dateline"],
+        ),
+        (  # a story page: highlights without full stops and a reader prompt
+            "By the Ledger Wire Staff NEW: The council meets again on Friday Engineers inspect the dam "
+            "Are you in Valmora? Share your photos with us. ",
+            "Valmora, Estria (CNN) -- ",
+            ["page header above the dateline", "dateline"],
+        ),
+    ],
+)
+def test_what_stands_above_the_dateline_of_a_flattened_page_is_removed(header, dateline, reasons):
+    cleaned = clean_text(header + dateline + LEAD, take_title=False)
+    assert cleaned.text == LEAD
+    assert [r.reason for r in cleaned.removed] == reasons
+    assert "".join(f"{r.text} " for r in cleaned.removed) == header + dateline
+
+
+def test_a_story_above_a_later_dateline_is_not_taken_for_a_header():
+    story = " ".join(f"The council met for the {n} time on the budget." for n in "first second third".split())
+    text = f"{story} {LEAD} {LEAD} Valmora, Estria (CNN) -- {LEAD}"
+    cleaned = clean_text(text, take_title=False)
+    assert cleaned.text == text and not cleaned.removed
+    # Nor is a header taken where no story follows the dateline, or across a line break.
+    for other in (
+        "Engineers inspect the dam (CNN) -- Photos",
+        f"Engineers inspect the dam\n\n(CNN) -- {LEAD}",
+    ):
+        assert not [r for r in clean_text(other, take_title=False).removed if "header" in r.reason]

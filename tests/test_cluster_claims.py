@@ -7,9 +7,9 @@ from dataclasses import replace
 import numpy as np
 from tests.conftest import date, make_article
 
-from storyline.claims import Statement, align_across_stories, align_claims
+from storyline.claims import Statement, align_claims
 from storyline.cluster import cluster_events, thread_stories
-from storyline.models import Analysis, Event, Span, Story, TimeExpression
+from storyline.models import Analysis, Event, Span, TimeExpression
 from storyline.summarize import summarize_event
 
 
@@ -234,45 +234,3 @@ def test_thread_stories_joins_events_a_year_apart_and_keeps_other_stories_apart(
         "2022-04-05",
         "2023-04-26",
     ]
-
-
-def _story_claims(second_day: date, second_text: str):
-    """One claim in each of two events of one story, by two outlets, the same in meaning."""
-    first = Event(id="e1", article_ids=("a",), title="t", date="2024-03-01", precision="day")
-    second = Event(id="e2", article_ids=("b",), title="t", date=second_day.isoformat(), precision="day")
-    statements = [
-        _statement("a", "The storm killed 12 people in Dravik.", _unit(1, 0.02, 0), outlet="Estria Daily"),
-        _statement("b", second_text, _unit(1, 0, 0), outlet="Karvonia Post"),
-    ]
-    claims = [
-        *align_claims(first, statements[:1], {"a": _empty("a")}),
-        *align_claims(second, statements[1:], {"b": _empty("b")}),
-    ]
-    story = Story(id="s", event_ids=("e1", "e2"), title="t")
-    analyses = {"a": _empty("a"), "b": _empty("b")}
-    return align_across_stories(claims, {s.span: s for s in statements}, [story], [first, second], analyses)
-
-
-def test_align_across_stories_makes_consensus_of_two_outlets_in_two_events():
-    first, second = _story_claims(
-        date(2024, 3, 2), "Twelve people, 12 in all, were killed by the storm in Dravik."
-    )
-    assert [c.status for c in (first, second)] == ["consensus", "consensus"]
-    assert first.related == (second.id,) and second.related == (first.id,)
-    assert first.outlets == ("Estria Daily", "Karvonia Post")
-    assert "Karvonia Post (2024-03-02)" in first.note
-    # A consensus cites both outlets' sentences, so that a reader can check that they agree.
-    assert {c.article_id for c in first.cites} == {c.article_id for c in second.cites} == {"a", "b"}
-
-
-def test_align_across_stories_needs_the_same_claim_not_the_same_topic():
-    # One embedding, one topic, but other figures: two reports, no consensus.
-    first, second = _story_claims(date(2024, 3, 2), "The storm killed 15 people in Dravik.")
-    assert [c.status for c in (first, second)] == ["unique", "unique"]
-    assert first.related == () and first.cites == (Span(article_id="a", start=0, end=37),)
-
-
-def test_align_across_stories_leaves_events_far_apart_alone():
-    first, second = _story_claims(date(2025, 3, 1), "The storm killed 12 people in Dravik.")
-    assert [c.status for c in (first, second)] == ["unique", "unique"]
-    assert first.related == () and first.note is None

@@ -117,3 +117,67 @@ def test_the_merge_does_not_depend_on_the_order_of_the_articles():
     assert forward == backward
     zelensky, zelenskiy, _ = linked[0].mentions
     assert zelensky.entity_id == zelenskiy.entity_id == linked[1].mentions[1].entity_id
+
+
+def test_a_distinguishing_middle_initial_keeps_two_people_apart():
+    entities, _ = merge_entities(
+        [
+            _analysis("a", ("George W. Bush", "PERSON"), ("President George W. Bush", "PERSON")),
+            _analysis("b", ("George H.W. Bush", "PERSON"), ("George H. W. Bush", "PERSON")),
+            _analysis("c", ("George Bush", "PERSON"), ("Bush", "PERSON")),
+        ]
+    )
+    spellings = [{e.name, *e.aliases} for e in entities]
+    assert {"George W. Bush", "President George W. Bush"} in spellings
+    assert {"George H.W. Bush", "George H. W. Bush"} in spellings
+    # "George Bush" and "Bush" could be either: neither joins one, nor joins the two.
+    assert {"George Bush"} in spellings and {"Bush"} in spellings
+
+
+def test_a_name_without_the_initial_joins_the_one_person_it_matches():
+    entities, _ = merge_entities(
+        [
+            _analysis("a", ("George W. Bush", "PERSON")),
+            _analysis(
+                "b", ("George Bush", "PERSON"), ("John F. Kennedy", "PERSON"), ("John Kennedy", "PERSON")
+            ),
+        ]
+    )
+    people = _by_name(entities)
+    assert people["George W. Bush"].aliases == ("George Bush",)
+    assert people["John F. Kennedy"].aliases == ("John Kennedy",)
+
+
+def test_a_recognizer_fragment_does_not_name_or_retype_an_organization():
+    # "downgraded by Fitch BP has seen its shares fall" is tagged as one person, "Fitch BP".
+    entities, linked = merge_entities(
+        [
+            _analysis("a", ("Fitch BP", "PERSON"), ("BP", "ORG")),
+            *(_analysis(f"b{i}", ("BP", "ORG"), ("BP", "ORG")) for i in range(4)),
+        ]
+    )
+    organizations = _by_name(entities)
+    assert organizations["BP"].type == "ORG" and len(organizations["BP"].article_ids) == 5
+    assert "Fitch BP" not in organizations["BP"].aliases
+    assert {m.entity_id for a in linked[1:] for m in a.mentions} == {organizations["BP"].id}
+
+
+def test_the_canonical_name_is_the_best_attested_spelling_not_a_rare_full_name():
+    # One article's typo joins the person, but does not name him.
+    entities, _ = merge_entities(
+        [
+            _analysis("a", ("Thye Okafor", "PERSON"), ("Okafor", "PERSON")),
+            *(_analysis(f"b{i}", ("Okafor", "PERSON")) for i in range(3)),
+        ]
+    )
+    (person,) = entities
+    assert person.name == "Okafor" and person.aliases == ("Thye Okafor",)
+    # A full name written in half the articles or more is the name.
+    entities, _ = merge_entities(
+        [
+            _analysis("a", ("Ada Okafor", "PERSON"), ("Okafor", "PERSON")),
+            _analysis("b", ("Ada Okafor", "PERSON"), ("Okafor", "PERSON")),
+            *(_analysis(f"c{i}", ("Okafor", "PERSON")) for i in range(2)),
+        ]
+    )
+    assert [e.name for e in entities] == ["Ada Okafor"]

@@ -127,7 +127,7 @@ def _articles(*names: str) -> list[Article]:
     return [make_article(f"The article called {name}, long enough to be one.") for name in names]
 
 
-def test_per_article_results_are_computed_once_and_stored_as_they_are_made(store):
+def test_per_article_results_are_computed_once_and_stored_as_they_are_made(store, caplog):
     articles = _articles("one", "two", "three")
     asked: list[list[str]] = []
 
@@ -140,26 +140,34 @@ def test_per_article_results_are_computed_once_and_stored_as_they_are_made(store
                 yield a.id, len(a.text)
 
     def run(items, failures):
-        return pipeline._per_article(
-            store,
-            "length",
-            "v1",
-            items,
-            lengths,
-            to_json=lambda n: {"n": n},
-            from_json=lambda _, stored: stored["n"],
-            failures=failures,
-        )
+        """The results, and the counts of the stage's log line (made, from the store)."""
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
+            found = pipeline._per_article(
+                store,
+                "length",
+                "v1",
+                items,
+                lengths,
+                to_json=lambda n: {"n": n},
+                from_json=lambda _, stored: stored["n"],
+                counted="count: %d lengths made",
+                failures=failures,
+            )
+        (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("stage count: ")]
+        counts = re.fullmatch(r"stage count: (\d+) lengths made, (\d+) from the store in [0-9.]+ s", line)
+        assert counts, line
+        return found, (int(counts[1]), int(counts[2]))
 
     failures: list[Failure] = []
-    found, computed = run(articles, failures)
-    assert found == {a.id: len(a.text) for a in articles if "two" not in a.text} and computed == 3
+    found, counts = run(articles, failures)
+    assert found == {a.id: len(a.text) for a in articles if "two" not in a.text} and counts == (3, 0)
     assert [f.stage for f in failures] == ["count"]
     more = _articles("four")
-    found, computed = run([*articles, *more], [])
+    found, counts = run([*articles, *more], [])
     assert asked[-1] == [articles[1].id, more[0].id]  # the failed one is tried again, not the others
-    assert computed == 2 and set(found) == {articles[0].id, articles[2].id, more[0].id}
-    assert run(articles[::2], [])[1] == 0 and len(asked) == 2  # all stored: compute is not called
+    assert counts == (2, 2) and set(found) == {articles[0].id, articles[2].id, more[0].id}
+    assert run(articles[::2], [])[1] == (0, 2) and len(asked) == 2  # all stored: compute is not called
 
 
 def test_per_article_results_made_before_a_crash_are_kept(store):
@@ -173,7 +181,14 @@ def test_per_article_results_made_before_a_crash_are_kept(store):
 
     with pytest.raises(RuntimeError):
         pipeline._per_article(
-            store, "n", "v1", articles, breaks_on_the_third, to_json=int, from_json=lambda _, n: n
+            store,
+            "n",
+            "v1",
+            articles,
+            breaks_on_the_third,
+            to_json=int,
+            from_json=lambda _, n: n,
+            counted="n: %d",
         )
     assert store.get_outputs("n", [a.id for a in articles], "v1") == {articles[0].id: 0, articles[1].id: 1}
 

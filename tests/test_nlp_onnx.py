@@ -85,3 +85,14 @@ def test_a_second_export_keeps_the_first_one_in_place(sentence_transformer, expo
     assert (exported / "model.onnx").stat().st_ino == before
     assert onnx_encoder.load(exported) is not None
     assert not list(exported.parent.glob(".export-*"))
+
+
+@pytest.mark.parametrize(("value", "threads"), [("1", 1), ("3", 3), (None, 0), ("", 0), ("two", 0), ("0", 0)])
+def test_sessions_take_their_threads_from_omp_num_threads(monkeypatch, value, threads):
+    # A Ray worker given one CPU has OMP_NUM_THREADS=1; without it onnxruntime would run a thread
+    # per core of the machine (0 = onnxruntime's own choice).
+    if value is None:
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OMP_NUM_THREADS", value)
+    assert onnx_encoder.session_options().intra_op_num_threads == threads

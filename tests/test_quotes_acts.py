@@ -256,3 +256,69 @@ def test_a_lone_noun_without_a_determiner_is_no_speaker():
     )
     assert _said(shown, "the embassy would stay open")
     assert not _said(shown, "foreign dictatorships")
+
+
+def test_a_thing_or_an_abstraction_cannot_speak():
+    shown = _shown(
+        "Outbreak\n\nTwo factors suggest that the virus is spreading more slowly than feared. "
+        "Video footage showed that the clinics were overwhelmed on Monday. "
+        "Health officials said that the clinics had run out of masks. "
+        "A spokesman for the ministry said that schools would reopen next week."
+    )
+    assert not _said(shown, "spreading more slowly")
+    assert not _said(shown, "clinics were overwhelmed")
+    assert _said(shown, "run out of masks")
+    assert _said(shown, "schools would reopen")
+
+
+def test_an_opening_subordinate_clause_alone_is_not_what_was_said():
+    shown = _shown(
+        'Flu\n\n"We expect more cases," Obama said. Besser of the CDC had predicted that as they '
+        "searched for cases, CDC experts would find severe infections and deaths in the United "
+        "States, even though most of the patients had mild illness.\n\nThe peso fell on Monday. "
+        "If this argument fails to persuade, Mr. Castaneda argues, Mexico could stop cooperating."
+    )
+    assert _said(shown, "We expect more cases")
+    assert not [q for q in shown.values() if q.text.rstrip(" ,").endswith("searched for cases")]
+    assert not [q for q in shown.values() if q.text.rstrip(" ,").endswith("fails to persuade")]
+
+
+def test_a_byline_dateline_or_time_stamp_run_into_the_words_is_not_shown():
+    shown = _shown(
+        "Flu\n\n* First death outside Mexico * Official says child was in Houston for treatment "
+        "By Maggie Fox, Health Editor WASHINGTON (Reuters) - Health officials said the child had "
+        "been treated in Houston. Egypt has ordered a cull of pigs, a step the United Nations said "
+        "was a mistake CAIRO | Wed Apr 29, 2009 11:31 pm IST. The minister said the cull was "
+        "a precaution."
+    )
+    assert not [q for q in shown.values() if "Maggie Fox" in q.text or "11:31" in q.text]
+    assert _said(shown, "the cull was a precaution")
+
+
+def test_a_speaker_who_went_on_is_still_speaking():
+    shown = _shown(
+        "Oil spill\n\nEnergy Secretary Chris Huhne said BP was a strong company. "
+        '"It is a major employer and a vital investor here," he went on. '
+        "The company went on trading on Monday."
+    )
+    assert _said(shown, "a major employer and a vital investor")
+
+
+def test_a_headline_run_into_the_words_is_not_shown():
+    shown = _shown(
+        "Flu\n\nMexico to re-test swine flu cases The widow of a flu victim heard of his death "
+        "from a reporter, the news agency says. The health minister said that the tests would "
+        "take a week."
+    )
+    assert not _said(shown, "re-test swine flu cases")
+    assert _said(shown, "the tests would take a week")
+
+
+def test_reported_words_cut_before_their_object_are_not_shown():
+    shown = _shown(
+        "Korea\n\nNorth Korea's nuclear ambitions have barely been mentioned in the race. Experts "
+        "on North Korea and nuclear nonproliferation said the latest nuclear test could change "
+        'that. "The U.N. has passed five resolutions," said Victor Cha, a Korea scholar.'
+    )
+    assert _said(shown, "The U.N. has passed five resolutions")
+    assert not [q for q in shown.values() if q.text.rstrip(" ,").endswith("could change")]

@@ -103,3 +103,41 @@ def test_a_title_anywhere_in_the_article_rules_a_person_out_for_the_other_pronou
     )
     assert _speaker_of(speakers, "the world was better") == "Margaret Chan"
     assert _speaker_of(speakers, "We are ready") != "Margaret Chan"
+
+
+def test_someone_named_in_between_leaves_he_to_nobody():
+    speakers = _speakers(
+        'Flu\n\n"We have enough vaccine for every school," Anne Schuchat said on Monday.\n\n'
+        "The agency sent a team to meet Richard Besser in Atlanta.\n\n"
+        '"We will send the kits next week," he said.'
+    )
+    assert _speaker_of(speakers, "We have enough vaccine") == "Anne Schuchat"
+    assert _speaker_of(speakers, "We will send the kits") is None
+
+
+def test_the_articles_own_pronouns_rule_out_a_person_of_the_other_gender():
+    speakers = _speakers(
+        "Justice\n\nAttorney General Loretta Lynch spoke to reporters in Charlotte on Monday. "
+        "She said the department would sue the state of North Carolina.\n\n"
+        '"We will see them in court," he said.'
+    )
+    assert _speaker_of(speakers, "the department would sue") == "Loretta Lynch"
+    assert _speaker_of(speakers, "We will see them") is None
+
+
+def test_a_name_that_only_owns_something_does_not_block_the_last_speaker():
+    speakers = _speakers(
+        'Trial\n\n"He was not breathing," Faheem Muhammad told the court.\n\n'
+        "The guard described the reactions of Jackson's children. "
+        '"Paris was crying on the floor," he said.'
+    )
+    assert _speaker_of(speakers, "Paris was crying") == "Faheem Muhammad"
+
+
+def test_a_quote_after_someone_else_is_named_does_not_continue_the_last_speaker():
+    speakers = _speakers(
+        'Spill\n\n"The cap is holding," Kent Wells said on Sunday. Thad Allen, the Coast Guard '
+        'commander, was more cautious.\n\n"We will not know for days."'
+    )
+    assert _speaker_of(speakers, "The cap is holding") == "Kent Wells"
+    assert _speaker_of(speakers, "We will not know") is None

@@ -133,3 +133,65 @@ def test_bodies_named_or_written_as_organizations_are_not_typed_persons():
     assert typed["that the effect of t"] == "organization"
     assert typed["it was stepping up p"] == "organization"
     assert typed["the army would stay "] == "person"
+
+
+def _extracted(text: str) -> list[Quote]:
+    """Every quote the extractor finds in an article of `text`, over the real models."""
+    from tests.conftest import make_article
+
+    from storyline.entities import merge_entities
+    from storyline.nlp import analyze
+    from storyline.quotes.extract import extract_quotes
+
+    article = make_article(text)
+    entities, (analysis,) = merge_entities(analyze([article]))
+    return extract_quotes(article, analysis, {e.id: e.name for e in entities})
+
+
+@pytest.mark.models
+def test_bodies_and_documents_described_in_common_nouns_are_typed_as_such():
+    quotes = _extracted(
+        "Trial\n\nThe defense said that the singer had given himself the fatal dose. The State "
+        "Department's travel warning said that the embassy may close during the protests. The "
+        "doctor said that the patient had stopped breathing."
+    )
+    typed = {q.text[:20]: q.speaker_type for q in quotes}
+    assert typed["that the singer had "] == "organization"
+    assert typed["that the embassy may"] == "document"
+    assert typed["that the patient had"] == "person"
+
+
+@pytest.mark.models
+def test_a_person_named_beside_the_speaker_phrase_is_not_the_speaker():
+    speakers = {
+        q.text[:20]: q.speaker
+        for q in _extracted(
+            "Italy\n\nAn online magazine close to the speaker Gianfranco Fini criticised how "
+            "women candidates were being chosen for the elections. A resident of Shubra said his "
+            "chief concerns were corruption and the price of bread. One of the bodyguards, Alberto "
+            "Alvarez, said that the doctor had grabbed a handful of vials.\n\nVeronica Berlusconi, "
+            "who has lamented her husband's eye for younger women, said she was angry. Her "
+            "72-year-old husband, speaking to reporters in Warsaw, said he was sorry that his wife "
+            "had believed the papers."
+        )
+    }
+    # in a phrase about the head, or beside a word for a relative ("her husband")
+    assert (speakers.get("how women candidates") or "").startswith("An online magazine")
+    assert speakers.get("his chief concerns w") != "Shubra"
+    assert speakers.get("that the doctor had ") == "Alberto Alvarez"
+    assert (speakers.get("she was angry") or "").endswith("Berlusconi")
+    assert speakers.get("he was sorry that hi") == "Her 72-year-old husband"
+
+
+@pytest.mark.models
+def test_bodies_speaking_together_are_all_the_speaker():
+    [quote] = [
+        q
+        for q in _extracted(
+            "Flu drugs\n\nBut production could be a problem, although pharmaceutical giants "
+            "GlaxoSmithKline Plc and Roche Holding AG have both said they are stepping up production."
+        )
+        if q.text.startswith("they are stepping up")
+    ]
+    assert quote.speaker == "GlaxoSmithKline Plc and Roche Holding AG"
+    assert quote.speaker_type == "organization"

@@ -6,6 +6,7 @@ import pytest
 
 from storyline.models import Analysis, Mention, Span
 from storyline.sameness import (
+    _FIGURE,
     core_of,
     cores_agree,
     figures_of,
@@ -48,6 +49,16 @@ def test_figures_of_reads_digits_and_scales_not_words_or_codes():
     assert figures_of("It killed one million people; another million died in 1957.") == {1e6, 1957.0}
     assert figures_of("The 1968 pandemic killed about 1 million.") == {1968.0, 1e6}
     assert figures_of("One of the H1N1 cases was mild; millions were worried.") == frozenset()
+
+
+def test_the_figure_pattern_matches_only_figures_never_an_empty_string():
+    text = "Some 3 wards, twelve hundred beds, another million doses; 5,000.5 tons."
+    matched = [m.group() for m in _FIGURE.finditer(text)]
+    assert matched == ["3", "twelve hundred", "another million", "5,000.5"]
+    assert all(m.group() for m in _FIGURE.finditer("No figure here, none at all."))
+    assert figures_of(text) == {3.0, 1200.0, 1e6, 5000.5}
+    # A scale word alone is one of it; a scale that goes on as a word is none.
+    assert figures_of("Thousands fled; a thousand stayed, and a further million waited.") == {1e3, 1e6}
 
 
 def test_cores_agree_needs_agreeing_figures():

@@ -234,3 +234,39 @@ def test_the_event_s_first_line_is_not_put_at_the_event_s_date_when_it_names_its
     )
     entries = timeline.build_timeline(event, {article.id: article}, {article.id: analysis}, dates)
     assert [(e.date, e.dated_by) for e in entries] == [("1979", "mention")]
+
+
+@pytest.mark.models
+def test_a_date_naming_another_event_in_a_noun_phrase_does_not_date_an_entry():
+    # issue 15: "Wednesday's meeting" dated the sentence about what came of it; a participle
+    # after a noun ("a report published on Monday") and a clause of cause name other events too
+    from storyline.nlp import analyze
+
+    article = make_article(
+        "Varga rejected the plan at a news conference in Dravik, officials said. "
+        "Estria's minister criticised Wednesday's vote in the assembly. "
+        "The utility cut its releases, citing a report published on Monday. "
+        "Farmers protested because the board raised prices on Tuesday. "
+        "As they had done earlier this week, farmers marched in Dravik on Thursday. "
+        "Wednesday's protest in Dravik drew thousands of farmers. "
+        "At Thursday's meeting, the board agreed to lower prices. "
+        "Police withdrew from the square as the crowd grew by Thursday evening. "
+        "The board raised prices on Tuesday.",
+        published=date(2025, 5, 23),
+    )
+    (analysis,) = analyze([article])
+    dates = timex.find_dates(article, analysis.sentences, tokens=analysis.tokens)
+    event = Event(id="evt", article_ids=(article.id,), title="t")
+    entries = timeline.build_timeline(
+        event, {article.id: article}, {article.id: analysis}, {article.id: dates}
+    )
+    on = {e.text[:24]: e.date for e in entries}
+    assert on.get("The board raised prices ") == "2025-05-20"
+    assert on.get("Estria's minister critic", "") != "2025-05-21"
+    assert "2025-05-19" not in on.values()
+    assert on.get("Farmers protested becaus", "2025-05-23") != "2025-05-20"
+    assert on["As they had done earlier"] == "2025-05-22"
+    # a date on the main clause's own subject dates it
+    assert on["Wednesday's protest in D"] == "2025-05-21"
+    assert on["At Thursday's meeting, t"] == "2025-05-22"
+    assert on["Police withdrew from the"] == "2025-05-22"  # "as" in the simple past: the same time

@@ -29,7 +29,7 @@ _TITLES = re.compile(
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-MERGE_VERSION = "entities-1"
+MERGE_VERSION = "entities-2"  # 2: canonical names by support, middle initials, fragments
 
 
 def normalize_name(text: str) -> str:
@@ -53,20 +53,27 @@ def merge_entities(analyses: Sequence[Analysis]) -> tuple[list[Entity], list[Ana
     key_of = {text: name.lower() for text, name in normal.items() if name}
     mentions = [m for a in analyses for m in a.mentions if normal[m.text]]
     label_votes: dict[str, Counter[str]] = defaultdict(Counter)
+    articles_of: dict[str, set[str]] = defaultdict(set)
+    person_in: dict[str, set[str]] = defaultdict(set)  # articles where a name is a person's
     for m in mentions:
-        label_votes[key_of[m.text]][m.label] += 1
+        key = key_of[m.text]
+        label_votes[key][m.label] += 1
+        articles_of[key].add(m.article_id)
+        if m.label == "PERSON":
+            person_in[key].add(m.article_id)
     type_of = {name: votes.most_common(1)[0][0] for name, votes in label_votes.items()}
     # A bare surname the recognizer sometimes tags as an organization ("Wang said") is the
-    # person whose full name ends or starts with it.
-    name_parts = Counter(
-        part
-        for n, t in type_of.items()
-        if t == "PERSON" and len(n.split()) >= 2
-        for part in {n.split()[0], n.split()[-1]}
-    )
-    for name, votes in label_votes.items():
-        if len(name.split()) == 1 and type_of[name] != "PERSON" and (votes["PERSON"] or name_parts[name]):
-            type_of[name] = "PERSON"
+    # person whose full name ends or starts with it, when it is written mostly in articles that
+    # name a person so: "BP", an organization in 50 articles, is not the person of one article's
+    # fragment "Fitch BP" (from "downgraded by Fitch BP has seen ...").
+    for n, t in type_of.items():
+        if t == "PERSON" and len(n.split()) >= 2:
+            for part in {n.split()[0], n.split()[-1]}:
+                person_in[part] |= articles_of[n]
+    for name in label_votes:
+        if len(name.split()) == 1 and type_of[name] != "PERSON":
+            if 2 * len(person_in[name] & articles_of[name]) >= len(articles_of[name]) and person_in[name]:
+                type_of[name] = "PERSON"
 
     # Union-find over normalized names, case-insensitive. Only the partition matters (an
     # entity's id and name come from its members), so the pairs are found in any order.
@@ -86,22 +93,38 @@ def merge_entities(analyses: Sequence[Analysis]) -> tuple[list[Entity], list[Ana
     persons = sorted(n for n, t in type_of.items() if t == "PERSON")
     full = [n for n in persons if len(n.split()) >= 2]
     single = [n for n in persons if len(n.split()) == 1]
+    # Names with a middle initial and names without are joined apart: "George W. Bush" and
+    # "George H.W. Bush" are two people, so "George Bush" joins one of them only when it is the
+    # only one it matches (as a bare surname does), never both through itself.
     # Two full names are compared only when their surnames are one or similar (`_same_person`
     # needs that first), so each surname's names are compared with those of the similar ones.
     by_surname: dict[str, list[str]] = defaultdict(list)
     for name in full:
         by_surname[name.split()[-1]].append(name)
-    surnames = sorted(by_surname)
-    similar = _similar_pairs(surnames, surnames)
-    for s in surnames:
-        for a, b in ((a, b) for t in similar.get(s, ()) for a in by_surname[s] for b in by_surname[t]):
-            first, second = min(a, b), max(a, b)  # in the order of the sorted names, as before
-            if a != b and find(a) != find(b) and _same_person(first.split(), second.split()):
+    similar = _similar_pairs(sorted(by_surname), sorted(by_surname))
+
+    def near(name: str) -> list[str]:
+        """The full names `_same_person` may hold for with `name`, in the order of `full`."""
+        return sorted(f for s in similar.get(name.split()[-1], ()) for f in by_surname[s])
+
+    for a in full:
+        for b in near(a):
+            same_shape = bool(_middle_initials(a.split())) == bool(_middle_initials(b.split()))
+            if a < b and same_shape and find(a) != find(b) and _same_person(a.split(), b.split()):
                 union(a, b)
+    for name in full:
+        if not _middle_initials(name.split()):
+            matches = {
+                find(f)
+                for f in near(name)
+                if _middle_initials(f.split()) and _same_person(name.split(), f.split())
+            }
+            if len(matches) == 1:
+                union(matches.pop(), name)
     by_first: dict[str, list[str]] = defaultdict(list)
     for name in full:
         by_first[name.split()[0]].append(name)
-    near_surnames = _similar_pairs(single, surnames)
+    near_surnames = _similar_pairs(single, sorted(by_surname))
     for name in single:
         found = [*by_surname.get(name, ()), *by_first.get(name, ())]
         found += [f for s in near_surnames.get(name, ()) for f in by_surname[s]]
@@ -193,9 +216,17 @@ def _surname_matches(single: str, full_tokens: list[str]) -> bool:
     return single in (full_tokens[-1], full_tokens[0]) or _similar_surname(single, full_tokens[-1])
 
 
+def _middle_initials(tokens: list[str]) -> str:
+    """The initials between a name's first and last word: "george h.w. bush" -> "hw"."""
+    return "".join(t.replace(".", "") for t in tokens[1:-1] if re.fullmatch(r"(?:\w\.)+|\w", t))
+
+
 def _same_person(a: list[str], b: list[str]) -> bool:
     if not (a[-1] == b[-1] or _similar_surname(a[-1], b[-1])):
         return False
+    initials_a, initials_b = _middle_initials(a), _middle_initials(b)
+    if initials_a and initials_b and initials_a != initials_b:
+        return False  # a distinguishing initial: George W. Bush is not George H.W. Bush
     first_a, first_b = a[0].rstrip("."), b[0].rstrip(".")
     if len(first_a) == 1 or len(first_b) == 1:
         return first_a[0] == first_b[0]
@@ -203,12 +234,21 @@ def _same_person(a: list[str], b: list[str]) -> bool:
 
 
 def _canonical_name(members: Sequence[Mention], normal: Mapping[str, str]) -> str:
-    """The spelling used by the most articles, preferring full names over surnames; `normal`
-    holds each mention text's `normalize_name`."""
+    """The spelling used by the most articles, preferring a full name over a surname when it is
+    about as well attested: in at least half as many articles as the best attested spelling (a
+    person's full name is written once in each article, then the surname). A full name in few
+    of the articles of a name written in many is a typo or a recognizer's fragment ("Thye U.S.",
+    "Fitch BP"), not the name. `normal` holds each mention text's `normalize_name`."""
     by_name: dict[str, set[str]] = defaultdict(set)
     counts: Counter[str] = Counter()
     for m in members:
         name = normal[m.text]
         by_name[name].add(m.article_id)
         counts[name] += 1
-    return max(by_name, key=lambda n: (len(n.split()) >= 2, len(by_name[n]), counts[n], len(n)))
+
+    def support(n: str) -> tuple[int, int, int]:
+        return len(by_name[n]), counts[n], len(n)
+
+    best = max(by_name, key=support)
+    full = [n for n in by_name if len(n.split()) >= 2 and 2 * len(by_name[n]) >= len(by_name[best])]
+    return max(full, key=support) if full else best

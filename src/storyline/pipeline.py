@@ -336,14 +336,18 @@ def _per_article(
     *,
     to_json: Callable[[T], Any],
     from_json: Callable[[str, Any], T],
+    counted: str,
     failures: list[Failure] | None = None,
-) -> tuple[dict[str, T], int]:
+) -> dict[str, T]:
     """Each article's result of `stage` made under `version`: from the store when made before,
     else from `compute` over the rest, each new result stored as soon as it is made (a killed
     run keeps what it finished); `from_json(article_id, stored)` reads a stored one back.
     `compute` yields (article id, result) pairs, or a Failure for an article it could not do,
     appended to `failures` and left out of the result. Returns the results by article id and
-    how many articles were given to `compute`."""
+    logs the line `stage COUNTED, M from the store in S s` that bench/bench_incremental.py
+    reads, `counted` ("analyze: %d articles parsed") filled with how many articles were given
+    to `compute`."""
+    started = time.perf_counter()
     stored = store.get_outputs(stage, (a.id for a in articles), version)
     results = {key: from_json(key, value) for key, value in stored.items()}
     todo = [a for a in articles if a.id not in results]
@@ -355,7 +359,13 @@ def _per_article(
         article_id, result = item
         store.put_output(stage, article_id, version, to_json(result))
         results[article_id] = result
-    return results, len(todo)
+    log.info(
+        "stage %s, %d from the store in %.2f s",
+        counted % len(todo),
+        len(articles) - len(todo),
+        time.perf_counter() - started,
+    )
+    return results
 
 
 def analyze_articles(
@@ -368,7 +378,6 @@ def analyze_articles(
     """The parse of each article, from the store when already done; each new parse is stored
     as soon as it is made, so a killed run keeps what it finished. An article that cannot be
     parsed is left out of the result, and its Failure appended to `failures`."""
-    started = time.perf_counter()
 
     def parse(todo: Sequence[Article]) -> Iterator[tuple[str, Analysis] | Failure]:
         processes = DEFAULTS.models.parse_processes if len(todo) >= DEFAULTS.models.parallel_parse_from else 1
@@ -377,7 +386,7 @@ def analyze_articles(
         for result in progress(nlp.analyze_stream(todo, processes=processes), "parse", len(todo)):
             yield result if isinstance(result, Failure) else (result.article_id, result)
 
-    analyses, parsed = _per_article(
+    analyses = _per_article(
         store,
         "analysis",
         nlp.ANALYSIS_VERSION,
@@ -385,13 +394,8 @@ def analyze_articles(
         parse,  # not called when every parse is stored: spaCy is not loaded
         to_json=nlp.analysis_to_json,
         from_json=lambda _, stored: nlp.analysis_from_json(stored),
+        counted="analyze: %d articles parsed",
         failures=failures,
-    )
-    log.info(
-        "stage analyze: %d articles parsed, %d from the store in %.2f s",
-        parsed,
-        len(articles) - parsed,
-        time.perf_counter() - started,
     )
     return analyses
 
@@ -406,7 +410,6 @@ def tag_articles(
     """The quote tagger's spans of each article, from the store when already made; each new
     article's spans are stored as soon as they are made. They depend on the article alone, so
     briefing a set with one article more or less tags only the new one."""
-    started = time.perf_counter()
     wanted = [a for a in articles if a.id in analyses]
 
     def tag(todo: Sequence[Article]) -> Iterator[tuple[str, list[TaggedSpan]]]:
@@ -416,7 +419,7 @@ def tag_articles(
                 found = quotes.tag_article(article, analyses[article.id])
             yield article.id, found
 
-    tags, tagged = _per_article(
+    tags = _per_article(
         store,
         "quote_tags",
         quote_tags_version(),
@@ -424,12 +427,7 @@ def tag_articles(
         tag,
         to_json=tags_to_json,
         from_json=lambda _, stored: tags_from_json(stored),
-    )
-    log.info(
-        "stage tag quotes: %d articles tagged, %d from the store in %.2f s",
-        tagged,
-        len(wanted) - tagged,
-        time.perf_counter() - started,
+        counted="tag quotes: %d articles tagged",
     )
     return tags
 
@@ -441,7 +439,6 @@ def date_articles(
     already found. They depend on the article and its parse alone (its publication date is the
     reference); an undated article's dates depend on the interval inferred from the whole
     batch, so they are left to `corpus_stages`."""
-    started = time.perf_counter()
     wanted = [a for a in articles if a.published and a.id in analyses]
 
     def find(todo: Sequence[Article]) -> Iterator[tuple[str, list[TimeExpression]]]:
@@ -451,7 +448,7 @@ def date_articles(
                 analysis = analyses[article.id]
                 yield article.id, timex.find_dates(article, analysis.sentences, tokens=analysis.tokens)
 
-    dates, found = _per_article(
+    dates = _per_article(
         store,
         "time_expressions",
         f"{TIMES_FORMAT}+{nlp.ANALYSIS_VERSION}+{timex.TIMEX_VERSION}",
@@ -459,12 +456,7 @@ def date_articles(
         find,
         to_json=times_to_json,
         from_json=times_from_json,
-    )
-    log.info(
-        "stage find dates: %d dated articles read, %d from the store in %.2f s",
-        found,
-        len(wanted) - found,
-        time.perf_counter() - started,
+        counted="find dates: %d dated articles read",
     )
     return dates
 
@@ -728,7 +720,7 @@ def corpus_stages(
         statements, loners = own_of[event.id]
         made_claims, made_entries = len(claim_groups), len(entries)
         with clock.stage("summary", event.id):
-            event = replace(event, summary=tuple(summarize.summarize_event(statements)))
+            event = replace(event, summary=tuple(summarize.summarize_event(statements, analyses=analyses)))
         with clock.stage("claims", event.id):
             members = set(event.article_ids)
             claim_groups.extend(

@@ -32,9 +32,12 @@ _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_
 _WORD_NUMBER = {
     w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
 }
+_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?|" + "|".join(_WORD_NUMBER) + r"|another|an?"
+_SCALE_WORD = "|".join(_SCALE)
+# A number with its scale if one follows ("1,300", "two million", "a thousand"), or a scale word
+# alone, which counts one of it ("another million", "thousands" is none: the scale ends a word).
 _FIGURE = re.compile(
-    r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?|" + "|".join(_WORD_NUMBER) + r"|an?|another)?"
-    r"(?:\s*(" + "|".join(_SCALE) + r")\b)?",  # "millions" is no figure
+    rf"(?<![\w.])(?:(?P<number>{_NUMBER})(?:\s*(?P<scale>{_SCALE_WORD})\b)?|(?P<alone>{_SCALE_WORD})\b)",
     re.IGNORECASE,
 )
 MAX_WORDS = 60  # longer "sentences" are run-together page text, not one claim
@@ -68,12 +71,11 @@ def figures_of(text: str) -> frozenset[float]:
     not figures; neither are ordinals or a digit inside a word ("H1N1")."""
     found = set()
     for match in _FIGURE.finditer(text):
-        number, scale = match.group(1), match.group(2)
-        if not number and not scale:
-            continue
+        number, scale = match["number"], match["scale"] or match["alone"]
         if number and not scale and not number[0].isdigit():
             continue  # "one", "a", "another" alone are no figure
-        if number and number[0].isdigit() and re.match(r"[A-Za-z]", text[match.end(1) : match.end(1) + 1]):
+        end = match.end("number")
+        if number and number[0].isdigit() and re.match(r"[A-Za-z]", text[end : end + 1]):
             continue  # "1st", "H1N1" (the lookbehind keeps the leading "H" out)
         if number and number[0].isdigit():
             value = float(number.replace(",", ""))

@@ -8,31 +8,42 @@ sources that say the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from storyline.claims import Statement
 from storyline.config import DEFAULTS
-from storyline.models import SummaryLine
-from storyline.sentences import is_clean_line, stands_alone
+from storyline.models import Analysis, Mention, SummaryLine, Token
+from storyline.sentences import is_clean_line, parse_flaw, stands_alone
 
-SUMMARY_VERSION = "summary-4"
+SUMMARY_VERSION = "summary-5"
 
 
 def summarize_event(
-    statements: Sequence[Statement], *, max_lines: int = DEFAULTS.summary.max_lines
+    statements: Sequence[Statement],
+    *,
+    max_lines: int = DEFAULTS.summary.max_lines,
+    analyses: Mapping[str, Analysis] | None = None,
 ) -> list[SummaryLine]:
-    """Pick up to `max_lines` statements that cover the event without repeating each other."""
+    """Pick up to `max_lines` statements that cover the event without repeating each other;
+    with `analyses` (the articles' parses), only lines the parse reads as prose
+    (`_reads_as_line`), and no line naming a person by surname alone unless a line before it
+    gave the full name."""
+    parsed = _Parses(analyses or {})
     candidates = [
         s
         for s in statements
         if len(s.text.split()) <= DEFAULTS.summary.max_words
         and is_clean_line(s.text)
         and stands_alone(s.text)
+        and parsed.reads_as_line(s)
     ]
     if not candidates:
         return []
+    introduces = [parsed.full_names(s) for s in candidates]
+    needs = [parsed.surnames(s) - own for s, own in zip(candidates, introduces, strict=True)]
     matrix = np.stack([s.vector for s in candidates])
     # The event's centre is that of all its statements, not only those fit to be lines, so
     # that which lines are eligible does not move what the event is about.
@@ -59,6 +70,8 @@ def summarize_event(
             redundancy = max((similar[i, j] for j in chosen), default=0.0)
             if redundancy >= DEFAULTS.summary.redundancy_similarity:
                 continue
+            if not needs[i] <= {name for j in chosen for name in introduces[j]}:
+                continue  # "Granger says ...": who Granger is was never said
             score = relevance[i] - DEFAULTS.summary.redundancy_weight * redundancy
             if score > best_score:
                 best, best_score = i, score
@@ -77,3 +90,97 @@ def summarize_event(
                 others[other.source_key] = other.span
         lines.append(SummaryLine(text=own.text, cites=(own.span, *others.values())))
     return lines
+
+
+# Verbs of speech and thought, whose present tense reports ("the WHO says ..."): any other verb in
+# the simple present at a line's root is a caption's ("Protesters gather in the square") or a
+# headline's, describing a picture or a page rather than reporting.
+_REPORTING = frozenset(
+    "say tell report announce confirm claim warn state insist argue add write urge believe "
+    "think expect fear estimate show suggest accuse deny admit".split()
+)
+CAPTION_WORDS = 20  # a photo caption is a short line: "Protesters gather in the square on Friday."
+_TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Prof|Sir|Lady|Lord|Gen|Col|Capt|Rev|President|Judge)\.?\s+")
+
+
+class _Parses:
+    """The parse of each candidate line, looked up by its article and sentence index."""
+
+    def __init__(self, analyses: Mapping[str, Analysis]) -> None:
+        self._analyses = analyses
+        self._tokens: dict[str, dict[int, list[Token]]] = {}
+        self._names: dict[str, dict[str, set[str]]] = {}
+
+    def _of(self, statement: Statement) -> tuple[list[Token], list[Mention]]:
+        analysis = self._analyses.get(statement.span.article_id)
+        if analysis is None:
+            return [], []
+        by_sentence = self._tokens.get(analysis.article_id)
+        if by_sentence is None:
+            by_sentence = self._tokens[analysis.article_id] = {}
+            for token in analysis.tokens:
+                by_sentence.setdefault(token.sent, []).append(token)
+        span = statement.span
+        tokens = [t for t in by_sentence.get(statement.position, ()) if span.start <= t.start < span.end]
+        mentions = [m for m in analysis.mentions if span.start <= m.start < span.end]
+        return tokens, mentions
+
+    def reads_as_line(self, statement: Statement) -> bool:
+        """The parse finds a verb at the root and nothing run in (`parse_flaw`), no possessive
+        pronoun in the subject with no name before it to say whose ("Several hundred people in
+        his home village ..."; "In its statement, the ministry said" names it after), and a
+        line as short as a caption is not in a caption's simple present (a longer one may be:
+        "The treaty guarantees Estria 40 percent of the flow ... and sets up a commission ...")."""
+        tokens, mentions = self._of(statement)
+        if not tokens:
+            return True
+        if parse_flaw(statement.text, tokens, mentions, origin=statement.span.start):
+            return False
+        root = next(t for t in tokens if t.dep == "ROOT")
+        subject = next((t for t in tokens if t.head == root.i and t.dep in ("nsubj", "nsubjpass")), None)
+        possessive = next((t for t in tokens if t.tag == "PRP$" and t.i < root.i), None)
+        if subject is not None and possessive is not None and subject.i < possessive.i:
+            named = any(t.tag in ("NNP", "NNPS") for t in tokens if t.i < possessive.i)
+            if not named:
+                return False  # "Data from their research ...": whose, the sentences before it said
+        if len(statement.text.split()) > CAPTION_WORDS:
+            return True
+        helpers = [t for t in tokens if t.head == root.i and t.i != root.i and t.dep in ("aux", "auxpass")]
+        return not (
+            root.tag in ("VBZ", "VBP")
+            and not helpers
+            and root.lemma not in ("be", "have")
+            and root.lemma.lower() not in _REPORTING
+        )
+
+    def _full_names(self, statement: Statement) -> dict[str, set[str]]:
+        """The people its article names in full (a PERSON mention of two words or more), by
+        surname: the named-entity model misses many a surname alone, rarely every full name."""
+        analysis = self._analyses.get(statement.span.article_id)
+        if analysis is None:
+            return {}
+        names = self._names.get(analysis.article_id)
+        if names is None:
+            names = self._names[analysis.article_id] = {}
+            for m in analysis.mentions:
+                words = _TITLE.sub("", m.text).split()
+                if m.label == "PERSON" and len(words) > 1 and words[-1][:1].isupper():
+                    names.setdefault(words[-1], set()).add(" ".join(words))
+        return names
+
+    def full_names(self, statement: Statement) -> set[str]:
+        """The surnames of the people a line names in full ("Kay Granger" gives "Granger")."""
+        return {
+            surname
+            for surname, names in self._full_names(statement).items()
+            if any(name in statement.text for name in names)
+        }
+
+    def surnames(self, statement: Statement) -> set[str]:
+        """The people of its article a line names by surname alone ("Granger said ...", "Mr
+        Granger")."""
+        return {
+            surname
+            for surname in self._full_names(statement)
+            if re.search(rf"\b{re.escape(surname)}\b", statement.text)
+        }

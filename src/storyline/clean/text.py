@@ -3,7 +3,11 @@
 Scraped text arrives with mastheads, navigation ("Skip to main content"), UI placeholders,
 photo captions and credits, follow/subscribe prompts and update stamps on lines of their own.
 Main-text extractors (trafilatura, jusText) work on HTML structure, which plain text no longer
-has, so these line rules are written here. Each dropped line is recorded with its reason.
+has, so these line rules are written here. Each dropped line is recorded with its reason. Text
+without line breaks (JSONL, Timeline17) has the same debris inside its one paragraph: comment
+sections, captions, notes and a page's header are cut out of it as spans, each by its structure
+(a label, a credit's slash, a dateline, a comment's stamp, a comment policy's own words), never
+by what the prose around it says.
 """
 
 from __future__ import annotations
@@ -101,7 +105,14 @@ _TERMINAL = re.compile(r"[.!?…\"”’')\]]\s*$")
 
 # Reader comments. A section heading alone ("Comments", "Have your say") also sits in share bars
 # above the story, so a section is only taken to start where a heading or a comment is followed
-# by (another) comment's own marks: its author and time, or its Reply/Report buttons.
+# by (another) comment's own marks: its author and time, or its Reply/Report buttons. A blog's
+# comment keeps its author's signature when a scraper flattens it: "At 12:40 26th Apr 2009, H
+# wrote:" (a name may be one letter), "Posted by Jason - May 1st, 2009 -- 4:59 pm GMT" (its author
+# and time), "... - Posted by M Khan" (a dash after a sentence, as a signature line reads flat),
+# "8th November 2011 - 17:42" (a comment's stamp), or a moderator's "This comment was removed".
+# "This debate is now closed." heads the readers' posts of a debate page wherever it stands (it
+# never sits in a share bar), so it starts a section by itself.
+_DEBATE_CLOSED = re.compile(r"\bThis\ (?:debate|discussion|conversation)\ is\ (?:now\ )?closed\.\s+\S")
 _COMMENT_HEADING = re.compile(
     r"""^(?:(?:\d[\d,]*\ )?(?:reader\ |user\ )?comments?(?:\ \(\d[\d,]*\))?:?
       | showing\ \d+(?:\ ?[-–]\ ?\d+)?\ of\ \d[\d,]*\ comments?
@@ -115,31 +126,45 @@ _COMMENT_HEADING = re.compile(
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _COMMENT_MARK = re.compile(
     rf"""\bat\ \d{{1,2}}:\d{{2}}(?:\ ?[ap]m)?,?\ (?:on\ )?\d{{1,2}}(?:st|nd|rd|th)?\ {_MONTH}\ \d{{4}},?
-        \ \S{{2,40}}\ wrote:
+        \ \S{{1,40}}\ wrote:
       | \b{_MONTH}\ \d{{1,2}}\ ?,\ \d{{4}},?\ at\ \d{{1,2}}:\d{{2}}\ ?[ap]\.?m\.?\ ?\|
       | \|\ ?report\ abuse\b | \breport\ abuse\ ?\| | \bposted\ by\ \S{{2,40}}\ (?:at|on)\ \d
+      | \b(?:re:\ )?posted\ by\ [^.!?]{{1,60}}?\d{{4}}\ ?(?:--?|–|—|,)\ ?\d{{1,2}}:\d{{2}}\ ?[ap]\.?m\b
+      | (?<=[.!?]\ )[-–—]{{1,2}}\ ?posted\ by\ \w
       | ^(?:reply|report|recommend|flag|like|permalink)
         (?:\ ?[|·•]\ ?(?:reply|report|recommend|flag|like|share|permalink))*$
       | ^\d+\ (?:points?|likes?|replies|recommendations?|recommends?)$
       | ^(?:\d+|an?)\ (?:second|minute|hour|day|week|month|year)s?\ ago$
       | ^\S{{2,40}}\ (?:wrote|said|replied):$ | ^in\ reply\ to\ \S{{2,40}}$
+      | \b\d{{1,2}}(?:st|nd|rd|th)\ {_MONTH}\ \d{{4}}\ -\ \d{{1,2}}:\d{{2}}\b
+      | \bthis\ comment\ was\ removed\ because\ the\ moderators\b
     """,
     re.IGNORECASE | re.VERBOSE | re.MULTILINE,
 )
-# Where a comment form and the page's footer start: nothing after it is the article.
+# Where a comment form and the page's footer start: nothing after it is the article. A blog's
+# comment policy ("We welcome comments that advance the story through relevant opinion, ...",
+# "Comments are moderated by CNN, in accordance with ...", "All posts are reactively-moderated
+# and must obey the house rules") closes its comment section, so it is one of them; the words are
+# those of a policy addressed to commenters, which no report writes.
 _COMMENT_FOOTER = re.compile(
     r"""\(required,\ but\ will\ not\ be\ displayed\)
       | \b\w+\ welcomes\ a\ lively\ and\ courteous\ discussion
       | \bviews\ expressed\ in\ the\ comments\ do\ not\ represent
-      | \bcomments\ are\ not\ pre-screened\b""",
+      | \bcomments\ are\ not\ pre-screened\b
+      | \bwe\ welcome\ comments\ that\ advance\ the\ (?:story|discussion)\ through\b
+      | \bcomments\ are\ moderated\ by\ [\w.&' -]{1,40},?\ in\ accordance\ with\b
+      | \ball\ posts\ are\ (?:reactively-|pre-|post-)?moderated\ and\ must\ obey\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 COMMENT_WINDOW = 3000  # characters after a heading within which a comment's marks must follow
 
 # Wire boilerplate inside a paragraph (one-line texts have nothing else): the reporting credit
 # that closes a wire story, and reprint notices.
+# A trailer whose opening parenthesis was lost is still a credit when it names both who reported
+# and who edited and ends with the closing one ("... in Rome. Editing by Chris Wilson)").
 _WIRE_TRAILER = re.compile(
-    r"\((?:additional\ )?(?:reporting|writing|editing|compiled)\ by\b[^()]{2,300}\)",
+    r"""\((?:additional\ )?(?:reporting|writing|editing|compiled)\ by\b[^()]{2,300}\)
+      | (?<=[.!?"”]\ )(?:additional\ )?reporting\ by\b[^()]{2,400}?\bediting\ by\b[^()]{2,80}\)""",
     re.IGNORECASE | re.VERBOSE,
 )
 _INLINE_NOTICE = re.compile(
@@ -147,6 +172,50 @@ _INLINE_NOTICE = re.compile(
         (?:\ this\ material\ may\ not\ be\ published,\ broadcast,\ rewritten,?\ or\ redistributed\.)?
       | our\ standards:\ the\ thomson\ reuters\ trust\ principles\.""",
     re.IGNORECASE | re.VERBOSE,
+)
+# Furniture inside a paragraph, for texts without line breaks where the line rules see nothing.
+# Each is matched by its structure: a label that only captions and notes carry ("PHOTO:", "(Photo:
+# ...)", "Editor's note:"), an agency credit whose slash no sentence writes ("REUTERS/Jason Lee",
+# "Kim Badawi/Getty Images"), or a link's words standing as a sentence of their own ("Read more
+# about ...").
+_SENTENCE_START = r"(?:^|(?<=[.!?\"”)]\ ))"
+_PHOTO_NOTE = re.compile(r"\((?i:photos?|pictures?|images?)(?i:\ credits?)?:\ ?[^()]{1,200}\)")
+_CAPTION_LABEL = re.compile(
+    _SENTENCE_START + r"(?i:photos?|pictures?|images?)(?i:\ (?:captions?|credits?))?:\ (?=[A-Z])"
+)
+_CREDIT_NAME = r"[A-Z][\w'’-]+(?:\ [A-Z][\w'’-]+)?"  # a photographer's name: two words at most
+# A credit alone: the agency in capitals, or a name and Getty Images; after a caption's label, also
+# a name and any agency ("Issei Kato/Reuters"), which alone could be a poll's ("Harris/Reuters").
+_BARE_CREDIT = re.compile(
+    rf"\b(?:REUTERS|AFP)/{_CREDIT_NAME}"
+    r"|\b[A-Z][\w'’-]+\ [A-Z][\w'’-]+/Getty\ Images(?:\ (?:for|via)\ [A-Z][\w.]+)?"
+)
+_LABELLED_CREDIT = re.compile(
+    rf"""{_BARE_CREDIT.pattern}
+      | [A-Z][\w'’-]+\ [A-Z][\w'’-]+/(?:Reuters|AFP|AP|EPA)
+        (?:;\ [A-Z][\w'’-]+\ [A-Z][\w'’-]+/(?:Reuters|AFP|AP|EPA|Getty\ Images))*""",
+    re.VERBOSE,
+)
+CAPTION_WINDOW = 350  # characters after a caption's label within which its credit must end it
+_CAPTION_DATE = re.compile(rf"\b(?i:{_MONTH})\ \d{{1,2}},\ \d{{4}}\.\s*$")
+_READ_MORE = re.compile(
+    _SENTENCE_START + r"Read\ more(?:\.{3}|…|:\ [^.!?]{1,120}[.!?]?|\ about\ [^.!?\"“”]{1,120}[.!?])"
+)
+_EDITORS_NOTE = re.compile(r"\bEditor['’]?s\ [Nn]ote:\ ")
+_STORY_DATELINE = re.compile(r"\((?:CNN|Reuters|AP|AFP)\)\ ?(?:--|—|–|-)\ ")
+NOTE_WINDOW = 800  # characters after "Editor's note:" within which the story's dateline must come
+# An opinion column's note on its writer: a sentence naming who the writer is, then the
+# disclaimer, set off by dashes on a page of columns ("-- John Kemp is a Reuters columnist. The
+# views expressed are his own --") or opening the column. The disclaimer alone could close a
+# report on someone's words ("The views expressed are his own."), so the writer's sentence must
+# be there too.
+_AUTHOR_NOTE = re.compile(
+    _SENTENCE_START
+    + r"""(?:-{1,2}\ )?[A-Z][\w.'’-]+(?:\ [A-Z][\w.'’-]+){1,3}\b
+        [^.!?]{0,200}?\ (?:is|was)\ [^.!?]{2,200}?[.!?]
+        \ (?:The\ views\ expressed\ are|Any\ opinions\ are)\ (?:his|her|their)\ own
+        (?:\.?\ ?-{1,2}(?=\s|$)|\.)""",
+    re.VERBOSE,
 )
 _NAME = r"[A-Z][\w.'’-]*(?:\ (?:[A-Z][\w.'’-]*|de|van|von|da|al|bin|el))*"
 _BYLINE = re.compile(
@@ -156,6 +225,29 @@ _BYLINE = re.compile(
     )$""",
     re.VERBOSE,
 )
+# A story page flattened into one line opens with what stood above the story: its headline,
+# photo captions, highlights, reader prompts and byline, and on a wire page the place and time
+# stamp ("WASHINGTON | Mon Mar 2, 2009 4:23 pm EST"). The agency's dateline ("Cairo, Egypt (CNN)
+# -- ", "WASHINGTON (Reuters) - ") is where the story starts, so what comes before it in the first
+# line is the page's, not the story's. Taken only near the start of the text, and only where what
+# precedes reads as such furniture: a wire page's time stamp, or at most a few sentences (the
+# highlights have no full stops; a story of its own would have many).
+_LEAD_DATELINE = re.compile(
+    rf"""(?P<place>(?<![\w.'’-])[A-Z][\w.'’-]*(?:[\ /-][A-Z][\w.'’-]*){{0,3}}
+        (?:,\ [A-Z][\w.'’-]*(?:\ [A-Z][\w.'’-]*){{0,3}})?(?:,?\ (?i:{_MONTH})\ \d{{1,2}})?\ )?
+        \((?:CNN|Reuters|AP|AFP)\)\ ?(?:--|—|–|-)\ (?=[A-Z0-9"“‘'])""",
+    re.VERBOSE,
+)
+_WIRE_STAMP = re.compile(
+    rf"""(?:(?<![\w.'’-])[A-Z][A-Z.'’/-]+(?:\ [A-Z][A-Z.'’/-]+)*(?:,\ [A-Z][\w.'’]*(?:\ [A-Z][\w.'’]*)*)?
+        (?:,\ (?i:{_MONTH})\ \d{{1,2}})?\ )?
+        \|\ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\ (?i:{_MONTH})\ \d{{1,2}},\ \d{{4}}
+        \ \d{{1,2}}:\d{{2}}\ ?[ap]m\ [A-Z]{{2,4}}\ """,
+    re.VERBOSE,
+)
+HEADER_WINDOW = 1500  # characters from the start of the text within which the dateline must come
+MAX_HEADER_SENTENCES = 6
+
 # A wire dateline opening the first paragraph: "WASHINGTON (Reuters) - ", "LONDON, April 3 (AP) — ",
 # "VALMORA, Estria - ", "(CNN) -- ". The place is in capitals, which prose never opens with.
 _DATELINE = re.compile(
@@ -343,6 +435,8 @@ def _comment_section(text: str) -> tuple[int, str] | None:
     if start is None and footer and marks and marks[0] < footer.start():
         start = marks[0]  # one comment's marks, then the comment form: the comments between
     found = [(start, "reader comments")] if start is not None else []
+    if closed := _DEBATE_CLOSED.search(text):
+        found.append((closed.start(), "reader comments"))
     if footer:
         found.append((footer.start(), "comment form and page footer"))
     for start, reason in sorted(found):
@@ -358,11 +452,103 @@ def _sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
+def _captions(text: str, limit: int) -> list[tuple[int, int, str]]:
+    """Photo captions and credits inside a paragraph: a "(Photo: ...)" note; a labelled caption
+    ("PHOTO: A guard sits in the empty stadium ... May 2, 2009. REUTERS/Henry Romero") up to
+    its credit, or to its sentence's end when no credit follows; an agency credit alone, with the
+    sentence before it when that ends with the caption's date ("... Miami, Florida February 2,
+    2009. REUTERS/Carlos Barria"), as captions do and prose does not."""
+    reason = "photo caption or credit"
+    found = [(m.start(), m.end(), reason) for m in _PHOTO_NOTE.finditer(text, 0, limit)]
+    for label in _CAPTION_LABEL.finditer(text, 0, limit):
+        window = text[label.end() : min(limit, label.end() + CAPTION_WINDOW)]
+        credit = _LABELLED_CREDIT.search(window)
+        if credit:
+            found.append((label.start(), label.end() + credit.end(), reason))
+        elif end := _SENTENCE_END.search(window):
+            found.append((label.start(), label.end() + end.start(), reason))
+    for credit in _BARE_CREDIT.finditer(text, 0, limit):
+        start = credit.start()
+        boundaries = _SENTENCE_END.finditer(text, max(0, start - 400), start + 1)
+        before = [b.end() for b in boundaries if b.end() <= start]
+        if len(before) >= 2 and before[-1] == start and _CAPTION_DATE.search(text[before[-2] : start]):
+            start = before[-2]
+        found.append((start, credit.end(), reason))
+    return found
+
+
+def _inline_furniture(text: str, limit: int) -> list[tuple[int, int, str]]:
+    """Captions, link prompts, author's and editor's notes inside a paragraph (see `_captions`). An
+    editor's note is only taken where the story's dateline follows it ("Editor's note: Elisa
+    Massimino is the president of Human Rights First. (CNN) -- The regime ..."), which says
+    where the note ends and the story starts."""
+    found = _captions(text, limit)
+    prompts = _READ_MORE.finditer(text, 0, limit)
+    found += [(m.start(), m.end(), "navigation or interface text") for m in prompts]
+    found += [(m.start(), m.end(), "author's note") for m in _AUTHOR_NOTE.finditer(text, 0, limit)]
+    for note in _EDITORS_NOTE.finditer(text, 0, limit):
+        dateline = _STORY_DATELINE.search(text, note.end(), min(limit, note.end() + NOTE_WINDOW))
+        if dateline is None:
+            continue
+        ends = [b.start() for b in _SENTENCE_END.finditer(text, note.end(), dateline.start() + 1)]
+        if ends:
+            found.append((note.start(), ends[-1], "editor's note"))
+    return found
+
+
+def _page_header(text: str) -> list[tuple[int, int, str]]:
+    """What stands above the story's dateline in the first line of the text, and the dateline
+    (see `_LEAD_DATELINE`); none when the text has no such dateline near its start."""
+    stamp = _WIRE_STAMP.search(text, 0, HEADER_WINDOW)
+    dateline = _LEAD_DATELINE.match(text, stamp.end()) if stamp else None
+    if dateline is None:
+        stamp, dateline = None, _LEAD_DATELINE.search(text, 0, HEADER_WINDOW)
+    if not dateline or "\n" in text[: dateline.start()]:
+        return []
+    if not any(is_prose(part) for part in _sentences(text[dateline.end() : dateline.end() + 600])):
+        return []  # a story follows the dateline
+    start = _place_start(dateline)
+    found = [(start, dateline.end(), "dateline")]
+    if stamp:
+        found.append((stamp.start(), start, "update timestamp"))
+    elif len(_SENTENCE_BOUNDARY.findall(text[:start])) > MAX_HEADER_SENTENCES:
+        return []
+    header_end = stamp.start() if stamp else start
+    if text[:header_end].strip():
+        found.append((0, header_end, "page header above the dateline"))
+    return found
+
+
+def _place_start(dateline: re.Match[str]) -> int:
+    """Where a dateline's place starts: after the last full stop before it ("... Human Rights
+    First. (CNN)"), and a place in capitals at the last run of words in capitals ("By Alistair
+    Bell and Noel Randewich MEXICO CITY (Reuters)" -> "MEXICO CITY")."""
+    if not dateline["place"]:
+        return dateline.start()
+    words = dateline["place"].rstrip().split(" ")
+    stops = [i for i, w in enumerate(words) if w.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|St\.", w)]
+    if stops:
+        if stops[-1] == len(words) - 1:
+            return dateline.end("place")
+        return dateline.start("place") + sum(len(w) + 1 for w in words[: stops[-1] + 1])
+    capitals = [i for i, w in enumerate(words) if sum(c.isalpha() for c in w) > 1 and w.upper() == w]
+    first = 0
+    if capitals:
+        first = capitals[-1]
+        while first - 1 in capitals:
+            first -= 1
+    stamped = re.search(r"\d:\d\d(?:\ ?[ap]m)?\ $", dateline.string[: dateline.start("place")])
+    if stamped and re.fullmatch(r"[A-Z]{1,3}T", words[first]) and first + 1 < len(words):
+        first += 1  # the time zone of a stamp before it ("... 10:12 pm BST WASHINGTON (Reuters)")
+    return dateline.start("place") + sum(len(w) + 1 for w in words[:first])
+
+
 def _cuts(text: str, published: date | None) -> list[tuple[int, int, str]]:
     """Spans to drop that need not be whole lines: the comment section to the end of the text,
     wire trailers and reprint notices, the non-prose rest of a line after a wire trailer, flattened
-    pull quotes, and a live page's entry stamps (so that each entry becomes a paragraph of its
-    own)."""
+    pull quotes, a live page's entry stamps (so that each entry becomes a paragraph of its own),
+    captions, prompts and notes inside a paragraph, and a flattened page's header above its
+    dateline."""
     found: list[tuple[int, int, str]] = [
         (start, end, "live-page time stamp") for start, end in _live_page_stamps(text, published)
     ]
@@ -380,6 +566,8 @@ def _cuts(text: str, published: date | None) -> list[tuple[int, int, str]]:
     for match in _INLINE_NOTICE.finditer(text, 0, limit):
         found.append((match.start(), match.end(), "reader prompt or legal notice"))
     found.extend(_pull_quotes(text, limit))
+    found.extend(_inline_furniture(text, limit))
+    found.extend(cut for cut in _page_header(text) if cut[1] <= limit)
     kept: list[tuple[int, int, str]] = []
     for start, end, reason in sorted(found):
         while start < end and text[start].isspace():

@@ -97,12 +97,27 @@ def load(directory: Path) -> OnnxEncoder | None:
     tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
     tokenizer.enable_truncation(meta["max_length"])
     tokenizer.enable_padding()
-    options = onnxruntime.SessionOptions()
-    options.log_severity_level = 3  # warnings about unused initializers are noise here
     session = onnxruntime.InferenceSession(
-        str(directory / "model.onnx"), options, providers=["CPUExecutionProvider"]
+        str(directory / "model.onnx"), session_options(), providers=["CPUExecutionProvider"]
     )
     return OnnxEncoder(session=session, tokenizer=tokenizer, dimension=meta["dimension"])
+
+
+def session_options():
+    """onnxruntime's options for storyline's sessions: warnings about unused initializers are
+    noise here, and the intra-op threads follow OMP_NUM_THREADS when it is set.
+
+    onnxruntime sizes its thread pool to the machine's cores whatever the process was given; a
+    Ray worker holding one CPU (Ray sets OMP_NUM_THREADS to the CPUs it gives a worker) would
+    otherwise run a thread per core, and two such workers on two cores fight for both."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    threads = os.environ.get("OMP_NUM_THREADS", "")
+    if threads.isdigit() and int(threads) > 0:
+        options.intra_op_num_threads = int(threads)
+    return options
 
 
 def exportable(model) -> bool:

@@ -34,8 +34,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from storyline.models import Analysis, Article, Quote, Token
+from storyline.models import Analysis, Article, Mention, Quote, Token
+from storyline.quotes.animacy import speaker_kind
 from storyline.quotes.parse import SPEECH_LEMMAS, ParseIndex
+from storyline.quotes.speakers import ANONYMOUS_NOUNS, DOCUMENT_NOUNS, ORG_NOUNS
 
 # Verbs whose clause reports what someone said or wrote (SPEECH_LEMMAS are those that govern
 # a quotation; these also take reported speech without marks).
@@ -91,6 +93,20 @@ _REPORTERS_ATTRIBUTION = re.compile(
     r"(?: (?:on |this |last )?\w+day| this week| later| earlier)?(?:[.,;]|$)"
     rf"|(?:^|[,\"”] *){_INVERTED} (?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sen|Rep|Gov|Evangelist)\.? )?[A-Z]"
 )
+# Page furniture a one-line text runs into the words around it: a byline ("... for treatment
+# By Maggie Fox"), a wire dateline ("CAIRO (Reuters) -"), a headline without its stop, a page's
+# time stamp ("Wed Apr 29, 2009 11:31 pm IST", "Page last updated at 11:24 GMT"). No speaker
+# says these.
+_FURNITURE = re.compile(
+    r"\bBy (?:[A-Z][\w.'’-]+ ){1,3}?[A-Z][\w'’-]+(?:$|,| and | [A-Z]{3,}\b)"
+    r"|\((?:Reuters|AP|AFP|CNN|Bloomberg)\) ?[-–—]"
+    r"|\b[Ll]ast updated at \d"
+    # a headline or a summary line run into the next sentence without a stop ("Mexico to
+    # re-test swine flu cases The widow of ..."): a capital "The" after a lower-case word opens
+    # a sentence the stop of which was lost
+    r"|\b[a-z]{2,} The [a-z]{2,}\b"
+    r"|(?<!at )(?<!by )(?<!until )\b\d{1,2}:\d{2} ?(?:[ap]m|GMT|BST|UTC|EST|EDT|ET|IST)\b"  # not "at 7:30 pm"
+)
 _IN_MARKS = re.compile(r"[\"“]([^\"“”]+)[\"”]")
 _SENTENCE_RUN_ON = re.compile(r"[.!?][\"”’)]? +[(\"“A-Z]")
 BARE_PRONOUNS = frozenset(
@@ -119,15 +135,15 @@ def statements_only(text: str, analysis: Analysis, quotes: Sequence[Quote]) -> l
     shown = [
         _without_pronoun_speaker(_tidy_speaker(_without_reporters_words(text, parse, q))) for q in quotes
     ]
-    return [q for q in shown if is_statement(parse, q) and _speakers_words(text, parse, q)]
+    return [q for q in shown if is_statement(parse, q, analysis.mentions) and _speakers_words(text, parse, q)]
 
 
-def is_statement(parse: ParseIndex, quote: Quote) -> bool:
+def is_statement(parse: ParseIndex, quote: Quote, mentions: Sequence[Mention] = ()) -> bool:
     """Whether `quote` reports a statement (see the module's docstring)."""
     cue = _cue_token(parse, quote)
     if cue is not None and (_negated(parse, cue) or _declined(parse, cue)):
         return False
-    if quote.speaker is None or is_bare_pronoun(quote.speaker) or _cannot_speak(parse, quote):
+    if quote.speaker is None or is_bare_pronoun(quote.speaker) or _cannot_speak(parse, quote, mentions):
         return False
     if cue is not None and (_passive(parse, cue) or _not_yet_said(parse, cue)):
         return False
@@ -137,6 +153,7 @@ def is_statement(parse: ParseIndex, quote: Quote) -> bool:
             or cue.pos not in ("VERB", "AUX")
             or cue.lemma.lower() in DIRECT_LEMMAS
             or _speech_after_aspect(parse, cue) is not None
+            or _went_on_speaking(parse, cue)
         )
     if quote.kind == "mixed" and (quote.cue or "").strip() in ("", ":"):
         return _has_verb(parse, quote)  # words run in after a colon: "Obama: we will ..."
@@ -153,20 +170,57 @@ def is_statement(parse: ParseIndex, quote: Quote) -> bool:
     return _has_verb(parse, quote) or (quote.kind == "mixed" and _quotes_a_description(quote.text))
 
 
-def _cannot_speak(parse: ParseIndex, quote: Quote) -> bool:
-    """A speaker phrase that names no one who speaks: a lone singular noun without a
-    determiner, headline or caption style ("Analyst: The protesters ..."), or numbers
-    alone."""
-    if quote.speaker_span is None or quote.speaker_entity_id:
+def _cannot_speak(parse: ParseIndex, quote: Quote, mentions: Sequence[Mention] = ()) -> bool:
+    """A speaker phrase that names no one who speaks: a thing or an abstraction as its head
+    (see `_inanimate`), a lone singular noun without a determiner, headline or caption style
+    ("Analyst: The protesters ..."), or numbers alone."""
+    if quote.speaker_span is None:
         return False
-    words = [
-        parse.tokens[i]
-        for i in parse.token_range(quote.speaker_span.start, quote.speaker_span.end)
-        if parse.tokens[i].pos not in ("PUNCT", "SPACE")
-    ]
+    ids = parse.token_range(quote.speaker_span.start, quote.speaker_span.end)
+    words = [parse.tokens[i] for i in ids if parse.tokens[i].pos not in ("PUNCT", "SPACE")]
+    if _inanimate(parse, words, mentions):
+        return True
+    if quote.speaker_entity_id:
+        return False
     if len(words) == 1 and words[0].pos == "NOUN" and words[0].tag == "NN":
         return True
     return bool(words) and all(t.pos == "NUM" for t in words)
+
+
+# Records of what happened show it; they state nothing of their own ("Video footage showed
+# police ..."), unlike a report or a statement.
+_RECORDING_NOUNS = frozenset("footage video recording photo photograph picture image".split())
+_SPEAKING_NOUNS = (DOCUMENT_NOUNS - _RECORDING_NOUNS) | ORG_NOUNS | ANONYMOUS_NOUNS
+# Names of people and of bodies of people speak; a date, a time or an amount does not.
+_SPEAKING_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_TIME_AND_AMOUNT_LABELS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "ORDINAL"})
+_COUNTED_PEOPLE = frozenset({"percent", "%"})
+
+
+def _inanimate(parse: ParseIndex, words: Sequence[Token], mentions: Sequence[Mention]) -> bool:
+    """Whether the speaker phrase's head is a common noun that names no person, no body of
+    people and no document ("Two factors suggest", "Video footage showed", "a joke", a
+    caption's "Tar balls"): by WordNet's senses (`storyline.quotes.animacy`), not a hand list,
+    which would miss most role nouns. A name the recognizer typed a person, an organization, a
+    nationality or a country speaks whatever its head."""
+    ids = {t.i for t in words}
+    heads = [t for t in words if t.head not in ids or t.head == t.i]
+    if not heads:
+        return False
+    head = heads[-1]
+    labels = {m.label for m in mentions if m.start <= head.start < m.end}
+    if labels & _SPEAKING_LABELS:
+        return False
+    if labels & _TIME_AND_AMOUNT_LABELS:
+        return True  # "January said", "$20bn shows"
+    if head.pos != "NOUN":
+        return False
+    lemma = head.lemma.lower()
+    if lemma in _COUNTED_PEOPLE and any(t.pos == "NUM" for t in words):
+        return False  # "63 percent said": the people a poll counted
+    if lemma in _RECORDING_NOUNS:
+        return True
+    return lemma not in _SPEAKING_NOUNS and speaker_kind(lemma) is None
 
 
 def _quotes_a_description(text: str) -> bool:
@@ -196,6 +250,15 @@ def _speech_after_aspect(parse: ParseIndex, verb: Token) -> Token | None:
             if word.dep in ("xcomp", "advcl", "pobj") and word.lemma.lower() in DIRECT_LEMMAS:
                 return word
     return None
+
+
+def _went_on_speaking(parse: ParseIndex, cue: Token) -> bool:
+    """'"...," he went on.', 'she continued:': a verb of aspect that governs nothing but the
+    quote says the speaker went on talking."""
+    return _aspectual(parse, cue) and not any(
+        parse.tokens[c].dep in ("xcomp", "dobj", "prep", "advcl", "conj")
+        for c in parse.children.get(cue.i, ())
+    )
 
 
 def _not_yet_said(parse: ParseIndex, cue: Token) -> bool:
@@ -240,6 +303,8 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
     for span in (quote.cue_span, quote.speaker_span):
         if span is not None and quote.start <= span.start and span.end <= quote.end and not quote.parts:
             return False  # "Al-Banna was killed -- his supporters claimed he had been ..."
+    if any(_FURNITURE.search(text, start, end) for start, end in _pieces(quote)):
+        return False  # a byline, dateline or time stamp run into the words
     if quote.kind != "direct" and not quote.parts:
         # by its words: a closing mark may be parsed into the next sentence
         words = [
@@ -251,8 +316,7 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
             return False  # reported words run on into the reporter's next sentence
     if quote.kind == "indirect":
         return True
-    pieces = [(p.start, p.end) for p in quote.parts] or [(quote.start, quote.end)]
-    for start, end in pieces:
+    for start, end in _pieces(quote):
         piece = text[start:end]
         first = piece.lstrip("\"“”'‘’ ")[:1]
         if not (first.isalnum() or first in "$£€#@") or _REPORTERS_ATTRIBUTION.search(piece):
@@ -264,6 +328,10 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
     return True
 
 
+def _pieces(quote: Quote) -> list[tuple[int, int]]:
+    return [(p.start, p.end) for p in quote.parts] or [(quote.start, quote.end)]
+
+
 def _fragment(parse: ParseIndex, quote: Quote) -> bool:
     """Reported words that cannot stand as what was said: they open on a comma or a preposition
     (", with pressure growing on ..."), or on a verb whose subject was left out ("said was to
@@ -273,7 +341,50 @@ def _fragment(parse: ParseIndex, quote: Quote) -> bool:
     first = parse.tokens[parse.token_at(quote.start)]
     if first.pos in ("ADP", "CCONJ"):
         return True
-    return first.pos in ("VERB", "AUX") and first.tag in ("VBD", "VBZ", "VBP")
+    if first.pos in ("VERB", "AUX") and first.tag in ("VBD", "VBZ", "VBP"):
+        return True
+    return _subordinate_clause_only(parse, quote) or _cut_before_an_argument(parse, quote)
+
+
+# The arguments a reported clause cannot lose: "Experts said [the latest nuclear test could
+# change] that.", "vowed [to continue demonstrating against what they felt] was unjust" stop
+# right before an object or a complement of their own words.
+_CORE_ARGUMENTS = frozenset({"dobj", "pobj", "attr", "acomp", "ccomp", "xcomp", "oprd"})
+
+
+def _cut_before_an_argument(parse: ParseIndex, quote: Quote) -> bool:
+    """Whether reported words stop right before an object or complement of one of their own
+    words (the next word opens it, no punctuation between: a dash or a comma there may open
+    the reporter's aside, "... per day - a sharp increase on ...")."""
+    if (quote.cue or "").strip().lower() == "according to":
+        return False
+    ids = parse.token_range(quote.start, quote.end)
+    after = ids[-1] + 1
+    if after >= len(parse.tokens) or parse.tokens[after].sent != parse.tokens[ids[-1]].sent:
+        return False
+    if parse.tokens[after].pos == "PUNCT":
+        return False
+    return any(
+        parse.tokens[c].dep in _CORE_ARGUMENTS and c >= after and parse.subtree(c)[0] == after
+        for i in ids
+        for c in parse.children.get(i, ())
+    )
+
+
+def _subordinate_clause_only(parse: ParseIndex, quote: Quote) -> bool:
+    """Reported words that are only the opening subordinate clause of what was said ("had
+    predicted that [as they searched for cases], CDC experts would find ..."): the clause the
+    speaker's words hang on was left out."""
+    ids = parse.token_range(quote.start, quote.end)
+    words = [i for i in ids if parse.tokens[i].pos not in ("PUNCT", "SPACE")]
+    if len(words) > 1 and parse.tokens[words[0]].lemma.lower() == "that":
+        words = words[1:]
+    if not words:
+        return False
+    mark = parse.tokens[words[0]]
+    if mark.dep != "mark" or mark.head == mark.i:
+        return False
+    return words[-1] <= parse.subtree(mark.head)[-1] and parse.tokens[mark.head].dep == "advcl"
 
 
 def _has_verb(parse: ParseIndex, quote: Quote) -> bool:

@@ -47,10 +47,10 @@ from storyline.quotes.parse import (
     within_spans,
 )
 from storyline.quotes.pronouns import Named, resolve_pronoun
-from storyline.quotes.speakers import RELATIVES, named_by_surname, type_speakers
+from storyline.quotes.speakers import RELATIVES, named_by_surname, organization_by_form, type_speakers
 from storyline.quotes.tagger import Proposal, TaggedSpan, group_spans, tag_analysis
 
-QUOTES_VERSION = "quotes-12"
+QUOTES_VERSION = "quotes-16"
 
 # Straight and curly marks are mixed up in the wild ("X,” said Y; “X,“ said Y): either closes.
 _ANY_DOUBLE = ("”", '"', "“")
@@ -176,6 +176,7 @@ def extract_quotes(
             and previous is not None
             and not (attribution is not None and attribution.sourceless)
             and _continues_previous(article.text, start, previous, gap)
+            and not _someone_named_since(analysis, parse, previous, mark_start(article.text, start))
         ):
             quote = _carry_over(quote, previous)
         quotes.append(quote)
@@ -720,6 +721,7 @@ def _make_quote(
             previous,
             sentence_gap,
             find_quoted_spans(article.text),
+            (start, end),
         )
         if found is None:
             return Quote(
@@ -752,16 +754,25 @@ def _make_quote(
             confidence=round(confidence - penalty, 2),
         )
     joint = _joint_speakers(article.text, analysis, s_start, s_end, entity_names)
+    if joint is not None and attribution.head is not None:
+        # "a 2014 study by Harvard and Berkeley found": the study speaks, not the two named in it
+        first = min(
+            (m for m in analysis.mentions if m.label in ("PERSON", "ORG") and s_start <= m.start < s_end),
+            key=lambda m: m.start,
+        )
+        if _named_about_the_head(parse, first, attribution.head):
+            joint = None
     if joint is not None:
         # "Ilse Varga and Radek Vesely said": both speak, neither alone (typed here, so that
         # `type_speakers` does not take the phrase's head for the one speaker).
+        names, label = joint
         return Quote(
             **base,
             cue=cue_word,
             cue_span=cue_span,
-            speaker=joint,
+            speaker=names,
             speaker_span=speaker_span,
-            speaker_type="person",
+            speaker_type="person" if label == "PERSON" else "organization",
             confidence=confidence,
         )
     mention = _mention_in(analysis, s_start, s_end)
@@ -769,6 +780,10 @@ def _make_quote(
     if head is not None and mention is not None and not mention.start <= head.start < mention.end:
         # "Ilse Varga and Radek Vesely said": the phrase's head is the first conjunct.
         mention = _mention_in(analysis, head.start, head.end) or mention
+        if not mention.start <= head.start < mention.end and _named_about_the_head(parse, mention, head):
+            # "an on-line magazine close to ... Gianfranco Fini criticised", "The lawyer
+            # accusing Dr Murray says": the magazine, the lawyer speaks, not the one named
+            mention = None
     if head is not None and mention is not None and _possessor(parse, mention, head):
         # "Kovalenk's government argues": the government speaks, not Kovalenk.
         mention = None
@@ -807,15 +822,20 @@ def _make_quote(
 
 def _joint_speakers(
     text: str, analysis: Analysis, start: int, end: int, entity_names: Mapping[str, str]
-) -> str | None:
-    """The names of the people a speaker phrase joins ("Estrian Water Minister Ilse Varga and
-    Karvonian Water Minister Radek Vesely"): two or more named people with "and" before the
-    last and only commas between the others (read from the text: the parse often hangs the
-    second name elsewhere)."""
-    people = sorted(
-        (m for m in analysis.mentions if m.label == "PERSON" and start <= m.start and m.end <= end),
+) -> tuple[str, str] | None:
+    """The names of the people (or the bodies) a speaker phrase joins ("Estrian Water Minister
+    Ilse Varga and Karvonian Water Minister Radek Vesely"), and their label: two or more named
+    with "and" before the last and only commas between the others (read from the text: the
+    parse often hangs the second name elsewhere)."""
+    named = sorted(
+        (m for m in analysis.mentions if m.label in ("PERSON", "ORG") and start <= m.start and m.end <= end),
         key=lambda m: m.start,
     )
+    # people or bodies together ("GlaxoSmithKline Plc and Roche Holding AG have both said", a
+    # company by its suffix whatever the recognizer typed it), never one of each: a person and
+    # the body named with them is a phrase about one of them
+    labels = ["ORG" if m.label == "ORG" or organization_by_form(m.text) else "PERSON" for m in named]
+    people = named if len(set(labels)) == 1 else []
     if len({m.entity_id or m.text for m in people}) < 2:
         return None
     gaps = [text[a.end : b.start].strip() for a, b in zip(people, people[1:], strict=False)]
@@ -824,7 +844,7 @@ def _joint_speakers(
     ):
         return None
     names = [entity_names.get(m.entity_id or "", m.text) for m in people]
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names[:-1]) + " and " + names[-1], labels[0]
 
 
 def _in_apposition(parse: ParseIndex, mention: Mention, head: Token) -> bool:
@@ -852,6 +872,15 @@ def _antecedent(parse: ParseIndex, attribution: Attribution) -> Attribution:
         return attribution
     noun = parse.tokens[verb.head]
     return attributed(parse, attribution.cue, (phrase(parse, noun.i), noun), attribution.confidence)
+
+
+def _named_about_the_head(parse: ParseIndex, mention: Mention, head: Token) -> bool:
+    """Whether a person named in the speaker phrase only says something of its head, a common
+    noun ("a resident [of Shubra]", "the lawyer [accusing Dr Murray]", "a magazine [close to]
+    ... Fini"): then the head speaks, not the one named. A name in apposition to the head is
+    the head ("Michael Jackson's doctor, Conrad Murray"); a proper noun the parse took for the
+    head ("House committee on energy and commerce chairman Henry Waxman") decides nothing."""
+    return head.pos == "NOUN" and not _in_apposition(parse, mention, head)
 
 
 def _possessor(parse: ParseIndex, mention: Mention, head: Token) -> bool:
@@ -903,6 +932,24 @@ def _continues_previous(text: str, start: int, previous: Quote, sentence_gap: in
         return False
     gap = text[previous.end : paragraph_start]
     return sentence_gap <= 3 and gap.count("\n\n") <= 1
+
+
+def _someone_named_since(analysis: Analysis, parse: ParseIndex, previous: Quote, start: int) -> bool:
+    """Whether a person other than the previous speaker is named between the previous quote's
+    attribution and `start` ('"...," Smith said. Jones disagreed. "..."'): the next quote may
+    be theirs, so it is nobody's rather than a guess."""
+    after = max([previous.end] + [s.end for s in (previous.cue_span, previous.speaker_span) if s])
+    # from the next sentence: one in the attribution's own ("said a student named Mohammed")
+    # is the speaker described
+    sentence = analysis.sentences[parse.tokens[parse.token_at(after - 1)].sent]
+    words = {w.lower() for w in (previous.speaker or "").replace(".", " ").split()}
+    return any(
+        m.label == "PERSON"
+        and max(after, sentence.end) <= m.start < start
+        and not (previous.speaker_entity_id and m.entity_id == previous.speaker_entity_id)
+        and not {w.lower() for w in m.text.split()} <= words
+        for m in analysis.mentions
+    )
 
 
 def _carry_over(quote: Quote, previous: Quote) -> Quote:

@@ -21,14 +21,13 @@ Anything else leaves the quote without a speaker, and so unshown.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storyline.models import Analysis, Mention, Quote, Token
 from storyline.quotes.parse import SUBJECT_DEPS, ParseIndex, within_spans
 
-# Titles that rule a person out as the antecedent of a pronoun ("Mr. Xi ... She said").
-_OTHER_GENDER_TITLES = {"she": {"mr"}, "her": {"mr"}, "he": {"ms", "mrs"}, "him": {"ms", "mrs"}}
 SINGULAR = frozenset({"he", "she", "him", "her"})
 _GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
@@ -45,12 +44,16 @@ def resolve_pronoun(
     previous: Quote | None,
     sentence_gap: int,
     quoted: Sequence[tuple[int, int]],
+    own: tuple[int, int] | None = None,
 ) -> Mention | Named | Quote | None:
     """The mention (nearby, or `Named` further back) or the earlier quote whose speaker the
-    pronoun stands for, or None."""
+    pronoun stands for, or None; `own` is the span of the words the pronoun's speaker says
+    (a name there is not someone else named in between)."""
     last = _previous_speaker(previous, sentence_gap)
     if pronoun.lemma.lower() not in SINGULAR:
         if last is None or not _group(analysis, parse, last, by_label=True):
+            return None
+        if _named_between(analysis, parse, last, pronoun, own, _GROUP_OR_PERSON, frozenset(), quoted):
             return None
         return (
             None
@@ -58,7 +61,8 @@ def resolve_pronoun(
             else last
         )
     after = previous.end if previous is not None else 0
-    subject = subject_person_before(analysis, parse, pronoun, after, quoted)
+    other = _other_gender(analysis, parse, pronoun, quoted)
+    subject = subject_person_before(analysis, parse, pronoun, after, quoted, other)
     if isinstance(subject, Token):
         # a name not known for a person's: the last speaker if it is that name, else the name
         # itself when the recognizer missed it ("Juan Cole said ..."), never one typed otherwise
@@ -67,11 +71,16 @@ def resolve_pronoun(
             return last
         return _unrecognized_name(text, analysis, parse, subject)
     if subject is not None:
-        return subject
-    wrong_titles = _OTHER_GENDER_TITLES.get(pronoun.lemma.lower(), set())
+        return (
+            None
+            if _named_between(analysis, parse, subject, pronoun, own, _PERSON, other, quoted)
+            else subject
+        )
     if last is not None:
-        if _group(analysis, parse, last, by_label=False) or _titled(
-            parse, analysis, last.speaker_entity_id, wrong_titles
+        if (
+            _group(analysis, parse, last, by_label=False)
+            or last.speaker_entity_id in other
+            or _named_between(analysis, parse, last, pronoun, own, _PERSON, other, quoted)
         ):
             return None
         return (
@@ -80,11 +89,57 @@ def resolve_pronoun(
             else last
         )
     named = _last_subject_person(analysis, parse, pronoun, quoted)
-    if named is None or _titled(parse, analysis, named.entity_id, wrong_titles):
+    if named is None or named.entity_id in other:
         return None
-    if _someone_else_between(text, analysis, parse, named, pronoun, quoted, singular=True):
+    if _named_between(analysis, parse, named, pronoun, own, _PERSON, other, quoted) or _someone_else_between(
+        text, analysis, parse, named, pronoun, quoted, singular=True
+    ):
         return None
     return Named(mention=named)
+
+
+_PERSON = frozenset({"PERSON"})
+_GROUP_OR_PERSON = frozenset({"PERSON", "ORG"})
+
+
+def _named_between(
+    analysis: Analysis,
+    parse: ParseIndex,
+    antecedent: Quote | Mention,
+    pronoun: Token,
+    own: tuple[int, int] | None,
+    labels: frozenset[str],
+    other: frozenset[str],
+    quoted: Sequence[tuple[int, int]] = (),
+) -> bool:
+    """Whether someone other than the antecedent is named between it and the pronoun, outside
+    quotation marks ("Her father, George, captured video ... she said"): then the pronoun may
+    stand for either, and precision first, for neither. (A name inside quotation marks is
+    never a speaker pronoun's antecedent, see the module's docstring.) Counted from the end of the
+    antecedent's sentence (a name in a clause under the subject's, "Cole said Mubarak could ...",
+    is not the one who goes on talking; nor is one named after a quote in its attribution's
+    sentence); a person of the other gender (`_other_gender`) is no candidate."""
+    if isinstance(antecedent, Quote):
+        last = max([antecedent.end] + [s.end for s in (antecedent.cue_span, antecedent.speaker_span) if s])
+        entity, name = antecedent.speaker_entity_id, antecedent.speaker or ""
+    else:
+        last, entity, name = antecedent.end, antecedent.entity_id, antecedent.text
+    sentence = parse.tokens[parse.token_at(last - 1)].sent
+    start = max(last, analysis.sentences[sentence].end) if 0 <= sentence < len(analysis.sentences) else last
+    words = {w.lower() for w in name.replace(".", " ").split()}
+    for m in analysis.mentions:
+        if m.label not in labels or not start <= m.start < pronoun.start:
+            continue
+        if own is not None and own[0] <= m.start < own[1] or within_spans(m.start, quoted):
+            continue
+        if entity and m.entity_id == entity or {w.lower() for w in m.text.split()} <= words:
+            continue
+        if m.entity_id in other:
+            continue  # "Ms Jackson" is no "he"
+        if _in_a_medium(parse, m) or _owner_only(parse, m):
+            continue
+        return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +161,16 @@ def subject_person_before(
     pronoun: Token,
     after: int,
     quoted: Sequence[tuple[int, int]] = (),
+    other: frozenset[str] | None = None,
 ) -> Mention | Token | None:
     """The person who is the subject of a clause in the pronoun's sentence (before it) or the
     sentence before, named after `after` (the end of the last quote) and outside quotation
     marks: in the nearer sentence, the subject of the highest clause, then the last. A name
     there that the recognizer did not take for a person (missed, or typed an organization)
-    and that outranks every person is returned as its token: no person is then safe."""
-    wrong_titles = _OTHER_GENDER_TITLES.get(pronoun.lemma.lower(), set())
+    and that outranks every person is returned as its token: no person is then safe. People
+    of the other gender (`other`, by default `_other_gender`'s) are passed over."""
+    if other is None:
+        other = _other_gender(analysis, parse, pronoun, quoted)
     people: dict[int, Mention] = {}
     for m in analysis.mentions:
         subject = _subject_token(parse, m) if m.label == "PERSON" and m.entity_id else None
@@ -132,7 +190,7 @@ def subject_person_before(
     for *_, token in sorted(ranked, key=lambda r: r[:3]):
         person = people.get(token.i)
         if person is not None:
-            if not _titled(parse, analysis, person.entity_id, wrong_titles):
+            if person.entity_id not in other:
                 return person
             continue
         if _names_someone(analysis, parse, token):
@@ -161,20 +219,95 @@ def _unrecognized_name(text: str, analysis: Analysis, parse: ParseIndex, subject
     )
 
 
-def _titled(parse: ParseIndex, analysis: Analysis, entity: str | None, titles: set[str]) -> bool:
-    """Whether any mention of the person in the article carries one of the titles, in the
-    mention or just before it ("Ms Jackson" rules her out for "he" wherever she is named)."""
-    if entity is None:
+def _owner_only(parse: ParseIndex, mention: Mention) -> bool:
+    """Whether a name only owns or names a thing ("Jackson's teenage children", "the Clinton
+    campaign"): not someone who goes on talking."""
+    ids = parse.token_range(mention.start, mention.end)
+    root = next((parse.tokens[i] for i in ids if parse.tokens[i].head not in ids), None)
+    if root is None or root.head == root.i:
         return False
-    for m in analysis.mentions:
-        if m.entity_id != entity:
-            continue
-        first = m.text.split(maxsplit=1)[0].rstrip(".").lower()
+    return root.dep == "poss" or root.dep == "compound" and parse.tokens[root.head].pos == "NOUN"
+
+
+def _in_a_medium(parse: ParseIndex, mention: Mention) -> bool:
+    """Whether a name is where something was said or happened ("Writing on Twitter, he said":
+    the recognizer took Twitter for a person's name; "in Davos", "via Facebook")."""
+    token = parse.tokens[parse.token_at(mention.start)]
+    ids = parse.token_range(mention.start, mention.end)
+    root = next((parse.tokens[i] for i in ids if parse.tokens[i].head not in ids), token)
+    if root.dep != "pobj" or root.head == root.i:
+        return False
+    return parse.tokens[root.head].lemma.lower() in ("on", "in", "at", "via")
+
+
+_MASCULINE = frozenset({"he", "him", "his", "himself"})
+_FEMININE = frozenset({"she", "her", "hers", "herself"})
+_TITLES = {"mr": "m", "ms": "f", "mrs": "f", "miss": "f"}
+
+
+def _other_gender(
+    analysis: Analysis, parse: ParseIndex, pronoun: Token, quoted: Sequence[tuple[int, int]]
+) -> frozenset[str]:
+    """The people (entity ids) the article shows to be of the other gender than "he" or "she":
+    a title for it anywhere ("Ms Jackson" rules her out for "he"), or the pronouns the article
+    uses for them (`_genders`). No library here knows a name's gender, so the article's own
+    words decide, and a person they do not settle stays a candidate."""
+    lemma = pronoun.lemma.lower()
+    wanted = "m" if lemma in _MASCULINE else "f" if lemma in _FEMININE else None
+    if wanted is None:
+        return frozenset()
+    return frozenset(e for e, g in _genders(analysis, parse, quoted).items() if g != wanted)
+
+
+def _genders(analysis: Analysis, parse: ParseIndex, quoted: Sequence[tuple[int, int]]) -> dict[str, str]:
+    """Each person's gender as the article shows it: a title (Mr, Ms, Mrs) before a mention
+    settles it; else the subject pronouns ("he", "she") outside quotation marks for which the
+    person is the only one named in that sentence or the one before vote, and a clear majority
+    (more than twice the other side) decides."""
+    people = sorted(
+        (
+            m
+            for m in analysis.mentions
+            if m.label == "PERSON" and m.entity_id and not within_spans(m.start, quoted)
+        ),
+        key=lambda m: m.start,
+    )
+    subjects = [m for m in people if _subject_token(parse, m) is not None]
+    titled: dict[str, str] = {}
+    for m in people:
         i = parse.token_at(m.start)
-        before = parse.tokens[i - 1] if i > 0 else None
-        if first in titles or (before is not None and before.lemma.lower().rstrip(".") in titles):
-            return True
-    return False
+        words = [m.text.split(maxsplit=1)[0]] + ([parse.tokens[i - 1].lemma] if i > 0 else [])
+        for word in words:
+            gender = _TITLES.get(word.rstrip(".").lower())
+            if gender is not None and m.entity_id is not None:
+                titled.setdefault(m.entity_id, gender)
+    votes: dict[str, list[int]] = {}
+    starts = [m.start for m in people]
+    for token in parse.tokens:
+        lemma = token.lemma.lower()
+        if token.dep not in SUBJECT_DEPS or lemma not in _MASCULINE | _FEMININE:
+            continue
+        if within_spans(token.start, quoted):
+            continue
+        # a subject pronoun continues a subject (centering): it votes when the one person
+        # named from the sentence before on is a subject too, and nobody else is named
+        first = parse.sentence_start(parse.sentence_start(token.i) - 1) if token.sent > 0 else 0
+        window = people[
+            bisect.bisect_left(starts, parse.tokens[first].start) : bisect.bisect_left(starts, token.start)
+        ]
+        named = {m.entity_id for m in window}
+        if len(named) == 1 and any(m in subjects for m in window):
+            (entity,) = named
+            if entity is not None:
+                votes.setdefault(entity, [0, 0])[0 if lemma in _MASCULINE else 1] += 1
+    genders = {}
+    for entity, (masculine, feminine) in votes.items():
+        if masculine > 2 * feminine:
+            genders[entity] = "m"
+        elif feminine > 2 * masculine:
+            genders[entity] = "f"
+    genders.update(titled)
+    return genders
 
 
 def _is_subject(parse: ParseIndex, token: Token) -> bool:
@@ -222,6 +355,8 @@ def _subject_token(parse: ParseIndex, mention: Mention) -> Token | None:
     for _ in range(3):
         if root is None or root.dep not in ("appos", "compound", "flat") or root.head == root.i:
             return None
+        if root.dep == "compound" and parse.tokens[root.head].pos == "NOUN":
+            return None  # "the Clinton campaign took ...": the campaign is the subject
         root = parse.tokens[root.head]
         if root.dep in SUBJECT_DEPS:
             return root

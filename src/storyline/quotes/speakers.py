@@ -19,6 +19,7 @@ from typing import get_args
 
 from storyline.config import DEFAULTS
 from storyline.models import Analysis, Mention, Quote, SpeakerType, Token
+from storyline.quotes.animacy import speaker_kind
 
 SPEAKER_TYPES: tuple[SpeakerType, ...] = get_args(SpeakerType)
 
@@ -32,15 +33,16 @@ _ANONYMOUS = re.compile(
     r"not authorized|declined to be (?:named|identified))\b",
     re.IGNORECASE,
 )
-_DOCUMENT_NOUNS = frozenset(
+DOCUMENT_NOUNS = frozenset(
     """
 report statement poll survey study data readout document letter memo filing analysis transcript
 tweet post article paper book release website figure record email message communique note
 indictment complaint lawsuit ruling order decree law bill resolution plan proposal agreement
 investigation review audit estimate forecast census website video footage recording interview
+datum statistic
 """.split()
 )
-_ORG_NOUNS = frozenset(
+ORG_NOUNS = frozenset(
     """
 ministry government campaign committee department agency office company firm party administration
 police military army court council embassy commission parliament congress senate house union
@@ -50,7 +52,7 @@ university college school hospital chamber brotherhood corporation agency coalit
 federation movement regime channel broadcaster club charity ngo
 """.split()
 )
-_ANONYMOUS_NOUNS = frozenset(
+ANONYMOUS_NOUNS = frozenset(
     """
 official source aide diplomat insider person people officer adviser advisor lawmaker analyst
 expert observer witness resident staffer employee member insider operative strategist activist
@@ -117,10 +119,10 @@ def _typed(
         kind: SpeakerType
         if spokes:
             kind = "spokesperson"
-        elif label == "PERSON" and not _organization_by_form(phrase):
+        elif label == "PERSON" and not organization_by_form(phrase):
             kind = "person"
         else:
-            kind = "document" if head in _DOCUMENT_NOUNS else "organization"
+            kind = "document" if head in DOCUMENT_NOUNS else "organization"
         return replace(quote, speaker_type=kind)
     if spokes:
         kind = "spokesperson"
@@ -128,27 +130,36 @@ def _typed(
         head_token is not None
         and head_token.pos == "PROPN"
         and (
-            _organization_by_form(text[head_token.start : head_token.end])
+            organization_by_form(text[head_token.start : head_token.end])
             or _in_mention_of(analysis, head_token, _GROUP_LABELS)
         )
     ):
         # "BP", "Mexico's National Autonomous University", "Germany and Austria": a body that
         # the recognizer named, or an acronym, speaks as an organization, not a person
         kind = "organization"
-    elif head in _DOCUMENT_NOUNS:
+    elif head in DOCUMENT_NOUNS:
         kind = "document"
     elif _ANONYMOUS.search(phrase) or _ANONYMOUS.search(_sentence_of(text, analysis, quote)):
         kind = "anonymous"
-    elif head in _ORG_NOUNS:
+    elif head in ORG_NOUNS:
         kind = "organization"
     elif head in _PRONOUNS or head in _PLURAL_PRONOUNS:
         kind = "person" if head in _PRONOUNS else "anonymous"
     elif (
+        head_token is not None
+        and head_token.pos == "NOUN"
+        and head not in ANONYMOUS_NOUNS
+        and _body_or_document(head)
+    ):
+        # "the defense", "the airline": a body of people; "an editorial", "the travel
+        # warning": a document (WordNet's senses, see `storyline.quotes.animacy`)
+        kind = "document" if "document" in (speaker_kind(head) or "") else "organization"
+    elif (
         words
         and words[0] in ("a", "an", "one", "two", "three", "several", "some", "many", "other", "another")
-        or head in _ANONYMOUS_NOUNS
+        or head in ANONYMOUS_NOUNS
         and head + "s" in words
-        or (head in _ANONYMOUS_NOUNS and words[0] not in ("the",))
+        or (head in ANONYMOUS_NOUNS and words[0] not in ("the",))
     ):
         kind = "anonymous"
     else:
@@ -189,6 +200,12 @@ def _typed(
     return replace(quote, speaker_type=kind)
 
 
+def _body_or_document(lemma: str) -> bool:
+    """Whether a noun names a body of people or a document and never a person."""
+    kinds = (speaker_kind(lemma) or "").split()
+    return bool(kinds) and "person" not in kinds
+
+
 _GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
 # A company's or body's form of name: "GlaxoSmithKline Plc", "Combined Systems Inc", "BP", "CDC".
 _COMPANY_SUFFIX = re.compile(r"\b(?:Plc|PLC|Inc|Corp|Ltd|LLC|Co|AG|SA|NV|GmbH)\.?$")
@@ -197,7 +214,7 @@ _ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}$")
 _ROLE_ACRONYMS = frozenset("PM MP MEP CEO CFO COO VP GP DJ".split())
 
 
-def _organization_by_form(name: str) -> bool:
+def organization_by_form(name: str) -> bool:
     """Whether a name is an organization's by its form: a company suffix, or an acronym (a
     person's name is not written in capitals)."""
     name = name.strip()
@@ -250,7 +267,10 @@ def named_by_surname(analysis: Analysis, surname: str) -> Mention | None:
 def _named_role_holder(text: str, analysis: Analysis, quote: Quote, head: str) -> Mention | None:
     """The one person named before the role phrase with the role's head noun beside the name
     ("Wang Yi, the Chinese diplomat" / "Foreign Ministry spokesperson Hua Chunying")."""
-    if not head.isalpha() or quote.speaker_span is None:
+    kinds = (speaker_kind(head) or "").split()
+    if not head.isalpha() or quote.speaker_span is None or "person" not in kinds or "kin" in kinds:
+        # only a noun for a person is a role a person holds ("the minister"); a relative is
+        # named by another ("Veronica Berlusconi ... Her husband said": not Veronica)
         return None
     before = quote.speaker_span.start
     role = re.compile(rf"\b{re.escape(head)}", re.IGNORECASE)

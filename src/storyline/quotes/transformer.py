@@ -248,10 +248,10 @@ def _load_export(target: Path) -> Transformer | None:
     import onnxruntime
     from tokenizers import Tokenizer
 
-    options = onnxruntime.SessionOptions()
-    options.log_severity_level = 3
+    from storyline.nlp.onnx import session_options
+
     session = onnxruntime.InferenceSession(
-        str(target / "model.onnx"), options, providers=["CPUExecutionProvider"]
+        str(target / "model.onnx"), session_options(), providers=["CPUExecutionProvider"]
     )
     tokenizer = Tokenizer.from_file(str(target / "tokenizer.json"))
     tokenizer.no_truncation()

@@ -43,10 +43,11 @@ from storyline.models import (
     TimeExpression,
     TimelineEntry,
     TimelinePrecision,
+    Token,
 )
-from storyline.sentences import is_clean_line, quoted_spans, stands_alone
+from storyline.sentences import is_clean_line, parse_flaw, quoted_spans, stands_alone
 
-TIMELINE_VERSION = "timeline-4"
+TIMELINE_VERSION = "timeline-5"
 _WORD = re.compile(r"[a-z]{3,}")
 _STOPWORDS = frozenset(
     "the and for with that this from was were has have had are its his her their they them "
@@ -177,6 +178,9 @@ def _candidates(
     elif not doubt and inferred is not None and (period := dating.calendar_value(inferred)):
         lead_date = (*period, (), "inferred")
     reports = _report_reader(analysis)
+    tokens_of: dict[int, list] = {}
+    for token in analysis.tokens:
+        tokens_of.setdefault(token.sent, []).append(token)
     found = []
     precision: TimelinePrecision
     date_spans: tuple[Span, ...]
@@ -187,6 +191,8 @@ def _candidates(
         if not is_clean_line(stripped) or not stands_alone(stripped):
             continue  # a piece cut inside a quotation, debris run in, a comment: no line to show
         start = sent.start + raw.index(stripped)
+        if parse_flaw(stripped, tokens_of.get(sent.index, ()), analysis.mentions, origin=start):
+            continue  # a headline, a fragment, a caption run into the story
         span = Span(article_id=article.id, start=start, end=start + len(stripped))
         dated = by_sentence.get(sent.index)
         # find_dates keeps only calendar precisions; the check narrows the type
@@ -228,18 +234,24 @@ def _line_at(text: str, offset: int) -> str:
     return text[text.rfind("\n", 0, offset) + 1 : end if end >= 0 else len(text)]
 
 
-_OTHER_EVENT_MARKS = frozenset({"after", "since"})
+# Clauses whose happening is apart from the main clause's: what came before it ("after", "since",
+# "once"), its cause ("because") or a condition or concession ("if", "unless", "although");
+_OTHER_EVENT_MARKS = frozenset({"after", "since", "once", "because", "although", "though", "if", "unless"})
 # The same as prepositions: "After wall-to-wall coverage on Monday, the networks turned to ...".
 _OTHER_EVENT_PREPOSITIONS = frozenset({"after", "since", "following", "before", "until"})
 
 
 def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
-    """A function telling whether the date at an offset belongs to a clause about another
-    event than the sentence's own: a relative clause ("the dam, which Karvonia completed in
-    March, 2023"; "the protest it lodged last month"), an "after" or "since" clause or phrase
-    ("after Monday's coverage", "following the 1988 disaster"; "before" and "until" too), at any
-    depth ("negotiations that began when the ministers met in March"). Such a date says when
-    that other thing happened, not when the sentence's news did. Without a parse, never."""
+    """A function telling whether the date at an offset belongs to a clause about another event than
+    the sentence's own: a relative clause ("the dam, which Karvonia completed in March, 2023"; "the
+    protest it lodged last month"), a participle after a noun other than the main clause's own
+    (`_of_the_main_clause`: "citing a report published on Monday"), a clause of cause, condition or
+    concession ("because the board voted on Monday"), a comparison with an earlier time ("as they
+    had done earlier this week"), an "after" or "since" clause or phrase ("after Monday's coverage",
+    "following the 1988 disaster"; "before" and "until" too), a date in the possessive other than on
+    the main clause's own ("Varga criticised Wednesday's vote", "said Monday's coverage was event-
+    driven"), at any depth ("negotiations that began when the ministers met in March"). Such a date
+    says when that other thing happened, not when the sentence's news did. Without a parse, never."""
     tokens = analysis.tokens
     if not tokens:
         return lambda offset: False
@@ -248,22 +260,45 @@ def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
     for t in tokens:
         if t.dep == "mark" and t.head != t.i:
             marks.setdefault(t.head, set()).add(t.lemma.lower())
+    # An "as" clause in the past perfect compares with an earlier time ("As they had done
+    # earlier this week, thousands marched on Friday"); in the simple past it is the same time.
+    for t in tokens:
+        if t.dep == "aux" and t.tag == "VBD" and t.lemma == "have" and "as" in marks.get(t.head, ()):
+            marks[t.head].add("after")
 
     def other_event(offset: int) -> bool:
         node = tokens[max(0, bisect.bisect_right(starts, offset) - 1)]
         for _ in range(24):
             if node.pos in ("VERB", "AUX") and (
-                node.dep == "relcl" or (node.dep == "advcl" and marks.get(node.i, set()) & _OTHER_EVENT_MARKS)
+                node.dep == "relcl"
+                or (node.dep == "acl" and not _of_the_main_clause(tokens, tokens[node.head]))
+                or (node.dep == "advcl" and marks.get(node.i, set()) & _OTHER_EVENT_MARKS)
             ):
                 return True
             if node.dep == "prep" and node.lemma.lower() in _OTHER_EVENT_PREPOSITIONS:
                 return True
+            if node.dep == "poss" and not _of_the_main_clause(tokens, tokens[node.head]):
+                return True  # "criticised Wednesday's vote": the vote's day, not the criticism's
             if node.head == node.i:
                 return False
             node = tokens[node.head]
         return False
 
     return other_event
+
+
+_SETTING = frozenset({"in", "at", "during"})
+
+
+def _of_the_main_clause(tokens: Sequence[Token], noun: Token) -> bool:
+    """Whether a noun is the subject of its sentence's main verb or the happening it took place
+    at: "Friday's protests began at noon", "an estimate announced on 26 April put the flow at
+    1,000 barrels", "In Tuesday's opening statement, the prosecutor told the court": the
+    sentence's news is that thing's, and so is its day."""
+    head = tokens[noun.head]
+    if noun.dep in ("nsubj", "nsubjpass"):
+        return head.dep == "ROOT"
+    return noun.dep == "pobj" and head.lemma.lower() in _SETTING and tokens[head.head].dep == "ROOT"
 
 
 _RANGE_BEFORE = re.compile(

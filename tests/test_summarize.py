@@ -1,0 +1,86 @@
+"""The event summary: clean whole sentences that read on their own, chosen to cover the event."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tests.conftest import make_article
+
+from storyline.claims import Statement
+from storyline.models import Span
+from storyline.summarize import summarize_event
+
+
+def _statements(article, analysis, vectors):
+    found = []
+    for sent, vector in zip(analysis.sentences, vectors, strict=True):
+        raw = article.text[sent.start : sent.end]
+        text = raw.strip()
+        start = sent.start + raw.index(text)
+        found.append(
+            Statement(
+                span=Span(article_id=article.id, start=start, end=start + len(text)),
+                text=text,
+                outlet="Wire",
+                source_key=article.id,
+                vector=np.asarray(vector, dtype=float) / np.linalg.norm(vector),
+                position=sent.index,
+            )
+        )
+    return found
+
+
+def test_without_a_parse_every_clean_line_may_be_chosen():
+    article = make_article("Farmers marched in Dravik on Sunday. The utility cut its releases on Monday.")
+    spans = [(0, 36), (37, len(article.text))]
+    statements = [
+        Statement(
+            span=Span(article_id=article.id, start=s, end=e),
+            text=article.text[s:e],
+            outlet="Wire",
+            source_key=article.id,
+            vector=np.array(v, dtype=float),
+            position=i,
+        )
+        for i, ((s, e), v) in enumerate(zip(spans, [(1.0, 0.0), (0.0, 1.0)], strict=True))
+    ]
+    assert [line.text for line in summarize_event(statements)] == [s.text for s in statements]
+
+
+@pytest.mark.models
+def test_the_parse_keeps_captions_headlines_and_unintroduced_surnames_out():
+    # issue 15: a caption in the present, a verbless headline and a line naming a person by
+    # surname alone ("Granger says ...", the summary never saying who Granger is) were lines
+    from storyline.nlp import analyze
+
+    article = make_article(
+        "Farmers gather near a dry canal outside Dravik. "
+        "Water talks: the facts and the figures. "
+        "Fisher told the assembly the dam must be shared. "
+        "Karvonia and Estria signed a water treaty in Dravik on Tuesday, officials said. "
+        "Estria's minister Mary Fisher said the treaty was fair. "
+        "Fisher said the first releases would come in June. "
+        "Data from their survey of the canals were published online."
+    )
+    (analysis,) = analyze([article])
+    assert len(analysis.sentences) == 7
+    # the caption, the headline and the early surname line sit nearest the centre
+    vectors = [
+        (1, 0.1, 0),
+        (1, 0.1, 0.05),
+        (1, 0.05, 0.1),
+        (0.8, 1, 0),
+        (0.7, 0, 1),
+        (0.6, 0.3, 0.8),
+        (0, 1, 1),
+    ]
+    statements = _statements(article, analysis, vectors)
+    lines = [line.text for line in summarize_event(statements, analyses={article.id: analysis}, max_lines=7)]
+    assert "Farmers gather near a dry canal outside Dravik." not in lines
+    assert "Water talks: the facts and the figures." not in lines
+    assert "Data from their survey of the canals were published online." not in lines  # whose?
+    assert "Karvonia and Estria signed a water treaty in Dravik on Tuesday, officials said." in lines
+    # once a line has said who Fisher is, a line naming her by surname may follow it
+    full = lines.index("Estria's minister Mary Fisher said the treaty was fair.")
+    surname_only = [i for i, line in enumerate(lines) if line.startswith("Fisher ")]
+    assert surname_only and min(surname_only) > full
