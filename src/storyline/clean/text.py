@@ -5,8 +5,8 @@ photo captions and credits, follow/subscribe prompts and update stamps on lines 
 Main-text extractors (trafilatura, jusText) work on HTML structure, which plain text no longer
 has, so these line rules are written here. Each dropped line is recorded with its reason. Text
 without line breaks (JSONL, Timeline17) has the same debris inside its one paragraph: comment
-sections, captions, notes and a page's header are cut out of it as spans, each by its structure
-(a label, a credit's slash, a dateline, a comment's stamp, a comment policy's own words), never
+sections, captions and notes are cut out of it as spans, each by its structure (a label, a
+credit's slash, a dateline after a note, a comment's stamp, a comment policy's own words), never
 by what the prose around it says.
 """
 
@@ -225,29 +225,6 @@ _BYLINE = re.compile(
     )$""",
     re.VERBOSE,
 )
-# A story page flattened into one line opens with what stood above the story: its headline,
-# photo captions, highlights, reader prompts and byline, and on a wire page the place and time
-# stamp ("WASHINGTON | Mon Mar 2, 2009 4:23 pm EST"). The agency's dateline ("Cairo, Egypt (CNN)
-# -- ", "WASHINGTON (Reuters) - ") is where the story starts, so what comes before it in the first
-# line is the page's, not the story's. Taken only near the start of the text, and only where what
-# precedes reads as such furniture: a wire page's time stamp, or at most a few sentences (the
-# highlights have no full stops; a story of its own would have many).
-_LEAD_DATELINE = re.compile(
-    rf"""(?P<place>(?<![\w.'’-])[A-Z][\w.'’-]*(?:[\ /-][A-Z][\w.'’-]*){{0,3}}
-        (?:,\ [A-Z][\w.'’-]*(?:\ [A-Z][\w.'’-]*){{0,3}})?(?:,?\ (?i:{_MONTH})\ \d{{1,2}})?\ )?
-        \((?:CNN|Reuters|AP|AFP)\)\ ?(?:--|—|–|-)\ (?=[A-Z0-9"“‘'])""",
-    re.VERBOSE,
-)
-_WIRE_STAMP = re.compile(
-    rf"""(?:(?<![\w.'’-])[A-Z][A-Z.'’/-]+(?:\ [A-Z][A-Z.'’/-]+)*(?:,\ [A-Z][\w.'’]*(?:\ [A-Z][\w.'’]*)*)?
-        (?:,\ (?i:{_MONTH})\ \d{{1,2}})?\ )?
-        \|\ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\ (?i:{_MONTH})\ \d{{1,2}},\ \d{{4}}
-        \ \d{{1,2}}:\d{{2}}\ ?[ap]m\ [A-Z]{{2,4}}\ """,
-    re.VERBOSE,
-)
-HEADER_WINDOW = 1500  # characters from the start of the text within which the dateline must come
-MAX_HEADER_SENTENCES = 6
-
 # A wire dateline opening the first paragraph: "WASHINGTON (Reuters) - ", "LONDON, April 3 (AP) — ",
 # "VALMORA, Estria - ", "(CNN) -- ". The place is in capitals, which prose never opens with.
 _DATELINE = re.compile(
@@ -496,59 +473,11 @@ def _inline_furniture(text: str, limit: int) -> list[tuple[int, int, str]]:
     return found
 
 
-def _page_header(text: str) -> list[tuple[int, int, str]]:
-    """What stands above the story's dateline in the first line of the text, and the dateline
-    (see `_LEAD_DATELINE`); none when the text has no such dateline near its start."""
-    stamp = _WIRE_STAMP.search(text, 0, HEADER_WINDOW)
-    dateline = _LEAD_DATELINE.match(text, stamp.end()) if stamp else None
-    if dateline is None:
-        stamp, dateline = None, _LEAD_DATELINE.search(text, 0, HEADER_WINDOW)
-    if not dateline or "\n" in text[: dateline.start()]:
-        return []
-    if not any(is_prose(part) for part in _sentences(text[dateline.end() : dateline.end() + 600])):
-        return []  # a story follows the dateline
-    start = _place_start(dateline)
-    found = [(start, dateline.end(), "dateline")]
-    if stamp:
-        found.append((stamp.start(), start, "update timestamp"))
-    elif len(_SENTENCE_BOUNDARY.findall(text[:start])) > MAX_HEADER_SENTENCES:
-        return []
-    header_end = stamp.start() if stamp else start
-    if text[:header_end].strip():
-        found.append((0, header_end, "page header above the dateline"))
-    return found
-
-
-def _place_start(dateline: re.Match[str]) -> int:
-    """Where a dateline's place starts: after the last full stop before it ("... Human Rights
-    First. (CNN)"), and a place in capitals at the last run of words in capitals ("By Alistair
-    Bell and Noel Randewich MEXICO CITY (Reuters)" -> "MEXICO CITY")."""
-    if not dateline["place"]:
-        return dateline.start()
-    words = dateline["place"].rstrip().split(" ")
-    stops = [i for i, w in enumerate(words) if w.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|St\.", w)]
-    if stops:
-        if stops[-1] == len(words) - 1:
-            return dateline.end("place")
-        return dateline.start("place") + sum(len(w) + 1 for w in words[: stops[-1] + 1])
-    capitals = [i for i, w in enumerate(words) if sum(c.isalpha() for c in w) > 1 and w.upper() == w]
-    first = 0
-    if capitals:
-        first = capitals[-1]
-        while first - 1 in capitals:
-            first -= 1
-    stamped = re.search(r"\d:\d\d(?:\ ?[ap]m)?\ $", dateline.string[: dateline.start("place")])
-    if stamped and re.fullmatch(r"[A-Z]{1,3}T", words[first]) and first + 1 < len(words):
-        first += 1  # the time zone of a stamp before it ("... 10:12 pm BST WASHINGTON (Reuters)")
-    return dateline.start("place") + sum(len(w) + 1 for w in words[:first])
-
-
 def _cuts(text: str, published: date | None) -> list[tuple[int, int, str]]:
     """Spans to drop that need not be whole lines: the comment section to the end of the text,
     wire trailers and reprint notices, the non-prose rest of a line after a wire trailer, flattened
     pull quotes, a live page's entry stamps (so that each entry becomes a paragraph of its own),
-    captions, prompts and notes inside a paragraph, and a flattened page's header above its
-    dateline."""
+    and captions, prompts and notes inside a paragraph."""
     found: list[tuple[int, int, str]] = [
         (start, end, "live-page time stamp") for start, end in _live_page_stamps(text, published)
     ]
@@ -567,7 +496,6 @@ def _cuts(text: str, published: date | None) -> list[tuple[int, int, str]]:
         found.append((match.start(), match.end(), "reader prompt or legal notice"))
     found.extend(_pull_quotes(text, limit))
     found.extend(_inline_furniture(text, limit))
-    found.extend(cut for cut in _page_header(text) if cut[1] <= limit)
     kept: list[tuple[int, int, str]] = []
     for start, end, reason in sorted(found):
         while start < end and text[start].isspace():
