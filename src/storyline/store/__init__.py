@@ -12,7 +12,7 @@ import re
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,13 +126,19 @@ class Store:
             return [_article_from_row(row) for row in rows]
         wanted = list(dict.fromkeys(ids))
         found: dict[str, Article] = {}
-        for chunk_start in range(0, len(wanted), 500):
-            chunk = wanted[chunk_start : chunk_start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk):
-                article = _article_from_row(row)
-                found[article.id] = article
+        for row in self._rows_in("SELECT * FROM articles WHERE id IN ({marks})", (), wanted):
+            article = _article_from_row(row)
+            found[article.id] = article
         return [found[i] for i in wanted if i in found]
+
+    def _rows_in(self, query: str, params: tuple, keys: Sequence[str]) -> Iterator[tuple]:
+        """The rows of `query` (whose `{marks}` is the list of an `IN`, after `params`) for
+        `keys`, asked 500 at a time: SQLite caps the parameters of one statement."""
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            yield from self.conn.execute(
+                query.format(marks=",".join("?" * len(chunk))), (*params, *chunk)
+            ).fetchall()
 
     def article_id_for_source(self, source: str) -> str | None:
         row = self.conn.execute("SELECT article_id FROM sources WHERE source = ?", (source,)).fetchone()
@@ -161,18 +167,12 @@ class Store:
 
     def get_outputs(self, stage: str, keys: Iterable[str], version: str) -> dict[str, Any]:
         """Stored outputs for many keys at once (absent keys are left out)."""
-        wanted = list(dict.fromkeys(keys))
-        found: dict[str, Any] = {}
-        for chunk_start in range(0, len(wanted), 500):
-            chunk = wanted[chunk_start : chunk_start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT key, payload FROM stage_outputs WHERE stage = ? AND version = ? "
-                f"AND key IN ({marks})",
-                (stage, version, *chunk),
-            )
-            found.update((key, json.loads(payload)) for key, payload in rows)
-        return found
+        rows = self._rows_in(
+            "SELECT key, payload FROM stage_outputs WHERE stage = ? AND version = ? AND key IN ({marks})",
+            (stage, version),
+            list(dict.fromkeys(keys)),
+        )
+        return {key: json.loads(payload) for key, payload in rows}
 
     def put_outputs(self, stage: str, version: str, payloads: dict[str, Any]) -> None:
         """Store many outputs of one stage in one transaction."""
@@ -242,15 +242,12 @@ class Store:
     def get_memo(self, stage: str, keys: Iterable[str], run: int) -> dict[str, Any]:
         """The stored pieces of `stage` under `keys` (absent keys are left out); each one found
         counts as used by `run`."""
-        wanted = list(dict.fromkeys(keys))
-        found: dict[str, Any] = {}
-        for chunk_start in range(0, len(wanted), 500):
-            chunk = wanted[chunk_start : chunk_start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT key, payload FROM memo WHERE stage = ? AND key IN ({marks})", (stage, *chunk)
-            ).fetchall()
-            found.update((key, json.loads(zlib.decompress(payload))) for key, payload in rows)
+        rows = self._rows_in(
+            "SELECT key, payload FROM memo WHERE stage = ? AND key IN ({marks})",
+            (stage,),
+            list(dict.fromkeys(keys)),
+        )
+        found = {key: json.loads(zlib.decompress(payload)) for key, payload in rows}
         if found:
             with self.transaction() as conn:
                 conn.executemany(
