@@ -48,13 +48,12 @@ def article_digest(article: Article) -> str:
 def parse_digest(analysis: Analysis) -> str:
     """The parse of one article: sentences, every field of every token, and the mentions
     without their entity ids (those depend on the batch; `links` holds them)."""
-    # repr of plain tuples of strings and ints is exact and about twice as fast as JSON.
-    parts = (
+    # Plain tuples of strings and ints: their repr is about twice as fast as the records'.
+    return digest(
         [(s.start, s.end) for s in analysis.sentences],
         [_token_fields(t) for t in analysis.tokens],
         [(m.start, m.end, m.text, m.label) for m in analysis.mentions],
     )
-    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 
 
 def links(analysis: Analysis) -> list[str | None]:
