@@ -154,6 +154,19 @@ def _rebuild(wordnet_dir: Path, out: Path) -> int:
 
 
 if __name__ == "__main__":  # a maintainer's tool: rebuild the shipped list
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m storyline.quotes.animacy",
+        description=f"Rebuild storyline/data/{_DATA_FILE} from a WordNet 3.0 database folder.",
+    )
+    parser.add_argument(
+        "wordnet_dir", type=Path, help="holds index.noun, data.noun, cntlist.rev (e.g. /usr/share/wordnet)"
+    )
+    wordnet_dir = parser.parse_args().wordnet_dir
+    missing = [n for n in ("index.noun", "data.noun", "cntlist.rev") if not (wordnet_dir / n).is_file()]
+    if missing:
+        parser.error(f"{wordnet_dir}: no WordNet database here (missing {', '.join(missing)})")
     target = Path(__file__).resolve().parent.parent / "data" / _DATA_FILE
-    count = _rebuild(Path(sys.argv[1]), target)
+    count = _rebuild(wordnet_dir, target)
     sys.stderr.write(f"{count} nouns written to {target}\n")
