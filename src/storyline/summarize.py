@@ -13,12 +13,13 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from storyline import sameness
 from storyline.claims import Statement
 from storyline.config import DEFAULTS
 from storyline.models import Analysis, Mention, SummaryLine, Token
 from storyline.sentences import is_clean_line, parse_flaw, stands_alone
 
-SUMMARY_VERSION = "summary-5"
+SUMMARY_VERSION = "summary-6"  # 6: a line's support states its claim (sameness), not its topic
 
 
 def summarize_event(
@@ -50,10 +51,8 @@ def summarize_event(
     centroid = np.stack([s.vector for s in statements]).mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     similar = matrix @ matrix.T
-    support = [
-        {candidates[j].source_key for j in np.flatnonzero(similar[i] >= DEFAULTS.summary.support_similarity)}
-        for i in range(len(candidates))
-    ]
+    says_same = _says_same(candidates, similar, analyses or {})
+    support = [{candidates[j].source_key for j in np.flatnonzero(row)} for row in says_same]
     relevance = (
         matrix @ centroid
         + DEFAULTS.summary.support_weight * np.array([len(s) - 1 for s in support])
@@ -86,10 +85,32 @@ def summarize_event(
             other = candidates[j]
             if similar[i, j] < DEFAULTS.summary.support_similarity:
                 break
+            if not says_same[i, j]:
+                continue
             if other.source_key != own.source_key and other.source_key not in others:
                 others[other.source_key] = other.span
         lines.append(SummaryLine(text=own.text, cites=(own.span, *others.values())))
     return lines
+
+
+def _says_same(
+    candidates: Sequence[Statement], similar: np.ndarray, analyses: Mapping[str, Analysis]
+) -> np.ndarray:
+    """Which candidates state each one's claim, and so may be cited as its support: close in
+    meaning (DEFAULTS.summary.support_similarity), and, where the parses are known, the same
+    claim by the test the claims use (`storyline.sameness`: cores that agree and enough shared
+    distinctive words), since a close embedding alone makes a topic, not a claim."""
+    close = similar >= DEFAULTS.summary.support_similarity
+    if not all(s.span.article_id in analyses for s in candidates):
+        return close
+    cores = [sameness.core_of(s.text, s.span, analyses[s.span.article_id]) for s in candidates]
+    words = sameness.lexical_similarity([s.text for s in candidates])
+    same = close & (words >= DEFAULTS.claims.same_words)
+    for i, j in zip(*np.nonzero(same), strict=True):
+        if i != j and not sameness.cores_agree(cores[i], cores[j]):
+            same[i, j] = False
+    np.fill_diagonal(same, True)
+    return same
 
 
 # Verbs of speech and thought, whose present tense reports ("the WHO says ..."): any other verb in
