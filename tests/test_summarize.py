@@ -108,3 +108,22 @@ def test_a_line_cites_another_outlet_only_where_it_states_the_same_claim():
     cited = {c.article_id for c in line.cites}
     five_thousand = {articles[0].id, articles[1].id}
     assert cited == five_thousand or cited == {articles[2].id}
+
+
+@pytest.mark.models
+def test_a_line_whose_he_or_she_names_no_one_is_left_out():
+    # issue 15: "Still, it was not until the end of the speech that he ..." was a summary line;
+    # read alone, no one says who "he" is
+    from storyline.nlp import analyze
+
+    article = make_article(
+        "Still, it was not until the conclusion of the speech that he announced the new cabinet. "
+        "A government aide said he would name the new ministers on Monday. "
+        'The crowd chanted "he must go" outside the palace on Sunday.'
+    )
+    (analysis,) = analyze([article])
+    statements = _statements(article, analysis, [(1, 0, 0), (0, 1, 0), (0, 0, 1)])
+    lines = [line.text for line in summarize_event(statements, analyses={article.id: analysis}, max_lines=3)]
+    assert not any(line.startswith("Still,") for line in lines)
+    assert any(line.startswith("A government aide said he") for line in lines)  # the aide is named
+    assert any(line.startswith("The crowd chanted") for line in lines)  # "he" inside the quotation

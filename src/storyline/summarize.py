@@ -17,9 +17,10 @@ from storyline import sameness
 from storyline.claims import Statement
 from storyline.config import DEFAULTS
 from storyline.models import Analysis, Mention, SummaryLine, Token
-from storyline.sentences import is_clean_line, parse_flaw, stands_alone
+from storyline.quotes.animacy import speaker_kind
+from storyline.sentences import is_clean_line, parse_flaw, quoted_spans, stands_alone
 
-SUMMARY_VERSION = "summary-6"  # 6: a line's support states its claim (sameness), not its topic
+SUMMARY_VERSION = "summary-6"  # 6: support states the line's claim (sameness); a he/she names someone
 
 
 def summarize_event(
@@ -40,6 +41,7 @@ def summarize_event(
         and is_clean_line(s.text)
         and stands_alone(s.text)
         and parsed.reads_as_line(s)
+        and parsed.names_whom_it_means(s)
     ]
     if not candidates:
         return []
@@ -121,6 +123,7 @@ _REPORTING = frozenset(
     "think expect fear estimate show suggest accuse deny admit".split()
 )
 CAPTION_WORDS = 20  # a photo caption is a short line: "Protesters gather in the square on Friday."
+_PERSONAL_PRONOUNS = frozenset("he she him his her himself herself".split())
 _TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Prof|Sir|Lady|Lord|Gen|Col|Capt|Rev|President|Judge)\.?\s+")
 
 
@@ -172,6 +175,28 @@ class _Parses:
             and not helpers
             and root.lemma not in ("be", "have")
             and root.lemma.lower() not in _REPORTING
+        )
+
+    def names_whom_it_means(self, statement: Statement) -> bool:
+        """Whether each "he", "she", "his", "him" or "her" of a line (outside quotation marks)
+        has a person the line names, by name or by a noun for a person ("an aide said he ...",
+        "In his speech, Obama said ..."): a line read alone cannot lean on a person its
+        neighbours named ("Still, it wasn't until the speech's end that he detailed ...")."""
+        tokens, mentions = self._of(statement)
+        if not tokens:
+            return True
+        quoted = [
+            (statement.span.start + s, statement.span.start + e) for s, e in quoted_spans(statement.text)
+        ]
+        people = [m.start for m in mentions if m.label == "PERSON"]
+        people += [
+            t.start for t in tokens if t.pos == "NOUN" and "person" in (speaker_kind(t.lemma.lower()) or "")
+        ]
+        origin = statement.span.start
+        return bool(people) or not any(
+            statement.text[t.start - origin : t.end - origin].lower() in _PERSONAL_PRONOUNS
+            and not any(s <= t.start < e for s, e in quoted)
+            for t in tokens
         )
 
     def _full_names(self, statement: Statement) -> dict[str, set[str]]:
