@@ -119,11 +119,14 @@ def test_a_line_whose_he_or_she_names_no_one_is_left_out():
     article = make_article(
         "Still, it was not until the conclusion of the speech that he announced the new cabinet. "
         "A government aide said he would name the new ministers on Monday. "
+        "Speaking in the capital, he said the choice of a new ambassador was a powerful signal. "
         'The crowd chanted "he must go" outside the palace on Sunday.'
     )
     (analysis,) = analyze([article])
-    statements = _statements(article, analysis, [(1, 0, 0), (0, 1, 0), (0, 0, 1)])
-    lines = [line.text for line in summarize_event(statements, analyses={article.id: analysis}, max_lines=3)]
-    assert not any(line.startswith("Still,") for line in lines)
+    statements = _statements(article, analysis, [(1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1)])
+    lines = [line.text for line in summarize_event(statements, analyses={article.id: analysis}, max_lines=4)]
+    assert not any(
+        line.startswith(("Still,", "Speaking in the capital")) for line in lines
+    )  # the ambassador is not he
     assert any(line.startswith("A government aide said he") for line in lines)  # the aide is named
     assert any(line.startswith("The crowd chanted") for line in lines)  # "he" inside the quotation

@@ -178,26 +178,28 @@ class _Parses:
         )
 
     def names_whom_it_means(self, statement: Statement) -> bool:
-        """Whether each "he", "she", "his", "him" or "her" of a line (outside quotation marks)
-        has a person the line names, by name or by a noun for a person ("an aide said he ...",
-        "In his speech, Obama said ..."): a line read alone cannot lean on a person its
-        neighbours named ("Still, it wasn't until the speech's end that he detailed ...")."""
+        """Whether each "he", "she" or "him" of a line (outside quotation marks) comes after a
+        person the line names, by name or by a noun for a person ("An aide said he ..."), and
+        each "his" or "her" has such a person anywhere in the line ("In his speech, Obama said
+        ..."): a line read alone cannot lean on a person its neighbours named ("Writing on
+        Twitter, he said ...", "Still, it wasn't until the speech's end that he detailed ...")."""
         tokens, mentions = self._of(statement)
         if not tokens:
             return True
-        quoted = [
-            (statement.span.start + s, statement.span.start + e) for s, e in quoted_spans(statement.text)
-        ]
+        origin = statement.span.start
+        quoted = [(origin + s, origin + e) for s, e in quoted_spans(statement.text)]
         people = [m.start for m in mentions if m.label == "PERSON"]
         people += [
             t.start for t in tokens if t.pos == "NOUN" and "person" in (speaker_kind(t.lemma.lower()) or "")
         ]
-        origin = statement.span.start
-        return bool(people) or not any(
-            statement.text[t.start - origin : t.end - origin].lower() in _PERSONAL_PRONOUNS
-            and not any(s <= t.start < e for s, e in quoted)
-            for t in tokens
-        )
+        for token in tokens:
+            word = statement.text[token.start - origin : token.end - origin].lower()
+            if word not in _PERSONAL_PRONOUNS or any(s <= token.start < e for s, e in quoted):
+                continue
+            cataphoric = token.tag == "PRP$"  # "In his speech, Obama said ..."
+            if not any(cataphoric or start < token.start for start in people):
+                return False
+        return True
 
     def _full_names(self, statement: Statement) -> dict[str, set[str]]:
         """The people its article names in full (a PERSON mention of two words or more), by
