@@ -275,10 +275,27 @@ def _join_interrupted(article: Article, quotes: Sequence[Quote]) -> list[Quote]:
         ):
             joined.append(quote)
             continue
+        if _fragment_of_other_words(article.text, last, quote):
+            continue  # another clause's fragment that only inherited the attribution
         parts = last.parts or (Span(article_id=article.id, start=last.start, end=last.end),)
         parts += (Span(article_id=article.id, start=quote.start, end=quote.end),)
         joined[-1] = replace(last, end=quote.end, text=article.text[last.start : quote.end], parts=parts)
     return joined
+
+
+def _fragment_of_other_words(text: str, last: Quote, quote: Quote) -> bool:
+    """Whether a quoted fragment sits in reporter's words of its own, not only the
+    attribution's ('... he is prepared for a media "circus" Instead, Judge Pastor has advised
+    them not to "read ..."', '"..." Dr Morens refers to the strain as "the mother of all
+    pandemics"'): it is not the next piece of the same quote, and the attribution the two
+    share fits one of them at most, so the later one is not shown."""
+    if quote.kind != "mixed":
+        return False
+    between = list(text[last.end : mark_start(text, quote.start)])
+    for span in (last.cue_span, last.speaker_span):
+        if span is not None and last.end <= span.start and span.end <= quote.start:
+            between[span.start - last.end : span.end - last.end] = " " * (span.end - span.start)
+    return _has_words("".join(between))
 
 
 def _pieces(quote: Quote) -> list[tuple[int, int]]:
@@ -424,8 +441,14 @@ def _around_attribution(
     if attribution is None or not start < attribution.cue.start < end:
         return [(start, end)]
     cue = attribution.cue
+    sides = _beside(proposal.content, cue.start, cue.end)
+    if len(sides) > 1 and _complement_after(parse, cue):
+        # "In Mexico, [the only country to have suffered deaths], the government ... says
+        # [1,300 people are in hospital]": a cue with its own clause after it reports that
+        # clause; the words before it are the reporter's
+        sides = sides[1:]
     pieces = []
-    for side in _beside(proposal.content, cue.start, cue.end):
+    for side in sides:
         s, e = _trim(text, max(start, side[0][0]), min(end, side[-1][1]))
         if e <= s:
             continue
@@ -436,6 +459,15 @@ def _around_attribution(
             continue
         pieces.append((s, e))
     return pieces or [(start, end)]
+
+
+def _complement_after(parse: ParseIndex, cue: Token) -> bool:
+    """Whether the cue governs a clausal complement that follows it ("says [1,300 people are
+    in hospital]"), as opposed to a cue that interrupts the words it reports ("The plant, officials
+    say, supplies ...")."""
+    return any(
+        parse.tokens[c].dep == "ccomp" and parse.subtree(c)[0] > cue.i for c in parse.children.get(cue.i, ())
+    )
 
 
 def _within_relative_clause(
@@ -1013,15 +1045,15 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names, direct: Seq
         if within_spans(token.start, quoted):
             continue
         lemma = token.lemma.lower()
-        clause = next(
-            (
-                c
-                for c in parse.children.get(token.i, ())
-                if parse.tokens[c].dep == "ccomp"
-                or (parse.tokens[c].dep == "xcomp" and lemma in INTENT_LEMMAS)
-            ),
-            None,
-        )
+        clauses = [
+            c
+            for c in parse.children.get(token.i, ())
+            if parse.tokens[c].dep == "ccomp" or (parse.tokens[c].dep == "xcomp" and lemma in INTENT_LEMMAS)
+        ]
+        # "Al-Banna was assassinated soon afterwards -- his supporters claimed he had been
+        # killed ...": a clause after the verb is what it reports; one before it then is the
+        # reporter's, however the parse hung it
+        clause = next((c for c in clauses if c > token.i), clauses[0] if clauses else None)
         if clause is None:
             continue
         subtree = parse.subtree(clause)
