@@ -524,6 +524,9 @@ def _clause_after_an_object(parse: ParseIndex, quote: Quote) -> int | None:
     phrase and a clause are not one coordination, so the clause is the reporter's next one.
     Reported clauses ("said prices rose and wages fell") are left whole."""
     ids = parse.token_range(quote.start, quote.end)
+    tops = [parse.tokens[i] for i in ids if parse.tokens[i].head not in ids or parse.tokens[i].head == i]
+    if any(t.pos in ("VERB", "AUX") for t in tops):
+        return None  # a clause heads the words: "North Africa and the Middle East have ..." is its subject
     for i in ids:
         conj = parse.tokens[i]
         if conj.pos != "CCONJ" or i == ids.start or i + 1 not in ids:
