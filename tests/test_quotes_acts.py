@@ -400,3 +400,24 @@ def test_quoted_words_that_open_halfway_through_a_sentence_are_not_shown():
     assert _speakers_words(
         text, ParseIndex(analysis), replace(quote, start=start + 4, text=text[start + 4 : end])
     )
+
+
+def test_reported_words_with_the_writers_own_i_are_not_shown():
+    shown = _shown(
+        "Flu\n\nFriends working in hospitals say that the situation is really bad, they are talking "
+        "about 19 people dead, including a doctor I think there is a real lack of information. "
+        "Daniel K writes: I think the government acted well."
+    )
+    assert not _said(shown, "the situation is really bad")
+    assert _said(shown, "I think the government acted well")
+
+
+def test_reported_words_cut_from_their_clause_are_not_shown():
+    shown = _shown(
+        "Trial\n\nThe singer's death, according to the Los Angeles County Coroner, was a homicide. "
+        "Unrest is worsening in central Alexandria, with thick smoke billowing through the streets, "
+        "CNN's Nic Robertson reports. Obama called on the authorities to refrain from violence."
+    )
+    assert not [q for q in shown.values() if q.text.strip() == "The singer's death"]
+    assert not [q for q in shown.values() if q.text.startswith("thick smoke")]
+    assert _said(shown, "the authorities to refrain from violence")

@@ -333,6 +333,8 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
         ]
         if words and _break_outside_marks(text, parse, quote.start, words):
             return False  # reported words run on into the reporter's next sentence
+        if _writers_first_person(text, quote) or _cut_from_its_clause(parse, quote):
+            return False
     if quote.kind == "indirect":
         return True
     if _CONTINUED.match(text, _pieces(quote)[0][0]):
@@ -353,6 +355,35 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
 
 def _pieces(quote: Quote) -> list[tuple[int, int]]:
     return [(p.start, p.end) for p in quote.parts] or [(quote.start, quote.end)]
+
+
+def _writers_first_person(text: str, quote: Quote) -> bool:
+    """Whether reported words outside quotation marks say "I": reported speech turns the
+    speaker's "I" into "he" or "she", so an "I" there is the writer's own ("friends say the
+    situation is bad ... I think there is a real lack of information"). Words after a colon
+    ("Daniel K writes: I think ...") are the writer's verbatim and keep their "I"."""
+    if quote.cue_span is not None and ":" in text[quote.cue_span.end : quote.start]:
+        return False
+    return bool(re.search(r"\bI\b", _outside_marks(text[quote.start : quote.end])))
+
+
+def _cut_from_its_clause(parse: ParseIndex, quote: Quote) -> bool:
+    """Whether reported words are only part of their clause: its subject, the verb left outside
+    ("[The singer's death], according to the coroner, was a homicide ..."), or the object of a
+    preposition outside them that is not the cue's ("... is worsening, with [thick smoke
+    billowing ...]"; "called on [the authorities to ...]" is whole)."""
+    ids = parse.token_range(quote.start, quote.end)
+    cue = _cue_token(parse, quote)
+    for i in ids:
+        token = parse.tokens[i]
+        head = parse.tokens[token.head]
+        if head.i in ids or head.i == i:
+            continue
+        if token.dep in ("nsubj", "nsubjpass") and head.i > ids[-1]:
+            return True
+        if token.dep == "pobj" and cue is not None and head.head != cue.i and head.i != cue.i:
+            return True
+    return False
 
 
 def _outside_marks(words: str) -> str:
