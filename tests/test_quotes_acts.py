@@ -421,3 +421,11 @@ def test_reported_words_cut_from_their_clause_are_not_shown():
     assert not [q for q in shown.values() if q.text.strip() == "The singer's death"]
     assert not [q for q in shown.values() if q.text.startswith("thick smoke")]
     assert _said(shown, "the authorities to refrain from violence")
+
+
+def test_words_of_another_verb_of_saying_are_not_the_cues():
+    shown = _shown(
+        "Flu\n\nThe Mexican government is urging against jumping to conclusions and is suggesting "
+        "the possibility remains that the virus originated outside the country."
+    )
+    assert not [q for q in shown.values() if q.text.startswith("suggesting") and q.cue != "suggesting"]

@@ -333,7 +333,11 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
         ]
         if words and _break_outside_marks(text, parse, quote.start, words):
             return False  # reported words run on into the reporter's next sentence
-        if _writers_first_person(text, quote) or _cut_from_its_clause(parse, quote):
+        if (
+            _writers_first_person(text, quote)
+            or _cut_from_its_clause(parse, quote)
+            or _another_cues_words(parse, quote)
+        ):
             return False
     if quote.kind == "indirect":
         return True
@@ -365,6 +369,18 @@ def _writers_first_person(text: str, quote: Quote) -> bool:
     if quote.cue_span is not None and ":" in text[quote.cue_span.end : quote.start]:
         return False
     return bool(re.search(r"\bI\b", _outside_marks(text[quote.start : quote.end])))
+
+
+def _another_cues_words(parse: ParseIndex, quote: Quote) -> bool:
+    """Whether reported words open with a verb of saying other than their cue ("is urging
+    against jumping to conclusions and is [suggesting the possibility remains ...]"): they are
+    that verb's report, hung on the wrong cue."""
+    ids = [i for i in parse.token_range(quote.start, quote.end) if parse.tokens[i].pos not in ("PUNCT", "SPACE")]
+    cue = _cue_token(parse, quote)
+    if not ids or cue is None:
+        return False
+    first = parse.tokens[ids[0]]
+    return first.i != cue.i and first.tag == "VBG" and first.lemma.lower() in STATEMENT_LEMMAS
 
 
 def _cut_from_its_clause(parse: ParseIndex, quote: Quote) -> bool:
