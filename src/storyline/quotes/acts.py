@@ -375,7 +375,9 @@ def _another_cues_words(parse: ParseIndex, quote: Quote) -> bool:
     """Whether reported words open with a verb of saying other than their cue ("is urging
     against jumping to conclusions and is [suggesting the possibility remains ...]"): they are
     that verb's report, hung on the wrong cue."""
-    ids = [i for i in parse.token_range(quote.start, quote.end) if parse.tokens[i].pos not in ("PUNCT", "SPACE")]
+    ids = [
+        i for i in parse.token_range(quote.start, quote.end) if parse.tokens[i].pos not in ("PUNCT", "SPACE")
+    ]
     cue = _cue_token(parse, quote)
     if not ids or cue is None:
         return False
