@@ -335,7 +335,7 @@ def _widen_fragments(article: Article, quotes: Sequence[Quote], proposals: Seque
             and quote.kind == "mixed"
         ):
             continue
-        if quote.kind == "mixed" and not quote.parts:
+        if quote.kind == "mixed" and not quote.parts and not _attributed_after(article.text, quote):
             own_cue = quote.cue_span.start if quote.cue_span else -1
             around = [
                 (s, e)
@@ -354,6 +354,33 @@ def _widen_fragments(article: Article, quotes: Sequence[Quote], proposals: Seque
                     quote = replace(quote, start=start, end=end, text=article.text[start:end])
         widened.append(quote)
     return widened
+
+
+def _attributed_after(text: str, quote: Quote) -> bool:
+    """Whether the quote's attribution follows its closing mark with nothing but the speaker
+    between ('..."Every species has its own flu ...," says Professor Markel'): the quotation is
+    what the cue reports, whatever words without a stop (a caption, a headline) run up to its
+    opening mark, so it is not widened into them."""
+    cue = quote.cue_span
+    if cue is None or cue.start < quote.end:
+        return False
+    between = list(text[quote.end : cue.start])
+    speaker = quote.speaker_span
+    if speaker is not None and quote.end <= speaker.start and speaker.end <= cue.start:
+        between[speaker.start - quote.end : speaker.end - quote.end] = " " * (speaker.end - speaker.start)
+    return not _has_words("".join(between))
+
+
+def _quotation_between(
+    text: str, quoted: Sequence[tuple[int, int]], end: int, attribution: Attribution | None
+) -> bool:
+    """Whether a quotation stands between reported words and their cue after them ('Medical
+    facilities were overwhelmed by the 1918 pandemic "We have very little information," says Dr
+    Morens'): the cue reports the quotation next to it; the words before it (a caption, the
+    reporter's) are not its."""
+    if attribution is None or attribution.cue.start < end:
+        return False
+    return any(end <= mark_start(text, s) and e <= attribution.cue.start for s, e in quoted)
 
 
 def _has_words(text: str) -> bool:
@@ -387,6 +414,7 @@ def _tagged_quotes(
             end <= start
             or _an_act_not_words(parse, start, end, attribution)
             or _terms_of_speaking(article.text, start, end, attribution)
+            or _quotation_between(article.text, quoted, end, attribution)
         ):
             continue
         first_token = parse.tokens[parse.token_at(start)]
@@ -1065,8 +1093,10 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names, direct: Seq
         start += len(content) - len(trimmed)
         start, end = _trim(article.text, start, end)
         end = end - 1 if article.text[end - 1] in ".;" else end
-        if len(article.text[start:end].split()) < 4:
-            continue
+        if len(article.text[start:end].split()) < 4 or any(
+            end <= mark_start(article.text, s) and e <= token.start for s, e in quoted
+        ):
+            continue  # too short, or a quotation stands between the clause and its verb
         speaker = subject_of(parse, token)
         if speaker is not None and speaker[1].dep == "nsubjpass":
             continue  # "the parliament is expected to vote": the subject expects nothing
