@@ -429,3 +429,12 @@ def test_words_of_another_verb_of_saying_are_not_the_cues():
         "the possibility remains that the virus originated outside the country."
     )
     assert not [q for q in shown.values() if q.text.startswith("suggesting") and q.cue != "suggesting"]
+
+
+def test_reported_words_before_an_inverted_cue_are_whole():
+    shown = _shown(
+        'Oil spill\n\nThe company plans to handle 80,000 barrels a day. BP "under-estimated the flow '
+        'rate" and "over-estimated their ability to fight against that flow rate", says Ian '
+        "MacDonald, professor of oceanography at Florida State University."
+    )
+    assert _said(shown, "under-estimated the flow rate")

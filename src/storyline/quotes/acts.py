@@ -397,8 +397,8 @@ def _cut_from_its_clause(parse: ParseIndex, quote: Quote) -> bool:
         head = parse.tokens[token.head]
         if head.i in ids or head.i == i:
             continue
-        if token.dep in ("nsubj", "nsubjpass") and head.i > ids[-1]:
-            return True
+        if token.dep in ("nsubj", "nsubjpass") and head.i > ids[-1] and (cue is None or head.i != cue.i):
+            return True  # (the cue's own subject is a misparse of '[BP "under-estimated" ...], says X')
         if token.dep == "pobj" and cue is not None and head.head != cue.i and head.i != cue.i:
             return True
     return False
