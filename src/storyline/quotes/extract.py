@@ -357,12 +357,20 @@ def _widen_fragments(article: Article, quotes: Sequence[Quote], proposals: Seque
 
 
 def _attributed_after(text: str, quote: Quote) -> bool:
-    """Whether the quote's attribution follows its closing mark with nothing but the speaker
-    between ('..."Every species has its own flu ...," says Professor Markel'): the quotation is
-    what the cue reports, whatever words without a stop (a caption, a headline) run up to its
-    opening mark, so it is not widened into them."""
+    """Whether the quote is a sentence of its own with its attribution right after its closing
+    mark, nothing but the speaker between ('... persisted National Institute of Allergy "Every
+    species has its own flu ...," says Professor Markel'): the quotation is what the cue reports,
+    whatever words without a stop (a caption, a headline) run up to its opening mark, so it is
+    not widened into them. A fragment in lower case ('The disaster will "shape how we think
+    ...," he told Politico') is part of the reporter's sentence and is widened."""
     cue = quote.cue_span
-    if cue is None or cue.start < quote.end:
+    words = text[quote.start : quote.end + 1].rstrip(' "”')
+    if (
+        cue is None
+        or cue.start < quote.end
+        or not words[:1].isupper()
+        or words[-1:] not in (",", ".", "!", "?")
+    ):
         return False
     between = list(text[quote.end : cue.start])
     speaker = quote.speaker_span
