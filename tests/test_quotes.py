@@ -483,22 +483,3 @@ def test_words_without_a_stop_before_an_attributed_quotation_are_not_its_content
     shown = [q.text for q in statements_only(text, analysis, quotes)]
     assert not [t for t in shown if "Medical facilities" in t or "two lineages" in t]
     assert [t for t in shown if t.startswith("We have very little information")]
-
-
-def test_a_clause_opening_with_a_sentences_capital_is_not_the_verbs_report():
-    from storyline.nlp import analyze
-    from storyline.quotes.acts import statements_only
-
-    text = (
-        "Egypt\n\nCNN crew roughed up while covering demonstrations in Egypt Security forces seized "
-        "a camera, CNN's Ben Wedeman says Separately, four French journalists were arrested, the "
-        "French Foreign Ministry says. The minister says Mexico will reopen its schools next week."
-    )
-    article = make_article(text)
-    entities, (analysis,) = merge_entities(analyze([article]))
-    quotes = extract_quotes(article, analysis, {e.id: e.name for e in entities})
-    shown = {q.text: q for q in statements_only(text, analysis, quotes)}
-    assert not [
-        q for q in shown.values() if q.text.startswith("Separately") and "Wedeman" in (q.speaker or "")
-    ]
-    assert [t for t in shown if t.startswith("Mexico will reopen its schools")]

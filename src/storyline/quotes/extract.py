@@ -50,7 +50,7 @@ from storyline.quotes.pronouns import Named, resolve_pronoun
 from storyline.quotes.speakers import RELATIVES, named_by_surname, organization_by_form, type_speakers
 from storyline.quotes.tagger import Proposal, TaggedSpan, group_spans, tag_analysis
 
-QUOTES_VERSION = "quotes-17"
+QUOTES_VERSION = "quotes-16"
 
 # Straight and curly marks are mixed up in the wild ("X,” said Y; “X,“ said Y): either closes.
 _ANY_DOUBLE = ("”", '"', "“")
@@ -423,10 +423,6 @@ def _tagged_quotes(
             or _an_act_not_words(parse, start, end, attribution)
             or _terms_of_speaking(article.text, start, end, attribution)
             or _quotation_between(article.text, quoted, end, attribution)
-            or (
-                attribution is not None
-                and _opens_a_sentence(article.text, analysis, parse, attribution.cue, start)
-            )
         ):
             continue
         first_token = parse.tokens[parse.token_at(start)]
@@ -1109,8 +1105,6 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names, direct: Seq
             end <= mark_start(article.text, s) and e <= token.start for s, e in quoted
         ):
             continue  # too short, or a quotation stands between the clause and its verb
-        if clause > token.i and _opens_a_sentence(article.text, analysis, parse, token, start):
-            continue
         speaker = subject_of(parse, token)
         if speaker is not None and speaker[1].dep == "nsubjpass":
             continue  # "the parliament is expected to vote": the subject expects nothing
@@ -1124,23 +1118,6 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names, direct: Seq
         found.append(quote)
         previous = quote
     return found
-
-
-def _opens_a_sentence(text: str, analysis: Analysis, parse: ParseIndex, verb: Token, start: int) -> bool:
-    """Whether a clause right after its verb opens with a capital that only a sentence has
-    ("the news agency says Stricter swine flu tests have cut ...", "CNN's Ben Wedeman says
-    Separately, four French journalists ..."): a headline or a stop lost, not what the verb
-    reports. A name the recognizer found ("says Mexico will ..."; the tagger calls any capital a
-    proper noun), "I" and an acronym are no such break."""
-    first = parse.tokens[parse.token_at(start)]
-    word = text[first.start : first.end]
-    return (
-        first.i == verb.i + 1
-        and word[:1].isupper()
-        and word != "I"
-        and not word.isupper()
-        and not any(m.start <= first.start < m.end for m in analysis.mentions)
-    )
 
 
 def _according_report(article, analysis, parse, token, taken, entity_names) -> Quote | None:
