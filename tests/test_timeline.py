@@ -27,6 +27,17 @@ def _timeline(*articles, inferred=None):
     return timeline.build_timeline(event, {a.id: a for a in articles}, analyses, dates, inferred)
 
 
+def _parsed_timeline(article):
+    """The timeline of one article read with the real parse (tests marked `models`)."""
+    from storyline.nlp import analyze
+
+    (analysis,) = analyze([article])
+    dates = timex.find_dates(article, analysis.sentences, tokens=analysis.tokens)
+    event = Event(id="evt", article_ids=(article.id,), title="t")
+    analyses, found = {article.id: analysis}, {article.id: dates}
+    return timeline.build_timeline(event, {article.id: article}, analyses, found)
+
+
 def test_background_facts_go_to_their_own_dates():
     article = make_article(
         "Xi spoke with Zelensky on Wednesday. The call was long and warm, aides said. "
@@ -306,8 +317,6 @@ def test_an_undated_lead_is_not_put_at_its_publication_day():
 def test_a_page_or_wire_stamp_does_not_date_the_news():
     # issue "Trust": "Page last updated at 10:39 GMT, Wednesday, 28 September 2011" and a wire's
     # "Wed Apr 29, 2009 12:20 am BST" dated the lead's news at the stamp's day, a day late
-    from storyline.nlp import analyze
-
     for text, published in (
         (
             "Page last updated at 10:39 GMT, Wednesday, 28 September 2011 11:39 UK\n"
@@ -320,12 +329,7 @@ def test_a_page_or_wire_stamp_does_not_date_the_news():
             date(2009, 4, 29),
         ),
     ):
-        article = make_article(text, published=published)
-        (analysis,) = analyze([article])
-        dates = timex.find_dates(article, analysis.sentences, tokens=analysis.tokens)
-        event = Event(id="evt", article_ids=(article.id,), title="t")
-        analyses, found = {article.id: analysis}, {article.id: dates}
-        assert timeline.build_timeline(event, {article.id: article}, analyses, found) == []
+        assert _parsed_timeline(make_article(text, published=published)) == []
     prose = make_article(
         "The vote was held at 10:30 pm on Tuesday, June 15, 2010, officials said.",
         published=date(2010, 6, 16),
@@ -373,8 +377,6 @@ def test_a_date_of_one_member_of_a_set_or_of_a_claim_does_not_date_an_entry():
     # issue "Trust": "In the 1940s, an armed wing was blamed for a string of violent acts,
     # including the assassination of the prime minister in 1948" was put at 1948; "the
     # prosecution alleged that a lethal dose caused the star's death in June 2009" at June 2009
-    from storyline.nlp import analyze
-
     article = make_article(
         "In the 1940s, an armed wing of the group was blamed for a string of violent acts, including "
         "the assassination of the prime minister in 1948. "
@@ -383,9 +385,5 @@ def test_a_date_of_one_member_of_a_set_or_of_a_claim_does_not_date_an_entry():
         "The singer died in June 2009.",
         published=date(2011, 9, 29),
     )
-    (analysis,) = analyze([article])
-    dates = timex.find_dates(article, analysis.sentences, tokens=analysis.tokens)
-    event = Event(id="evt", article_ids=(article.id,), title="t")
-    analyses, found = {article.id: analysis}, {article.id: dates}
-    entries = timeline.build_timeline(event, {article.id: article}, analyses, found)
+    entries = _parsed_timeline(article)
     assert [(e.date, e.text[:20]) for e in entries] == [("2009-06", "The singer died in J")]
