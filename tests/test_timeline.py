@@ -27,6 +27,17 @@ def _timeline(*articles, inferred=None):
     return timeline.build_timeline(event, {a.id: a for a in articles}, analyses, dates, inferred)
 
 
+def _parsed_timeline(article):
+    """The timeline of one article read with the real parse (tests marked `models`)."""
+    from storyline.nlp import analyze
+
+    (analysis,) = analyze([article])
+    dates = timex.find_dates(article, analysis.sentences, tokens=analysis.tokens)
+    event = Event(id="evt", article_ids=(article.id,), title="t")
+    analyses, found = {article.id: analysis}, {article.id: dates}
+    return timeline.build_timeline(event, {article.id: article}, analyses, found)
+
+
 def test_background_facts_go_to_their_own_dates():
     article = make_article(
         "Xi spoke with Zelensky on Wednesday. The call was long and warm, aides said. "
@@ -270,3 +281,109 @@ def test_a_date_naming_another_event_in_a_noun_phrase_does_not_date_an_entry():
     assert on["Wednesday's protest in D"] == "2025-05-21"
     assert on["At Thursday's meeting, t"] == "2025-05-22"
     assert on["Police withdrew from the"] == "2025-05-22"  # "as" in the simple past: the same time
+
+
+def test_an_undated_lead_is_not_put_at_its_publication_day():
+    # issue "Trust": "In his first Oval Office address, Mr Obama said ..." was put at its page's
+    # day, the morning after the evening address; a lead that names no day of its own news
+    # leaves its undated sentences undated
+    undated = make_article(
+        "In his first address from the office, the president said he would ask the firm for a fund. "
+        "The firm's chairman met the president's aides at the White House.",
+        published=date(2010, 6, 16),
+    )
+    assert _timeline(undated) == []
+    named = make_article(
+        "The firm's chairman met the president's aides at the White House on Tuesday. "
+        "The president said he would ask the firm for a fund to pay the fishermen.",
+        published=date(2010, 6, 16),
+    )
+    lead = {e.text[:16]: e for e in _timeline(named)}["The president sa"]
+    assert (lead.date, lead.dated_by) == ("2010-06-15", "news")
+    # an article naming its own day, and not the day before, tells that day's news
+    body = "The firm's shares fell on Wednesday, traders said."
+    lead_line = "The president has asked the firm for a fund to pay the fishermen. "
+    today = make_article(lead_line + "The chairman met his aides. " * 5 + body, published=date(2010, 6, 16))
+    lead = {e.text[:16]: e for e in _timeline(today)}["The president ha"]
+    assert (lead.date, lead.dated_by) == ("2010-06-16", "publication")
+    overnight = make_article(
+        lead_line + "The chairman met his aides. " * 5 + body + " He spoke on Tuesday night.",
+        published=date(2010, 6, 16),
+    )
+    assert "The president ha" not in {e.text[:16] for e in _timeline(overnight)}
+
+
+@pytest.mark.models
+def test_a_page_or_wire_stamp_does_not_date_the_news():
+    # issue "Trust": "Page last updated at 10:39 GMT, Wednesday, 28 September 2011" and a wire's
+    # "Wed Apr 29, 2009 12:20 am BST" dated the lead's news at the stamp's day, a day late
+    for text, published in (
+        (
+            "Page last updated at 10:39 GMT, Wednesday, 28 September 2011 11:39 UK\n"
+            "The trial of the singer's doctor has begun in Los Angeles with the jury shown images.",
+            date(2011, 9, 28),
+        ),
+        (
+            "LONDON | Wed Apr 29, 2009 12:20 am BST\n"
+            "A couple who recently returned from Cancun have become the first in Britain to test positive.",
+            date(2009, 4, 29),
+        ),
+    ):
+        assert _parsed_timeline(make_article(text, published=published)) == []
+    prose = make_article(
+        "The vote was held at 10:30 pm on Tuesday, June 15, 2010, officials said.",
+        published=date(2010, 6, 16),
+    )
+    assert [e.date for e in _timeline(prose)] == ["2010-06-15"]
+
+
+def test_a_week_named_by_one_of_its_days_does_not_date_an_entry():
+    # issue "Trust": "jumped 442 percent in the week ending April 26" was put at the article's
+    # own week
+    article = make_article(
+        "Online traffic to the agency's site jumped 442 percent in the week ending April 26, "
+        "an analyst said. Visits fell sharply in the week of March 2.",
+        published=date(2009, 4, 29),
+    )
+    assert _timeline(article) == []
+
+
+def test_the_event_s_first_line_is_not_put_at_a_day_its_own_article_does_not_name():
+    # issue "Trust": "Conrad Murray has gone on trial in Los Angeles" (an article of 27 September)
+    # was put at the event's day, 29 September, which only another article's lead names
+    from storyline.models import Span, SummaryLine
+
+    line = "The singer's doctor has gone on trial in Los Angeles, charged with manslaughter."
+    first = make_article(line, published=date(2011, 9, 27))
+    other = make_article("More witnesses testify on 29 September.", published=date(2011, 9, 28))
+    articles = {a.id: a for a in (first, other)}
+    analyses = {a.id: _analysis(a) for a in articles.values()}
+    dates = {a.id: timex.find_dates(a, analyses[a.id].sentences) for a in articles.values()}
+    day = other.text.index("29 September")
+    event = Event(
+        id="evt",
+        article_ids=tuple(articles),
+        title="t",
+        date="2011-09-29",
+        precision="day",
+        date_cites=(Span(article_id=other.id, start=day, end=day + 12),),
+        summary=(SummaryLine(text=line, cites=(Span(article_id=first.id, start=0, end=len(line)),)),),
+    )
+    assert timeline.build_timeline(event, articles, analyses, dates) == []
+
+
+@pytest.mark.models
+def test_a_date_of_one_member_of_a_set_or_of_a_claim_does_not_date_an_entry():
+    # issue "Trust": "In the 1940s, an armed wing was blamed for a string of violent acts,
+    # including the assassination of the prime minister in 1948" was put at 1948; "the
+    # prosecution alleged that a lethal dose caused the star's death in June 2009" at June 2009
+    article = make_article(
+        "In the 1940s, an armed wing of the group was blamed for a string of violent acts, including "
+        "the assassination of the prime minister in 1948. "
+        "In the opening statements, the prosecution alleged that a lethal dose of a sedative caused "
+        "the star's death in June 2009. "
+        "The singer died in June 2009.",
+        published=date(2011, 9, 29),
+    )
+    entries = _parsed_timeline(article)
+    assert [(e.date, e.text[:20]) for e in entries] == [("2009-06", "The singer died in J")]

@@ -5,12 +5,15 @@ previous call in January 2022" goes to January 2022, "two months earlier" to its
 at the day it was reported. A date after its article's publication is a plan, not a fact, and
 "since March 1" starts a stretch rather than dating the sentence's news; nor does a date in a
 photo caption, or in a clause about another event (a relative clause, an "after" or "since"
-clause: "the dam, which Karvonia completed in March, 2023"); the sentence's next date is used
-instead. A lead sentence (among the first `DEFAULTS.timeline.lead_sentences`) naming no date tells
-its article's news: it goes to the article's news day (the day its lead names, cited,
-`dated_by` "news"), else to its publication date ("publication"), else, for an undated
-article, to the calendar period holding its inferred interval if one does ("inferred"). Other
-sentences without a date are left out.
+clause: "the dam, which Karvonia completed in March, 2023"; one member of a set, "including
+the assassination ... in 1948"; a claim, "alleged that ... caused his death in June 2009"), nor a
+page's or wire's time stamp ("10:39 GMT, Wednesday, 28 September 2011"); the sentence's next
+date is used instead. A lead sentence (among the first `DEFAULTS.timeline.lead_sentences`)
+naming no date tells its article's news: it goes to the article's news day (the day its lead
+names, cited, `dated_by` "news"), else to its publication date when the article names that
+day and not the day before ("publication": an article's day alone is too often the morning
+after its news), else, for an undated article, to the calendar period holding its inferred
+interval if one does ("inferred"). Other sentences without a date are left out.
 
 The same fact told by several outlets, or retold a day later, is one entry: sentences dated the
 same day or neighbouring days (the same value for coarser dates) whose content words overlap by
@@ -47,7 +50,7 @@ from storyline.models import (
 )
 from storyline.sentences import is_clean_line, parse_flaw, quoted_spans, stands_alone
 
-TIMELINE_VERSION = "timeline-5"
+TIMELINE_VERSION = "timeline-6"  # 6: neither a page stamp nor a bare publication day dates the news
 _WORD = re.compile(r"[a-z]{3,}")
 _STOPWORDS = frozenset(
     "the and for with that this from was were has have had are its his her their they them "
@@ -102,6 +105,8 @@ def build_timeline(
     if (
         event.date
         and first is not None
+        # a day the line's own article names in its lead, not only a publication day
+        and any(d.article_id == first.cites[0].article_id for d in event.date_cites)
         and not _ANY_DATE_WORD.search(first.text)  # a line naming a date of its own tells that day
         and _reports_happening(first.cites[0], first.text, analyses)
         and not any(t.date == event.date for t in timeline)
@@ -156,7 +161,7 @@ def _candidates(
             continue  # the speaker's "last week", a plan's "on Friday": not when the news happened
         if _ambiguous_weekday(expression.text, expression.value, article.published):
             continue
-        if _named_or_anchored(text, expression):
+        if _named_or_anchored(text, expression) or _is_stamp(text, expression):
             continue
         usable.append(expression)
         by_sentence.setdefault(expression.sentence_index, expression)
@@ -169,7 +174,12 @@ def _candidates(
         for d in dates
     )
     news = None if doubt else article_event_date(article, usable, limit)
-    if news and news[2] and article.published and len(news[0]) == 10:
+    if news and not news[2] and not _tells_publication_day(usable, article.published):
+        # No day named in the lead: the publication day is not the news day often enough to
+        # date a sentence by it (news of the night before under the next morning's date, a
+        # page updated under an older stamp, an opinion piece retelling older news).
+        news = None
+    if news and article.published and len(news[0]) == 10:
         if (article.published - date.fromisoformat(news[0])).days > DEFAULTS.timeline.max_news_lag_days:
             news = None
     lead_date: tuple[str, TimelinePrecision, tuple[Span, ...], DatedBy] | None = None
@@ -229,6 +239,16 @@ def _candidates(
     return found
 
 
+def _tells_publication_day(usable: Sequence[TimeExpression], published: date | None) -> bool:
+    """Whether an article's own dates show its news is of its publication day: it names that
+    day ("on Monday" in Monday's article) and not the day before ("yesterday", "on Sunday",
+    "last night"), which would make an undated lead as likely the night before's news."""
+    if published is None:
+        return False
+    days = {d.value for d in usable if d.precision == "day"}
+    return published.isoformat() in days and (published - timedelta(days=1)).isoformat() not in days
+
+
 def _line_at(text: str, offset: int) -> str:
     end = text.find("\n", offset)
     return text[text.rfind("\n", 0, offset) + 1 : end if end >= 0 else len(text)]
@@ -237,8 +257,15 @@ def _line_at(text: str, offset: int) -> str:
 # Clauses whose happening is apart from the main clause's: what came before it ("after", "since",
 # "once"), its cause ("because") or a condition or concession ("if", "unless", "although");
 _OTHER_EVENT_MARKS = frozenset({"after", "since", "once", "because", "although", "though", "if", "unless"})
-# The same as prepositions: "After wall-to-wall coverage on Monday, the networks turned to ...".
-_OTHER_EVENT_PREPOSITIONS = frozenset({"after", "since", "following", "before", "until"})
+# The same as prepositions: "After wall-to-wall coverage on Monday, the networks turned to ...";
+# and one member of a set: "blamed for a string of violent acts, including the assassination of
+# the prime minister in 1948" (the member's date, not the set's).
+# ("including" is a preposition by its lemma "include")
+# Verbs whose clause is a claim, not a reported fact: its date is the claimed thing's, while the
+# sentence's happening is the claim ("the prosecution alleged that a lethal dose caused the
+# star's death in June 2009" is news of the trial, not of 2009).
+_CLAIM_LEMMAS = frozenset("allege claim contend argue accuse deny".split())
+_OTHER_EVENT_PREPOSITIONS = frozenset({"after", "since", "following", "before", "until", "include"})
 
 
 def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
@@ -248,10 +275,12 @@ def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
     (`_of_the_main_clause`: "citing a report published on Monday"), a clause of cause, condition or
     concession ("because the board voted on Monday"), a comparison with an earlier time ("as they
     had done earlier this week"), an "after" or "since" clause or phrase ("after Monday's coverage",
-    "following the 1988 disaster"; "before" and "until" too), a date in the possessive other than on
-    the main clause's own ("Varga criticised Wednesday's vote", "said Monday's coverage was event-
-    driven"), at any depth ("negotiations that began when the ministers met in March"). Such a date
-    says when that other thing happened, not when the sentence's news did. Without a parse, never."""
+    "following the 1988 disaster"; "before", "until" and "including" too), a date in the
+    possessive other than on the main clause's own ("Varga criticised Wednesday's vote", "said
+    Monday's coverage was event-driven"), a clause a claim verb governs ("alleged that the dose
+    caused his death in June 2009"), at any depth ("negotiations that began when the ministers
+    met in March"). Such a date says when that other thing happened, not when the sentence's
+    news did. Without a parse, never."""
     tokens = analysis.tokens
     if not tokens:
         return lambda offset: False
@@ -277,6 +306,8 @@ def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
                 return True
             if node.dep == "prep" and node.lemma.lower() in _OTHER_EVENT_PREPOSITIONS:
                 return True
+            if node.dep == "ccomp" and tokens[node.head].lemma.lower() in _CLAIM_LEMMAS:
+                return True  # "the prosecution alleged that ... caused his death in June 2009"
             if node.dep == "poss" and not _of_the_main_clause(tokens, tokens[node.head]):
                 return True  # "criticised Wednesday's vote": the vote's day, not the criticism's
             if node.head == node.i:
@@ -308,19 +339,61 @@ _ANCHOR_AFTER = re.compile(
     r"^\s+on\s+the\s+(?:morning|afternoon|evening|night|day|eve)\s+of\b", re.IGNORECASE
 )
 _DEICTIC = frozenset({"Today", "Tonight", "Yesterday", "Tomorrow"})
+# A week named by one of its days: "in the week ending April 26", "the week of March 2".
+_WEEK_BY_DAY_AFTER = re.compile(r"^\s+(?:ending|ended|beginning|starting|of)\b", re.IGNORECASE)
+_WEEK_BY_DAY_BEFORE = re.compile(
+    r"\bweek\s+(?:ending|ended|to|beginning|starting|of)\s+(?:the\s+)?$", re.IGNORECASE
+)
 
 
 def _named_or_anchored(text: str, expression: TimeExpression) -> bool:
     """A date that does not date the sentence's news: a capitalised "Today" inside a sentence
     names something (the "Today program"); a clock time "on the morning of his death" is set by
-    that other day; "between 1970 and 2000" and "from Monday" open a stretch."""
+    that other day; "between 1970 and 2000" and "from Monday" open a stretch; in "the week
+    ending April 26" neither "the week" (not the article's week) nor "April 26" (one day of a
+    week-long happening) is the happening's date."""
     words = expression.text.strip()
     before = text[max(0, expression.start - 48) : expression.start]
+    after = text[expression.end : expression.end + 40]
     if words in _DEICTIC and before.rstrip()[-1:] not in ("", ".", "!", "?", '"', "“", "\n"):
         return True
-    if _ANCHOR_AFTER.match(text[expression.end : expression.end + 40]):
+    if _ANCHOR_AFTER.match(after) or _WEEK_BY_DAY_BEFORE.search(before):
+        return True
+    if re.search(r"(?i)\bweek$", words) and _WEEK_BY_DAY_AFTER.match(after):
         return True
     return bool(_RANGE_BEFORE.search(before))
+
+
+_CLOCK = r"\b\d{1,2}[:.]\d\d(?:\s*(?:[ap]\.?m\.?|[AP]\.?M\.?))?(?:\s*\(?[A-Z]{2,4}\)?(?:\s+time)?)?"
+_PROSE_BEFORE_CLOCK = r"(?<!at )(?<!by )(?<!about )(?<!around )(?<!until )(?<!from )(?<!after )(?<!before )"
+_CLOCK_BEFORE = re.compile(_PROSE_BEFORE_CLOCK + _CLOCK + r"\s*[,|]?\s*$")
+_CLOCK_AFTER = re.compile(r"^\s*[,:|]?\s*" + _CLOCK)
+_WHOLE_CLOCK = re.compile(_CLOCK + r"$")
+_YEAR_BEFORE = re.compile(r"\b\d{4}\s*[,:|]?\s*$")
+_DATE_WITH_YEAR_AFTER = re.compile(  # "GMT, Wednesday, 28 September 2011", " Wed Apr 29, 2009"
+    r"^\s*(?:[A-Z]{2,4}(?:\s+time)?)?\s*[,|]?\s*(?:[A-Z][a-z]+,?\s+)?(?:\d{1,2}\s+)?"
+    r"[A-Z][a-z]+\.?(?:\s+\d{1,2})?,?\s+\d{4}\b"
+)
+
+
+def _is_stamp(text: str, expression: TimeExpression) -> bool:
+    """A page's or a wire's time stamp ("Page last updated at 10:39 GMT, Wednesday, 28 September
+    2011", "LONDON | Wed Apr 29, 2009 12:20 am BST"): a full date run together with a clock
+    time, with no "at" or "on" between as prose has ("on 20 April 2010 at 9:45 pm"). It tells
+    when the page was written or last updated, not when its news happened: news of the night
+    before is stamped the next day, and a page updated later keeps its first stamp. The
+    stamp's clock time, read as the stamp's day, is one too; a clock after "at" is prose."""
+    before = text[max(0, expression.start - 24) : expression.start]
+    after = text[expression.end : expression.end + 40]
+    if _WHOLE_CLOCK.match(expression.text.strip()):  # the stamp's clock time, read as its day
+        if re.search(r"\b(?:at|by|about|around|until|from|after|before)\s+$", before) and not re.search(
+            r"(?i)\b(?:updated|posted|published|modified)\s+at\s+$", before
+        ):
+            return False  # "the vote came at 10:30 pm ET Tuesday, June 15, 2010": prose
+        return bool(_YEAR_BEFORE.search(before) or _DATE_WITH_YEAR_AFTER.match(after))
+    if not re.search(r"\d{4}", expression.text):
+        return False
+    return bool(_CLOCK_BEFORE.search(before) or _CLOCK_AFTER.match(after))
 
 
 _BARE_WEEKDAY = re.compile(
