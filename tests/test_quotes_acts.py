@@ -314,6 +314,16 @@ def test_a_headline_run_into_the_words_is_not_shown():
     assert _said(shown, "the tests would take a week")
 
 
+def test_a_live_update_label_run_into_the_words_is_not_shown():
+    shown = _shown(
+        "Egypt\n\nThe minister said that all three had recovered.\n\n"
+        'A protester in Alexandria says President Mubarak\'s "time is over" NEW: Video footage '
+        "shows demonstrators on a bridge."
+    )
+    assert not _said(shown, "Video footage")
+    assert _said(shown, "all three had recovered")
+
+
 def test_reported_words_cut_before_their_object_are_not_shown():
     shown = _shown(
         "Korea\n\nNorth Korea's nuclear ambitions have barely been mentioned in the race. Experts "
@@ -322,3 +332,20 @@ def test_reported_words_cut_before_their_object_are_not_shown():
     )
     assert _said(shown, "The U.N. has passed five resolutions")
     assert not [q for q in shown.values() if q.text.rstrip(" ,").endswith("could change")]
+
+
+def test_a_noun_phrase_announced_reported_or_confirmed_is_not_what_was_said():
+    shown = _shown(
+        "Flu and spill\n\nThe prosecutor's office announced an inquiry into whether the university "
+        "failed to act. The World Health Organisation has called a meeting of scientific experts for "
+        "Wednesday to discuss the situation. The local news is reporting 200 fatalities and reports "
+        "of flu spreading from areas outside the capital. The president announced measures to protect "
+        "the seafood industry. US lawmakers have accused BP of cutting costs before the explosion. "
+        "Critics blame the Brotherhood for sparking troubles elsewhere. Mr Obama described the spill "
+        "as an assault on the shores of the US that tested the limits of technology. The president "
+        "asked his supporters to lend their name to a campaign to change the way America uses energy."
+    )
+    for words in ("an inquiry into", "a meeting of scientific", "200 fatalities", "measures to protect"):
+        assert not _said(shown, words), words
+    for words in ("BP of cutting costs", "for sparking troubles", "as an assault", "to lend their name"):
+        assert _said(shown, words), words
