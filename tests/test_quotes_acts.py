@@ -349,3 +349,44 @@ def test_a_noun_phrase_announced_reported_or_confirmed_is_not_what_was_said():
         assert not _said(shown, words), words
     for words in ("BP of cutting costs", "for sparking troubles", "as an assault", "to lend their name"):
         assert _said(shown, words), words
+
+
+def test_a_participle_on_someone_elses_noun_is_not_the_subjects_speech():
+    shown = _shown(
+        "Cairo\n\nMubarak said earlier that he had heard, and understood, demonstrators' pleas asking "
+        "for the government to take more action to create jobs. The ministry said in a statement "
+        "that the curfew would be lifted on Sunday."
+    )
+    assert not _said(shown, "take more action")
+    assert _said(shown, "the curfew would be lifted")
+
+
+def test_a_cue_inside_a_quoted_title_is_no_one_speaking():
+    from storyline.quotes.acts import _closed_quotations, _cue_inside_marks
+
+    text = 'The Pentagon briefed on repealing the "Don\'t ask, don\'t tell" policy. "We are ready," he said.'
+    quoted = _closed_quotations(text)
+    ask = text.index("ask")
+    title_cue = Quote(
+        id="q1",
+        article_id="a",
+        start=text.index("repealing"),
+        end=text.index(" policy"),
+        text="",
+        kind="mixed",
+        cue="ask",
+        cue_span=Span(article_id="a", start=ask, end=ask + 3),
+    )
+    said = text.index("said")
+    ready = Quote(
+        id="q2",
+        article_id="a",
+        start=text.index("We are"),
+        end=text.index('," he'),
+        text="We are ready",
+        kind="direct",
+        cue="said",
+        cue_span=Span(article_id="a", start=said, end=said + 4),
+    )
+    assert _cue_inside_marks(title_cue, quoted)
+    assert not _cue_inside_marks(ready, quoted)

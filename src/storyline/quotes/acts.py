@@ -137,7 +137,36 @@ def statements_only(text: str, analysis: Analysis, quotes: Sequence[Quote]) -> l
     shown = [
         _without_pronoun_speaker(_tidy_speaker(_without_reporters_words(text, parse, q))) for q in quotes
     ]
-    return [q for q in shown if is_statement(parse, q, analysis.mentions) and _speakers_words(text, parse, q)]
+    titles = _closed_quotations(text)
+    return [
+        q
+        for q in shown
+        if is_statement(parse, q, analysis.mentions)
+        and _speakers_words(text, parse, q)
+        and not _cue_inside_marks(q, titles)
+    ]
+
+
+def _closed_quotations(text: str) -> list[tuple[int, int]]:
+    """The passages between an opening and a closing quotation mark in one paragraph."""
+    from storyline.quotes.extract import find_quoted_spans
+
+    return [
+        (start, end) for start, end in find_quoted_spans(text) if end < len(text) and text[end] in "\"”'’"
+    ]
+
+
+def _cue_inside_marks(quote: Quote, quoted: Sequence[tuple[int, int]]) -> bool:
+    """Whether the cue is a word inside quotation marks that are not the quote's own: a quoted
+    title or slogan ("the 'Don't ask, don't tell' policy") holds a verb of saying that nobody
+    said then."""
+    cue = quote.cue_span
+    if cue is None:
+        return False
+    for start, end in quoted:
+        if start <= cue.start and cue.end <= end:
+            return not any(start <= s and e <= end for s, e in _pieces(quote))
+    return False
 
 
 def is_statement(parse: ParseIndex, quote: Quote, mentions: Sequence[Mention] = ()) -> bool:
@@ -148,6 +177,8 @@ def is_statement(parse: ParseIndex, quote: Quote, mentions: Sequence[Mention] = 
     if quote.speaker is None or is_bare_pronoun(quote.speaker) or _cannot_speak(parse, quote, mentions):
         return False
     if cue is not None and (_passive(parse, cue) or _not_yet_said(parse, cue)):
+        return False
+    if cue is not None and _said_by_another_noun(parse, cue, quote):
         return False
     if quote.kind == "direct":
         return (
@@ -353,6 +384,33 @@ def _passive(parse: ParseIndex, cue: Token) -> bool:
     participle = cue.tag == "VBN" or (cue.tag == "VBD" and cue.dep in ("advcl", "acl"))
     # "what Obama called a ...", "has called": his own words; "met and called for": shared subject
     return participle and cue.dep != "conj" and not deps & {"aux", "nsubj"}
+
+
+def _said_by_another_noun(parse: ParseIndex, cue: Token, quote: Quote) -> bool:
+    """A participle cue that modifies a noun outside the speaker phrase ("he had heard
+    demonstrators' pleas [asking] for the government to act", "a sign [reading] ..."): that noun
+    speaks, not the subject of the sentence the speaker was taken from."""
+    if cue.dep != "acl" or cue.tag != "VBG" or cue.head == cue.i or quote.speaker_span is None:
+        return False
+    noun = parse.tokens[cue.head]
+    span = quote.speaker_span
+    if noun.pos not in ("NOUN", "PROPN") or span.start <= noun.start < span.end:
+        return False
+    # "the ministry issued a statement saying ...", "said in a statement saying ...": the
+    # speaker's own statement, the object of the speaker's verb
+    verb = noun
+    for _ in range(3):
+        if verb.head == verb.i:
+            break
+        verb = parse.tokens[verb.head]
+        if verb.pos in ("VERB", "AUX"):
+            break
+    subjects = [
+        parse.tokens[c]
+        for c in parse.children.get(verb.i, ())
+        if parse.tokens[c].dep in ("nsubj", "nsubjpass")
+    ]
+    return not any(span.start <= t.start < span.end for t in subjects)
 
 
 def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
