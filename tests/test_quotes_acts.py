@@ -343,11 +343,13 @@ def test_a_noun_phrase_announced_reported_or_confirmed_is_not_what_was_said():
         "the seafood industry. US lawmakers have accused BP of cutting costs before the explosion. "
         "Critics blame the Brotherhood for sparking troubles elsewhere. Mr Obama described the spill "
         "as an assault on the shores of the US that tested the limits of technology. The president "
-        "asked his supporters to lend their name to a campaign to change the way America uses energy."
+        "asked his supporters to lend their name to a campaign to change the way America uses energy. "
+        "The incident has so far cost BP $ 1.6 bn, the energy giant said on Monday."
     )
     for words in ("an inquiry into", "a meeting of scientific", "200 fatalities", "measures to protect"):
         assert not _said(shown, words), words
-    for words in ("BP of cutting costs", "for sparking troubles", "as an assault", "to lend their name"):
+    kept = ("BP of cutting costs", "for sparking troubles", "as an assault", "to lend their name", "cost BP")
+    for words in kept:
         assert _said(shown, words), words
 
 

@@ -200,7 +200,9 @@ def is_statement(parse: ParseIndex, quote: Quote, mentions: Sequence[Mention] = 
     # "the inspectors' report found that ...": what a document states (a clause, as for anyone)
     if lemma not in STATEMENT_LEMMAS and not (quote.speaker_type == "document" and lemma in DOCUMENT_LEMMAS):
         return False
-    clause = _has_verb(parse, quote) and not _noun_phrase_only(parse, quote, lemma)
+    clause = _has_verb(parse, quote) and not (
+        quote.kind == "indirect" and _noun_phrase_only(parse, quote, cue)
+    )
     return clause or (quote.kind == "mixed" and _quotes_a_description(quote.text))
 
 
@@ -213,7 +215,7 @@ _DIRECTIVE_LEMMAS = frozenset(
 )
 
 
-def _noun_phrase_only(parse: ParseIndex, quote: Quote, lemma: str) -> bool:
+def _noun_phrase_only(parse: ParseIndex, quote: Quote, cue: Token) -> bool:
     """Whether reported words are one noun phrase, their verbs only inside it: "announced [an
     inquiry into whether ...]", "has called [a meeting of experts to discuss ...]", "is reporting
     [200 fatalities and reports of flu spreading ...]", "confirming [the news to stunned fans in a
@@ -227,6 +229,16 @@ def _noun_phrase_only(parse: ParseIndex, quote: Quote, lemma: str) -> bool:
         return False
     inside = set(ids)
     tops = [parse.tokens[i] for i in ids if parse.tokens[i].head not in inside or parse.tokens[i].head == i]
+    lemma = cue.lemma.lower()
+    if any(
+        parse.tokens[i].dep in ("nsubj", "nsubjpass", "expl") and parse.tokens[i].head in {t.i for t in tops}
+        for i in ids
+    ):
+        return False  # a subject of the words' head: a clause, whatever tag its verb was given
+    if lemma in _DIRECTIVE_LEMMAS and any(
+        top.head != top.i and parse.tokens[top.head].lemma.lower() in ("for", "on") for top in tops
+    ):
+        return False  # "called for [a ceasefire]", "appealed for [calm]": what was demanded
     for top in tops:
         if top.pos in ("VERB", "AUX"):
             return False
@@ -234,8 +246,8 @@ def _noun_phrase_only(parse: ParseIndex, quote: Quote, lemma: str) -> bool:
             return False
         if top.pos not in ("NOUN", "PROPN", "PRON", "NUM", "DET", "ADJ"):
             return False  # a parse the rule cannot read: precision of the rule, not of the line
-        if lemma in _DIRECTIVE_LEMMAS and _governs_a_verb(parse, top, inside):
-            return False
+        if lemma in _DIRECTIVE_LEMMAS and lemma != "call" and _governs_a_verb(parse, top, inside):
+            return False  # "urged [its followers to protest]"; but "called [a meeting to discuss ...]"
         if any(_gerund_after(parse, parse.tokens[c], inside) for c in parse.children.get(top.i, ())):
             return False  # "accusing [Obama of driving ...]" with "of" hung on the noun
     return True
