@@ -392,3 +392,15 @@ def test_a_cue_inside_a_quoted_title_is_no_one_speaking():
     )
     assert _cue_inside_marks(title_cue, quoted)
     assert not _cue_inside_marks(ready, quoted)
+
+
+def test_a_cue_with_its_own_subject_is_not_another_speakers():
+    shown = _shown(
+        "Mexico\n\nThe Mexican government is urging against jumping to conclusions and is suggesting "
+        "the possibility remains that the virus originated outside the country, our correspondent "
+        "adds. Health Minister Jose Cordova said the outbreak was slowing. Farmers' groups, who fear "
+        "losses, said the cull was unjustified."
+    )
+    assert all(q.speaker != "our correspondent" for q in _said(shown, "originated outside"))
+    assert _said(shown, "the outbreak was slowing")
+    assert _said(shown, "the cull was unjustified")

@@ -37,7 +37,7 @@ from dataclasses import replace
 from storyline.models import Analysis, Article, Mention, Quote, Token
 from storyline.quotes.animacy import speaker_kind
 from storyline.quotes.parse import SPEECH_LEMMAS, ParseIndex
-from storyline.quotes.speakers import ANONYMOUS_NOUNS, DOCUMENT_NOUNS, ORG_NOUNS
+from storyline.quotes.speakers import ANONYMOUS_NOUNS, DOCUMENT_NOUNS, ORG_NOUNS, RELATIVES
 
 # Verbs whose clause reports what someone said or wrote (SPEECH_LEMMAS are those that govern
 # a quotation; these also take reported speech without marks).
@@ -178,7 +178,9 @@ def is_statement(parse: ParseIndex, quote: Quote, mentions: Sequence[Mention] = 
         return False
     if cue is not None and (_passive(parse, cue) or _not_yet_said(parse, cue)):
         return False
-    if cue is not None and _said_by_another_noun(parse, cue, quote):
+    if cue is not None and (
+        _said_by_another_noun(parse, cue, quote) or _cue_of_another_subject(parse, cue, quote)
+    ):
         return False
     if quote.kind == "direct":
         return (
@@ -396,6 +398,33 @@ def _passive(parse: ParseIndex, cue: Token) -> bool:
     participle = cue.tag == "VBN" or (cue.tag == "VBD" and cue.dep in ("advcl", "acl"))
     # "what Obama called a ...", "has called": his own words; "met and called for": shared subject
     return participle and cue.dep != "conj" and not deps & {"aux", "nsubj"}
+
+
+def _cue_of_another_subject(parse: ParseIndex, cue: Token, quote: Quote) -> bool:
+    """Whether the cue's own subject (its own, or that of the verb it is joined to: "The Mexican
+    government is urging caution and is [suggesting] the virus came from abroad, our
+    correspondent adds") lies outside the speaker phrase: the words are that subject's, not
+    those of the speaker the attribution was paired with. A pronoun or a relative subject
+    stands for the speaker it was resolved to."""
+    span = quote.speaker_span
+    if span is None:
+        return False
+    verb, subjects = cue, []
+    for _ in range(3):
+        subjects = [
+            c for c in parse.children.get(verb.i, ()) if parse.tokens[c].dep in ("nsubj", "nsubjpass")
+        ]
+        if subjects or verb.dep != "conj" or verb.head == verb.i:
+            break
+        verb = parse.tokens[verb.head]
+    if not subjects:
+        return False
+    subject = parse.tokens[subjects[0]]
+    if subject.pos in ("PRON", "DET") or subject.lemma.lower() in RELATIVES:
+        return False
+    words = parse.subtree(subject.i)
+    start, end = parse.tokens[words[0]].start, parse.tokens[words[-1]].end
+    return not (start < span.end and span.start < end)
 
 
 def _said_by_another_noun(parse: ParseIndex, cue: Token, quote: Quote) -> bool:
