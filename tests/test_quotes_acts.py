@@ -404,3 +404,13 @@ def test_a_cue_with_its_own_subject_is_not_another_speakers():
     assert all(q.speaker != "our correspondent" for q in _said(shown, "originated outside"))
     assert _said(shown, "the outbreak was slowing")
     assert _said(shown, "the cull was unjustified")
+
+
+def test_a_quoted_headline_is_not_a_statement():
+    shown = _shown(
+        "Papers\n\nEngland's goalkeeper occupies many front pages. \"So How Many Shots Did You Drop "
+        'Today, Robert?" asks the Daily Telegraph. "The keeper deserves our support, and Tito, '
+        'Marlon and Jackie Jackson agree," said the coach.'
+    )
+    assert not _said(shown, "How Many Shots")
+    assert _said(shown, "The keeper deserves our support")

@@ -472,6 +472,8 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
             return False  # reported words run on into the reporter's next sentence
     if quote.kind == "indirect":
         return True
+    if quote.kind == "direct" and _title_case(_quote_words(text, quote)):
+        return False  # a headline quoted ("So How Many Shots Did You Drop Today, Robert?")
     for start, end in _pieces(quote):
         piece = text[start:end]
         first = piece.lstrip("\"“”'‘’ ")[:1]
@@ -482,6 +484,24 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
         if quote.kind == "direct" and opens_lower and _SENTENCE_RUN_ON.search(piece):
             return False
     return True
+
+
+def _quote_words(text: str, quote: Quote) -> str:
+    return " ".join(text[start:end] for start, end in _pieces(quote))
+
+
+# Short words a headline leaves in lower case ("Obama to Meet BP Chiefs on Fund").
+_HEADLINE_LOWER = frozenset("a an the of to in on at for and or but by as vs with from".split())
+
+
+def _title_case(words: str) -> bool:
+    """Whether quoted words are written as a headline: at least four words, and all but a few
+    short ones capitalized. A speaker's sentence keeps its verbs and most of its words in lower
+    case, even when it names several people."""
+    tokens = [w for w in re.findall(r"[A-Za-z][\w'’-]*", words) if w.lower() not in _HEADLINE_LOWER]
+    if len(tokens) < 4:
+        return False
+    return sum(w[0].isupper() for w in tokens) >= 0.85 * len(tokens)
 
 
 def _pieces(quote: Quote) -> list[tuple[int, int]]:
