@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from tests.conftest import make_article
 
@@ -392,6 +394,10 @@ def test_a_cue_inside_a_quoted_title_is_no_one_speaking():
     )
     assert _cue_inside_marks(title_cue, quoted)
     assert not _cue_inside_marks(ready, quoted)
+    # marks paired across an attribution hold its speaker as well: no title
+    he = text.index("he said")
+    across = replace(ready, speaker="he", speaker_span=Span(article_id="a", start=he, end=he + 2))
+    assert not _cue_inside_marks(across, [(text.index('," he') + 2, text.index(".", he))])
 
 
 def test_a_cue_with_its_own_subject_is_not_another_speakers():

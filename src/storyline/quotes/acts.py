@@ -165,6 +165,11 @@ def _cue_inside_marks(quote: Quote, quoted: Sequence[tuple[int, int]]) -> bool:
         return False
     for start, end in quoted:
         if start <= cue.start and cue.end <= end:
+            # marks paired across the attribution ('... as well," Guirguis said. "So many ...')
+            # hold its speaker too: a mispairing, not a title
+            speaker = quote.speaker_span
+            if speaker is not None and start <= speaker.start and speaker.end <= end:
+                return False
             return not any(start <= s and e <= end for s, e in _pieces(quote))
     return False
 
