@@ -222,6 +222,9 @@ _DIRECTIVE_LEMMAS = frozenset(
 )
 
 
+_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "csubj", "parataxis"})
+
+
 def _noun_phrase_only(parse: ParseIndex, quote: Quote, cue: Token) -> bool:
     """Whether reported words are one noun phrase, their verbs only inside it: "announced [an
     inquiry into whether ...]", "has called [a meeting of experts to discuss ...]", "is reporting
@@ -247,8 +250,9 @@ def _noun_phrase_only(parse: ParseIndex, quote: Quote, cue: Token) -> bool:
     ):
         return False  # "called for [a ceasefire]", "appealed for [calm]": what was demanded
     for top in tops:
-        if top.pos in ("VERB", "AUX"):
-            return False
+        if top.pos in ("VERB", "AUX") or top.head == top.i or top.dep in _CLAUSE_DEPS:
+            return False  # a clause; or one whose verb the parse read as a noun, yet hung as a
+            # clause or left as its sentence's root ("The plant [supplies] a fifth of ...")
         if top.pos == "ADP" and (top.lemma.lower() == "as" or _governs_a_verb(parse, top, inside)):
             return False
         if top.pos not in ("NOUN", "PROPN", "PRON", "NUM", "DET", "ADJ"):
