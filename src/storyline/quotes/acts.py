@@ -410,22 +410,17 @@ def _passive(parse: ParseIndex, cue: Token) -> bool:
 
 
 def _cue_of_another_subject(parse: ParseIndex, cue: Token, quote: Quote) -> bool:
-    """Whether the cue's own subject (its own, or that of the verb it is joined to: "The Mexican
-    government is urging caution and is [suggesting] the virus came from abroad, our
-    correspondent adds") lies outside the speaker phrase: the words are that subject's, not
-    those of the speaker the attribution was paired with. A pronoun or a relative subject
+    """Whether the subject of the verb the cue is joined to ("The Mexican government is urging
+    caution and is [suggesting] the virus came from abroad, our correspondent adds") lies
+    outside the speaker phrase: the words are that subject's, not those of the speaker the
+    attribution was paired with. Only a joined verb's subject: the cue's own is where the
+    speaker was read from, and where the parse errs (a dateline, a caption run in, 'the flow
+    rate" ..., says MacDonald') it would hide right quotes. A pronoun or a relative subject
     stands for the speaker it was resolved to."""
     span = quote.speaker_span
-    if span is None:
+    if span is None or _subjects(parse, cue) or cue.dep != "conj" or cue.head == cue.i:
         return False
-    verb, subjects = cue, []
-    for _ in range(3):
-        subjects = [
-            c for c in parse.children.get(verb.i, ()) if parse.tokens[c].dep in ("nsubj", "nsubjpass")
-        ]
-        if subjects or verb.dep != "conj" or verb.head == verb.i:
-            break
-        verb = parse.tokens[verb.head]
+    subjects = _subjects(parse, parse.tokens[cue.head])
     if not subjects:
         return False
     subject = parse.tokens[subjects[0]]
@@ -434,6 +429,10 @@ def _cue_of_another_subject(parse: ParseIndex, cue: Token, quote: Quote) -> bool
     words = parse.subtree(subject.i)
     start, end = parse.tokens[words[0]].start, parse.tokens[words[-1]].end
     return not (start < span.end and span.start < end)
+
+
+def _subjects(parse: ParseIndex, verb: Token) -> list[int]:
+    return [c for c in parse.children.get(verb.i, ()) if parse.tokens[c].dep in ("nsubj", "nsubjpass")]
 
 
 def _said_by_another_noun(parse: ParseIndex, cue: Token, quote: Quote) -> bool:
