@@ -198,16 +198,9 @@ def test_bodies_speaking_together_are_all_the_speaker():
 
 
 def _typed_quotes(text: str) -> dict[str, Quote]:
-    from tests.conftest import make_article
+    from tests.test_quotes import _quotes
 
-    from storyline.entities import merge_entities
-    from storyline.nlp import analyze
-    from storyline.quotes.extract import extract_quotes
-
-    article = make_article(text)
-    entities, (analysis,) = merge_entities(analyze([article]))
-    names = {e.id: e.name for e in entities}
-    return {q.text: q for q in extract_quotes(article, analysis, names)}
+    return _quotes(text)
 
 
 @pytest.mark.models
