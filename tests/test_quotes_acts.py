@@ -346,11 +346,18 @@ def test_a_noun_phrase_announced_reported_or_confirmed_is_not_what_was_said():
         "Critics blame the Brotherhood for sparking troubles elsewhere. Mr Obama described the spill "
         "as an assault on the shores of the US that tested the limits of technology. The president "
         "asked his supporters to lend their name to a campaign to change the way America uses energy. "
+        "Jermaine Jackson confirmed his death to stunned fans at a hastily arranged press conference. "
         "The incident has so far cost BP $ 1.6 bn, the energy giant said on Monday. The Brena "
         "hydropower plant supplies about a fifth of Karvonia's electricity, officials in Dravik say, "
         "and they blame the winter's low rainfall, not the dam, for the low water at Valmora."
     )
-    for words in ("an inquiry into", "a meeting of scientific", "200 fatalities", "measures to protect"):
+    for words in (
+        "an inquiry into",
+        "a meeting of scientific",
+        "200 fatalities",
+        "measures to protect",
+        "to stunned fans",
+    ):
         assert not _said(shown, words), words
     kept = (
         "BP of cutting costs",

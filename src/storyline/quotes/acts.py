@@ -255,6 +255,8 @@ def _noun_phrase_only(parse: ParseIndex, quote: Quote, cue: Token) -> bool:
             # clause or left as its sentence's root ("The plant [supplies] a fifth of ...")
         if top.pos == "ADP" and (top.lemma.lower() == "as" or _governs_a_verb(parse, top, inside)):
             return False
+        if top.pos == "ADP":
+            continue  # where or to whom it was done: "confirming the news [to stunned fans]"
         if top.pos not in ("NOUN", "PROPN", "PRON", "NUM", "DET", "ADJ"):
             return False  # a parse the rule cannot read: precision of the rule, not of the line
         if lemma in _DIRECTIVE_LEMMAS and lemma != "call" and _governs_a_verb(parse, top, inside):
