@@ -8,6 +8,10 @@ Measures, in one run:
   3. the peer on the same cleaned texts: `nlp.pipe(texts, batch_size=16)` with the same spaCy
      pipeline, and sentence-transformers (PyTorch; storyline runs the same model in onnxruntime)
      over every sentence that pass splits (no cap);
+  3b. storyline's three models run bare on the same input, with nothing around them: the spaCy
+     pass, the quote tagger (transformer + CRF) over its parses, and the onnxruntime MiniLM over
+     exactly the sentences storyline embedded. End-to-end over this is the cost of everything
+     storyline adds to its models (target: within 1.25x, BENCHMARKS.md "Where the time goes");
   4. the machine (CPU, cores, RAM, Python and library versions).
 
 Run from the project root:
@@ -32,6 +36,7 @@ from pathlib import Path
 COLD_RUNS = 3
 COLD_TARGET_S = 10.0
 THROUGHPUT_TARGET = 10.0  # articles/s, after models are loaded
+BARE_MODELS_TARGET = 1.25  # end-to-end over storyline's three models run bare
 
 
 def machine() -> dict[str, str]:
@@ -139,7 +144,10 @@ def throughput(shared: Path, topic: str) -> dict:
             t2 = time.perf_counter()
             embedding = {"seconds": 0.0, "texts": 0}
 
+            embedded: list[str] = []
+
             def timed_embed(texts):
+                embedded.extend(texts)
                 begin = time.perf_counter()
                 rows = pipeline.embed_texts(store, texts)
                 embedding["seconds"] += time.perf_counter() - begin
@@ -178,7 +186,34 @@ def throughput(shared: Path, topic: str) -> dict:
         sentences=sum(len(a.sentences) for a in analyses.values()),
     )
     r["texts"] = [a.text for a in articles]
+    r["bare"] = bare_models(articles, list(analyses.values()), embedded)
     return r
+
+
+def bare_models(articles, analyses, embedded: list[str]) -> dict:
+    """storyline's three models alone, on the input storyline gave them: spaCy over the
+    articles, the quote tagger over the parses, MiniLM (onnxruntime) over the embedded
+    sentences."""
+    from storyline import nlp
+    from storyline.quotes.extract import find_quoted_spans
+    from storyline.quotes.tagger import load_tagger, tag_analysis
+
+    spacy_nlp = nlp.spacy_pipeline()
+    start = time.perf_counter()
+    for _ in spacy_nlp.pipe([a.text for a in articles], batch_size=16):
+        pass
+    parse = time.perf_counter() - start
+    tagger = load_tagger()
+    by_id = {a.id: a for a in articles}
+    start = time.perf_counter()
+    for analysis in analyses:
+        text = by_id[analysis.article_id].text
+        tag_analysis(text, analysis, find_quoted_spans(text), tagger)
+    tag = time.perf_counter() - start
+    start = time.perf_counter()
+    nlp.embed(embedded)
+    embed = time.perf_counter() - start
+    return {"parse": parse, "tag": tag, "embed": embed, "total": parse + tag + embed}
 
 
 def peer(texts: list[str]) -> dict:
@@ -250,6 +285,13 @@ def table(cold: list[float], s: dict, p: dict, topic: str) -> tuple[list[str], l
             f"{s['total']:.2f} s = {rate:.1f} articles/s",
             f"{p['parse'] + p['embed']:.2f} s (parse + embed all)",
             f">= {THROUGHPUT_TARGET:.0f} articles/s: {ok(rate >= THROUGHPUT_TARGET)}",
+        ],
+        [
+            "storyline's three models bare (spaCy, quote tagger, MiniLM onnx), same input",
+            f"{s['bare']['total']:.2f} s (parse {s['bare']['parse']:.2f}, tagger {s['bare']['tag']:.2f}, "
+            f"embed {s['bare']['embed']:.2f}); end-to-end / bare = {s['total'] / s['bare']['total']:.2f}x",
+            "",
+            f"<= {BARE_MODELS_TARGET:.2f}x: {ok(s['total'] / s['bare']['total'] <= BARE_MODELS_TARGET)}",
         ],
         [
             "output",

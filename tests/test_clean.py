@@ -704,3 +704,31 @@ def test_prose_inside_a_paragraph_is_never_taken_for_furniture(prose):
     cleaned = clean_text(text, take_title=False)
     assert not cleaned.removed
     assert cleaned.text == text
+
+
+def test_a_wire_pages_filing_stamp_and_the_caption_above_it_are_removed():
+    caption = "A nurse wears a mask at a clinic in Valmora, northern Estria, May 2, 2009."
+    stamp = "VALMORA | Sat May 2, 2009 7:50 pm EDT VALMORA (Reuters) -"
+    cleaned = clean_text(f"{caption} {stamp} {LEAD} {LEAD}", take_title=False)
+    assert _removed(cleaned, "photo caption or credit") == [caption]
+    assert _removed(cleaned, "wire dateline and time stamp") == [stamp]
+    assert cleaned.text == f"{LEAD} {LEAD}"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The law took effect across Estria on May 2, 2009.",  # dated with "on": prose
+        "The law took effect Monday, May 2, 2009.",  # after a weekday: prose
+    ],
+)
+def test_prose_ending_on_a_date_before_a_filing_stamp_is_kept(sentence):
+    stamp = "VALMORA | Sat May 2, 2009 7:50 pm EDT VALMORA (Reuters) -"
+    cleaned = clean_text(f"{sentence} {stamp} {LEAD}", take_title=False)
+    assert sentence in cleaned.text
+    assert _removed(cleaned, "wire dateline and time stamp") == [stamp]
+
+
+def test_a_pipe_in_prose_is_no_filing_stamp():
+    text = f"{LEAD} Scores were 3 | 4 at the break on May 2, 2009. {LEAD}"
+    assert clean_text(text, take_title=False).text == text

@@ -25,6 +25,21 @@ def test_analyze_keeps_sentences_inside_paragraphs_and_trims_entities():
     assert all(text[t.start : t.end] for t in analysis.tokens)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Tunisian President Zine el Abidine Ben Ali fled the country on Friday after weeks of protests.",
+        "The talks in Brussels with Ursula von der Leyen ended late on Monday without a deal.",
+    ],
+)
+def test_no_sentence_starts_inside_a_name_after_its_particle(sentence):
+    # issue 15: the splitter cut "Zine el | Abidine", so a quote's speaker, a summary line and
+    # a timeline entry lost half the sentence
+    text = f"{sentence} Officials said so later."
+    (analysis,) = nlp.analyze([make_article(text)])
+    assert [text[s.start : s.end] for s in analysis.sentences][0] == sentence
+
+
 def test_analysis_json_round_trip():
     (analysis,) = nlp.analyze([make_article("Kuleba said the talks went well on Monday.")])
     assert nlp.analysis_from_json(nlp.analysis_to_json(analysis)) == analysis

@@ -465,3 +465,21 @@ def test_two_apostrophe_quotes_continue_and_reported_words_stop_before_the_next_
     assert sick.speaker is not None and sick.speaker.endswith("Varga")
     change = next(q for q in quotes.values() if q.text.startswith("she wanted major change"))
     assert change.text.endswith("to support.")
+
+
+def test_words_without_a_stop_before_an_attributed_quotation_are_not_its_content():
+    from storyline.nlp import analyze
+    from storyline.quotes.acts import statements_only
+
+    text = (
+        "Flu history\n\nThe pandemic reached Latin America, killing an estimated one million people. "
+        'Medical facilities were overwhelmed by the 1918 flu pandemic "We have very little '
+        'information about this strain," says Dr David Morens. We had two lineages of the disease '
+        'Institute of Allergy "Every species has its own flu," says Professor Howard Markel.'
+    )
+    article = make_article(text)
+    entities, (analysis,) = merge_entities(analyze([article]))
+    quotes = extract_quotes(article, analysis, {e.id: e.name for e in entities})
+    shown = [q.text for q in statements_only(text, analysis, quotes)]
+    assert not [t for t in shown if "Medical facilities" in t or "two lineages" in t]
+    assert [t for t in shown if t.startswith("We have very little information")]

@@ -436,3 +436,117 @@ def test_a_quoted_headline_is_not_a_statement():
     )
     assert not _said(shown, "How Many Shots")
     assert _said(shown, "The keeper deserves our support")
+
+
+def test_reported_words_run_on_past_a_lost_stop_are_not_shown():
+    shown = _shown(
+        "Flu\n\nEdgar Hernandez says he now feels a lot better Five-year-old Edgar Hernandez "
+        "started feeling unwell in late March. Officials say seven EU states All three recently "
+        "returned from Mexico. The minister said the tests would take a week."
+    )
+    assert not _said(shown, "feels a lot better")
+    assert not _said(shown, "seven EU states")
+    assert _said(shown, "the tests would take a week")
+
+
+def test_a_clause_joined_to_a_reported_object_is_the_reporters():
+    shown = _shown(
+        "Flu\n\nGermany reported three cases. Spain and the UK earlier confirmed two cases each "
+        "and six other EU states have been monitoring patients suspected of having the virus. "
+        "The state of California has declared a state of emergency and President Barack Obama is "
+        "asking Congress for an additional $1.5 bn. The minister said prices rose and wages fell. "
+        "Muslim-majority countries in North Africa and the Middle East have the most young people, "
+        "according to the Pew Forum. Mansour said that he and fellow demonstrators had been beaten."
+    )
+    assert not _said(shown, "monitoring")
+    assert _said(shown, "prices rose and wages fell")
+    assert _said(shown, "North Africa and the Middle East have the most young people")
+    assert _said(shown, "he and fellow demonstrators had been beaten")
+
+
+def test_a_participle_clause_on_the_cue_is_the_reporters():
+    shown = _shown(
+        "Trial\n\nPennsylvania Gov. Ed Rendell urged the federal government to pursue the case, "
+        "resulting in hate crime convictions for the two young men."
+    )
+    [quote] = _said(shown, "to pursue the case")
+    assert "resulting" not in quote.text
+
+
+def test_words_before_a_cue_that_reports_its_own_clause_are_the_reporters():
+    shown = _shown(
+        "Flu\n\nIn Mexico, the only country to have suffered swine flu deaths, the government puts "
+        "the toll at more than 150 and says 1,300 people are in hospital. Al-Banna himself was "
+        "assassinated soon afterwards -- his supporters claimed he had been killed on the wishes "
+        "of the government."
+    )
+    assert _said(shown, "1,300 people are in hospital")
+    assert _said(shown, "he had been killed")
+    assert not _said(shown, "the only country")
+    assert not _said(shown, "assassinated soon afterwards")
+
+
+def test_a_fragment_of_another_clause_is_not_the_next_piece_of_a_quote():
+    shown = _shown(
+        'Trial\n\nJermaine Jackson said he is prepared for a media "circus" Instead, Judge Michael '
+        'Pastor has advised them not to "read, listen to or watch any news report" and to "keep an '
+        'open mind throughout".'
+    )
+    assert not [q for q in shown.values() if "news report" in q.text or "open mind" in q.text]
+
+
+def test_quoted_words_that_open_halfway_through_a_sentence_are_not_shown():
+    from storyline.nlp import analyze
+    from storyline.quotes.acts import _speakers_words
+    from storyline.quotes.parse import ParseIndex
+
+    text = (
+        'Egypt\n\nObama has not called Mubarak -- "but there is daily contact between the two '
+        'governments," Vietor said.'
+    )
+    (analysis,) = analyze([make_article(text)])
+    start = text.index("but")
+    end = text.index(',"')
+    quote = Quote(id="q", article_id="a", start=start, end=end, text=text[start:end], kind="mixed")
+    assert not _speakers_words(text, ParseIndex(analysis), quote)
+    assert _speakers_words(
+        text, ParseIndex(analysis), replace(quote, start=start + 4, text=text[start + 4 : end])
+    )
+
+
+def test_reported_words_with_the_writers_own_i_are_not_shown():
+    shown = _shown(
+        "Flu\n\nFriends working in hospitals say that the situation is really bad, they are talking "
+        "about 19 people dead, including a doctor I think there is a real lack of information. "
+        "Daniel K writes: I think the government acted well."
+    )
+    assert not _said(shown, "the situation is really bad")
+    assert _said(shown, "I think the government acted well")
+
+
+def test_reported_words_cut_from_their_clause_are_not_shown():
+    shown = _shown(
+        "Trial\n\nThe singer's death, according to the Los Angeles County Coroner, was a homicide. "
+        "Unrest is worsening in central Alexandria, with thick smoke billowing through the streets, "
+        "CNN's Nic Robertson reports. Obama called on the authorities to refrain from violence."
+    )
+    assert not [q for q in shown.values() if q.text.strip() == "The singer's death"]
+    assert not [q for q in shown.values() if q.text.startswith("thick smoke")]
+    assert _said(shown, "the authorities to refrain from violence")
+
+
+def test_words_of_another_verb_of_saying_are_not_the_cues():
+    shown = _shown(
+        "Flu\n\nThe Mexican government is urging against jumping to conclusions and is suggesting "
+        "the possibility remains that the virus originated outside the country."
+    )
+    assert not [q for q in shown.values() if q.text.startswith("suggesting") and q.cue != "suggesting"]
+
+
+def test_reported_words_before_an_inverted_cue_are_whole():
+    shown = _shown(
+        'Oil spill\n\nThe company plans to handle 80,000 barrels a day. BP "under-estimated the flow '
+        'rate" and "over-estimated their ability to fight against that flow rate", says Ian '
+        "MacDonald, professor of oceanography at Florida State University."
+    )
+    assert _said(shown, "under-estimated the flow rate")

@@ -84,3 +84,49 @@ def test_the_parse_keeps_captions_headlines_and_unintroduced_surnames_out():
     full = lines.index("Estria's minister Mary Fisher said the treaty was fair.")
     surname_only = [i for i, line in enumerate(lines) if line.startswith("Fisher ")]
     assert surname_only and min(surname_only) > full
+
+
+@pytest.mark.models
+def test_a_line_cites_another_outlet_only_where_it_states_the_same_claim():
+    # issue 15: a summary line cited any close sentence of another outlet as its support, so a
+    # sentence on the same topic with other figures ("5,000 barrels" against "1,000 barrels")
+    # stood as a second source for it
+    from storyline.nlp import analyze
+
+    texts = [
+        "The leak in the Gulf of Mexico spills 5,000 barrels of oil a day, the coast guard said.",
+        "The leak in the Gulf of Mexico spills 5,000 barrels of oil a day, the coast guard said on Friday.",
+        "The leak in the Gulf of Mexico spills 1,000 barrels of oil a day, the coast guard said.",
+    ]
+    outlets = ("Wire", "Daily", "Post")
+    articles = [make_article(text, outlet=name) for text, name in zip(texts, outlets, strict=True)]
+    analyses = {a.id: an for a, an in zip(articles, analyze(articles), strict=True)}
+    statements = [
+        s for a in articles for s in _statements(a, analyses[a.id], [(1.0, 0.0, 0.01 * len(a.outlet or ""))])
+    ]
+    (line,) = summarize_event(statements, analyses=analyses, max_lines=1)
+    cited = {c.article_id for c in line.cites}
+    five_thousand = {articles[0].id, articles[1].id}
+    assert cited == five_thousand or cited == {articles[2].id}
+
+
+@pytest.mark.models
+def test_a_line_whose_he_or_she_names_no_one_is_left_out():
+    # issue 15: "Still, it was not until the end of the speech that he ..." was a summary line;
+    # read alone, no one says who "he" is
+    from storyline.nlp import analyze
+
+    article = make_article(
+        "Still, it was not until the conclusion of the speech that he announced the new cabinet. "
+        "A government aide said he would name the new ministers on Monday. "
+        "Speaking in the capital, he said the choice of a new ambassador was a powerful signal. "
+        'The crowd chanted "he must go" outside the palace on Sunday.'
+    )
+    (analysis,) = analyze([article])
+    statements = _statements(article, analysis, [(1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1)])
+    lines = [line.text for line in summarize_event(statements, analyses={article.id: analysis}, max_lines=4)]
+    assert not any(
+        line.startswith(("Still,", "Speaking in the capital")) for line in lines
+    )  # the ambassador is not he
+    assert any(line.startswith("A government aide said he") for line in lines)  # the aide is named
+    assert any(line.startswith("The crowd chanted") for line in lines)  # "he" inside the quotation

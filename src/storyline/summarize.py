@@ -13,12 +13,14 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from storyline import sameness
 from storyline.claims import Statement
 from storyline.config import DEFAULTS
 from storyline.models import Analysis, Mention, SummaryLine, Token
-from storyline.sentences import is_clean_line, parse_flaw, stands_alone
+from storyline.quotes.animacy import speaker_kind
+from storyline.sentences import is_clean_line, parse_flaw, quoted_spans, stands_alone
 
-SUMMARY_VERSION = "summary-5"
+SUMMARY_VERSION = "summary-6"  # 6: support states the line's claim (sameness); a he/she names someone
 
 
 def summarize_event(
@@ -39,6 +41,7 @@ def summarize_event(
         and is_clean_line(s.text)
         and stands_alone(s.text)
         and parsed.reads_as_line(s)
+        and parsed.names_whom_it_means(s)
     ]
     if not candidates:
         return []
@@ -50,10 +53,8 @@ def summarize_event(
     centroid = np.stack([s.vector for s in statements]).mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     similar = matrix @ matrix.T
-    support = [
-        {candidates[j].source_key for j in np.flatnonzero(similar[i] >= DEFAULTS.summary.support_similarity)}
-        for i in range(len(candidates))
-    ]
+    says_same = _says_same(candidates, similar, analyses or {})
+    support = [{candidates[j].source_key for j in np.flatnonzero(row)} for row in says_same]
     relevance = (
         matrix @ centroid
         + DEFAULTS.summary.support_weight * np.array([len(s) - 1 for s in support])
@@ -86,10 +87,32 @@ def summarize_event(
             other = candidates[j]
             if similar[i, j] < DEFAULTS.summary.support_similarity:
                 break
+            if not says_same[i, j]:
+                continue
             if other.source_key != own.source_key and other.source_key not in others:
                 others[other.source_key] = other.span
         lines.append(SummaryLine(text=own.text, cites=(own.span, *others.values())))
     return lines
+
+
+def _says_same(
+    candidates: Sequence[Statement], similar: np.ndarray, analyses: Mapping[str, Analysis]
+) -> np.ndarray:
+    """Which candidates state each one's claim, and so may be cited as its support: close in
+    meaning (DEFAULTS.summary.support_similarity), and, where the parses are known, the same
+    claim by the test the claims use (`storyline.sameness`: cores that agree and enough shared
+    distinctive words), since a close embedding alone makes a topic, not a claim."""
+    close = similar >= DEFAULTS.summary.support_similarity
+    if not all(s.span.article_id in analyses for s in candidates):
+        return close
+    cores = [sameness.core_of(s.text, s.span, analyses[s.span.article_id]) for s in candidates]
+    words = sameness.lexical_similarity([s.text for s in candidates])
+    same = close & (words >= DEFAULTS.claims.same_words)
+    for i, j in zip(*np.nonzero(same), strict=True):
+        if i != j and not sameness.cores_agree(cores[i], cores[j]):
+            same[i, j] = False
+    np.fill_diagonal(same, True)
+    return same
 
 
 # Verbs of speech and thought, whose present tense reports ("the WHO says ..."): any other verb in
@@ -100,6 +123,7 @@ _REPORTING = frozenset(
     "think expect fear estimate show suggest accuse deny admit".split()
 )
 CAPTION_WORDS = 20  # a photo caption is a short line: "Protesters gather in the square on Friday."
+_PERSONAL_PRONOUNS = frozenset("he she him his her himself herself".split())
 _TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Prof|Sir|Lady|Lord|Gen|Col|Capt|Rev|President|Judge)\.?\s+")
 
 
@@ -152,6 +176,30 @@ class _Parses:
             and root.lemma not in ("be", "have")
             and root.lemma.lower() not in _REPORTING
         )
+
+    def names_whom_it_means(self, statement: Statement) -> bool:
+        """Whether each "he", "she" or "him" of a line (outside quotation marks) comes after a
+        person the line names, by name or by a noun for a person ("An aide said he ..."), and
+        each "his" or "her" has such a person anywhere in the line ("In his speech, Obama said
+        ..."): a line read alone cannot lean on a person its neighbours named ("Writing on
+        Twitter, he said ...", "Still, it wasn't until the speech's end that he detailed ...")."""
+        tokens, mentions = self._of(statement)
+        if not tokens:
+            return True
+        origin = statement.span.start
+        quoted = [(origin + s, origin + e) for s, e in quoted_spans(statement.text)]
+        people = [m.start for m in mentions if m.label == "PERSON"]
+        people += [
+            t.start for t in tokens if t.pos == "NOUN" and "person" in (speaker_kind(t.lemma.lower()) or "")
+        ]
+        for token in tokens:
+            word = statement.text[token.start - origin : token.end - origin].lower()
+            if word not in _PERSONAL_PRONOUNS or any(s <= token.start < e for s, e in quoted):
+                continue
+            cataphoric = token.tag == "PRP$"  # "In his speech, Obama said ..."
+            if not any(cataphoric or start < token.start for start in people):
+                return False
+        return True
 
     def _full_names(self, statement: Statement) -> dict[str, set[str]]:
         """The people its article names in full (a PERSON mention of two words or more), by

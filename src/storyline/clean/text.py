@@ -454,12 +454,55 @@ def _captions(text: str, limit: int) -> list[tuple[int, int, str]]:
     return found
 
 
+# A wire page's header flattened into its first paragraph: the place, a pipe and the filing time
+# ("MEXICO CITY | Fri Apr 24, 2009 7:50 pm EDT"), then the story's own dateline ("MEXICO CITY
+# (Reuters) - "). No sentence writes a pipe before a weekday and a clock time.
+_WIRE_STAMP = re.compile(
+    r"""(?<![\w,])[A-Z][A-Z.'’/-]*(?:[\ -][A-Z][A-Z.'’/-]*){0,3}(?:,\ [A-Z][\w.]*(?:\ [A-Z][\w.]*){0,2})?
+        \ \|\ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\ [A-Z][a-z]{2}\ \d{1,2},\ \d{4}
+        \ \d{1,2}:\d{2}\ ?[ap]m\ [A-Z]{2,4}
+        (?:\ [A-Z][A-Z.'’/-]*(?:[\ -][A-Z][A-Z.'’/-]*){0,3}(?:,\ [A-Z][\w.]*(?:\ [A-Z][\w.]*){0,2})?
+           \ ?\((?:Reuters|AP|AFP)\)\ ?(?:-{1,2}|–|—)(?=\s))?""",
+    re.VERBOSE,
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# A wire photo's caption ends on its place and the day it was taken, with no "on" before the
+# date ("... in Kobe, western Japan, May 17, 2009."); prose dates a happening with "on" or after
+# a weekday ("took effect Monday, June 1, 2009.").
+_PLACE_AND_DATE_END = re.compile(
+    rf"(?<![.!?])\s(?!{_WEEKDAY}\b)[A-Z][\w.'’-]+,?\ (?i:{_MONTH})\ \d{{1,2}},\ \d{{4}}\.\s*$"
+)
+
+
+def _wire_stamps(text: str, limit: int) -> list[tuple[int, int, str]]:
+    """A wire page's filing stamp and dateline inside a paragraph (see `_WIRE_STAMP`), and the
+    photo caption standing right before it, which ends on a place and a date (see
+    `_PLACE_AND_DATE_END`): the page put the picture above the story."""
+    found = []
+    for stamp in _WIRE_STAMP.finditer(text, 0, limit):
+        found.append((stamp.start(), stamp.end(), "wire dateline and time stamp"))
+        low = max(0, stamp.start() - 600)
+        boundaries = [b.end() for b in _SENTENCE_END.finditer(text, low, stamp.start() + 1)]
+        if not boundaries or boundaries[-1] != stamp.start():
+            continue  # the stamp opens the text, or stands inside a sentence
+        if len(boundaries) >= 2:
+            caption_start = boundaries[-2]
+        elif low == 0:
+            caption_start = 0
+        else:
+            continue
+        caption = text[caption_start : stamp.start()]
+        if _PLACE_AND_DATE_END.search(caption) and len(caption.split()) <= 60:
+            found.append((caption_start, stamp.start(), "photo caption or credit"))
+    return found
+
+
 def _inline_furniture(text: str, limit: int) -> list[tuple[int, int, str]]:
     """Captions, link prompts, author's and editor's notes inside a paragraph (see `_captions`). An
     editor's note is only taken where the story's dateline follows it ("Editor's note: Elisa
     Massimino is the president of Human Rights First. (CNN) -- The regime ..."), which says
     where the note ends and the story starts."""
-    found = _captions(text, limit)
+    found = _captions(text, limit) + _wire_stamps(text, limit)
     prompts = _READ_MORE.finditer(text, 0, limit)
     found += [(m.start(), m.end(), "navigation or interface text") for m in prompts]
     found += [(m.start(), m.end(), "author's note") for m in _AUTHOR_NOTE.finditer(text, 0, limit)]

