@@ -316,6 +316,16 @@ def test_a_headline_run_into_the_words_is_not_shown():
     assert _said(shown, "the tests would take a week")
 
 
+def test_a_live_update_label_run_into_the_words_is_not_shown():
+    shown = _shown(
+        "Egypt\n\nThe minister said that all three had recovered.\n\n"
+        'A protester in Alexandria says President Mubarak\'s "time is over" NEW: Video footage '
+        "shows demonstrators on a bridge."
+    )
+    assert not _said(shown, "Video footage")
+    assert _said(shown, "all three had recovered")
+
+
 def test_reported_words_cut_before_their_object_are_not_shown():
     shown = _shown(
         "Korea\n\nNorth Korea's nuclear ambitions have barely been mentioned in the race. Experts "
@@ -324,6 +334,108 @@ def test_reported_words_cut_before_their_object_are_not_shown():
     )
     assert _said(shown, "The U.N. has passed five resolutions")
     assert not [q for q in shown.values() if q.text.rstrip(" ,").endswith("could change")]
+
+
+def test_a_noun_phrase_announced_reported_or_confirmed_is_not_what_was_said():
+    shown = _shown(
+        "Flu and spill\n\nThe prosecutor's office announced an inquiry into whether the university "
+        "failed to act. The World Health Organisation has called a meeting of scientific experts for "
+        "Wednesday to discuss the situation. The local news is reporting 200 fatalities and reports "
+        "of flu spreading from areas outside the capital. The president announced measures to protect "
+        "the seafood industry. US lawmakers have accused BP of cutting costs before the explosion. "
+        "Critics blame the Brotherhood for sparking troubles elsewhere. Mr Obama described the spill "
+        "as an assault on the shores of the US that tested the limits of technology. The president "
+        "asked his supporters to lend their name to a campaign to change the way America uses energy. "
+        "Jermaine Jackson confirmed his death to stunned fans at a hastily arranged press conference. "
+        "The incident has so far cost BP $ 1.6 bn, the energy giant said on Monday. The Brena "
+        "hydropower plant supplies about a fifth of Karvonia's electricity, officials in Dravik say, "
+        "and they blame the winter's low rainfall, not the dam, for the low water at Valmora."
+    )
+    for words in (
+        "an inquiry into",
+        "a meeting of scientific",
+        "200 fatalities",
+        "measures to protect",
+        "to stunned fans",
+    ):
+        assert not _said(shown, words), words
+    kept = (
+        "BP of cutting costs",
+        "for sparking troubles",
+        "as an assault",
+        "to lend their name",
+        "cost BP",
+        "a fifth",
+    )
+    for words in kept:
+        assert _said(shown, words), words
+
+
+def test_a_participle_on_someone_elses_noun_is_not_the_subjects_speech():
+    shown = _shown(
+        "Cairo\n\nMubarak said earlier that he had heard, and understood, demonstrators' pleas asking "
+        "for the government to take more action to create jobs. The ministry said in a statement "
+        "that the curfew would be lifted on Sunday."
+    )
+    assert not _said(shown, "take more action")
+    assert _said(shown, "the curfew would be lifted")
+
+
+def test_a_cue_inside_a_quoted_title_is_no_one_speaking():
+    from storyline.quotes.acts import _closed_quotations, _cue_inside_marks
+
+    text = 'The Pentagon briefed on repealing the "Don\'t ask, don\'t tell" policy. "We are ready," he said.'
+    quoted = _closed_quotations(text)
+    ask = text.index("ask")
+    title_cue = Quote(
+        id="q1",
+        article_id="a",
+        start=text.index("repealing"),
+        end=text.index(" policy"),
+        text="",
+        kind="mixed",
+        cue="ask",
+        cue_span=Span(article_id="a", start=ask, end=ask + 3),
+    )
+    said = text.index("said")
+    ready = Quote(
+        id="q2",
+        article_id="a",
+        start=text.index("We are"),
+        end=text.index('," he'),
+        text="We are ready",
+        kind="direct",
+        cue="said",
+        cue_span=Span(article_id="a", start=said, end=said + 4),
+    )
+    assert _cue_inside_marks(title_cue, quoted)
+    assert not _cue_inside_marks(ready, quoted)
+    # marks paired across an attribution hold its speaker as well: no title
+    he = text.index("he said")
+    across = replace(ready, speaker="he", speaker_span=Span(article_id="a", start=he, end=he + 2))
+    assert not _cue_inside_marks(across, [(text.index('," he') + 2, text.index(".", he))])
+
+
+def test_a_cue_with_its_own_subject_is_not_another_speakers():
+    shown = _shown(
+        "Mexico\n\nThe Mexican government is urging against jumping to conclusions and is suggesting "
+        "the possibility remains that the virus originated outside the country, our correspondent "
+        "adds. Health Minister Jose Cordova said the outbreak was slowing. Farmers' groups, who fear "
+        "losses, said the cull was unjustified."
+    )
+    assert all(q.speaker != "our correspondent" for q in _said(shown, "originated outside"))
+    assert _said(shown, "the outbreak was slowing")
+    assert _said(shown, "the cull was unjustified")
+
+
+def test_a_quoted_headline_is_not_a_statement():
+    shown = _shown(
+        "Papers\n\nEngland's goalkeeper occupies many front pages. \"So How Many Shots Did You Drop "
+        'Today, Robert?" asks the Daily Telegraph. "The keeper deserves our support, and Tito, '
+        'Marlon and Jackie Jackson agree," said the coach.'
+    )
+    assert not _said(shown, "How Many Shots")
+    assert _said(shown, "The keeper deserves our support")
 
 
 def test_reported_words_run_on_past_a_lost_stop_are_not_shown():

@@ -195,3 +195,46 @@ def test_bodies_speaking_together_are_all_the_speaker():
     ]
     assert quote.speaker == "GlaxoSmithKline Plc and Roche Holding AG"
     assert quote.speaker_type == "organization"
+
+
+def _typed_quotes(text: str) -> dict[str, Quote]:
+    from tests.test_quotes import _quotes
+
+    return _quotes(text)
+
+
+@pytest.mark.models
+def test_a_role_is_not_linked_to_a_name_that_only_shares_its_sentence():
+    quotes = _typed_quotes(
+        "Trial\n\nThe defense wanted to show the video when Dr Conrad Murray goes on trial this week, "
+        "but the judge says it is not relevant.\n\n"
+        'A senior State Department official said Egyptian President Hosni Mubarak "was not '
+        'particularly forthcoming" in his speech. "Our initial impression is that he emphasized '
+        'security far more than reform," said the official.'
+    )
+    (judge,) = [q for t, q in quotes.items() if "not relevant" in t]
+    assert judge.speaker == "the judge" and judge.speaker_entity_id is None
+    (official,) = [q for t, q in quotes.items() if "Our initial impression" in t]
+    assert official.speaker == "the official" and official.speaker_entity_id is None
+
+
+@pytest.mark.models
+def test_a_role_beside_its_name_is_still_that_person():
+    quotes = _typed_quotes(
+        "Ministry\n\nForeign Ministry spokesperson Hua Chunying spoke on Monday. Judge Michael Pastor "
+        'opened the session.\n\n"We will not sign," the spokesperson said.\n\n'
+        '"The jury must keep an open mind," the judge said.'
+    )
+    assert quotes["We will not sign"].speaker == "Hua Chunying"
+    assert quotes["The jury must keep an open mind"].speaker == "Michael Pastor"
+
+
+@pytest.mark.models
+def test_a_speaker_phrase_naming_its_own_speaker_is_not_someone_named_before():
+    quotes = _typed_quotes(
+        "Flu\n\nThe death was confirmed by Dr Richard Besser, acting director of the Centers for "
+        "Disease Control and Prevention. The assistant director general of the World Health "
+        "Organization, Keiji Fukuda, said that the virus was now being transmitted from human to human."
+    )
+    (fukuda,) = [q for t, q in quotes.items() if "from human to human" in t]
+    assert "Besser" not in (fukuda.speaker or "") and "Fukuda" in (fukuda.speaker or "")

@@ -37,7 +37,7 @@ from dataclasses import replace
 from storyline.models import Analysis, Article, Mention, Quote, Token
 from storyline.quotes.animacy import speaker_kind
 from storyline.quotes.parse import SPEECH_LEMMAS, ParseIndex
-from storyline.quotes.speakers import ANONYMOUS_NOUNS, DOCUMENT_NOUNS, ORG_NOUNS
+from storyline.quotes.speakers import ANONYMOUS_NOUNS, DOCUMENT_NOUNS, ORG_NOUNS, RELATIVES
 
 # Verbs whose clause reports what someone said or wrote (SPEECH_LEMMAS are those that govern
 # a quotation; these also take reported speech without marks).
@@ -105,6 +105,8 @@ _FURNITURE = re.compile(
     # re-test swine flu cases The widow of ..."): a capital "The" after a lower-case word opens
     # a sentence the stop of which was lost
     r"|\b[a-z]{2,} The [a-z]{2,}\b"
+    # a live page's update label ("... time is over\" NEW: Video footage shows ...")
+    r"|\bNEW: "
     r"|(?<!at )(?<!by )(?<!until )\b\d{1,2}:\d{2} ?(?:[ap]m|GMT|BST|UTC|EST|EDT|ET|IST)\b"  # not "at 7:30 pm"
 )
 # A sentence whose stop was lost, in the reporter's words: a word that only opens a sentence
@@ -150,7 +152,41 @@ def statements_only(text: str, analysis: Analysis, quotes: Sequence[Quote]) -> l
     shown = [
         _without_pronoun_speaker(_tidy_speaker(_without_reporters_words(text, parse, q))) for q in quotes
     ]
-    return [q for q in shown if is_statement(parse, q, analysis.mentions) and _speakers_words(text, parse, q)]
+    titles = _closed_quotations(text)
+    return [
+        q
+        for q in shown
+        if is_statement(parse, q, analysis.mentions)
+        and _speakers_words(text, parse, q)
+        and not _cue_inside_marks(q, titles)
+    ]
+
+
+def _closed_quotations(text: str) -> list[tuple[int, int]]:
+    """The passages between an opening and a closing quotation mark in one paragraph."""
+    from storyline.quotes.extract import find_quoted_spans
+
+    return [
+        (start, end) for start, end in find_quoted_spans(text) if end < len(text) and text[end] in "\"”'’"
+    ]
+
+
+def _cue_inside_marks(quote: Quote, quoted: Sequence[tuple[int, int]]) -> bool:
+    """Whether the cue is a word inside quotation marks that are not the quote's own: a quoted
+    title or slogan ("the 'Don't ask, don't tell' policy") holds a verb of saying that nobody
+    said then."""
+    cue = quote.cue_span
+    if cue is None:
+        return False
+    for start, end in quoted:
+        if start <= cue.start and cue.end <= end:
+            # marks paired across the attribution ('... as well," Guirguis said. "So many ...')
+            # hold its speaker too: a mispairing, not a title
+            speaker = quote.speaker_span
+            if speaker is not None and start <= speaker.start and speaker.end <= end:
+                return False
+            return not any(start <= s and e <= end for s, e in _pieces(quote))
+    return False
 
 
 def is_statement(parse: ParseIndex, quote: Quote, mentions: Sequence[Mention] = ()) -> bool:
@@ -161,6 +197,10 @@ def is_statement(parse: ParseIndex, quote: Quote, mentions: Sequence[Mention] = 
     if quote.speaker is None or is_bare_pronoun(quote.speaker) or _cannot_speak(parse, quote, mentions):
         return False
     if cue is not None and (_passive(parse, cue) or _not_yet_said(parse, cue)):
+        return False
+    if cue is not None and (
+        _said_by_another_noun(parse, cue, quote) or _cue_of_another_subject(parse, cue, quote)
+    ):
         return False
     if quote.kind == "direct":
         return (
@@ -182,7 +222,80 @@ def is_statement(parse: ParseIndex, quote: Quote, mentions: Sequence[Mention] = 
     # "the inspectors' report found that ...": what a document states (a clause, as for anyone)
     if lemma not in STATEMENT_LEMMAS and not (quote.speaker_type == "document" and lemma in DOCUMENT_LEMMAS):
         return False
-    return _has_verb(parse, quote) or (quote.kind == "mixed" and _quotes_a_description(quote.text))
+    clause = _has_verb(parse, quote) and not (
+        quote.kind == "indirect" and _noun_phrase_only(parse, quote, cue)
+    )
+    return clause or (quote.kind == "mixed" and _quotes_a_description(quote.text))
+
+
+# Verbs that tell someone to act: their object and its infinitive are what was said ("urged its
+# followers to protest", "called on the Senate to pass ...", "asked his network to lend ..."),
+# however the parse hangs the infinitive.
+_DIRECTIVE_LEMMAS = frozenset(
+    "urge call ask order demand appeal tell press request beg invite implore instruct advise encourage "
+    "warn".split()
+)
+
+
+_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "csubj", "parataxis"})
+
+
+def _noun_phrase_only(parse: ParseIndex, quote: Quote, cue: Token) -> bool:
+    """Whether reported words are one noun phrase, their verbs only inside it: "announced [an
+    inquiry into whether ...]", "has called [a meeting of experts to discuss ...]", "is reporting
+    [200 fatalities and reports of flu spreading ...]", "confirming [the news to stunned fans in a
+    hastily-arranged press conference]". What was done, announced or reported as a topic is not
+    what was said; a clause (a verb heading the words), a complementizer, a gerund after a
+    preposition ("accused BP [of cutting costs]"), a description ("described the spill [as] an
+    assault") or a directive's infinitive ("urged its followers to protest") is."""
+    span = parse.token_range(quote.start, quote.end)
+    ids = [i for i in span if parse.tokens[i].pos not in ("PUNCT", "SPACE")]
+    if not ids or parse.tokens[ids[0]].lemma.lower() in ("that", "whether", "if"):
+        return False
+    inside = set(ids)
+    tops = [parse.tokens[i] for i in ids if parse.tokens[i].head not in inside or parse.tokens[i].head == i]
+    lemma = cue.lemma.lower()
+    if any(
+        parse.tokens[i].dep in ("nsubj", "nsubjpass", "expl") and parse.tokens[i].head in {t.i for t in tops}
+        for i in ids
+    ):
+        return False  # a subject of the words' head: a clause, whatever tag its verb was given
+    if lemma in _DIRECTIVE_LEMMAS and any(
+        top.head != top.i and parse.tokens[top.head].lemma.lower() in ("for", "on") for top in tops
+    ):
+        return False  # "called for [a ceasefire]", "appealed for [calm]": what was demanded
+    for top in tops:
+        if top.pos in ("VERB", "AUX") or top.head == top.i or top.dep in _CLAUSE_DEPS:
+            return False  # a clause; or one whose verb the parse read as a noun, yet hung as a
+            # clause or left as its sentence's root ("The plant [supplies] a fifth of ...")
+        if top.pos == "ADP" and (top.lemma.lower() == "as" or _governs_a_verb(parse, top, inside)):
+            return False
+        if top.pos == "ADP":
+            continue  # where or to whom it was done: "confirming the news [to stunned fans]"
+        if top.pos not in ("NOUN", "PROPN", "PRON", "NUM", "DET", "ADJ"):
+            return False  # a parse the rule cannot read: precision of the rule, not of the line
+        if lemma in _DIRECTIVE_LEMMAS and lemma != "call" and _governs_a_verb(parse, top, inside):
+            return False  # "urged [its followers to protest]"; but "called [a meeting to discuss ...]"
+        if any(_gerund_after(parse, parse.tokens[c], inside) for c in parse.children.get(top.i, ())):
+            return False  # "accusing [Obama of driving ...]" with "of" hung on the noun
+    return True
+
+
+def _governs_a_verb(parse: ParseIndex, token: Token, inside: set[int]) -> bool:
+    """Whether a word of the reported words has a verb among its children there ("of [cutting]",
+    "followers [to protest]")."""
+    return any(
+        c in inside and parse.tokens[c].pos in ("VERB", "AUX") and parse.tokens[c].dep != "amod"
+        for c in parse.children.get(token.i, ())
+    )
+
+
+def _gerund_after(parse: ParseIndex, preposition: Token, inside: set[int]) -> bool:
+    """'of [driving]', 'for [sparking]': a preposition with a gerund, what someone is accused or
+    blamed of."""
+    return preposition.pos == "ADP" and any(
+        c in inside and parse.tokens[c].tag == "VBG" for c in parse.children.get(preposition.i, ())
+    )
 
 
 def _cannot_speak(parse: ParseIndex, quote: Quote, mentions: Sequence[Mention] = ()) -> bool:
@@ -313,6 +426,59 @@ def _passive(parse: ParseIndex, cue: Token) -> bool:
     return participle and cue.dep != "conj" and not deps & {"aux", "nsubj"}
 
 
+def _cue_of_another_subject(parse: ParseIndex, cue: Token, quote: Quote) -> bool:
+    """Whether the subject of the verb the cue is joined to ("The Mexican government is urging
+    caution and is [suggesting] the virus came from abroad, our correspondent adds") lies
+    outside the speaker phrase: the words are that subject's, not those of the speaker the
+    attribution was paired with. Only a joined verb's subject: the cue's own is where the
+    speaker was read from, and where the parse errs (a dateline, a caption run in, 'the flow
+    rate" ..., says MacDonald') it would hide right quotes. A pronoun or a relative subject
+    stands for the speaker it was resolved to."""
+    span = quote.speaker_span
+    if span is None or _subjects(parse, cue) or cue.dep != "conj" or cue.head == cue.i:
+        return False
+    subjects = _subjects(parse, parse.tokens[cue.head])
+    if not subjects:
+        return False
+    subject = parse.tokens[subjects[0]]
+    if subject.pos in ("PRON", "DET") or subject.lemma.lower() in RELATIVES:
+        return False
+    words = parse.subtree(subject.i)
+    start, end = parse.tokens[words[0]].start, parse.tokens[words[-1]].end
+    return not (start < span.end and span.start < end)
+
+
+def _subjects(parse: ParseIndex, verb: Token) -> list[int]:
+    return [c for c in parse.children.get(verb.i, ()) if parse.tokens[c].dep in ("nsubj", "nsubjpass")]
+
+
+def _said_by_another_noun(parse: ParseIndex, cue: Token, quote: Quote) -> bool:
+    """A participle cue that modifies a noun outside the speaker phrase ("he had heard
+    demonstrators' pleas [asking] for the government to act", "a sign [reading] ..."): that noun
+    speaks, not the subject of the sentence the speaker was taken from."""
+    if cue.dep != "acl" or cue.tag != "VBG" or cue.head == cue.i or quote.speaker_span is None:
+        return False
+    noun = parse.tokens[cue.head]
+    span = quote.speaker_span
+    if noun.pos not in ("NOUN", "PROPN") or span.start <= noun.start < span.end:
+        return False
+    # "the ministry issued a statement saying ...", "said in a statement saying ...": the
+    # speaker's own statement, the object of the speaker's verb
+    verb = noun
+    for _ in range(3):
+        if verb.head == verb.i:
+            break
+        verb = parse.tokens[verb.head]
+        if verb.pos in ("VERB", "AUX"):
+            break
+    subjects = [
+        parse.tokens[c]
+        for c in parse.children.get(verb.i, ())
+        if parse.tokens[c].dep in ("nsubj", "nsubjpass")
+    ]
+    return not any(span.start <= t.start < span.end for t in subjects)
+
+
 def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
     """Whether the quote's words are the speaker's alone (see the module's docstring)."""
     for span in (quote.cue_span, quote.speaker_span):
@@ -341,6 +507,8 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
             return False
     if quote.kind == "indirect":
         return True
+    if quote.kind == "direct" and _title_case(_quote_words(text, quote)):
+        return False  # a headline quoted ("So How Many Shots Did You Drop Today, Robert?")
     if _CONTINUED.match(text, _pieces(quote)[0][0]):
         # 'Obama has not called Mubarak -- "but there is daily contact ..."': the words open
         # halfway through a sentence whose first half is the reporter's paraphrase
@@ -355,6 +523,24 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
         if quote.kind == "direct" and opens_lower and _SENTENCE_RUN_ON.search(piece):
             return False
     return True
+
+
+def _quote_words(text: str, quote: Quote) -> str:
+    return " ".join(text[start:end] for start, end in _pieces(quote))
+
+
+# Short words a headline leaves in lower case ("Obama to Meet BP Chiefs on Fund").
+_HEADLINE_LOWER = frozenset("a an the of to in on at for and or but by as vs with from".split())
+
+
+def _title_case(words: str) -> bool:
+    """Whether quoted words are written as a headline: at least four words, and all but a few
+    short ones capitalized. A speaker's sentence keeps its verbs and most of its words in lower
+    case, even when it names several people."""
+    tokens = [w for w in re.findall(r"[A-Za-z][\w'’-]*", words) if w.lower() not in _HEADLINE_LOWER]
+    if len(tokens) < 4:
+        return False
+    return sum(w[0].isupper() for w in tokens) >= 0.85 * len(tokens)
 
 
 def _pieces(quote: Quote) -> list[tuple[int, int]]:

@@ -273,18 +273,56 @@ def _named_role_holder(text: str, analysis: Analysis, quote: Quote, head: str) -
         # named by another ("Veronica Berlusconi ... Her husband said": not Veronica)
         return None
     before = quote.speaker_span.start
-    role = re.compile(rf"\b{re.escape(head)}", re.IGNORECASE)
+    named_here = _named_in_apposition(text, analysis, quote)
+    if named_here is not None:
+        return named_here if named_here.label == "PERSON" and named_here.entity_id else None
     holders: list[Mention] = []
     for mention in sorted(analysis.mentions, key=lambda m: -m.start):
         if mention.end > before or before - mention.start > DEFAULTS.quotes.role_window:
             continue
         if mention.label != "PERSON" or not mention.entity_id:
             continue
-        left = text[max(0, mention.start - 60) : mention.start]
-        right = text[mention.end : mention.end + 60]
-        left = left[max(left.rfind("."), left.rfind("\n")) + 1 :]
-        right = re.split(r"[.\n]", right, maxsplit=1)[0]
-        if role.search(left) or role.search(right.split(" said")[0]):
+        if holds_role(text, mention, head):
             holders.append(mention)
     # Two ministers named nearby: "the minister" could be either, so it stays a description.
     return holders[0] if len({m.entity_id for m in holders}) == 1 else None
+
+
+# Where a name holds a role: the role right before it, with at most a few capitalized words
+# (titles, names) between ("Foreign Ministry spokesperson Hua Chunying", "Judge Michael Pastor",
+# "the spokesperson, Mila Dorne"), or in apposition right after it ("Mila Dorne, the Estrian
+# foreign ministry spokesperson,"). A role word elsewhere in the sentence is someone else's ("A
+# senior official said Egyptian President Hosni Mubarak ...": Mubarak is no official; "when Dr
+# Conrad Murray goes on trial but the judge says": Murray is no judge).
+_TITLE_WORDS = r"(?:[A-Z][\w.'’-]*\s+){0,3}"
+_APPOSITION = re.compile(r",\s+([^,.;:()\n\"“”]{1,80})")
+
+
+def holds_role(text: str, mention: Mention, role: str) -> bool:
+    """Whether the text names `mention` with the role noun `role` beside it (see above)."""
+    word = rf"\b(?i:{re.escape(role)}(?:s|es)?)\b"
+    left = text[max(0, mention.start - 80) : mention.start]
+    if re.search(rf"{word}\.?,?\s+{_TITLE_WORDS}$", left):
+        return True
+    apposition = _APPOSITION.match(text, mention.end)
+    return apposition is not None and re.search(word, apposition.group(1)) is not None
+
+
+def _named_in_apposition(text: str, analysis: Analysis, quote: Quote) -> Mention | None:
+    """The name inside the speaker phrase after a comma, in apposition to its role ("The
+    assistant director general of the World Health Organization (WHO), Keiji Fukuda,"): the
+    phrase names its speaker, never someone named before it with a like role. The recognizer
+    may type such a name an organization's; the name still rules out everyone else."""
+    if quote.speaker_span is None:
+        return None
+    start, end = quote.speaker_span.start, quote.speaker_span.end
+    found = [
+        m
+        for m in analysis.mentions
+        if m.label in ("PERSON", "ORG")
+        and start < m.start
+        and m.end <= end
+        and text[start : m.start].rstrip().endswith(",")
+        and not text[m.end : end].strip(" ,")
+    ]
+    return found[-1] if found else None
