@@ -30,6 +30,7 @@ def test_analyze_keeps_sentences_inside_paragraphs_and_trims_entities():
     [
         "Tunisian President Zine el Abidine Ben Ali fled the country on Friday after weeks of protests.",
         "The talks in Brussels with Ursula von der Leyen ended late on Monday without a deal.",
+        "Zine El Abidine Ben Ali said he would not seek another term in 2014.",
     ],
 )
 def test_no_sentence_starts_inside_a_name_after_its_particle(sentence):

@@ -86,10 +86,16 @@ def _import_spacy_without_torch():
     return spacy
 
 
-# The lower-case particles inside Arabic, Dutch, German, Iberian and French names ("Zine el
-# Abidine Ben Ali", "Ursula von der Leyen", "Luiz Inácio Lula da Silva"): the parser's splitter
-# takes "el Abidine" for a sentence ending and the next one starting, which no sentence does.
+# The particles inside Arabic, Dutch, German, Iberian and French names ("Zine el Abidine Ben
+# Ali", "Zine El Abidine", "Ursula von der Leyen", "Luiz Inácio Lula da Silva"): the parser's
+# splitter takes "el Abidine" for a sentence ending and the next one starting, which no sentence
+# does (a particle that ends a sentence has its stop after it).
 _NAME_PARTICLES = frozenset("el al bin ibn abu de del della van von der den da di du dos das la le".split())
+
+
+def _is_name_particle(word: str) -> bool:
+    """ "el", "El", "von" ...: a particle written in lower or title case ("LA" is a place)."""
+    return word.lower() in _NAME_PARTICLES and not (len(word) > 1 and word.isupper())
 
 
 def _paragraph_boundaries(doc):
@@ -98,7 +104,7 @@ def _paragraph_boundaries(doc):
     for token in doc[:-1]:
         if token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
-        elif token.text in _NAME_PARTICLES and token.whitespace_ and doc[token.i + 1].text[:1].isupper():
+        elif _is_name_particle(token.text) and token.whitespace_ and doc[token.i + 1].text[:1].isupper():
             doc[token.i + 1].is_sent_start = False
     return doc
 
