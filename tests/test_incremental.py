@@ -291,6 +291,37 @@ def test_a_changed_input_gives_a_piece_another_key():
     )
 
 
+def test_an_event_key_holds_which_ids_are_one_not_the_ids():
+    """An entity renamed by another article (a new id, the same mentions) or a quote group
+    joined elsewhere (a new group id, the same quotes of this event in it) keeps the event's
+    key; two mentions that become one entity, or two quotes that become one utterance, do not."""
+    article = make_article("Ms. Rivera said the bridge would reopen. Rivera said it twice.")
+    event = Event(id="evt-1", article_ids=(article.id,), title="Bridge")
+    said = [
+        Quote(id=f"q{n}", article_id=article.id, start=n * 30, end=n * 30 + 20, text="it", kind="indirect")
+        for n in range(2)
+    ]
+
+    def event_key(links, speakers=("ent-1", "ent-1"), groups=("g1", "g1")):
+        inputs = pipeline._ArticleInputs(
+            article={article.id: "a1"}, parse={article.id: "p1"}, links={article.id: links}
+        )
+        quotes = [
+            replace(q, speaker_entity_id=s, group_id=g)
+            for q, s, g in zip(said, speakers, groups, strict=True)
+        ]
+        return pipeline._event_key(event, [], inputs, {}, {}, quotes)
+
+    key = event_key(["ent-1", None, "ent-1"])
+    assert key == event_key(["ent-7", None, "ent-7"], speakers=("ent-7", "ent-7"))  # renamed
+    assert key == event_key(["ent-1", None, "ent-1"], groups=("g2", "g2"))  # regrouped elsewhere
+    assert key != event_key(["ent-1", None, "ent-2"])  # two entities now
+    assert key != event_key(["ent-1", None, "ent-1"], speakers=("ent-1", "ent-2"))
+    assert key != event_key(["ent-1", "ent-1", "ent-1"])  # a mention linked now
+    assert key != event_key(["ent-1", None, "ent-1"], groups=("g1", None))  # one quote left the group
+    assert key != event_key(["ent-1", None, "ent-1"], groups=("g1", "g2"))  # two utterances
+
+
 def _sample_copy(tmp_path, name: str, left_out: str | None, undated: tuple[str, ...]):
     """The sample in a folder of its own, without `left_out`, the files in `undated` without
     their publication dates."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import operator
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,16 @@ def parse_digest(analysis: Analysis) -> str:
 def links(analysis: Analysis) -> list[str | None]:
     """The entity id of each mention of a linked analysis, in order."""
     return [m.entity_id for m in analysis.mentions]
+
+
+def partition(labels: Iterable[str | None]) -> list[int | None]:
+    """Each label as the order of its first appearance (None stays None): which items share a
+    label, not the labels. A piece that only compares ids (an entity's mentions, a quote group)
+    reads this much of them; the ids themselves come from the whole batch (an entity's id is
+    its canonical name, which another article can change) and would change its key for
+    nothing."""
+    first: dict[str, int] = {}
+    return [None if label is None else first.setdefault(label, len(first)) for label in labels]
 
 
 def settings_digest() -> str:

@@ -41,7 +41,7 @@ from storyline.ingest import (
 from storyline.ingest.remote import WebBatch, fetch_web, is_url, read_url_list, remember
 from storyline.ingest.warc import WarcFilter, is_warc, iter_warc
 from storyline.ingest.web import FetchOptions
-from storyline.memo import Memo, article_digest, digest, links, parse_digest, settings_digest
+from storyline.memo import Memo, article_digest, digest, links, parse_digest, partition, settings_digest
 from storyline.models import (
     Analysis,
     Article,
@@ -670,7 +670,7 @@ def corpus_stages(
                 for e in events
             }
             story_keys = {
-                s.id: _story_key(s, [event_of[i] for i in s.event_ids], event_keys) for s in threaded
+                s.id: _story_key(s, [event_of[i] for i in s.event_ids], event_keys, inputs) for s in threaded
             }
             recalled = memo.recall("event", event_keys)
             recalled_stories = memo.recall("story", story_keys)
@@ -812,8 +812,8 @@ def corpus_stages(
 
 DATES_PIECE = "dates-1"  # the memo's form of one undated article's dates, and the stages it runs
 QUOTES_PIECE = "quotes-1"  # one article's shown quotes
-EVENT_PIECE = "event-2"  # one event's summary, claims and timeline
-STORY_PIECE = "story-1"  # the claims of a story's events, aligned across them
+EVENT_PIECE = "event-3"  # one event's summary, claims and timeline
+STORY_PIECE = "story-2"  # the claims of a story's events, aligned across them
 DAYS_PIECE = "days-1"  # one article's day dates for the corpus timeline
 
 
@@ -870,11 +870,17 @@ def _event_key(
     member_quotes: Sequence[Quote],
 ) -> str:
     """One event's summary, claims and timeline read the event (before its summary), its
-    candidate sentences, and its member articles: each article, its linked parse, its dates
-    and its inferred interval, and their quotes (with their groups). Which candidates are
-    embedded (`claims_stage.needs_vector`) is a function of the candidates under
-    CLAIMS_VERSION, and each vector one of its text under EMBED_VERSION (the store's
-    `sentence_vector` rows), so the key names the statements without making them."""
+    candidate sentences, and its member articles: each article, its parse, its dates and its
+    inferred interval, and their quotes. Which candidates are embedded
+    (`claims_stage.needs_vector`) is a function of the candidates under CLAIMS_VERSION, and
+    each vector one of its text under EMBED_VERSION (the store's `sentence_vector` rows), so
+    the key names the statements without making them.
+
+    Entity ids (of the mentions and of the quotes' speakers) and quote group ids are only
+    compared within the event (one speaker's mentions, one utterance's reports), never shown,
+    so the key holds which are one (`memo.partition`), not the ids: an article added elsewhere
+    that renames an entity ("Jermaine" becomes "Jermaine Jackson") or joins a quote group
+    changes the ids, not what this event makes of them."""
     members = event.article_ids
     return digest(
         _versions(
@@ -886,22 +892,28 @@ def _event_key(
         ),
         event,
         list(candidates),
-        [
-            [inputs.article[i], inputs.parse[i], inputs.links[i], list(dates.get(i, ())), inferred.get(i)]
-            for i in members
-        ],
-        list(member_quotes),
+        [[inputs.article[i], inputs.parse[i], list(dates.get(i, ())), inferred.get(i)] for i in members],
+        [replace(q, speaker_entity_id=None, group_id=None) for q in member_quotes],
+        partition(
+            [*(x for i in members for x in inputs.links[i]), *(q.speaker_entity_id for q in member_quotes)]
+        ),
+        partition([q.group_id for q in member_quotes]),
     )
 
 
-def _story_key(story: Story, events: Sequence[Event], event_keys: Mapping[str, str]) -> str:
-    """The claims of a story's events aligned across them read the story, its events (their
-    dates) and what each event's own claims and statements are made of (its key)."""
+def _story_key(
+    story: Story, events: Sequence[Event], event_keys: Mapping[str, str], inputs: _ArticleInputs
+) -> str:
+    """The claims of a story's events aligned across them read its events (their dates), what
+    each event's own claims and statements are made of (its key), and which mentions of their
+    articles name one entity (two events' sentences name one thing): not the story's title
+    nor its entities."""
     return digest(
         _versions(STORY_PIECE, claims_stage.CLAIMS_VERSION, EMBED_VERSION),
-        story,
+        list(story.event_ids),
         list(events),
         [event_keys[e.id] for e in events],
+        partition([x for e in events for i in e.article_ids for x in inputs.links[i]]),
     )
 
 
