@@ -1,12 +1,13 @@
 """Pieces of the corpus stages kept in the store, keyed by a digest of everything they read.
 
 The corpus stages see the whole batch, but most of their work is done one article (its shown
-quotes, the dates of an undated one) or one event (its summary, claims and timeline) at a
-time, from inputs that can be named completely: the article and its parse, the entities its
-mentions link to, the event's member articles, candidates, quotes and dates, and the
-stage versions. Adding a few articles to a stored set changes those inputs only for the
-pieces the new articles touch; every other piece's digest is the same as last time, and its
-result is read back instead of made again. A result read back is the one a fresh run makes,
+quotes, the dates of an undated one), one event (its summary, claims and timeline) or one
+pair of events of a story (the links between their claims) at a time, from inputs that can
+be named completely: the article and its parse, the entities its mentions link to, the
+event's member articles, candidates, quotes and dates, and the stage versions. Adding a few
+articles to a stored set changes those inputs only for the pieces the new articles touch;
+every other piece's digest is the same as last time, and its result is read back instead of
+made again. A result read back is the one a fresh run makes,
 because the key holds every input and the code's versions (and the settings), never a
 position in the batch.
 
