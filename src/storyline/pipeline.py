@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -755,27 +756,19 @@ def corpus_stages(
     if memo is not None:
         memo.keep("event", event_keys, fresh)
     with clock.stage("claims"):
-        published = {a.id: a.published for a in articles}
-        made_pairs: dict[str, list[claims_stage.Link]] = {}
-        for pair, (first, second) in open_pairs.items():
-            size = len(candidates[first.id])
-            made_pairs[pair] = claims_stage.align_pair(
-                [claim_groups[k] for k in places[first.id]],
-                [claim_groups[k] for k in places[second.id]],
-                {
-                    **_pair_statements(
-                        candidates[first.id], vectors_of[first.id], own_flags[first.id], in_pair[pair][:size]
-                    ),
-                    **_pair_statements(
-                        candidates[second.id],
-                        vectors_of[second.id],
-                        own_flags[second.id],
-                        in_pair[pair][size:],
-                    ),
-                },
+        made_pairs = {
+            pair: _pair_links(
+                first,
+                second,
+                claim_groups,
+                places,
+                {i: (candidates[i], vectors_of[i], own_flags[i]) for i in (first.id, second.id)},
+                in_pair[pair],
                 analyses,
-                published,
+                {i: by_id[i].published for e in (first, second) for i in e.article_ids},
             )
+            for pair, (first, second) in open_pairs.items()
+        }
         links = {
             **{pair: [_link_from_json(link) for link in found] for pair, found in recalled_pairs.items()},
             **made_pairs,
@@ -948,6 +941,36 @@ def _pair_key(first: Event, second: Event, event_keys: Mapping[str, str], inputs
         event_keys[first.id],
         event_keys[second.id],
         partition([x for e in (first, second) for i in e.article_ids for x in inputs.links[i]]),
+    )
+
+
+def _pair_links(
+    first: Event,
+    second: Event,
+    claims: Sequence[ClaimGroup],
+    places: Mapping[str, Sequence[int]],
+    embedded: Mapping[
+        str, tuple[Sequence[claims_stage.Candidate], Sequence[np.ndarray | None], Sequence[bool]]
+    ],
+    in_pair: Sequence[bool],
+    analyses: Mapping[str, Analysis],
+    published: Mapping[str, date | None],
+) -> list[claims_stage.Link]:
+    """`claims_stage.align_pair` of two events of a story: their claims (by `places` in
+    `claims`), and the statements of each (`embedded`: its candidates, their vectors and
+    which are embedded for the event itself) that the event itself or the pair embeds
+    (`in_pair`: the flags of the first's candidates, then the second's)."""
+    size = len(embedded[first.id][0])
+    statements = {
+        **_pair_statements(*embedded[first.id], in_pair[:size]),
+        **_pair_statements(*embedded[second.id], in_pair[size:]),
+    }
+    return claims_stage.align_pair(
+        [claims[k] for k in places[first.id]],
+        [claims[k] for k in places[second.id]],
+        statements,
+        analyses,
+        published,
     )
 
 
