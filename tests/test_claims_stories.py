@@ -10,7 +10,15 @@ from tests.conftest import date, make_article
 from tests.test_cluster_claims import _empty, _statement, _unit
 
 from storyline import nlp
-from storyline.claims import Statement, align_across_stories, align_claims, outlet_key
+from storyline.claims import (
+    Statement,
+    align_across_stories,
+    align_claims,
+    align_pair,
+    apply_links,
+    near_pairs,
+    outlet_key,
+)
 from storyline.models import Article, Event, Span, Story
 
 
@@ -95,3 +103,55 @@ def test_a_figure_that_differs_between_two_events_of_a_story_is_a_note_not_a_con
     # Without the days of the reports the figures still differ, but nothing says the count moved.
     (still, _) = across({})
     assert still.status == "unique" and "another figure" in still.note
+
+
+def test_near_pairs_are_the_events_dated_to_a_day_within_the_gap_in_day_order():
+    def event(name, day, precision="day"):
+        return Event(id=name, article_ids=(name,), title=name, date=day, precision=precision)
+
+    later, first, month, far = (
+        event("e2", "2024-03-04"),
+        event("e1", "2024-03-01"),
+        event("e3", "2024-03", "month"),
+        event("e4", "2024-05-01"),
+    )
+    pairs = near_pairs([later, first, month, far])
+    assert [(a.id, b.id) for a, b in pairs] == [("e1", "e2")]  # 3 days apart; e3 has no day
+
+
+def _three_events_claims():
+    """One claim said in three events of one story (three outlets, one day apart each)."""
+    events = [
+        Event(id=f"e{n}", article_ids=(name,), title="t", date=f"2024-03-0{n}", precision="day")
+        for n, name in ((1, "a"), (2, "b"), (3, "c"))
+    ]
+    text = "The storm killed 12 people in Dravik."
+    statements = [
+        _statement(name, text, _unit(1, 0.01 * n, 0), outlet=f"Outlet {name}") for n, name in enumerate("abc")
+    ]
+    claims = [
+        claim
+        for event, statement in zip(events, statements, strict=True)
+        for claim in align_claims(
+            event, [statement], {statement.span.article_id: _empty(statement.span.article_id)}
+        )
+    ]
+    analyses = {name: _empty(name) for name in "abc"}
+    return events, {s.span: s for s in statements}, claims, analyses
+
+
+def test_a_story_is_the_union_of_its_pairs_whatever_their_order():
+    events, statements, claims, analyses = _three_events_claims()
+    story = Story(id="s", event_ids=tuple(e.id for e in events), title="t")
+    whole = align_across_stories(claims, statements, [story], events, analyses)
+    assert whole[0].related == (claims[1].id, claims[2].id)  # in the order of the claims
+    assert whole[1].related == (claims[0].id, claims[2].id)
+    linked = [
+        ([k], [m], align_pair([claims[k]], [claims[m]], statements, analyses, {}))
+        for first, second in near_pairs(events)
+        for k, m in [(events.index(first), events.index(second))]
+    ]
+    assert all(links for _, _, links in linked)  # every pair states the claim
+    when = {e.id: e.date for e in events}
+    assert apply_links(claims, linked, statements, when) == whole
+    assert apply_links(claims, linked[::-1], statements, when) == whole

@@ -105,39 +105,6 @@ def test_stream_threads_the_same_stories_as_average_linkage():
     assert [s.id for s in stream] == [s.id for s in exact]
 
 
-def _candidate(article_id: str, text: str):
-    from storyline.claims import Candidate
-    from storyline.models import Span
-
-    span = Span(article_id=article_id, start=0, end=len(text))
-    return Candidate(span=span, text=text, outlet=article_id, source_key=article_id, position=9)
-
-
-def test_large_story_compares_sentences_only_with_events_within_the_date_gap():
-    from storyline.models import Event
-    from storyline.pipeline import _story_neighbours
-
-    def event(name, day):
-        return Event(id=name, article_ids=(name,), title=name, date=day, precision="day")
-
-    events = [event("e1", "2024-01-01"), event("e2", "2024-01-03"), event("e3", "2024-03-01")]
-    candidates = {
-        "e1": [
-            _candidate("a1", "The refinery fire burned for three days near Houston."),
-            _candidate("a1", "Pipeline workers struck over wages."),
-        ],
-        "e2": [_candidate("a2", "A refinery fire near Houston burned three days.")],
-        "e3": [
-            _candidate("a3", "Unrelated words entirely."),
-            _candidate("a3", "Pipeline workers struck over wages again."),
-        ],
-    }
-    flags = _story_neighbours(events, candidates)
-    assert flags["e1"] == [True, False]  # the fire's neighbour is in e2, two days on
-    assert flags["e2"] == [True]
-    assert flags["e3"] == [False, False]  # the strike is in e1 too, but two months away
-
-
 def test_merge_rounds_join_groups_best_first_with_current_scores():
     from storyline.cluster import _merge_rounds
 

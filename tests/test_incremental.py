@@ -4,6 +4,7 @@ the stored briefing keeps article ids, not texts, and reads back the same."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -14,9 +15,10 @@ from dataclasses import replace
 import pytest
 from tests.conftest import SAMPLE, make_article
 
-from storyline import brief, briefing_to_dict, pipeline
+from storyline import brief, briefing_to_dict, cluster, pipeline
+from storyline import claims as claims_stage
 from storyline.memo import Memo
-from storyline.models import Article, Event, Failure, Quote, TimeExpression
+from storyline.models import Article, Event, Failure, Quote, Story, TimeExpression
 from storyline.per_article import (
     quote_tags_version,
     tags_from_json,
@@ -247,6 +249,92 @@ def test_an_added_article_remakes_only_the_pieces_it_touches_and_the_result_is_a
     assert json.dumps(briefing_to_dict(after)) == json.dumps(briefing_to_dict(fresh))
 
 
+@pytest.mark.models
+def test_an_added_article_aligns_again_only_the_pairs_of_events_it_touches(tmp_path, caplog, monkeypatch):
+    # The sample's two events are a year apart (no pair aligns): here each article is an event
+    # of its own, all of one story, every two of them a pair, so that pairs abound.
+    real_events = cluster.cluster_events
+    monkeypatch.setattr(
+        cluster, "cluster_events", lambda *a, **k: real_events(*a, **{**k, "threshold": 1.01})
+    )
+    monkeypatch.setattr(
+        cluster,
+        "thread_stories",
+        lambda events, *_: [Story(id="sty-all", event_ids=tuple(e.id for e in events), title="all")],
+    )
+    monkeypatch.setattr(
+        claims_stage,
+        "near_pairs",
+        lambda events: list(itertools.combinations(sorted(events, key=lambda e: (e.date or "", e.id)), 2)),
+    )
+    aligned: list[set[str]] = []
+    real_align = claims_stage.align_pair
+
+    def spy(first, second, *rest):
+        aligned.append({c.event_id for c in (*first, *second)})
+        return real_align(first, second, *rest)
+
+    monkeypatch.setattr(claims_stage, "align_pair", spy)
+    db = tmp_path / "story.db"
+    seven = _sample_without(tmp_path, "05_wire_treaty.txt")
+    before = brief([seven], manifest=seven / "manifest.jsonl", db=db)
+    assert len(before.events) == len(before.articles) == 7 and len(aligned) == 21
+    remade: set[str] = set()
+    recall = Memo.recall
+
+    def recall_spy(self, stage, keys):
+        found = recall(self, stage, keys)
+        if stage == "event":
+            remade.update(set(keys) - set(found))
+        return found
+
+    monkeypatch.setattr(Memo, "recall", recall_spy)
+    aligned.clear()
+    with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
+        after = brief([SAMPLE], manifest=SAMPLE / "manifest.jsonl", db=db)
+    pairs = len(after.events) * (len(after.events) - 1) // 2
+    made, reused = _counts(caplog.text, "claims", "event pairs")
+    assert made == len(aligned) and made + reused == pairs and made >= 1 and reused >= 1
+    added = ({a.id for a in after.articles} - {a.id for a in before.articles}).pop()
+    assert next(e.id for e in after.events if added in e.article_ids) in remade
+    assert all(ids & remade for ids in aligned if ids)  # each pair made again holds a remade event
+
+    with Store(db) as store:
+        articles = list(after.articles)
+        analyses = pipeline.analyze_articles(store, articles)
+        stages = {
+            "tags": pipeline.tag_articles(store, articles, analyses),
+            "times": pipeline.date_articles(store, articles, analyses),
+        }
+        aligned.clear()
+        again = pipeline.corpus_stages(
+            articles, analyses, lambda texts: pipeline.embed_texts(store, texts), **stages, memo=Memo(store)
+        )
+        assert aligned == []  # nothing changed: every pair is read back
+        fresh = pipeline.corpus_stages(
+            articles, analyses, lambda texts: pipeline.embed_texts(store, texts), **stages
+        )
+    assert len(aligned) == pairs
+    assert json.dumps(briefing_to_dict(after)) == json.dumps(briefing_to_dict(fresh))
+    assert json.dumps(briefing_to_dict(again)) == json.dumps(briefing_to_dict(fresh))
+
+
+def test_a_pair_key_holds_its_two_events_and_which_of_their_mentions_are_one():
+    first = Event(id="evt-1", article_ids=("a1",), title="Bridge", date="2024-03-11", precision="day")
+    second = Event(id="evt-2", article_ids=("a2",), title="Bridge", date="2024-03-12", precision="day")
+
+    def pair_key(links, event_keys=None):
+        inputs = pipeline._ArticleInputs(article={}, parse={}, links=links)
+        return pipeline._pair_key(first, second, event_keys or {"evt-1": "k1", "evt-2": "k2"}, inputs)
+
+    key = pair_key({"a1": ["ent-1", None], "a2": ["ent-1"]})
+    assert key == pair_key({"a1": ["ent-9", None], "a2": ["ent-9"]})  # an entity renamed
+    assert key != pair_key({"a1": ["ent-1", None], "a2": ["ent-2"]})  # the events name two entities now
+    assert key != pair_key(
+        {"a1": ["ent-1", None], "a2": ["ent-1"]}, {"evt-1": "k1", "evt-2": "k3"}
+    )  # an event changed
+
+
 def test_a_changed_input_gives_a_piece_another_key():
     article = make_article("Ms. Rivera said the bridge would reopen on Monday, officials said.")
     inputs = pipeline._ArticleInputs(
@@ -289,6 +377,37 @@ def test_a_changed_input_gives_a_piece_another_key():
         {article.id: [day]},
         quotes=[replace(said, group_id="g1")],  # grouped with another outlet's
     )
+
+
+def test_an_event_key_holds_which_ids_are_one_not_the_ids():
+    """An entity renamed by another article (a new id, the same mentions) or a quote group
+    joined elsewhere (a new group id, the same quotes of this event in it) keeps the event's
+    key; two mentions that become one entity, or two quotes that become one utterance, do not."""
+    article = make_article("Ms. Rivera said the bridge would reopen. Rivera said it twice.")
+    event = Event(id="evt-1", article_ids=(article.id,), title="Bridge")
+    said = [
+        Quote(id=f"q{n}", article_id=article.id, start=n * 30, end=n * 30 + 20, text="it", kind="indirect")
+        for n in range(2)
+    ]
+
+    def event_key(links, speakers=("ent-1", "ent-1"), groups=("g1", "g1")):
+        inputs = pipeline._ArticleInputs(
+            article={article.id: "a1"}, parse={article.id: "p1"}, links={article.id: links}
+        )
+        quotes = [
+            replace(q, speaker_entity_id=s, group_id=g)
+            for q, s, g in zip(said, speakers, groups, strict=True)
+        ]
+        return pipeline._event_key(event, [], inputs, {}, {}, quotes)
+
+    key = event_key(["ent-1", None, "ent-1"])
+    assert key == event_key(["ent-7", None, "ent-7"], speakers=("ent-7", "ent-7"))  # renamed
+    assert key == event_key(["ent-1", None, "ent-1"], groups=("g2", "g2"))  # regrouped elsewhere
+    assert key != event_key(["ent-1", None, "ent-2"])  # two entities now
+    assert key != event_key(["ent-1", None, "ent-1"], speakers=("ent-1", "ent-2"))
+    assert key != event_key(["ent-1", "ent-1", "ent-1"])  # a mention linked now
+    assert key != event_key(["ent-1", None, "ent-1"], groups=("g1", None))  # one quote left the group
+    assert key != event_key(["ent-1", None, "ent-1"], groups=("g1", "g2"))  # two utterances
 
 
 def _sample_copy(tmp_path, name: str, left_out: str | None, undated: tuple[str, ...]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from storyline.memo import Memo, digest, parse_digest
+from storyline.memo import Memo, digest, parse_digest, partition
 from storyline.models import Analysis, Mention, Sentence, Span, Token
 
 
@@ -36,6 +36,12 @@ def test_the_parse_digest_reads_every_token_field_but_not_the_entity_links():
     assert parse_digest(_analysis("say")) == parse_digest(_analysis("say"))
     assert parse_digest(_analysis("say")) != parse_digest(_analysis("tell"))
     assert parse_digest(_analysis("say", "ent-1")) == parse_digest(_analysis("say", "ent-2"))
+
+
+def test_a_partition_names_which_labels_are_one_in_order_of_first_use():
+    assert partition(["ent-b", None, "ent-a", "ent-b"]) == [0, None, 1, 0]
+    assert partition(["x", None, "y", "x"]) == partition(["ent-b", None, "ent-a", "ent-b"])
+    assert partition(["x", "x"]) != partition(["x", "y"])
 
 
 def test_pieces_read_back_as_stored_and_are_counted(store):

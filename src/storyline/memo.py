@@ -1,12 +1,13 @@
 """Pieces of the corpus stages kept in the store, keyed by a digest of everything they read.
 
 The corpus stages see the whole batch, but most of their work is done one article (its shown
-quotes, the dates of an undated one) or one event (its summary, claims and timeline) at a
-time, from inputs that can be named completely: the article and its parse, the entities its
-mentions link to, the event's member articles, candidates, quotes and dates, and the
-stage versions. Adding a few articles to a stored set changes those inputs only for the
-pieces the new articles touch; every other piece's digest is the same as last time, and its
-result is read back instead of made again. A result read back is the one a fresh run makes,
+quotes, the dates of an undated one), one event (its summary, claims and timeline) or one
+pair of events of a story (the links between their claims) at a time, from inputs that can
+be named completely: the article and its parse, the entities its mentions link to, the
+event's member articles, candidates, quotes and dates, and the stage versions. Adding a few
+articles to a stored set changes those inputs only for the pieces the new articles touch;
+every other piece's digest is the same as last time, and its result is read back instead of
+made again. A result read back is the one a fresh run makes,
 because the key holds every input and the code's versions (and the settings), never a
 position in the batch.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import operator
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,16 @@ def parse_digest(analysis: Analysis) -> str:
 def links(analysis: Analysis) -> list[str | None]:
     """The entity id of each mention of a linked analysis, in order."""
     return [m.entity_id for m in analysis.mentions]
+
+
+def partition(labels: Iterable[str | None]) -> list[int | None]:
+    """Each label as the order of its first appearance (None stays None): which items share a
+    label, not the labels. A piece that only compares ids (an entity's mentions, a quote group)
+    reads this much of them; the ids themselves come from the whole batch (an entity's id is
+    its canonical name, which another article can change) and would change its key for
+    nothing."""
+    first: dict[str, int] = {}
+    return [None if label is None else first.setdefault(label, len(first)) for label in labels]
 
 
 def settings_digest() -> str:

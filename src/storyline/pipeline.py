@@ -8,7 +8,6 @@ StageError naming the stage and the item. Each stage logs its counts and time at
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import hashlib
 import logging
@@ -41,7 +40,7 @@ from storyline.ingest import (
 from storyline.ingest.remote import WebBatch, fetch_web, is_url, read_url_list, remember
 from storyline.ingest.warc import WarcFilter, is_warc, iter_warc
 from storyline.ingest.web import FetchOptions
-from storyline.memo import Memo, article_digest, digest, links, parse_digest, settings_digest
+from storyline.memo import Memo, article_digest, digest, links, parse_digest, partition, settings_digest
 from storyline.models import (
     Analysis,
     Article,
@@ -53,7 +52,6 @@ from storyline.models import (
     Quote,
     RawDocument,
     Span,
-    Story,
     SummaryLine,
     TimeExpression,
     TimelineEntry,
@@ -542,9 +540,10 @@ def corpus_stages(
     """The stages that need the whole batch, in order; `embed` turns sentences into vectors;
     `tags` are the quote tagger's spans of the articles already tagged (`tag_articles`), and
     `times` the time expressions of the dated articles already read (`date_articles`). With a
-    `memo`, each article's quotes, each undated article's dates and each event's summary,
-    claims and timeline are read back when their whole input is as before (`storyline.memo`);
-    without one everything is made, with the same result."""
+    `memo`, each article's quotes, each undated article's dates, each event's summary,
+    claims and timeline, and the links between the claims of each pair of events of a story
+    are read back when their whole input is as before (`storyline.memo`); without one
+    everything is made, with the same result."""
     tags = tags or {}
     clock = _Clock()
     by_id = {a.id: a for a in articles}
@@ -652,10 +651,16 @@ def corpus_stages(
             e.id: claims_stage.candidate_sentences(e, by_id, analyses, copy_of, skip) for e in events
         }
     event_of = {e.id: e for e in events}
-    threaded = [s for s in stories if len(s.event_ids) > 1]  # the stories claims align across
+    # The pairs of events whose claims align across their story (`claims_stage.near_pairs`).
+    pair_of = {
+        f"{first.id}+{second.id}": (first, second)
+        for story in stories
+        if len(story.event_ids) > 1
+        for first, second in claims_stage.near_pairs([event_of[i] for i in story.event_ids])
+    }
     event_keys: dict[str, str] = {}
-    story_keys: dict[str, str] = {}
-    recalled, recalled_stories = {}, {}
+    pair_keys: dict[str, str] = {}
+    recalled, recalled_pairs = {}, {}
     if memo is not None and inputs is not None:
         with clock.stage("memo"):
             event_keys = {
@@ -669,56 +674,60 @@ def corpus_stages(
                 )
                 for e in events
             }
-            story_keys = {
-                s.id: _story_key(s, [event_of[i] for i in s.event_ids], event_keys) for s in threaded
+            pair_keys = {
+                pair: _pair_key(first, second, event_keys, inputs)
+                for pair, (first, second) in pair_of.items()
             }
             recalled = memo.recall("event", event_keys)
-            recalled_stories = memo.recall("story", story_keys)
-    open_stories = [s for s in threaded if s.id not in recalled_stories]
+            recalled_pairs = memo.recall("pair", pair_keys)
+    open_pairs = {pair: ends for pair, ends in pair_of.items() if pair not in recalled_pairs}
     with clock.stage("claims"):
-        # A sentence with no neighbour in its event but one in another event of its story is
-        # embedded too, for the claims across the story; within its event it stays a loner, so
-        # the event's own summary and claims are as they were.
-        in_story: dict[str, list[bool]] = {}
-        for story in open_stories:
-            if sum(len(event_of[i].article_ids) for i in story.event_ids) > DEFAULTS.events.exact_up_to:
-                in_story.update(_story_neighbours([event_of[i] for i in story.event_ids], candidates))
-                continue
-            in_order = iter(
-                claims_stage.needs_vector([c for eid in story.event_ids for c in candidates[eid]])
-            )
-            for eid in story.event_ids:
-                in_story[eid] = [next(in_order) for _ in candidates[eid]]
-    statement_of: dict[Span, claims_stage.Statement] = {}
+        # A sentence with no neighbour in its event but one in the other event of a pair is
+        # embedded too, for the pair's links; within its event it stays a loner, so the
+        # event's own summary and claims are as they were.
+        in_pair = {
+            pair: claims_stage.needs_vector([*candidates[first.id], *candidates[second.id]])
+            for pair, (first, second) in open_pairs.items()
+        }
+        wanted_by_pairs: dict[str, list[list[bool]]] = {}
+        for pair, (first, second) in open_pairs.items():
+            size = len(candidates[first.id])
+            wanted_by_pairs.setdefault(first.id, []).append(in_pair[pair][:size])
+            wanted_by_pairs.setdefault(second.id, []).append(in_pair[pair][size:])
+    own_flags: dict[str, list[bool]] = {}
+    vectors_of: dict[str, list[np.ndarray | None]] = {}
     own_of: dict[str, tuple[list[claims_stage.Statement], list[claims_stage.Candidate]]] = {}
     for event in events:
-        if event.id in recalled and event.id not in in_story:
-            continue  # neither its own claims nor its story's are made: no vectors needed
+        if event.id in recalled and event.id not in wanted_by_pairs:
+            continue  # neither its own claims nor a pair's links are made: no vectors needed
         with clock.stage("claims", event.id):
             own = claims_stage.needs_vector(candidates[event.id])
-            wanted = [a or b for a, b in zip(own, in_story.get(event.id, own), strict=True)]
+            wanted = [any(flags) for flags in zip(own, *wanted_by_pairs.get(event.id, []), strict=True)]
             chosen = [c for c, w in zip(candidates[event.id], wanted, strict=True) if w]
             rows = iter(embed([c.text for c in chosen]))
             vectors = [next(rows) if w else None for w in wanted]
-            statement_of.update(
-                (s.span, s) for s in claims_stage.statements_of(candidates[event.id], vectors)
-            )
+            own_flags[event.id], vectors_of[event.id] = own, vectors
+            if event.id in recalled:
+                continue
             statements = claims_stage.statements_of(
                 candidates[event.id], [v if w else None for v, w in zip(vectors, own, strict=True)]
             )
             loners = [c for c, w in zip(candidates[event.id], own, strict=True) if not w]
             own_of[event.id] = (statements, loners)
     fresh: dict[str, Any] = {}
+    places: dict[str, list[int]] = {}  # each event's claims, by place in claim_groups
     for event in events:
+        made_claims = len(claim_groups)
         if event.id in recalled:
             piece = recalled[event.id]
             event = replace(event, summary=tuple(from_dict(SummaryLine, line) for line in piece["summary"]))
             claim_groups.extend(from_dict(ClaimGroup, c) for c in piece["claims"])
             entries.extend(from_dict(TimelineEntry, t) for t in piece["timeline"])
             final_events.append(event)
+            places[event.id] = list(range(made_claims, len(claim_groups)))
             continue
         statements, loners = own_of[event.id]
-        made_claims, made_entries = len(claim_groups), len(entries)
+        made_entries = len(entries)
         with clock.stage("summary", event.id):
             event = replace(event, summary=tuple(summarize.summarize_event(statements, analyses=analyses)))
         with clock.stage("claims", event.id):
@@ -737,6 +746,7 @@ def corpus_stages(
         with clock.stage("timeline", event.id):
             entries.extend(timeline.build_timeline(event, by_id, analyses, dates, inferred))
         final_events.append(event)
+        places[event.id] = list(range(made_claims, len(claim_groups)))
         if event.id in event_keys:
             fresh[event.id] = {
                 "summary": [to_dict(line) for line in event.summary],
@@ -746,25 +756,45 @@ def corpus_stages(
     if memo is not None:
         memo.keep("event", event_keys, fresh)
     with clock.stage("claims"):
-        claim_groups, fresh = _aligned_across_stories(
+        made_pairs = {
+            pair: _pair_links(
+                first,
+                second,
+                claim_groups,
+                places,
+                {i: (candidates[i], vectors_of[i], own_flags[i]) for i in (first.id, second.id)},
+                in_pair[pair],
+                analyses,
+                {i: by_id[i].published for e in (first, second) for i in e.article_ids},
+            )
+            for pair, (first, second) in open_pairs.items()
+        }
+        links = {
+            **{pair: [_link_from_json(link) for link in found] for pair, found in recalled_pairs.items()},
+            **made_pairs,
+        }
+        paired = {e.id for events_of_pair in pair_of.values() for e in events_of_pair}
+        claim_groups = claims_stage.apply_links(
             claim_groups,
-            threaded,
-            recalled_stories,
-            statement_of,
-            {e.id: e for e in final_events},
-            analyses,
-            {a.id: a.published for a in articles},
+            [(places[first.id], places[second.id], links[pair]) for pair, (first, second) in pair_of.items()],
+            {c.span: c for i in paired for c in candidates[i]},
+            {e.id: e.date or "undated" for e in final_events},
         )
     if memo is not None:
-        memo.keep("story", story_keys, fresh)
+        memo.keep(
+            "pair",
+            pair_keys,
+            {pair: [_link_to_json(link) for link in found] for pair, found in made_pairs.items()},
+        )
     made = f"; events: {memo.counts('event')}" if memo else ""
-    across = f"; stories: {memo.counts('story')}" if memo else ""
+    across = f"; event pairs: {memo.counts('pair')}" if memo else ""
     clock.log("summary", f"{sum(len(e.summary) for e in final_events)} lines for {len(events)} events{made}")
     clock.log("claims", f"{len(claim_groups)} claim groups for {len(events)} events{made}{across}")
     clock.log("timeline", f"{len(entries)} entries for {len(events)} events{made}")
     if memo is not None:
         clock.log(
-            "memo", f"the keys of {len(articles)} articles, {len(events)} events and {len(threaded)} stories"
+            "memo",
+            f"the keys of {len(articles)} articles, {len(events)} events and {len(pair_of)} event pairs",
         )
     with clock.stage("corpus timeline"):
         day_keys = (
@@ -812,8 +842,8 @@ def corpus_stages(
 
 DATES_PIECE = "dates-1"  # the memo's form of one undated article's dates, and the stages it runs
 QUOTES_PIECE = "quotes-1"  # one article's shown quotes
-EVENT_PIECE = "event-2"  # one event's summary, claims and timeline
-STORY_PIECE = "story-1"  # the claims of a story's events, aligned across them
+EVENT_PIECE = "event-3"  # one event's summary, claims and timeline
+PAIR_PIECE = "pair-1"  # the links between the claims of two events of a story
 DAYS_PIECE = "days-1"  # one article's day dates for the corpus timeline
 
 
@@ -870,11 +900,17 @@ def _event_key(
     member_quotes: Sequence[Quote],
 ) -> str:
     """One event's summary, claims and timeline read the event (before its summary), its
-    candidate sentences, and its member articles: each article, its linked parse, its dates
-    and its inferred interval, and their quotes (with their groups). Which candidates are
-    embedded (`claims_stage.needs_vector`) is a function of the candidates under
-    CLAIMS_VERSION, and each vector one of its text under EMBED_VERSION (the store's
-    `sentence_vector` rows), so the key names the statements without making them."""
+    candidate sentences, and its member articles: each article, its parse, its dates and its
+    inferred interval, and their quotes. Which candidates are embedded
+    (`claims_stage.needs_vector`) is a function of the candidates under CLAIMS_VERSION, and
+    each vector one of its text under EMBED_VERSION (the store's `sentence_vector` rows), so
+    the key names the statements without making them.
+
+    Entity ids (of the mentions and of the quotes' speakers) and quote group ids are only
+    compared within the event (one speaker's mentions, one utterance's reports), never shown,
+    so the key holds which are one (`memo.partition`), not the ids: an article added elsewhere
+    that renames an entity ("Jermaine" becomes "Jermaine Jackson") or joins a quote group
+    changes the ids, not what this event makes of them."""
     members = event.article_ids
     return digest(
         _versions(
@@ -886,96 +922,82 @@ def _event_key(
         ),
         event,
         list(candidates),
-        [
-            [inputs.article[i], inputs.parse[i], inputs.links[i], list(dates.get(i, ())), inferred.get(i)]
-            for i in members
-        ],
-        list(member_quotes),
+        [[inputs.article[i], inputs.parse[i], list(dates.get(i, ())), inferred.get(i)] for i in members],
+        [replace(q, speaker_entity_id=None, group_id=None) for q in member_quotes],
+        partition(
+            [*(x for i in members for x in inputs.links[i]), *(q.speaker_entity_id for q in member_quotes)]
+        ),
+        partition([q.group_id for q in member_quotes]),
     )
 
 
-def _story_key(story: Story, events: Sequence[Event], event_keys: Mapping[str, str]) -> str:
-    """The claims of a story's events aligned across them read the story, its events (their
-    dates) and what each event's own claims and statements are made of (its key)."""
+def _pair_key(first: Event, second: Event, event_keys: Mapping[str, str], inputs: _ArticleInputs) -> str:
+    """The links between the claims of two events of a story (`claims_stage.align_pair`) read
+    what each event's claims and statements are made of (its key: its date, candidates,
+    parses and articles among them) and which mentions of the two events' articles name one
+    entity (two events' sentences name one thing): nothing of the story's other events."""
     return digest(
-        _versions(STORY_PIECE, claims_stage.CLAIMS_VERSION, EMBED_VERSION),
-        story,
-        list(events),
-        [event_keys[e.id] for e in events],
+        _versions(PAIR_PIECE, claims_stage.CLAIMS_VERSION, EMBED_VERSION),
+        event_keys[first.id],
+        event_keys[second.id],
+        partition([x for e in (first, second) for i in e.article_ids for x in inputs.links[i]]),
     )
 
 
-def _aligned_across_stories(
+def _pair_links(
+    first: Event,
+    second: Event,
     claims: Sequence[ClaimGroup],
-    stories: Sequence[Story],
-    recalled: Mapping[str, Any],
-    statement_of: Mapping[Span, claims_stage.Statement],
-    event_of: Mapping[str, Event],
+    places: Mapping[str, Sequence[int]],
+    embedded: Mapping[
+        str, tuple[Sequence[claims_stage.Candidate], Sequence[np.ndarray | None], Sequence[bool]]
+    ],
+    in_pair: Sequence[bool],
     analyses: Mapping[str, Analysis],
     published: Mapping[str, date | None],
-) -> tuple[list[ClaimGroup], dict[str, Any]]:
-    """`claims_stage.align_across_stories`, one story of several events at a time (it aligns
-    only claims of one story, so the result is the same), each story's claims read back from
-    `recalled` (story id -> its claims) when there; returns the claims and the stories'
-    claims made, by story id."""
-    found = list(claims)
-    story_of = {eid: s.id for s in stories for eid in s.event_ids}
-    places: dict[str, list[int]] = {}
-    for k, claim in enumerate(claims):
-        if claim.event_id in story_of:
-            places.setdefault(story_of[claim.event_id], []).append(k)
-    made: dict[str, Any] = {}
-    for story in stories:
-        mine = places.get(story.id, [])
-        if story.id in recalled:
-            aligned = [from_dict(ClaimGroup, c) for c in recalled[story.id]]
-        else:
-            aligned = claims_stage.align_across_stories(
-                [claims[k] for k in mine],
-                statement_of,
-                [story],
-                [event_of[i] for i in story.event_ids],
-                analyses,
-                published=published,
-            )
-            made[story.id] = [to_dict(c) for c in aligned]
-        for k, claim in zip(mine, aligned, strict=True):
-            found[k] = claim
-    return found, made
+) -> list[claims_stage.Link]:
+    """`claims_stage.align_pair` of two events of a story: their claims (by `places` in
+    `claims`), and the statements of each (`embedded`: its candidates, their vectors and
+    which are embedded for the event itself) that the event itself or the pair embeds
+    (`in_pair`: the flags of the first's candidates, then the second's)."""
+    size = len(embedded[first.id][0])
+    statements = {
+        **_pair_statements(*embedded[first.id], in_pair[:size]),
+        **_pair_statements(*embedded[second.id], in_pair[size:]),
+    }
+    return claims_stage.align_pair(
+        [claims[k] for k in places[first.id]],
+        [claims[k] for k in places[second.id]],
+        statements,
+        analyses,
+        published,
+    )
+
+
+def _pair_statements(
+    candidates: Sequence[claims_stage.Candidate],
+    vectors: Sequence[np.ndarray | None],
+    own: Sequence[bool],
+    in_pair: Sequence[bool],
+) -> dict[Span, claims_stage.Statement]:
+    """An event's statements in one pair of its story: the candidates embedded for the event
+    itself or for the pair (a lexical neighbour in the pair's other event), not those
+    embedded for another pair, so that a pair's links read only its two events."""
+    kept = [v if o or p else None for v, o, p in zip(vectors, own, in_pair, strict=True)]
+    return {s.span: s for s in claims_stage.statements_of(candidates, kept)}
+
+
+def _link_to_json(link: claims_stage.Link) -> list:
+    return [*link.first, *link.second, link.note]
+
+
+def _link_from_json(row: list) -> claims_stage.Link:
+    return claims_stage.Link(first=(row[0], row[1]), second=(row[2], row[3]), note=row[4])
 
 
 def _member_quotes(event: Event, quotes_of: Mapping[str, Sequence[int]]) -> list[int]:
     """The places in the batch's quotes of the quotes of the event's articles, in order."""
     return sorted(p for i in set(event.article_ids) for p in quotes_of.get(i, ()))
-
-
-def _story_neighbours(
-    events: Sequence[Event], candidates: Mapping[str, list[claims_stage.Candidate]]
-) -> dict[str, list[bool]]:
-    """For a story too large to compare every sentence pair: each event's candidates that have
-    a lexical neighbour in another source among the events of the story within the date gap
-    of it (the only ones its claims can align with, claims.align_across_stories); an event
-    without a day aligns with none, so its own candidates are compared among themselves."""
-    gap = DEFAULTS.events.max_gap_days
-    day = {e.id: date.fromisoformat(e.date) for e in events if e.date and e.precision == "day"}
-    dated = sorted((d.toordinal(), e.id) for e, d in ((e, day.get(e.id)) for e in events) if d)
-    starts = [ordinal for ordinal, _ in dated]
-    flags: dict[str, list[bool]] = {}
-    for event in events:
-        if event.id not in day:
-            flags[event.id] = claims_stage.needs_vector(candidates[event.id])
-            continue
-        when = day[event.id].toordinal()
-        window = [
-            i
-            for _, i in dated[
-                bisect.bisect_left(starts, when - gap) : bisect.bisect_right(starts, when + gap)
-            ]
-        ]
-        others = [c for i in window if i != event.id for c in candidates[i]]
-        found = claims_stage.needs_vector([*candidates[event.id], *others])
-        flags[event.id] = found[: len(candidates[event.id])]
-    return flags
 
 
 def _article_vectors(

@@ -48,7 +48,7 @@ from storyline.models import (
     Token,
 )
 
-CLAIMS_VERSION = "claims-6"
+CLAIMS_VERSION = "claims-7"  # 7: a story aligned a pair of events at a time (stories.align_pair)
 _POSITIVE = frozenset("welcome support praise accept approve endorse back embrace hail applaud agree".split())
 _NEGATIVE = frozenset(
     "reject criticize criticise oppose condemn dismiss refuse denounce deny decline disapprove".split()
@@ -339,7 +339,7 @@ def _update_note(
     return None
 
 
-def _independent(items: Sequence[Statement]) -> int:
+def _independent(items: Sequence[Statement | Candidate]) -> int:
     """How many independent sources carry `items`: a copy counts for its original's outlet."""
     originals = {s.source_key: s for s in items}
     originals.update({s.source_key: s for s in items if s.span.article_id == s.source_key})
