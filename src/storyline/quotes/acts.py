@@ -159,7 +159,56 @@ def statements_only(text: str, analysis: Analysis, quotes: Sequence[Quote]) -> l
         if is_statement(parse, q, analysis.mentions)
         and _speakers_words(text, parse, q)
         and not _cue_inside_marks(q, titles)
+        and not _surname_of_several(analysis, q)
+        and not _topic_of_a_feeling(parse, q)
     ]
+
+
+def _surname_of_several(analysis: Analysis, quote: Quote) -> bool:
+    """Whether the speaker shown is a bare surname that the article gives to two or more people
+    ("La Toya Jackson" and "Michael Jackson", then "Jackson said"): shown alone it names the
+    wrong one as often as the right one, so it is no speaker a reader can trust."""
+    speaker = (quote.speaker or "").strip()
+    if not speaker or " " in speaker or not speaker[:1].isupper():
+        return False
+    full_names = {
+        " ".join(m.text.split())
+        for m in analysis.mentions
+        if m.label == "PERSON" and len(m.text.split()) >= 2 and m.text.split()[-1] == speaker
+    }
+    firsts = {name.split()[0].rstrip(".").lower() for name in full_names} - _HONORIFICS
+    return len(firsts) >= 2
+
+
+# Titles that open a full name without being a first name ("Mr. Jackson", "Dr Murray").
+_HONORIFICS = frozenset("mr mrs ms miss dr prof sir dame rev".split())
+# Nouns of a feeling or a stance that is expressed ("expressed concern about the spread",
+# "voiced support for the plan"): what follows their preposition is its topic, not the words.
+_FEELING_NOUNS = frozenset(
+    """
+    concern worry fear hope sympathy condolence regret sorrow sadness grief shock outrage anger
+    dismay frustration disappointment support opposition gratitude thanks appreciation admiration
+    confidence doubt reservation optimism pessimism interest alarm satisfaction surprise relief
+    """.split()
+)
+_TOPIC_PREPOSITIONS = frozenset("about over at for on with regarding in toward towards".split())
+
+
+def _topic_of_a_feeling(parse: ParseIndex, quote: Quote) -> bool:
+    """Whether the words are the topic of an expressed feeling: "expressed concern [about the
+    spread of the virus]", "voiced support [for the president]" (the preposition before the
+    words, after a feeling noun). The feeling was expressed; its topic is nobody's words. A
+    clause after the noun ("expressed hope [that talks resume]") is what was said."""
+    if quote.kind == "direct" or quote.parts:
+        return False
+    first = parse.token_at(quote.start)
+    # the preposition opens the words ("[about the spread ...]") or stands just before them
+    at = first if parse.tokens[first].lemma.lower() in _TOPIC_PREPOSITIONS else first - 1
+    while at > first - 3 and at > 0 and parse.tokens[at].pos in ("PUNCT", "SPACE"):
+        at -= 1
+    if at < 1 or parse.tokens[at].lemma.lower() not in _TOPIC_PREPOSITIONS:
+        return False
+    return parse.tokens[at - 1].lemma.lower() in _FEELING_NOUNS
 
 
 def _closed_quotations(text: str) -> list[tuple[int, int]]:
