@@ -139,7 +139,9 @@ _LOST_STOP_BEFORE_SPEAKERS = re.compile(
 # ("... cost the company about $ 990m. A \"top kill\" procedure, which ..."): reported words
 # never run past their sentence, whatever the parse split. Abbreviations are no stop.
 _STOP_THEN_SENTENCE = re.compile(r"\b([\w'’-]*[a-z\d][a-z\d])\. +(?:[A-Z][a-z]|[A-Z] |[\"“])")
-_ABBREVIATIONS = frozenset("inc corp ltd co jr sr st mt no vs etc gov sen rep gen col lt sgt rev dr mr mrs ms".split())
+_ABBREVIATIONS = frozenset(
+    "inc corp ltd co jr sr st mt no vs etc gov sen rep gen col lt sgt rev dr mr mrs ms".split()
+)
 _CONTINUED = re.compile(r"(?:and|but|or|nor)\b")
 _IN_MARKS = re.compile(r"[\"“]([^\"“”]+)[\"”]")
 _SENTENCE_RUN_ON = re.compile(r"[.!?][\"”’)]? +[(\"“A-Z]")
