@@ -624,3 +624,12 @@ def test_a_live_pages_update_label_in_the_speaker_is_not_shown():
     assert _furniture_in_speaker(replace(quote, speaker="(Update 8:31 p.m. in Cairo, 1:31 p.m. ET) State TV"))
     assert _furniture_in_speaker(replace(quote, speaker="(Update"))
     assert not _furniture_in_speaker(replace(quote, speaker="State TV"))
+
+
+def test_a_stop_inside_the_quoted_pieces_is_the_speakers():
+    shown = _shown(
+        'Cairo celebrates\n\nThe priority, ElBaradei said, should be to "make sure the country is '
+        'restored," politically and economically. His parting message to his countrymen: "You have '
+        'gained your liberty. You have gained your right to catch up with the rest of the world."'
+    )
+    assert _said(shown, "You have gained your liberty")

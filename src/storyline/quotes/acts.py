@@ -606,11 +606,14 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
             return False  # "Al-Banna was killed -- his supporters claimed he had been ..."
     if any(_FURNITURE.search(text, start, end) for start, end in _pieces(quote)):
         return False  # a byline, dateline or time stamp run into the words
-    if quote.kind != "direct" and any(
-        _LOST_STOP.search(_outside_marks(text[start:end]))
-        or _LOST_STOP_BEFORE_SPEAKERS.search(_outside_marks(text[start:end]))
-        or _stop_outside_marks(text[start:end])
-        for start, end in _pieces(quote)
+    if (
+        quote.kind != "direct"
+        and any(
+            _LOST_STOP.search(_outside_marks(text[start:end]))
+            or _LOST_STOP_BEFORE_SPEAKERS.search(_outside_marks(text[start:end]))
+            for start, end in _pieces(quote)
+        )
+        or (not quote.parts and quote.kind != "direct" and _stop_outside_marks(text[quote.start : quote.end]))
     ):
         return False  # the reporter's words run on past a sentence whose stop was lost
     if quote.kind != "direct" and not quote.parts:
