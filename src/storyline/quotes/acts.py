@@ -178,7 +178,6 @@ def statements_only(text: str, analysis: Analysis, quotes: Sequence[Quote]) -> l
         if is_statement(parse, q, analysis.mentions)
         and _speakers_words(text, parse, q)
         and not _cue_inside_marks(q, titles)
-        and not _surname_of_several(analysis, q)
         and not _topic_of_a_feeling(parse, q)
         and not _furniture_in_speaker(q)
         and not _the_listener(parse, q)
@@ -235,24 +234,6 @@ def _cue_of_its_own_words(parse: ParseIndex, quote: Quote) -> bool:
     )
 
 
-def _surname_of_several(analysis: Analysis, quote: Quote) -> bool:
-    """Whether the speaker shown is a bare surname that the article gives to two or more people
-    ("La Toya Jackson" and "Michael Jackson", then "Jackson said"): shown alone it names the
-    wrong one as often as the right one, so it is no speaker a reader can trust."""
-    speaker = (quote.speaker or "").strip()
-    if not speaker or " " in speaker or not speaker[:1].isupper():
-        return False
-    full_names = {
-        " ".join(m.text.split())
-        for m in analysis.mentions
-        if m.label == "PERSON" and len(m.text.split()) >= 2 and m.text.split()[-1] == speaker
-    }
-    firsts = {name.split()[0].rstrip(".").lower() for name in full_names} - _HONORIFICS
-    return len(firsts) >= 2
-
-
-# Titles that open a full name without being a first name ("Mr. Jackson", "Dr Murray").
-_HONORIFICS = frozenset("mr mrs ms miss dr prof sir dame rev".split())
 # Nouns of a feeling or a stance that is expressed ("expressed concern about the spread",
 # "voiced support for the plan"): what follows their preposition is its topic, not the words.
 _FEELING_NOUNS = frozenset(
