@@ -550,3 +550,75 @@ def test_reported_words_before_an_inverted_cue_are_whole():
         "MacDonald, professor of oceanography at Florida State University."
     )
     assert _said(shown, "under-estimated the flow rate")
+
+
+def test_the_topic_of_an_expressed_feeling_is_not_what_was_said():
+    shown = _shown(
+        "Flu outbreak\n\nThe health minister expressed concern about how quickly the virus was "
+        "spreading in schools. The health minister said that schools would stay open."
+    )
+    assert not _said(shown, "the virus was spreading")
+    assert _said(shown, "schools would stay open")
+
+
+def test_a_headline_run_into_the_words_before_a_group_of_speakers_is_not_shown():
+    shown = _shown(
+        "Singer's death\n\nThe coroner said Murray used large quantities of Propofol Experts say "
+        "Propofol is only used in hospitals. The coroner said that the death was a homicide."
+    )
+    assert not _said(shown, "Propofol Experts")
+    assert _said(shown, "the death was a homicide")
+
+
+def test_reported_words_never_run_past_a_full_stop():
+    shown = _shown(
+        "Spill costs\n\nThe US government said on Thursday it would send a $ 69m bill to BP for "
+        "expenditure incurred from its response to the spill. BP estimates that the disaster has "
+        'so far cost the company about $ 990m. A "top kill" procedure, which had been considered '
+        "the best hope for plugging the leak, failed over the weekend."
+    )
+    assert not _said(shown, "top kill")
+
+
+def test_the_one_told_is_not_the_speaker():
+    shown = _shown(
+        "Mubarak leaves\n\nPresident Hosni Mubarak has gone to Sharm el-Sheikh, a well-placed "
+        "source told CNN on Friday."
+    )
+    assert not any(q.speaker == "CNN" for q in shown.values())
+
+
+def test_a_quoted_sentence_is_not_given_to_the_next_sentences_cue():
+    shown = _shown(
+        'Reactions\n\n"Where do you think the money went?" Obama said. "It contributed to our debt, '
+        'and all we get is chaos." A spokesman for Bush said Friday that Bush "congratulates the '
+        'people of Egypt."'
+    )
+    assert not any(q.speaker == "A spokesman" for q in _said(shown, "all we get is chaos"))
+    assert _said(shown, "congratulates the people")
+
+
+def test_the_words_are_not_their_own_speaker():
+    shown = _shown(
+        'State television\n\nOne interview featured a fake "protest organizer" who claimed there '
+        "were guns in the camp."
+    )
+    assert not _said(shown, "protest organizer")
+
+
+def test_a_live_pages_update_label_in_the_speaker_is_not_shown():
+    from storyline.quotes.acts import _furniture_in_speaker
+
+    quote = Quote(id="q", article_id="a", start=0, end=5, text="Egypt", kind="direct")
+    assert _furniture_in_speaker(replace(quote, speaker="(Update 8:31 p.m. in Cairo, 1:31 p.m. ET) State TV"))
+    assert _furniture_in_speaker(replace(quote, speaker="(Update"))
+    assert not _furniture_in_speaker(replace(quote, speaker="State TV"))
+
+
+def test_a_stop_inside_the_quoted_pieces_is_the_speakers():
+    shown = _shown(
+        'Cairo celebrates\n\nThe priority, ElBaradei said, should be to "make sure the country is '
+        'restored," politically and economically. His parting message to his countrymen: "You have '
+        'gained your liberty. You have gained your right to catch up with the rest of the world."'
+    )
+    assert _said(shown, "You have gained your liberty")

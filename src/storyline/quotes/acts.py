@@ -123,6 +123,25 @@ _OPENERS = (
 _LOST_STOP = re.compile(
     rf"(?:\b[a-z]{{2,}}|[\"”]) (?:(?:{_OPENERS})[ -][a-z]{{2,}}|(?:However|Instead|Meanwhile),)"
 )
+# A headline or a caption run into a sentence that opens on a plural group of speakers and its
+# verb ("... large quantities of Propofol Experts say Propofol is ..."): mid-sentence such a
+# noun is written in lower case ("the experts say"), so a capital after a word without a stop
+# opens the reporter's next sentence.
+_GROUP_SPEAKERS = (
+    "Experts|Officials|Doctors|Analysts|Police|Scientists|Witnesses|Sources|Investigators"
+    "|Researchers|Authorities|Prosecutors|Residents|Critics|Lawyers|Observers|Diplomats|Activists"
+)
+_LOST_STOP_BEFORE_SPEAKERS = re.compile(
+    rf"\b[\w'’-]{{2,}} (?:{_GROUP_SPEAKERS}) (?:(?:have|had|now|also) )?"
+    r"(?:say|said|believe|think|warn|warned|claim|claimed|told|tell|fear|feared|suspect|suspected)\b"
+)
+# A full stop after a lower-case word or a figure, and a new sentence opening, outside marks
+# ("... cost the company about $ 990m. A \"top kill\" procedure, which ..."): reported words
+# never run past their sentence, whatever the parse split. Abbreviations are no stop.
+_STOP_THEN_SENTENCE = re.compile(r"\b([\w'’-]*[a-z\d][a-z\d])\. +(?:[A-Z][a-z]|[A-Z] |[\"“])")
+_ABBREVIATIONS = frozenset(
+    "inc corp ltd co jr sr st mt no vs etc gov sen rep gen col lt sgt rev dr mr mrs ms".split()
+)
 _CONTINUED = re.compile(r"(?:and|but|or|nor)\b")
 _IN_MARKS = re.compile(r"[\"“]([^\"“”]+)[\"”]")
 _SENTENCE_RUN_ON = re.compile(r"[.!?][\"”’)]? +[(\"“A-Z]")
@@ -159,7 +178,89 @@ def statements_only(text: str, analysis: Analysis, quotes: Sequence[Quote]) -> l
         if is_statement(parse, q, analysis.mentions)
         and _speakers_words(text, parse, q)
         and not _cue_inside_marks(q, titles)
+        and not _topic_of_a_feeling(parse, q)
+        and not _furniture_in_speaker(q)
+        and not _the_listener(parse, q)
+        and not _speaker_is_the_words(q)
+        and not _cue_of_its_own_words(parse, q)
     ]
+
+
+# A live page's update label or time stamp taken into the speaker ("(Update 8:31 p.m. in
+# Cairo, 1:31 p.m. ET) State TV", "(Update"): the parse ran the label into the subject, so the
+# one who speaks is not known for sure.
+_SPEAKER_FURNITURE = re.compile(r"\((?:Update|UPDATE)\b|\b\d{1,2}:\d{2} ?(?:[ap]\.?m\.?|GMT|ET)\b")
+
+
+def _furniture_in_speaker(quote: Quote) -> bool:
+    return bool(_SPEAKER_FURNITURE.search(quote.speaker or ""))
+
+
+def _the_listener(parse: ParseIndex, quote: Quote) -> bool:
+    """Whether the speaker is the one spoken to: the object of "told" ("a well-placed source
+    told [CNN]", "told [reporters]"), never the one who speaks."""
+    cue = _cue_token(parse, quote)
+    if cue is None or quote.speaker_span is None or cue.lemma.lower() != "tell":
+        return False
+    ids = parse.token_range(quote.speaker_span.start, quote.speaker_span.end)
+    return any(
+        parse.tokens[i].head == cue.i and parse.tokens[i].dep in ("dobj", "dative", "iobj") for i in ids
+    )
+
+
+def _speaker_is_the_words(quote: Quote) -> bool:
+    """Whether the speaker shown is the quoted words themselves ('[a fake "protest organizer"]
+    who claimed ...': the relative pronoun's antecedent taken for both)."""
+    speaker = re.sub(r"[\"“”'‘’]", "", quote.speaker or "").strip().lower()
+    words = re.sub(r"[\"“”'‘’]", "", quote.text).strip().lower()
+    return bool(speaker) and len(speaker) >= len(words) / 2 and speaker in words
+
+
+def _cue_of_its_own_words(parse: ParseIndex, quote: Quote) -> bool:
+    """Whether a quoted sentence was given to the cue of the next sentence, which reports
+    words of its own ('"... chaos from it and instability." A spokesman for Bush said Friday
+    that Bush "congratulates ..."'): a cue with a clause of its own after it says that clause,
+    not the quotation closed before it."""
+    if quote.kind != "direct" or quote.cue_span is None or quote.cue_span.start < quote.end:
+        return False
+    if not quote.text.rstrip("\"”’' ").endswith((".", "!", "?")):
+        return False
+    cue = _cue_token(parse, quote)
+    if cue is None:
+        return False
+    return any(
+        parse.tokens[c].dep == "ccomp" and parse.tokens[c].start > cue.end
+        for c in parse.children.get(cue.i, ())
+    )
+
+
+# Nouns of a feeling or a stance that is expressed ("expressed concern about the spread",
+# "voiced support for the plan"): what follows their preposition is its topic, not the words.
+_FEELING_NOUNS = frozenset(
+    """
+    concern worry fear hope sympathy condolence regret sorrow sadness grief shock outrage anger
+    dismay frustration disappointment support opposition gratitude thanks appreciation admiration
+    confidence doubt reservation optimism pessimism interest alarm satisfaction surprise relief
+    """.split()
+)
+_TOPIC_PREPOSITIONS = frozenset("about over at for on with regarding in toward towards".split())
+
+
+def _topic_of_a_feeling(parse: ParseIndex, quote: Quote) -> bool:
+    """Whether the words are the topic of an expressed feeling: "expressed concern [about the
+    spread of the virus]", "voiced support [for the president]" (the preposition before the
+    words, after a feeling noun). The feeling was expressed; its topic is nobody's words. A
+    clause after the noun ("expressed hope [that talks resume]") is what was said."""
+    if quote.kind == "direct" or quote.parts:
+        return False
+    first = parse.token_at(quote.start)
+    # the preposition opens the words ("[about the spread ...]") or stands just before them
+    at = first if parse.tokens[first].lemma.lower() in _TOPIC_PREPOSITIONS else first - 1
+    while at > first - 3 and at > 0 and parse.tokens[at].pos in ("PUNCT", "SPACE"):
+        at -= 1
+    if at < 1 or parse.tokens[at].lemma.lower() not in _TOPIC_PREPOSITIONS:
+        return False
+    return parse.tokens[at - 1].lemma.lower() in _FEELING_NOUNS
 
 
 def _closed_quotations(text: str) -> list[tuple[int, int]]:
@@ -486,8 +587,14 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
             return False  # "Al-Banna was killed -- his supporters claimed he had been ..."
     if any(_FURNITURE.search(text, start, end) for start, end in _pieces(quote)):
         return False  # a byline, dateline or time stamp run into the words
-    if quote.kind != "direct" and any(
-        _LOST_STOP.search(_outside_marks(text[start:end])) for start, end in _pieces(quote)
+    if (
+        quote.kind != "direct"
+        and any(
+            _LOST_STOP.search(_outside_marks(text[start:end]))
+            or _LOST_STOP_BEFORE_SPEAKERS.search(_outside_marks(text[start:end]))
+            for start, end in _pieces(quote)
+        )
+        or (not quote.parts and quote.kind != "direct" and _stop_outside_marks(text[quote.start : quote.end]))
     ):
         return False  # the reporter's words run on past a sentence whose stop was lost
     if quote.kind != "direct" and not quote.parts:
@@ -523,6 +630,15 @@ def _speakers_words(text: str, parse: ParseIndex, quote: Quote) -> bool:
         if quote.kind == "direct" and opens_lower and _SENTENCE_RUN_ON.search(piece):
             return False
     return True
+
+
+def _stop_outside_marks(words: str) -> bool:
+    """Whether reported words hold a full stop and the opening of a next sentence outside
+    quotation marks (see `_STOP_THEN_SENTENCE`)."""
+    return any(
+        match.group(1).lower() not in _ABBREVIATIONS
+        for match in _STOP_THEN_SENTENCE.finditer(_outside_marks(words))
+    )
 
 
 def _quote_words(text: str, quote: Quote) -> str:

@@ -50,7 +50,7 @@ from storyline.quotes.pronouns import Named, resolve_pronoun
 from storyline.quotes.speakers import RELATIVES, named_by_surname, organization_by_form, type_speakers
 from storyline.quotes.tagger import Proposal, TaggedSpan, group_spans, tag_analysis
 
-QUOTES_VERSION = "quotes-18"
+QUOTES_VERSION = "quotes-19"
 
 # Straight and curly marks are mixed up in the wild ("X,” said Y; “X,“ said Y): either closes.
 _ANY_DOUBLE = ("”", '"', "“")
