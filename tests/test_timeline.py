@@ -427,3 +427,22 @@ def test_a_day_as_subject_a_tally_and_an_expectation_are_not_entries():
     assert [(e.date, e.text[:24]) for e in _parsed_timeline(article)] == [
         ("2025-06-03", "Karvonia and Estria sign"),
     ]
+
+
+@pytest.mark.models
+def test_a_present_perfect_a_fuzzy_ago_and_a_trailing_participle_do_not_date_an_entry():
+    # issue "Trust": "BP has tried a number of methods" at the publication day (a present
+    # perfect says before now, not when), "a strike a couple of years ago" at an exact year,
+    # and "a page sprang up, calling for protests on January 25" at the protests' day
+    article = make_article(
+        "Karvonia and Estria signed a water treaty on Tuesday, officials said. "
+        "Engineers have tried a number of methods to seal the dam. "
+        "There was a strike in Dravik a couple of years ago. "
+        "A page sprang up on the web, calling for protests on January 25. "
+        "Speaking on television on Wednesday, the minister praised the engineers.",
+        published=date(2025, 6, 6),
+    )
+    assert [(e.date, e.text[:24]) for e in _parsed_timeline(article)] == [
+        ("2025-06-03", "Karvonia and Estria sign"),
+        ("2025-06-04", "Speaking on television o"),
+    ]

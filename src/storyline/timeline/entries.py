@@ -164,6 +164,8 @@ def _candidates(
             continue  # "Thursday marked Day 17", "by 2 June BP had received 31,600": no happening
         if _ambiguous_weekday(expression.text, expression.value, article.published):
             continue
+        if _FUZZY_AGO.search(expression.text):
+            continue  # "a couple of years ago": about when, not a year to put the line at
         if _named_or_anchored(text, expression) or _is_stamp(text, expression):
             continue
         usable.append(expression)
@@ -275,7 +277,8 @@ def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
     """A function telling whether the date at an offset belongs to a clause about another event than
     the sentence's own: a relative clause ("the dam, which Karvonia completed in March, 2023"; "the
     protest it lodged last month"), a participle after a noun other than the main clause's own
-    (`_of_the_main_clause`: "citing a report published on Monday"), a clause of cause, condition or
+    (`_of_the_main_clause`: "citing a report published on Monday"), a trailing participle ("a page
+    sprang up, calling for protests on January 25"), a clause of cause, condition or
     concession ("because the board voted on Monday"), a comparison with an earlier time ("as they
     had done earlier this week"), an "after" or "since" clause or phrase ("after Monday's coverage",
     "following the 1988 disaster"; "before", "until" and "including" too), a date in the
@@ -306,6 +309,11 @@ def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
                 or (node.dep == "acl" and not _of_the_main_clause(tokens, tokens[node.head]))
                 or (node.dep == "advcl" and marks.get(node.i, set()) & _OTHER_EVENT_MARKS)
             ):
+                return True
+            if node.tag == "VBG" and node.dep == "advcl" and node.i > node.head and not marks.get(node.i):
+                # a trailing participle tells what the happening was about, its date the
+                # content's: "a page sprang up, calling for protests on January 25" (a leading
+                # one is the happening itself: "Speaking on TV on Monday, Calderon praised")
                 return True
             if node.dep == "prep" and node.lemma.lower() in _OTHER_EVENT_PREPOSITIONS:
                 return True
@@ -402,6 +410,13 @@ def _is_stamp(text: str, expression: TimeExpression) -> bool:
 _BARE_WEEKDAY = re.compile(
     r"^(?:(?:early|late|later|earlier|on)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     r"(?:\s+(?:morning|afternoon|evening|night))?$",
+    re.IGNORECASE,
+)
+
+
+# A fuzzy count of units back: "a couple of years ago", "a few months ago", "several weeks back".
+_FUZZY_AGO = re.compile(
+    r"\b(?:a\s+couple\s+of|a\s+few|few|several|some|many)\s+(?:days|weeks|months|years|decades)\s+(?:ago|back|earlier)\b",
     re.IGNORECASE,
 )
 
@@ -586,7 +601,10 @@ def _report_reader(analysis: Analysis) -> Callable[[int, bool, str], bool]:
             return True
         if finite.tag in ("VBZ", "VBP"):
             if finite.lemma == "have" and finite is not root:
-                return True  # present perfect: "has ordered", "have been quarantined"
+                # present perfect: "has ordered", "have been quarantined". It says the thing
+                # happened before now, never when: it tells the day of a date it names, not
+                # the news day or the publication day ("BP has tried a number of methods").
+                return not dated_by_day
             return dated_by_day and root.lemma in _SPEECH_LEMMAS
         return False  # a bare verb (an instruction) or a participle without a finite verb
 
