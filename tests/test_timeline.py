@@ -421,11 +421,13 @@ def test_a_day_as_subject_a_tally_and_an_expectation_are_not_entries():
         "By 2 June, the company had received 31,600 suggestions from the public. "
         "Last year, foreign grants to Dravik totaled more than $400 million. "
         "Shops in Dravik are likely to reopen on Wednesday. "
-        "An announcement was expected on Friday, the source said.",
+        "An announcement was expected on Friday, the source said. "
+        "Video footage from the site on Thursday showed oil still escaping.",
         published=date(2025, 6, 6),
     )
     assert [(e.date, e.text[:24]) for e in _parsed_timeline(article)] == [
         ("2025-06-03", "Karvonia and Estria sign"),
+        ("2025-06-05", "Video footage from the s"),
     ]
 
 

@@ -50,7 +50,7 @@ from storyline.models import (
 )
 from storyline.sentences import is_clean_line, parse_flaw, quoted_spans, stands_alone
 
-TIMELINE_VERSION = "timeline-6"  # 6: neither a page stamp nor a bare publication day dates the news
+TIMELINE_VERSION = "timeline-7"  # 7: no tally, expectation, present perfect or subject day as news
 _WORD = re.compile(r"[a-z]{3,}")
 _STOPWORDS = frozenset(
     "the and for with that this from was were has have had are its his her their they them "
@@ -474,6 +474,11 @@ def _plan_reader(analysis: Analysis) -> Callable[[int], bool]:
     return plan
 
 
+# Links inside a time phrase ("late Thursday", "Thursday night", "2 June"); "Wednesday's"
+# (a possessive) and a preposition lead out of it.
+_INSIDE_A_TIME_PHRASE = frozenset("amod compound npadvmod nummod det advmod nmod".split())
+
+
 def _named_day_or_tally_reader(analysis: Analysis) -> Callable[[int], bool]:
     """A function telling whether the date at an offset is not when something happened: the
     day is itself the subject ("Thursday marked Day 17 of the protests"; "Wednesday's protest"
@@ -492,16 +497,14 @@ def _named_day_or_tally_reader(analysis: Analysis) -> Callable[[int], bool]:
     def not_when(offset: int) -> bool:
         token = tokens[max(0, bisect.bisect_right(starts, offset) - 1)]
         node = token
-        for _ in range(4):  # from "late" or "night" up to the phrase's head
+        for _ in range(4):  # from "late" or "night" up to the time phrase's head, no further
             if node.dep in ("nsubj", "nsubjpass"):
                 return True
-            if node.dep == "poss":
-                return False  # "Wednesday's protest": the date of the subject's own happening
             if node.dep == "pobj" and tokens[node.head].lemma.lower() == "by":
                 verb = tokens[tokens[node.head].head]
                 return any(c.lemma == "have" and c.tag == "VBD" for c in children.get(verb.i, []))
-            if node.head == node.i:
-                return False
+            if node.dep not in _INSIDE_A_TIME_PHRASE or node.head == node.i:
+                return False  # "footage from the site on Friday showed": the date is not the subject
             node = tokens[node.head]
         return False
 
@@ -519,7 +522,7 @@ def _month_still_to_come(words: str, value: str, limit: date | None) -> bool:
     """A bare month name ("in August") read as last year's when this year's is still to come:
     news names a month of the past year as "last August" or with its year, so a bare one in a
     June article is the coming August (relief wells "ready in August"), not a year back."""
-    if limit is None or not _BARE_MONTH.match(words.strip()) or len(value) < 7:
+    if limit is None or not _BARE_MONTH.match(words.strip()) or not re.match(r"\d{4}-\d\d", value):
         return False
     year, month = int(value[:4]), int(value[5:7])
     return year == limit.year - 1 and month > limit.month
