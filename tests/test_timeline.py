@@ -387,3 +387,64 @@ def test_a_date_of_one_member_of_a_set_or_of_a_claim_does_not_date_an_entry():
     )
     entries = _parsed_timeline(article)
     assert [(e.date, e.text[:20]) for e in entries] == [("2009-06", "The singer died in J")]
+
+
+def test_a_weekday_six_days_back_with_later_or_earlier_does_not_date_an_entry():
+    # issue "Trust": a live page of Thursday told "an announcement was expected later Friday",
+    # the day after; "later Friday" was read as the Friday before, a week early
+    article = make_article(
+        "The council met later Friday in the capital, officials said. Police withdrew on Wednesday.",
+        published=date(2011, 2, 10),
+    )
+    assert [e.date for e in _timeline(article)] == ["2011-02-09"]
+
+
+def test_a_bare_month_still_to_come_this_year_does_not_date_an_entry_at_last_year():
+    # issue "Trust": relief wells "ready in August" in a June article were put at last August
+    article = make_article(
+        "Engineers finished the first relief well in August, the company said. "
+        "The rig exploded in April, killing 11 workers.",
+        published=date(2010, 6, 4),
+    )
+    assert [e.date for e in _timeline(article)] == ["2010-04"]
+
+
+@pytest.mark.models
+def test_a_day_as_subject_a_tally_and_an_expectation_are_not_entries():
+    # issue "Trust": "Thursday marked Day 17" (the day is the subject), "By 2 June, BP had
+    # received 31,600 suggestions" (a count up to a day), "grants totaled $400 million" (a sum),
+    # "shops are likely to reopen on Wednesday" and "an announcement was expected later" (what
+    # is still to come) were shown as happenings of their dates
+    article = make_article(
+        "Karvonia and Estria signed a water treaty on Tuesday, officials said. "
+        "Thursday marked the 17th day of the protests in Dravik. "
+        "By 2 June, the company had received 31,600 suggestions from the public. "
+        "Last year, foreign grants to Dravik totaled more than $400 million. "
+        "Shops in Dravik are likely to reopen on Wednesday. "
+        "An announcement was expected on Friday, the source said. "
+        "Video footage from the site on Thursday showed oil still escaping.",
+        published=date(2025, 6, 6),
+    )
+    assert [(e.date, e.text[:24]) for e in _parsed_timeline(article)] == [
+        ("2025-06-03", "Karvonia and Estria sign"),
+        ("2025-06-05", "Video footage from the s"),
+    ]
+
+
+@pytest.mark.models
+def test_a_present_perfect_a_fuzzy_ago_and_a_trailing_participle_do_not_date_an_entry():
+    # issue "Trust": "BP has tried a number of methods" at the publication day (a present
+    # perfect says before now, not when), "a strike a couple of years ago" at an exact year,
+    # and "a page sprang up, calling for protests on January 25" at the protests' day
+    article = make_article(
+        "Karvonia and Estria signed a water treaty on Tuesday, officials said. "
+        "Engineers have tried a number of methods to seal the dam. "
+        "There was a strike in Dravik a couple of years ago. "
+        "A page sprang up on the web, calling for protests on January 25. "
+        "Speaking on television on Wednesday, the minister praised the engineers.",
+        published=date(2025, 6, 6),
+    )
+    assert [(e.date, e.text[:24]) for e in _parsed_timeline(article)] == [
+        ("2025-06-03", "Karvonia and Estria sign"),
+        ("2025-06-04", "Speaking on television o"),
+    ]

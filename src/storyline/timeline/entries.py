@@ -50,7 +50,7 @@ from storyline.models import (
 )
 from storyline.sentences import is_clean_line, parse_flaw, quoted_spans, stands_alone
 
-TIMELINE_VERSION = "timeline-6"  # 6: neither a page stamp nor a bare publication day dates the news
+TIMELINE_VERSION = "timeline-7"  # 7: no tally, expectation, present perfect or subject day as news
 _WORD = re.compile(r"[a-z]{3,}")
 _STOPWORDS = frozenset(
     "the and for with that this from was were has have had are its his her their they them "
@@ -149,6 +149,7 @@ def _candidates(
     other_event = _other_event_reader(analysis)
     quoted = _quoted_reader(text, analysis)
     plan = _plan_reader(analysis)
+    not_when = _named_day_or_tally_reader(analysis)
     usable = []
     for expression in sorted(dates, key=lambda d: d.start):
         if limit is not None and _first_day(expression.value) > limit.isoformat():
@@ -159,8 +160,12 @@ def _candidates(
             continue
         if quoted(expression.start) or plan(expression.start):
             continue  # the speaker's "last week", a plan's "on Friday": not when the news happened
+        if not_when(expression.start) or _month_still_to_come(expression.text, expression.value, limit):
+            continue  # "Thursday marked Day 17", "by 2 June BP had received 31,600": no happening
         if _ambiguous_weekday(expression.text, expression.value, article.published):
             continue
+        if _FUZZY_AGO.search(expression.text):
+            continue  # "a couple of years ago": about when, not a year to put the line at
         if _named_or_anchored(text, expression) or _is_stamp(text, expression):
             continue
         usable.append(expression)
@@ -272,7 +277,8 @@ def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
     """A function telling whether the date at an offset belongs to a clause about another event than
     the sentence's own: a relative clause ("the dam, which Karvonia completed in March, 2023"; "the
     protest it lodged last month"), a participle after a noun other than the main clause's own
-    (`_of_the_main_clause`: "citing a report published on Monday"), a clause of cause, condition or
+    (`_of_the_main_clause`: "citing a report published on Monday"), a trailing participle ("a page
+    sprang up, calling for protests on January 25"), a clause of cause, condition or
     concession ("because the board voted on Monday"), a comparison with an earlier time ("as they
     had done earlier this week"), an "after" or "since" clause or phrase ("after Monday's coverage",
     "following the 1988 disaster"; "before", "until" and "including" too), a date in the
@@ -303,6 +309,11 @@ def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
                 or (node.dep == "acl" and not _of_the_main_clause(tokens, tokens[node.head]))
                 or (node.dep == "advcl" and marks.get(node.i, set()) & _OTHER_EVENT_MARKS)
             ):
+                return True
+            if node.tag == "VBG" and node.dep == "advcl" and node.i > node.head and not marks.get(node.i):
+                # a trailing participle tells what the happening was about, its date the
+                # content's: "a page sprang up, calling for protests on January 25" (a leading
+                # one is the happening itself: "Speaking on TV on Monday, Calderon praised")
                 return True
             if node.dep == "prep" and node.lemma.lower() in _OTHER_EVENT_PREPOSITIONS:
                 return True
@@ -397,8 +408,15 @@ def _is_stamp(text: str, expression: TimeExpression) -> bool:
 
 
 _BARE_WEEKDAY = re.compile(
-    r"^(?:(?:early|late|on)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"^(?:(?:early|late|later|earlier|on)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     r"(?:\s+(?:morning|afternoon|evening|night))?$",
+    re.IGNORECASE,
+)
+
+
+# A fuzzy count of units back: "a couple of years ago", "a few months ago", "several weeks back".
+_FUZZY_AGO = re.compile(
+    r"\b(?:a\s+couple\s+of|a\s+few|few|several|some|many)\s+(?:days|weeks|months|years|decades)\s+(?:ago|back|earlier)\b",
     re.IGNORECASE,
 )
 
@@ -414,8 +432,11 @@ def _ambiguous_weekday(words: str, value: str, published: date | None) -> bool:
 
 # Words whose "to" clause is still to happen: "is due to meet", "is set to sign on Friday".
 _FUTURE_HEADS = frozenset(
-    "due set expect schedule plan intend hope aim prepare want going poise slate".split()
+    "due set expect schedule plan intend hope aim prepare want going poise slate likely unlikely".split()
 )
+# Verbs whose date is when the expected thing is to come, or a guess at it, not a happening:
+# "an announcement was expected later Friday", "they had hoped by late Thursday to hear".
+_EXPECTING = frozenset("expect hope forecast predict anticipate".split())
 
 
 def _plan_reader(analysis: Analysis) -> Callable[[int], bool]:
@@ -438,7 +459,7 @@ def _plan_reader(analysis: Analysis) -> Callable[[int], bool]:
         for _ in range(24):
             if node.pos in ("VERB", "AUX") and node.dep not in ("aux", "auxpass"):
                 helpers = children.get(node.i, [])
-                if any(c.tag == "MD" for c in helpers):
+                if any(c.tag == "MD" for c in helpers) or node.lemma.lower() in _EXPECTING:
                     return True
                 governor = tokens[node.head]
                 return (
@@ -451,6 +472,60 @@ def _plan_reader(analysis: Analysis) -> Callable[[int], bool]:
         return False
 
     return plan
+
+
+# Links inside a time phrase ("late Thursday", "Thursday night", "2 June"); "Wednesday's"
+# (a possessive) and a preposition lead out of it.
+_INSIDE_A_TIME_PHRASE = frozenset("amod compound npadvmod nummod det advmod nmod".split())
+
+
+def _named_day_or_tally_reader(analysis: Analysis) -> Callable[[int], bool]:
+    """A function telling whether the date at an offset is not when something happened: the
+    day is itself the subject ("Thursday marked Day 17 of the protests"; "Wednesday's protest"
+    still dates the protest), or it closes a count with "by" and a past perfect ("By 2
+    June, BP had received 31,600 suggestions", "By late Thursday, they had hoped to hear"): a
+    tally or a state up to that day, not a happening on it. Without a parse, never."""
+    tokens = analysis.tokens
+    if not tokens:
+        return lambda offset: False
+    starts = [t.start for t in tokens]
+    children: dict[int, list] = {}
+    for t in tokens:
+        if t.head != t.i:
+            children.setdefault(t.head, []).append(t)
+
+    def not_when(offset: int) -> bool:
+        token = tokens[max(0, bisect.bisect_right(starts, offset) - 1)]
+        node = token
+        for _ in range(4):  # from "late" or "night" up to the time phrase's head, no further
+            if node.dep in ("nsubj", "nsubjpass"):
+                return True
+            if node.dep == "pobj" and tokens[node.head].lemma.lower() == "by":
+                verb = tokens[tokens[node.head].head]
+                return any(c.lemma == "have" and c.tag == "VBD" for c in children.get(verb.i, []))
+            if node.dep not in _INSIDE_A_TIME_PHRASE or node.head == node.i:
+                return False  # "footage from the site on Friday showed": the date is not the subject
+            node = tokens[node.head]
+        return False
+
+    return not_when
+
+
+_BARE_MONTH = re.compile(
+    r"^(?:in\s+)?(?:early\s+|late\s+|mid-?)?(?:January|February|March|April|May|June|July|August"
+    r"|September|October|November|December)$",
+    re.IGNORECASE,
+)
+
+
+def _month_still_to_come(words: str, value: str, limit: date | None) -> bool:
+    """A bare month name ("in August") read as last year's when this year's is still to come:
+    news names a month of the past year as "last August" or with its year, so a bare one in a
+    June article is the coming August (relief wells "ready in August"), not a year back."""
+    if limit is None or not _BARE_MONTH.match(words.strip()) or not re.match(r"\d{4}-\d\d", value):
+        return False
+    year, month = int(value[:4]), int(value[5:7])
+    return year == limit.year - 1 and month > limit.month
 
 
 def _quoted_reader(text: str, analysis: Analysis) -> Callable[[int], bool]:
@@ -469,6 +544,8 @@ _CHRONOLOGY_ENTRY = re.compile(
     r"^(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?)(?:,?\s+\d{4})?\s*:\s"
 )
 _HABITUAL = frozenset("often usually always sometimes frequently regularly typically once ever".split())
+# Main verbs that state a sum ("totaled more than $400 million", "accounted for 300,000 sales").
+_TALLY_LEMMAS = frozenset("total amount average account".split())
 _SPEECH_LEMMAS = frozenset(
     "say tell report announce confirm claim warn state insist argue add write urge".split()
 )
@@ -514,6 +591,8 @@ def _report_reader(analysis: Analysis) -> Callable[[int, bool, str], bool]:
         if any(t.dep == "advmod" and t.lemma.lower() in _HABITUAL for t in dependents):
             return False  # "often", "once", "usually": no one happening
         predicate = any(t.dep in ("acomp", "attr", "ccomp", "xcomp", "oprd") for t in dependents)
+        if root.lemma in _TALLY_LEMMAS:
+            return False  # "foreign grants totaled $400 million": a count, not a happening
         if root.lemma == "have" or (
             root.lemma == "be" and predicate and not any(t.dep == "expl" for t in dependents)
         ):
@@ -525,7 +604,10 @@ def _report_reader(analysis: Analysis) -> Callable[[int, bool, str], bool]:
             return True
         if finite.tag in ("VBZ", "VBP"):
             if finite.lemma == "have" and finite is not root:
-                return True  # present perfect: "has ordered", "have been quarantined"
+                # present perfect: "has ordered", "have been quarantined". It says the thing
+                # happened before now, never when: it tells the day of a date it names, not
+                # the news day or the publication day ("BP has tried a number of methods").
+                return not dated_by_day
             return dated_by_day and root.lemma in _SPEECH_LEMMAS
         return False  # a bare verb (an instruction) or a participle without a finite verb
 
