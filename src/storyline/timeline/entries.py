@@ -273,6 +273,21 @@ _CLAIM_LEMMAS = frozenset("allege claim contend argue accuse deny".split())
 _OTHER_EVENT_PREPOSITIONS = frozenset({"after", "since", "following", "before", "until", "include"})
 
 
+def _token_at(tokens: Sequence[Token]) -> Callable[[int], Token]:
+    """The token that holds (or last starts before) an offset, by bisection over the starts."""
+    starts = [t.start for t in tokens]
+    return lambda offset: tokens[max(0, bisect.bisect_right(starts, offset) - 1)]
+
+
+def _children(tokens: Sequence[Token]) -> dict[int, list[Token]]:
+    """Each token's dependents, by the head's index."""
+    children: dict[int, list[Token]] = {}
+    for t in tokens:
+        if t.head != t.i:
+            children.setdefault(t.head, []).append(t)
+    return children
+
+
 def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
     """A function telling whether the date at an offset belongs to a clause about another event than
     the sentence's own: a relative clause ("the dam, which Karvonia completed in March, 2023"; "the
@@ -290,7 +305,7 @@ def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
     tokens = analysis.tokens
     if not tokens:
         return lambda offset: False
-    starts = [t.start for t in tokens]
+    token_at = _token_at(tokens)
     marks: dict[int, set[str]] = {}
     for t in tokens:
         if t.dep == "mark" and t.head != t.i:
@@ -302,7 +317,7 @@ def _other_event_reader(analysis: Analysis) -> Callable[[int], bool]:
             marks[t.head].add("after")
 
     def other_event(offset: int) -> bool:
-        node = tokens[max(0, bisect.bisect_right(starts, offset) - 1)]
+        node = token_at(offset)
         for _ in range(24):
             if node.pos in ("VERB", "AUX") and (
                 node.dep == "relcl"
@@ -448,14 +463,10 @@ def _plan_reader(analysis: Analysis) -> Callable[[int], bool]:
     tokens = analysis.tokens
     if not tokens:
         return lambda offset: False
-    starts = [t.start for t in tokens]
-    children: dict[int, list] = {}
-    for t in tokens:
-        if t.head != t.i:
-            children.setdefault(t.head, []).append(t)
+    token_at, children = _token_at(tokens), _children(tokens)
 
     def plan(offset: int) -> bool:
-        node = tokens[max(0, bisect.bisect_right(starts, offset) - 1)]
+        node = token_at(offset)
         for _ in range(24):
             if node.pos in ("VERB", "AUX") and node.dep not in ("aux", "auxpass"):
                 helpers = children.get(node.i, [])
@@ -488,15 +499,10 @@ def _named_day_or_tally_reader(analysis: Analysis) -> Callable[[int], bool]:
     tokens = analysis.tokens
     if not tokens:
         return lambda offset: False
-    starts = [t.start for t in tokens]
-    children: dict[int, list] = {}
-    for t in tokens:
-        if t.head != t.i:
-            children.setdefault(t.head, []).append(t)
+    token_at, children = _token_at(tokens), _children(tokens)
 
     def not_when(offset: int) -> bool:
-        token = tokens[max(0, bisect.bisect_right(starts, offset) - 1)]
-        node = token
+        node = token_at(offset)
         for _ in range(4):  # from "late" or "night" up to the time phrase's head, no further
             if node.dep in ("nsubj", "nsubjpass"):
                 return True
