@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from storyline.config import DEFAULTS
 from storyline.entities import normalize_name
 from storyline.models import Analysis, Span
 from storyline.sentences import is_whole_sentence
@@ -114,6 +115,13 @@ def cores_agree(a: Core, b: Core) -> bool:
     if (not fewer and more) or not fewer <= more:
         return False
     return same_things(a, b)
+
+
+def same_claim(words: float, a: Core, b: Core) -> bool:
+    """Whether two sentences with TF-IDF cosine `words` (`lexical_similarity`) and cores `a`
+    and `b` state one claim: enough distinctive words in common (DEFAULTS.claims.same_words,
+    chosen leave one topic out) and cores that agree."""
+    return words >= DEFAULTS.claims.same_words and cores_agree(a, b)
 
 
 def same_things(a: Core, b: Core) -> bool:

@@ -107,10 +107,9 @@ def _says_same(
         return close
     cores = [sameness.core_of(s.text, s.span, analyses[s.span.article_id]) for s in candidates]
     words = sameness.lexical_similarity([s.text for s in candidates])
-    same = close & (words >= DEFAULTS.claims.same_words)
-    for i, j in zip(*np.nonzero(same), strict=True):
-        if i != j and not sameness.cores_agree(cores[i], cores[j]):
-            same[i, j] = False
+    same = close.copy()
+    for i, j in zip(*np.nonzero(close), strict=True):
+        same[i, j] = i == j or sameness.same_claim(words[i, j], cores[i], cores[j])
     np.fill_diagonal(same, True)
     return same
 

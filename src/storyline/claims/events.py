@@ -372,8 +372,7 @@ def _same_claims(
             if (
                 labels[i] == labels[j]
                 and statements[i].span.article_id != statements[j].span.article_id
-                and words[i, j] >= DEFAULTS.claims.same_words
-                and sameness.cores_agree(cores[i], cores[j])
+                and sameness.same_claim(words[i, j], cores[i], cores[j])
             ):
                 parent[root(j)] = root(i)
     return [root(i) + 1 for i in range(len(statements))]

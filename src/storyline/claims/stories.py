@@ -102,10 +102,8 @@ def align_pair(
     links = []
     for x, y in zip(*np.nonzero(similar >= DEFAULTS.claims.conflict_similarity), strict=True):
         a, b = said[x], said[across + y]
-        if (
-            similar[x, y] >= DEFAULTS.claims.align_similarity
-            and words[x, across + y] >= DEFAULTS.claims.same_words
-            and sameness.cores_agree(cores[x], cores[across + y])
+        if similar[x, y] >= DEFAULTS.claims.align_similarity and sameness.same_claim(
+            words[x, across + y], cores[x], cores[across + y]
         ):
             links.append(Link(places[0][x], places[1][y]))
         elif (
